@@ -1,0 +1,535 @@
+//! The HTTP client: base URL, auth, timeouts, retries, one method per endpoint.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::debug;
+
+use super::credentials::Credentials;
+use super::error::{ApiError, classify, snippet};
+use super::model::{
+    Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, Envelope, ResponseInfo, ResultInfo,
+    TokenVerification, Zone,
+};
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::validate;
+
+/// Cloudflare's API root.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+/// How the client is set up.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// API root, e.g. [`DEFAULT_BASE_URL`] or a mock's `http://127.0.0.1:PORT/client/v4`.
+    pub base_url: String,
+    /// How requests authenticate.
+    pub credentials: Credentials,
+    /// Limit on establishing a connection.
+    pub connect_timeout: Duration,
+    /// Limit on a whole request, answer included.
+    pub timeout: Duration,
+    /// When and how long to wait before trying again.
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// Defaults: Cloudflare's API, 5 s to connect, 30 s a request, SDK-style retries.
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            credentials,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The same, against another API root.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+}
+
+/// A successful answer: the result and what the server said alongside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    /// The payload.
+    pub result: T,
+    /// Server notes, e.g. that it kept scanning off.
+    pub messages: Vec<ResponseInfo>,
+    /// Paging, on list endpoints.
+    pub result_info: Option<ResultInfo>,
+}
+
+/// Filters and paging for `GET /zones`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneQuery {
+    /// Only zones of this account.
+    pub account_id: Option<String>,
+    /// A name filter, with Cloudflare's operators (`contains:acme`).
+    pub name: Option<String>,
+    /// 1-based page.
+    pub page: u32,
+    /// 5..=50.
+    pub per_page: u32,
+}
+
+impl Default for ZoneQuery {
+    fn default() -> Self {
+        Self {
+            account_id: None,
+            name: None,
+            page: 1,
+            per_page: 20,
+        }
+    }
+}
+
+/// Whether a request may be sent again after a failure that might have
+/// reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// GET, PUT, DELETE: sending twice has the effect of sending once.
+    Safe,
+    /// PATCH: only retried when the server certainly did not process it.
+    Unsafe,
+}
+
+/// One API request before it is sent.
+struct Call<'a> {
+    method: Method,
+    path: Vec<&'a str>,
+    query: Vec<(&'static str, String)>,
+    body: Option<serde_json::Value>,
+    replay: Replay,
+    locked_on_403: bool,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: Method, path: &[&'a str]) -> Self {
+        let replay = if method == Method::PATCH || method == Method::POST {
+            Replay::Unsafe
+        } else {
+            Replay::Safe
+        };
+        Self {
+            method,
+            path: path.to_vec(),
+            query: Vec::new(),
+            body: None,
+            replay,
+            locked_on_403: false,
+        }
+    }
+
+    fn body(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
+        let value = serde_json::to_value(body).map_err(|e| ApiError::invalid("request body", e.to_string()))?;
+        self.body = Some(value);
+        Ok(self)
+    }
+}
+
+/// A failed attempt, and whether another may follow.
+struct Attempt {
+    error: ApiError,
+    retry: bool,
+    retry_after: Option<Duration>,
+}
+
+/// The Cloudflare API client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    credentials: Credentials,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for `config`; refuses a base URL that would send credentials
+    /// in the clear, and credentials that cannot go into a header.
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let base = parse_base_url(&config.base_url)?;
+        config
+            .credentials
+            .headers()
+            .map_err(|what| ApiError::invalid(what, "contains characters that cannot be sent in an HTTP header"))?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
+        Ok(Self {
+            http,
+            base,
+            credentials: config.credentials,
+            timeout: config.timeout,
+            retry: config.retry,
+        })
+    }
+
+    /// The API root in use.
+    pub fn base_url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// `GET /user/tokens/verify`: is this user token usable?
+    pub async fn verify_token(&self) -> Result<Reply<TokenVerification>, ApiError> {
+        self.call(Call::new(Method::GET, &["user", "tokens", "verify"])).await
+    }
+
+    /// `GET /accounts/{account_id}/tokens/verify`: the same for an account-owned token.
+    pub async fn verify_account_token(&self, account_id: &str) -> Result<Reply<TokenVerification>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::GET, &["accounts", account_id, "tokens", "verify"]))
+            .await
+    }
+
+    /// `GET /accounts`: one page of the accounts the credentials can see.
+    pub async fn list_accounts(&self, page: u32, per_page: u32) -> Result<Reply<Vec<Account>>, ApiError> {
+        check_paging(page, per_page)?;
+        let mut call = Call::new(Method::GET, &["accounts"]);
+        call.query = vec![("page", page.to_string()), ("per_page", per_page.to_string())];
+        self.call(call).await
+    }
+
+    /// `GET /zones`: one page of zones, filtered.
+    pub async fn list_zones(&self, query: &ZoneQuery) -> Result<Reply<Vec<Zone>>, ApiError> {
+        check_paging(query.page, query.per_page)?;
+        let mut call = Call::new(Method::GET, &["zones"]);
+        if let Some(account) = &query.account_id {
+            check_account(account)?;
+            call.query.push(("account.id", account.clone()));
+        }
+        if let Some(name) = query.name.as_deref().filter(|n| !n.is_empty()) {
+            if name.chars().count() > 253 {
+                return Err(ApiError::invalid("zone name filter", "is longer than 253 characters"));
+            }
+            call.query.push(("name", name.to_owned()));
+        }
+        call.query.push(("page", query.page.to_string()));
+        call.query.push(("per_page", query.per_page.to_string()));
+        self.call(call).await
+    }
+
+    /// `GET /zones/{zone_id}/settings/csam_scanner_third_party`.
+    pub async fn get_csam(&self, zone_id: &str) -> Result<Reply<CsamSetting>, ApiError> {
+        check_zone(zone_id)?;
+        self.call(Call::new(Method::GET, &csam_path(zone_id))).await
+    }
+
+    /// `PATCH /zones/{zone_id}/settings/csam_scanner_third_party`.
+    ///
+    /// Never retried into a second application: a resent verification email
+    /// is sent at most once.
+    pub async fn patch_csam(&self, zone_id: &str, patch: &CsamPatch) -> Result<Reply<CsamSetting>, ApiError> {
+        check_zone(zone_id)?;
+        if let Some(email) = patch.value.as_ref().and_then(|v| v.email.as_deref()) {
+            validate::email(email).map_err(|reason| ApiError::invalid("notification email", reason))?;
+        }
+        let mut call = Call::new(Method::PATCH, &csam_path(zone_id)).body(patch)?;
+        call.locked_on_403 = true;
+        self.call(call).await
+    }
+
+    /// `GET /accounts/{account_id}/dlp/settings`.
+    pub async fn get_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::GET, &dlp_path(account_id))).await
+    }
+
+    /// `PUT /accounts/{account_id}/dlp/settings`: absent fields go to their defaults.
+    pub async fn put_dlp(&self, account_id: &str, update: &DlpUpdate) -> Result<Reply<DlpSettings>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::PUT, &dlp_path(account_id)).body(update)?)
+            .await
+    }
+
+    /// `PATCH /accounts/{account_id}/dlp/settings`: absent fields keep their values.
+    pub async fn patch_dlp(&self, account_id: &str, update: &DlpUpdate) -> Result<Reply<DlpSettings>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::PATCH, &dlp_path(account_id)).body(update)?)
+            .await
+    }
+
+    /// `DELETE /accounts/{account_id}/dlp/settings`: back to initial values, returned.
+    pub async fn reset_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::DELETE, &dlp_path(account_id))).await
+    }
+
+    fn url(&self, call: &Call<'_>) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().extend(&call.path);
+        }
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&call.query);
+        }
+        url
+    }
+
+    async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Reply<T>, ApiError> {
+        let url = self.url(&call);
+        let mut retries = 0;
+        loop {
+            let started = Instant::now();
+            let outcome = self.attempt::<T>(&call, &url).await;
+            debug!(
+                method = %call.method,
+                path = url.path(),
+                retries,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                ok = outcome.is_ok(),
+                "api call"
+            );
+            let failed = match outcome {
+                Ok(reply) => return Ok(reply),
+                Err(failed) => failed,
+            };
+            let wait = match self.retry.wait(retries, failed.retry_after) {
+                Some(wait) if failed.retry => wait,
+                _ => return Err(failed.error),
+            };
+            debug!(wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
+            tokio::time::sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(&self, call: &Call<'_>, url: &Url) -> Result<Reply<T>, Attempt> {
+        let mut request = self.http.request(call.method.clone(), url.clone());
+        if let Ok(headers) = self.credentials.headers() {
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+        }
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => return Err(self.transport_failure(call, url, &error)),
+        };
+        let status = response.status();
+        let retry_after = parse_retry_after(response.headers());
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => return Err(self.transport_failure(call, url, &error)),
+        };
+        let retryable_status = status == StatusCode::TOO_MANY_REQUESTS
+            || (call.replay == Replay::Safe
+                && (status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::CONFLICT || status.is_server_error()));
+        let fail = |error| Attempt {
+            error,
+            retry: retryable_status,
+            retry_after,
+        };
+        decode(status, &body, call.locked_on_403, retry_after).map_err(fail)
+    }
+
+    fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
+        // A failed connect means nothing was sent, so even a PATCH may be retried.
+        let retry = error.is_connect() || call.replay == Replay::Safe;
+        let error = if error.is_timeout() {
+            ApiError::Timeout { after: self.timeout }
+        } else {
+            ApiError::Connection {
+                host: url.host_str().unwrap_or("the server").to_owned(),
+                detail: innermost_cause(error),
+            }
+        };
+        Attempt {
+            error,
+            retry,
+            retry_after: None,
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    locked_on_403: bool,
+    retry_after: Option<Duration>,
+) -> Result<Reply<T>, ApiError> {
+    let code = status.as_u16();
+    let envelope: Envelope<serde_json::Value> = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(error) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
+            if !status.is_success() {
+                return Err(classify(code, &[], retry_after, locked_on_403));
+            }
+            return Err(ApiError::Decode {
+                status: code,
+                detail: format!("not a Cloudflare envelope: {error}"),
+            });
+        }
+        Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
+            return Err(classify(code, &[], retry_after, locked_on_403));
+        }
+        Err(_) => {
+            return Err(ApiError::NonJson {
+                status: code,
+                snippet: snippet(&String::from_utf8_lossy(body)),
+            });
+        }
+    };
+    if !status.is_success() {
+        return Err(classify(code, &envelope.errors, retry_after, locked_on_403));
+    }
+    if !envelope.success {
+        return Err(classify(400, &envelope.errors, retry_after, locked_on_403));
+    }
+    let value = envelope.result.unwrap_or(serde_json::Value::Null);
+    let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
+        status: code,
+        detail: format!("the result did not fit: {e}"),
+    })?;
+    Ok(Reply {
+        result,
+        messages: envelope.messages,
+        result_info: envelope.result_info,
+    })
+}
+
+/// The root cause's text, e.g. "Connection refused (os error 111)".
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// Parses and checks an API root: https anywhere, plain http only on loopback.
+pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
+    let bad = |reason: &str| ApiError::invalid("base URL", reason);
+    let url = Url::parse(text.trim()).map_err(|e| bad(&format!("{e} (expected e.g. {DEFAULT_BASE_URL})")))?;
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(bad("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(bad(
+            "plain http would send credentials in the clear; use https, or http only to a loopback address (127.0.0.1, [::1], localhost)",
+        )),
+        other => Err(bad(&format!("scheme {other:?} is not supported; use https"))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn csam_path(zone_id: &str) -> [&str; 4] {
+    ["zones", zone_id, "settings", "csam_scanner_third_party"]
+}
+
+fn dlp_path(account_id: &str) -> [&str; 4] {
+    ["accounts", account_id, "dlp", "settings"]
+}
+
+fn check_zone(zone_id: &str) -> Result<(), ApiError> {
+    validate::zone_id(zone_id).map_err(|reason| ApiError::invalid("zone id", reason))
+}
+
+fn check_account(account_id: &str) -> Result<(), ApiError> {
+    validate::account_id(account_id).map_err(|reason| ApiError::invalid("account id", reason))
+}
+
+fn check_paging(page: u32, per_page: u32) -> Result<(), ApiError> {
+    if page == 0 {
+        return Err(ApiError::invalid("page", "pages start at 1"));
+    }
+    if !(5..=50).contains(&per_page) {
+        return Err(ApiError::invalid("page size", format!("{per_page} is outside 5..=50")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: &str) -> Result<Client, ApiError> {
+        Client::new(ClientConfig::new(Credentials::token("t")).with_base_url(base))
+    }
+
+    #[test]
+    fn joining_keeps_the_api_root_path() {
+        for base in ["https://api.cloudflare.com/client/v4", "https://api.cloudflare.com/client/v4/"] {
+            let c = client(base).unwrap();
+            let url = c.url(&Call::new(Method::GET, &csam_path("abc")));
+            assert_eq!(
+                url.as_str(),
+                "https://api.cloudflare.com/client/v4/zones/abc/settings/csam_scanner_third_party"
+            );
+        }
+        let c = client("http://127.0.0.1:8787/client/v4").unwrap();
+        let mut call = Call::new(Method::GET, &["zones"]);
+        call.query = vec![("account.id", "a b".into()), ("name", "contains:acme".into())];
+        assert_eq!(
+            c.url(&call).as_str(),
+            "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in ["http://127.0.0.1:1/client/v4", "http://localhost:8787/client/v4", "http://[::1]:9/x", "https://example.com/v4"] {
+            assert!(client(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://example.com/client/v4", "http://10.0.0.1/client/v4", "ftp://127.0.0.1/", "not a url", "https://u:p@example.com/", "https://example.com/?q=1"] {
+            let err = client(bad).unwrap_err();
+            assert!(matches!(err, ApiError::InvalidInput { ref field, .. } if field == "base URL"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let c = Client::new(ClientConfig::new(Credentials::token("very-secret"))).unwrap();
+        assert!(!format!("{c:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn decode_tells_non_json_from_envelopes() {
+        let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
+        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
+        assert_eq!(err, ApiError::NonJson { status: 502, snippet: "502 Bad Gateway".into() });
+        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
+        assert!(matches!(err, ApiError::Decode { status: 200, .. }));
+        let err = decode::<CsamSetting>(StatusCode::OK, b"{\"success\":true,\"result\":{\"value\":5}}", false, None)
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Decode { .. }));
+        let ok = decode::<CsamSetting>(StatusCode::OK, b"{\"success\":true,\"errors\":null,\"result\":{}}", false, None)
+            .unwrap();
+        assert_eq!(ok.result, CsamSetting::default());
+    }
+}

@@ -1,0 +1,88 @@
+//! Checks made before a request is sent, so bad input never reaches the wire.
+
+/// The longest notification email the API accepts.
+pub const EMAIL_MAX: usize = 254;
+/// The longest zone id the API accepts.
+pub const ZONE_ID_MAX: usize = 32;
+
+/// Why an identifier may not go into a URL path; `None` when it is fine.
+fn id_problem(id: &str, max: usize) -> Option<String> {
+    if id.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    let len = id.chars().count();
+    if len > max {
+        return Some(format!("is {len} characters long; at most {max} are allowed"));
+    }
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Some(format!("contains {bad:?}; only letters, digits, '-' and '_' are allowed"));
+    }
+    None
+}
+
+/// A zone id: 1..=32 characters that cannot change the request path.
+pub fn zone_id(id: &str) -> Result<(), String> {
+    id_problem(id, ZONE_ID_MAX).map_or(Ok(()), Err)
+}
+
+/// An account id: non-empty, and unable to change the request path.
+pub fn account_id(id: &str) -> Result<(), String> {
+    id_problem(id, 64).map_or(Ok(()), Err)
+}
+
+/// A plausible email address of at most 254 characters.
+pub fn email(address: &str) -> Result<(), String> {
+    let len = address.chars().count();
+    if len == 0 {
+        return Err("is empty".to_owned());
+    }
+    if len > EMAIL_MAX {
+        return Err(format!("is {len} characters long; at most {EMAIL_MAX} are allowed"));
+    }
+    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or control characters".to_owned());
+    }
+    let Some((local, domain)) = address.split_once('@') else {
+        return Err("has no '@'".to_owned());
+    };
+    if domain.contains('@') {
+        return Err("has more than one '@'".to_owned());
+    }
+    if local.is_empty() {
+        return Err("has nothing before the '@'".to_owned());
+    }
+    if local.chars().count() > 64 {
+        return Err("has more than 64 characters before the '@'".to_owned());
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+        return Err(format!("has no valid domain after the '@' ({domain:?})"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_that_would_change_the_path_are_refused() {
+        for bad in ["", "a/b", "a?b", "a#b", "..", "a b", "a\tb", "zone%2f", &"a".repeat(33)] {
+            assert!(zone_id(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(zone_id("023e105f4ecef8ad9ca31a8372d0c353").is_ok());
+        assert!(account_id("").is_err());
+        assert!(account_id("01a7362d577a6c3019a474fd6f485823").is_ok());
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape_and_length() {
+        assert!(email("abuse@example.com").is_ok());
+        for bad in ["", "abuse", "@example.com", "a@b", "a@@b.com", "a b@c.com", "a@b..com", "a@.com"] {
+            assert!(email(bad).is_err(), "{bad:?} accepted");
+        }
+        let long = format!("{}@{}.com", "a".repeat(60), "b".repeat(190));
+        assert_eq!(long.len(), 255);
+        assert!(email(&long).unwrap_err().contains("at most 254"));
+    }
+}
