@@ -1,16 +1,50 @@
-//! Command-line definitions.
-use clap::{Parser, Subcommand};
+//! Command-line definitions. Secrets are never flags: they come from the
+//! environment only, so they never show in the process list.
+use clap::{Args, Parser, Subcommand};
 
 use crate::mock::MockArgs;
 
 /// A terminal dashboard for Cloudflare's CSAM Scanner and DLP settings.
 #[derive(Parser, Debug)]
-#[command(name = "trustdeck", version, about)]
+#[command(name = "trustdeck", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// The dashboard's options.
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+    /// Another face of the binary.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+const AFTER_HELP: &str = "Environment (flags win over it):
+  CLOUDFLARE_API_TOKEN                    API token (preferred)
+  CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   legacy email + global API key
+  CLOUDFLARE_ZONE_ID, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL
+  TRUSTDECK_LOG                           log level (default info)
+Credentials are read only from the environment, never from flags.
+`trustdeck --demo` needs none of them.";
+
+/// Options of the dashboard face.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DashboardArgs {
+    /// Run against the embedded mock server with demo data: no set-up, no credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// The zone whose CSAM Scanner setting to show (default: the first one visible).
+    #[arg(long, value_name = "ZONE_ID")]
+    pub zone: Option<String>,
+    /// The account whose DLP settings to show (default: the zone's account).
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
+    /// The API root, e.g. a `trustdeck mock` at http://127.0.0.1:8787/client/v4.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Hide every key that writes; nothing can be changed.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// The binary's faces besides the dashboard.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the mock Cloudflare API server (demo data, loopback by default).

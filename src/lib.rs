@@ -2,5 +2,15 @@
 //! settings, with the mock Cloudflare server it demos and tests against.
 
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod config;
+pub mod dashboard;
+pub mod input;
+pub mod logging;
+pub mod message;
 pub mod mock;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;

@@ -7,10 +7,10 @@ use trustdeck::cli::{Cli, Command};
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Mock(args)) => trustdeck::mock::run_cli(args).await,
-        None => {
-            eprintln!("trustdeck: the dashboard is coming; run `trustdeck mock` for the mock server");
-            ExitCode::FAILURE
+        Some(Command::Mock(args)) => {
+            trustdeck::logging::to_stderr();
+            trustdeck::mock::run_cli(args).await
         }
+        None => trustdeck::dashboard::run(cli.dashboard).await,
     }
 }

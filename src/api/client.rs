@@ -126,7 +126,8 @@ impl<'a> Call<'a> {
     }
 
     fn body(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
-        let value = serde_json::to_value(body).map_err(|e| ApiError::invalid("request body", e.to_string()))?;
+        let value = serde_json::to_value(body)
+            .map_err(|e| ApiError::invalid("request body", e.to_string()))?;
         self.body = Some(value);
         Ok(self)
     }
@@ -163,10 +164,12 @@ impl Client {
     /// in the clear, and credentials that cannot go into a header.
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let base = parse_base_url(&config.base_url)?;
-        config
-            .credentials
-            .headers()
-            .map_err(|what| ApiError::invalid(what, "contains characters that cannot be sent in an HTTP header"))?;
+        config.credentials.headers().map_err(|what| {
+            ApiError::invalid(
+                what,
+                "contains characters that cannot be sent in an HTTP header",
+            )
+        })?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
@@ -189,21 +192,35 @@ impl Client {
 
     /// `GET /user/tokens/verify`: is this user token usable?
     pub async fn verify_token(&self) -> Result<Reply<TokenVerification>, ApiError> {
-        self.call(Call::new(Method::GET, &["user", "tokens", "verify"])).await
-    }
-
-    /// `GET /accounts/{account_id}/tokens/verify`: the same for an account-owned token.
-    pub async fn verify_account_token(&self, account_id: &str) -> Result<Reply<TokenVerification>, ApiError> {
-        check_account(account_id)?;
-        self.call(Call::new(Method::GET, &["accounts", account_id, "tokens", "verify"]))
+        self.call(Call::new(Method::GET, &["user", "tokens", "verify"]))
             .await
     }
 
+    /// `GET /accounts/{account_id}/tokens/verify`: the same for an account-owned token.
+    pub async fn verify_account_token(
+        &self,
+        account_id: &str,
+    ) -> Result<Reply<TokenVerification>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(
+            Method::GET,
+            &["accounts", account_id, "tokens", "verify"],
+        ))
+        .await
+    }
+
     /// `GET /accounts`: one page of the accounts the credentials can see.
-    pub async fn list_accounts(&self, page: u32, per_page: u32) -> Result<Reply<Vec<Account>>, ApiError> {
+    pub async fn list_accounts(
+        &self,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Reply<Vec<Account>>, ApiError> {
         check_paging(page, per_page)?;
         let mut call = Call::new(Method::GET, &["accounts"]);
-        call.query = vec![("page", page.to_string()), ("per_page", per_page.to_string())];
+        call.query = vec![
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
         self.call(call).await
     }
 
@@ -217,7 +234,10 @@ impl Client {
         }
         if let Some(name) = query.name.as_deref().filter(|n| !n.is_empty()) {
             if name.chars().count() > 253 {
-                return Err(ApiError::invalid("zone name filter", "is longer than 253 characters"));
+                return Err(ApiError::invalid(
+                    "zone name filter",
+                    "is longer than 253 characters",
+                ));
             }
             call.query.push(("name", name.to_owned()));
         }
@@ -236,10 +256,15 @@ impl Client {
     ///
     /// Never retried into a second application: a resent verification email
     /// is sent at most once.
-    pub async fn patch_csam(&self, zone_id: &str, patch: &CsamPatch) -> Result<Reply<CsamSetting>, ApiError> {
+    pub async fn patch_csam(
+        &self,
+        zone_id: &str,
+        patch: &CsamPatch,
+    ) -> Result<Reply<CsamSetting>, ApiError> {
         check_zone(zone_id)?;
         if let Some(email) = patch.value.as_ref().and_then(|v| v.email.as_deref()) {
-            validate::email(email).map_err(|reason| ApiError::invalid("notification email", reason))?;
+            validate::email(email)
+                .map_err(|reason| ApiError::invalid("notification email", reason))?;
         }
         let mut call = Call::new(Method::PATCH, &csam_path(zone_id)).body(patch)?;
         call.locked_on_403 = true;
@@ -249,18 +274,27 @@ impl Client {
     /// `GET /accounts/{account_id}/dlp/settings`.
     pub async fn get_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::GET, &dlp_path(account_id))).await
+        self.call(Call::new(Method::GET, &dlp_path(account_id)))
+            .await
     }
 
     /// `PUT /accounts/{account_id}/dlp/settings`: absent fields go to their defaults.
-    pub async fn put_dlp(&self, account_id: &str, update: &DlpUpdate) -> Result<Reply<DlpSettings>, ApiError> {
+    pub async fn put_dlp(
+        &self,
+        account_id: &str,
+        update: &DlpUpdate,
+    ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
         self.call(Call::new(Method::PUT, &dlp_path(account_id)).body(update)?)
             .await
     }
 
     /// `PATCH /accounts/{account_id}/dlp/settings`: absent fields keep their values.
-    pub async fn patch_dlp(&self, account_id: &str, update: &DlpUpdate) -> Result<Reply<DlpSettings>, ApiError> {
+    pub async fn patch_dlp(
+        &self,
+        account_id: &str,
+        update: &DlpUpdate,
+    ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
         self.call(Call::new(Method::PATCH, &dlp_path(account_id)).body(update)?)
             .await
@@ -269,7 +303,8 @@ impl Client {
     /// `DELETE /accounts/{account_id}/dlp/settings`: back to initial values, returned.
     pub async fn reset_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::DELETE, &dlp_path(account_id))).await
+        self.call(Call::new(Method::DELETE, &dlp_path(account_id)))
+            .await
     }
 
     fn url(&self, call: &Call<'_>) -> Url {
@@ -311,7 +346,11 @@ impl Client {
         }
     }
 
-    async fn attempt<T: DeserializeOwned>(&self, call: &Call<'_>, url: &Url) -> Result<Reply<T>, Attempt> {
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+    ) -> Result<Reply<T>, Attempt> {
         let mut request = self.http.request(call.method.clone(), url.clone());
         if let Ok(headers) = self.credentials.headers() {
             for (name, value) in headers {
@@ -333,7 +372,9 @@ impl Client {
         };
         let retryable_status = status == StatusCode::TOO_MANY_REQUESTS
             || (call.replay == Replay::Safe
-                && (status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::CONFLICT || status.is_server_error()));
+                && (status == StatusCode::REQUEST_TIMEOUT
+                    || status == StatusCode::CONFLICT
+                    || status.is_server_error()));
         let fail = |error| Attempt {
             error,
             retry: retryable_status,
@@ -346,7 +387,9 @@ impl Client {
         // A failed connect means nothing was sent, so even a PATCH may be retried.
         let retry = error.is_connect() || call.replay == Replay::Safe;
         let error = if error.is_timeout() {
-            ApiError::Timeout { after: self.timeout }
+            ApiError::Timeout {
+                after: self.timeout,
+            }
         } else {
             ApiError::Connection {
                 host: url.host_str().unwrap_or("the server").to_owned(),
@@ -419,7 +462,8 @@ fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
 /// Parses and checks an API root: https anywhere, plain http only on loopback.
 pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
     let bad = |reason: &str| ApiError::invalid("base URL", reason);
-    let url = Url::parse(text.trim()).map_err(|e| bad(&format!("{e} (expected e.g. {DEFAULT_BASE_URL})")))?;
+    let url = Url::parse(text.trim())
+        .map_err(|e| bad(&format!("{e} (expected e.g. {DEFAULT_BASE_URL})")))?;
     if url.cannot_be_a_base() || url.host().is_none() {
         return Err(bad("has no host"));
     }
@@ -435,7 +479,9 @@ pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
         "http" => Err(bad(
             "plain http would send credentials in the clear; use https, or http only to a loopback address (127.0.0.1, [::1], localhost)",
         )),
-        other => Err(bad(&format!("scheme {other:?} is not supported; use https"))),
+        other => Err(bad(&format!(
+            "scheme {other:?} is not supported; use https"
+        ))),
     }
 }
 
@@ -469,7 +515,10 @@ fn check_paging(page: u32, per_page: u32) -> Result<(), ApiError> {
         return Err(ApiError::invalid("page", "pages start at 1"));
     }
     if !(5..=50).contains(&per_page) {
-        return Err(ApiError::invalid("page size", format!("{per_page} is outside 5..=50")));
+        return Err(ApiError::invalid(
+            "page size",
+            format!("{per_page} is outside 5..=50"),
+        ));
     }
     Ok(())
 }
@@ -484,7 +533,10 @@ mod tests {
 
     #[test]
     fn joining_keeps_the_api_root_path() {
-        for base in ["https://api.cloudflare.com/client/v4", "https://api.cloudflare.com/client/v4/"] {
+        for base in [
+            "https://api.cloudflare.com/client/v4",
+            "https://api.cloudflare.com/client/v4/",
+        ] {
             let c = client(base).unwrap();
             let url = c.url(&Call::new(Method::GET, &csam_path("abc")));
             assert_eq!(
@@ -494,7 +546,10 @@ mod tests {
         }
         let c = client("http://127.0.0.1:8787/client/v4").unwrap();
         let mut call = Call::new(Method::GET, &["zones"]);
-        call.query = vec![("account.id", "a b".into()), ("name", "contains:acme".into())];
+        call.query = vec![
+            ("account.id", "a b".into()),
+            ("name", "contains:acme".into()),
+        ];
         assert_eq!(
             c.url(&call).as_str(),
             "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
@@ -503,12 +558,27 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in ["http://127.0.0.1:1/client/v4", "http://localhost:8787/client/v4", "http://[::1]:9/x", "https://example.com/v4"] {
+        for ok in [
+            "http://127.0.0.1:1/client/v4",
+            "http://localhost:8787/client/v4",
+            "http://[::1]:9/x",
+            "https://example.com/v4",
+        ] {
             assert!(client(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://example.com/client/v4", "http://10.0.0.1/client/v4", "ftp://127.0.0.1/", "not a url", "https://u:p@example.com/", "https://example.com/?q=1"] {
+        for bad in [
+            "http://example.com/client/v4",
+            "http://10.0.0.1/client/v4",
+            "ftp://127.0.0.1/",
+            "not a url",
+            "https://u:p@example.com/",
+            "https://example.com/?q=1",
+        ] {
             let err = client(bad).unwrap_err();
-            assert!(matches!(err, ApiError::InvalidInput { ref field, .. } if field == "base URL"), "{bad}: {err}");
+            assert!(
+                matches!(err, ApiError::InvalidInput { ref field, .. } if field == "base URL"),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -522,14 +592,30 @@ mod tests {
     fn decode_tells_non_json_from_envelopes() {
         let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
         let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
-        assert_eq!(err, ApiError::NonJson { status: 502, snippet: "502 Bad Gateway".into() });
+        assert_eq!(
+            err,
+            ApiError::NonJson {
+                status: 502,
+                snippet: "502 Bad Gateway".into()
+            }
+        );
         let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
         assert!(matches!(err, ApiError::Decode { status: 200, .. }));
-        let err = decode::<CsamSetting>(StatusCode::OK, b"{\"success\":true,\"result\":{\"value\":5}}", false, None)
-            .unwrap_err();
+        let err = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"result\":{\"value\":5}}",
+            false,
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(err, ApiError::Decode { .. }));
-        let ok = decode::<CsamSetting>(StatusCode::OK, b"{\"success\":true,\"errors\":null,\"result\":{}}", false, None)
-            .unwrap();
+        let ok = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"errors\":null,\"result\":{}}",
+            false,
+            None,
+        )
+        .unwrap();
         assert_eq!(ok.result, CsamSetting::default());
     }
 }

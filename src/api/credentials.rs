@@ -76,7 +76,9 @@ impl Credentials {
         }
     }
 
-    pub(crate) fn headers(&self) -> Result<Vec<(&'static str, reqwest::header::HeaderValue)>, &'static str> {
+    pub(crate) fn headers(
+        &self,
+    ) -> Result<Vec<(&'static str, reqwest::header::HeaderValue)>, &'static str> {
         let sensitive = |text: &str, what: &'static str| {
             let mut value = reqwest::header::HeaderValue::from_str(text).map_err(|_| what)?;
             value.set_sensitive(true);
@@ -112,16 +114,31 @@ mod tests {
     #[test]
     fn token_wins_over_key_and_blank_counts_as_unset() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         let both = env(&[
             ("CLOUDFLARE_API_TOKEN", "t"),
             ("CLOUDFLARE_EMAIL", "e@x.io"),
             ("CLOUDFLARE_API_KEY", "k"),
         ]);
-        assert!(matches!(Credentials::from_lookup(both), Some(Credentials::Token(_))));
-        let blank = env(&[("CLOUDFLARE_API_TOKEN", " "), ("CLOUDFLARE_EMAIL", "e@x.io"), ("CLOUDFLARE_API_KEY", "k")]);
-        assert!(matches!(Credentials::from_lookup(blank), Some(Credentials::GlobalKey { .. })));
+        assert!(matches!(
+            Credentials::from_lookup(both),
+            Some(Credentials::Token(_))
+        ));
+        let blank = env(&[
+            ("CLOUDFLARE_API_TOKEN", " "),
+            ("CLOUDFLARE_EMAIL", "e@x.io"),
+            ("CLOUDFLARE_API_KEY", "k"),
+        ]);
+        assert!(matches!(
+            Credentials::from_lookup(blank),
+            Some(Credentials::GlobalKey { .. })
+        ));
         assert!(Credentials::from_lookup(env(&[("CLOUDFLARE_EMAIL", "e@x.io")])).is_none());
     }
 

@@ -22,7 +22,9 @@ pub enum ApiError {
         reason: String,
     },
     /// The credentials were not accepted.
-    #[error("authentication failed: {message}; check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)")]
+    #[error(
+        "authentication failed: {message}; check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)"
+    )]
     Auth {
         /// Cloudflare's message.
         message: String,
@@ -105,14 +107,19 @@ pub enum ApiError {
 
 fn permission_line(permission: Option<&str>, message: &str) -> String {
     match permission {
-        Some(p) => format!("permission denied: the token lacks '{p}'; add it to the token or use another one"),
+        Some(p) => format!(
+            "permission denied: the token lacks '{p}'; add it to the token or use another one"
+        ),
         None => format!("permission denied: {message}"),
     }
 }
 
 fn rate_limited_line(retry_after: Option<Duration>) -> String {
     match retry_after {
-        Some(wait) => format!("rate limited by Cloudflare; try again in {}s", wait.as_secs().max(1)),
+        Some(wait) => format!(
+            "rate limited by Cloudflare; try again in {}s",
+            wait.as_secs().max(1)
+        ),
         None => "rate limited by Cloudflare; wait a minute and try again".to_owned(),
     }
 }
@@ -165,7 +172,11 @@ pub(crate) fn classify(
 ) -> ApiError {
     let first = errors.first();
     let message = {
-        let joined: Vec<&str> = errors.iter().map(|e| e.message.trim()).filter(|m| !m.is_empty()).collect();
+        let joined: Vec<&str> = errors
+            .iter()
+            .map(|e| e.message.trim())
+            .filter(|m| !m.is_empty())
+            .collect();
         if joined.is_empty() {
             status_text(status).to_owned()
         } else {
@@ -184,10 +195,12 @@ pub(crate) fn classify(
             ApiError::Locked { message }
         }
         403 if has_code(AUTH_CODES) && !has_code(PERMISSION_CODES) => ApiError::Auth { message },
-        403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => ApiError::Permission {
-            permission: quoted_permission(&message),
-            message,
-        },
+        403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => {
+            ApiError::Permission {
+                permission: quoted_permission(&message),
+                message,
+            }
+        }
         403 => ApiError::Locked { message },
         404 => ApiError::NotFound { message },
         400..=499 if has_code(AUTH_CODES) => ApiError::Auth { message },
@@ -218,19 +231,23 @@ fn status_text(status: u16) -> &'static str {
 /// A single-line excerpt of a non-JSON body: an HTML page's title, else its start.
 pub(crate) fn snippet(body: &str) -> String {
     let lower = body.to_lowercase();
-    let title = lower
-        .find("<title>")
-        .and_then(|start| {
-            let from = start + "<title>".len();
-            lower[from..].find("</title>").map(|len| &body[from..from + len])
-        });
+    let title = lower.find("<title>").and_then(|start| {
+        let from = start + "<title>".len();
+        lower[from..]
+            .find("</title>")
+            .map(|len| &body[from..from + len])
+    });
     let text = title.unwrap_or(body);
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out: String = flat.chars().filter(|c| !c.is_control()).take(120).collect();
     if flat.chars().count() > 120 {
         out.push('…');
     }
-    if out.is_empty() { "(empty body)".to_owned() } else { out }
+    if out.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -250,7 +267,10 @@ mod tests {
     fn a_403_is_told_apart_by_its_code() {
         let perm = classify(
             403,
-            &[info(9109, "this API token lacks the 'Zone Settings Write' permission")],
+            &[info(
+                9109,
+                "this API token lacks the 'Zone Settings Write' permission",
+            )],
             None,
             true,
         );
@@ -261,10 +281,22 @@ mod tests {
                 message: "this API token lacks the 'Zone Settings Write' permission".into()
             }
         );
-        assert!(matches!(classify(403, &[info(1403, "zone is locked")], None, true), ApiError::Locked { .. }));
-        assert!(matches!(classify(403, &[info(1234, "Forbidden")], None, true), ApiError::Locked { .. }));
-        assert!(matches!(classify(403, &[info(1234, "Forbidden")], None, false), ApiError::Permission { .. }));
-        assert!(matches!(classify(403, &[info(9103, "Unknown X-Auth-Key")], None, true), ApiError::Auth { .. }));
+        assert!(matches!(
+            classify(403, &[info(1403, "zone is locked")], None, true),
+            ApiError::Locked { .. }
+        ));
+        assert!(matches!(
+            classify(403, &[info(1234, "Forbidden")], None, true),
+            ApiError::Locked { .. }
+        ));
+        assert!(matches!(
+            classify(403, &[info(1234, "Forbidden")], None, false),
+            ApiError::Permission { .. }
+        ));
+        assert!(matches!(
+            classify(403, &[info(9103, "Unknown X-Auth-Key")], None, true),
+            ApiError::Auth { .. }
+        ));
     }
 
     #[test]
@@ -275,12 +307,16 @@ mod tests {
         });
         let err = classify(400, &[e], None, false);
         assert_eq!(err.pointer(), Some("/value/email"));
-        assert_eq!(err.to_string(), "rejected by Cloudflare (1007): email is too long");
+        assert_eq!(
+            err.to_string(),
+            "rejected by Cloudflare (1007): email is too long"
+        );
     }
 
     #[test]
     fn html_pages_become_a_short_single_line() {
-        let page = "<html>\n<head><title>502 Bad\n Gateway</title></head><body>cloudflare</body></html>";
+        let page =
+            "<html>\n<head><title>502 Bad\n Gateway</title></head><body>cloudflare</body></html>";
         assert_eq!(snippet(page), "502 Bad Gateway");
         assert_eq!(snippet(""), "(empty body)");
         assert!(snippet(&"x".repeat(500)).chars().count() <= 121);
@@ -289,15 +325,24 @@ mod tests {
     #[test]
     fn messages_are_one_line() {
         let all = [
-            ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)) },
-            ApiError::Timeout { after: Duration::from_secs(30) },
-            ApiError::Auth { message: "Invalid API Token".into() },
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            },
+            ApiError::Timeout {
+                after: Duration::from_secs(30),
+            },
+            ApiError::Auth {
+                message: "Invalid API Token".into(),
+            },
         ];
         for e in all {
             assert!(!e.to_string().contains('\n'));
         }
         assert_eq!(
-            ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)) }.to_string(),
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(7))
+            }
+            .to_string(),
             "rate limited by Cloudflare; try again in 7s"
         );
     }

@@ -12,3 +12,4 @@ pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, ZoneQuery};
 pub use credentials::Credentials;
 pub use error::ApiError;
 pub use retry::RetryPolicy;
+pub mod worker;

@@ -251,7 +251,10 @@ impl CsamPatch {
 impl CsamPatchValue {
     /// True when the patch would change nothing.
     pub fn is_empty(&self) -> bool {
-        self.email.is_none() && self.enabled.is_none() && !self.resend_email && self.sources.is_none()
+        self.email.is_none()
+            && self.enabled.is_none()
+            && !self.resend_email
+            && self.sources.is_none()
     }
 }
 
@@ -431,11 +434,17 @@ mod tests {
         let setting = envelope.result.unwrap();
         assert_eq!(setting.id.as_deref(), Some("csam_scanner"));
         assert_eq!(setting.editable, Some(true));
-        assert_eq!(setting.modified_on.as_deref(), Some("2019-12-27T18:11:19.117Z"));
+        assert_eq!(
+            setting.modified_on.as_deref(),
+            Some("2019-12-27T18:11:19.117Z")
+        );
         assert_eq!(setting.value.email.as_deref(), Some("**********"));
         assert_eq!(setting.value.email_state, Some(EmailState::Valid));
         assert_eq!(setting.value.enabled, Some(true));
-        assert_eq!(setting.value.sources, BTreeMap::from([("source1".to_owned(), true)]));
+        assert_eq!(
+            setting.value.sources,
+            BTreeMap::from([("source1".to_owned(), true)])
+        );
         assert_eq!(setting.value.zone_plan.as_deref(), Some("ent"));
     }
 
@@ -448,7 +457,10 @@ mod tests {
         assert!(settings.ai_context_analysis);
         assert!(settings.ocr);
         let logging = settings.payload_logging;
-        assert_eq!(logging.updated_at.as_deref(), Some("2019-12-27T18:11:19.117Z"));
+        assert_eq!(
+            logging.updated_at.as_deref(),
+            Some("2019-12-27T18:11:19.117Z")
+        );
         assert_eq!(logging.masking_level, Some(MaskingLevel::Full));
         assert_eq!(logging.public_key.as_deref(), Some("public_key"));
     }
@@ -460,7 +472,10 @@ mod tests {
             "value": {"email_state": "bounced", "sources": null, "enabled": null}
         }))
         .unwrap();
-        assert_eq!(csam.value.email_state, Some(EmailState::Unknown("bounced".into())));
+        assert_eq!(
+            csam.value.email_state,
+            Some(EmailState::Unknown("bounced".into()))
+        );
         assert!(csam.value.sources.is_empty());
         assert_eq!(csam.editable, None);
         let csam: CsamSetting = serde_json::from_value(json!({"value": null})).unwrap();
@@ -472,11 +487,18 @@ mod tests {
         }))
         .unwrap();
         assert!(!dlp.ai_context_analysis && !dlp.ocr);
-        assert_eq!(dlp.payload_logging.masking_level, Some(MaskingLevel::Unknown("redacted".into())));
+        assert_eq!(
+            dlp.payload_logging.masking_level,
+            Some(MaskingLevel::Unknown("redacted".into()))
+        );
         assert_eq!(dlp.payload_logging.public_key, None);
 
-        let info: ResultInfo = serde_json::from_value(json!({"page": 2.0, "per_page": "20", "count": null})).unwrap();
-        assert_eq!((info.page, info.per_page, info.count), (Some(2), Some(20), None));
+        let info: ResultInfo =
+            serde_json::from_value(json!({"page": 2.0, "per_page": "20", "count": null})).unwrap();
+        assert_eq!(
+            (info.page, info.per_page, info.count),
+            (Some(2), Some(20), None)
+        );
     }
 
     #[test]
@@ -499,7 +521,10 @@ mod tests {
             serde_json::to_value(&resend).unwrap(),
             json!({"id": "csam_scanner", "value": {"enabled": false, "resend_email": true}})
         );
-        assert_eq!(serde_json::to_value(CsamPatch::default()).unwrap(), json!({}));
+        assert_eq!(
+            serde_json::to_value(CsamPatch::default()).unwrap(),
+            json!({})
+        );
         assert!(CsamPatchValue::default().is_empty());
     }
 
@@ -517,7 +542,10 @@ mod tests {
             serde_json::to_value(&update).unwrap(),
             json!({"ocr": true, "payload_logging": {"masking_level": "clear", "public_key": ""}})
         );
-        assert_eq!(serde_json::to_value(DlpUpdate::default()).unwrap(), json!({}));
+        assert_eq!(
+            serde_json::to_value(DlpUpdate::default()).unwrap(),
+            json!({})
+        );
         assert!(DlpUpdate::default().is_empty());
         assert!(!update.is_empty());
     }
@@ -535,10 +563,13 @@ mod tests {
         assert_eq!(zone.account.as_ref().unwrap().name.as_deref(), Some("Acme"));
         assert_eq!(zones.result_info.unwrap().total_pages, Some(1));
         let accounts: Vec<Account> =
-            serde_json::from_value(json!([{"id": "a1", "name": "Acme", "type": "enterprise"}])).unwrap();
+            serde_json::from_value(json!([{"id": "a1", "name": "Acme", "type": "enterprise"}]))
+                .unwrap();
         assert_eq!(accounts[0].kind.as_deref(), Some("enterprise"));
-        let token: TokenVerification =
-            serde_json::from_value(json!({"id": "t", "status": "expired", "expires_on": "2020-01-01T00:00:00Z"})).unwrap();
+        let token: TokenVerification = serde_json::from_value(
+            json!({"id": "t", "status": "expired", "expires_on": "2020-01-01T00:00:00Z"}),
+        )
+        .unwrap();
         assert_eq!(token.status, TokenStatus::Expired);
     }
 }

@@ -68,13 +68,19 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<f64>() {
         return finite(seconds);
     }
-    let at = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    let at =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
     let at = SystemTime::from(at);
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn finite(seconds: f64) -> Option<Duration> {
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e9).then(|| Duration::from_secs_f64(seconds))
+    (0.0..1e9)
+        .contains(&seconds)
+        .then(|| Duration::from_secs_f64(seconds))
 }
 
 #[cfg(test)]
@@ -86,18 +92,30 @@ mod tests {
     fn backoff_doubles_with_jitter_and_stops_after_two() {
         let policy = RetryPolicy::default();
         let first = policy.wait(0, None).unwrap();
-        assert!(first <= Duration::from_millis(500) && first >= Duration::from_millis(375), "{first:?}");
+        assert!(
+            first <= Duration::from_millis(500) && first >= Duration::from_millis(375),
+            "{first:?}"
+        );
         let second = policy.wait(1, None).unwrap();
-        assert!(second <= Duration::from_secs(1) && second >= Duration::from_millis(750), "{second:?}");
+        assert!(
+            second <= Duration::from_secs(1) && second >= Duration::from_millis(750),
+            "{second:?}"
+        );
         assert_eq!(policy.wait(2, None), None);
-        let long = RetryPolicy { max_retries: 10, ..policy };
+        let long = RetryPolicy {
+            max_retries: 10,
+            ..policy
+        };
         assert!(long.wait(9, None).unwrap() <= Duration::from_secs(8));
     }
 
     #[test]
     fn retry_after_is_honoured_within_a_minute() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.wait(0, Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
+        assert_eq!(
+            policy.wait(0, Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(policy.wait(0, Some(Duration::from_secs(300))), None);
     }
 
@@ -109,7 +127,10 @@ mod tests {
         h.insert("retry-after-ms", HeaderValue::from_static("250"));
         assert_eq!(parse_retry_after(&h), Some(Duration::from_millis(250)));
         let mut h = HeaderMap::new();
-        h.insert("retry-after", HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
         assert_eq!(parse_retry_after(&h), Some(Duration::ZERO));
         h.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(parse_retry_after(&h), None);

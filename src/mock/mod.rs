@@ -1,9 +1,244 @@
-//! Placeholder: the mock server is being written.
-use std::process::ExitCode;
+//! The mock Cloudflare API server: a real HTTP server (axum, on the caller's
+//! tokio runtime) that answers like `https://api.cloudflare.com/client/v4`
+//! for the endpoints trustdeck uses, from demo data, with state.
+//!
+//! # API endpoints (under `/client/v4`, Cloudflare envelopes, auth required)
+//! - `GET|PATCH /zones/{zone_id}/settings/csam_scanner_third_party`
+//! - `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`
+//! - `GET /zones` (filters `name`, `account.id`, `account.name` with
+//!   `equal`/`not_equal`/`starts_with`/`ends_with`/`contains` and the
+//!   `_case_sensitive` variants, `status`, `type`, `match`, `order`,
+//!   `direction`, `page`, `per_page` 5..=50)
+//! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50)
+//! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
+//!
+//! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
+//! can do everything). A token without the needed permission gets 403 code
+//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`.
+//!
+//! # Codes this mock chose where Cloudflare documents none
+//! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
+//! - message **1101**: `enabled: true` was kept false because the
+//!   notification email is not verified (the response still is 200).
+//! - message **1102**: `resend_email` on an already verified email; nothing sent.
+//! - message **1103**: a verification email went to a new address.
+//! - message **1104**: the verification email was sent again.
+//! - message **1100**: the verify endpoints' status sentence.
+//! - 400 **1004**: a bad query parameter (e.g. `per_page=3`).
+//! - 400 **1007** with `source.pointer`: a body field of the wrong type or value.
+//!
+//! # Mock-only endpoints (no auth, not under `/client/v4`)
+//! - `GET /__mock/outbox`: the emails the mock "sent" (JSON list of
+//!   `{zone_id, zone_name, to, kind: verification|resend, at}`).
+//! - `POST /__mock/zones/{zone_id}/verify-email`: the recipient clicks the
+//!   link; the zone's email becomes `valid` (404 for an unknown zone).
+//! - `GET /__mock/state`: the whole raw state, real emails included.
+//! - `GET /__mock/requests`: the last 10,000 `/client/v4` requests served,
+//!   oldest first, as `{method, path, query, status}`.
+//! - `POST /__mock/reset`: back to the loaded data; clears the outbox and the
+//!   request log.
+//!
+//! # Faults (only on `/client/v4`, decided before the handler runs)
+//! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
+//! (half JSON 500 code 10002, half Cloudflare edge HTML pages 502/520);
+//! `rate_limit` counts per credential in fixed windows, then 429 code 1015
+//! with `Retry-After`.
 
-#[derive(clap::Args, Debug)]
-pub struct MockArgs {}
+mod args;
+mod auth;
+mod body;
+mod csam;
+mod data;
+mod discovery;
+mod dlp;
+mod envelope;
+mod faults;
+mod mock_only;
+mod query;
+mod routes;
+mod state;
+mod store;
 
-pub async fn run_cli(_args: MockArgs) -> ExitCode {
-    ExitCode::FAILURE
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use args::{MockArgs, run_cli};
+pub use data::{DemoCredentials, DemoToken};
+pub use faults::RateLimit;
+
+/// How to run a mock: where, with which data, and which faults.
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Demo data file; None = the data shipped in the binary.
+    pub data: Option<PathBuf>,
+    /// State file: loaded if present, saved atomically on every change.
+    pub state: Option<PathBuf>,
+    /// Delay added to every API request (±25% jitter).
+    pub latency: Option<Duration>,
+    /// Fraction (0..=1) of API requests answered with an injected 5xx.
+    pub fail_rate: f64,
+    /// Per-credential request limit, then 429.
+    pub rate_limit: Option<RateLimit>,
+    /// A pending email verifies by itself this long after it was sent.
+    pub verify_after: Option<Duration>,
+}
+
+impl MockConfig {
+    /// A free loopback port, the shipped data, no faults: for demos and tests.
+    pub fn demo() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data: None,
+            state: None,
+            latency: None,
+            fail_rate: 0.0,
+            rate_limit: None,
+            verify_after: None,
+        }
+    }
+}
+
+/// Why a mock could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// The data file could not be read.
+    #[error("cannot read demo data {}: {source}", path.display())]
+    ReadData {
+        /// The file named by `data`.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The data file is not valid demo data.
+    #[error("demo data {origin}: {detail}")]
+    BadData {
+        /// The file, or "shipped" for the embedded data.
+        origin: String,
+        /// What is wrong, in one sentence.
+        detail: String,
+    },
+    /// The state file is unreadable or corrupt.
+    #[error("{0}")]
+    State(String),
+    /// `fail_rate` outside 0..=1.
+    #[error("fail rate must be from 0 to 1, got {0}")]
+    FailRate(f64),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// A mock serving in the background; dropping it stops it without waiting.
+pub struct RunningMock {
+    /// The bound address (the real port when 0 was asked for).
+    addr: SocketAddr,
+    /// The credentials of the loaded data.
+    credentials: DemoCredentials,
+    /// Tells the server to stop accepting and finish in-flight requests.
+    stop: oneshot::Sender<()>,
+    /// The server task.
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningMock {
+    /// The API base URL, e.g. `http://127.0.0.1:41733/client/v4`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, routes::API_PREFIX)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The credentials of the loaded data.
+    pub fn credentials(&self) -> &DemoCredentials {
+        &self.credentials
+    }
+
+    /// Stops accepting, lets in-flight requests finish (at most 5 s), returns.
+    pub async fn shutdown(self) {
+        let Self { stop, mut task, .. } = self;
+        let _ = stop.send(());
+        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+/// Loads the data (and state), binds, and starts serving on the current
+/// tokio runtime; returns once the socket is listening.
+pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
+    if !(0.0..=1.0).contains(&config.fail_rate) {
+        return Err(MockError::FailRate(config.fail_rate));
+    }
+    let (text, origin) = match &config.data {
+        Some(path) => {
+            let text =
+                tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|source| MockError::ReadData {
+                        path: path.clone(),
+                        source,
+                    })?;
+            (text, path.display().to_string())
+        }
+        None => (data::SHIPPED.to_owned(), "shipped".to_owned()),
+    };
+    let data =
+        data::DemoData::parse(&text).map_err(|detail| MockError::BadData { origin, detail })?;
+    let initial = state::State::from_data(&data, state::now());
+    let store = store::Store::open(initial.clone(), config.state.clone(), config.verify_after)
+        .map_err(MockError::State)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| MockError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| MockError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let credentials = data.credentials();
+    let mock = Arc::new(routes::Mock {
+        data,
+        initial,
+        store,
+        faults: faults::Faults::new(config.latency, config.fail_rate, config.rate_limit),
+        requests: mock_only::RequestLog::default(),
+    });
+    let app = routes::router(mock);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // A dropped sender counts as a stop too.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "mock Cloudflare API listening");
+    Ok(RunningMock {
+        addr,
+        credentials,
+        stop,
+        task,
+    })
 }

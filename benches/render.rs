@@ -1,0 +1,88 @@
+//! Render and reducer costs: a full frame on a TestBackend at 80x24 and
+//! 120x40, and one key through the reducer.
+//!
+//!     cargo bench --bench render
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use trustdeck::api::model::{
+    CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
+};
+use trustdeck::message::Msg;
+use trustdeck::state::{AppState, Context};
+
+fn loaded_state() -> AppState {
+    let now = Instant::now();
+    let context = Context {
+        base_url: "http://127.0.0.1:8787/client/v4".into(),
+        demo: Some("127.0.0.1:8787".into()),
+        auth: "API token".into(),
+        ..Context::default()
+    };
+    let mut state = AppState::new(context, Some("zone".into()), Some("account".into()), now);
+    state.zone.zone_name = Some("images.acme-corp.com".into());
+    state.account.account_name = Some("Acme Corp".into());
+    let sources = ["ncmec_ngo", "ncmec_industry", "iwf", "tech_coalition"];
+    state.zone.remote.succeed(
+        CsamSetting {
+            id: Some("csam_scanner".into()),
+            editable: Some(true),
+            modified_on: None,
+            value: CsamValue {
+                email: Some("**********".into()),
+                email_state: Some(EmailState::Pending),
+                enabled: Some(true),
+                sources: sources
+                    .iter()
+                    .map(|s| (s.to_string(), true))
+                    .collect::<BTreeMap<_, _>>(),
+                zone_plan: Some("ent".into()),
+            },
+        },
+        now,
+    );
+    state.account.remote.succeed(
+        DlpSettings {
+            ai_context_analysis: true,
+            ocr: true,
+            payload_logging: PayloadLogging {
+                updated_at: Some("2026-10-02T14:05:11Z".into()),
+                masking_level: Some(MaskingLevel::Partial),
+                public_key: Some("GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRs=".into()),
+            },
+        },
+        now,
+    );
+    state
+}
+
+fn render(c: &mut Criterion) {
+    let state = loaded_state();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        c.bench_function(&format!("full frame {w}x{h}"), |b| {
+            b.iter(|| {
+                // A cleared buffer forces every cell to be drawn and diffed.
+                terminal.clear().unwrap();
+                terminal
+                    .draw(|f| trustdeck::ui::draw(f, black_box(&state)))
+                    .unwrap();
+            })
+        });
+    }
+    c.bench_function("reducer: toggle + untoggle", |b| {
+        let mut state = loaded_state();
+        b.iter(|| {
+            black_box(trustdeck::update::update(&mut state, Msg::Activate));
+            black_box(trustdeck::update::update(&mut state, Msg::Activate));
+        })
+    });
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

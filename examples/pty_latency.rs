@@ -1,0 +1,249 @@
+//! Measures the real binary in a pseudo-terminal: time to first frame with
+//! `--demo`, key-to-frame latency (idle, and while a request takes seconds),
+//! idle CPU and resident memory.
+//!
+//!     cargo build --release && cargo run --release --example pty_latency
+//!
+//! Linux only (reads /proc). Talks only to loopback.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+/// The `trustdeck` binary built beside this example (target/<profile>/trustdeck).
+fn bin() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|examples| examples.parent()).unwrap();
+    let bin = dir.join("trustdeck");
+    assert!(bin.exists(), "build the binary first: cargo build --release ({} missing)", bin.display());
+    bin
+}
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<(vt100::Parser, u64)>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Self, Instant) {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(bin());
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let started = Instant::now();
+        let child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let screen = Arc::new(Mutex::new((vt100::Parser::new(40, 120, 0), 0u64)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let feed = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut guard = feed.lock().unwrap();
+                guard.0.process(&buf[..n]);
+                guard.1 += 1;
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        (
+            Self {
+                child,
+                writer,
+                screen,
+                _master: pair.master,
+            },
+            started,
+        )
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().0.screen().contents()
+    }
+
+    fn wait(&self, check: impl Fn(&str) -> bool) -> Instant {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if check(&self.text()) {
+                return Instant::now();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+
+    /// Sends a key and returns how long until the screen shows `expect`.
+    fn key_to_frame(&mut self, key: &[u8], expect: impl Fn(&str) -> bool) -> Duration {
+        let sent = Instant::now();
+        self.writer.write_all(key).unwrap();
+        self.writer.flush().unwrap();
+        self.wait(expect) - sent
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
+}
+
+fn report(name: &str, samples: &mut [Duration]) {
+    let p50 = percentile(samples, 0.5);
+    let p95 = percentile(samples, 0.95);
+    let max = *samples.iter().max().unwrap();
+    println!(
+        "{name}: n={} p50={p50:.2?} p95={p95:.2?} max={max:.2?}",
+        samples.len()
+    );
+}
+
+/// Focus toggles between the panels: the header title of the focused panel
+/// changes its marker, so each key yields a visibly different frame.
+fn focus_round_trips(session: &mut Session, rounds: usize) -> Vec<Duration> {
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        samples.push(session.key_to_frame(b"j", |t| t.contains("› ") && selected_row(t) == 1));
+        samples.push(session.key_to_frame(b"k", |t| selected_row(t) == 0));
+    }
+    samples
+}
+
+/// The index of the zone panel row marked with `›`, counted from "Scanning".
+fn selected_row(text: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.contains("Scanning")) else {
+        return usize::MAX;
+    };
+    lines[start..]
+        .iter()
+        .filter(|l| {
+            l.contains("Scanning")
+                || l.contains("Email")
+                || l.contains("[x]")
+                || l.contains("[ ]")
+                || l.contains("resend")
+        })
+        .position(|l| l.contains('›'))
+        .unwrap_or(usize::MAX)
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let state = tempfile::tempdir().unwrap();
+    let state_env = [("XDG_STATE_HOME", state.path().to_str().unwrap())];
+
+    // 1. Time to first frame, and to the first frame with both panels' data.
+    let mut first = Vec::new();
+    let mut loaded = Vec::new();
+    for _ in 0..20 {
+        let (mut session, started) = Session::spawn(&["--demo"], &state_env);
+        first.push(session.wait(|t| t.contains("CSAM Scanner")) - started);
+        loaded.push(session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR")) - started);
+        session.writer.write_all(b"q").unwrap();
+        let _ = session.child.wait();
+    }
+    report("first frame (spawn → panels drawn)", &mut first);
+    report(
+        "first frame with data (spawn → both panels loaded)",
+        &mut loaded,
+    );
+
+    // 2. Key-to-frame latency while idle, idle CPU and memory.
+    let (mut session, _) = Session::spawn(&["--demo"], &state_env);
+    session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR"));
+    report(
+        "key → frame (idle)",
+        &mut focus_round_trips(&mut session, 100),
+    );
+    let pid = session.pid();
+    let before = cpu_ticks(pid);
+    let frames_before = session.screen.lock().unwrap().1;
+    std::thread::sleep(Duration::from_secs(5));
+    let ticks = cpu_ticks(pid) - before;
+    let writes = session.screen.lock().unwrap().1 - frames_before;
+    println!("idle 5 s: {ticks} CPU ticks (1 tick = 10 ms), {writes} terminal writes");
+    println!("resident memory: {} KiB", rss_kib(pid));
+    session.writer.write_all(b"q").unwrap();
+    let _ = session.child.wait();
+
+    // 3. Key-to-frame while a request takes seconds: a separate mock with 3 s latency.
+    let mut mock = Command::new(bin())
+        .args(["mock", "--listen", "127.0.0.1:0", "--latency", "3s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(mock.stdout.take().unwrap()).lines();
+    let first_line = lines.next().unwrap().unwrap();
+    let url = first_line.rsplit(' ').next().unwrap().to_owned();
+    let token_line = lines.next().unwrap().unwrap();
+    let token = token_line.split('=').nth(1).unwrap().to_owned();
+    let env = [
+        ("XDG_STATE_HOME", state.path().to_str().unwrap()),
+        ("CLOUDFLARE_API_TOKEN", token.as_str()),
+        ("CLOUDFLARE_BASE_URL", url.as_str()),
+        ("CLOUDFLARE_ZONE_ID", "117bf1e17392293e996d8990458815ea"),
+        ("CLOUDFLARE_ACCOUNT_ID", "22d8a840ba3ae743d9774caa9ab3fdc4"),
+    ];
+    let (mut session, _) = Session::spawn(&[], &env);
+    session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR"));
+    let mut busy = Vec::new();
+    for _ in 0..5 {
+        session.writer.write_all(b"r").unwrap();
+        session.writer.flush().unwrap();
+        let reload_sent = Instant::now();
+        while reload_sent.elapsed() < Duration::from_millis(2500) {
+            busy.extend(focus_round_trips(&mut session, 5));
+        }
+        session.wait(|t| !t.contains("Loading"));
+    }
+    report("key → frame (a 3 s request in flight)", &mut busy);
+    session.writer.write_all(b"q").unwrap();
+    let _ = session.child.wait();
+    let _ = mock.kill();
+    let _ = mock.wait();
+}

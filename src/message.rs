@@ -1,0 +1,81 @@
+//! What the reducer accepts ([`Msg`]) and the side effects it asks for ([`Command`]).
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
+use crate::state::Panel;
+
+/// Everything that can happen to the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// Time passed: spinner frames, status fades.
+    Tick(Instant),
+    /// The worker answered (boxed: replies are large, keys are small).
+    Api(Box<ApiResponse>),
+    /// Focus the next panel.
+    FocusNext,
+    /// Focus the previous panel.
+    FocusPrev,
+    /// Focus a panel directly.
+    Focus(Panel),
+    /// Cursor up.
+    Up,
+    /// Cursor down.
+    Down,
+    /// Toggle or cycle the selected row (or start editing the email).
+    Activate,
+    /// Start editing the notification email.
+    EditEmail,
+    /// A key for the email field while it is edited.
+    EditKey(KeyEvent),
+    /// Pasted text for the email field.
+    Paste(String),
+    /// Keep the typed email staged.
+    CommitEdit,
+    /// Abandon the typed email.
+    CancelEdit,
+    /// Stage a re-send of the verification email.
+    Resend,
+    /// Save the focused panel's staged edits.
+    Save,
+    /// Discard the focused panel's staged edits.
+    Discard,
+    /// Reload the focused panel (also: retry after a failure).
+    Refresh,
+    /// Ask to reset DLP settings (opens the confirmation).
+    AskReset,
+    /// Yes, in a dialog.
+    Confirm,
+    /// No / Esc, in a dialog.
+    Deny,
+    /// Move the highlight between a dialog's choices.
+    ToggleChoice,
+    /// Enter in a dialog: take the highlighted choice.
+    Choose,
+    /// Esc outside dialogs: cancel a load, else dismiss the status line.
+    Escape,
+    /// Open or close the help overlay.
+    ToggleHelp,
+    /// Quit (asks first when edits are staged).
+    Quit,
+    /// The terminal is gone or a signal arrived: quit now.
+    Terminate,
+}
+
+impl Msg {
+    /// Wraps a worker reply.
+    pub fn api(response: ApiResponse) -> Self {
+        Self::Api(Box::new(response))
+    }
+}
+
+/// Side effects the reducer asks the loop to carry out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Send a request to the API worker.
+    Api(ApiRequest),
+    /// Cancel a load that is no longer wanted.
+    Cancel(RequestId),
+}

@@ -1,0 +1,49 @@
+//! Request bodies: read with a size limit, parsed as a JSON object, and the
+//! small field checks that CSAM and DLP validation share.
+use axum::body::Body;
+use serde_json::{Map, Value};
+
+use super::envelope::{ApiError, Info};
+
+/// The largest body accepted.
+const LIMIT: usize = 1 << 20;
+
+/// Reads the body and parses it as a JSON object; anything else is 6007.
+pub(crate) async fn json_object(body: Body) -> Result<Map<String, Value>, ApiError> {
+    let bytes = axum::body::to_bytes(body, LIMIT).await.map_err(|_| {
+        ApiError::malformed_json("the body could not be read or is larger than 1 MiB")
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::malformed_json(
+            "the body is empty; send a JSON object",
+        ));
+    }
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::malformed_json("the body must be a JSON object")),
+        Err(e) => Err(ApiError::malformed_json(e)),
+    }
+}
+
+/// A boolean field: Ok(None) when absent (or null, if `nullable`).
+pub(crate) fn optional_bool(
+    object: &Map<String, Value>,
+    key: &str,
+    pointer: &str,
+    nullable: bool,
+    errors: &mut Vec<Info>,
+) -> Option<bool> {
+    match object.get(key) {
+        None => None,
+        Some(Value::Null) if nullable => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            let or_null = if nullable { " (or null)" } else { "" };
+            errors.push(Info::invalid(
+                pointer,
+                format!("{key} must be true or false{or_null}"),
+            ));
+            None
+        }
+    }
+}

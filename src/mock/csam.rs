@@ -1,0 +1,357 @@
+//! `GET|PATCH /zones/{zone_id}/settings/csam_scanner_third_party`: the
+//! masked view, strict PATCH validation and the email verification flow.
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::auth::{Permission, authorize};
+use super::body::{json_object, optional_bool};
+use super::data::ZoneData;
+use super::envelope::{ApiError, Info, pointer_segment, success};
+use super::routes::Shared;
+use super::state::{CsamSetting, EmailState, OutboxEntry, OutboxKind, format_time, now};
+
+/// Message code: `enabled` was kept false because the email is not verified.
+pub(crate) const KEPT_OFF: u32 = 1101;
+/// Message code: `resend_email` on an already verified email; nothing sent.
+pub(crate) const ALREADY_VERIFIED: u32 = 1102;
+/// Message code: a verification email went to the new address.
+pub(crate) const VERIFICATION_SENT: u32 = 1103;
+/// Message code: the verification email was sent again.
+pub(crate) const RESENT: u32 = 1104;
+/// Error code: the zone is locked by Trust & Safety (403).
+pub(crate) const LOCKED: u32 = 1403;
+
+/// What the masked email looks like in every response.
+const MASK: &str = "**********";
+
+/// GET: the zone's setting, email masked.
+pub(crate) async fn get_setting(
+    State(mock): State<Shared>,
+    zone_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
+    let zone = find_zone(&mock, zone_id)?;
+    let setting = mock
+        .store
+        .read(|state| state.zones.get(&zone.id).cloned())
+        .await;
+    let setting = setting.ok_or_else(|| zone_not_found(&zone.id))?;
+    Ok(success(view(&setting, zone), Vec::new()))
+}
+
+/// PATCH: validates the whole body first, then applies it in one write.
+pub(crate) async fn patch_setting(
+    State(mock): State<Shared>,
+    zone_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
+    let zone = find_zone(&mock, zone_id)?;
+    let editable = mock
+        .store
+        .read(|state| state.zones.get(&zone.id).map(|s| s.editable))
+        .await;
+    if !editable.ok_or_else(|| zone_not_found(&zone.id))? {
+        return Err(locked());
+    }
+    let patch = parse_patch(json_object(body).await?, &zone.csam.sources)?;
+    let (setting, messages) = mock
+        .store
+        .write(|state| {
+            let setting = state
+                .zones
+                .get_mut(&zone.id)
+                .ok_or_else(|| zone_not_found(&zone.id))?;
+            if !setting.editable {
+                return Err(locked());
+            }
+            let messages = apply(setting, zone, patch, &mut state.outbox);
+            let setting = state.zones[&zone.id].clone();
+            Ok((setting, messages))
+        })
+        .await?;
+    Ok(success(view(&setting, zone), messages))
+}
+
+/// The API's view of a setting: `email` masked, `modified_on` null.
+fn view(setting: &CsamSetting, zone: &ZoneData) -> Value {
+    json!({
+        "id": "csam_scanner",
+        "editable": setting.editable,
+        "modified_on": null,
+        "value": {
+            "email": if setting.email.is_empty() { "" } else { MASK },
+            "email_state": setting.email_state,
+            "enabled": setting.enabled,
+            "sources": setting.sources,
+            "zone_plan": zone.plan,
+        }
+    })
+}
+
+/// The zone of a path, or 400 (malformed id) / 404 (unknown zone).
+fn find_zone(
+    mock: &Shared,
+    zone_id: Result<Path<String>, PathRejection>,
+) -> Result<&ZoneData, ApiError> {
+    let invalid = || ApiError::new(StatusCode::BAD_REQUEST, 1001, "Invalid zone identifier");
+    let Path(id) = zone_id.map_err(|_| invalid())?;
+    if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(invalid());
+    }
+    mock.data.zone(&id).ok_or_else(|| zone_not_found(&id))
+}
+
+fn zone_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        7003,
+        format!("Could not route to /zones/{id}/settings/csam_scanner_third_party, perhaps your object identifier is invalid?"),
+    )
+    .and(1001, "Zone not found")
+}
+
+fn locked() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        LOCKED,
+        "This zone is locked by Trust & Safety: the CSAM Scanner setting cannot be changed",
+    )
+}
+
+/// A validated PATCH body.
+#[derive(Debug, Default)]
+struct Patch {
+    /// A new notification address.
+    email: Option<String>,
+    /// The requested scanning state.
+    enabled: Option<bool>,
+    /// `resend_email: true`.
+    resend: bool,
+    /// Sources to switch, all known to the zone.
+    sources: Vec<(String, bool)>,
+}
+
+/// Checks every field and reports every problem at once (code 1007 with a
+/// pointer). Unknown fields are ignored, as the schema allows them.
+fn parse_patch(
+    body: Map<String, Value>,
+    known: &BTreeMap<String, bool>,
+) -> Result<Patch, ApiError> {
+    let mut errors = Vec::new();
+    let mut patch = Patch::default();
+    if let Some(id) = body.get("id")
+        && id.as_str() != Some("csam_scanner")
+    {
+        errors.push(Info::invalid("/id", "id must be \"csam_scanner\""));
+    }
+    match body.get("value") {
+        None => {}
+        Some(Value::Object(value)) => parse_value(value, known, &mut patch, &mut errors),
+        Some(_) => errors.push(Info::invalid("/value", "value must be an object")),
+    }
+    if errors.is_empty() {
+        Ok(patch)
+    } else {
+        Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
+    }
+}
+
+fn parse_value(
+    value: &Map<String, Value>,
+    known: &BTreeMap<String, bool>,
+    patch: &mut Patch,
+    errors: &mut Vec<Info>,
+) {
+    match value.get("email") {
+        None => {}
+        Some(Value::String(email)) => match email_problem(email) {
+            None => patch.email = Some(email.clone()),
+            Some(problem) => errors.push(Info::invalid("/value/email", problem)),
+        },
+        Some(_) => errors.push(Info::invalid("/value/email", "email must be a string")),
+    }
+    patch.enabled = optional_bool(value, "enabled", "/value/enabled", false, errors);
+    patch.resend =
+        optional_bool(value, "resend_email", "/value/resend_email", false, errors).unwrap_or(false);
+    match value.get("sources") {
+        None => {}
+        Some(Value::Object(sources)) => {
+            for (name, on) in sources {
+                let pointer = format!("/value/sources/{}", pointer_segment(name));
+                match (known.contains_key(name), on) {
+                    (true, Value::Bool(on)) => patch.sources.push((name.clone(), *on)),
+                    (true, _) => errors.push(Info::invalid(
+                        pointer,
+                        format!("sources.{name} must be true or false"),
+                    )),
+                    (false, _) => {
+                        let names: Vec<&str> = known.keys().map(String::as_str).collect();
+                        let message = format!(
+                            "unknown source {name:?}: this zone's sources are {}",
+                            names.join(", ")
+                        );
+                        errors.push(Info::invalid(pointer, message));
+                    }
+                }
+            }
+        }
+        Some(_) => errors.push(Info::invalid(
+            "/value/sources",
+            "sources must be an object mapping source names to true or false",
+        )),
+    }
+}
+
+/// Why `email` is not a plausible address, if it is not.
+fn email_problem(email: &str) -> Option<String> {
+    if email.chars().count() > 254 {
+        return Some("email must be at most 254 characters".to_owned());
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("email must not contain spaces or control characters".to_owned());
+    }
+    let (local, domain) = match email.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.contains('@') => (local, domain),
+        _ => {
+            return Some(format!(
+                "{email:?} is not an email address (expected name@example.com)"
+            ));
+        }
+    };
+    let labels_ok =
+        domain.split('.').count() >= 2 && domain.split('.').all(|label| !label.is_empty());
+    if local.len() > 64 || !labels_ok {
+        return Some(format!(
+            "{email:?} is not an email address (expected name@example.com)"
+        ));
+    }
+    None
+}
+
+/// Applies a validated patch; returns the response's messages.
+fn apply(
+    setting: &mut CsamSetting,
+    zone: &ZoneData,
+    patch: Patch,
+    outbox: &mut Vec<OutboxEntry>,
+) -> Vec<Info> {
+    let at = format_time(now());
+    let mut messages = Vec::new();
+    let mut send = |kind, to: &str| {
+        outbox.push(OutboxEntry {
+            zone_id: zone.id.clone(),
+            zone_name: zone.name.clone(),
+            to: to.to_owned(),
+            kind,
+            at: at.clone(),
+        });
+    };
+    if let Some(email) = patch.email.filter(|e| *e != setting.email) {
+        setting.email = email;
+        setting.email_state = EmailState::Pending;
+        setting.pending_since = Some(at.clone());
+        send(OutboxKind::Verification, &setting.email);
+        messages.push(Info::new(
+            VERIFICATION_SENT,
+            "A verification email was sent to the new notification address",
+        ));
+    }
+    if patch.resend {
+        if setting.email_state == EmailState::Valid {
+            messages.push(Info::new(
+                ALREADY_VERIFIED,
+                "The notification email is already verified; no email was sent",
+            ));
+        } else {
+            if setting.email_state == EmailState::Unverified {
+                setting.email_state = EmailState::Pending;
+                setting.pending_since = Some(at.clone());
+            }
+            send(OutboxKind::Resend, &setting.email);
+            messages.push(Info::new(RESENT, "The verification email was sent again"));
+        }
+    }
+    for (name, on) in patch.sources {
+        setting.sources.insert(name, on);
+    }
+    let wanted = patch.enabled.unwrap_or(setting.enabled);
+    setting.enabled = wanted && setting.email_state == EmailState::Valid;
+    if wanted && !setting.enabled {
+        messages.push(Info::new(
+            KEPT_OFF,
+            "Scanning stays off until the notification email is verified",
+        ));
+    }
+    messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plausible_addresses_only() {
+        for good in [
+            "a@b.co",
+            "trust-safety@acme-corp.com",
+            "x.y+z@sub.example.org",
+        ] {
+            assert_eq!(email_problem(good), None, "{good}");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        for bad in [
+            "",
+            "a",
+            "@b.co",
+            "a@b",
+            "a@@b.co",
+            "a@b..co",
+            "a b@c.co",
+            "a\u{0}@b.co",
+            "a@.co",
+            &long,
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_pointer() {
+        let known = BTreeMap::from([("ncmec_ngo".to_owned(), true)]);
+        let body = json!({"id": "x", "value": {"email": 5, "enabled": "yes", "sources": {"iwf": true, "ncmec_ngo": 1}}});
+        let Value::Object(body) = body else {
+            unreachable!()
+        };
+        let err = parse_patch(body, &known).unwrap_err();
+        let pointers: Vec<_> = err
+            .errors
+            .iter()
+            .map(|e| e.source.as_ref().unwrap().pointer.as_str())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/id",
+                "/value/email",
+                "/value/enabled",
+                "/value/sources/iwf",
+                "/value/sources/ncmec_ngo"
+            ]
+        );
+        assert!(err.errors.iter().all(|e| e.code == 1007));
+        assert!(
+            err.errors[3].message.contains("ncmec_ngo"),
+            "{}",
+            err.errors[3].message
+        );
+    }
+}

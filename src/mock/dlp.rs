@@ -1,0 +1,262 @@
+//! `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`: PUT replaces
+//! (missing = default), PATCH merges (missing = kept), DELETE restores the
+//! account's values from the data file.
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use super::auth::{Permission, authorize};
+use super::body::{json_object, optional_bool};
+use super::data::AccountData;
+use super::envelope::{ApiError, Info, success};
+use super::routes::Shared;
+use super::state::{DlpSettings, MaskingLevel, next_update_time, now};
+
+/// GET: the current settings.
+pub(crate) async fn get_settings(
+    State(mock): State<Shared>,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
+    let account = find_account(&mock, account_id)?;
+    let settings = mock
+        .store
+        .read(|state| state.dlp.get(&account.id).cloned())
+        .await;
+    let settings = settings.ok_or_else(|| not_found(&account.id))?;
+    Ok(success(settings, Vec::new()))
+}
+
+/// PUT: full replacement; a missing or null field gets its default.
+pub(crate) async fn put_settings(
+    State(mock): State<Shared>,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    write(mock, account_id, headers, Some(body), Mode::Replace).await
+}
+
+/// PATCH: partial update; a missing or null field keeps its value.
+pub(crate) async fn patch_settings(
+    State(mock): State<Shared>,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    write(mock, account_id, headers, Some(body), Mode::Merge).await
+}
+
+/// DELETE: back to the account's values in the data file; returns them.
+pub(crate) async fn delete_settings(
+    State(mock): State<Shared>,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    write(mock, account_id, headers, None, Mode::Reset).await
+}
+
+/// How a write treats the current settings.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// PUT.
+    Replace,
+    /// PATCH.
+    Merge,
+    /// DELETE.
+    Reset,
+}
+
+async fn write(
+    mock: Shared,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Option<Body>,
+    mode: Mode,
+) -> Result<Response, ApiError> {
+    authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
+    let account = find_account(&mock, account_id)?;
+    let update = match body {
+        Some(body) => parse_update(&json_object(body).await?)?,
+        None => Update::default(),
+    };
+    let settings = mock
+        .store
+        .write(|state| {
+            let current = state
+                .dlp
+                .get_mut(&account.id)
+                .ok_or_else(|| not_found(&account.id))?;
+            let previous = current.payload_logging.updated_at.clone();
+            *current = match mode {
+                Mode::Reset => account.dlp.clone(),
+                Mode::Replace => update.over(&DlpSettings::defaults()),
+                Mode::Merge => update.over(current),
+            };
+            current.payload_logging.updated_at = next_update_time(&previous, now());
+            Ok(current.clone())
+        })
+        .await?;
+    Ok(success(settings, Vec::new()))
+}
+
+fn find_account(
+    mock: &Shared,
+    account_id: Result<Path<String>, PathRejection>,
+) -> Result<&AccountData, ApiError> {
+    let Path(id) = account_id.map_err(|_| not_found("(invalid)"))?;
+    mock.data.account(&id).ok_or_else(|| not_found(&id))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::no_route(&format!("/accounts/{id}/dlp/settings"))
+}
+
+impl DlpSettings {
+    /// The unconfigured values a PUT falls back to.
+    fn defaults() -> Self {
+        Self {
+            ai_context_analysis: false,
+            ocr: false,
+            payload_logging: super::state::PayloadLogging {
+                updated_at: String::new(),
+                masking_level: MaskingLevel::Default,
+                public_key: None,
+            },
+        }
+    }
+}
+
+/// A validated PUT/PATCH body; None = missing or null.
+#[derive(Debug, Default)]
+struct Update {
+    /// `ai_context_analysis`.
+    ai_context_analysis: Option<bool>,
+    /// `ocr`.
+    ocr: Option<bool>,
+    /// `payload_logging.masking_level`.
+    masking_level: Option<MaskingLevel>,
+    /// `payload_logging.public_key`: Some(None) = `""`, logging disabled.
+    public_key: Option<Option<String>>,
+}
+
+impl Update {
+    /// The settings that result from applying this update over `base`.
+    fn over(&self, base: &DlpSettings) -> DlpSettings {
+        let mut next = base.clone();
+        next.ai_context_analysis = self.ai_context_analysis.unwrap_or(base.ai_context_analysis);
+        next.ocr = self.ocr.unwrap_or(base.ocr);
+        if let Some(level) = self.masking_level {
+            next.payload_logging.masking_level = level;
+        }
+        if let Some(key) = &self.public_key {
+            next.payload_logging.public_key = key.clone();
+        }
+        next
+    }
+}
+
+/// Checks every field and reports every problem at once (1007 + pointer).
+fn parse_update(body: &Map<String, Value>) -> Result<Update, ApiError> {
+    let mut errors = Vec::new();
+    let mut update = Update {
+        ai_context_analysis: optional_bool(
+            body,
+            "ai_context_analysis",
+            "/ai_context_analysis",
+            true,
+            &mut errors,
+        ),
+        ocr: optional_bool(body, "ocr", "/ocr", true, &mut errors),
+        ..Update::default()
+    };
+    match body.get("payload_logging") {
+        None => {}
+        Some(Value::Object(logging)) => {
+            update.masking_level = match logging.get("masking_level") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(level)) if MaskingLevel::parse(level).is_some() => {
+                    MaskingLevel::parse(level)
+                }
+                Some(_) => {
+                    errors.push(Info::invalid(
+                        "/payload_logging/masking_level",
+                        "masking_level must be one of full, partial, clear, default",
+                    ));
+                    None
+                }
+            };
+            update.public_key = match logging.get("public_key") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(key)) if key.is_empty() => Some(None),
+                Some(Value::String(key)) if is_base64(key) => Some(Some(key.clone())),
+                Some(_) => {
+                    errors.push(Info::invalid(
+                        "/payload_logging/public_key",
+                        "public_key must be a standard base64 string, or \"\" to disable payload logging",
+                    ));
+                    None
+                }
+            };
+        }
+        Some(_) => errors.push(Info::invalid(
+            "/payload_logging",
+            "payload_logging must be an object",
+        )),
+    }
+    if errors.is_empty() {
+        Ok(update)
+    } else {
+        Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
+    }
+}
+
+/// Whether `text` is non-empty standard base64 with correct padding.
+pub(crate) fn is_base64(text: &str) -> bool {
+    let body = text.trim_end_matches('=');
+    let padding = text.len() - body.len();
+    !text.is_empty()
+        && text.len().is_multiple_of(4)
+        && padding <= 2
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn base64_is_standard_and_padded() {
+        assert!(is_base64("GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRs="));
+        assert!(is_base64("YWJj"));
+        for bad in ["", "YWJ", "YW=j", "YW-_", "Y===", "not base64!"] {
+            assert!(!is_base64(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn put_defaults_and_patch_keeps() {
+        let Value::Object(body) = json!({"ocr": true, "payload_logging": {"public_key": ""}})
+        else {
+            unreachable!()
+        };
+        let update = parse_update(&body).unwrap();
+        let mut base = DlpSettings::defaults();
+        base.ai_context_analysis = true;
+        base.payload_logging.public_key = Some("YWJj".into());
+        base.payload_logging.masking_level = MaskingLevel::Full;
+        let merged = update.over(&base);
+        assert!(merged.ai_context_analysis && merged.ocr);
+        assert_eq!(merged.payload_logging.masking_level, MaskingLevel::Full);
+        assert_eq!(merged.payload_logging.public_key, None);
+        let replaced = update.over(&DlpSettings::defaults());
+        assert!(!replaced.ai_context_analysis && replaced.ocr);
+    }
+}

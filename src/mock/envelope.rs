@@ -1,0 +1,169 @@
+//! Cloudflare's response envelope, and `ApiError`, the one failure type every
+//! handler returns so that no error ever leaves without an envelope.
+use axum::Json;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// A `ResponseInfo`: one entry of `errors` or `messages`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct Info {
+    /// Always >= 1000.
+    pub code: u32,
+    /// A sentence a person can act on.
+    pub message: String,
+    /// The JSON pointer into the request body that the entry is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// `ResponseInfo.source`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct Source {
+    /// RFC 6901 pointer, e.g. `/value/email`.
+    pub pointer: String,
+}
+
+impl Info {
+    /// An entry without a pointer.
+    pub fn new(code: u32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A validation error (code 1007) about the body field at `pointer`.
+    pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: 1007,
+            message: message.into(),
+            source: Some(Source {
+                pointer: pointer.into(),
+            }),
+        }
+    }
+}
+
+/// A failed request: status, at least one error, extra headers.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    /// The HTTP status (4xx or 5xx).
+    pub status: StatusCode,
+    /// The envelope's `errors`; never empty.
+    pub errors: Vec<Info>,
+    /// Headers such as `Allow` or `Retry-After`.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl ApiError {
+    /// A failure with one error.
+    pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
+        Self::many(status, vec![Info::new(code, message)])
+    }
+
+    /// A failure with several errors.
+    pub fn many(status: StatusCode, errors: Vec<Info>) -> Self {
+        Self {
+            status,
+            errors,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds another error after the first.
+    pub fn and(mut self, code: u32, message: impl Into<String>) -> Self {
+        self.errors.push(Info::new(code, message));
+        self
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.push((name, value));
+        }
+        self
+    }
+
+    /// Cloudflare's answer for a path it cannot route, or an unknown object.
+    pub fn no_route(path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            7003,
+            format!("Could not route to {path}, perhaps your object identifier is invalid?"),
+        )
+        .and(7000, "No route for that URI")
+    }
+
+    /// A body that is not JSON (or not an object, or too large).
+    pub fn malformed_json(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            6007,
+            format!("Malformed JSON in request body: {detail}"),
+        )
+    }
+
+    /// 405 for a method the path does not declare.
+    pub fn method_not_allowed(allow: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            7001,
+            "Method not allowed for this route",
+        )
+        .header(header::ALLOW, allow)
+    }
+
+    /// An unexpected server-side failure (e.g. the state file cannot be written).
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            10002,
+            format!("Internal server error: {detail}"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "success": false,
+            "errors": self.errors,
+            "messages": [],
+            "result": Value::Null,
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
+/// A success envelope around `result`, with optional `messages`.
+pub(crate) fn success(result: impl Serialize, messages: Vec<Info>) -> Response {
+    Json(json!({
+        "success": true,
+        "errors": [],
+        "messages": messages,
+        "result": result,
+    }))
+    .into_response()
+}
+
+/// A success envelope for a paginated list.
+pub(crate) fn success_list(result: impl Serialize, result_info: Value) -> Response {
+    Json(json!({
+        "success": true,
+        "errors": [],
+        "messages": [],
+        "result": result,
+        "result_info": result_info,
+    }))
+    .into_response()
+}
+
+/// RFC 6901 escaping of one pointer segment.
+pub(crate) fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,111 @@
+//! The `/__mock/*` endpoints (no auth) that let tests and demos look behind
+//! the API: the outbox, the raw state, the request log, email verification
+//! and reset.
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use super::envelope::ApiError;
+use super::routes::Shared;
+use super::state::{EmailState, State as MockState};
+
+/// How many requests the log keeps; older ones are dropped first.
+const LOG_CAPACITY: usize = 10_000;
+
+/// One `/client/v4` request the mock answered.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct LoggedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path, `/client/v4` included.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The status answered (injected faults included).
+    pub status: u16,
+}
+
+/// The most recent `/client/v4` requests, oldest first.
+#[derive(Default)]
+pub(crate) struct RequestLog(Mutex<VecDeque<LoggedRequest>>);
+
+impl RequestLog {
+    /// Appends a request, dropping the oldest past the capacity.
+    pub fn push(&self, entry: LoggedRequest) {
+        let mut log = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() == LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    fn snapshot(&self) -> Vec<LoggedRequest> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// `GET /__mock/outbox`: every email "sent", oldest first.
+pub(crate) async fn outbox(State(mock): State<Shared>) -> Response {
+    Json(mock.store.read(|state| state.outbox.clone()).await).into_response()
+}
+
+/// `GET /__mock/state`: the raw state, real emails included.
+pub(crate) async fn state(State(mock): State<Shared>) -> Response {
+    Json(mock.store.read(MockState::clone).await).into_response()
+}
+
+/// `GET /__mock/requests`: the request log.
+pub(crate) async fn requests(State(mock): State<Shared>) -> Response {
+    Json(mock.requests.snapshot()).into_response()
+}
+
+/// `POST /__mock/reset`: back to the loaded data; clears outbox and log.
+pub(crate) async fn reset(State(mock): State<Shared>) -> Result<Response, ApiError> {
+    let fresh = mock.initial.clone();
+    mock.store.replace(fresh.clone()).await?;
+    mock.requests.clear();
+    Ok(Json(fresh).into_response())
+}
+
+/// `POST /__mock/zones/{zone_id}/verify-email`: the recipient "clicks the link".
+pub(crate) async fn verify_email(
+    State(mock): State<Shared>,
+    zone_id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = zone_id.map(|Path(id)| id).unwrap_or_default();
+    let setting = mock
+        .store
+        .write(|state| {
+            let setting = state.zones.get_mut(&id).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    1001,
+                    format!("Zone not found: {id:?}"),
+                )
+            })?;
+            setting.email_state = EmailState::Valid;
+            setting.pending_since = None;
+            Ok(setting.clone())
+        })
+        .await?;
+    Ok(
+        Json(json!({ "zone_id": id, "email": setting.email, "email_state": setting.email_state }))
+            .into_response(),
+    )
+}

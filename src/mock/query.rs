@@ -1,0 +1,218 @@
+//! Query strings of the list endpoints: decoding, Cloudflare's filter
+//! operators (`name=contains:acme`) and paging parameters.
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+
+use super::envelope::ApiError;
+
+/// The decoded query parameters; a repeated name keeps its last value.
+pub(crate) struct Query(HashMap<String, String>);
+
+impl Query {
+    /// Decodes `a=1&b=x+y`; invalid UTF-8 after decoding is a 400.
+    pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        let mut map = HashMap::new();
+        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            map.insert(decode(name)?, decode(value)?);
+        }
+        Ok(Self(map))
+    }
+
+    /// The value of `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A string parameter of at most `max` characters.
+    pub fn text(&self, name: &str, max: usize) -> Result<Option<&str>, ApiError> {
+        match self.get(name) {
+            Some(value) if value.chars().count() > max => Err(bad_param(
+                name,
+                &format!("must be at most {max} characters"),
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// A parameter that must be one of `allowed`.
+    pub fn one_of(
+        &self,
+        name: &str,
+        allowed: &[&'static str],
+    ) -> Result<Option<&'static str>, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        allowed
+            .iter()
+            .find(|a| **a == value)
+            .map(|a| Some(*a))
+            .ok_or_else(|| bad_param(name, &format!("must be one of {}", allowed.join(", "))))
+    }
+
+    /// A number parameter in `min..=max` (fractions are cut off), or `default`.
+    pub fn number(
+        &self,
+        name: &str,
+        min: f64,
+        max: f64,
+        default: usize,
+    ) -> Result<usize, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(default);
+        };
+        match value.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() && (min..=max).contains(&n) => Ok(n as usize),
+            _ => Err(bad_param(
+                name,
+                &format!("must be a number from {min} to {max}"),
+            )),
+        }
+    }
+}
+
+/// A 400 about one query parameter.
+pub(crate) fn bad_param(name: &str, problem: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        1004,
+        format!("Invalid query parameter {name}: it {problem}"),
+    )
+}
+
+/// A string filter with Cloudflare's optional `operator:` prefix.
+pub(crate) struct Filter {
+    /// How to compare.
+    op: Op,
+    /// The value to compare with (lower-cased when the operator ignores case).
+    value: String,
+    /// Whether case matters.
+    case_sensitive: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Equal,
+    NotEqual,
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+impl Filter {
+    /// Parses `contains:acme`; text without a known operator is `equal`.
+    pub fn parse(text: &str) -> Self {
+        const OPS: [(&str, Op, bool); 8] = [
+            ("equal", Op::Equal, false),
+            ("not_equal", Op::NotEqual, false),
+            ("starts_with", Op::StartsWith, false),
+            ("ends_with", Op::EndsWith, false),
+            ("contains", Op::Contains, false),
+            ("starts_with_case_sensitive", Op::StartsWith, true),
+            ("ends_with_case_sensitive", Op::EndsWith, true),
+            ("contains_case_sensitive", Op::Contains, true),
+        ];
+        let known = text.split_once(':').and_then(|(prefix, rest)| {
+            OPS.iter()
+                .find(|(name, ..)| *name == prefix)
+                .map(|&(_, op, case_sensitive)| (op, case_sensitive, rest))
+        });
+        let (op, case_sensitive, value) = known.unwrap_or((Op::Equal, false, text));
+        let value = if case_sensitive {
+            value.to_owned()
+        } else {
+            value.to_lowercase()
+        };
+        Self {
+            op,
+            value,
+            case_sensitive,
+        }
+    }
+
+    /// Whether `candidate` passes the filter.
+    pub fn matches(&self, candidate: &str) -> bool {
+        let lowered;
+        let candidate = if self.case_sensitive {
+            candidate
+        } else {
+            lowered = candidate.to_lowercase();
+            &lowered
+        };
+        match self.op {
+            Op::Equal => candidate == self.value,
+            Op::NotEqual => candidate != self.value,
+            Op::StartsWith => candidate.starts_with(&self.value),
+            Op::EndsWith => candidate.ends_with(&self.value),
+            Op::Contains => candidate.contains(&self.value),
+        }
+    }
+}
+
+/// Page `page` (1-based) of `items`, `per_page` at a time.
+pub(crate) fn page_of<T>(items: Vec<T>, page: usize, per_page: usize) -> Vec<T> {
+    let start = page.saturating_sub(1).saturating_mul(per_page);
+    items.into_iter().skip(start).take(per_page).collect()
+}
+
+fn decode(text: &str) -> Result<String, ApiError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| escaped(bytes.get(i + 1..i + 3)))
+            .flatten();
+        match (bytes[i], escape) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 2;
+            }
+            (b'+', None) => out.push(b' '),
+            (byte, None) => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            1004,
+            "Invalid query string: not UTF-8 after percent-decoding",
+        )
+    })
+}
+
+/// The byte of a `%XX` escape's two hex digits.
+fn escaped(digits: Option<&[u8]>) -> Option<u8> {
+    let text = std::str::from_utf8(digits?).ok()?;
+    u8::from_str_radix(text, 16)
+        .ok()
+        .filter(|_| !text.starts_with('+'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_follow_cloudflare() {
+        assert!(Filter::parse("contains:ACME").matches("shop.acme-corp.com"));
+        assert!(!Filter::parse("contains_case_sensitive:ACME").matches("shop.acme-corp.com"));
+        assert!(Filter::parse("starts_with:shop").matches("shop.acme-corp.com"));
+        assert!(Filter::parse("ends_with:.tv").matches("globex-media.tv"));
+        assert!(Filter::parse("not_equal:globex-media.tv").matches("shop.acme-corp.com"));
+        assert!(Filter::parse("Shop.Acme-Corp.com").matches("shop.acme-corp.com"));
+        assert!(!Filter::parse("bogus:x").matches("x"));
+    }
+
+    #[test]
+    fn decoding_handles_plus_percent_and_bad_escapes() {
+        let query = Query::parse(Some("name=a+b%2Ec&x=%zz&page=2&page=3")).unwrap();
+        assert_eq!(query.get("name"), Some("a b.c"));
+        assert_eq!(query.get("x"), Some("%zz"));
+        assert_eq!(query.get("page"), Some("3"));
+        assert!(Query::parse(Some("name=%FF")).is_err());
+    }
+}

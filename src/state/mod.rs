@@ -1,0 +1,179 @@
+//! Everything the dashboard knows. The reducer changes it; the UI only reads it.
+
+mod account;
+mod remote;
+mod zone;
+
+use std::time::{Duration, Instant};
+
+pub use account::{
+    AccountPanel, AccountRow, DlpForm, MASKING_CYCLE, key_fingerprint, masking_meaning,
+};
+pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote};
+pub use zone::{CsamForm, EmailEditor, ZonePanel, ZoneRow};
+
+use crate::api::worker::RequestId;
+
+/// How long a success message stays on the status line.
+pub const SUCCESS_FADE: Duration = Duration::from_secs(4);
+
+/// The two panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Panel {
+    /// CSAM Scanner of a zone.
+    #[default]
+    Zone,
+    /// DLP settings of an account.
+    Account,
+}
+
+/// Where the dashboard points, for the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The API root in use.
+    pub base_url: String,
+    /// `Some(addr)` when running `--demo` against the embedded mock.
+    pub demo: Option<String>,
+    /// Every write is hidden.
+    pub read_only: bool,
+    /// Where the log file is, for the help overlay.
+    pub log_path: Option<String>,
+    /// How the credentials authenticate, in words (never the secret).
+    pub auth: String,
+    /// `NO_COLOR` is set: convey state with bold, reverse and symbols only.
+    pub no_color: bool,
+}
+
+/// How a status message reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    /// Done as asked; fades.
+    Success,
+    /// Worth knowing; fades.
+    Info,
+    /// Done, but not quite as asked (the server adjusted something); stays.
+    Warning,
+    /// Failed; stays until dismissed.
+    Error,
+}
+
+/// The sentence on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// What to say.
+    pub text: String,
+    /// How it reads.
+    pub kind: StatusKind,
+    /// When it was said, for fading.
+    pub at: Instant,
+}
+
+/// A modal question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// Reset DLP settings: field, current value, value after reset.
+    ConfirmReset {
+        /// The account to reset.
+        account_id: String,
+        /// (field, now, after) rows.
+        changes: Vec<(String, String, String)>,
+        /// The highlighted choice; Cancel by default.
+        confirm_selected: bool,
+    },
+    /// Quit although edits are staged.
+    ConfirmQuit {
+        /// The highlighted choice; Cancel by default.
+        confirm_selected: bool,
+    },
+}
+
+/// The whole dashboard state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The focused panel.
+    pub focus: Panel,
+    /// The zone panel.
+    pub zone: ZonePanel,
+    /// The account panel.
+    pub account: AccountPanel,
+    /// The status line.
+    pub status: Option<Status>,
+    /// A modal dialog, if open.
+    pub dialog: Option<Dialog>,
+    /// The help overlay is open.
+    pub help: bool,
+    /// Header facts.
+    pub context: Context,
+    /// The next request id to hand out.
+    pub next_id: RequestId,
+    /// The time of the latest message; the reducer reads no clock.
+    pub now: Instant,
+    /// Set once the user has quit.
+    pub quit: bool,
+    /// The zone list asked for at start-up when no zone was given.
+    pub zone_discovery: Option<RequestId>,
+    /// The account list asked for at start-up when no account was given.
+    pub account_discovery: Option<RequestId>,
+}
+
+impl AppState {
+    /// A fresh state for `context`, showing `zone_id` and `account_id` once loaded.
+    pub fn new(
+        context: Context,
+        zone_id: Option<String>,
+        account_id: Option<String>,
+        now: Instant,
+    ) -> Self {
+        let read_only = context.read_only.then(|| "read-only mode".to_owned());
+        Self {
+            focus: Panel::Zone,
+            zone: ZonePanel {
+                zone_id,
+                read_only: read_only.clone(),
+                ..ZonePanel::default()
+            },
+            account: AccountPanel {
+                account_id,
+                read_only,
+                ..AccountPanel::default()
+            },
+            status: None,
+            dialog: None,
+            help: false,
+            context,
+            next_id: 1,
+            now,
+            quit: false,
+            zone_discovery: None,
+            account_discovery: None,
+        }
+    }
+
+    /// True when any request is in flight (the spinner ticks only then).
+    pub fn is_busy(&self) -> bool {
+        self.zone.remote.inflight.is_some() || self.account.remote.inflight.is_some()
+    }
+
+    /// True when any panel has staged edits.
+    pub fn is_dirty(&self) -> bool {
+        self.zone.is_dirty() || self.account.is_dirty()
+    }
+
+    /// True while the email field takes the keyboard.
+    pub fn is_editing(&self) -> bool {
+        self.zone.editor.is_some()
+    }
+
+    /// When the next timed change is due (spinner frame or status fade), if any.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let spinner = self
+            .is_busy()
+            .then(|| self.now + Duration::from_millis(100));
+        let fade = self
+            .status
+            .as_ref()
+            .filter(|s| matches!(s.kind, StatusKind::Success | StatusKind::Info))
+            .map(|s| s.at + SUCCESS_FADE);
+        spinner.into_iter().chain(fade).min()
+    }
+}

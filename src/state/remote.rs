@@ -1,0 +1,110 @@
+//! Server data as a panel holds it: the last value, what is in flight, and
+//! the last failure, side by side so a reload keeps the old data on screen.
+
+use std::time::Instant;
+
+use crate::api::ApiError;
+use crate::api::worker::RequestId;
+
+/// What a panel is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InflightKind {
+    /// A GET; cancellable, superseded by a newer load.
+    Load,
+    /// A write of staged edits; locks the panel until it answers.
+    Save,
+    /// The DLP reset; locks the panel until it answers.
+    Reset,
+}
+
+/// The one request a panel is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inflight {
+    /// Only a reply with this id is accepted.
+    pub id: RequestId,
+    /// What it is.
+    pub kind: InflightKind,
+    /// When it was sent, for the elapsed time on screen.
+    pub since: Instant,
+}
+
+/// A value loaded from the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<T> {
+    /// What the server last returned.
+    pub value: T,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+/// A failure, and which kind of request it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// What went wrong.
+    pub error: ApiError,
+    /// Whether a load, save or reset failed.
+    pub kind: InflightKind,
+}
+
+/// Server data with its load state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remote<T> {
+    /// The last value the server returned, if any.
+    pub loaded: Option<Loaded<T>>,
+    /// The request this data waits for, if any.
+    pub inflight: Option<Inflight>,
+    /// The last failure, cleared by the next success.
+    pub failure: Option<Failure>,
+}
+
+impl<T> Default for Remote<T> {
+    fn default() -> Self {
+        Self {
+            loaded: None,
+            inflight: None,
+            failure: None,
+        }
+    }
+}
+
+impl<T> Remote<T> {
+    /// The server's value, if loaded.
+    pub fn value(&self) -> Option<&T> {
+        self.loaded.as_ref().map(|l| &l.value)
+    }
+
+    /// True while a save or reset is in flight: the panel takes no edits.
+    pub fn is_locked_by_write(&self) -> bool {
+        self.inflight.is_some_and(|i| i.kind != InflightKind::Load)
+    }
+
+    /// Starts waiting for `id`; returns the load it supersedes, if any.
+    pub fn start(&mut self, id: RequestId, kind: InflightKind, now: Instant) -> Option<RequestId> {
+        let superseded = self
+            .inflight
+            .filter(|i| i.kind == InflightKind::Load)
+            .map(|i| i.id);
+        self.inflight = Some(Inflight {
+            id,
+            kind,
+            since: now,
+        });
+        superseded
+    }
+
+    /// The in-flight request if `id` is the one this data waits for; a reply
+    /// with any other id is stale.
+    pub fn take_if_current(&mut self, id: RequestId) -> Option<Inflight> {
+        if self.inflight.is_some_and(|i| i.id == id) {
+            self.inflight.take()
+        } else {
+            None
+        }
+    }
+
+    /// Stores a fresh value from the server.
+    pub fn succeed(&mut self, value: T, now: Instant) {
+        self.loaded = Some(Loaded { value, at: now });
+        self.failure = None;
+    }
+}

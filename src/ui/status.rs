@@ -1,0 +1,198 @@
+//! The status line (what is in flight, else the last sentence) and the
+//! footer (the keys that work now, from the key table).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::text::{fit, spans_width, wrap};
+use super::theme::Theme;
+use crate::input::{BINDINGS, Binding, KeyContext, footer_bindings};
+use crate::message::Msg;
+use crate::state::{AppState, Inflight, InflightKind, StatusKind};
+
+/// One braille frame per 100 ms, the rate the loop ticks at while busy.
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The most lines a long message may take from the panels.
+const MAX_STATUS_LINES: usize = 3;
+
+/// Draws the status line(s).
+pub fn render_status(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
+    let lines = status_lines(state, usize::from(area.width), theme);
+    for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
+        let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
+        frame.render_widget(line, Rect::new(area.x, y, area.width, 1));
+    }
+}
+
+/// How many lines the status needs at `columns`: one, or up to three for a
+/// message too long for one (errors say what to do next at their end).
+pub fn height(state: &AppState, columns: u16, theme: Theme) -> u16 {
+    let lines = status_lines(state, usize::from(columns), theme)
+        .len()
+        .max(1);
+    u16::try_from(lines).unwrap_or(1)
+}
+
+fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'static>> {
+    if let Some(spans) = busy(state, theme) {
+        return vec![Line::from(fit(spans, columns))];
+    }
+    let Some(status) = &state.status else {
+        return Vec::new();
+    };
+    let (symbol, style) = match status.kind {
+        StatusKind::Success => ("✓", theme.ok()),
+        StatusKind::Info => ("•", theme.info()),
+        StatusKind::Warning => ("⚠", theme.warn()),
+        StatusKind::Error => ("✗", theme.error()),
+    };
+    // ` ✓ ` before the first line; wrapped lines align under the text.
+    let indent = 3;
+    let mut wrapped = wrap(&status.text, columns.saturating_sub(indent));
+    if wrapped.len() > MAX_STATUS_LINES {
+        wrapped.truncate(MAX_STATUS_LINES);
+        if let Some(last) = wrapped.last_mut() {
+            last.push_str(" …");
+        }
+    }
+    wrapped
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let lead = if i == 0 {
+                vec![Span::raw(" "), Span::styled(symbol, style), Span::raw(" ")]
+            } else {
+                vec![Span::raw(" ".repeat(indent))]
+            };
+            let mut spans = lead;
+            spans.push(Span::raw(text));
+            Line::from(fit(spans, columns))
+        })
+        .collect()
+}
+
+/// `⠹ Saving zone… 1.3s · esc cancels` while anything is in flight.
+fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
+    let flights: Vec<(&str, Inflight)> = [
+        ("zone", state.zone.remote.inflight),
+        ("account", state.account.remote.inflight),
+    ]
+    .into_iter()
+    .filter_map(|(what, inflight)| Some((what, inflight?)))
+    .collect();
+    let oldest = flights.iter().map(|(_, i)| i.since).min()?;
+    let elapsed = state.now.saturating_duration_since(oldest);
+    let frame = SPINNER[usize::try_from(elapsed.as_millis() / 100).unwrap_or(0) % SPINNER.len()];
+    let mut spans = vec![Span::raw(" "), Span::styled(frame, theme.warn())];
+    for (i, (what, inflight)) in flights.iter().enumerate() {
+        let doing = match (inflight.kind, *what) {
+            (InflightKind::Load, _) => format!("Loading {what}…"),
+            (InflightKind::Save, _) => format!("Saving {what}…"),
+            (InflightKind::Reset, _) => "Resetting DLP settings…".to_owned(),
+        };
+        let seconds = state
+            .now
+            .saturating_duration_since(inflight.since)
+            .as_secs_f64();
+        let sep = if i == 0 { " " } else { " · " };
+        spans.push(Span::raw(format!("{sep}{doing} {seconds:.1}s")));
+    }
+    if flights.iter().any(|(_, i)| i.kind == InflightKind::Load) {
+        spans.push(Span::styled(" · ", theme.muted()));
+        spans.push(Span::styled("esc", theme.key()));
+        spans.push(Span::raw(" cancels"));
+    }
+    Some(spans)
+}
+
+/// Draws the footer.
+pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
+    let line = key_hints(&footer_bindings(state), usize::from(area.width), theme);
+    frame.render_widget(line, area);
+}
+
+/// `key label` pairs in key-table order, cut to `columns` by priority: help
+/// and quit always, then the keys of the focused panel or dialog, then the
+/// global ones. `…` says something was left out.
+pub fn key_hints(bindings: &[&'static Binding], columns: usize, theme: Theme) -> Line<'static> {
+    let mut hints: Vec<Hint> = bindings.iter().map(|b| Hint::new(b, theme)).collect();
+    hints.sort_by_key(|h| h.order);
+    let total: usize = hints.iter().map(|h| spans_width(&h.spans)).sum();
+    let shown: Vec<bool> = if total <= columns {
+        vec![true; hints.len()]
+    } else {
+        let mut by_priority: Vec<usize> = (0..hints.len()).collect();
+        by_priority.sort_by_key(|i| (hints[*i].priority, hints[*i].order));
+        let mut shown = vec![false; hints.len()];
+        let mut used = ELLIPSIS.len();
+        for i in by_priority {
+            let w = spans_width(&hints[i].spans);
+            if used + w > columns {
+                break;
+            }
+            used += w;
+            shown[i] = true;
+        }
+        shown
+    };
+    let left_out = shown.iter().any(|s| !s);
+    let mut spans = Vec::new();
+    let mut marked = false;
+    for (hint, show) in hints.into_iter().zip(shown) {
+        if left_out && !marked && hint.priority == PINNED {
+            spans.push(Span::styled(ELLIPSIS, theme.muted()));
+            marked = true;
+        }
+        if show {
+            spans.extend(hint.spans);
+        }
+    }
+    if left_out && !marked {
+        spans.push(Span::styled(ELLIPSIS, theme.muted()));
+    }
+    Line::from(fit(spans, columns))
+}
+
+/// Marks keys left out of the footer.
+const ELLIPSIS: &str = " …";
+
+/// The priority of help and quit, which the footer always shows.
+const PINNED: u8 = 0;
+
+/// One `key label` pair of the footer.
+struct Hint {
+    /// ` key label `.
+    spans: Vec<Span<'static>>,
+    /// Lower shows first when room is short.
+    priority: u8,
+    /// The place in the key table, which is the order on screen.
+    order: usize,
+}
+
+impl Hint {
+    fn new(binding: &'static Binding, theme: Theme) -> Self {
+        let keys = binding
+            .footer_key()
+            .or_else(|| binding.keys.first().map(|k| k.name()))
+            .unwrap_or_default();
+        let priority = match (&binding.msg, binding.context) {
+            (Msg::ToggleHelp | Msg::Quit, _) => PINNED,
+            (_, KeyContext::Global) => 2,
+            _ => 1,
+        };
+        Self {
+            spans: vec![
+                Span::raw(" "),
+                Span::styled(keys, theme.key()),
+                Span::raw(format!(" {} ", binding.label)),
+            ],
+            priority,
+            order: BINDINGS
+                .iter()
+                .position(|b| std::ptr::eq(b, binding))
+                .unwrap_or(usize::MAX),
+        }
+    }
+}

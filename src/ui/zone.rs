@@ -1,0 +1,237 @@
+//! The zone panel: the CSAM Scanner setting, the staged edits on it, and the
+//! email field while it is edited.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Span;
+
+use super::panel::{self, Body, Row, format_time, on_off, staged_mark};
+use super::text::width;
+use super::theme::Theme;
+use crate::api::model::{CsamSetting, EmailState};
+use crate::state::{AppState, EmailEditor, Panel, ZonePanel, ZoneRow};
+
+/// The panel's title.
+pub const TITLE: &str = "1 Zone · CSAM Scanner";
+
+/// Room for the longest label ("Scanning", "Modified") and two spaces.
+const LABEL_WIDTH: usize = 10;
+
+/// The email field's width when the panel is wide enough.
+const FIELD_WIDTH: usize = 34;
+
+/// The height the panel wants at `width` columns, borders included.
+pub fn height(state: &AppState, width: u16, theme: Theme) -> u16 {
+    let lines = content(state, width.saturating_sub(2), theme).0.height() + 2;
+    u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
+/// Draws the panel; returns where the text cursor goes while the email is edited.
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> Option<Position> {
+    let zone = &state.zone;
+    let (body, notes) = content(state, area.width.saturating_sub(2), theme);
+    let block = panel::block(TITLE, state.focus == Panel::Zone, notes, area.width, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let busy = zone.remote.is_locked_by_write().then(|| theme.busy());
+    body.render(frame, inner, busy)
+}
+
+/// The body laid out inside the borders, and the notes for the bottom border.
+fn content(state: &AppState, inner_width: u16, theme: Theme) -> (Body, Vec<Span<'static>>) {
+    let inner = usize::from(inner_width);
+    // One column stays free before the right border.
+    let columns = inner.saturating_sub(1);
+    let zone = &state.zone;
+    let (notes, lock) = panel::notes(
+        &zone.remote,
+        zone.read_only.as_deref(),
+        zone.form.count(),
+        inner,
+        theme,
+    );
+    let mut rows: Vec<Row> = lock.into_iter().collect();
+    rows.extend(match zone.setting() {
+        Some(setting) => rows_of(state, setting, columns, theme),
+        None => {
+            let idle = match (&zone.zone_id, state.zone_discovery) {
+                (None, Some(_)) => "Looking for a zone…",
+                (None, None) => "No zone to show. Start trustdeck with --zone ZONE_ID, or press r to look again.",
+                (Some(_), _) => "Not loaded yet. Press r to load it.",
+            };
+            panel::placeholder(&zone.remote, "the CSAM setting", idle, theme)
+        }
+    });
+    (panel::lay_out(&rows, LABEL_WIDTH, columns, theme), notes)
+}
+
+fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme) -> Vec<Row> {
+    let zone = &state.zone;
+    let value = &setting.value;
+    let selected = (state.focus == Panel::Zone && zone.editor.is_none())
+        .then(|| zone.selected_row())
+        .flatten();
+    let is = |row: &ZoneRow| selected.as_ref() == Some(row);
+    let mut rows = Vec::new();
+
+    let name = zone
+        .zone_name
+        .clone()
+        .or_else(|| zone.zone_id.clone())
+        .unwrap_or_else(|| "—".to_owned());
+    let mut row = Row::new("Zone").piece(vec![Span::styled(name, theme.strong())]);
+    if let Some(plan) = &value.zone_plan {
+        row = row.piece(vec![
+            Span::styled(" · plan ", theme.muted()),
+            Span::raw(plan.clone()),
+        ]);
+    }
+    rows.push(row);
+
+    let editable = match setting.editable {
+        Some(true) => Span::raw("yes"),
+        Some(false) => Span::styled("no", theme.warn()),
+        None => Span::styled("not reported", theme.muted()),
+    };
+    rows.push(Row::new("Editable").piece(vec![editable]));
+
+    let scanning = [
+        Some(on_off(zone.enabled(), theme)),
+        staged_mark(zone.form.enabled.is_some(), theme),
+    ];
+    rows.push(
+        Row::new("Scanning")
+            .piece(scanning.into_iter().flatten().collect::<Vec<_>>())
+            .selected(is(&ZoneRow::Enabled)),
+    );
+    push_field_error(&mut rows, zone, &ZoneRow::Enabled, theme);
+
+    rows.push(email_row(zone, columns, theme).selected(is(&ZoneRow::Email)));
+    push_field_error(&mut rows, zone, &ZoneRow::Email, theme);
+
+    rows.push(state_row(value.email_state.as_ref(), theme));
+    if zone.rows().contains(&ZoneRow::Resend) {
+        let style = if zone.is_editable() {
+            theme.warn()
+        } else {
+            theme.muted()
+        };
+        let resend = [
+            Some(Span::styled("↻ resend verification email", style)),
+            staged_mark(zone.form.resend, theme),
+        ];
+        rows.push(
+            Row::new("")
+                .piece(resend.into_iter().flatten().collect::<Vec<_>>())
+                .selected(is(&ZoneRow::Resend)),
+        );
+        push_field_error(&mut rows, zone, &ZoneRow::Resend, theme);
+    }
+
+    if value.sources.is_empty() {
+        rows.push(Row::new("Sources").piece(vec![Span::styled("none reported", theme.muted())]));
+    }
+    for (i, name) in value.sources.keys().enumerate() {
+        let on = zone.source(name);
+        let source = [
+            Some(if on {
+                Span::styled("[x] ", theme.ok())
+            } else {
+                Span::raw("[ ] ")
+            }),
+            Some(Span::raw(name.clone())),
+            staged_mark(zone.form.sources.contains_key(name), theme),
+        ];
+        let row = ZoneRow::Source(name.clone());
+        let label = if i == 0 { "Sources" } else { "" };
+        rows.push(
+            Row::new(label)
+                .piece(source.into_iter().flatten().collect::<Vec<_>>())
+                .selected(is(&row)),
+        );
+        push_field_error(&mut rows, zone, &row, theme);
+    }
+
+    let modified = match &setting.modified_on {
+        Some(when) => Span::raw(format_time(when)),
+        None => Span::styled("never recorded", theme.muted()),
+    };
+    rows.push(Row::new("Modified").piece(vec![modified]));
+    rows
+}
+
+/// The email as the server returns it (masked), the staged address, or the
+/// field being typed in with its problem beside or under it.
+fn email_row(zone: &ZonePanel, columns: usize, theme: Theme) -> Row {
+    let row = Row::new("Email");
+    if let Some(editor) = &zone.editor {
+        let room = columns.saturating_sub(2 + LABEL_WIDTH).max(2);
+        return email_field(row, editor, room.min(FIELD_WIDTH), theme);
+    }
+    match (
+        &zone.form.email,
+        zone.setting().and_then(|s| s.value.email.as_ref()),
+    ) {
+        (Some(staged), _) => row.piece(vec![
+            Span::raw(staged.clone()),
+            Span::styled(" *", theme.staged()),
+        ]),
+        (None, Some(email)) if !email.is_empty() => row.piece(vec![Span::raw(email.clone())]),
+        (None, _) => row.piece(vec![Span::styled("not set", theme.muted())]),
+    }
+}
+
+fn email_field(row: Row, editor: &EmailEditor, field: usize, theme: Theme) -> Row {
+    // One column stays free after the text so the cursor can sit past its end.
+    let scroll = editor.input.visual_scroll(field - 1);
+    let mut skipped = 0;
+    let mut shown = String::new();
+    let mut used = 0;
+    for c in editor.input.value().chars() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if skipped < scroll {
+            skipped += w;
+            continue;
+        }
+        if used + w > field {
+            break;
+        }
+        used += w;
+        shown.push(c);
+    }
+    shown.push_str(&" ".repeat(field - used));
+    let cursor = editor
+        .input
+        .visual_cursor()
+        .saturating_sub(scroll)
+        .min(field - 1);
+    let mut row = row
+        .piece(vec![Span::styled(shown, theme.input())])
+        .keep_visible(true)
+        .cursor(cursor);
+    if let Some(problem) = &editor.problem {
+        row = row.piece(vec![Span::styled(format!("  ✗ {problem}"), theme.error())]);
+    }
+    row
+}
+
+/// The email state with a symbol and words, never colour alone.
+fn state_row(state: Option<&EmailState>, theme: Theme) -> Row {
+    let row = Row::new("State");
+    let (symbol, word, words, style) = match state {
+        Some(EmailState::Valid) => ("✓", "valid", "verified", theme.ok()),
+        Some(EmailState::Pending) => ("◐", "pending", "verification email sent", theme.warn()),
+        Some(EmailState::Unverified) => ("✗", "unverified", "not verified yet", theme.error()),
+        Some(EmailState::Unknown(other)) => return row.piece(vec![Span::raw(other.clone())]),
+        None => return row.piece(vec![Span::styled("not reported", theme.muted())]),
+    };
+    row.piece(vec![Span::styled(format!("{symbol} {word}"), style)])
+        .piece(vec![Span::styled(format!(" · {words}"), theme.muted())])
+}
+
+/// The server's complaint about `row`, on the line under it.
+fn push_field_error(rows: &mut Vec<Row>, zone: &ZonePanel, row: &ZoneRow, theme: Theme) {
+    if let Some((_, message)) = zone.field_error.as_ref().filter(|(at, _)| at == row) {
+        rows.push(Row::new("").words(&format!("✗ {message}"), theme.error()));
+    }
+}

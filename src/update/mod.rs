@@ -1,0 +1,313 @@
+//! The reducer: `update(&mut AppState, Msg) -> Vec<Command>`. Pure: no I/O,
+//! no clock (time arrives in `state.now` and `Msg::Tick`), no awaiting.
+
+mod account;
+mod zone;
+
+use crate::api::ApiError;
+use crate::api::client::ZoneQuery;
+use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
+use crate::message::{Command, Msg};
+use crate::state::{AppState, Dialog, InflightKind, Panel, SUCCESS_FADE, Status, StatusKind};
+
+/// The first requests: the panels' data, or the lists that find a zone and
+/// an account when none was given.
+pub fn init(state: &mut AppState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.zone.zone_id.is_some() {
+        commands.extend(zone::load(state));
+    } else {
+        let id = next_id(state);
+        state.zone_discovery = Some(id);
+        let query = ZoneQuery {
+            account_id: state.account.account_id.clone(),
+            per_page: 5,
+            ..ZoneQuery::default()
+        };
+        commands.push(request(id, ApiOp::ListZones(query)));
+    }
+    if state.account.account_id.is_some() {
+        commands.extend(account::load(state));
+    } else if state.zone.zone_id.is_some() {
+        let id = next_id(state);
+        state.account_discovery = Some(id);
+        commands.push(request(
+            id,
+            ApiOp::ListAccounts {
+                page: 1,
+                per_page: 5,
+            },
+        ));
+    }
+    commands
+}
+
+/// Applies one message and returns the side effects it asks for.
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            let faded = state.status.as_ref().is_some_and(|s| {
+                matches!(s.kind, StatusKind::Success | StatusKind::Info)
+                    && now.duration_since(s.at) >= SUCCESS_FADE
+            });
+            if faded {
+                state.status = None;
+            }
+            Vec::new()
+        }
+        Msg::Api(response) => on_response(state, *response),
+        Msg::FocusNext | Msg::FocusPrev => {
+            state.focus = match state.focus {
+                Panel::Zone => Panel::Account,
+                Panel::Account => Panel::Zone,
+            };
+            Vec::new()
+        }
+        Msg::Focus(panel) => {
+            state.focus = panel;
+            Vec::new()
+        }
+        Msg::ToggleHelp => {
+            state.help = !state.help;
+            Vec::new()
+        }
+        Msg::Quit => {
+            if state.is_dirty() {
+                state.dialog = Some(Dialog::ConfirmQuit {
+                    confirm_selected: false,
+                });
+            } else {
+                state.quit = true;
+            }
+            Vec::new()
+        }
+        Msg::Terminate => {
+            state.quit = true;
+            Vec::new()
+        }
+        Msg::Confirm | Msg::Deny | Msg::ToggleChoice | Msg::Choose => on_dialog(state, msg),
+        Msg::Escape => escape(state),
+        Msg::Refresh => match state.focus {
+            Panel::Zone if state.zone.zone_id.is_none() => init(state),
+            Panel::Zone => zone::load(state),
+            Panel::Account => account::load(state),
+        },
+        other => match state.focus {
+            Panel::Zone => zone::on_msg(state, other),
+            Panel::Account => account::on_msg(state, other),
+        },
+    }
+}
+
+fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    let Some(dialog) = state.dialog.as_mut() else {
+        return Vec::new();
+    };
+    let confirmed = match (msg, &mut *dialog) {
+        (
+            Msg::ToggleChoice,
+            Dialog::ConfirmReset {
+                confirm_selected, ..
+            }
+            | Dialog::ConfirmQuit { confirm_selected },
+        ) => {
+            *confirm_selected = !*confirm_selected;
+            return Vec::new();
+        }
+        (
+            Msg::Choose,
+            Dialog::ConfirmReset {
+                confirm_selected, ..
+            }
+            | Dialog::ConfirmQuit { confirm_selected },
+        ) => *confirm_selected,
+        (Msg::Confirm, _) => true,
+        _ => false,
+    };
+    let dialog = state.dialog.take();
+    match (dialog, confirmed) {
+        (Some(Dialog::ConfirmQuit { .. }), true) => {
+            state.quit = true;
+            Vec::new()
+        }
+        (Some(Dialog::ConfirmReset { account_id, .. }), true) => account::reset(state, account_id),
+        (Some(Dialog::ConfirmReset { .. }), false) => {
+            say(
+                state,
+                StatusKind::Info,
+                "Reset cancelled; nothing was changed.",
+            );
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Esc: cancel the focused panel's load (else the other's), else dismiss the message.
+fn escape(state: &mut AppState) -> Vec<Command> {
+    let zone_load = state
+        .zone
+        .remote
+        .inflight
+        .filter(|i| i.kind == InflightKind::Load);
+    let account_load = state
+        .account
+        .remote
+        .inflight
+        .filter(|i| i.kind == InflightKind::Load);
+    let order = match state.focus {
+        Panel::Zone => [(Panel::Zone, zone_load), (Panel::Account, account_load)],
+        Panel::Account => [(Panel::Account, account_load), (Panel::Zone, zone_load)],
+    };
+    if let Some((panel, Some(inflight))) = order.into_iter().find(|(_, load)| load.is_some()) {
+        match panel {
+            Panel::Zone => state.zone.remote.inflight = None,
+            Panel::Account => state.account.remote.inflight = None,
+        }
+        say(state, StatusKind::Info, "Load cancelled.");
+        return vec![Command::Cancel(inflight.id)];
+    }
+    state.status = None;
+    Vec::new()
+}
+
+fn on_response(state: &mut AppState, response: ApiResponse) -> Vec<Command> {
+    let ApiResponse { id, result } = response;
+    if let Some(inflight) = state.zone.remote.take_if_current(id) {
+        return zone::on_reply(state, inflight.kind, result);
+    }
+    if let Some(inflight) = state.account.remote.take_if_current(id) {
+        return account::on_reply(state, inflight.kind, result);
+    }
+    if state.zone_discovery == Some(id) {
+        state.zone_discovery = None;
+        return on_zone_list(state, result);
+    }
+    if state.account_discovery == Some(id) {
+        state.account_discovery = None;
+        return on_account_list(state, result);
+    }
+    Vec::new()
+}
+
+fn on_zone_list(state: &mut AppState, result: Result<ApiOutput, ApiError>) -> Vec<Command> {
+    let zones = match result {
+        Ok(ApiOutput::Zones(reply)) => reply.result,
+        Ok(_) => return Vec::new(),
+        Err(error) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!("Could not list zones: {error}. r retries."),
+            );
+            return Vec::new();
+        }
+    };
+    let Some(first) = zones.into_iter().next() else {
+        say(
+            state,
+            StatusKind::Error,
+            "These credentials can see no zones.",
+        );
+        return Vec::new();
+    };
+    state.zone.zone_id = Some(first.id.clone());
+    state.zone.zone_name = Some(first.name.clone());
+    let mut commands = zone::load(state);
+    if state.account.account_id.is_none()
+        && let Some(account) = first.account.filter(|a| a.id.is_some())
+    {
+        state.account.account_id = account.id;
+        state.account.account_name = account.name;
+        commands.extend(account::load(state));
+    }
+    commands
+}
+
+fn on_account_list(state: &mut AppState, result: Result<ApiOutput, ApiError>) -> Vec<Command> {
+    match result {
+        Ok(ApiOutput::Accounts(_)) if state.account.account_id.is_some() => Vec::new(),
+        Ok(ApiOutput::Accounts(reply)) => match reply.result.into_iter().next() {
+            Some(first) => {
+                state.account.account_id = Some(first.id);
+                state.account.account_name = Some(first.name);
+                account::load(state)
+            }
+            None => {
+                say(
+                    state,
+                    StatusKind::Error,
+                    "These credentials can see no accounts.",
+                );
+                Vec::new()
+            }
+        },
+        Ok(_) => Vec::new(),
+        Err(error) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!("Could not list accounts: {error}"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Hands out the next request id.
+fn next_id(state: &mut AppState) -> RequestId {
+    let id = state.next_id;
+    state.next_id += 1;
+    id
+}
+
+fn request(id: RequestId, op: ApiOp) -> Command {
+    Command::Api(ApiRequest { id, op })
+}
+
+/// Puts a sentence on the status line.
+fn say(state: &mut AppState, kind: StatusKind, text: impl Into<String>) {
+    state.status = Some(Status {
+        text: text.into(),
+        kind,
+        at: state.now,
+    });
+}
+
+/// The server's notes as one sentence, e.g. why it kept scanning off.
+fn messages_text(messages: &[crate::api::model::ResponseInfo]) -> String {
+    messages
+        .iter()
+        .map(|m| m.message.trim())
+        .filter(|m| !m.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What a failed save or reset means for the panel: the read-only reason
+/// it implies, if any.
+fn read_only_reason(error: &ApiError) -> Option<String> {
+    match error {
+        ApiError::Locked { .. } => Some("Locked by Trust & Safety".to_owned()),
+        ApiError::Permission {
+            permission: Some(p),
+            ..
+        } => Some(format!("the token lacks '{p}'")),
+        ApiError::Permission { .. } => Some("the token may not change this".to_owned()),
+        _ => None,
+    }
+}
+
+/// The sentence for a failed save, with what the user can do next.
+fn save_failed_text(what: &str, error: &ApiError) -> String {
+    let next = if error.is_transient() {
+        " Your edits are kept; press s to retry."
+    } else {
+        " Your edits are kept."
+    };
+    format!("Could not save {what}: {error}.{next}")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,547 @@
+//! Reducer tests: key sequences in, state and commands out. No terminal, no network.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::api::client::Reply;
+use crate::api::model::{
+    CsamPatchValue, CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
+    ResponseInfo,
+};
+use crate::input::map_key;
+use crate::state::{Context, ZoneRow};
+
+fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {
+    CsamSetting {
+        id: Some("csam_scanner".into()),
+        editable: Some(editable),
+        modified_on: None,
+        value: CsamValue {
+            email: Some("**********".into()),
+            email_state: Some(state),
+            enabled: Some(enabled),
+            sources: BTreeMap::from([("ncmec_industry".into(), false), ("ncmec_ngo".into(), true)]),
+            zone_plan: Some("ent".into()),
+        },
+    }
+}
+
+fn dlp() -> DlpSettings {
+    DlpSettings {
+        ai_context_analysis: true,
+        ocr: false,
+        payload_logging: PayloadLogging {
+            updated_at: Some("2026-10-02T14:05:11Z".into()),
+            masking_level: Some(MaskingLevel::Partial),
+            public_key: Some("GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRs=".into()),
+        },
+    }
+}
+
+fn reply<T>(result: T) -> Reply<T> {
+    Reply {
+        result,
+        messages: Vec::new(),
+        result_info: None,
+    }
+}
+
+/// A state with both panels loaded.
+fn loaded(zone: CsamSetting) -> AppState {
+    let mut state = AppState::new(
+        Context::default(),
+        Some("zone1".into()),
+        Some("acct1".into()),
+        Instant::now(),
+    );
+    let commands = init(&mut state);
+    let ids = request_ids(&commands);
+    assert_eq!(ids.len(), 2);
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: ids[0],
+            result: Ok(ApiOutput::Csam(reply(zone))),
+        }),
+    );
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: ids[1],
+            result: Ok(ApiOutput::Dlp(reply(dlp()))),
+        }),
+    );
+    assert!(!state.is_busy());
+    state
+}
+
+fn request_ids(commands: &[Command]) -> Vec<RequestId> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Api(r) => Some(r.id),
+            Command::Cancel(_) => None,
+        })
+        .collect()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Types `keys` (one char = one key; `\n` Enter, `\t` Tab, `\x1b` Esc) and
+/// returns every command the reducer asked for.
+fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
+    let mut commands = Vec::new();
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\t' => KeyCode::Tab,
+            '\x1b' => KeyCode::Esc,
+            c => KeyCode::Char(c),
+        };
+        if let Some(msg) = map_key(state, key(code)) {
+            commands.extend(update(state, msg));
+        }
+    }
+    commands
+}
+
+fn only_op(commands: &[Command]) -> &ApiOp {
+    let ops: Vec<&ApiOp> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Api(r) => Some(&r.op),
+            Command::Cancel(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        ops.len(),
+        1,
+        "expected exactly one request, got {commands:?}"
+    );
+    ops[0]
+}
+
+#[test]
+fn toggling_and_saving_sends_one_patch_of_the_changed_fields() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    // Rows: scanning, email, ncmec_industry, ncmec_ngo.
+    assert!(press(&mut state, " jj ").is_empty());
+    assert_eq!(state.zone.form.enabled, Some(false));
+    assert_eq!(
+        state.zone.form.sources,
+        BTreeMap::from([("ncmec_industry".into(), true)])
+    );
+    assert_eq!(state.zone.form.count(), 2);
+    let commands = press(&mut state, "s");
+    let ApiOp::PatchCsam { zone_id, patch } = only_op(&commands) else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(zone_id, "zone1");
+    assert_eq!(
+        patch.value,
+        Some(CsamPatchValue {
+            enabled: Some(false),
+            sources: Some(BTreeMap::from([("ncmec_industry".into(), true)])),
+            ..CsamPatchValue::default()
+        })
+    );
+}
+
+#[test]
+fn toggling_back_unstages() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "  ");
+    assert!(!state.zone.is_dirty());
+    assert!(press(&mut state, "s").is_empty(), "nothing to save");
+}
+
+#[test]
+fn a_save_locks_the_panel_until_its_reply() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let commands = press(&mut state, " s");
+    let id = request_ids(&commands)[0];
+    assert!(state.zone.remote.is_locked_by_write());
+    assert!(
+        press(&mut state, "j s r").is_empty(),
+        "no edits, saves or reloads while saving"
+    );
+    assert_eq!(state.zone.form.enabled, Some(false));
+    let mut saved = setting(EmailState::Valid, false, true);
+    saved.value.enabled = Some(false);
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Ok(ApiOutput::Csam(reply(saved))),
+        }),
+    );
+    assert!(!state.zone.remote.is_locked_by_write());
+    assert!(!state.zone.is_dirty());
+    assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Success);
+}
+
+#[test]
+fn stale_replies_are_ignored() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let first = request_ids(&press(&mut state, "r"))[0];
+    let commands = press(&mut state, "r");
+    assert!(
+        commands.contains(&Command::Cancel(first)),
+        "a newer load supersedes the old one"
+    );
+    let second = request_ids(&commands)[0];
+    let old = setting(EmailState::Unverified, false, true);
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: first,
+            result: Ok(ApiOutput::Csam(reply(old))),
+        }),
+    );
+    assert_eq!(
+        state.zone.email_state(),
+        Some(&EmailState::Valid),
+        "the stale reply changed nothing"
+    );
+    assert!(state.zone.remote.inflight.is_some());
+    let new = setting(EmailState::Pending, true, true);
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: second,
+            result: Ok(ApiOutput::Csam(reply(new))),
+        }),
+    );
+    assert_eq!(state.zone.email_state(), Some(&EmailState::Pending));
+}
+
+#[test]
+fn a_locked_zone_refuses_edits() {
+    let mut state = loaded(setting(EmailState::Valid, true, false));
+    assert_eq!(
+        state.zone.read_only.as_deref(),
+        Some("Locked by Trust & Safety")
+    );
+    assert!(press(&mut state, " e jj s").is_empty());
+    assert!(!state.zone.is_dirty());
+    assert!(state.zone.editor.is_none());
+    let footer: Vec<&str> = crate::input::footer_bindings(&state)
+        .iter()
+        .map(|b| b.label)
+        .collect();
+    assert!(
+        !footer.contains(&"toggle") && !footer.contains(&"edit email") && !footer.contains(&"save"),
+        "{footer:?}"
+    );
+}
+
+#[test]
+fn email_is_typed_checked_and_staged() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "e");
+    assert!(state.is_editing());
+    press(&mut state, "not-an-email");
+    assert!(state.zone.editor.as_ref().unwrap().problem.is_some());
+    press(&mut state, "\n");
+    assert!(
+        state.is_editing(),
+        "an invalid address is flagged, not staged"
+    );
+    assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Error);
+    // Clear the field and type a valid one; 'q', 's' and 'j' are text here.
+    for _ in 0.."not-an-email".len() {
+        update(&mut state, Msg::EditKey(key(KeyCode::Backspace)));
+    }
+    press(&mut state, "sq@jobs.example.com\n");
+    assert!(!state.is_editing());
+    assert_eq!(
+        state.zone.form.email.as_deref(),
+        Some("sq@jobs.example.com")
+    );
+    assert!(!state.quit);
+    press(&mut state, "e");
+    update(&mut state, Msg::Paste("x".repeat(300)));
+    assert!(state.zone.editor.as_ref().unwrap().input.value().len() <= 254);
+    press(&mut state, "\x1b");
+    assert_eq!(
+        state.zone.form.email.as_deref(),
+        Some("sq@jobs.example.com"),
+        "Esc abandons only the new typing"
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_the_edits_and_says_how_to_retry() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "e");
+    press(&mut state, "ops@example.com\n");
+    let id = request_ids(&press(&mut state, "s"))[0];
+    let error = ApiError::Server {
+        status: 503,
+        message: "Service unavailable".into(),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Err(error),
+        }),
+    );
+    assert_eq!(state.zone.form.email.as_deref(), Some("ops@example.com"));
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("press s to retry"), "{}", status.text);
+    assert_eq!(request_ids(&press(&mut state, "s")).len(), 1, "s retries");
+}
+
+#[test]
+fn a_403_on_save_makes_the_panel_read_only_with_the_reason() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let id = request_ids(&press(&mut state, " s"))[0];
+    let error = ApiError::Locked {
+        message: "locked".into(),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Err(error),
+        }),
+    );
+    assert_eq!(
+        state.zone.read_only.as_deref(),
+        Some("Locked by Trust & Safety")
+    );
+    assert!(state.zone.is_dirty(), "the edit stays visible");
+    assert!(press(&mut state, "s").is_empty());
+
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let id = request_ids(&press(&mut state, " s"))[0];
+    let error = ApiError::Permission {
+        permission: Some("Zone Settings Write".into()),
+        message: String::new(),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Err(error),
+        }),
+    );
+    assert_eq!(
+        state.zone.read_only.as_deref(),
+        Some("the token lacks 'Zone Settings Write'")
+    );
+}
+
+#[test]
+fn a_validation_error_lands_at_its_field() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let id = request_ids(&press(&mut state, "jj s"))[0];
+    let error = ApiError::Validation {
+        code: 1007,
+        message: "unknown source".into(),
+        pointer: Some("/value/sources/ncmec_industry".into()),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Err(error),
+        }),
+    );
+    assert!(
+        matches!(&state.zone.field_error, Some((ZoneRow::Source(name), _)) if name == "ncmec_industry")
+    );
+}
+
+#[test]
+fn the_server_keeping_scanning_off_is_reported() {
+    let mut state = loaded(setting(EmailState::Unverified, false, true));
+    let id = request_ids(&press(&mut state, " s"))[0];
+    let mut answer = reply(setting(EmailState::Unverified, false, true));
+    answer.messages = vec![ResponseInfo {
+        code: 1101,
+        message: "Scanning stays off until the notification email is verified".into(),
+        documentation_url: None,
+        source: None,
+    }];
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Ok(ApiOutput::Csam(answer)),
+        }),
+    );
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Warning);
+    assert!(status.text.contains("kept scanning off"), "{}", status.text);
+    assert!(
+        status
+            .text
+            .contains("until the notification email is verified"),
+        "{}",
+        status.text
+    );
+}
+
+#[test]
+fn resend_is_offered_only_while_unverified_or_pending() {
+    let mut valid = loaded(setting(EmailState::Valid, true, true));
+    assert!(!valid.zone.rows().contains(&ZoneRow::Resend));
+    press(&mut valid, "R");
+    assert!(!valid.zone.form.resend);
+    let mut pending = loaded(setting(EmailState::Pending, false, true));
+    press(&mut pending, "R");
+    let commands = press(&mut pending, "s");
+    let ApiOp::PatchCsam { patch, .. } = only_op(&commands) else {
+        panic!()
+    };
+    assert!(patch.value.as_ref().unwrap().resend_email);
+}
+
+#[test]
+fn reset_requires_confirmation() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    assert!(press(&mut state, "2D").is_empty());
+    let Some(Dialog::ConfirmReset {
+        changes,
+        confirm_selected,
+        ..
+    }) = &state.dialog
+    else {
+        panic!("no dialog")
+    };
+    assert!(!confirm_selected, "Cancel is the default");
+    assert_eq!(
+        changes[0],
+        ("AI context analysis".into(), "on".into(), "off".into())
+    );
+    assert!(
+        press(&mut state, "\n").is_empty(),
+        "Enter takes the default: Cancel"
+    );
+    assert!(state.dialog.is_none());
+    assert!(press(&mut state, "D\x1b").is_empty());
+    assert!(press(&mut state, "Dn").is_empty());
+    let commands = press(&mut state, "Dy");
+    assert_eq!(
+        only_op(&commands),
+        &ApiOp::ResetDlp {
+            account_id: "acct1".into()
+        }
+    );
+    assert_eq!(
+        state.account.remote.inflight.unwrap().kind,
+        InflightKind::Reset
+    );
+}
+
+#[test]
+fn dlp_edits_are_staged_and_saved_together() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "2 j jj");
+    assert_eq!(state.account.form.ai_context_analysis, Some(false));
+    assert_eq!(state.account.form.ocr, Some(true));
+    press(&mut state, "k ");
+    assert_eq!(state.account.form.masking_level, Some(MaskingLevel::Full));
+    let commands = press(&mut state, "s");
+    let ApiOp::PatchDlp { update: body, .. } = only_op(&commands) else {
+        panic!()
+    };
+    assert_eq!(
+        serde_json::to_value(body).unwrap(),
+        serde_json::json!({"ai_context_analysis": false, "ocr": true, "payload_logging": {"masking_level": "full"}})
+    );
+}
+
+#[test]
+fn quitting_with_unsaved_edits_asks_first() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "q");
+    assert!(state.quit, "nothing staged: quit at once");
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, " q");
+    assert!(!state.quit);
+    assert!(matches!(state.dialog, Some(Dialog::ConfirmQuit { .. })));
+    press(&mut state, "n");
+    assert!(!state.quit && state.dialog.is_none());
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let msg = map_key(&state, ctrl_c).unwrap();
+    update(&mut state, msg);
+    assert!(matches!(state.dialog, Some(Dialog::ConfirmQuit { .. })));
+    press(&mut state, "y");
+    assert!(state.quit);
+}
+
+#[test]
+fn escape_cancels_a_load_and_successes_fade() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let id = request_ids(&press(&mut state, "r"))[0];
+    assert_eq!(press(&mut state, "\x1b"), vec![Command::Cancel(id)]);
+    assert!(!state.is_busy());
+    let said = state.status.clone().unwrap();
+    update(&mut state, Msg::Tick(said.at + Duration::from_secs(1)));
+    assert!(state.status.is_some());
+    update(&mut state, Msg::Tick(said.at + SUCCESS_FADE));
+    assert!(state.status.is_none());
+}
+
+#[test]
+fn errors_stay_until_dismissed() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let id = request_ids(&press(&mut state, "r"))[0];
+    let error = ApiError::Timeout {
+        after: Duration::from_secs(30),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Err(error),
+        }),
+    );
+    let at = state.status.as_ref().unwrap().at;
+    update(&mut state, Msg::Tick(at + Duration::from_secs(60)));
+    assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Error);
+    assert_eq!(
+        state.zone.email_state(),
+        Some(&EmailState::Valid),
+        "the old data stays on screen"
+    );
+    press(&mut state, "\x1b");
+    assert!(state.status.is_none());
+}
+
+#[test]
+fn with_no_ids_the_first_visible_zone_and_its_account_open() {
+    let mut state = AppState::new(Context::default(), None, None, Instant::now());
+    let commands = init(&mut state);
+    let ApiOp::ListZones(_) = only_op(&commands) else {
+        panic!("{commands:?}")
+    };
+    let zone = crate::api::model::Zone {
+        id: "z9".into(),
+        name: "shop.example.com".into(),
+        account: Some(crate::api::model::ZoneAccount {
+            id: Some("a9".into()),
+            name: Some("Acme".into()),
+        }),
+        ..Default::default()
+    };
+    let commands = update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: request_ids(&commands)[0],
+            result: Ok(ApiOutput::Zones(reply(vec![zone]))),
+        }),
+    );
+    assert_eq!(state.zone.zone_name.as_deref(), Some("shop.example.com"));
+    assert_eq!(state.account.account_name.as_deref(), Some("Acme"));
+    assert_eq!(request_ids(&commands).len(), 2);
+}

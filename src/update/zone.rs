@@ -1,0 +1,316 @@
+//! The zone panel's part of the reducer: CSAM Scanner edits, saves, replies.
+
+use crossterm::event::Event;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+use super::{messages_text, next_id, read_only_reason, request, save_failed_text, say};
+use crate::api::ApiError;
+use crate::api::model::{CsamPatch, EmailState};
+use crate::api::validate::{self, EMAIL_MAX};
+use crate::api::worker::{ApiOp, ApiOutput};
+use crate::message::{Command, Msg};
+use crate::state::{AppState, CsamForm, EmailEditor, Failure, InflightKind, StatusKind, ZoneRow};
+
+/// Loads the zone's setting, superseding a load in flight.
+pub(super) fn load(state: &mut AppState) -> Vec<Command> {
+    let Some(zone_id) = state.zone.zone_id.clone() else {
+        return Vec::new();
+    };
+    if state.zone.remote.is_locked_by_write() {
+        return Vec::new();
+    }
+    let id = next_id(state);
+    let mut commands: Vec<Command> = state
+        .zone
+        .remote
+        .start(id, InflightKind::Load, state.now)
+        .map(Command::Cancel)
+        .into_iter()
+        .collect();
+    commands.push(request(id, ApiOp::GetCsam { zone_id }));
+    commands
+}
+
+pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Up => {
+            state.zone.selected = state.zone.selected.saturating_sub(1);
+        }
+        Msg::Down => {
+            let last = state.zone.rows().len().saturating_sub(1);
+            state.zone.selected = (state.zone.selected + 1).min(last);
+        }
+        Msg::Activate if state.zone.is_editable() => match state.zone.selected_row() {
+            Some(ZoneRow::Enabled) => {
+                let server = state
+                    .zone
+                    .setting()
+                    .and_then(|s| s.value.enabled)
+                    .unwrap_or(false);
+                let wanted = !state.zone.enabled();
+                state.zone.form.enabled = (wanted != server).then_some(wanted);
+            }
+            Some(ZoneRow::Email) => start_editing(state),
+            Some(ZoneRow::Resend) => state.zone.form.resend = !state.zone.form.resend,
+            Some(ZoneRow::Source(name)) => {
+                let server = state
+                    .zone
+                    .setting()
+                    .and_then(|s| s.value.sources.get(&name).copied())
+                    .unwrap_or(false);
+                let wanted = !state.zone.source(&name);
+                if wanted == server {
+                    state.zone.form.sources.remove(&name);
+                } else {
+                    state.zone.form.sources.insert(name, wanted);
+                }
+            }
+            None => {}
+        },
+        Msg::EditEmail if state.zone.is_editable() => start_editing(state),
+        Msg::EditKey(key) => {
+            if let Some(editor) = state.zone.editor.as_mut() {
+                let before = editor.input.clone();
+                editor.input.handle_event(&Event::Key(key));
+                keep_within_limit(editor, before);
+            }
+        }
+        Msg::Paste(text) => {
+            if let Some(editor) = state.zone.editor.as_mut() {
+                let before = editor.input.clone();
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    editor.input.handle(InputRequest::InsertChar(c));
+                }
+                keep_within_limit(editor, before);
+            }
+        }
+        Msg::CommitEdit => commit_edit(state),
+        Msg::CancelEdit => state.zone.editor = None,
+        Msg::Resend if state.zone.is_editable() && state.zone.rows().contains(&ZoneRow::Resend) => {
+            state.zone.form.resend = !state.zone.form.resend;
+        }
+        Msg::Save => return save(state),
+        Msg::Discard if !state.zone.remote.is_locked_by_write() => {
+            state.zone.form = CsamForm::default();
+            state.zone.editor = None;
+            state.zone.field_error = None;
+            say(state, StatusKind::Info, "Staged zone changes discarded.");
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn start_editing(state: &mut AppState) {
+    let text = state.zone.form.email.clone().unwrap_or_default();
+    state.zone.editor = Some(EmailEditor {
+        problem: problem_of(&text),
+        input: Input::new(text),
+    });
+}
+
+/// Refuses an edit that would pass 254 characters, and rechecks the address.
+fn keep_within_limit(editor: &mut EmailEditor, before: Input) {
+    if editor.input.value().chars().count() > EMAIL_MAX {
+        editor.input = before;
+        editor.problem = Some(format!("at most {EMAIL_MAX} characters"));
+        return;
+    }
+    editor.problem = problem_of(editor.input.value());
+}
+
+fn problem_of(text: &str) -> Option<String> {
+    (!text.is_empty())
+        .then(|| validate::email(text).err())
+        .flatten()
+}
+
+fn commit_edit(state: &mut AppState) {
+    let Some(editor) = state.zone.editor.as_mut() else {
+        return;
+    };
+    let typed = editor.input.value().trim().to_owned();
+    if typed.is_empty() {
+        state.zone.editor = None;
+        return;
+    }
+    if let Err(problem) = validate::email(&typed) {
+        editor.problem = Some(problem.clone());
+        say(
+            state,
+            StatusKind::Error,
+            format!("Not a valid email address: it {problem}."),
+        );
+        return;
+    }
+    state.zone.form.email = Some(typed);
+    state.zone.editor = None;
+    if matches!(state.zone.field_error, Some((ZoneRow::Email, _))) {
+        state.zone.field_error = None;
+    }
+}
+
+fn save(state: &mut AppState) -> Vec<Command> {
+    let zone = &state.zone;
+    if !zone.is_editable() || !zone.is_dirty() || zone.editor.is_some() {
+        return Vec::new();
+    }
+    let Some(zone_id) = zone.zone_id.clone() else {
+        return Vec::new();
+    };
+    let patch = CsamPatch::of(zone.form.to_patch());
+    let id = next_id(state);
+    state.zone.sent = Some(state.zone.form.clone());
+    state.zone.field_error = None;
+    let mut commands: Vec<Command> = state
+        .zone
+        .remote
+        .start(id, InflightKind::Save, state.now)
+        .map(Command::Cancel)
+        .into_iter()
+        .collect();
+    commands.push(request(id, ApiOp::PatchCsam { zone_id, patch }));
+    commands
+}
+
+pub(super) fn on_reply(
+    state: &mut AppState,
+    kind: InflightKind,
+    result: Result<ApiOutput, ApiError>,
+) -> Vec<Command> {
+    let sent = state.zone.sent.take();
+    match result {
+        Ok(ApiOutput::Csam(reply)) => {
+            state.zone.remote.succeed(reply.result, state.now);
+            apply_lock(state);
+            if kind == InflightKind::Load {
+                prune_form(state);
+            } else if let Some(sent) = sent {
+                state.zone.form = CsamForm::default();
+                report_save(state, &sent, &messages_text(&reply.messages));
+            }
+            clamp_selection(state);
+        }
+        Ok(_) => {}
+        Err(error) => {
+            if kind != InflightKind::Load {
+                if let Some(reason) = read_only_reason(&error) {
+                    state.zone.read_only = Some(reason);
+                }
+                if let Some(row) = error.pointer().and_then(row_of_pointer) {
+                    state.zone.field_error = Some((row, error.to_string()));
+                }
+                say(
+                    state,
+                    StatusKind::Error,
+                    save_failed_text("the zone setting", &error),
+                );
+            } else {
+                say(
+                    state,
+                    StatusKind::Error,
+                    format!("Could not load the CSAM setting: {error}. r retries."),
+                );
+            }
+            state.zone.remote.failure = Some(Failure { error, kind });
+        }
+    }
+    Vec::new()
+}
+
+/// `editable: false` makes the panel read-only, unless it already is for
+/// another reason (read-only mode, missing permission).
+fn apply_lock(state: &mut AppState) {
+    let locked = state.zone.setting().and_then(|s| s.editable) == Some(false);
+    if locked && state.zone.read_only.is_none() {
+        state.zone.read_only = Some("Locked by Trust & Safety".to_owned());
+    }
+}
+
+/// Drops staged values that the server now has anyway.
+fn prune_form(state: &mut AppState) {
+    let Some(value) = state.zone.setting().map(|s| s.value.clone()) else {
+        return;
+    };
+    let form = &mut state.zone.form;
+    if form.enabled.is_some() && form.enabled == value.enabled {
+        form.enabled = None;
+    }
+    form.sources
+        .retain(|name, on| value.sources.get(name) != Some(on));
+}
+
+/// Tells the user what the save did, in words, and where the server's
+/// result differs from what was sent.
+fn report_save(state: &mut AppState, sent: &CsamForm, server_said: &str) {
+    let Some(value) = state.zone.setting().map(|s| s.value.clone()) else {
+        return;
+    };
+    let mut differences = Vec::new();
+    if let Some(wanted) = sent.enabled
+        && value.enabled != Some(wanted)
+    {
+        let kept = if wanted {
+            "kept scanning off"
+        } else {
+            "kept scanning on"
+        };
+        differences.push(kept.to_owned());
+    }
+    for (name, wanted) in &sent.sources {
+        if value.sources.get(name) != Some(wanted) {
+            differences.push(format!(
+                "left source {name} {}",
+                if *wanted { "off" } else { "on" }
+            ));
+        }
+    }
+    let mut notes = Vec::new();
+    if sent.email.is_some() && value.email_state == Some(EmailState::Pending) {
+        notes.push("a verification email was sent to the new address".to_owned());
+    }
+    if sent.resend && !server_said.contains("already verified") {
+        notes.push("the verification email was re-sent".to_owned());
+    }
+    if differences.is_empty() {
+        let mut text = "Saved the CSAM Scanner setting".to_owned();
+        if !notes.is_empty() {
+            text.push_str(&format!("; {}", notes.join("; ")));
+        }
+        if !server_said.is_empty() {
+            text.push_str(&format!(". Cloudflare: {server_said}"));
+        }
+        text.push('.');
+        say(state, StatusKind::Success, text);
+    } else {
+        let why = if server_said.is_empty() {
+            String::new()
+        } else {
+            format!(": {server_said}")
+        };
+        say(
+            state,
+            StatusKind::Warning,
+            format!("Saved, but the server {}{why}.", differences.join(" and ")),
+        );
+    }
+}
+
+fn clamp_selection(state: &mut AppState) {
+    let rows = state.zone.rows().len();
+    state.zone.selected = state.zone.selected.min(rows.saturating_sub(1));
+}
+
+/// The row a server validation error points at (`/value/email`, `/value/sources/x`).
+fn row_of_pointer(pointer: &str) -> Option<ZoneRow> {
+    let rest = pointer.strip_prefix("/value/")?;
+    match rest {
+        "email" => Some(ZoneRow::Email),
+        "enabled" => Some(ZoneRow::Enabled),
+        "resend_email" => Some(ZoneRow::Resend),
+        _ => rest
+            .strip_prefix("sources/")
+            .map(|name| ZoneRow::Source(name.to_owned())),
+    }
+}

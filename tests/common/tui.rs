@@ -1,0 +1,255 @@
+//! Runs the real dashboard loop on a TestBackend against the embedded mock,
+//! with keys injected through a channel and the screen readable at any time.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_stream_shim::ChannelStream;
+use trustdeck::api::Credentials;
+use trustdeck::api::worker::Worker;
+use trustdeck::mock::RunningMock;
+use trustdeck::state::{AppState, Context};
+
+use super::{FULL_TOKEN, client_for};
+
+/// A TestBackend the test can read while the loop draws on it.
+#[derive(Clone)]
+pub struct SharedBackend(pub Arc<Mutex<TestBackend>>);
+
+impl SharedBackend {
+    fn with<T>(&self, f: impl FnOnce(&mut TestBackend) -> T) -> T {
+        f(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Backend for SharedBackend {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.with(|b| b.draw(content)).map_err(io::Error::other)
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.with(|b| b.hide_cursor()).map_err(io::Error::other)
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.with(|b| b.show_cursor()).map_err(io::Error::other)
+    }
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        self.with(|b| b.get_cursor_position())
+            .map_err(io::Error::other)
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let position = position.into();
+        self.with(|b| b.set_cursor_position(position))
+            .map_err(io::Error::other)
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.with(|b| b.clear()).map_err(io::Error::other)
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.with(|b| b.clear_region(clear_type))
+            .map_err(io::Error::other)
+    }
+    fn size(&self) -> io::Result<Size> {
+        self.0.lock().unwrap().size().map_err(io::Error::other)
+    }
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        self.with(|b| b.window_size()).map_err(io::Error::other)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.with(|b| b.flush()).map_err(io::Error::other)
+    }
+}
+
+/// The dashboard running in-process.
+pub struct Dashboard {
+    keys: mpsc::UnboundedSender<io::Result<Event>>,
+    backend: SharedBackend,
+    task: Option<JoinHandle<io::Result<AppState>>>,
+}
+
+/// How long any wait may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+impl Dashboard {
+    /// Starts the loop against `mock` with the full-access demo token.
+    pub fn start(
+        mock: &RunningMock,
+        zone: Option<&str>,
+        account: Option<&str>,
+        width: u16,
+        height: u16,
+    ) -> Self {
+        Self::start_with(
+            mock,
+            Credentials::token(FULL_TOKEN),
+            zone,
+            account,
+            width,
+            height,
+        )
+    }
+
+    pub fn start_with(
+        mock: &RunningMock,
+        credentials: Credentials,
+        zone: Option<&str>,
+        account: Option<&str>,
+        width: u16,
+        height: u16,
+    ) -> Self {
+        let client = client_for(&mock.base_url(), credentials);
+        let context = Context {
+            base_url: mock.base_url(),
+            demo: Some(mock.addr().to_string()),
+            auth: "API token".into(),
+            ..Context::default()
+        };
+        let state = AppState::new(
+            context,
+            zone.map(Into::into),
+            account.map(Into::into),
+            Instant::now(),
+        );
+        let backend = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
+        let (keys, rx) = mpsc::unbounded_channel();
+        let mut terminal = Terminal::new(backend.clone()).unwrap();
+        let worker = Worker::spawn(client);
+        let task = tokio::spawn(async move {
+            trustdeck::app::run(
+                &mut terminal,
+                state,
+                ChannelStream(rx),
+                worker,
+                std::future::pending(),
+            )
+            .await
+        });
+        Self {
+            keys,
+            backend,
+            task: Some(task),
+        }
+    }
+
+    /// The screen as lines of text.
+    pub fn screen(&self) -> String {
+        let backend = self.backend.0.lock().unwrap();
+        let buffer = backend.buffer();
+        let width = buffer.area.width as usize;
+        buffer
+            .content
+            .chunks(width)
+            .map(|row| {
+                row.iter()
+                    .map(Cell::symbol)
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Waits until the screen satisfies `check`; fails with the screen after [`WAIT`].
+    pub async fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until the screen contains `text`.
+    pub async fn wait_for_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text)).await
+    }
+
+    /// Sends one key.
+    pub fn key(&self, code: KeyCode) {
+        self.key_with(code, KeyModifiers::NONE);
+    }
+
+    pub fn key_with(&self, code: KeyCode, modifiers: KeyModifiers) {
+        let _ = self
+            .keys
+            .send(Ok(Event::Key(KeyEvent::new(code, modifiers))));
+    }
+
+    /// Types text: each char is a key (`\n` Enter, `\t` Tab, `\x1b` Esc).
+    pub fn type_keys(&self, keys: &str) {
+        for c in keys.chars() {
+            self.key(match c {
+                '\n' => KeyCode::Enter,
+                '\t' => KeyCode::Tab,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            });
+        }
+    }
+
+    /// Resizes the terminal and tells the loop.
+    pub fn resize(&self, width: u16, height: u16) {
+        self.backend.0.lock().unwrap().resize(width, height);
+        let _ = self.keys.send(Ok(Event::Resize(width, height)));
+    }
+
+    /// Waits for the loop to end (after a quit); returns its final state.
+    pub async fn finished(&mut self) -> AppState {
+        let task = self.task.take().expect("already finished");
+        tokio::time::timeout(WAIT, task)
+            .await
+            .expect("the dashboard did not quit in time")
+            .expect("the dashboard task panicked")
+            .expect("the dashboard loop failed")
+    }
+
+    /// True while the loop runs.
+    pub fn is_running(&self) -> bool {
+        self.task.as_ref().is_some_and(|t| !t.is_finished())
+    }
+}
+
+impl Drop for Dashboard {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+mod tokio_stream_shim {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use futures::Stream;
+    use tokio::sync::mpsc::UnboundedReceiver;
+
+    /// An unbounded receiver as a `Stream`.
+    pub struct ChannelStream<T>(pub UnboundedReceiver<T>);
+
+    impl<T> Stream for ChannelStream<T> {
+        type Item = T;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+            self.0.poll_recv(cx)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! A few coarse tests of the real binary in a pseudo-terminal: `--demo`
+//! starts, draws, takes keys, quits, and always gives the terminal back.
+//! Behaviour is tested in-process (dashboard_flows.rs); these stay few.
+#![cfg(target_os = "linux")]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nix::sys::termios::LocalFlags;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Pty {
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    _state_dir: tempfile::TempDir,
+}
+
+impl Pty {
+    fn demo(cols: u16, rows: u16) -> Self {
+        let system = native_pty_system();
+        let pair = system
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let state_dir = tempfile::tempdir().unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_trustdeck"));
+        command.arg("--demo");
+        command.env_clear();
+        command.env("TERM", "xterm-256color");
+        command.env("PATH", std::env::var("PATH").unwrap_or_default());
+        command.env("XDG_STATE_HOME", state_dir.path());
+        command.env("HOME", state_dir.path());
+        let child = pair
+            .slave
+            .spawn_command(command)
+            .expect("spawn trustdeck --demo");
+        drop(pair.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let feed = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Self {
+            master: pair.master,
+            child,
+            writer,
+            screen,
+            _state_dir: state_dir,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text();
+            if check(&text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "trustdeck did not exit; screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The terminal is back: cooked mode, main screen, cursor visible.
+    fn assert_restored(&self) {
+        let termios = self.master.get_termios().expect("termios of the pty");
+        assert!(
+            termios
+                .local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+            "raw mode was left on: {:?}",
+            termios.local_flags
+        );
+        // The reader thread may still be draining the last bytes.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let parser = self.screen.lock().unwrap();
+            let screen = parser.screen();
+            if !screen.alternate_screen() && !screen.hide_cursor() {
+                return;
+            }
+            drop(parser);
+            assert!(
+                Instant::now() < deadline,
+                "the alternate screen or hidden cursor was left behind"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn both_panels(text: &str) -> bool {
+    text.contains("CSAM Scanner")
+        && text.contains("DLP settings")
+        && text.contains("ncmec_ngo")
+        && text.contains("OCR")
+}
+
+#[test]
+fn demo_draws_both_panels_toggles_and_quits() {
+    let mut pty = Pty::demo(120, 40);
+    pty.wait_for("both panels with data", both_panels);
+    assert!(pty.text().contains("DEMO"), "the header says it is a demo");
+    pty.send(b" ");
+    pty.wait_for("a staged change", |t| t.contains("unsaved"));
+    pty.send(b"u");
+    pty.wait_for("the change discarded", |t| !t.contains("unsaved change"));
+    pty.send(b"q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status:?}");
+    pty.assert_restored();
+}
+
+#[test]
+fn demo_works_at_80x24() {
+    let mut pty = Pty::demo(80, 24);
+    pty.wait_for("both panels with data", both_panels);
+    pty.send(b"q");
+    assert!(pty.wait_exit().success());
+    pty.assert_restored();
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in [
+        nix::sys::signal::Signal::SIGTERM,
+        nix::sys::signal::Signal::SIGHUP,
+    ] {
+        let mut pty = Pty::demo(100, 30);
+        pty.wait_for("both panels with data", both_panels);
+        let pid = pty.child.process_id().expect("pid") as i32;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal).unwrap();
+        pty.wait_exit();
+        pty.assert_restored();
+    }
+}
+
+#[test]
+fn missing_credentials_are_explained_before_the_terminal_is_taken() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("CLOUDFLARE_API_TOKEN") && stderr.contains("--demo"),
+        "{stderr}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing drawn: {:?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
