@@ -75,8 +75,8 @@ fn mock_load(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("mock_csam");
     group.throughput(Throughput::Elements((CLIENTS * PER_CLIENT) as u64));
-    group.sample_size(30);
-    group.measurement_time(Duration::from_secs(8));
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
     group.bench_function("get", |b| {
         b.iter(|| runtime.block_on(load.batch(Method::GET, None)))
     });

@@ -18,7 +18,11 @@ fn bin() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|examples| examples.parent()).unwrap();
     let bin = dir.join("trustdeck");
-    assert!(bin.exists(), "build the binary first: cargo build --release ({} missing)", bin.display());
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build --release ({} missing)",
+        bin.display()
+    );
     bin
 }
 

@@ -16,9 +16,29 @@ use tracing::{debug, info};
 use crate::api::worker::Worker;
 use crate::input::map_key;
 use crate::message::{Command, Msg};
-use crate::state::AppState;
+use crate::state::{AppState, PickerItem};
 use crate::ui;
 use crate::update::{init, update};
+
+/// Side effects the loop carries out besides API calls.
+pub struct Hooks {
+    /// Called when a zone is chosen, to remember it as recently used.
+    pub remember_zone: Box<dyn FnMut(&PickerItem) + Send>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Self {
+            remember_zone: Box::new(|_| {}),
+        }
+    }
+}
+
+/// Where the reducer's commands go.
+struct Effects {
+    worker: Worker,
+    hooks: Hooks,
+}
 
 /// Runs the dashboard until the user quits, the input ends, or `shutdown`
 /// completes (a signal); returns the final state.
@@ -26,7 +46,8 @@ pub async fn run<B, S, F>(
     terminal: &mut Terminal<B>,
     mut state: AppState,
     mut events: S,
-    mut worker: Worker,
+    worker: Worker,
+    hooks: Hooks,
     shutdown: F,
 ) -> io::Result<AppState>
 where
@@ -36,15 +57,16 @@ where
     F: Future<Output = ()>,
 {
     tokio::pin!(shutdown);
+    let mut effects = Effects { worker, hooks };
     state.now = Instant::now();
     let commands = init(&mut state);
-    execute(&worker, commands);
+    effects.execute(commands);
     let mut changed = true;
     loop {
         // Replies that are already queued are applied before drawing, so one
         // frame shows them all.
-        while let Ok(response) = worker.responses.try_recv() {
-            dispatch(&mut state, &worker, Msg::api(response));
+        while let Ok(response) = effects.worker.responses.try_recv() {
+            effects.dispatch(&mut state, Msg::api(response));
             changed = true;
         }
         if changed {
@@ -60,7 +82,7 @@ where
         let msg = tokio::select! {
             biased;
             () = &mut shutdown => Some(Msg::Terminate),
-            Some(response) = worker.responses.recv() => Some(Msg::api(response)),
+            Some(response) = effects.worker.responses.recv() => Some(Msg::api(response)),
             event = events.next() => match event {
                 Some(Ok(Event::Resize(..))) => {
                     changed = true;
@@ -76,7 +98,7 @@ where
             () = sleep_until(deadline), if deadline.is_some() => Some(Msg::Tick(Instant::now())),
         };
         if let Some(msg) = msg {
-            dispatch(&mut state, &worker, msg);
+            effects.dispatch(&mut state, msg);
             changed = true;
         }
     }
@@ -86,25 +108,28 @@ where
 fn to_msg(state: &AppState, event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => map_key(state, key),
-        Event::Paste(text) => state.is_editing().then_some(Msg::Paste(text)),
+        Event::Paste(text) => state.takes_text().then_some(Msg::Paste(text)),
         _ => None,
     }
 }
 
-fn dispatch(state: &mut AppState, worker: &Worker, msg: Msg) {
-    if !matches!(msg, Msg::Tick(_)) {
-        state.now = Instant::now();
-        debug!(msg = msg_name(&msg), "msg");
+impl Effects {
+    fn dispatch(&mut self, state: &mut AppState, msg: Msg) {
+        if !matches!(msg, Msg::Tick(_)) {
+            state.now = Instant::now();
+            debug!(msg = msg_name(&msg), "msg");
+        }
+        let commands = update(state, msg);
+        self.execute(commands);
     }
-    let commands = update(state, msg);
-    execute(worker, commands);
-}
 
-fn execute(worker: &Worker, commands: Vec<Command>) {
-    for command in commands {
-        match command {
-            Command::Api(request) => worker.send(request),
-            Command::Cancel(id) => worker.cancel(id),
+    fn execute(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            match command {
+                Command::Api(request) => self.worker.send(request),
+                Command::Cancel(id) => self.worker.cancel(id),
+                Command::RememberZone(zone) => (self.hooks.remember_zone)(&zone),
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Command-line definitions. Secrets are never flags: they come from the
-//! environment only, so they never show in the process list.
+//! environment or from a profile's `token_env`/`token_file`, so they never
+//! show in the process list.
 use clap::{Args, Parser, Subcommand};
 
 use crate::mock::MockArgs;
@@ -16,13 +17,17 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-const AFTER_HELP: &str = "Environment (flags win over it):
+const AFTER_HELP: &str = "Environment (flags win over it, and it wins over the profile):
   CLOUDFLARE_API_TOKEN                    API token (preferred)
   CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   legacy email + global API key
   CLOUDFLARE_ZONE_ID, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL
+  TRUSTDECK_PROFILE                       the profile to use (like --profile)
+  TRUSTDECK_CONFIG                        the config file (see --print-config-path)
   TRUSTDECK_LOG                           log level (default info)
-Credentials are read only from the environment, never from flags.
-`trustdeck --demo` needs none of them.";
+Profiles live in config.toml in your config directory: named sets of base URL,
+zone, account, read-only and where the secret comes from (token_env, or a
+token_file only you can read). Credentials are never read from flags.
+`trustdeck --demo` needs none of this and ignores profiles and the environment.";
 
 /// Options of the dashboard face.
 #[derive(Args, Debug, Clone, Default)]
@@ -39,9 +44,16 @@ pub struct DashboardArgs {
     /// The API root, e.g. a `trustdeck mock` at http://127.0.0.1:8787/client/v4.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Hide every key that writes; nothing can be changed.
+    /// Hide every key that writes; nothing can be changed. A profile's
+    /// `read_only = true` turns it on too.
     #[arg(long)]
     pub read_only: bool,
+    /// The config file's profile to use (else TRUSTDECK_PROFILE, else its `default_profile`).
+    #[arg(long, value_name = "NAME", conflicts_with = "demo")]
+    pub profile: Option<String>,
+    /// Print where the config file is looked for (TRUSTDECK_CONFIG overrides it) and exit.
+    #[arg(long)]
+    pub print_config_path: bool,
 }
 
 /// The binary's faces besides the dashboard.

@@ -4,19 +4,29 @@
 use std::process::ExitCode;
 
 use crossterm::event::EventStream;
-use tracing::{error, info};
+use std::path::PathBuf;
+
+use tracing::{error, info, warn};
 
 use crate::api::worker::Worker;
 use crate::api::{Client, ClientConfig, Credentials};
 use crate::cli::DashboardArgs;
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
-use crate::state::{AppState, Context};
+use crate::recent::{RecentZone, RecentZones};
+use crate::state::{AppState, Context, PickerItem, Status, StatusKind};
 use crate::terminal::{TerminalGuard, shutdown_signal};
 use crate::{app, logging};
 
 /// Runs the dashboard; returns the process exit code.
 pub async fn run(args: DashboardArgs) -> ExitCode {
+    if args.print_config_path {
+        println!(
+            "{}",
+            config::config_path(|name| std::env::var(name).ok()).display()
+        );
+        return ExitCode::SUCCESS;
+    }
     let log_path = logging::to_file();
     let (config, demo) = match prepare(&args).await {
         Ok(ready) => ready,
@@ -37,20 +47,35 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         demo: demo.as_ref().map(|m| m.addr().to_string()),
         read_only: config.read_only,
         log_path: log_path.map(|p| p.display().to_string()),
-        auth: config.client.credentials.describe(),
+        auth: format!(
+            "{} from {}",
+            config.client.credentials.describe(),
+            config.credentials_from
+        ),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        legacy_auth: matches!(config.client.credentials, Credentials::GlobalKey { .. }),
+        profile: config.profile.clone(),
     };
     info!(
         base = client.base_url(),
         demo = context.demo.is_some(),
+        profile = config.profile.as_deref().unwrap_or("-"),
+        read_only = config.read_only,
         "dashboard starting"
     );
-    let state = AppState::new(
-        context,
-        config.zone_id,
-        config.account_id,
-        std::time::Instant::now(),
-    );
+    let now = std::time::Instant::now();
+    let mut state = AppState::new(context, config.zone_id, config.account_id, now);
+    let recent_path = recent_path(demo.is_some());
+    let (recent, warning) = RecentZones::load(&recent_path);
+    state.recent_zones = recent.zones().iter().map(picker_item).collect();
+    if let Some(warning) = warning {
+        warn!(%warning, "recent zones ignored");
+        state.status = Some(Status {
+            text: warning,
+            kind: StatusKind::Warning,
+            at: now,
+        });
+    }
     let worker = Worker::spawn(client);
     let outcome = match TerminalGuard::enter() {
         Ok(mut guard) => {
@@ -59,6 +84,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
                 state,
                 EventStream::new(),
                 worker,
+                remember_hook(recent, recent_path),
                 shutdown_signal(),
             )
             .await;
@@ -83,21 +109,60 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
 /// The configuration, and the embedded mock when running `--demo`.
 async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), String> {
     if !args.demo {
-        return Ok((
-            Config::resolve(args, |name| std::env::var(name).ok())?,
-            None,
-        ));
+        return Ok((Config::from_environment(args)?, None));
     }
     let mock = mock::start(MockConfig::demo())
         .await
         .map_err(|e| format!("could not start the demo's mock server: {e}"))?;
     let credentials = Credentials::token(mock.credentials().full_access_token.clone());
-    // The demo reads no environment: only its own credentials and the flags.
+    // The demo reads no environment and no profile: only its own credentials and the flags.
     let config = Config {
         client: ClientConfig::new(credentials).with_base_url(mock.base_url()),
         zone_id: args.zone.clone(),
         account_id: args.account.clone(),
         read_only: args.read_only,
+        profile: None,
+        credentials_from: "the demo's mock server".to_owned(),
     };
     Ok((config, Some(mock)))
+}
+
+/// The recent-zones file; the demo keeps its own so its zones never mix
+/// with real ones.
+fn recent_path(demo: bool) -> PathBuf {
+    let path = RecentZones::default_path();
+    if demo {
+        path.with_file_name("recent-zones.demo.json")
+    } else {
+        path
+    }
+}
+
+fn picker_item(zone: &RecentZone) -> PickerItem {
+    PickerItem {
+        id: zone.id.clone(),
+        name: zone.name.clone(),
+        detail: zone.account_name.clone().unwrap_or_default(),
+        account_id: zone.account_id.clone(),
+        account_name: zone.account_name.clone(),
+        recent: true,
+    }
+}
+
+/// Remembers each chosen zone and writes the list at once, so it survives
+/// a crash or a dropped SSH session.
+fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
+    app::Hooks {
+        remember_zone: Box::new(move |item: &PickerItem| {
+            recent.push(RecentZone {
+                id: item.id.clone(),
+                name: item.name.clone(),
+                account_id: item.account_id.clone(),
+                account_name: item.account_name.clone(),
+            });
+            if let Err(error) = recent.save(&path) {
+                warn!(%error, path = %path.display(), "could not save recent zones");
+            }
+        }),
+    }
 }

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::message::Msg;
-use crate::state::{AppState, Panel, StatusKind, ZoneRow};
+use crate::state::{AppState, Gate, Panel, PickerKind, StatusKind, ZoneRow};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +21,12 @@ pub enum KeyContext {
     Dialog,
     /// The help overlay is open.
     Help,
+    /// The zone or account picker is open.
+    Picker,
+    /// The `:` command line is open.
+    CommandLine,
+    /// The credential check has not passed.
+    Gate,
 }
 
 impl KeyContext {
@@ -33,6 +39,9 @@ impl KeyContext {
             Self::Editing => "Editing the email",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
+            Self::Picker => "Zone and account pickers (type to filter)",
+            Self::CommandLine => "Command line (:zone NAME, :account NAME, :refresh, :quit, :help)",
+            Self::Gate => "Credential check",
         }
     }
 }
@@ -171,6 +180,10 @@ fn can_refresh(state: &AppState) -> bool {
             state.account.account_id.is_some() && !state.account.remote.is_locked_by_write()
         }
     }
+}
+
+fn can_retry_gate(state: &AppState) -> bool {
+    matches!(state.gate, Gate::Refused { retry: true, .. })
 }
 
 fn can_escape(state: &AppState) -> bool {
@@ -342,6 +355,33 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        keys: &[ch('z')],
+        label: "zones",
+        help: "pick a zone (type to filter; recent ones first)",
+        when: always,
+        msg: Msg::OpenPicker(PickerKind::Zone),
+        footer: Some("z"),
+    },
+    Binding {
+        context: KeyContext::Global,
+        keys: &[ch('a')],
+        label: "accounts",
+        help: "pick an account",
+        when: always,
+        msg: Msg::OpenPicker(PickerKind::Account),
+        footer: Some("a"),
+    },
+    Binding {
+        context: KeyContext::Global,
+        keys: &[ch(':')],
+        label: "command",
+        help: "open the command line",
+        when: always,
+        msg: Msg::OpenCommandLine,
+        footer: Some(":"),
+    },
+    Binding {
+        context: KeyContext::Global,
         keys: &[ch('r')],
         label: "refresh",
         help: "reload the focused panel (also retries after an error)",
@@ -445,23 +485,129 @@ pub static BINDINGS: &[Binding] = &[
         msg: Msg::ToggleHelp,
         footer: Some("?"),
     },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::Down), ctrl('n')],
+        label: "move",
+        help: "move down (more zones load as you scroll)",
+        when: always,
+        msg: Msg::Down,
+        footer: Some("↓/↑"),
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::Up), ctrl('p')],
+        label: "up",
+        help: "move up",
+        when: always,
+        msg: Msg::Up,
+        footer: None,
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::PageDown)],
+        label: "page down",
+        help: "move a page down",
+        when: always,
+        msg: Msg::PageDown,
+        footer: None,
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::PageUp)],
+        label: "page up",
+        help: "move a page up",
+        when: always,
+        msg: Msg::PageUp,
+        footer: None,
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::Enter)],
+        label: "choose",
+        help: "open the highlighted entry (asks first when edits are unsaved)",
+        when: always,
+        msg: Msg::Activate,
+        footer: Some("enter"),
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[code(KeyCode::Esc)],
+        label: "close",
+        help: "close the picker",
+        when: always,
+        msg: Msg::Escape,
+        footer: Some("esc"),
+    },
+    Binding {
+        context: KeyContext::CommandLine,
+        keys: &[code(KeyCode::Enter)],
+        label: "run",
+        help: "run the command",
+        when: always,
+        msg: Msg::Activate,
+        footer: Some("enter"),
+    },
+    Binding {
+        context: KeyContext::CommandLine,
+        keys: &[code(KeyCode::Tab)],
+        label: "complete",
+        help: "complete a zone name from the zones seen so far",
+        when: always,
+        msg: Msg::Complete,
+        footer: Some("tab"),
+    },
+    Binding {
+        context: KeyContext::CommandLine,
+        keys: &[code(KeyCode::Esc)],
+        label: "cancel",
+        help: "close the command line",
+        when: always,
+        msg: Msg::Escape,
+        footer: Some("esc"),
+    },
+    Binding {
+        context: KeyContext::Gate,
+        keys: &[ch('r')],
+        label: "retry",
+        help: "check the credentials again",
+        when: can_retry_gate,
+        msg: Msg::Refresh,
+        footer: Some("r"),
+    },
+    Binding {
+        context: KeyContext::Gate,
+        keys: &[ch('q'), ctrl('c')],
+        label: "quit",
+        help: "quit",
+        when: always,
+        msg: Msg::Quit,
+        footer: Some("q"),
+    },
 ];
 
 /// The contexts that apply now, most specific first.
 pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
-    if state.dialog.is_some() {
-        vec![KeyContext::Dialog]
+    let only = if state.dialog.is_some() {
+        KeyContext::Dialog
     } else if state.help {
-        vec![KeyContext::Help]
+        KeyContext::Help
+    } else if state.gate != Gate::Open {
+        KeyContext::Gate
+    } else if state.picker.is_some() {
+        KeyContext::Picker
+    } else if state.command_line.is_some() {
+        KeyContext::CommandLine
     } else if state.is_editing() {
-        vec![KeyContext::Editing]
+        KeyContext::Editing
     } else {
         let panel = match state.focus {
             Panel::Zone => KeyContext::Zone,
             Panel::Account => KeyContext::Account,
         };
-        vec![panel, KeyContext::Global]
-    }
+        return vec![panel, KeyContext::Global];
+    };
+    vec![only]
 }
 
 /// The bindings that work right now, for the footer, without duplicates.
@@ -495,7 +641,11 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
     match found {
         Some(binding) if (binding.when)(state) => Some(binding.msg.clone()),
         Some(_) => None,
-        None if state.is_editing() && state.dialog.is_none() && !state.help => {
+        None if state.takes_text()
+            && state.dialog.is_none()
+            && !state.help
+            && state.gate == Gate::Open =>
+        {
             let ctrl_c =
                 event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c');
             if ctrl_c {
@@ -505,5 +655,44 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
             }
         }
         None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_every_binding() {
+        let readme = include_str!("../README.md");
+        for binding in BINDINGS {
+            assert!(
+                readme.contains(&format!("| {} |", binding.help)),
+                "README.md lacks the key table row for {:?} ({})",
+                binding.label,
+                binding.help
+            );
+        }
+    }
+
+    #[test]
+    fn no_two_bindings_of_a_context_share_a_key() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                let overlap = a.context == b.context
+                    || matches!(
+                        (a.context, b.context),
+                        (KeyContext::Zone | KeyContext::Account, KeyContext::Global)
+                            | (KeyContext::Global, KeyContext::Zone | KeyContext::Account)
+                    );
+                assert!(
+                    !(shared && overlap),
+                    "{:?} and {:?} share a key",
+                    a.label,
+                    b.label
+                );
+            }
+        }
     }
 }

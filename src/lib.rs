@@ -10,6 +10,7 @@ pub mod input;
 pub mod logging;
 pub mod message;
 pub mod mock;
+pub mod recent;
 pub mod state;
 pub mod terminal;
 pub mod ui;

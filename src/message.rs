@@ -5,7 +5,7 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
-use crate::state::Panel;
+use crate::state::{Panel, PickerItem, PickerKind};
 
 /// Everything that can happen to the dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,13 +24,23 @@ pub enum Msg {
     Up,
     /// Cursor down.
     Down,
+    /// A page up (pickers).
+    PageUp,
+    /// A page down (pickers).
+    PageDown,
+    /// Open the zone or account picker.
+    OpenPicker(PickerKind),
+    /// Open the `:` command line.
+    OpenCommandLine,
+    /// Tab on the command line: complete a zone name.
+    Complete,
     /// Toggle or cycle the selected row (or start editing the email).
     Activate,
     /// Start editing the notification email.
     EditEmail,
-    /// A key for the email field while it is edited.
+    /// A key for the field that takes text (email, picker filter, command line).
     EditKey(KeyEvent),
-    /// Pasted text for the email field.
+    /// Pasted text for the field that takes text.
     Paste(String),
     /// Keep the typed email staged.
     CommitEdit,
@@ -78,4 +88,6 @@ pub enum Command {
     Api(ApiRequest),
     /// Cancel a load that is no longer wanted.
     Cancel(RequestId),
+    /// Remember a zone as recently used (written to the state directory).
+    RememberZone(PickerItem),
 }

@@ -190,6 +190,11 @@ async fn header_problems_have_cloudflare_codes() {
     for (request, status, codes) in cases {
         assert_eq!(codes_of(request).await, (status, codes));
     }
+    let lower_case_scheme = h
+        .http
+        .get(&url)
+        .header("Authorization", format!("bearer {}", h.token));
+    reply(lower_case_scheme).await.result();
 }
 
 async fn codes_of(request: reqwest::RequestBuilder) -> (StatusCode, Vec<u64>) {

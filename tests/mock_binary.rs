@@ -105,7 +105,7 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
         "export CLOUDFLARE_EMAIL=admin@acme-corp.com CLOUDFLARE_API_KEY=c2547eb745079dac9320b638f5e225cf483cc"
     );
     let mut comments = Vec::new();
-    while comments.len() < 11 {
+    while comments.len() < 12 {
         let line = next_line(&mut process.lines).await.unwrap();
         assert!(line.starts_with("# "), "{line:?}");
         comments.push(line);
@@ -116,7 +116,9 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
         "{all}"
     );
     assert!(
-        all.contains("/__mock/outbox") && all.contains("/__mock/reset"),
+        all.contains("/__mock/outbox")
+            && all.contains("/__mock/reset")
+            && all.contains("/__mock/faults"),
         "{all}"
     );
     let reply = client()
@@ -167,6 +169,43 @@ async fn the_state_file_survives_sigkill() {
         .await
         .unwrap();
     assert_eq!(dlp.status(), 200);
+    // A generated zone is saved like a hand-written one.
+    let listed: Value = http
+        .get(format!("{}/zones?per_page=50&page=2", first.base_url))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let root = first.base_url.trim_end_matches("/client/v4");
+    let before: Value = http
+        .get(format!("{root}/__mock/state"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let generated = listed["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["id"].as_str().unwrap().to_owned())
+        .find(|id| before["zones"][id]["editable"] == true)
+        .expect("an editable generated zone");
+    let patched = http
+        .patch(format!(
+            "{}/zones/{generated}/settings/csam_scanner_third_party",
+            first.base_url
+        ))
+        .bearer_auth(TOKEN)
+        .json(&json!({"value": {"email": "gen@example.org"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
     first.child.start_kill().unwrap();
     first.wait().await;
     assert_complete_json(&state);
@@ -185,7 +224,10 @@ async fn the_state_file_survives_sigkill() {
     assert_eq!(raw["zones"][SHOP]["email_state"], "pending");
     assert_eq!(raw["zones"][SHOP]["sources"]["ncmec_industry"], true);
     assert_eq!(raw["dlp"][ACME]["ocr"], false);
-    assert_eq!(raw["outbox"].as_array().unwrap().len(), 1);
+    assert!(raw["zones"].as_object().unwrap().len() >= 308);
+    assert_eq!(raw["zones"][&generated]["email"], "gen@example.org");
+    assert_eq!(raw["zones"][&generated]["email_state"], "pending");
+    assert_eq!(raw["outbox"].as_array().unwrap().len(), 2);
 }
 
 fn assert_complete_json(path: &Path) {

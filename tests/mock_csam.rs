@@ -348,7 +348,13 @@ async fn bad_and_unknown_zone_ids() {
 
 #[tokio::test]
 async fn parallel_patches_leave_one_of_the_written_states() {
-    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.json");
+    let config = MockConfig {
+        state: Some(file.clone()),
+        ..MockConfig::demo()
+    };
+    let h = Harness::with(config.clone()).await;
     let writes: Vec<Value> = (0..32)
         .map(|i| {
             json!({"value": {
@@ -386,4 +392,10 @@ async fn parallel_patches_leave_one_of_the_written_states() {
     );
     assert_eq!(stored["email_state"], "pending");
     assert_eq!(h.outbox().await.len(), 32);
+
+    // The file holds the last acknowledged write, not an older one.
+    let in_memory = h.state().await;
+    h.mock.shutdown().await;
+    let reopened = Harness::with(config).await;
+    assert_eq!(reopened.state().await, in_memory);
 }

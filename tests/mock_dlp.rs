@@ -1,5 +1,5 @@
 //! The mock's DLP settings endpoint: PUT replaces, PATCH merges, DELETE
-//! restores the data file's values, `updated_at` always moves on.
+//! resets to a new account's defaults, `updated_at` always moves on.
 mod mock_common;
 
 use mock_common::{ACME, GLOBEX, Harness, ZONE_ONLY};
@@ -86,27 +86,32 @@ async fn patch_keeps_missing_and_null_fields() {
 }
 
 #[tokio::test]
-async fn delete_restores_the_initial_values_and_updated_at_moves() {
+async fn delete_resets_to_a_new_accounts_defaults_and_updated_at_moves() {
     let h = Harness::start().await;
     let initial = h.call(Method::GET, &dlp(ACME), None).await.result().clone();
     let mut seen = vec![updated_at(&initial)];
-    let put = h.call(Method::PUT, &dlp(ACME), Some(json!({}))).await;
-    seen.push(updated_at(put.result()));
-    let patch = h.call(Method::PATCH, &dlp(ACME), Some(json!({}))).await;
+    let patch = h
+        .call(
+            Method::PATCH,
+            &dlp(ACME),
+            Some(json!({"ocr": true, "payload_logging": {"masking_level": "full"}})),
+        )
+        .await;
     seen.push(updated_at(patch.result()));
     let delete = h.call(Method::DELETE, &dlp(ACME), None).await;
     let reset = delete.result().clone();
     seen.push(updated_at(&reset));
-    assert_eq!(reset["ai_context_analysis"], initial["ai_context_analysis"]);
-    assert_eq!(reset["ocr"], initial["ocr"]);
-    assert_eq!(
-        reset["payload_logging"]["masking_level"],
-        initial["payload_logging"]["masking_level"]
-    );
-    assert_eq!(
-        reset["payload_logging"]["public_key"],
-        initial["payload_logging"]["public_key"]
-    );
+    let mut expected = json!({"ai_context_analysis": false, "ocr": false, "payload_logging": {
+        "masking_level": "default", "public_key": null}});
+    expected["payload_logging"]["updated_at"] = json!(seen[2]);
+    assert_eq!(reset, expected, "the defaults, not the data file's values");
+    assert_ne!(reset["ocr"], initial["ocr"], "Acme's data has OCR on");
+    assert_eq!(h.call(Method::GET, &dlp(ACME), None).await.result(), &reset);
+    assert_eq!(h.state().await["dlp"][ACME], reset);
+    let again = h.call(Method::DELETE, &dlp(ACME), None).await;
+    seen.push(updated_at(again.result()));
+    let put = h.call(Method::PUT, &dlp(ACME), Some(json!({}))).await;
+    seen.push(updated_at(put.result()));
     let parsed: Vec<_> = seen
         .iter()
         .map(|t| {
@@ -118,6 +123,24 @@ async fn delete_restores_the_initial_values_and_updated_at_moves() {
         "updated_at must strictly increase: {seen:?}"
     );
     assert!(seen.iter().all(|t| t.ends_with('Z')), "UTC: {seen:?}");
+    let now = time::OffsetDateTime::now_utc();
+    assert!(
+        (now - parsed[2]).whole_seconds().abs() < 60,
+        "DELETE stamps now: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn mock_reset_still_goes_back_to_the_data_files_values() {
+    let h = Harness::start().await;
+    let initial = h.call(Method::GET, &dlp(ACME), None).await.result().clone();
+    h.call(Method::DELETE, &dlp(ACME), None).await.result();
+    let reset = h.http.post(h.root("/__mock/reset")).send().await.unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(
+        h.call(Method::GET, &dlp(ACME), None).await.result(),
+        &initial
+    );
 }
 
 #[tokio::test]

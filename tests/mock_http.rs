@@ -1,5 +1,6 @@
-//! HTTP-level behaviour of the mock: routing errors, injected faults, the
-//! request log and reset.
+//! HTTP-level behaviour of the mock: routing errors, injected faults (from
+//! the flags and from `/__mock/faults` at run time), the request log and
+//! reset.
 mod mock_common;
 
 use std::time::{Duration, Instant};
@@ -61,6 +62,20 @@ async fn unknown_paths_are_404_envelopes() {
     let outside = mock_common::reply(h.http.get(h.root("/favicon.ico"))).await;
     assert_eq!(outside.status, StatusCode::NOT_FOUND);
     outside.error_codes();
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_400_envelope() {
+    let h = Harness::start().await;
+    let huge = format!(
+        "{{\"value\": {{\"email\": \"{}@example.com\"}}}}",
+        "a".repeat(2 << 20)
+    );
+    let reply = h
+        .call_raw(Method::PATCH, &Harness::csam(SHOP), huge.into_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.error_codes(), [6007]);
 }
 
 #[tokio::test]
@@ -204,4 +219,153 @@ async fn shutdown_is_graceful_and_frees_the_port() {
         .expect("shutdown finishes");
     let listener = tokio::net::TcpListener::bind(addr).await;
     assert!(listener.is_ok(), "the port is free again");
+}
+
+#[tokio::test]
+async fn faults_switched_on_at_run_time_fail_only_the_save_and_change_nothing() {
+    let h = Harness::start().await;
+    assert_eq!(
+        h.faults().await,
+        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null})
+    );
+    let loaded = h.call(Method::GET, &Harness::csam(SHOP), None).await;
+    let loaded = loaded.result().clone();
+    let before = h.state().await;
+
+    let on = h.set_faults(json!({"fail_rate": 1})).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.text);
+    assert_eq!(
+        on.body,
+        json!({"fail_rate": 1.0, "latency_ms": 0, "rate_limit": null})
+    );
+    assert_eq!(h.faults().await, on.body);
+    let save = h
+        .call(
+            Method::PATCH,
+            &Harness::csam(SHOP),
+            Some(json!({"value": {"email": "new@acme-corp.com", "enabled": false}})),
+        )
+        .await;
+    assert!(save.status.is_server_error(), "{}", save.text);
+    let delete = h.call(Method::DELETE, &Harness::dlp(ACME), None).await;
+    assert!(delete.status.is_server_error(), "{}", delete.text);
+    assert_eq!(
+        h.state().await,
+        before,
+        "an injected failure never changes state"
+    );
+    assert!(h.outbox().await.is_empty(), "and sends no email");
+
+    let off = h.set_faults(json!({"fail_rate": 0})).await;
+    assert_eq!(off.body["fail_rate"], 0.0);
+    let reread = h.call(Method::GET, &Harness::csam(SHOP), None).await;
+    assert_eq!(reread.result(), &loaded);
+    let retried = h
+        .call(
+            Method::PATCH,
+            &Harness::csam(SHOP),
+            Some(json!({"value": {"enabled": false}})),
+        )
+        .await;
+    assert_eq!(retried.result()["value"]["enabled"], false);
+    let statuses: Vec<u64> = h
+        .requests()
+        .await
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert!(statuses[1] >= 500 && statuses[2] >= 500, "{statuses:?}");
+    assert_eq!([statuses[0], statuses[3], statuses[4]], [200, 200, 200]);
+}
+
+#[tokio::test]
+async fn bad_fault_bodies_are_400_envelopes_and_change_nothing() {
+    let h = Harness::start().await;
+    let set = h
+        .set_faults(json!({"fail_rate": 0.25, "rate_limit": "100/10s"}))
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    let current = h.faults().await;
+    assert_eq!(
+        current,
+        json!({"fail_rate": 0.25, "latency_ms": 0, "rate_limit": "100/10s"})
+    );
+    for (body, pointer) in [
+        (json!({"fail_rate": 1.5}), "/fail_rate"),
+        (json!({"fail_rate": -0.1}), "/fail_rate"),
+        (json!({"fail_rate": "0.5"}), "/fail_rate"),
+        (json!({"fail_rate": null}), "/fail_rate"),
+        (json!({"latency_ms": -5}), "/latency_ms"),
+        (json!({"latency_ms": 1.5}), "/latency_ms"),
+        (json!({"latency_ms": 600_001}), "/latency_ms"),
+        (json!({"rate_limit": "fast"}), "/rate_limit"),
+        (json!({"rate_limit": "0/1s"}), "/rate_limit"),
+        (json!({"rate_limit": 5}), "/rate_limit"),
+        (json!({"failrate": 1}), "/failrate"),
+        (json!({"fail_rate": 0, "rate_limit": "x"}), "/rate_limit"),
+    ] {
+        let reply = h.set_faults(body.clone()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.error_codes(), [1007], "{body}");
+        assert_eq!(
+            reply.body["errors"][0]["source"]["pointer"], pointer,
+            "{body}"
+        );
+    }
+    for raw in ["", "not json", "[]", "{\"fail_rate\":"] {
+        let reply = mock_common::reply(
+            h.http
+                .post(h.root("/__mock/faults"))
+                .header("content-type", "application/json")
+                .body(raw),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{raw:?}");
+        assert_eq!(reply.error_codes(), [6007], "{raw:?}");
+    }
+    assert_eq!(h.faults().await, current, "nothing changed");
+    let put = mock_common::reply(h.http.put(h.root("/__mock/faults"))).await;
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.headers["allow"], "GET, POST");
+    let same = h.set_faults(json!({})).await;
+    assert_eq!(same.body, current, "an empty object changes nothing");
+}
+
+#[tokio::test]
+async fn rate_limit_and_latency_switch_on_and_off_at_run_time() {
+    let h = Harness::start().await;
+    let on = h.set_faults(json!({"rate_limit": "2/60s"})).await;
+    assert_eq!(on.body["rate_limit"], "2/1m");
+    h.call(Method::GET, "/zones", None).await.result();
+    h.call(Method::GET, "/zones", None).await.result();
+    let limited = h.call(Method::GET, "/zones", None).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.error_codes(), [1015]);
+    h.set_faults(json!({"rate_limit": null})).await;
+    h.call(Method::GET, "/zones", None).await.result();
+
+    let slow = h.set_faults(json!({"latency_ms": 200})).await;
+    assert_eq!(slow.body["latency_ms"], 200);
+    let started = Instant::now();
+    h.call(Method::GET, "/zones", None).await.result();
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+    let fast = h.set_faults(json!({"latency_ms": null})).await;
+    assert_eq!(
+        fast.body,
+        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null})
+    );
+}
+
+#[tokio::test]
+async fn reset_leaves_the_faults_alone() {
+    let h = Harness::start().await;
+    h.set_faults(json!({"fail_rate": 1})).await;
+    let reset = h.http.post(h.root("/__mock/reset")).send().await.unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(h.faults().await["fail_rate"], 1.0);
 }

@@ -30,6 +30,11 @@ pub struct ApiRequest {
 pub enum ApiOp {
     /// `GET /user/tokens/verify`.
     VerifyToken,
+    /// `GET /accounts/{account_id}/tokens/verify`, for an account-owned token.
+    VerifyAccountToken {
+        /// The account that owns the token.
+        account_id: String,
+    },
     /// `GET /accounts`.
     ListAccounts {
         /// 1-based page.
@@ -192,6 +197,9 @@ async fn run(
 async fn execute(client: &Client, op: ApiOp) -> Result<ApiOutput, ApiError> {
     Ok(match op {
         ApiOp::VerifyToken => ApiOutput::Token(client.verify_token().await?),
+        ApiOp::VerifyAccountToken { account_id } => {
+            ApiOutput::Token(client.verify_account_token(&account_id).await?)
+        }
         ApiOp::ListAccounts { page, per_page } => {
             ApiOutput::Accounts(client.list_accounts(page, per_page).await?)
         }

@@ -70,8 +70,10 @@ pub async fn run_cli(args: MockArgs) -> ExitCode {
     if !mock.addr().ip().is_loopback() {
         tracing::warn!(addr = %mock.addr(), "the mock listens beyond loopback; its demo credentials are public");
     }
+    // Listen for signals before the banner tells anyone we are up.
+    let stop = stop_signal();
     print_banner(&mock, faults.as_deref());
-    wait_for_stop_signal().await;
+    stop.await;
     tracing::info!("stopping the mock");
     mock.shutdown().await;
     ExitCode::SUCCESS
@@ -113,6 +115,11 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
         ),
         ("GET ", "/__mock/requests", "the /client/v4 requests served"),
         ("POST", "/__mock/reset", "back to the loaded data"),
+        (
+            "POST",
+            "/__mock/faults",
+            "change faults at run time, e.g. {\"fail_rate\": 1} (GET reads them)",
+        ),
     ] {
         lines.push(format!("#   {method} {root}{path}  {what}"));
     }
@@ -146,17 +153,30 @@ fn describe_faults(config: &MockConfig) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-async fn wait_for_stop_signal() {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM; the handlers are installed when
+/// this is called, not when it is first awaited.
+fn stop_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -107,11 +107,13 @@ pub(crate) fn rate_limit_key(headers: &HeaderMap) -> String {
 
 fn caller<'a>(data: &'a DemoData, headers: &HeaderMap) -> Result<Caller<'a>, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
+        // The scheme is case-insensitive (RFC 9110), the token is not.
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty() && !t.contains(char::is_whitespace))
             .ok_or_else(|| {
                 ApiError::new(StatusCode::BAD_REQUEST, 6003, "Invalid request headers")
@@ -204,8 +206,8 @@ mod tests {
 
     #[test]
     fn header_problems_have_cloudflare_codes() {
-        let data = DemoData::parse(SHIPPED).unwrap();
         type Case<'a> = (&'a [(&'static str, &'a str)], &'a [u32]);
+        let data = DemoData::parse(SHIPPED).unwrap();
         let cases: [Case; 5] = [
             (&[], &[10000]),
             (&[("authorization", "Token abc")], &[6003, 6111]),

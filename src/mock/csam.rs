@@ -62,7 +62,7 @@ pub(crate) async fn patch_setting(
     if !editable.ok_or_else(|| zone_not_found(&zone.id))? {
         return Err(locked());
     }
-    let patch = parse_patch(json_object(body).await?, &zone.csam.sources)?;
+    let patch = parse_patch(&json_object(body).await?, &zone.csam.sources)?;
     let (setting, messages) = mock
         .store
         .write(|state| {
@@ -143,7 +143,7 @@ struct Patch {
 /// Checks every field and reports every problem at once (code 1007 with a
 /// pointer). Unknown fields are ignored, as the schema allows them.
 fn parse_patch(
-    body: Map<String, Value>,
+    body: &Map<String, Value>,
     known: &BTreeMap<String, bool>,
 ) -> Result<Patch, ApiError> {
     let mut errors = Vec::new();
@@ -331,7 +331,7 @@ mod tests {
         let Value::Object(body) = body else {
             unreachable!()
         };
-        let err = parse_patch(body, &known).unwrap_err();
+        let err = parse_patch(&body, &known).unwrap_err();
         let pointers: Vec<_> = err
             .errors
             .iter()

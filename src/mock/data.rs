@@ -1,11 +1,13 @@
 //! The demo data file (`assets/demo-data.json` or `--data FILE`): accounts,
-//! zones, tokens and global keys, checked once at start-up.
-use std::collections::HashSet;
+//! hand-written zones, zones generated from a seed (`generate.rs`), tokens
+//! and global keys, checked once at start-up.
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
 
 use super::dlp::is_base64;
+use super::generate::{self, GeneratedZones};
 use super::state::{CsamSetting, DlpSettings, EmailState, parse_time};
 
 /// The data shipped in the binary, used when no `--data FILE` is given.
@@ -16,12 +18,19 @@ pub(crate) const SHIPPED: &str = include_str!("../../assets/demo-data.json");
 pub(crate) struct DemoData {
     /// Accounts, with their initial DLP settings.
     pub accounts: Vec<AccountData>,
-    /// Zones, with their initial CSAM Scanner settings.
+    /// Zones, with their initial CSAM Scanner settings: the hand-written
+    /// ones in file order, then the generated ones.
     pub zones: Vec<ZoneData>,
+    /// Zones to generate from a seed, appended to `zones` by `parse`.
+    #[serde(default)]
+    pub generated_zones: Option<GeneratedZones>,
     /// API tokens and what they may do.
     pub tokens: Vec<TokenData>,
     /// Legacy email + global API key pairs (full access).
     pub global_keys: Vec<GlobalKeyData>,
+    /// Zone id -> position in `zones`, built by `parse`.
+    #[serde(skip)]
+    zone_index: HashMap<String, usize>,
 }
 
 /// One account.
@@ -36,7 +45,8 @@ pub(crate) struct AccountData {
     pub kind: String,
     /// RFC 3339 creation time.
     pub created_on: String,
-    /// The initial DLP settings; DELETE goes back to these.
+    /// The DLP settings at start-up (what `/__mock/reset` goes back to;
+    /// DELETE goes to a new account's defaults instead).
     pub dlp: DlpSettings,
 }
 
@@ -137,15 +147,25 @@ const FULL_ACCESS: [&str; 2] = ["Zone Settings Write", "Zero Trust Write"];
 impl DemoData {
     /// Parses and checks a data file; the error is one sentence.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let data: Self =
+        let mut data: Self =
             serde_json::from_str(text).map_err(|e| format!("not valid demo data: {e}"))?;
+        if let Some(spec) = &data.generated_zones {
+            let generated = generate::zones(spec, &data.accounts, &data.zones)?;
+            data.zones.extend(generated);
+        }
         data.check()?;
+        data.zone_index = data
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, zone)| (zone.id.clone(), i))
+            .collect();
         Ok(data)
     }
 
     /// The zone with this id.
     pub fn zone(&self, id: &str) -> Option<&ZoneData> {
-        self.zones.iter().find(|zone| zone.id == id)
+        self.zone_index.get(id).map(|&i| &self.zones[i])
     }
 
     /// The account with this id.
@@ -204,6 +224,7 @@ impl DemoData {
                 return Err(format!("account {}: public_key is not base64", account.id));
             }
         }
+        let mut names = HashSet::new();
         for zone in &self.zones {
             let id = &zone.id;
             if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -213,6 +234,9 @@ impl DemoData {
             }
             if !seen.insert(id.as_str()) {
                 return Err(format!("id {id} appears twice"));
+            }
+            if !names.insert(zone.name.to_lowercase()) {
+                return Err(format!("zone name {} appears twice", zone.name));
             }
             if self.account(&zone.account_id).is_none() {
                 return Err(format!(
@@ -287,6 +311,7 @@ fn check_time(text: &str, owner: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mock::state::State;
 
     #[test]
     fn shipped_data_loads_and_names_the_full_access_token() {
@@ -298,6 +323,52 @@ mod tests {
         );
         assert_eq!(creds.email, "admin@acme-corp.com");
         assert_eq!(creds.tokens.len(), 5);
+    }
+
+    #[test]
+    fn shipped_data_has_the_hand_written_zones_first_then_generated_ones() {
+        let data = DemoData::parse(SHIPPED).unwrap();
+        assert_eq!(data.zones.len(), 8 + 320);
+        assert_eq!(data.zones[0].name, "shop.acme-corp.com");
+        assert_eq!(data.zones[7].name, "status.globex-media.tv");
+        for (i, zone) in data.zones.iter().enumerate() {
+            assert_eq!(
+                data.zone(&zone.id).map(|z| &z.name),
+                Some(&zone.name),
+                "{i}"
+            );
+        }
+        let again = DemoData::parse(SHIPPED).unwrap();
+        let ids = |d: &DemoData| d.zones.iter().map(|z| z.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&data), ids(&again));
+    }
+
+    #[test]
+    fn loading_the_shipped_data_is_fast() {
+        // Best of five, so that a busy machine does not make it flaky.
+        let best = (0..5)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let data = DemoData::parse(SHIPPED).unwrap();
+                let state = State::from_data(&data, crate::mock::state::now());
+                assert!(state.zones.len() >= 328);
+                started.elapsed()
+            })
+            .min()
+            .unwrap();
+        assert!(best < std::time::Duration::from_millis(10), "{best:?}");
+    }
+
+    #[test]
+    fn duplicate_names_and_unknown_generator_accounts_are_refused() {
+        let mut value: serde_json::Value = serde_json::from_str(SHIPPED).unwrap();
+        value["generated_zones"]["accounts"] = serde_json::json!(["0".repeat(32)]);
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(err.contains("not in the data"), "{err}");
+        let mut value: serde_json::Value = serde_json::from_str(SHIPPED).unwrap();
+        value["zones"][1]["name"] = serde_json::json!("SHOP.acme-corp.com");
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(err.contains("appears twice"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`: PUT replaces
-//! (missing = default), PATCH merges (missing = kept), DELETE restores the
-//! account's values from the data file.
+//! (missing = default), PATCH merges (missing = kept), DELETE resets to the
+//! values a new account starts with (not to the data file's values: that is
+//! `/__mock/reset`).
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -51,7 +52,8 @@ pub(crate) async fn patch_settings(
     write(mock, account_id, headers, Some(body), Mode::Merge).await
 }
 
-/// DELETE: back to the account's values in the data file; returns them.
+/// DELETE: "reset to initial values", i.e. those of a new account
+/// (`DlpSettings::defaults`, `updated_at` = now); returns them.
 pub(crate) async fn delete_settings(
     State(mock): State<Shared>,
     account_id: Result<Path<String>, PathRejection>,
@@ -93,7 +95,7 @@ async fn write(
                 .ok_or_else(|| not_found(&account.id))?;
             let previous = current.payload_logging.updated_at.clone();
             *current = match mode {
-                Mode::Reset => account.dlp.clone(),
+                Mode::Reset => DlpSettings::defaults(),
                 Mode::Replace => update.over(&DlpSettings::defaults()),
                 Mode::Merge => update.over(current),
             };
@@ -117,7 +119,8 @@ fn not_found(id: &str) -> ApiError {
 }
 
 impl DlpSettings {
-    /// The unconfigured values a PUT falls back to.
+    /// The values of a new account: what DELETE resets to and what a PUT
+    /// falls back to for a missing field (`updated_at` is set by the write).
     fn defaults() -> Self {
         Self {
             ai_context_analysis: false,
@@ -154,7 +157,7 @@ impl Update {
             next.payload_logging.masking_level = level;
         }
         if let Some(key) = &self.public_key {
-            next.payload_logging.public_key = key.clone();
+            next.payload_logging.public_key.clone_from(key);
         }
         next
     }

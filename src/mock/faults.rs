@@ -1,18 +1,23 @@
 //! Misbehaviour on request: latency, injected 5xx (JSON or edge HTML) and a
 //! fixed-window rate limit. Decided before any handler runs, so an injected
-//! failure never changes state.
+//! failure never changes state. Set at start-up by the flags and changed at
+//! run time by `POST /__mock/faults`.
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use rand::Rng;
+use serde_json::{Map, Value, json};
 
 use super::auth::rate_limit_key;
-use super::envelope::ApiError;
+use super::envelope::{ApiError, Info, pointer_segment};
+
+/// The largest `latency_ms` that `POST /__mock/faults` accepts (10 minutes).
+const MAX_LATENCY_MS: u64 = 600_000;
 
 /// `--rate-limit N/DURATION`: at most `requests` per credential per `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,14 +63,84 @@ impl fmt::Display for RateLimit {
     }
 }
 
+/// What faults are on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct FaultSettings {
+    /// Added to every request, ±25 %.
+    pub latency: Option<Duration>,
+    /// Probability of an injected 5xx, 0..=1.
+    pub fail_rate: f64,
+    /// The limit, when on.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl FaultSettings {
+    /// The JSON of `GET|POST /__mock/faults`.
+    pub fn to_json(self) -> Value {
+        json!({
+            "fail_rate": self.fail_rate,
+            "latency_ms": self.latency.map_or(0, |l| u64::try_from(l.as_millis()).unwrap_or(u64::MAX)),
+            "rate_limit": self.rate_limit.map(|limit| limit.to_string()),
+        })
+    }
+
+    /// These settings changed by a `POST /__mock/faults` body: a missing
+    /// field is kept; every problem is reported at once (400, code 1007).
+    pub fn updated(mut self, body: &Map<String, Value>) -> Result<Self, ApiError> {
+        let mut errors = Vec::new();
+        for (key, value) in body {
+            let pointer = format!("/{}", pointer_segment(key));
+            match (key.as_str(), value) {
+                ("fail_rate", Value::Number(n))
+                    if n.as_f64().is_some_and(|f| (0.0..=1.0).contains(&f)) =>
+                {
+                    self.fail_rate = n.as_f64().unwrap_or_default();
+                }
+                ("fail_rate", _) => errors.push(Info::invalid(
+                    pointer,
+                    "fail_rate must be a number from 0 to 1",
+                )),
+                ("latency_ms", Value::Null) => self.latency = None,
+                ("latency_ms", Value::Number(n))
+                    if n.as_u64().is_some_and(|ms| ms <= MAX_LATENCY_MS) =>
+                {
+                    let ms = n.as_u64().unwrap_or_default();
+                    self.latency = (ms > 0).then(|| Duration::from_millis(ms));
+                }
+                ("latency_ms", _) => errors.push(Info::invalid(
+                    pointer,
+                    format!("latency_ms must be a whole number of milliseconds from 0 to {MAX_LATENCY_MS} (0 or null = none)"),
+                )),
+                ("rate_limit", Value::Null) => self.rate_limit = None,
+                ("rate_limit", Value::String(text)) => match text.parse() {
+                    Ok(limit) => self.rate_limit = Some(limit),
+                    Err(problem) => errors.push(Info::invalid(
+                        pointer,
+                        format!("rate_limit: {problem} (or null = no limit)"),
+                    )),
+                },
+                ("rate_limit", _) => errors.push(Info::invalid(
+                    pointer,
+                    "rate_limit must be \"N/DURATION\", e.g. \"100/10s\", or null",
+                )),
+                _ => errors.push(Info::invalid(
+                    pointer,
+                    format!("unknown field {key:?}: the fields are fail_rate, latency_ms and rate_limit"),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
+        }
+    }
+}
+
 /// The fault settings of a running mock and the rate-limit counters.
 pub(crate) struct Faults {
-    /// Added to every request, ±25 %.
-    latency: Option<Duration>,
-    /// Probability of an injected 5xx.
-    fail_rate: f64,
-    /// The limit, when on.
-    rate_limit: Option<RateLimit>,
+    /// What is on now; copied by every request before it is decided.
+    settings: Mutex<FaultSettings>,
     /// Credential -> (window start, requests in it).
     windows: Mutex<HashMap<String, (Instant, u32)>>,
 }
@@ -74,21 +149,50 @@ impl Faults {
     /// Fault injection as configured.
     pub fn new(latency: Option<Duration>, fail_rate: f64, rate_limit: Option<RateLimit>) -> Self {
         Self {
-            latency,
-            fail_rate: fail_rate.clamp(0.0, 1.0),
-            rate_limit,
+            settings: Mutex::new(FaultSettings {
+                latency,
+                fail_rate: fail_rate.clamp(0.0, 1.0),
+                rate_limit,
+            }),
             windows: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> FaultSettings {
+        *self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Applies a `POST /__mock/faults` body atomically, for the requests
+    /// that arrive from now on; returns the new settings. A changed rate
+    /// limit starts every credential's window afresh.
+    pub fn update(&self, body: &Map<String, Value>) -> Result<FaultSettings, ApiError> {
+        let mut settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+        let new = settings.updated(body)?;
+        if settings.rate_limit != new.rate_limit {
+            self.windows
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+        }
+        *settings = new;
+        Ok(new)
     }
 
     /// Waits the configured latency, then returns the failure to answer
     /// instead of running the handler, if any.
     pub async fn before(&self, headers: &HeaderMap) -> Option<Response> {
-        if let Some(latency) = self.latency {
+        let settings = self.settings();
+        if let Some(latency) = settings.latency {
             let factor = rand::rng().random_range(0.75..=1.25);
-            tokio::time::sleep(latency.mul_f64(factor)).await;
+            let wait =
+                Duration::try_from_secs_f64(latency.as_secs_f64() * factor).unwrap_or(latency);
+            tokio::time::sleep(wait).await;
         }
-        if let Some(retry_after) = self.over_limit(headers) {
+        if let Some(retry_after) = settings
+            .rate_limit
+            .and_then(|limit| self.over_limit(limit, headers))
+        {
             let response = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 1015,
@@ -97,17 +201,16 @@ impl Faults {
             .header(header::RETRY_AFTER, &retry_after.to_string());
             return Some(response.into_response());
         }
-        if self.fail_rate > 0.0 && rand::rng().random_bool(self.fail_rate) {
+        if settings.fail_rate > 0.0 && rand::rng().random_bool(settings.fail_rate) {
             return Some(injected_failure());
         }
         None
     }
 
     /// Counts the request; Some(seconds to wait) when it is over the limit.
-    fn over_limit(&self, headers: &HeaderMap) -> Option<u64> {
-        let limit = self.rate_limit?;
+    fn over_limit(&self, limit: RateLimit, headers: &HeaderMap) -> Option<u64> {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if windows.len() > 10_000 {
             windows.retain(|_, (start, _)| now.duration_since(*start) < limit.per);
         }
@@ -189,18 +292,51 @@ mod tests {
 
     #[test]
     fn the_window_refuses_the_request_after_the_limit() {
-        let faults = Faults::new(
-            None,
-            0.0,
-            Some(RateLimit {
-                requests: 2,
-                per: Duration::from_secs(60),
-            }),
-        );
+        let limit = RateLimit {
+            requests: 2,
+            per: Duration::from_secs(60),
+        };
+        let faults = Faults::new(None, 0.0, Some(limit));
         let headers = HeaderMap::new();
-        assert_eq!(faults.over_limit(&headers), None);
-        assert_eq!(faults.over_limit(&headers), None);
-        let wait = faults.over_limit(&headers).unwrap();
+        assert_eq!(faults.over_limit(limit, &headers), None);
+        assert_eq!(faults.over_limit(limit, &headers), None);
+        let wait = faults.over_limit(limit, &headers).unwrap();
         assert!((1..=60).contains(&wait), "{wait}");
+    }
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn an_update_keeps_missing_fields_and_rejects_bad_ones_whole() {
+        let start = Faults::new(Some(Duration::from_millis(5)), 0.5, None).settings();
+        let next = start
+            .updated(&object(json!({"fail_rate": 1, "rate_limit": "3/250ms"})))
+            .unwrap();
+        assert_eq!(next.fail_rate, 1.0);
+        assert_eq!(next.latency, Some(Duration::from_millis(5)));
+        assert_eq!(
+            next.to_json(),
+            json!({"fail_rate": 1.0, "latency_ms": 5, "rate_limit": "3/250ms"})
+        );
+        let off = next
+            .updated(&object(json!({"latency_ms": 0, "rate_limit": null})))
+            .unwrap();
+        assert_eq!((off.latency, off.rate_limit), (None, None));
+        let err = start
+            .updated(&object(
+                json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1}),
+            ))
+            .unwrap_err();
+        let pointers: Vec<_> = err
+            .errors
+            .iter()
+            .map(|e| e.source.as_ref().unwrap().pointer.as_str())
+            .collect();
+        assert_eq!(pointers.len(), 4, "{pointers:?}");
     }
 }

@@ -1,10 +1,11 @@
 //! The `/__mock/*` endpoints (no auth) that let tests and demos look behind
-//! the API: the outbox, the raw state, the request log, email verification
-//! and reset.
+//! the API: the outbox, the raw state, the request log, email verification,
+//! reset and the fault settings.
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+use super::body::json_object;
 use super::envelope::ApiError;
 use super::routes::Shared;
 use super::state::{EmailState, State as MockState};
@@ -39,7 +41,7 @@ pub(crate) struct RequestLog(Mutex<VecDeque<LoggedRequest>>);
 impl RequestLog {
     /// Appends a request, dropping the oldest past the capacity.
     pub fn push(&self, entry: LoggedRequest) {
-        let mut log = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut log = self.lock();
         if log.len() == LOG_CAPACITY {
             log.pop_front();
         }
@@ -47,16 +49,15 @@ impl RequestLog {
     }
 
     fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+        self.lock().iter().cloned().collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, VecDeque<LoggedRequest>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn clear(&self) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.lock().clear();
     }
 }
 
@@ -81,6 +82,24 @@ pub(crate) async fn reset(State(mock): State<Shared>) -> Result<Response, ApiErr
     mock.store.replace(fresh.clone()).await?;
     mock.requests.clear();
     Ok(Json(fresh).into_response())
+}
+
+/// `GET /__mock/faults`: the fault settings now in force.
+pub(crate) async fn faults(State(mock): State<Shared>) -> Response {
+    Json(mock.faults.settings().to_json()).into_response()
+}
+
+/// `POST /__mock/faults`: changes the given fault settings (missing fields
+/// are kept) for every request from now on; answers the settings now in
+/// force. A bad body is a 400 envelope and changes nothing.
+pub(crate) async fn set_faults(
+    State(mock): State<Shared>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let body = json_object(body).await?;
+    let next = mock.faults.update(&body)?;
+    tracing::info!(faults = %next.to_json(), "mock faults changed");
+    Ok(Json(next.to_json()).into_response())
 }
 
 /// `POST /__mock/zones/{zone_id}/verify-email`: the recipient "clicks the link".

@@ -4,11 +4,16 @@
 //!
 //! # API endpoints (under `/client/v4`, Cloudflare envelopes, auth required)
 //! - `GET|PATCH /zones/{zone_id}/settings/csam_scanner_third_party`
-//! - `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`
+//! - `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`; DELETE
+//!   ("reset to initial values") gives the values a new account starts with:
+//!   `ai_context_analysis` false, `ocr` false, `masking_level` "default",
+//!   `public_key` null, `updated_at` now (not the data file's values).
 //! - `GET /zones` (filters `name`, `account.id`, `account.name` with
 //!   `equal`/`not_equal`/`starts_with`/`ends_with`/`contains` and the
 //!   `_case_sensitive` variants, `status`, `type`, `match`, `order`,
-//!   `direction`, `page`, `per_page` 5..=50)
+//!   `direction`, `page`, `per_page` 5..=50). Without `order` the zones
+//!   come in data order (hand-written first, then generated; `direction=desc`
+//!   reverses it); with `order` they are sorted by it, then by name.
 //! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50)
 //! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
 //!
@@ -36,13 +41,41 @@
 //! - `GET /__mock/requests`: the last 10,000 `/client/v4` requests served,
 //!   oldest first, as `{method, path, query, status}`.
 //! - `POST /__mock/reset`: back to the loaded data; clears the outbox and the
-//!   request log.
+//!   request log. The fault settings stay as they are.
+//! - `GET /__mock/faults`: the fault settings in force, as
+//!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null}`.
+//! - `POST /__mock/faults`: changes them at run time, for the requests that
+//!   arrive from then on. JSON body `{"fail_rate"?: 0..=1, "latency_ms"?:
+//!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" | null}`; a
+//!   missing field is kept; answers the settings now in force. A bad body
+//!   (or an unknown field) is a 400 envelope (6007 or 1007 with a pointer)
+//!   and changes nothing. E.g. `{"fail_rate": 1}` right before a save and
+//!   `{"fail_rate": 0}` after it makes only that save fail. A changed
+//!   `rate_limit` restarts every window.
+//!
+//! # Data
+//! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
+//! hand-written zones, tokens, global keys, and `generated_zones`
+//! (`{"seed", "count", "accounts"}`): `count` more zones made from the seed
+//! after the hand-written ones, by the fixed rule in `generate.rs` (same
+//! seed, same zones and ids; at most 5000). Generated zones are ordinary
+//! zones everywhere (CSAM, filters, paging, state, state file).
+//!
+//! # State
+//! Everything lives in memory behind one lock. With a state file the mock
+//! starts from it (or creates it from the data) and saves every change
+//! atomically (temporary file, fsync, rename, fsync of the folder) before
+//! answering. With `verify_after`, a pending email becomes `valid` that long
+//! after it went pending. A new email and `resend_email` in the same PATCH
+//! send two emails.
 //!
 //! # Faults (only on `/client/v4`, decided before the handler runs)
+//! Set by the flags at start-up and by `POST /__mock/faults` at run time.
 //! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
 //! (half JSON 500 code 10002, half Cloudflare edge HTML pages 502/520);
 //! `rate_limit` counts per credential in fixed windows, then 429 code 1015
-//! with `Retry-After`.
+//! with `Retry-After`. An injected failure never reaches the handler, so it
+//! never changes state.
 
 mod args;
 mod auth;
@@ -53,6 +86,7 @@ mod discovery;
 mod dlp;
 mod envelope;
 mod faults;
+mod generate;
 mod mock_only;
 mod query;
 mod routes;

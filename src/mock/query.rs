@@ -134,6 +134,11 @@ impl Filter {
 
     /// Whether `candidate` passes the filter.
     pub fn matches(&self, candidate: &str) -> bool {
+        if !self.case_sensitive && candidate.is_ascii() && self.value.is_ascii() {
+            // Zone names are ASCII (IDNs travel as punycode): compare
+            // without allocating a lower-cased copy of every candidate.
+            return self.matches_ascii(candidate.as_bytes());
+        }
         let lowered;
         let candidate = if self.case_sensitive {
             candidate
@@ -147,6 +152,25 @@ impl Filter {
             Op::StartsWith => candidate.starts_with(&self.value),
             Op::EndsWith => candidate.ends_with(&self.value),
             Op::Contains => candidate.contains(&self.value),
+        }
+    }
+
+    /// `matches` for an ASCII candidate and value, ignoring ASCII case.
+    fn matches_ascii(&self, candidate: &[u8]) -> bool {
+        let value = self.value.as_bytes();
+        let at = |start: usize| {
+            candidate
+                .get(start..start + value.len())
+                .is_some_and(|part| part.eq_ignore_ascii_case(value))
+        };
+        match self.op {
+            Op::Equal => candidate.eq_ignore_ascii_case(value),
+            Op::NotEqual => !candidate.eq_ignore_ascii_case(value),
+            Op::StartsWith => at(0),
+            Op::EndsWith => candidate.len().checked_sub(value.len()).is_some_and(at),
+            Op::Contains => {
+                value.is_empty() || (0..=candidate.len().saturating_sub(value.len())).any(at)
+            }
         }
     }
 }
@@ -205,6 +229,12 @@ mod tests {
         assert!(Filter::parse("not_equal:globex-media.tv").matches("shop.acme-corp.com"));
         assert!(Filter::parse("Shop.Acme-Corp.com").matches("shop.acme-corp.com"));
         assert!(!Filter::parse("bogus:x").matches("x"));
+        assert!(Filter::parse("contains:").matches("a.com"));
+        assert!(!Filter::parse("contains:a.com.").matches("a.com"));
+        assert!(Filter::parse("ends_with:A.COM").matches("a.com"));
+        assert!(!Filter::parse("ends_with:xa.com").matches("a.com"));
+        assert!(Filter::parse("equal:\u{212A}.com").matches("k.com"));
+        assert!(Filter::parse("contains:\u{130}").matches("x\u{130}y"));
     }
 
     #[test]

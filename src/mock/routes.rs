@@ -79,6 +79,13 @@ pub(crate) fn router(mock: Shared) -> Router {
         )
         .route("/__mock/reset", declared(post(mock_only::reset), "POST"))
         .route(
+            "/__mock/faults",
+            declared(
+                get(mock_only::faults).post(mock_only::set_faults),
+                "GET, POST",
+            ),
+        )
+        .route(
             "/__mock/zones/{zone_id}/verify-email",
             declared(post(mock_only::verify_email), "POST"),
         )
@@ -149,7 +156,9 @@ async fn envelope_guard(request: Request, next: Next) -> Response {
     let text = String::from_utf8_lossy(&text).trim().to_owned();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::no_route(api_relative(&path)),
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::method_not_allowed(""),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::new(status, 7001, "Method not allowed for this route")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::malformed_json("the body is larger than allowed")
         }

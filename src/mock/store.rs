@@ -3,8 +3,8 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -41,7 +41,15 @@ impl Store {
     ) -> Result<Self, String> {
         let state = match &file {
             Some(path) if path.exists() => load(path, initial)?,
-            _ => initial,
+            // Writing the file now turns a bad path into a start-up error
+            // instead of a 500 on the first write.
+            Some(path) => {
+                let bytes = serde_json::to_vec_pretty(&initial).map_err(|e| e.to_string())?;
+                write_atomically(path, &bytes, 0)
+                    .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
+                initial
+            }
+            None => initial,
         };
         let file = file.map(|path| {
             Arc::new(StateFile {
@@ -79,6 +87,7 @@ impl Store {
             // The new state is in memory before the save is awaited: if the
             // client goes away mid-save, memory and file still agree.
             if let Err(e) = self.save(&state).await {
+                tracing::error!(error = %e, "the mock could not save its state; the write is refused");
                 *state = old;
                 return Err(ApiError::internal(e));
             }
@@ -103,11 +112,11 @@ impl Store {
         let number = file.next.fetch_add(1, Ordering::SeqCst);
         let file = Arc::clone(file);
         tokio::task::spawn_blocking(move || {
-            let mut written = file.written.lock().unwrap_or_else(|e| e.into_inner());
+            let mut written = file.written.lock().unwrap_or_else(PoisonError::into_inner);
             if *written > number {
                 return Ok(());
             }
-            write_atomically(&file.path, &bytes)
+            write_atomically(&file.path, &bytes, number)
                 .map_err(|e| format!("cannot save {}: {e}", file.path.display()))?;
             *written = number;
             Ok(())
@@ -145,7 +154,7 @@ fn load(path: &Path, initial: State) -> Result<State, String> {
 
 /// Write to a temporary file in the same folder, flush it to disk, rename it
 /// over the target, then flush the folder: a crash leaves old or new, whole.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomically(path: &Path, bytes: &[u8], number: u64) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -154,7 +163,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = dir.join(format!(".{name}.{}.{number}.tmp", std::process::id()));
     let mut file = File::create(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
@@ -184,7 +193,8 @@ mod tests {
             .await;
         assert!(rejected.is_err());
         assert_eq!(store.read(Clone::clone).await, before);
-        assert!(!path.exists(), "nothing changed, nothing saved");
+        let saved: State = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        assert_eq!(saved, before, "created at start, unchanged since");
         store
             .write(|s| {
                 s.dlp.values_mut().for_each(|d| d.ocr = !d.ocr);
@@ -197,6 +207,16 @@ mod tests {
             reopened.read(Clone::clone).await,
             store.read(Clone::clone).await
         );
+    }
+
+    #[test]
+    fn a_state_file_in_a_missing_folder_fails_at_start() {
+        let data = DemoData::parse(SHIPPED).unwrap();
+        let path = PathBuf::from("/nonexistent-trustdeck-dir/state.json");
+        let err = Store::open(State::from_data(&data, now()), Some(path), None)
+            .err()
+            .unwrap();
+        assert!(err.contains("cannot create state file"), "{err}");
     }
 
     #[test]

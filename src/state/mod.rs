@@ -1,6 +1,7 @@
 //! Everything the dashboard knows. The reducer changes it; the UI only reads it.
 
 mod account;
+mod picker;
 mod remote;
 mod zone;
 
@@ -9,8 +10,11 @@ use std::time::{Duration, Instant};
 pub use account::{
     AccountPanel, AccountRow, DlpForm, MASKING_CYCLE, key_fingerprint, masking_meaning,
 };
+pub use picker::{PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem, PickerKind};
 pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote};
 pub use zone::{CsamForm, EmailEditor, ZonePanel, ZoneRow};
+
+use tui_input::Input;
 
 use crate::api::worker::RequestId;
 
@@ -42,6 +46,37 @@ pub struct Context {
     pub auth: String,
     /// `NO_COLOR` is set: convey state with bold, reverse and symbols only.
     pub no_color: bool,
+    /// The legacy email + global key pair is in use (checked with a cheap
+    /// call instead of `tokens/verify`).
+    pub legacy_auth: bool,
+    /// The configuration profile in use, if any.
+    pub profile: Option<String>,
+}
+
+/// Whether the credentials were found to work before anything is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Gate {
+    /// The check is on its way.
+    #[default]
+    Checking,
+    /// The credentials work: the dashboard is shown.
+    Open,
+    /// The credentials do not work: a screen says which way, and what to do.
+    Refused {
+        /// One line: what is wrong.
+        title: String,
+        /// What it means and what to do.
+        detail: String,
+        /// Whether trying again may help (network trouble, not a bad token).
+        retry: bool,
+    },
+}
+
+/// The `:` command line while it is open.
+#[derive(Debug, Clone, Default)]
+pub struct CommandLine {
+    /// What is typed after the colon.
+    pub input: Input,
 }
 
 /// How a status message reads.
@@ -80,6 +115,17 @@ pub enum Dialog {
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },
+    /// Switch zone or account although the panel has staged edits.
+    ConfirmSwitch {
+        /// Where to switch to.
+        target: PickerItem,
+        /// Zone or account.
+        kind: PickerKind,
+        /// How many staged edits would be dropped.
+        staged: usize,
+        /// The highlighted choice; Cancel by default.
+        confirm_selected: bool,
+    },
     /// Quit although edits are staged.
     ConfirmQuit {
         /// The highlighted choice; Cancel by default.
@@ -114,6 +160,20 @@ pub struct AppState {
     pub zone_discovery: Option<RequestId>,
     /// The account list asked for at start-up when no account was given.
     pub account_discovery: Option<RequestId>,
+    /// The credential check at start-up.
+    pub gate: Gate,
+    /// The credential check in flight.
+    pub gate_request: Option<RequestId>,
+    /// The account token check was tried after the user token check failed.
+    pub gate_tried_account: bool,
+    /// The zone or account picker, when open.
+    pub picker: Option<Picker>,
+    /// The `:` command line, when open.
+    pub command_line: Option<CommandLine>,
+    /// Zones used recently, most recent first (offered first in the picker).
+    pub recent_zones: Vec<PickerItem>,
+    /// Every zone seen in a list so far, for `:zone` completion.
+    pub known_zones: Vec<PickerItem>,
 }
 
 impl AppState {
@@ -146,12 +206,22 @@ impl AppState {
             quit: false,
             zone_discovery: None,
             account_discovery: None,
+            gate: Gate::Checking,
+            gate_request: None,
+            gate_tried_account: false,
+            picker: None,
+            command_line: None,
+            recent_zones: Vec::new(),
+            known_zones: Vec::new(),
         }
     }
 
     /// True when any request is in flight (the spinner ticks only then).
     pub fn is_busy(&self) -> bool {
-        self.zone.remote.inflight.is_some() || self.account.remote.inflight.is_some()
+        self.zone.remote.inflight.is_some()
+            || self.account.remote.inflight.is_some()
+            || self.gate_request.is_some()
+            || self.picker.as_ref().is_some_and(|p| p.loading.is_some())
     }
 
     /// True when any panel has staged edits.
@@ -162,6 +232,11 @@ impl AppState {
     /// True while the email field takes the keyboard.
     pub fn is_editing(&self) -> bool {
         self.zone.editor.is_some()
+    }
+
+    /// True while typed text goes into a field (email, picker filter, command line).
+    pub fn takes_text(&self) -> bool {
+        self.is_editing() || self.picker.is_some() || self.command_line.is_some()
     }
 
     /// When the next timed change is due (spinner frame or status fade), if any.

@@ -13,7 +13,7 @@ use super::status::key_hints;
 use super::text::{pad, width};
 use super::theme::Theme;
 use crate::input::footer_bindings;
-use crate::state::{AppState, Dialog};
+use crate::state::{AppState, Dialog, PickerKind};
 
 /// The narrowest a dialog is drawn, when the screen allows.
 const MIN_INNER: usize = 48;
@@ -44,6 +44,43 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
                 *confirm_selected,
             )
         }
+        Dialog::ConfirmSwitch {
+            target,
+            kind,
+            staged,
+            confirm_selected,
+        } => {
+            let (title, here) = match kind {
+                PickerKind::Zone => (
+                    " Switch zone? ",
+                    place(
+                        state.zone.zone_name.as_ref(),
+                        state.zone.zone_id.as_ref(),
+                        "this zone",
+                    ),
+                ),
+                PickerKind::Account => (
+                    " Switch account? ",
+                    place(
+                        state.account.account_name.as_ref(),
+                        state.account.account_id.as_ref(),
+                        "this account",
+                    ),
+                ),
+            };
+            let plural = if *staged == 1 { "" } else { "s" };
+            let intro = format!(
+                "{staged} unsaved change{plural} on {here} will be lost if you open {} now.",
+                target.name
+            );
+            (
+                title,
+                intro,
+                Vec::new(),
+                ["[ Stay ]", "[ Switch ]"],
+                *confirm_selected,
+            )
+        }
         Dialog::ConfirmQuit { confirm_selected } => (
             " Quit trustdeck? ",
             quit_text(state),
@@ -57,7 +94,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
     let inner = (widest + 2).max(MIN_INNER).min(max_inner);
 
     let mut lines = vec![Line::default()];
-    lines.extend(lay_out(&[Row::wide().words(&intro, Style::new())], 0, inner, theme).lines);
+    // One column stays free before the right border.
+    let text = inner.saturating_sub(1);
+    lines.extend(lay_out(&[Row::wide().words(&intro, Style::new())], 0, text, theme).lines);
     if !table.is_empty() {
         lines.push(Line::default());
         lines.extend(table);
@@ -118,6 +157,11 @@ fn table(changes: &[(String, String, String)], theme: Theme) -> Vec<Line<'static
         lines.push(line);
     }
     lines
+}
+
+/// What a panel shows now: its name, else its id, else `missing`.
+fn place(name: Option<&String>, id: Option<&String>, missing: &str) -> String {
+    name.or(id).cloned().unwrap_or_else(|| missing.to_owned())
 }
 
 /// How many staged changes quitting loses, and where they are.

@@ -1,5 +1,6 @@
-//! The header: where you are (account, zone, server), with DEMO and
-//! READ-ONLY impossible to miss, and the help key on the right.
+//! The header: where you are (account, zone, server, configuration
+//! profile), with DEMO and READ-ONLY impossible to miss, and the help key on
+//! the right.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::text::{fit, spans_width, width};
 use super::theme::Theme;
-use crate::state::{AppState, Context};
+use crate::state::{AppState, Context, Gate};
 
 /// Draws the header line.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
@@ -24,6 +25,16 @@ fn line(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
         sep()
     };
     let mut badges = vec![before, server];
+    if let Some(profile) = &state.context.profile {
+        // After the DEMO badge's own padding a space is enough.
+        badges.push(if state.context.demo.is_some() {
+            Span::raw(" ")
+        } else {
+            sep()
+        });
+        badges.push(Span::styled("profile ", theme.muted()));
+        badges.push(Span::styled(profile.clone(), theme.strong()));
+    }
     if state.context.read_only {
         badges.push(Span::raw(" "));
         badges.push(Span::styled(" READ-ONLY ", theme.read_only_badge()));
@@ -66,7 +77,9 @@ fn line(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
     spans.extend(badges);
     let used = spans_width(&spans);
     let help_width = spans_width(&help);
-    if used + 2 + help_width <= columns {
+    // Behind the gate `?` does nothing, so the header does not offer it.
+    let offers_help = state.gate == Gate::Open;
+    if offers_help && used + 2 + help_width <= columns {
         spans.push(Span::raw(" ".repeat(columns - used - help_width)));
         spans.extend(help);
     }

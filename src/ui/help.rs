@@ -8,18 +8,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding};
 
 use super::panel::{Row, lay_out};
-use super::text::width;
+use super::text::{fit, width};
 use super::theme::Theme;
 use crate::input::{BINDINGS, Binding, KeyContext};
 use crate::state::AppState;
 
 /// The groups, in the order they are read.
-const GROUPS: [KeyContext; 6] = [
+const GROUPS: [KeyContext; 9] = [
     KeyContext::Global,
     KeyContext::Zone,
     KeyContext::Account,
     KeyContext::Editing,
+    KeyContext::Picker,
+    KeyContext::CommandLine,
     KeyContext::Dialog,
+    KeyContext::Gate,
     KeyContext::Help,
 ];
 
@@ -45,12 +48,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
         .unwrap_or(u16::MAX)
         .min(inner.height);
     let groups_height = inner.height - about_height;
-    let (column_width, columns) =
-        arrange(usize::from(inner.width), usize::from(groups_height), theme);
-    let column_width = u16::try_from(column_width).unwrap_or(u16::MAX);
-    for (i, lines) in columns.into_iter().enumerate() {
-        let offset = u16::try_from(i * (usize::from(column_width) + GAP)).unwrap_or(u16::MAX);
-        let x = inner.x.saturating_add(offset);
+    let mut x = inner.x;
+    for (column_width, lines) in
+        arrange(usize::from(inner.width), usize::from(groups_height), theme)
+    {
+        let column_width = u16::try_from(column_width).unwrap_or(u16::MAX);
         for (y, line) in lines
             .into_iter()
             .take(usize::from(groups_height))
@@ -59,6 +61,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
             let y = inner.y + u16::try_from(y).unwrap_or(0);
             frame.render_widget(line, Rect::new(x, y, column_width, 1).intersection(inner));
         }
+        x = x
+            .saturating_add(column_width)
+            .saturating_add(u16::try_from(GAP).unwrap_or(0));
     }
     let top = inner.y + groups_height;
     for (y, line) in about
@@ -71,36 +76,31 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
     }
 }
 
-/// Where the log goes and how trustdeck signs in, under the keys.
+/// Where the log goes and how trustdeck signs in, at the bottom.
 fn about(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'static>> {
     let log = state
         .context
         .log_path
         .clone()
         .unwrap_or_else(|| "none (logging to a file is off)".to_owned());
-    let mut rows = vec![
-        Row::blank(),
-        Row::new("Log file").words(&log, theme.strong()),
-    ];
+    let mut rows = vec![Row::new("Log file").words(&log, theme.strong())];
     if !state.context.auth.is_empty() {
         rows.push(Row::new("Signed in").words(&state.context.auth, Style::new()));
     }
     lay_out(&rows, 11, columns, theme).lines
 }
 
-/// The groups laid out in the fewest columns that show every binding: with
-/// its sentence and a blank line between groups if that fits; else without
-/// the blank lines; else with the short labels instead of the sentences.
-fn arrange(columns: usize, rows: usize, theme: Theme) -> (usize, Vec<Vec<Line<'static>>>) {
-    let key_width = BINDINGS
-        .iter()
-        .map(|b| width(&b.key_names()))
-        .max()
-        .unwrap_or(0)
-        + 2;
+/// One column of the overlay: its width and its lines.
+type Column = (usize, Vec<Line<'static>>);
+
+/// The groups laid out in the fewest columns that show every binding, each
+/// heading whole: with its sentence and a blank line between groups (and
+/// before what is under them) if that fits; else without the blank lines;
+/// else with the short labels instead of the sentences; else each group as
+/// one paragraph of `key label` pairs.
+fn arrange(columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
     let sentence: fn(&Binding) -> &'static str = |b| b.help;
     let label: fn(&Binding) -> &'static str = |b| b.label;
-    let mut fallback = (columns, Vec::new());
     for (text, spaced) in [
         (sentence, true),
         (sentence, false),
@@ -108,22 +108,138 @@ fn arrange(columns: usize, rows: usize, theme: Theme) -> (usize, Vec<Vec<Line<'s
         (label, false),
     ] {
         for count in 1..=3 {
-            let column = columns.saturating_sub(GAP * (count - 1)) / count;
-            if column < 2 + key_width + MIN_TEXT {
-                continue;
+            let layout = Layout {
+                text,
+                spaced,
+                theme,
+            };
+            let rows = rows.saturating_sub(usize::from(spaced));
+            if let Some(fitting) = layout.best(count, columns, rows) {
+                return fitting;
             }
-            let groups: Vec<Vec<Line<'static>>> = GROUPS
-                .iter()
-                .map(|g| group(*g, text, key_width, column, theme))
-                .collect();
-            let (fits, packed) = pack(groups, count, rows, spaced);
-            if fits {
-                return (column, packed);
-            }
-            fallback = (column, packed);
         }
     }
-    fallback
+    let flowed: Vec<Line<'static>> = GROUPS
+        .iter()
+        .flat_map(|g| flow(*g, columns, theme))
+        .collect();
+    vec![(columns, flowed)]
+}
+
+/// How the groups are written in columns.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// The sentence or the short label of a binding.
+    text: fn(&Binding) -> &'static str,
+    /// A blank line between groups.
+    spaced: bool,
+    /// The styles.
+    theme: Theme,
+}
+
+impl Layout {
+    /// Of the ways to cut the groups, in order, into `count` columns that
+    /// share `columns` (each at least as wide as its headings), the one with
+    /// the shortest tallest column, if that fits in `rows`. Two columns try
+    /// every split of the width; three share what is spare evenly.
+    fn best(self, count: usize, columns: usize, rows: usize) -> Option<Vec<Column>> {
+        let room = columns.checked_sub(GAP * (count - 1))?;
+        let mut best: Option<(usize, Vec<Column>)> = None;
+        for runs in runs(GROUPS.len(), count) {
+            let mut start = 0;
+            let mut wanted = Vec::new();
+            for run in &runs {
+                let groups = &GROUPS[start..start + run];
+                start += run;
+                wanted.push((groups, self.least(groups)));
+            }
+            let needed: usize = wanted.iter().map(|(_, w)| w).sum();
+            let Some(spare) = room.checked_sub(needed) else {
+                continue;
+            };
+            let shares: Vec<Vec<usize>> = if count == 2 {
+                (0..=spare)
+                    .map(|first| vec![first, spare - first])
+                    .collect()
+            } else {
+                vec![
+                    (0..count)
+                        .map(|i| spare / count + usize::from(i < spare % count))
+                        .collect(),
+                ]
+            };
+            for share in shares {
+                let laid: Vec<Column> = wanted
+                    .iter()
+                    .zip(share)
+                    .map(|((groups, least), extra)| {
+                        let column = least + extra;
+                        (column, self.column(groups, column))
+                    })
+                    .collect();
+                let tallest = laid.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+                if tallest <= rows && best.as_ref().is_none_or(|(t, _)| tallest < *t) {
+                    best = Some((tallest, laid));
+                }
+            }
+        }
+        best.map(|(_, laid)| laid)
+    }
+
+    /// The narrowest column that keeps the headings of `groups` whole and
+    /// leaves their descriptions room.
+    fn least(self, groups: &[KeyContext]) -> usize {
+        let heading = groups.iter().map(|g| width(g.title())).max().unwrap_or(0);
+        heading.max(2 + key_width(groups) + MIN_TEXT)
+    }
+
+    /// `groups` one under the other in a column `column` wide.
+    fn column(self, groups: &[KeyContext], column: usize) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        for context in groups {
+            if self.spaced && !lines.is_empty() {
+                lines.push(Line::default());
+            }
+            lines.extend(group(
+                *context,
+                self.text,
+                key_width(groups),
+                column,
+                self.theme,
+            ));
+        }
+        lines
+    }
+}
+
+/// The key column of `groups`: their longest keys and two spaces.
+fn key_width(groups: &[KeyContext]) -> usize {
+    BINDINGS
+        .iter()
+        .filter(|b| groups.contains(&b.context))
+        .map(|b| width(&b.key_names()))
+        .max()
+        .unwrap_or(0)
+        + 2
+}
+
+/// Every way to cut `n` things, in order, into `count` non-empty runs, as
+/// the runs' lengths.
+fn runs(n: usize, count: usize) -> Vec<Vec<usize>> {
+    if count == 0 || n < count {
+        return Vec::new();
+    }
+    if count == 1 {
+        return vec![vec![n]];
+    }
+    let mut all = Vec::new();
+    for first in 1..=n - (count - 1) {
+        for mut rest in runs(n - first, count - 1) {
+            rest.insert(0, first);
+            all.push(rest);
+        }
+    }
+    all
 }
 
 /// A heading and its bindings, wrapped to `column`.
@@ -148,27 +264,25 @@ fn group(
     lines
 }
 
-/// Fills at most `count` columns with whole groups, in order, a blank line
-/// between groups when `spaced`; true when every column has at most `rows` lines.
-fn pack(
-    groups: Vec<Vec<Line<'static>>>,
-    count: usize,
-    rows: usize,
-    spaced: bool,
-) -> (bool, Vec<Vec<Line<'static>>>) {
-    let gap = usize::from(spaced);
-    let mut columns: Vec<Vec<Line<'static>>> = vec![Vec::new()];
-    for group in groups {
-        let used = columns.last().map_or(0, Vec::len);
-        if used > 0 && used + gap + group.len() > rows && columns.len() < count {
-            columns.push(Vec::new());
+/// A group as a paragraph: the heading, then `key label` pairs that wrap
+/// (whole) onto indented lines.
+fn flow(context: KeyContext, column: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut spans = vec![Span::styled(context.title(), theme.heading())];
+    let mut used = width(context.title());
+    for binding in BINDINGS.iter().filter(|b| b.context == context) {
+        let keys = binding.key_names();
+        // Two spaces before each pair; they indent it when it starts a line.
+        let pair = 2 + width(&keys) + 1 + width(binding.label);
+        if used > 0 && used + pair > column {
+            lines.push(Line::from(fit(std::mem::take(&mut spans), column)));
+            used = 0;
         }
-        if let Some(column) = columns.last_mut() {
-            if spaced && !column.is_empty() {
-                column.push(Line::default());
-            }
-            column.extend(group);
-        }
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {}", binding.label)));
+        used += pair;
     }
-    (columns.iter().all(|c| c.len() <= rows), columns)
+    lines.push(Line::from(fit(spans, column)));
+    lines
 }

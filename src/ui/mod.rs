@@ -2,14 +2,18 @@
 //!
 //! The screen, top to bottom: the header, the two panels (side by side from
 //! [`SIDE_BY_SIDE`] columns, else stacked with the zone on top), the status
-//! line (up to three for a long message) and the footer. Dialogs and the
-//! help overlay draw over the panels.
+//! line (up to three for a long message, or the `:` command line) and the
+//! footer. Until the credentials are known to work, the gate screen stands
+//! where the panels go. The picker, the help overlay and dialogs draw over
+//! the panels, in that order.
 
 mod account;
 mod dialog;
+mod gate;
 mod header;
 mod help;
 mod panel;
+mod picker;
 mod status;
 mod text;
 mod theme;
@@ -23,7 +27,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::state::AppState;
+use crate::state::{AppState, Gate};
 use text::width;
 use theme::Theme;
 
@@ -55,19 +59,33 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     ])
     .areas(area);
     header::render(frame, header_area, state, theme);
-    let [zone_area, account_area] = panels(body, state, theme);
-    let cursor = zone::render(frame, zone_area, state, theme);
-    account::render(frame, account_area, state, theme);
-    status::render_status(frame, status_area, state, theme);
+    let open = state.gate == Gate::Open;
+    let mut cursor = if open {
+        let [zone_area, account_area] = panels(body, state, theme);
+        let email = zone::render(frame, zone_area, state, theme);
+        account::render(frame, account_area, state, theme);
+        email
+    } else {
+        gate::render(frame, body, state, theme);
+        None
+    };
+    let command = status::render_status(frame, status_area, state, theme);
     status::render_footer(frame, footer_area, state, theme);
 
+    // The text cursor goes to the field that takes the keys: the picker's
+    // filter, else the command line, else the email.
+    if let Some(picker) = state.picker.as_ref().filter(|_| open) {
+        cursor = picker::render(frame, body, picker, theme);
+    } else if command.is_some() {
+        cursor = command;
+    }
     if state.help {
         help::render(frame, body.union(status_area), state, theme);
     }
     if let Some(dialog) = &state.dialog {
         dialog::render(frame, body, state, dialog, theme);
     }
-    // The cursor belongs to the email field only while nothing covers it.
+    // Nothing that covers the field may show its cursor.
     if let Some(cursor) = cursor.filter(|_| state.dialog.is_none() && !state.help) {
         frame.set_cursor_position(cursor);
     }

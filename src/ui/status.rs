@@ -2,33 +2,69 @@
 //! footer (the keys that work now, from the key table).
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::text::{fit, spans_width, wrap};
+use super::text::{fit, input_view, spans_width, wrap};
 use super::theme::Theme;
 use crate::input::{BINDINGS, Binding, KeyContext, footer_bindings};
 use crate::message::Msg;
-use crate::state::{AppState, Inflight, InflightKind, StatusKind};
+use crate::state::{AppState, CommandLine, Inflight, InflightKind, StatusKind};
 
 /// One braille frame per 100 ms, the rate the loop ticks at while busy.
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// The most lines a long message may take from the panels.
 const MAX_STATUS_LINES: usize = 3;
 
-/// Draws the status line(s).
-pub fn render_status(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
+/// Draws the status line(s), or the command line while it is open; returns
+/// where the text cursor goes then.
+pub fn render_status(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    theme: Theme,
+) -> Option<Position> {
+    if let Some(line) = &state.command_line {
+        return command_line(frame, area, line, theme);
+    }
     let lines = status_lines(state, usize::from(area.width), theme);
     for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
         let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
         frame.render_widget(line, Rect::new(area.x, y, area.width, 1));
     }
+    None
+}
+
+/// ` :typed` on the status line, like vim and k9s.
+fn command_line(
+    frame: &mut Frame,
+    area: Rect,
+    line: &CommandLine,
+    theme: Theme,
+) -> Option<Position> {
+    let prompt = 2;
+    let field = usize::from(area.width).saturating_sub(prompt + 1);
+    let (shown, cursor) = input_view(&line.input, field);
+    let spans = vec![
+        Span::raw(" "),
+        Span::styled(":", theme.key()),
+        Span::raw(shown),
+    ];
+    let row = Rect { height: 1, ..area };
+    frame.render_widget(Line::from(fit(spans, usize::from(area.width))), row);
+    let column = u16::try_from(prompt + cursor)
+        .ok()
+        .filter(|c| *c < area.width && area.height > 0)?;
+    Some(Position::new(area.x + column, area.y))
 }
 
 /// How many lines the status needs at `columns`: one, or up to three for a
 /// message too long for one (errors say what to do next at their end).
 pub fn height(state: &AppState, columns: u16, theme: Theme) -> u16 {
+    if state.command_line.is_some() {
+        return 1;
+    }
     let lines = status_lines(state, usize::from(columns), theme)
         .len()
         .max(1);
@@ -115,7 +151,8 @@ pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: The
 
 /// `key label` pairs in key-table order, cut to `columns` by priority: help
 /// and quit always, then the keys of the focused panel or dialog, then the
-/// global ones. `…` says something was left out.
+/// global ones, the pickers and the command line last. `…` says something
+/// was left out.
 pub fn key_hints(bindings: &[&'static Binding], columns: usize, theme: Theme) -> Line<'static> {
     let mut hints: Vec<Hint> = bindings.iter().map(|b| Hint::new(b, theme)).collect();
     hints.sort_by_key(|h| h.order);
@@ -177,8 +214,11 @@ impl Hint {
             .footer_key()
             .or_else(|| binding.keys.first().map(|k| k.name()))
             .unwrap_or_default();
+        // Opening a picker or the command line works everywhere and the help
+        // lists it; a short footer keeps the keys of the moment instead.
         let priority = match (&binding.msg, binding.context) {
             (Msg::ToggleHelp | Msg::Quit, _) => PINNED,
+            (Msg::OpenPicker(_) | Msg::OpenCommandLine, KeyContext::Global) => 3,
             (_, KeyContext::Global) => 2,
             _ => 1,
         };

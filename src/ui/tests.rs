@@ -2,6 +2,7 @@
 //! 80x24 and 120x40, plus the promises a snapshot cannot state on its own.
 
 mod fixtures;
+mod overlays;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -161,7 +162,7 @@ fn the_footer_lists_the_keys_that_work_now() {
     let footer = footer(&normal());
     assert_eq!(
         footer,
-        " tab panel  j/k move  space toggle  e edit email  r refresh  ? help  q quit"
+        " tab panel  j/k move  space toggle  e edit email  z zones  a accounts  : command  r refresh  ? help  q quit"
     );
     let narrow = screen(80, 24, &dirty());
     let last = narrow.lines().last().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Measuring and cutting styled text to a width, with `…` where it is cut.
 
 use ratatui::text::{Line, Span};
+use tui_input::Input;
 
 /// The display width of `text` in terminal columns.
 pub fn width(text: &str) -> usize {
@@ -90,6 +91,33 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
+/// What of `input` shows in a field `field` columns wide, scrolled so the
+/// cursor shows (one column stays free for the cursor after the text), and
+/// the cursor's column in it.
+pub fn input_view(input: &Input, field: usize) -> (String, usize) {
+    if field == 0 {
+        return (String::new(), 0);
+    }
+    let scroll = input.visual_scroll(field - 1);
+    let mut skipped = 0;
+    let mut shown = String::new();
+    let mut used = 0;
+    for c in input.value().chars() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if skipped < scroll {
+            skipped += w;
+            continue;
+        }
+        if used + w > field {
+            break;
+        }
+        used += w;
+        shown.push(c);
+    }
+    let cursor = input.visual_cursor().saturating_sub(scroll).min(field - 1);
+    (shown, cursor)
+}
+
 /// A line cut to `columns`, keeping its line style.
 pub fn fit_line(line: Line<'static>, columns: usize) -> Line<'static> {
     let style = line.style;
@@ -118,6 +146,17 @@ mod tests {
         assert_eq!(wrap("one two three", 7), ["one two", "three"]);
         assert_eq!(wrap("abcdefghij", 4), ["abc…"]);
         assert!(wrap("", 4).is_empty());
+    }
+
+    #[test]
+    fn a_long_input_scrolls_to_keep_the_cursor_in_view() {
+        let input = Input::new("zone shop.acme-corp.com".into());
+        let (shown, cursor) = input_view(&input, 10);
+        assert_eq!(cursor, 9, "the cursor sits after the text");
+        assert!("zone shop.acme-corp.com".ends_with(&shown), "{shown}");
+        let (shown, cursor) = input_view(&Input::new("ab".into()), 10);
+        assert_eq!((shown.as_str(), cursor), ("ab", 2));
+        assert_eq!(input_view(&input, 0), (String::new(), 0));
     }
 
     #[test]

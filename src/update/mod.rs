@@ -2,17 +2,27 @@
 //! no clock (time arrives in `state.now` and `Msg::Tick`), no awaiting.
 
 mod account;
+mod command;
+mod gate;
+mod picker;
 mod zone;
 
 use crate::api::ApiError;
 use crate::api::client::ZoneQuery;
 use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
-use crate::state::{AppState, Dialog, InflightKind, Panel, SUCCESS_FADE, Status, StatusKind};
+use crate::state::{
+    AppState, CommandLine, Dialog, Gate, InflightKind, Panel, SUCCESS_FADE, Status, StatusKind,
+};
 
-/// The first requests: the panels' data, or the lists that find a zone and
-/// an account when none was given.
+/// The first request: the credential check. The panels load once it passes.
 pub fn init(state: &mut AppState) -> Vec<Command> {
+    gate::check(state)
+}
+
+/// The panels' data, or the lists that find a zone and an account when none
+/// was given.
+fn open_dashboard(state: &mut AppState) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.zone.zone_id.is_some() {
         commands.extend(zone::load(state));
@@ -57,6 +67,35 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Api(response) => on_response(state, *response),
+        Msg::Terminate => {
+            state.quit = true;
+            Vec::new()
+        }
+        Msg::Confirm | Msg::Deny | Msg::ToggleChoice | Msg::Choose => on_dialog(state, msg),
+        _ if state.dialog.is_some() => Vec::new(),
+        Msg::Quit => {
+            if state.is_dirty() {
+                state.dialog = Some(Dialog::ConfirmQuit {
+                    confirm_selected: false,
+                });
+            } else {
+                state.quit = true;
+            }
+            Vec::new()
+        }
+        Msg::Refresh if matches!(state.gate, Gate::Refused { retry: true, .. }) => init(state),
+        _ if state.gate != Gate::Open => Vec::new(),
+        Msg::ToggleHelp => {
+            state.help = !state.help;
+            Vec::new()
+        }
+        _ if state.picker.is_some() => picker::on_msg(state, msg),
+        _ if state.command_line.is_some() => command::on_msg(state, msg),
+        Msg::OpenPicker(kind) => picker::open(state, kind, ""),
+        Msg::OpenCommandLine => {
+            state.command_line = Some(CommandLine::default());
+            Vec::new()
+        }
         Msg::FocusNext | Msg::FocusPrev => {
             state.focus = match state.focus {
                 Panel::Zone => Panel::Account,
@@ -68,28 +107,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             state.focus = panel;
             Vec::new()
         }
-        Msg::ToggleHelp => {
-            state.help = !state.help;
-            Vec::new()
-        }
-        Msg::Quit => {
-            if state.is_dirty() {
-                state.dialog = Some(Dialog::ConfirmQuit {
-                    confirm_selected: false,
-                });
-            } else {
-                state.quit = true;
-            }
-            Vec::new()
-        }
-        Msg::Terminate => {
-            state.quit = true;
-            Vec::new()
-        }
-        Msg::Confirm | Msg::Deny | Msg::ToggleChoice | Msg::Choose => on_dialog(state, msg),
         Msg::Escape => escape(state),
         Msg::Refresh => match state.focus {
-            Panel::Zone if state.zone.zone_id.is_none() => init(state),
+            Panel::Zone if state.zone.zone_id.is_none() => open_dashboard(state),
             Panel::Zone => zone::load(state),
             Panel::Account => account::load(state),
         },
@@ -132,6 +152,9 @@ fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         (Some(Dialog::ConfirmReset { account_id, .. }), true) => account::reset(state, account_id),
+        (Some(Dialog::ConfirmSwitch { target, kind, .. }), true) => {
+            picker::switch(state, kind, target)
+        }
         (Some(Dialog::ConfirmReset { .. }), false) => {
             say(
                 state,
@@ -174,6 +197,18 @@ fn escape(state: &mut AppState) -> Vec<Command> {
 
 fn on_response(state: &mut AppState, response: ApiResponse) -> Vec<Command> {
     let ApiResponse { id, result } = response;
+    if state.gate_request == Some(id) {
+        state.gate_request = None;
+        return gate::on_reply(state, result);
+    }
+    if state
+        .picker
+        .as_ref()
+        .and_then(|p| p.loading.as_ref())
+        .is_some_and(|l| l.id == id)
+    {
+        return picker::on_reply(state, id, result);
+    }
     if let Some(inflight) = state.zone.remote.take_if_current(id) {
         return zone::on_reply(state, inflight.kind, result);
     }
@@ -311,3 +346,5 @@ fn save_failed_text(what: &str, error: &ApiError) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pickers;

@@ -14,7 +14,7 @@ use crate::api::model::{
 use crate::input::map_key;
 use crate::state::{Context, ZoneRow};
 
-fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {
+pub(super) fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {
     CsamSetting {
         id: Some("csam_scanner".into()),
         editable: Some(editable),
@@ -29,7 +29,7 @@ fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {
     }
 }
 
-fn dlp() -> DlpSettings {
+pub(super) fn dlp() -> DlpSettings {
     DlpSettings {
         ai_context_analysis: true,
         ocr: false,
@@ -41,7 +41,7 @@ fn dlp() -> DlpSettings {
     }
 }
 
-fn reply<T>(result: T) -> Reply<T> {
+pub(super) fn reply<T>(result: T) -> Reply<T> {
     Reply {
         result,
         messages: Vec::new(),
@@ -49,15 +49,38 @@ fn reply<T>(result: T) -> Reply<T> {
     }
 }
 
+/// Answers the credential check with an active token; returns the loads it opens.
+fn pass_gate(state: &mut AppState, commands: &[Command]) -> Vec<Command> {
+    assert_eq!(only_op(commands), &ApiOp::VerifyToken);
+    let token = crate::api::model::TokenVerification {
+        id: "t".into(),
+        status: crate::api::model::TokenStatus::Active,
+        expires_on: None,
+        not_before: None,
+    };
+    update(
+        state,
+        Msg::api(ApiResponse {
+            id: request_ids(commands)[0],
+            result: Ok(ApiOutput::Token(reply(token))),
+        }),
+    )
+}
+
 /// A state with both panels loaded.
-fn loaded(zone: CsamSetting) -> AppState {
+pub(super) fn loaded(zone: CsamSetting) -> AppState {
+    loaded_with(zone, Context::default())
+}
+
+pub(super) fn loaded_with(zone: CsamSetting, context: Context) -> AppState {
     let mut state = AppState::new(
-        Context::default(),
+        context,
         Some("zone1".into()),
         Some("acct1".into()),
         Instant::now(),
     );
-    let commands = init(&mut state);
+    let check = init(&mut state);
+    let commands = pass_gate(&mut state, &check);
     let ids = request_ids(&commands);
     assert_eq!(ids.len(), 2);
     update(
@@ -78,12 +101,12 @@ fn loaded(zone: CsamSetting) -> AppState {
     state
 }
 
-fn request_ids(commands: &[Command]) -> Vec<RequestId> {
+pub(super) fn request_ids(commands: &[Command]) -> Vec<RequestId> {
     commands
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) => Some(r.id),
-            Command::Cancel(_) => None,
+            Command::Cancel(_) | Command::RememberZone(_) => None,
         })
         .collect()
 }
@@ -94,7 +117,7 @@ fn key(code: KeyCode) -> KeyEvent {
 
 /// Types `keys` (one char = one key; `\n` Enter, `\t` Tab, `\x1b` Esc) and
 /// returns every command the reducer asked for.
-fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
+pub(super) fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
     let mut commands = Vec::new();
     for c in keys.chars() {
         let code = match c {
@@ -110,12 +133,12 @@ fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
     commands
 }
 
-fn only_op(commands: &[Command]) -> &ApiOp {
+pub(super) fn only_op(commands: &[Command]) -> &ApiOp {
     let ops: Vec<&ApiOp> = commands
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) => Some(&r.op),
-            Command::Cancel(_) => None,
+            Command::Cancel(_) | Command::RememberZone(_) => None,
         })
         .collect();
     assert_eq!(
@@ -521,7 +544,8 @@ fn errors_stay_until_dismissed() {
 #[test]
 fn with_no_ids_the_first_visible_zone_and_its_account_open() {
     let mut state = AppState::new(Context::default(), None, None, Instant::now());
-    let commands = init(&mut state);
+    let check = init(&mut state);
+    let commands = pass_gate(&mut state, &check);
     let ApiOp::ListZones(_) = only_op(&commands) else {
         panic!("{commands:?}")
     };

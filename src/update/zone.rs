@@ -274,15 +274,19 @@ fn report_save(state: &mut AppState, sent: &CsamForm, server_said: &str) {
         notes.push("the verification email was re-sent".to_owned());
     }
     if differences.is_empty() {
-        let mut text = "Saved the CSAM Scanner setting".to_owned();
-        if !notes.is_empty() {
-            text.push_str(&format!("; {}", notes.join("; ")));
-        }
-        if !server_said.is_empty() {
-            text.push_str(&format!(". Cloudflare: {server_said}"));
-        }
-        text.push('.');
-        say(state, StatusKind::Success, text);
+        // Cloudflare's own words say what happened when it sends any; ours only fill in.
+        let detail = if !server_said.is_empty() {
+            format!(". Cloudflare: {server_said}")
+        } else if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        };
+        say(
+            state,
+            StatusKind::Success,
+            format!("Saved the CSAM Scanner setting{detail}."),
+        );
     } else {
         let why = if server_said.is_empty() {
             String::new()

@@ -98,9 +98,14 @@ impl Dashboard {
             account,
             width,
             height,
+            false,
         )
     }
 
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a test helper; every call names its case"
+    )]
     pub fn start_with(
         mock: &RunningMock,
         credentials: Credentials,
@@ -108,12 +113,16 @@ impl Dashboard {
         account: Option<&str>,
         width: u16,
         height: u16,
+        read_only: bool,
     ) -> Self {
+        let legacy_auth = matches!(credentials, Credentials::GlobalKey { .. });
         let client = client_for(&mock.base_url(), credentials);
         let context = Context {
             base_url: mock.base_url(),
             demo: Some(mock.addr().to_string()),
             auth: "API token".into(),
+            read_only,
+            legacy_auth,
             ..Context::default()
         };
         let state = AppState::new(
@@ -132,6 +141,7 @@ impl Dashboard {
                 state,
                 ChannelStream(rx),
                 worker,
+                trustdeck::app::Hooks::default(),
                 std::future::pending(),
             )
             .await

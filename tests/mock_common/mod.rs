@@ -23,6 +23,19 @@ pub const ACME: &str = "22d8a840ba3ae743d9774caa9ab3fdc4";
 /// Globex Media: DLP at defaults.
 pub const GLOBEX: &str = "617ca983aad8640f63d7494f873aff3a";
 
+/// The hand-written zones of the shipped data, in data-file order; the
+/// generated ones follow them.
+pub const HAND_WRITTEN: [&str; 8] = [
+    SHOP,
+    IMAGES,
+    BLOG,
+    FORUM,
+    LOCKED,
+    "4771a7c63011ec96a5135afe52aad748",
+    "913ebca18eda88c9a5ba3509ef49c963",
+    "f58e396a8d98896505ff270ce5a4c1a4",
+];
+
 pub const READ_ONLY: &str = "tdemo-read-only-8bV3nM6xQ1zK4pR7wT2yH9s";
 pub const ZONE_ONLY: &str = "tdemo-zone-only-5tJ0rW2qE8uY4iO6pA3sD7f";
 pub const EXPIRED: &str = "tdemo-expired-3hG6jK9lZ2xC5vB8nM1qW4e";
@@ -141,6 +154,43 @@ impl Harness {
     pub async fn verify_email(&self, zone: &str) -> StatusCode {
         let url = self.root(&format!("/__mock/zones/{zone}/verify-email"));
         self.http.post(url).send().await.unwrap().status()
+    }
+
+    /// `GET /__mock/faults`.
+    pub async fn faults(&self) -> Value {
+        self.mock_get("/__mock/faults").await
+    }
+
+    /// `POST /__mock/faults` with a JSON body.
+    pub async fn set_faults(&self, body: Value) -> Reply {
+        reply(self.http.post(self.root("/__mock/faults")).json(&body)).await
+    }
+
+    /// Every zone of `GET /zones?{query}`, page after page (per_page 50),
+    /// with the `result_info` of the first page.
+    pub async fn all_zones(&self, query: &str) -> (Vec<Value>, Value) {
+        let mut zones = Vec::new();
+        let mut first_info = Value::Null;
+        for page in 1.. {
+            let reply = self
+                .call(
+                    Method::GET,
+                    &format!("/zones?{query}&per_page=50&page={page}"),
+                    None,
+                )
+                .await;
+            let batch = reply.result().as_array().unwrap().clone();
+            let info = reply.body["result_info"].clone();
+            if page == 1 {
+                first_info = info.clone();
+            }
+            let last = page >= info["total_pages"].as_u64().unwrap();
+            zones.extend(batch);
+            if last {
+                break;
+            }
+        }
+        (zones, first_info)
     }
 
     async fn mock_get(&self, path: &str) -> Value {

@@ -12,7 +12,7 @@ use crate::api::model::{
     CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
 };
 use crate::state::{
-    AppState, Context, Dialog, EmailEditor, Failure, Inflight, InflightKind, Panel, Status,
+    AppState, Context, Dialog, EmailEditor, Failure, Gate, Inflight, InflightKind, Panel, Status,
     StatusKind, ZoneRow,
 };
 
@@ -28,6 +28,7 @@ pub fn context() -> Context {
         log_path: Some("/home/ops/.local/state/trustdeck/trustdeck.log".into()),
         auth: "API token from CLOUDFLARE_API_TOKEN".into(),
         no_color: false,
+        ..Context::default()
     }
 }
 
@@ -103,6 +104,7 @@ fn with_zone(zone: CsamSetting) -> AppState {
         Some(ACCOUNT_ID.into()),
         now,
     );
+    state.gate = Gate::Open;
     state.zone.zone_name = Some("shop.acme-corp.com".into());
     state.account.account_name = Some("Acme Corp".into());
     if zone.editable == Some(false) {
@@ -131,6 +133,7 @@ pub fn read_only_mode() -> AppState {
         ..context()
     };
     let mut state = AppState::new(context, Some(ZONE_ID.into()), Some(ACCOUNT_ID.into()), now);
+    state.gate = Gate::Open;
     state.zone.zone_name = Some("shop.acme-corp.com".into());
     state.account.account_name = Some("Acme Corp".into());
     state.zone.remote.succeed(valid_zone(), now);
@@ -268,6 +271,7 @@ pub fn loading() -> AppState {
         Some(ACCOUNT_ID.into()),
         now,
     );
+    state.gate = Gate::Open;
     state.zone.remote.inflight = Some(Inflight {
         id: 1,
         kind: InflightKind::Load,
@@ -301,7 +305,7 @@ pub fn no_color(mut state: AppState) -> AppState {
 
 /// Every screen the snapshots cover, by name.
 pub fn scenarios() -> Vec<(&'static str, AppState)> {
-    vec![
+    let mut all = vec![
         ("zone_normal", normal()),
         ("zone_locked", locked()),
         ("zone_missing_permission", missing_permission()),
@@ -317,5 +321,7 @@ pub fn scenarios() -> Vec<(&'static str, AppState)> {
         ("help_overlay", help()),
         ("loading", loading()),
         ("load_failed", load_failed()),
-    ]
+    ];
+    all.extend(super::overlays::scenarios());
+    all
 }

@@ -1,0 +1,121 @@
+//! Reading a profile's secret: from a named environment variable, or from a
+//! file only its owner can read. No error here ever carries the secret.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::file::SecretSource;
+
+/// `~` or `~/...` becomes the home directory (`HOME` from `lookup`, else the
+/// platform's); other paths are kept as written.
+pub fn expand_tilde(path: &str, lookup: impl Fn(&str) -> Option<String>) -> PathBuf {
+    let rest = match path.strip_prefix('~') {
+        Some("") => "",
+        Some(rest) if rest.starts_with('/') || rest.starts_with(std::path::MAIN_SEPARATOR) => {
+            &rest[1..]
+        }
+        _ => return PathBuf::from(path),
+    };
+    let home = lookup("HOME")
+        .filter(|h| !h.trim().is_empty())
+        .map(PathBuf::from)
+        .or_else(dirs::home_dir);
+    match home {
+        Some(home) if rest.is_empty() => home,
+        Some(home) => home.join(rest),
+        None => PathBuf::from(path),
+    }
+}
+
+/// The secret `source` points at. `what` names it for messages, e.g.
+/// "the API token of profile `production`".
+pub fn read_secret(
+    source: &SecretSource,
+    what: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    match source {
+        SecretSource::Env(var) => lookup(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                format!("{what} comes from the environment variable {var}, which is not set")
+            }),
+        SecretSource::File(path) => read_secret_file(&expand_tilde(path, lookup), what),
+    }
+}
+
+/// Reads a secret file, refusing one that group or others may read.
+pub fn read_secret_file(path: &Path, what: &str) -> Result<String, String> {
+    let shown = path.display();
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| format!("could not open {shown}, which holds {what}: {e}"))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("could not inspect {shown}, which holds {what}: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "{shown}, which should hold {what}, is not a regular file"
+        ));
+    }
+    check_private(path, &metadata, what)?;
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|e| format!("could not read {shown}, which holds {what}: {e}"))?;
+    let secret = text.trim();
+    if secret.is_empty() {
+        return Err(format!("{shown}, which should hold {what}, is empty"));
+    }
+    if secret.contains(['\n', '\r']) {
+        return Err(format!(
+            "{shown}, which holds {what}, has more than one line: keep only the secret in it"
+        ));
+    }
+    Ok(secret.to_owned())
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path, metadata: &std::fs::Metadata, what: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        let shown = path.display();
+        return Err(format!(
+            "{shown}, which holds {what}, can be read by other users (mode {mode:03o}); \
+             make it yours alone with `chmod 600 {shown}` and try again"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path, _metadata: &std::fs::Metadata, _what: &str) -> Result<(), String> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home(name: &str) -> Option<String> {
+        (name == "HOME").then(|| "/home/ada".to_owned())
+    }
+
+    #[test]
+    fn a_leading_tilde_is_the_home_directory() {
+        assert_eq!(
+            expand_tilde("~/.config/t.token", home),
+            PathBuf::from("/home/ada/.config/t.token")
+        );
+        assert_eq!(expand_tilde("~", home), PathBuf::from("/home/ada"));
+        assert_eq!(expand_tilde("/etc/~x", home), PathBuf::from("/etc/~x"));
+        assert_eq!(expand_tilde("~bob/x", home), PathBuf::from("~bob/x"));
+    }
+
+    #[test]
+    fn an_unset_variable_is_named_in_the_error() {
+        let error =
+            read_secret(&SecretSource::Env("CF_X".into()), "the token", |_| None).unwrap_err();
+        assert!(error.contains("CF_X"), "{error}");
+    }
+}
