@@ -125,34 +125,35 @@ fn report(name: &str, samples: &mut [Duration]) {
     );
 }
 
-/// Focus toggles between the panels: the header title of the focused panel
-/// changes its marker, so each key yields a visibly different frame.
-fn focus_round_trips(session: &mut Session, rounds: usize) -> Vec<Duration> {
+/// Moves the zone panel's cursor down and up: each key yields a visibly
+/// different frame (the `›` marker moves between two rows).
+fn cursor_round_trips(session: &mut Session, rounds: usize) -> Vec<Duration> {
+    let marked =
+        |text: &str, label: &str| text.lines().any(|l| l.contains(label) && l.contains("› "));
     let mut samples = Vec::new();
     for _ in 0..rounds {
-        samples.push(session.key_to_frame(b"j", |t| t.contains("› ") && selected_row(t) == 1));
-        samples.push(session.key_to_frame(b"k", |t| selected_row(t) == 0));
+        samples.push(session.key_to_frame(b"j", |t| marked(t, "Email")));
+        samples.push(session.key_to_frame(b"k", |t| marked(t, "Scanning")));
     }
     samples
 }
 
-/// The index of the zone panel row marked with `›`, counted from "Scanning".
-fn selected_row(text: &str) -> usize {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.contains("Scanning")) else {
-        return usize::MAX;
-    };
-    lines[start..]
-        .iter()
-        .filter(|l| {
-            l.contains("Scanning")
-                || l.contains("Email")
-                || l.contains("[x]")
-                || l.contains("[ ]")
-                || l.contains("resend")
-        })
-        .position(|l| l.contains('›'))
-        .unwrap_or(usize::MAX)
+/// Opens the zone picker, types part of a zone's name one key at a time and
+/// returns (time from the first key until the match is listed first, keys typed).
+fn find_zone(session: &mut Session, query: &str, expect: &str) -> (Duration, usize) {
+    session.key_to_frame(b"z", |t| t.contains("loaded"));
+    let started = Instant::now();
+    for c in query.bytes() {
+        session.writer.write_all(&[c]).unwrap();
+        session.writer.flush().unwrap();
+    }
+    let found = session.wait(|t| {
+        t.lines()
+            .find(|l| l.contains("› ") && l.contains('.'))
+            .is_some_and(|l| l.contains(expect))
+    });
+    session.key_to_frame(b"\x1b", |t| !t.contains("loaded"));
+    (found - started, query.len())
 }
 
 fn cpu_ticks(pid: u32) -> u64 {
@@ -201,7 +202,22 @@ fn main() {
     session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR"));
     report(
         "key → frame (idle)",
-        &mut focus_round_trips(&mut session, 100),
+        &mut cursor_round_trips(&mut session, 100),
+    );
+    let mut searches = Vec::new();
+    let mut keys = 0;
+    for (query, expect) in [
+        ("royal-m", "royal-music.app"),
+        ("uploads", "uploads.globex-media.tv"),
+        ("cdn.acme", "cdn.acme-corp.com"),
+    ] {
+        let (took, typed) = find_zone(&mut session, query, expect);
+        searches.push(took);
+        keys = keys.max(typed);
+    }
+    report(
+        &format!("find a zone among 500 (≤ {keys} keys typed → match listed first)"),
+        &mut searches,
     );
     let pid = session.pid();
     let before = cpu_ticks(pid);
@@ -241,9 +257,9 @@ fn main() {
         session.writer.flush().unwrap();
         let reload_sent = Instant::now();
         while reload_sent.elapsed() < Duration::from_millis(2500) {
-            busy.extend(focus_round_trips(&mut session, 5));
+            busy.extend(cursor_round_trips(&mut session, 5));
         }
-        session.wait(|t| !t.contains("Loading"));
+        session.wait(|t| !t.contains("Refreshing"));
     }
     report("key → frame (a 3 s request in flight)", &mut busy);
     session.writer.write_all(b"q").unwrap();

@@ -2,7 +2,7 @@
 //! pickers, filters and paging have hundreds of zones to work on.
 //!
 //! The data file's `generated_zones` section,
-//! `{"seed": 42, "count": 320, "accounts": ["<account id>", ...]}`
+//! `{"seed": 42, "count": 492, "accounts": ["<account id>", ...]}`
 //! (`accounts` optional: every account), adds `count` zones after the
 //! hand-written ones. The rule, fixed here so that the same seed always
 //! gives the same zones:

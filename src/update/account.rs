@@ -1,6 +1,6 @@
 //! The account panel's part of the reducer: DLP edits, saves, the reset.
 
-use super::{messages_text, next_id, read_only_reason, request, save_failed_text, say};
+use super::{messages_text, next_id, read_only_reason, save_failed_text, say, send};
 use crate::api::ApiError;
 use crate::api::model::MaskingLevel;
 use crate::api::worker::{ApiOp, ApiOutput};
@@ -18,15 +18,13 @@ pub(super) fn load(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     }
     let id = next_id(state);
-    let mut commands: Vec<Command> = state
-        .account
-        .remote
-        .start(id, InflightKind::Load, state.now)
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    commands.push(request(id, ApiOp::GetDlp { account_id }));
-    commands
+    send(
+        &mut state.account.remote,
+        id,
+        InflightKind::Load,
+        state.now,
+        ApiOp::GetDlp { account_id },
+    )
 }
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
@@ -130,15 +128,13 @@ pub(super) fn reset(state: &mut AppState, account_id: String) -> Vec<Command> {
     }
     let id = next_id(state);
     state.account.sent = None;
-    let mut commands: Vec<Command> = state
-        .account
-        .remote
-        .start(id, InflightKind::Reset, state.now)
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    commands.push(request(id, ApiOp::ResetDlp { account_id }));
-    commands
+    send(
+        &mut state.account.remote,
+        id,
+        InflightKind::Reset,
+        state.now,
+        ApiOp::ResetDlp { account_id },
+    )
 }
 
 fn save(state: &mut AppState) -> Vec<Command> {
@@ -152,15 +148,13 @@ fn save(state: &mut AppState) -> Vec<Command> {
     let update = panel.form.to_update();
     let id = next_id(state);
     state.account.sent = Some(state.account.form.clone());
-    let mut commands: Vec<Command> = state
-        .account
-        .remote
-        .start(id, InflightKind::Save, state.now)
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    commands.push(request(id, ApiOp::PatchDlp { account_id, update }));
-    commands
+    send(
+        &mut state.account.remote,
+        id,
+        InflightKind::Save,
+        state.now,
+        ApiOp::PatchDlp { account_id, update },
+    )
 }
 
 pub(super) fn on_reply(

@@ -11,8 +11,11 @@ use crate::api::ApiError;
 use crate::api::client::ZoneQuery;
 use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
+use std::time::Instant;
+
 use crate::state::{
-    AppState, CommandLine, Dialog, Gate, InflightKind, Panel, SUCCESS_FADE, Status, StatusKind,
+    AppState, CommandLine, Dialog, Gate, InflightKind, Panel, Remote, SUCCESS_FADE, Status,
+    StatusKind,
 };
 
 /// The first request: the credential check. The panels load once it passes.
@@ -299,6 +302,23 @@ fn next_id(state: &mut AppState) -> RequestId {
 
 fn request(id: RequestId, op: ApiOp) -> Command {
     Command::Api(ApiRequest { id, op })
+}
+
+/// Sends `op` for a panel's data, cancelling the load it supersedes.
+fn send<T>(
+    remote: &mut Remote<T>,
+    id: RequestId,
+    kind: InflightKind,
+    now: Instant,
+    op: ApiOp,
+) -> Vec<Command> {
+    let mut commands: Vec<Command> = remote
+        .start(id, kind, now)
+        .map(Command::Cancel)
+        .into_iter()
+        .collect();
+    commands.push(request(id, op));
+    commands
 }
 
 /// Puts a sentence on the status line.

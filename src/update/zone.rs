@@ -4,7 +4,7 @@ use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use super::{messages_text, next_id, read_only_reason, request, save_failed_text, say};
+use super::{messages_text, next_id, read_only_reason, save_failed_text, say, send};
 use crate::api::ApiError;
 use crate::api::model::{CsamPatch, EmailState};
 use crate::api::validate::{self, EMAIL_MAX};
@@ -21,15 +21,13 @@ pub(super) fn load(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     }
     let id = next_id(state);
-    let mut commands: Vec<Command> = state
-        .zone
-        .remote
-        .start(id, InflightKind::Load, state.now)
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    commands.push(request(id, ApiOp::GetCsam { zone_id }));
-    commands
+    send(
+        &mut state.zone.remote,
+        id,
+        InflightKind::Load,
+        state.now,
+        ApiOp::GetCsam { zone_id },
+    )
 }
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
@@ -163,15 +161,13 @@ fn save(state: &mut AppState) -> Vec<Command> {
     let id = next_id(state);
     state.zone.sent = Some(state.zone.form.clone());
     state.zone.field_error = None;
-    let mut commands: Vec<Command> = state
-        .zone
-        .remote
-        .start(id, InflightKind::Save, state.now)
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    commands.push(request(id, ApiOp::PatchCsam { zone_id, patch }));
-    commands
+    send(
+        &mut state.zone.remote,
+        id,
+        InflightKind::Save,
+        state.now,
+        ApiOp::PatchCsam { zone_id, patch },
+    )
 }
 
 pub(super) fn on_reply(
