@@ -14,7 +14,7 @@ use trustdeck::api::model::{
     CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
 };
 use trustdeck::message::Msg;
-use trustdeck::state::{AppState, Context};
+use trustdeck::state::{AppState, Context, Gate};
 
 fn loaded_state() -> AppState {
     let now = Instant::now();
@@ -25,6 +25,7 @@ fn loaded_state() -> AppState {
         ..Context::default()
     };
     let mut state = AppState::new(context, Some("zone".into()), Some("account".into()), now);
+    state.gate = Gate::Open;
     state.zone.zone_name = Some("images.acme-corp.com".into());
     state.account.account_name = Some("Acme Corp".into());
     let sources = ["ncmec_ngo", "ncmec_industry", "iwf", "tech_coalition"];
@@ -77,6 +78,9 @@ fn render(c: &mut Criterion) {
     }
     c.bench_function("reducer: toggle + untoggle", |b| {
         let mut state = loaded_state();
+        trustdeck::update::update(&mut state, Msg::Activate);
+        assert!(state.is_dirty(), "the bench must exercise a real toggle");
+        trustdeck::update::update(&mut state, Msg::Activate);
         b.iter(|| {
             black_box(trustdeck::update::update(&mut state, Msg::Activate));
             black_box(trustdeck::update::update(&mut state, Msg::Activate));
