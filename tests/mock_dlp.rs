@@ -236,3 +236,19 @@ async fn a_token_without_zero_trust_is_refused() {
     }
     assert_eq!(h.state().await, before);
 }
+
+#[tokio::test]
+async fn a_null_masking_level_is_refused_and_changes_nothing() {
+    let h = Harness::start().await;
+    let before = h.state().await;
+    for method in [Method::PATCH, Method::PUT] {
+        let body = json!({"payload_logging": {"masking_level": null}});
+        let reply = h.call(method, &dlp(ACME), Some(body)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            reply.body["errors"][0]["source"]["pointer"],
+            "/payload_logging/masking_level"
+        );
+    }
+    assert_eq!(h.state().await, before);
+}

@@ -22,6 +22,10 @@ struct Pty {
 
 impl Pty {
     fn demo(cols: u16, rows: u16) -> Self {
+        Self::demo_with(cols, rows, &[])
+    }
+
+    fn demo_with(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         let system = native_pty_system();
         let pair = system
             .openpty(PtySize {
@@ -39,6 +43,9 @@ impl Pty {
         command.env("PATH", std::env::var("PATH").unwrap_or_default());
         command.env("XDG_STATE_HOME", state_dir.path());
         command.env("HOME", state_dir.path());
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let child = pair
             .slave
             .spawn_command(command)
@@ -196,5 +203,28 @@ fn missing_credentials_are_explained_before_the_terminal_is_taken() {
         output.stdout.is_empty(),
         "nothing drawn: {:?}",
         String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn the_log_goes_to_the_state_directory_and_holds_no_secret() {
+    let mut pty = Pty::demo_with(120, 40, &[("TRUSTDECK_LOG", "debug")]);
+    pty.wait_for("both panels with data", both_panels);
+    pty.send(b"jj s");
+    pty.wait_for("the save", |t| t.contains("Saved"));
+    pty.send(b"q");
+    assert!(pty.wait_exit().success());
+    let log = std::fs::read_to_string(pty._state_dir.path().join("trustdeck/trustdeck.log"))
+        .expect("the log file");
+    assert!(
+        log.contains("api call"),
+        "debug logging records API calls:\n{log}"
+    );
+    for secret in ["tdemo-", "c2547eb745079dac9320b638f5e225cf483cc", "Bearer"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}");
+    }
+    assert!(
+        !pty.text().contains("api call"),
+        "nothing is logged to the screen"
     );
 }

@@ -180,8 +180,10 @@ fn parse_update(body: &Map<String, Value>) -> Result<Update, ApiError> {
     match body.get("payload_logging") {
         None => {}
         Some(Value::Object(logging)) => {
+            // The official schema types masking_level as a non-nullable enum,
+            // unlike the fields around it: null is refused, absence keeps it.
             update.masking_level = match logging.get("masking_level") {
-                None | Some(Value::Null) => None,
+                None => None,
                 Some(Value::String(level)) if MaskingLevel::parse(level).is_some() => {
                     MaskingLevel::parse(level)
                 }

@@ -84,7 +84,9 @@ fn refilter(state: &mut AppState) -> Vec<Command> {
     let wanted = server_filter(picker);
     let everything_loaded = picker.server_filter.is_none() && picker.is_complete();
     if everything_loaded || wanted == picker.server_filter {
-        return Vec::new();
+        // Filtered on the loaded pages only (accounts, or a complete list):
+        // a short result counts as reaching the end, so more pages come in.
+        return more_if_near_the_end(state);
     }
     fetch(state, 1, wanted)
 }

@@ -395,3 +395,34 @@ fn read_only_mode_sends_no_write_whatever_is_pressed() {
         );
     }
 }
+
+#[test]
+fn filtering_accounts_loads_more_pages_until_something_matches() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let first = press(&mut state, "a");
+    let accounts = |from: usize, count: usize| {
+        let result = (from..from + count)
+            .map(|i| crate::api::model::Account {
+                id: format!("a{i:03}"),
+                name: format!("Team {i:03}"),
+                kind: None,
+            })
+            .collect();
+        Ok(ApiOutput::Accounts(reply(result)))
+    };
+    assert!(
+        answer(&mut state, &first, accounts(0, 25)).is_empty(),
+        "one page up front"
+    );
+    let more = press(&mut state, "Team 04");
+    assert_eq!(
+        only_op(&more),
+        &ApiOp::ListAccounts {
+            page: 2,
+            per_page: PAGE_SIZE
+        }
+    );
+    let next = answer(&mut state, &more, accounts(25, 25));
+    assert_eq!(state.picker.as_ref().unwrap().visible().len(), 10);
+    assert!(next.is_empty(), "enough matches: no further page");
+}
