@@ -287,3 +287,44 @@ async fn no_error_message_contains_a_secret() {
     assert!(!err.to_string().contains(secret));
     assert!(!format!("{err:?} {client:?}").contains(secret));
 }
+
+#[tokio::test]
+async fn requests_carry_the_user_agent_and_the_credentials_only_in_headers() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/client/v4", listener.local_addr().unwrap());
+    let seen = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the client closed early");
+            head.extend_from_slice(&buf[..n]);
+        }
+        let _ = socket.write_all(json_503().as_bytes()).await;
+        String::from_utf8_lossy(&head).to_lowercase()
+    });
+    let mut config = ClientConfig::new(Credentials::token("tdemo-secret")).with_base_url(&base);
+    config.retry = RetryPolicy::none();
+    let _ = Client::new(config).unwrap().get_csam(SHOP).await;
+    let head = tokio::time::timeout(Duration::from_secs(5), seen)
+        .await
+        .unwrap()
+        .unwrap();
+    let request_line = head.lines().next().unwrap_or_default().to_owned();
+    assert_eq!(
+        request_line,
+        format!("get /client/v4/zones/{SHOP}/settings/csam_scanner_third_party http/1.1")
+    );
+    assert!(
+        head.contains(&format!(
+            "user-agent: trustdeck/{}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{head}"
+    );
+    assert!(
+        head.contains("authorization: bearer tdemo-secret"),
+        "{head}"
+    );
+}

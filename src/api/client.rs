@@ -7,12 +7,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::debug;
 
+use super::base_url::parse_base_url;
 use super::credentials::Credentials;
-use super::error::{ApiError, classify, snippet};
+use super::error::ApiError;
 use super::model::{
-    Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, Envelope, ResponseInfo, ResultInfo,
+    Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, ResponseInfo, ResultInfo,
     TokenVerification, Zone,
 };
+use super::response::{decode, innermost_cause};
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::validate;
 
@@ -404,96 +406,6 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(
-    status: StatusCode,
-    body: &[u8],
-    locked_on_403: bool,
-    retry_after: Option<Duration>,
-) -> Result<Reply<T>, ApiError> {
-    let code = status.as_u16();
-    let envelope: Envelope<serde_json::Value> = match serde_json::from_slice(body) {
-        Ok(envelope) => envelope,
-        Err(error) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
-            if !status.is_success() {
-                return Err(classify(code, &[], retry_after, locked_on_403));
-            }
-            return Err(ApiError::Decode {
-                status: code,
-                detail: format!("not a Cloudflare envelope: {error}"),
-            });
-        }
-        Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
-            return Err(classify(code, &[], retry_after, locked_on_403));
-        }
-        Err(_) => {
-            return Err(ApiError::NonJson {
-                status: code,
-                snippet: snippet(&String::from_utf8_lossy(body)),
-            });
-        }
-    };
-    if !status.is_success() {
-        return Err(classify(code, &envelope.errors, retry_after, locked_on_403));
-    }
-    if !envelope.success {
-        return Err(classify(400, &envelope.errors, retry_after, locked_on_403));
-    }
-    let value = envelope.result.unwrap_or(serde_json::Value::Null);
-    let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
-        status: code,
-        detail: format!("the result did not fit: {e}"),
-    })?;
-    Ok(Reply {
-        result,
-        messages: envelope.messages,
-        result_info: envelope.result_info,
-    })
-}
-
-/// The root cause's text, e.g. "Connection refused (os error 111)".
-fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
-}
-
-/// Parses and checks an API root: https anywhere, plain http only on loopback.
-pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
-    let bad = |reason: &str| ApiError::invalid("base URL", reason);
-    let url = Url::parse(text.trim())
-        .map_err(|e| bad(&format!("{e} (expected e.g. {DEFAULT_BASE_URL})")))?;
-    if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(bad("has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not contain a user name or password"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("must not contain a query or fragment"));
-    }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(bad(
-            "plain http would send credentials in the clear; use https, or http only to a loopback address (127.0.0.1, [::1], localhost)",
-        )),
-        other => Err(bad(&format!(
-            "scheme {other:?} is not supported; use https"
-        ))),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 fn csam_path(zone_id: &str) -> [&str; 4] {
     ["zones", zone_id, "settings", "csam_scanner_third_party"]
 }
@@ -557,65 +469,8 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_only_to_loopback() {
-        for ok in [
-            "http://127.0.0.1:1/client/v4",
-            "http://localhost:8787/client/v4",
-            "http://[::1]:9/x",
-            "https://example.com/v4",
-        ] {
-            assert!(client(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://example.com/client/v4",
-            "http://10.0.0.1/client/v4",
-            "ftp://127.0.0.1/",
-            "not a url",
-            "https://u:p@example.com/",
-            "https://example.com/?q=1",
-        ] {
-            let err = client(bad).unwrap_err();
-            assert!(
-                matches!(err, ApiError::InvalidInput { ref field, .. } if field == "base URL"),
-                "{bad}: {err}"
-            );
-        }
-    }
-
-    #[test]
     fn debug_shows_no_secret() {
         let c = Client::new(ClientConfig::new(Credentials::token("very-secret"))).unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
-    }
-
-    #[test]
-    fn decode_tells_non_json_from_envelopes() {
-        let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
-        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
-        assert_eq!(
-            err,
-            ApiError::NonJson {
-                status: 502,
-                snippet: "502 Bad Gateway".into()
-            }
-        );
-        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
-        assert!(matches!(err, ApiError::Decode { status: 200, .. }));
-        let err = decode::<CsamSetting>(
-            StatusCode::OK,
-            b"{\"success\":true,\"result\":{\"value\":5}}",
-            false,
-            None,
-        )
-        .unwrap_err();
-        assert!(matches!(err, ApiError::Decode { .. }));
-        let ok = decode::<CsamSetting>(
-            StatusCode::OK,
-            b"{\"success\":true,\"errors\":null,\"result\":{}}",
-            false,
-            None,
-        )
-        .unwrap();
-        assert_eq!(ok.result, CsamSetting::default());
     }
 }

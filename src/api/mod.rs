@@ -1,10 +1,12 @@
 //! The Cloudflare API client. Knows nothing of the terminal or the app.
 
+mod base_url;
 pub mod client;
 pub mod credentials;
 pub mod error;
 mod lenient;
 pub mod model;
+mod response;
 pub mod retry;
 pub mod validate;
 

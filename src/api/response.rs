@@ -1,0 +1,105 @@
+//! Turning an HTTP answer into a [`Reply`] or an [`ApiError`], whatever the
+//! server sent: envelopes, bare JSON, HTML error pages, empty bodies.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::client::Reply;
+use super::error::{ApiError, classify, snippet};
+use super::model::Envelope;
+
+/// Decodes one answer. `locked_on_403` marks the CSAM write, where a bare
+/// 403 means "locked by Trust & Safety".
+pub(crate) fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    locked_on_403: bool,
+    retry_after: Option<Duration>,
+) -> Result<Reply<T>, ApiError> {
+    let code = status.as_u16();
+    let envelope: Envelope<serde_json::Value> = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(error) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
+            if !status.is_success() {
+                return Err(classify(code, &[], retry_after, locked_on_403));
+            }
+            return Err(ApiError::Decode {
+                status: code,
+                detail: format!("not a Cloudflare envelope: {error}"),
+            });
+        }
+        Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
+            return Err(classify(code, &[], retry_after, locked_on_403));
+        }
+        Err(_) => {
+            return Err(ApiError::NonJson {
+                status: code,
+                snippet: snippet(&String::from_utf8_lossy(body)),
+            });
+        }
+    };
+    if !status.is_success() {
+        return Err(classify(code, &envelope.errors, retry_after, locked_on_403));
+    }
+    if !envelope.success {
+        return Err(classify(400, &envelope.errors, retry_after, locked_on_403));
+    }
+    let value = envelope.result.unwrap_or(serde_json::Value::Null);
+    let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
+        status: code,
+        detail: format!("the result did not fit: {e}"),
+    })?;
+    Ok(Reply {
+        result,
+        messages: envelope.messages,
+        result_info: envelope.result_info,
+    })
+}
+
+/// The root cause's text, e.g. "Connection refused (os error 111)".
+pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::CsamSetting;
+
+    #[test]
+    fn decode_tells_non_json_from_envelopes() {
+        let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
+        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
+        assert_eq!(
+            err,
+            ApiError::NonJson {
+                status: 502,
+                snippet: "502 Bad Gateway".into()
+            }
+        );
+        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
+        assert!(matches!(err, ApiError::Decode { status: 200, .. }));
+        let err = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"result\":{\"value\":5}}",
+            false,
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(err, ApiError::Decode { .. }));
+        let ok = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"errors\":null,\"result\":{}}",
+            false,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.result, CsamSetting::default());
+    }
+}

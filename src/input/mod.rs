@@ -1,0 +1,257 @@
+//! Keys to messages, by mode and focus. The same table feeds the footer and
+//! the help overlay, so what they say cannot drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+mod bindings;
+
+use crate::message::Msg;
+use crate::state::{AppState, Gate, Panel};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyContext {
+    /// Anywhere outside dialogs, help and the email field.
+    Global,
+    /// The zone panel has focus.
+    Zone,
+    /// The account panel has focus.
+    Account,
+    /// The email field is being edited.
+    Editing,
+    /// A confirmation dialog is open.
+    Dialog,
+    /// The help overlay is open.
+    Help,
+    /// The zone or account picker is open.
+    Picker,
+    /// The `:` command line is open.
+    CommandLine,
+    /// The credential check has not passed.
+    Gate,
+}
+
+impl KeyContext {
+    /// The heading of this context in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Global => "Everywhere",
+            Self::Zone => "Zone panel (CSAM Scanner)",
+            Self::Account => "Account panel (DLP settings)",
+            Self::Editing => "Editing the email",
+            Self::Dialog => "Confirmation dialogs",
+            Self::Help => "This help",
+            Self::Picker => "Zone and account pickers (type to filter)",
+            Self::CommandLine => "Command line (:zone NAME, :account NAME, :refresh, :quit, :help)",
+            Self::Gate => "Credential check",
+        }
+    }
+}
+
+/// A key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl only; Shift is part of the character.
+    pub ctrl: bool,
+}
+
+pub(crate) const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+pub(crate) const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+pub(crate) const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    /// How the key is written in the footer and help.
+    pub fn name(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "enter".to_owned(),
+            KeyCode::Esc => "esc".to_owned(),
+            KeyCode::Tab => "tab".to_owned(),
+            KeyCode::BackTab => "shift-tab".to_owned(),
+            KeyCode::Up => "↑".to_owned(),
+            KeyCode::Down => "↓".to_owned(),
+            KeyCode::Left => "←".to_owned(),
+            KeyCode::Right => "→".to_owned(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        if self.ctrl {
+            format!("ctrl-{base}")
+        } else {
+            base
+        }
+    }
+
+    fn matches(self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match event.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        code == self.code && ctrl == self.ctrl
+    }
+}
+
+/// One entry of the key table.
+pub struct Binding {
+    /// Where it applies.
+    pub context: KeyContext,
+    /// The keys; the first is the one shown in the footer.
+    pub keys: &'static [Key],
+    /// A word or two for the footer.
+    pub label: &'static str,
+    /// A sentence for the help overlay.
+    pub help: &'static str,
+    /// Whether it works in this state; the footer shows only those that do.
+    pub when: fn(&AppState) -> bool,
+    /// What it does.
+    pub msg: Msg,
+    /// How the footer writes the key (`j/k`), or `None` to leave the binding
+    /// to the help overlay so the footer stays short.
+    pub footer: Option<&'static str>,
+}
+
+impl Binding {
+    /// The key as the footer writes it, when the footer shows this binding.
+    pub fn footer_key(&self) -> Option<String> {
+        self.footer.map(str::to_owned)
+    }
+
+    /// The keys as written in the help overlay: `j ↓`.
+    pub fn key_names(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+pub use bindings::BINDINGS;
+
+/// The contexts that apply now, most specific first.
+pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
+    let only = if state.dialog.is_some() {
+        KeyContext::Dialog
+    } else if state.help {
+        KeyContext::Help
+    } else if state.gate != Gate::Open {
+        KeyContext::Gate
+    } else if state.picker.is_some() {
+        KeyContext::Picker
+    } else if state.command_line.is_some() {
+        KeyContext::CommandLine
+    } else if state.is_editing() {
+        KeyContext::Editing
+    } else {
+        let panel = match state.focus {
+            Panel::Zone => KeyContext::Zone,
+            Panel::Account => KeyContext::Account,
+        };
+        return vec![panel, KeyContext::Global];
+    };
+    vec![only]
+}
+
+/// The bindings that work right now, for the footer, without duplicates.
+pub fn footer_bindings(state: &AppState) -> Vec<&'static Binding> {
+    let contexts = active_contexts(state);
+    let mut shown: Vec<&'static Binding> = Vec::new();
+    for context in contexts {
+        for binding in BINDINGS
+            .iter()
+            .filter(|b| b.context == context && b.footer.is_some() && (b.when)(state))
+        {
+            if !shown.iter().any(|s| s.label == binding.label) {
+                shown.push(binding);
+            }
+        }
+    }
+    shown
+}
+
+/// What a key press means now, if anything.
+pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let contexts = active_contexts(state);
+    let found = contexts.iter().find_map(|context| {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == *context && b.keys.iter().any(|k| k.matches(&event)))
+    });
+    match found {
+        Some(binding) if (binding.when)(state) => Some(binding.msg.clone()),
+        Some(_) => None,
+        None if state.takes_text()
+            && state.dialog.is_none()
+            && !state.help
+            && state.gate == Gate::Open =>
+        {
+            let ctrl_c =
+                event.modifiers.contains(KeyModifiers::CONTROL) && event.code == KeyCode::Char('c');
+            if ctrl_c {
+                Some(Msg::Quit)
+            } else {
+                Some(Msg::EditKey(event))
+            }
+        }
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_every_binding() {
+        let readme = include_str!("../../README.md");
+        for binding in BINDINGS {
+            assert!(
+                readme.contains(&format!("| {} |", binding.help)),
+                "README.md lacks the key table row for {:?} ({})",
+                binding.label,
+                binding.help
+            );
+        }
+    }
+
+    #[test]
+    fn no_two_bindings_of_a_context_share_a_key() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                let overlap = a.context == b.context
+                    || matches!(
+                        (a.context, b.context),
+                        (KeyContext::Zone | KeyContext::Account, KeyContext::Global)
+                            | (KeyContext::Global, KeyContext::Zone | KeyContext::Account)
+                    );
+                assert!(
+                    !(shared && overlap),
+                    "{:?} and {:?} share a key",
+                    a.label,
+                    b.label
+                );
+            }
+        }
+    }
+}
