@@ -26,6 +26,12 @@ impl Pty {
     }
 
     fn demo_with(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_trustdeck"));
+        command.arg("--demo");
+        Self::spawn(command, cols, rows, env)
+    }
+
+    fn spawn(mut command: CommandBuilder, cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         let system = native_pty_system();
         let pair = system
             .openpty(PtySize {
@@ -36,8 +42,6 @@ impl Pty {
             })
             .expect("a pseudo-terminal");
         let state_dir = tempfile::tempdir().unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_trustdeck"));
-        command.arg("--demo");
         command.env_clear();
         command.env("TERM", "xterm-256color");
         command.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -227,4 +231,33 @@ fn the_log_goes_to_the_state_directory_and_holds_no_secret() {
         !pty.text().contains("api call"),
         "nothing is logged to the screen"
     );
+}
+
+/// Set in the child run of [`a_panic_restores_the_terminal`].
+const PANIC_CHILD: &str = "TRUSTDECK_TEST_PANIC_CHILD";
+
+/// Runs this test binary again in a pseudo-terminal; the child takes the
+/// terminal over with the real `TerminalGuard`, forgets the guard (so only
+/// the panic hook can restore) and panics.
+#[test]
+fn a_panic_restores_the_terminal() {
+    if std::env::var_os(PANIC_CHILD).is_some() {
+        let guard = trustdeck::terminal::TerminalGuard::enter().expect("a terminal");
+        std::mem::forget(guard);
+        panic!("deliberate panic with the terminal taken over");
+    }
+    let mut command = CommandBuilder::new(std::env::current_exe().unwrap());
+    command.args([
+        "--exact",
+        "a_panic_restores_the_terminal",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    let mut pty = Pty::spawn(command, 100, 30, &[(PANIC_CHILD, "1")]);
+    let status = pty.wait_exit();
+    assert!(!status.success(), "the child was meant to panic");
+    pty.assert_restored();
+    pty.wait_for("the panic message on the normal screen", |t| {
+        t.contains("deliberate panic")
+    });
 }
