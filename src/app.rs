@@ -7,10 +7,11 @@ use std::future::Future;
 use std::io;
 use std::time::Instant;
 
-use crossterm::event::Event;
+use crossterm::event::{Event, MouseButton, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tracing::{debug, info};
 
 use crate::api::worker::Worker;
@@ -88,7 +89,10 @@ where
                     changed = true;
                     None
                 }
-                Some(Ok(event)) => to_msg(&state, event),
+                Some(Ok(event)) => {
+                    let size = terminal.size().map_err(io::Error::other)?;
+                    to_msg(&state, event, Rect::new(0, 0, size.width, size.height))
+                }
                 Some(Err(error)) => {
                     info!(%error, "terminal input failed; quitting");
                     Some(Msg::Terminate)
@@ -105,9 +109,18 @@ where
     Ok(state)
 }
 
-fn to_msg(state: &AppState, event: Event) -> Option<Msg> {
+fn to_msg(state: &AppState, event: Event, area: Rect) -> Option<Msg> {
     match event {
         Event::Key(key) => map_key(state, key),
+        // Mouse events only arrive with `--mouse` (capture is off otherwise).
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                ui::hit_test(area, state, mouse.column, mouse.row).map(Msg::Click)
+            }
+            MouseEventKind::ScrollDown if state.dialog.is_none() && !state.help => Some(Msg::Down),
+            MouseEventKind::ScrollUp if state.dialog.is_none() && !state.help => Some(Msg::Up),
+            _ => None,
+        },
         Event::Paste(text) => state.takes_text().then_some(Msg::Paste(text)),
         _ => None,
     }

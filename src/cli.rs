@@ -48,6 +48,11 @@ pub struct DashboardArgs {
     /// `read_only = true` turns it on too.
     #[arg(long)]
     pub read_only: bool,
+    /// Click to focus a panel and select a row, click again to toggle it, wheel
+    /// to move. Off by default: capturing the mouse stops the terminal's own
+    /// text selection (copying an id over SSH).
+    #[arg(long)]
+    pub mouse: bool,
     /// The config file's profile to use (else TRUSTDECK_PROFILE, else its `default_profile`).
     #[arg(long, value_name = "NAME", conflicts_with = "demo")]
     pub profile: Option<String>,

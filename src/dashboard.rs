@@ -77,7 +77,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         });
     }
     let worker = Worker::spawn(client);
-    let outcome = match TerminalGuard::enter() {
+    let outcome = match TerminalGuard::enter(args.mouse) {
         Ok(mut guard) => {
             let result = app::run(
                 &mut guard.terminal,

@@ -5,7 +5,7 @@ use std::time::Instant;
 use crossterm::event::KeyEvent;
 
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
-use crate::state::{Panel, PickerItem, PickerKind};
+use crate::state::{Panel, PickerItem, PickerKind, Target};
 
 /// Everything that can happen to the dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +32,8 @@ pub enum Msg {
     OpenPicker(PickerKind),
     /// Open the `:` command line.
     OpenCommandLine,
+    /// A left click (with `--mouse`): focus, select, or toggle the selected row.
+    Click(Target),
     /// Tab on the command line: complete a zone name.
     Complete,
     /// Toggle or cycle the selected row (or start editing the email).

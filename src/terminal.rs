@@ -5,7 +5,9 @@
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -20,17 +22,27 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enters raw mode, the alternate screen and bracketed paste.
-    pub fn enter() -> io::Result<Self> {
+    /// Enters raw mode, the alternate screen and bracketed paste; with
+    /// `mouse`, captures the mouse too (which stops the terminal's own text
+    /// selection, hence off by default).
+    pub fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(error) = execute!(
+        let entered = execute!(
             stdout,
             EnterAlternateScreen,
             EnableBracketedPaste,
             cursor::Hide
-        ) {
+        )
+        .and_then(|()| {
+            if mouse {
+                execute!(stdout, EnableMouseCapture)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(error) = entered {
             restore();
             return Err(error);
         }
@@ -56,6 +68,7 @@ pub fn restore() {
     let mut stdout = io::stdout();
     let _ = execute!(
         stdout,
+        DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show

@@ -224,3 +224,40 @@ async fn set_fail_rate(mock: &trustdeck::mock::RunningMock, rate: f64) {
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
 }
+
+#[tokio::test]
+async fn clicking_selects_and_clicking_again_toggles() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    ui.wait_for_text("ncmec_industry").await;
+    let (column, row) = ui.find("ncmec_industry").unwrap();
+    ui.click(column, row);
+    ui.wait_for("the source row selected", |s| {
+        s.lines()
+            .any(|l| l.contains("› ") && l.contains("ncmec_industry"))
+    })
+    .await;
+    assert!(
+        !ui.screen().contains("unsaved"),
+        "the first click only selects"
+    );
+    ui.click(column, row);
+    ui.wait_for_text("1 unsaved change").await;
+    let (column, row) = ui.find("OCR").unwrap();
+    ui.click(column, row);
+    ui.wait_for("the OCR row selected", |s| {
+        s.lines().any(|l| l.contains("› OCR"))
+    })
+    .await;
+    ui.click(column, row);
+    ui.type_keys("s");
+    wait_for_state(&mock, "OCR switched off by clicks", |s| {
+        s["dlp"][ACME]["ocr"] == false
+    })
+    .await;
+    assert_eq!(
+        mock_state(&mock).await["zones"][SHOP]["sources"]["ncmec_industry"],
+        false,
+        "the zone edit stays staged, unsaved"
+    );
+}

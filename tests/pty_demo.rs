@@ -242,7 +242,7 @@ const PANIC_CHILD: &str = "TRUSTDECK_TEST_PANIC_CHILD";
 #[test]
 fn a_panic_restores_the_terminal() {
     if std::env::var_os(PANIC_CHILD).is_some() {
-        let guard = trustdeck::terminal::TerminalGuard::enter().expect("a terminal");
+        let guard = trustdeck::terminal::TerminalGuard::enter(true).expect("a terminal");
         std::mem::forget(guard);
         panic!("deliberate panic with the terminal taken over");
     }

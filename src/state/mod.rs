@@ -31,6 +31,17 @@ pub enum Panel {
     Account,
 }
 
+/// What a mouse click landed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A panel, outside its selectable rows.
+    Panel(Panel),
+    /// A selectable zone row: an index into [`ZonePanel::rows`].
+    ZoneRow(usize),
+    /// A selectable account row: an index into [`AccountRow::ALL`].
+    AccountRow(usize),
+}
+
 /// Where the dashboard points, for the header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {

@@ -1,15 +1,15 @@
 //! The account panel: DLP settings, the staged edits on them, and the reset row.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
-use super::panel::{self, Body, Row, format_time, on_off, staged_mark};
+use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
 use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
-use crate::state::{AccountRow, AppState, Panel, key_fingerprint, masking_meaning};
+use crate::state::{AccountRow, AppState, Panel, Target, key_fingerprint, masking_meaning};
 
 /// The panel's title.
 pub const TITLE: &str = "2 Account · DLP settings";
@@ -32,20 +32,29 @@ pub fn height(state: &AppState, width: u16, theme: Theme) -> u16 {
 
 /// Draws the panel.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
-    let account = &state.account;
-    let (body, notes) = content(state, area.width.saturating_sub(2), theme);
-    let block = panel::block(
-        TITLE,
-        state.focus == Panel::Account,
-        notes,
-        area.width,
-        theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let busy = account.remote.is_locked_by_write().then(|| theme.busy());
     // The account panel has no text field, so no cursor.
-    let _ = body.render(frame, inner, busy);
+    let _ = view(state, area, theme).render(frame, area);
+}
+
+/// What a click at `position` selects in the panel drawn into `area`.
+pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position) -> Option<Target> {
+    view(state, area, theme).target_at(area, position)
+}
+
+/// The panel laid out for `area`.
+fn view(state: &AppState, area: Rect, theme: Theme) -> View {
+    let (body, notes) = content(state, area.width.saturating_sub(2), theme);
+    let focused = state.focus == Panel::Account;
+    View {
+        panel: Panel::Account,
+        block: panel::block(TITLE, focused, notes, area.width, theme),
+        body,
+        busy: state
+            .account
+            .remote
+            .is_locked_by_write()
+            .then(|| theme.busy()),
+    }
 }
 
 /// The body laid out inside the borders, and the notes for the bottom border.
@@ -81,6 +90,11 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     let form = &account.form;
     let selected = (state.focus == Panel::Account).then(|| account.selected_row());
     let is = |row: AccountRow| selected == Some(row);
+    // A selectable row: marked when selected, and a click on it selects it.
+    let pick = |line: Row, row: AccountRow| {
+        let index = AccountRow::ALL.iter().position(|r| *r == row);
+        line.selected(is(row)).target(index.map(Target::AccountRow))
+    };
     let toggle = |on: bool, staged: bool| -> Vec<Span<'static>> {
         [Some(on_off(on, theme)), staged_mark(staged, theme)]
             .into_iter()
@@ -89,15 +103,17 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     };
     let logging = &settings.payload_logging;
     let mut rows = vec![
-        Row::new("AI context analysis")
-            .piece(toggle(
+        pick(
+            Row::new("AI context analysis").piece(toggle(
                 account.ai_context_analysis(),
                 form.ai_context_analysis.is_some(),
-            ))
-            .selected(is(AccountRow::AiContextAnalysis)),
-        Row::new("OCR")
-            .piece(toggle(account.ocr(), form.ocr.is_some()))
-            .selected(is(AccountRow::Ocr)),
+            )),
+            AccountRow::AiContextAnalysis,
+        ),
+        pick(
+            Row::new("OCR").piece(toggle(account.ocr(), form.ocr.is_some())),
+            AccountRow::Ocr,
+        ),
     ];
 
     // Stacked (wide and short): the logging facts share the "Payload logging"
@@ -140,7 +156,7 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
             masking = masking.piece(value);
         }
     }
-    rows.push(masking.selected(is(AccountRow::MaskingLevel)));
+    rows.push(pick(masking, AccountRow::MaskingLevel));
 
     let mut key = sub_label("key");
     key.push(
@@ -170,13 +186,12 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     } else {
         theme.muted()
     };
-    rows.push(
-        Row::wide()
-            .piece(vec![
-                Span::styled("D", theme.key()),
-                Span::styled(" reset to defaults…", style),
-            ])
-            .selected(is(AccountRow::Reset)),
-    );
+    rows.push(pick(
+        Row::wide().piece(vec![
+            Span::styled("D", theme.key()),
+            Span::styled(" reset to defaults…", style),
+        ]),
+        AccountRow::Reset,
+    ));
     rows
 }

@@ -5,7 +5,8 @@
 //! line (up to three for a long message, or the `:` command line) and the
 //! footer. Until the credentials are known to work, the gate screen stands
 //! where the panels go. The picker, the help overlay and dialogs draw over
-//! the panels, in that order.
+//! the panels, in that order. [`hit_test`] answers what a click lands on
+//! from the same layout and the same laid-out panel bodies.
 
 mod account;
 mod dialog;
@@ -23,11 +24,11 @@ mod zone;
 mod tests;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::state::{AppState, Gate};
+use crate::state::{AppState, Gate, Target};
 use text::width;
 use theme::Theme;
 
@@ -42,53 +43,95 @@ const ZONE_ROOM: u16 = 56;
 /// Side by side, the account panel's comfortable width.
 const ACCOUNT_ROOM: u16 = 64;
 
+/// Where everything goes on a screen of a given size.
+struct Screen {
+    header: Rect,
+    /// Where the panels (or the gate) go; the picker, help and dialogs draw over it.
+    body: Rect,
+    status: Rect,
+    footer: Rect,
+    /// The zone and account panels, once the gate is open.
+    panels: Option<[Rect; 2]>,
+}
+
+impl Screen {
+    /// The layout of `area`, or `None` below the minimum size.
+    fn new(area: Rect, state: &AppState, theme: Theme) -> Option<Self> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let status_height = status::height(state, area.width, theme);
+        let [header, body, status, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(status_height),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let panels = (state.gate == Gate::Open).then(|| panels(body, state, theme));
+        Some(Self {
+            header,
+            body,
+            status,
+            footer,
+            panels,
+        })
+    }
+}
+
 /// Draws the whole dashboard.
 pub fn draw(frame: &mut Frame, state: &AppState) {
     let area = frame.area();
     let theme = Theme::new(&state.context);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some(screen) = Screen::new(area, state, theme) else {
         too_small(frame, area, theme);
         return;
-    }
-    let status_height = status::height(state, area.width, theme);
-    let [header_area, body, status_area, footer_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(status_height),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header::render(frame, header_area, state, theme);
-    let open = state.gate == Gate::Open;
-    let mut cursor = if open {
-        let [zone_area, account_area] = panels(body, state, theme);
+    };
+    header::render(frame, screen.header, state, theme);
+    let mut cursor = if let Some([zone_area, account_area]) = screen.panels {
         let email = zone::render(frame, zone_area, state, theme);
         account::render(frame, account_area, state, theme);
         email
     } else {
-        gate::render(frame, body, state, theme);
+        gate::render(frame, screen.body, state, theme);
         None
     };
-    let command = status::render_status(frame, status_area, state, theme);
-    status::render_footer(frame, footer_area, state, theme);
+    let command = status::render_status(frame, screen.status, state, theme);
+    status::render_footer(frame, screen.footer, state, theme);
 
     // The text cursor goes to the field that takes the keys: the picker's
     // filter, else the command line, else the email.
+    let open = screen.panels.is_some();
     if let Some(picker) = state.picker.as_ref().filter(|_| open) {
-        cursor = picker::render(frame, body, picker, theme);
+        cursor = picker::render(frame, screen.body, picker, theme);
     } else if command.is_some() {
         cursor = command;
     }
     if state.help {
-        help::render(frame, body.union(status_area), state, theme);
+        help::render(frame, screen.body.union(screen.status), state, theme);
     }
     if let Some(dialog) = &state.dialog {
-        dialog::render(frame, body, state, dialog, theme);
+        dialog::render(frame, screen.body, state, dialog, theme);
     }
     // Nothing that covers the field may show its cursor.
     if let Some(cursor) = cursor.filter(|_| state.dialog.is_none() && !state.help) {
         frame.set_cursor_position(cursor);
     }
+}
+
+/// What is drawn at (`column`, `row`) of a screen of `area`, as far as a
+/// mouse click cares: a panel, or one of its selectable rows. `None` off the
+/// panels, below the minimum size, behind the gate, and while the picker,
+/// the help or a dialog covers the panels.
+pub fn hit_test(area: Rect, state: &AppState, column: u16, row: u16) -> Option<Target> {
+    let theme = Theme::new(&state.context);
+    let [zone_area, account_area] = Screen::new(area, state, theme)?.panels?;
+    if state.picker.is_some() || state.help || state.dialog.is_some() {
+        return None;
+    }
+    let position = Position::new(column, row);
+    zone::target_at(state, zone_area, theme, position)
+        .or_else(|| account::target_at(state, account_area, theme, position))
 }
 
 /// Side by side when wide, the account panel a little wider while the zone

@@ -1,6 +1,7 @@
 //! What the two panels share: rows of `label  value` that wrap between
-//! value pieces, the selection marker, scrolling to the selected row, the
-//! bordered block with its notes, and the not-loaded / failed placeholders.
+//! value pieces, the selection marker, scrolling to the selected row, what a
+//! click on a line means, the bordered block with its notes, and the
+//! not-loaded / failed placeholders.
 
 use std::collections::VecDeque;
 
@@ -15,7 +16,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::text::{fit, fit_line, pad, spans_width, width};
 use super::theme::Theme;
-use crate::state::{InflightKind, Remote};
+use crate::state::{InflightKind, Panel, Remote, Target};
 
 /// The selection marker column: `› ` on the selected row, blank elsewhere.
 const GUTTER: usize = 2;
@@ -39,6 +40,8 @@ pub struct Row {
     keep_visible: bool,
     /// Where the text cursor goes, in columns from the start of the value.
     cursor: Option<usize>,
+    /// What a click on any of its lines selects (selectable rows only).
+    target: Option<Target>,
 }
 
 impl Row {
@@ -112,6 +115,12 @@ impl Row {
         self.cursor = Some(column);
         self
     }
+
+    /// Makes a click on any line of the row select `target`.
+    pub fn target(mut self, target: Option<Target>) -> Self {
+        self.target = target;
+        self
+    }
 }
 
 /// Rows laid out to a width.
@@ -123,6 +132,8 @@ pub struct Body {
     keep: Option<(usize, usize)>,
     /// The text cursor: line index and column.
     cursor: Option<(usize, usize)>,
+    /// What a click on each line selects, one entry per line.
+    targets: Vec<Option<Target>>,
 }
 
 /// Lays `rows` out in `columns`, with labels padded to `label_width`.
@@ -176,6 +187,7 @@ pub fn lay_out(rows: &[Row], label_width: usize, columns: usize, theme: Theme) -
             started = true;
         }
         body.lines.push(finish(spans, row, columns, theme));
+        body.targets.resize(body.lines.len(), row.target);
         if row.keep_visible {
             body.keep = Some((first_line, body.lines.len()));
         }
@@ -233,14 +245,30 @@ impl Body {
         self.lines.len()
     }
 
+    /// The first line shown in `rows` lines: scrolled just enough that the
+    /// kept row's last line shows.
+    fn offset(&self, rows: usize) -> usize {
+        match self.keep {
+            Some((_, end)) if end > rows => end - rows,
+            _ => 0,
+        }
+    }
+
+    /// What a click at `position` selects, drawn into `area` by
+    /// [`Body::render`]: the row on that screen line, if it is selectable.
+    pub fn target_at(&self, area: Rect, position: Position) -> Option<Target> {
+        if !area.contains(position) {
+            return None;
+        }
+        let line = usize::from(position.y - area.y) + self.offset(usize::from(area.height));
+        self.targets.get(line).copied().flatten()
+    }
+
     /// Draws the lines into `area`, scrolled so the kept row shows, dimmed
     /// when `busy`; returns where the text cursor goes, if it is visible.
     pub fn render(self, frame: &mut Frame, area: Rect, busy: Option<Style>) -> Option<Position> {
         let rows = usize::from(area.height);
-        let offset = match self.keep {
-            Some((_, end)) if end > rows => end - rows,
-            _ => 0,
-        };
+        let offset = self.offset(rows);
         for (i, line) in self.lines.into_iter().skip(offset).take(rows).enumerate() {
             let line = match busy {
                 Some(style) => line.patch_style(style),
@@ -256,6 +284,40 @@ impl Body {
             area.x + column,
             area.y + u16::try_from(line).ok()?,
         ))
+    }
+}
+
+/// A panel laid out for an area: its frame and the body inside it. Drawing
+/// and hit-testing both start from here, so a click lands where the eye does.
+pub struct View {
+    /// Which panel it is.
+    pub panel: Panel,
+    /// The border with its title and notes.
+    pub block: Block<'static>,
+    /// The lines inside the border.
+    pub body: Body,
+    /// The dimming while a write is in flight, if one is.
+    pub busy: Option<Style>,
+}
+
+impl View {
+    /// Draws the panel into `area`; returns where the text cursor goes, if
+    /// anywhere.
+    pub fn render(self, frame: &mut Frame, area: Rect) -> Option<Position> {
+        let inner = self.block.inner(area);
+        frame.render_widget(self.block, area);
+        self.body.render(frame, inner, self.busy)
+    }
+
+    /// What a click at `position` selects when the panel is drawn into
+    /// `area`: the selectable row on that line inside the border, else the
+    /// panel itself; nothing outside `area`.
+    pub fn target_at(&self, area: Rect, position: Position) -> Option<Target> {
+        if !area.contains(position) {
+            return None;
+        }
+        let row = self.body.target_at(self.block.inner(area), position);
+        Some(row.unwrap_or(Target::Panel(self.panel)))
     }
 }
 

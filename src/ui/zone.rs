@@ -5,11 +5,11 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Span;
 
-use super::panel::{self, Body, Row, format_time, on_off, staged_mark};
+use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
 use super::text::width;
 use super::theme::Theme;
 use crate::api::model::{CsamSetting, EmailState};
-use crate::state::{AppState, EmailEditor, Panel, ZonePanel, ZoneRow};
+use crate::state::{AppState, EmailEditor, Panel, Target, ZonePanel, ZoneRow};
 
 /// The panel's title.
 pub const TITLE: &str = "1 Zone · CSAM Scanner";
@@ -28,13 +28,24 @@ pub fn height(state: &AppState, width: u16, theme: Theme) -> u16 {
 
 /// Draws the panel; returns where the text cursor goes while the email is edited.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> Option<Position> {
-    let zone = &state.zone;
+    view(state, area, theme).render(frame, area)
+}
+
+/// What a click at `position` selects in the panel drawn into `area`.
+pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position) -> Option<Target> {
+    view(state, area, theme).target_at(area, position)
+}
+
+/// The panel laid out for `area`.
+fn view(state: &AppState, area: Rect, theme: Theme) -> View {
     let (body, notes) = content(state, area.width.saturating_sub(2), theme);
     let block = panel::block(TITLE, state.focus == Panel::Zone, notes, area.width, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let busy = zone.remote.is_locked_by_write().then(|| theme.busy());
-    body.render(frame, inner, busy)
+    View {
+        panel: Panel::Zone,
+        block,
+        body,
+        busy: state.zone.remote.is_locked_by_write().then(|| theme.busy()),
+    }
 }
 
 /// The body laid out inside the borders, and the notes for the bottom border.
@@ -71,7 +82,13 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
     let selected = (state.focus == Panel::Zone && zone.editor.is_none())
         .then(|| zone.selected_row())
         .flatten();
-    let is = |row: &ZoneRow| selected.as_ref() == Some(row);
+    // A selectable row: marked when selected, and a click on it selects it.
+    let selectable = zone.rows();
+    let pick = |line: Row, row: &ZoneRow| {
+        let index = selectable.iter().position(|r| r == row);
+        line.selected(selected.as_ref() == Some(row))
+            .target(index.map(Target::ZoneRow))
+    };
     let mut rows = Vec::new();
 
     let name = zone
@@ -99,14 +116,13 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
         Some(on_off(zone.enabled(), theme)),
         staged_mark(zone.form.enabled.is_some(), theme),
     ];
-    rows.push(
-        Row::new("Scanning")
-            .piece(scanning.into_iter().flatten().collect::<Vec<_>>())
-            .selected(is(&ZoneRow::Enabled)),
-    );
+    rows.push(pick(
+        Row::new("Scanning").piece(scanning.into_iter().flatten().collect::<Vec<_>>()),
+        &ZoneRow::Enabled,
+    ));
     push_field_error(&mut rows, zone, &ZoneRow::Enabled, theme);
 
-    rows.push(email_row(zone, columns, theme).selected(is(&ZoneRow::Email)));
+    rows.push(pick(email_row(zone, columns, theme), &ZoneRow::Email));
     push_field_error(&mut rows, zone, &ZoneRow::Email, theme);
 
     rows.push(state_row(value.email_state.as_ref(), theme));
@@ -120,11 +136,10 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
             Some(Span::styled("↻ resend verification email", style)),
             staged_mark(zone.form.resend, theme),
         ];
-        rows.push(
-            Row::new("")
-                .piece(resend.into_iter().flatten().collect::<Vec<_>>())
-                .selected(is(&ZoneRow::Resend)),
-        );
+        rows.push(pick(
+            Row::new("").piece(resend.into_iter().flatten().collect::<Vec<_>>()),
+            &ZoneRow::Resend,
+        ));
         push_field_error(&mut rows, zone, &ZoneRow::Resend, theme);
     }
 
@@ -144,11 +159,10 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
         ];
         let row = ZoneRow::Source(name.clone());
         let label = if i == 0 { "Sources" } else { "" };
-        rows.push(
-            Row::new(label)
-                .piece(source.into_iter().flatten().collect::<Vec<_>>())
-                .selected(is(&row)),
-        );
+        rows.push(pick(
+            Row::new(label).piece(source.into_iter().flatten().collect::<Vec<_>>()),
+            &row,
+        ));
         push_field_error(&mut rows, zone, &row, theme);
     }
 

@@ -7,15 +7,15 @@ mod gate;
 mod picker;
 mod zone;
 
+use std::time::Instant;
+
 use crate::api::ApiError;
 use crate::api::client::ZoneQuery;
 use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
-use std::time::Instant;
-
 use crate::state::{
     AppState, CommandLine, Dialog, Gate, InflightKind, Panel, Remote, SUCCESS_FADE, Status,
-    StatusKind,
+    StatusKind, Target,
 };
 
 /// The first request: the credential check. The panels load once it passes.
@@ -99,6 +99,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             state.command_line = Some(CommandLine::default());
             Vec::new()
         }
+        Msg::Click(target) => click(state, target),
         Msg::FocusNext | Msg::FocusPrev => {
             state.focus = match state.focus {
                 Panel::Zone => Panel::Account,
@@ -168,6 +169,33 @@ fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A click focuses its panel and selects its row; a click on the row that
+/// is already selected in the focused panel acts like Enter.
+fn click(state: &mut AppState, target: Target) -> Vec<Command> {
+    if state.is_editing() {
+        return Vec::new();
+    }
+    let (panel, row) = match target {
+        Target::Panel(panel) => (panel, None),
+        Target::ZoneRow(i) => (Panel::Zone, Some(i)),
+        Target::AccountRow(i) => (Panel::Account, Some(i)),
+    };
+    let was_focused = state.focus == panel;
+    state.focus = panel;
+    let Some(row) = row else {
+        return Vec::new();
+    };
+    let selected = match panel {
+        Panel::Zone => &mut state.zone.selected,
+        Panel::Account => &mut state.account.selected,
+    };
+    if was_focused && *selected == row {
+        return update(state, Msg::Activate);
+    }
+    *selected = row;
+    Vec::new()
 }
 
 /// Esc: cancel the focused panel's load (else the other's), else dismiss the message.

@@ -255,6 +255,14 @@ pub(super) fn request_switch(
         commands.extend(request_switch(state, kind, target));
         return commands;
     }
+    let current = match kind {
+        PickerKind::Zone => state.zone.zone_id.as_deref(),
+        PickerKind::Account => state.account.account_id.as_deref(),
+    };
+    if current == Some(target.id.as_str()) {
+        // Already shown: nothing to load, and staged edits stay.
+        return Vec::new();
+    }
     let saving = match kind {
         PickerKind::Zone => state.zone.remote.is_locked_by_write(),
         PickerKind::Account => state.account.remote.is_locked_by_write(),

@@ -426,3 +426,55 @@ fn filtering_accounts_loads_more_pages_until_something_matches() {
     assert_eq!(state.picker.as_ref().unwrap().visible().len(), 10);
     assert!(next.is_empty(), "enough matches: no further page");
 }
+
+#[test]
+fn a_click_focuses_selects_and_a_second_click_toggles() {
+    use crate::state::Target;
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    assert!(update(&mut state, Msg::Click(Target::AccountRow(1))).is_empty());
+    assert_eq!(state.focus, crate::state::Panel::Account);
+    assert_eq!(state.account.selected, 1);
+    assert!(!state.account.is_dirty(), "the first click only selects");
+    update(&mut state, Msg::Click(Target::AccountRow(1)));
+    assert_eq!(
+        state.account.form.ocr,
+        Some(true),
+        "clicking the selected row toggles it"
+    );
+    update(&mut state, Msg::Click(Target::ZoneRow(2)));
+    assert_eq!(
+        (state.focus, state.zone.selected),
+        (crate::state::Panel::Zone, 2)
+    );
+    assert!(
+        !state.zone.is_dirty(),
+        "a click that moves focus does not toggle"
+    );
+    update(
+        &mut state,
+        Msg::Click(Target::Panel(crate::state::Panel::Account)),
+    );
+    assert_eq!(state.focus, crate::state::Panel::Account);
+    let locked = &mut loaded(setting(EmailState::Valid, true, false));
+    update(locked, Msg::Click(Target::ZoneRow(0)));
+    update(locked, Msg::Click(Target::ZoneRow(0)));
+    assert!(
+        !locked.zone.is_dirty(),
+        "a locked zone ignores clicks that would edit"
+    );
+}
+
+#[test]
+fn choosing_the_zone_already_shown_keeps_its_edits() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, " ");
+    let first = press(&mut state, "z");
+    let mut listed = zones(0, 1, 1);
+    if let Ok(ApiOutput::Zones(reply)) = &mut listed {
+        reply.result[0].id = "zone1".into();
+    }
+    answer(&mut state, &first, listed);
+    assert!(press(&mut state, "\n").is_empty());
+    assert!(state.picker.is_none() && state.dialog.is_none());
+    assert!(state.zone.is_dirty());
+}

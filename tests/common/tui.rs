@@ -216,6 +216,26 @@ impl Dashboard {
         }
     }
 
+    /// A left click at a cell, as a terminal with mouse capture reports it.
+    pub fn click(&self, column: u16, row: u16) {
+        let event = crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        let _ = self.keys.send(Ok(Event::Mouse(event)));
+    }
+
+    /// Where `text` starts on the screen (column, row), if it is shown.
+    pub fn find(&self, text: &str) -> Option<(u16, u16)> {
+        self.screen().lines().enumerate().find_map(|(row, line)| {
+            let at = line.find(text)?;
+            let column = line[..at].chars().count();
+            Some((u16::try_from(column).ok()?, u16::try_from(row).ok()?))
+        })
+    }
+
     /// Resizes the terminal and tells the loop.
     pub fn resize(&self, width: u16, height: u16) {
         self.backend.0.lock().unwrap().resize(width, height);
