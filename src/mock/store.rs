@@ -72,14 +72,22 @@ impl Store {
         f(&state)
     }
 
-    /// Runs `f` on a copy of the state and keeps the copy only if `f`
-    /// succeeds and the copy is saved: a rejected request changes nothing.
+    /// Runs `f` on the state; a rejected request changes nothing.
+    ///
+    /// Every writer checks its request before it changes anything, so an
+    /// error from `f` leaves the state as it was. With a state file, `f`
+    /// runs on a copy that is kept only once it is saved, so a failed save
+    /// is undone too; without one there is nothing to undo and no copy of
+    /// the whole state (hundreds of zones) is made per write.
     pub async fn write<T>(
         &self,
         f: impl FnOnce(&mut State) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut state = self.state.lock().await;
         state.settle(now(), self.verify_after);
+        if self.file.is_none() {
+            return f(&mut state);
+        }
         let mut draft = state.clone();
         let out = f(&mut draft)?;
         if draft != *state {
