@@ -5,9 +5,7 @@ use crossterm::event::KeyCode;
 
 use super::{Binding, KeyContext, ch, code, ctrl};
 use crate::message::Msg;
-use crate::state::{
-    AppState, Gate, Inflight, InflightKind, Panel, PickerKind, StatusKind, ZoneRow,
-};
+use crate::state::{AppState, Gate, Panel, PickerKind, StatusKind, ZoneRow};
 
 fn always(_: &AppState) -> bool {
     true
@@ -55,9 +53,8 @@ fn can_retry_gate(state: &AppState) -> bool {
 }
 
 fn can_escape(state: &AppState) -> bool {
-    let loading = |kind: Option<Inflight>| kind.is_some_and(|i| i.kind == InflightKind::Load);
-    loading(state.zone.remote.inflight)
-        || loading(state.account.remote.inflight)
+    state.zone.remote.load_in_flight().is_some()
+        || state.account.remote.load_in_flight().is_some()
         || state
             .status
             .as_ref()

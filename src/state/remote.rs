@@ -73,6 +73,13 @@ impl<T> Remote<T> {
         self.loaded.as_ref().map(|l| &l.value)
     }
 
+    /// The load in flight, if any (loads, unlike writes, may be cancelled).
+    pub fn load_in_flight(&self) -> Option<RequestId> {
+        self.inflight
+            .filter(|i| i.kind == InflightKind::Load)
+            .map(|i| i.id)
+    }
+
     /// True while a save or reset is in flight: the panel takes no edits.
     pub fn is_locked_by_write(&self) -> bool {
         self.inflight.is_some_and(|i| i.kind != InflightKind::Load)

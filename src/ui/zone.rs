@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Span;
 
 use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
-use super::text::width;
+use super::text::{self, width};
 use super::theme::Theme;
 use crate::api::model::{CsamSetting, EmailState};
 use crate::state::{AppState, EmailEditor, Panel, Target, ZonePanel, ZoneRow};
@@ -196,29 +196,9 @@ fn email_row(zone: &ZonePanel, columns: usize, theme: Theme) -> Row {
 }
 
 fn email_field(row: Row, editor: &EmailEditor, field: usize, theme: Theme) -> Row {
-    // One column stays free after the text so the cursor can sit past its end.
-    let scroll = editor.input.visual_scroll(field - 1);
-    let mut skipped = 0;
-    let mut shown = String::new();
-    let mut used = 0;
-    for c in editor.input.value().chars() {
-        let w = width(c.encode_utf8(&mut [0; 4]));
-        if skipped < scroll {
-            skipped += w;
-            continue;
-        }
-        if used + w > field {
-            break;
-        }
-        used += w;
-        shown.push(c);
-    }
-    shown.push_str(&" ".repeat(field - used));
-    let cursor = editor
-        .input
-        .visual_cursor()
-        .saturating_sub(scroll)
-        .min(field - 1);
+    let (mut shown, cursor) = text::input_view(&editor.input, field);
+    // Padded to the field's width so the field reads as one box.
+    shown.push_str(&" ".repeat(field.saturating_sub(width(&shown))));
     let mut row = row
         .piece(vec![Span::styled(shown, theme.input())])
         .keep_visible(true)

@@ -200,27 +200,19 @@ fn click(state: &mut AppState, target: Target) -> Vec<Command> {
 
 /// Esc: cancel the focused panel's load (else the other's), else dismiss the message.
 fn escape(state: &mut AppState) -> Vec<Command> {
-    let zone_load = state
-        .zone
-        .remote
-        .inflight
-        .filter(|i| i.kind == InflightKind::Load);
-    let account_load = state
-        .account
-        .remote
-        .inflight
-        .filter(|i| i.kind == InflightKind::Load);
+    let zone_load = state.zone.remote.load_in_flight();
+    let account_load = state.account.remote.load_in_flight();
     let order = match state.focus {
         Panel::Zone => [(Panel::Zone, zone_load), (Panel::Account, account_load)],
         Panel::Account => [(Panel::Account, account_load), (Panel::Zone, zone_load)],
     };
-    if let Some((panel, Some(inflight))) = order.into_iter().find(|(_, load)| load.is_some()) {
+    if let Some((panel, Some(id))) = order.into_iter().find(|(_, load)| load.is_some()) {
         match panel {
             Panel::Zone => state.zone.remote.inflight = None,
             Panel::Account => state.account.remote.inflight = None,
         }
         say(state, StatusKind::Info, "Load cancelled.");
-        return vec![Command::Cancel(inflight.id)];
+        return vec![Command::Cancel(id)];
     }
     state.status = None;
     Vec::new()

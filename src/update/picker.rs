@@ -296,14 +296,7 @@ pub(super) fn switch(state: &mut AppState, kind: PickerKind, target: PickerItem)
     let mut commands = Vec::new();
     match kind {
         PickerKind::Zone => {
-            if let Some(old) = state
-                .zone
-                .remote
-                .inflight
-                .filter(|i| i.kind == crate::state::InflightKind::Load)
-            {
-                commands.push(Command::Cancel(old.id));
-            }
+            commands.extend(state.zone.remote.load_in_flight().map(Command::Cancel));
             state.zone = ZonePanel {
                 zone_id: Some(target.id.clone()),
                 zone_name: Some(target.name.clone()),
@@ -349,15 +342,13 @@ fn show_account(
     target: PickerItem,
     read_only: Option<String>,
 ) -> Vec<Command> {
-    let mut commands = Vec::new();
-    if let Some(old) = state
+    let mut commands: Vec<Command> = state
         .account
         .remote
-        .inflight
-        .filter(|i| i.kind == crate::state::InflightKind::Load)
-    {
-        commands.push(Command::Cancel(old.id));
-    }
+        .load_in_flight()
+        .map(Command::Cancel)
+        .into_iter()
+        .collect();
     state.account = AccountPanel {
         account_id: Some(target.id),
         account_name: (!target.name.is_empty()).then_some(target.name),
