@@ -478,3 +478,28 @@ fn choosing_the_zone_already_shown_keeps_its_edits() {
     assert!(state.picker.is_none() && state.dialog.is_none());
     assert!(state.zone.is_dirty());
 }
+
+#[test]
+fn a_save_that_changes_an_untouched_field_is_reported() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "je");
+    press(&mut state, "new@example.com\n");
+    let commands = press(&mut state, "s");
+    let mut answer_setting = setting(EmailState::Pending, false, true);
+    answer_setting.value.enabled = Some(false);
+    let mut answer_reply = reply(answer_setting);
+    answer_reply.messages = vec![crate::api::model::ResponseInfo {
+        code: 1101,
+        message: "Scanning stays off until the notification email is verified".into(),
+        documentation_url: None,
+        source: None,
+    }];
+    answer(&mut state, &commands, Ok(ApiOutput::Csam(answer_reply)));
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Warning);
+    assert!(
+        status.text.contains("turned scanning off"),
+        "{}",
+        status.text
+    );
+}

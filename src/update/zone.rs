@@ -178,13 +178,19 @@ pub(super) fn on_reply(
     let sent = state.zone.sent.take();
     match result {
         Ok(ApiOutput::Csam(reply)) => {
+            let scanning_before = state.zone.setting().and_then(|s| s.value.enabled);
             state.zone.remote.succeed(reply.result, state.now);
             apply_lock(state);
             if kind == InflightKind::Load {
                 prune_form(state);
             } else if let Some(sent) = sent {
                 state.zone.form = CsamForm::default();
-                report_save(state, &sent, &messages_text(&reply.messages));
+                report_save(
+                    state,
+                    &sent,
+                    scanning_before,
+                    &messages_text(&reply.messages),
+                );
             }
             clamp_selection(state);
         }
@@ -239,7 +245,12 @@ fn prune_form(state: &mut AppState) {
 
 /// Tells the user what the save did, in words, and where the server's
 /// result differs from what was sent.
-fn report_save(state: &mut AppState, sent: &CsamForm, server_said: &str) {
+fn report_save(
+    state: &mut AppState,
+    sent: &CsamForm,
+    scanning_before: Option<bool>,
+    server_said: &str,
+) {
     let Some(value) = state.zone.setting().map(|s| s.value.clone()) else {
         return;
     };
@@ -253,6 +264,15 @@ fn report_save(state: &mut AppState, sent: &CsamForm, server_said: &str) {
             "kept scanning on"
         };
         differences.push(kept.to_owned());
+    } else if sent.enabled.is_none() && value.enabled != scanning_before {
+        // Scanning was not part of the save, yet it changed (a new email
+        // switches it off until the address is verified).
+        let turned = if value.enabled == Some(true) {
+            "turned scanning on"
+        } else {
+            "turned scanning off"
+        };
+        differences.push(turned.to_owned());
     }
     for (name, wanted) in &sent.sources {
         if value.sources.get(name) != Some(wanted) {
