@@ -25,12 +25,15 @@ use crate::update::{init, update};
 pub struct Hooks {
     /// Called when a zone is chosen, to remember it as recently used.
     pub remember_zone: Box<dyn FnMut(&PickerItem) + Send>,
+    /// Puts text on the clipboard (the real terminal writes OSC 52).
+    pub copy: Box<dyn FnMut(&str) + Send>,
 }
 
 impl Default for Hooks {
     fn default() -> Self {
         Self {
             remember_zone: Box::new(|_| {}),
+            copy: Box::new(|_| {}),
         }
     }
 }
@@ -142,6 +145,7 @@ impl Effects {
                 Command::Api(request) => self.worker.send(request),
                 Command::Cancel(id) => self.worker.cancel(id),
                 Command::RememberZone(zone) => (self.hooks.remember_zone)(&zone),
+                Command::Copy(text) => (self.hooks.copy)(&text),
             }
         }
     }

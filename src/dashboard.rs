@@ -74,6 +74,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
             text: warning,
             kind: StatusKind::Warning,
             at: now,
+            about: None,
         });
     }
     let worker = Worker::spawn(client);
@@ -164,5 +165,16 @@ fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
                 warn!(%error, path = %path.display(), "could not save recent zones");
             }
         }),
+        copy: Box::new(copy_to_clipboard),
+    }
+}
+
+/// OSC 52: the terminal (local, or the one at the end of an SSH session)
+/// puts the text on its clipboard.
+fn copy_to_clipboard(text: &str) {
+    use crossterm::clipboard::CopyToClipboard;
+    let mut stdout = std::io::stdout();
+    if let Err(error) = crossterm::execute!(stdout, CopyToClipboard::to_clipboard_from(text)) {
+        warn!(%error, "could not write the clipboard sequence");
     }
 }

@@ -38,8 +38,9 @@ pub enum Msg {
     Complete,
     /// Toggle or cycle the selected row (or start editing the email).
     Activate,
-    /// Start editing the notification email.
-    EditEmail,
+    /// Start editing the focused panel's text field (the notification
+    /// email; the payload-logging public key).
+    EditField,
     /// A key for the field that takes text (email, picker filter, command line).
     EditKey(KeyEvent),
     /// Pasted text for the field that takes text.
@@ -72,8 +73,13 @@ pub enum Msg {
     ToggleHelp,
     /// Quit (asks first when edits are staged).
     Quit,
+    /// Copy the focused panel's zone or account id to the clipboard.
+    CopyId,
     /// The terminal is gone or a signal arrived: quit now.
     Terminate,
+    /// A bound key whose action cannot work now (say why instead of
+    /// ignoring it): the action it would have taken.
+    Unavailable(Box<Msg>),
 }
 
 impl Msg {
@@ -92,4 +98,7 @@ pub enum Command {
     Cancel(RequestId),
     /// Remember a zone as recently used (written to the state directory).
     RememberZone(PickerItem),
+    /// Put text on the clipboard (OSC 52 through the terminal, so it works
+    /// over SSH too).
+    Copy(String),
 }

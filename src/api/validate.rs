@@ -70,6 +70,48 @@ pub fn email(address: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The fewest bytes a payload-logging public key may decode to (an X25519
+/// key is 32).
+pub const PUBLIC_KEY_MIN_BYTES: usize = 32;
+/// The most bytes a payload-logging public key may decode to (room for an
+/// RSA-4096 key in DER form).
+pub const PUBLIC_KEY_MAX_BYTES: usize = 1024;
+
+/// A payload-logging public key: standard base64 (with padding) of a
+/// plausible key length. `""` is not a key (it turns logging off) and is
+/// refused here.
+pub fn public_key(text: &str) -> Result<(), String> {
+    use base64::Engine as _;
+    if text.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or line breaks".to_owned());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| "is not standard base64 (A–Z a–z 0–9 + /, padded with =)".to_owned())?;
+    if !(PUBLIC_KEY_MIN_BYTES..=PUBLIC_KEY_MAX_BYTES).contains(&bytes.len()) {
+        return Err(format!(
+            "decodes to {} bytes; a public key has {PUBLIC_KEY_MIN_BYTES} to {PUBLIC_KEY_MAX_BYTES}",
+            bytes.len()
+        ));
+    }
+    Ok(())
+}
+
+/// An id as it may be shown: itself when it is no longer than an id can be
+/// ([`ZONE_ID_MAX`]); otherwise none of it, since a token or key pasted as
+/// an id is longer, and no part of a secret is ever drawn.
+pub fn clip_id(id: &str) -> String {
+    let len = id.chars().count();
+    if len <= ZONE_ID_MAX && !id.chars().any(char::is_control) {
+        id.to_owned()
+    } else {
+        format!("(not an id: {len} characters)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,13 @@ fn can_refresh(state: &AppState) -> bool {
     }
 }
 
+fn has_id(state: &AppState) -> bool {
+    match state.focus {
+        Panel::Zone => state.zone.zone_id.is_some(),
+        Panel::Account => state.account.account_id.is_some(),
+    }
+}
+
 fn can_retry_gate(state: &AppState) -> bool {
     matches!(state.gate, Gate::Refused { retry: true, .. })
 }
@@ -132,14 +139,14 @@ pub static BINDINGS: &[Binding] = &[
         label: "edit email",
         help: "edit the notification email",
         when: zone_editable,
-        msg: Msg::EditEmail,
+        msg: Msg::EditField,
         footer: Some("e"),
     },
     Binding {
         context: KeyContext::Zone,
         keys: &[ch('R')],
         label: "resend",
-        help: "stage a re-send of the verification email (pending or unverified only)",
+        help: "stage a re-send of the verification email (pending, unverified)",
         when: zone_can_resend,
         msg: Msg::Resend,
         footer: Some("R"),
@@ -148,7 +155,7 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Zone,
         keys: &[ch('s')],
         label: "save",
-        help: "save the staged changes (one PATCH of the changed fields)",
+        help: "save the staged changes (one PATCH)",
         when: zone_can_save,
         msg: Msg::Save,
         footer: Some("s"),
@@ -191,9 +198,18 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Account,
+        keys: &[ch('e')],
+        label: "new key",
+        help: "paste a new payload-logging public key",
+        when: account_editable,
+        msg: Msg::EditField,
+        footer: None,
+    },
+    Binding {
+        context: KeyContext::Account,
         keys: &[ch('s')],
         label: "save",
-        help: "save the staged changes (one PATCH of the changed fields)",
+        help: "save the staged changes (one PATCH)",
         when: account_can_save,
         msg: Msg::Save,
         footer: Some("s"),
@@ -247,10 +263,19 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Global,
         keys: &[ch('r')],
         label: "refresh",
-        help: "reload the focused panel (also retries after an error)",
+        help: "reload the focused panel (also retries a failed load)",
         when: can_refresh,
         msg: Msg::Refresh,
         footer: Some("r"),
+    },
+    Binding {
+        context: KeyContext::Global,
+        keys: &[ch('y')],
+        label: "copy id",
+        help: "copy the focused zone or account id",
+        when: has_id,
+        msg: Msg::CopyId,
+        footer: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -283,7 +308,7 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Editing,
         keys: &[code(KeyCode::Enter)],
         label: "keep",
-        help: "keep the typed email staged",
+        help: "keep what was typed staged",
         when: always,
         msg: Msg::CommitEdit,
         footer: Some("enter"),
@@ -292,7 +317,7 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Editing,
         keys: &[code(KeyCode::Esc)],
         label: "abandon",
-        help: "abandon the typed email",
+        help: "abandon what was typed",
         when: always,
         msg: Msg::CancelEdit,
         footer: Some("esc"),

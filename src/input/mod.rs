@@ -38,7 +38,7 @@ impl KeyContext {
             Self::Global => "Everywhere",
             Self::Zone => "Zone panel (CSAM Scanner)",
             Self::Account => "Account panel (DLP settings)",
-            Self::Editing => "Editing the email",
+            Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
             Self::Picker => "Zone and account pickers (type to filter)",
@@ -199,7 +199,7 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
     });
     match found {
         Some(binding) if (binding.when)(state) => Some(binding.msg.clone()),
-        Some(_) => None,
+        Some(binding) => Some(Msg::Unavailable(Box::new(binding.msg.clone()))),
         None if state.takes_text()
             && state.dialog.is_none()
             && !state.help

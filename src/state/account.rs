@@ -1,6 +1,7 @@
 //! The account panel: an account's DLP settings and the edits staged on them.
 
 use super::remote::Remote;
+use super::zone::EmailEditor;
 use crate::api::model::{DlpSettings, DlpUpdate, MaskingLevel, PayloadLoggingUpdate};
 
 /// A selectable row of the account panel, top to bottom.
@@ -10,6 +11,9 @@ pub enum AccountRow {
     AiContextAnalysis,
     /// OCR on/off.
     Ocr,
+    /// Payload logging on/off with its public key: off stages
+    /// `public_key: ""`; on asks for a key (so does `e`, for a new key).
+    PayloadLogging,
     /// The payload-log masking level (cycles).
     MaskingLevel,
     /// Reset everything to defaults (opens a confirmation).
@@ -18,9 +22,10 @@ pub enum AccountRow {
 
 impl AccountRow {
     /// Every row, in screen order.
-    pub const ALL: [AccountRow; 4] = [
+    pub const ALL: [AccountRow; 5] = [
         Self::AiContextAnalysis,
         Self::Ocr,
+        Self::PayloadLogging,
         Self::MaskingLevel,
         Self::Reset,
     ];
@@ -35,6 +40,8 @@ pub struct DlpForm {
     pub ocr: Option<bool>,
     /// Masking level.
     pub masking_level: Option<MaskingLevel>,
+    /// A new public key (payload logging on with it), or `""`: logging off.
+    pub public_key: Option<String>,
 }
 
 impl DlpForm {
@@ -43,20 +50,21 @@ impl DlpForm {
         usize::from(self.ai_context_analysis.is_some())
             + usize::from(self.ocr.is_some())
             + usize::from(self.masking_level.is_some())
+            + usize::from(self.public_key.is_some())
     }
 
     /// The PATCH body with only the staged fields.
     pub fn to_update(&self) -> DlpUpdate {
+        let logging = (self.masking_level.is_some() || self.public_key.is_some()).then(|| {
+            PayloadLoggingUpdate {
+                masking_level: self.masking_level.clone(),
+                public_key: self.public_key.clone(),
+            }
+        });
         DlpUpdate {
             ai_context_analysis: self.ai_context_analysis,
             ocr: self.ocr,
-            payload_logging: self
-                .masking_level
-                .clone()
-                .map(|level| PayloadLoggingUpdate {
-                    masking_level: Some(level),
-                    public_key: None,
-                }),
+            payload_logging: logging,
         }
     }
 }
@@ -97,6 +105,8 @@ pub struct AccountPanel {
     pub read_only: Option<String>,
     /// The edits in the save now in flight, to compare with what comes back.
     pub sent: Option<DlpForm>,
+    /// The public-key field while a key is pasted or typed (never drawn in full).
+    pub key_editor: Option<EmailEditor>,
 }
 
 impl AccountPanel {
@@ -130,6 +140,23 @@ impl AccountPanel {
             .masking_level
             .clone()
             .or_else(|| self.settings()?.payload_logging.masking_level.clone())
+    }
+
+    /// Payload logging as it will be after a save: on while a key is set.
+    pub fn payload_logging(&self) -> bool {
+        match &self.form.public_key {
+            Some(key) => !key.is_empty(),
+            None => self.server_key().is_some(),
+        }
+    }
+
+    /// The public key the server reports, when payload logging is on.
+    pub fn server_key(&self) -> Option<&str> {
+        self.settings()?
+            .payload_logging
+            .public_key
+            .as_deref()
+            .filter(|k| !k.trim().is_empty())
     }
 
     /// True when edits are staged.

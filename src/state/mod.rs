@@ -112,6 +112,28 @@ pub struct Status {
     pub kind: StatusKind,
     /// When it was said, for fading.
     pub at: Instant,
+    /// What it is about, so it goes when its cause is gone.
+    pub about: Option<About>,
+}
+
+/// What a status message is about. A message goes when its cause does: a
+/// load error when that load succeeds, a save report when its zone or
+/// account is no longer shown or its edits are discarded, an email problem
+/// once a valid address is staged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum About {
+    /// Loading the CSAM setting of the zone with this id.
+    ZoneLoad(String),
+    /// Saving the CSAM setting of the zone with this id.
+    ZoneSave(String),
+    /// Loading the DLP settings of the account with this id.
+    AccountLoad(String),
+    /// Saving or resetting the DLP settings of the account with this id.
+    AccountSave(String),
+    /// The notification email being typed.
+    EmailInput,
+    /// The lists that find a zone or an account at start-up.
+    Discovery,
 }
 
 /// A modal question.
@@ -240,9 +262,9 @@ impl AppState {
         self.zone.is_dirty() || self.account.is_dirty()
     }
 
-    /// True while the email field takes the keyboard.
+    /// True while a field (the email, the public key) takes the keyboard.
     pub fn is_editing(&self) -> bool {
-        self.zone.editor.is_some()
+        self.zone.editor.is_some() || self.account.key_editor.is_some()
     }
 
     /// True while typed text goes into a field (email, picker filter, command line).

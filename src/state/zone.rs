@@ -118,12 +118,16 @@ impl ZonePanel {
         self.rows().get(self.selected).cloned()
     }
 
-    /// Scanning as it will be after a save (staged, else the server's value).
+    /// Scanning as it will be after a save (staged, else the server's
+    /// value); `None` when nothing is staged and the server did not say.
+    pub fn scanning(&self) -> Option<bool> {
+        self.form.enabled.or_else(|| self.setting()?.value.enabled)
+    }
+
+    /// Scanning as it will be after a save, off when not reported: what a
+    /// toggle starts from.
     pub fn enabled(&self) -> bool {
-        self.form
-            .enabled
-            .or_else(|| self.setting()?.value.enabled)
-            .unwrap_or(false)
+        self.scanning().unwrap_or(false)
     }
 
     /// A source as it will be after a save.

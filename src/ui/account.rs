@@ -3,13 +3,16 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 
 use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
 use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
-use crate::state::{AccountRow, AppState, Panel, Target, key_fingerprint, masking_meaning};
+use crate::state::{
+    AccountPanel, AccountRow, AppState, EmailEditor, Panel, Target, key_fingerprint,
+    masking_meaning,
+};
 
 /// The panel's title.
 pub const TITLE: &str = "2 Account · DLP settings";
@@ -43,11 +46,22 @@ pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position)
 
 /// The panel laid out for `area`.
 fn view(state: &AppState, area: Rect, theme: Theme) -> View {
-    let (body, notes) = content(state, area.width.saturating_sub(2), theme);
+    let (body, notes, id) = content(state, area.width.saturating_sub(2), theme);
     let focused = state.focus == Panel::Account;
     View {
         panel: Panel::Account,
-        block: panel::block(TITLE, focused, notes, area.width, theme),
+        block: panel::block(
+            &panel::title(
+                TITLE,
+                state.account.account_name.as_deref(),
+                state.account.account_id.as_deref(),
+            ),
+            focused,
+            notes,
+            id,
+            area.width,
+            theme,
+        ),
         body,
         busy: state
             .account
@@ -57,8 +71,13 @@ fn view(state: &AppState, area: Rect, theme: Theme) -> View {
     }
 }
 
-/// The body laid out inside the borders, and the notes for the bottom border.
-fn content(state: &AppState, inner_width: u16, theme: Theme) -> (Body, Vec<Span<'static>>) {
+/// The body laid out inside the borders, the notes for the bottom border,
+/// and the account id for its right end (when it fits there).
+fn content(
+    state: &AppState,
+    inner_width: u16,
+    theme: Theme,
+) -> (Body, Vec<Span<'static>>, Option<Line<'static>>) {
     let account = &state.account;
     let inner = usize::from(inner_width);
     // One column stays free before the right border.
@@ -82,7 +101,19 @@ fn content(state: &AppState, inner_width: u16, theme: Theme) -> (Body, Vec<Span<
             panel::placeholder(&account.remote, "the DLP settings", idle, theme)
         }
     });
-    (panel::lay_out(&rows, LABEL_WIDTH, columns, theme), notes)
+    let (id, id_row) = panel::place_id(
+        "account id",
+        account.account_id.as_deref(),
+        &notes,
+        inner,
+        theme,
+    );
+    rows.extend(id_row);
+    (
+        panel::lay_out(&rows, LABEL_WIDTH, columns, theme),
+        notes,
+        id,
+    )
 }
 
 fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Theme) -> Vec<Row> {
@@ -116,15 +147,23 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
         ),
     ];
 
-    // Stacked (wide and short): the logging facts share the "Payload logging"
-    // label, one line saved. Side by side (narrow and tall): a heading and
-    // indented rows, so the masking meaning fits beside its level.
+    let mut logging_row = Row::new("Payload logging");
+    logging_row = match &account.key_editor {
+        Some(editor) => key_field(logging_row, editor, theme),
+        None => {
+            let mut on = toggle(account.payload_logging(), false);
+            on.extend(key_value(account, theme));
+            logging_row.piece(on)
+        }
+    };
+    rows.push(pick(logging_row, AccountRow::PayloadLogging));
+    // Wide (stacked panels): the logging facts stand under the toggle in a
+    // sub-label column; narrow (side by side): as indented rows of their own.
     let compact = columns >= COMPACT_WIDTH;
-    let (masking_label, key_label, updated_label) = if compact {
-        ("Payload logging", "", "")
+    let (masking_label, updated_label) = if compact {
+        ("", "")
     } else {
-        rows.push(Row::new("Payload logging"));
-        ("  masking level", "  public key", "  updated")
+        ("  masking level", "  updated")
     };
     let sub_label = |name: &str| {
         compact
@@ -158,22 +197,6 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     }
     rows.push(pick(masking, AccountRow::MaskingLevel));
 
-    let mut key = sub_label("key");
-    key.push(
-        match logging
-            .public_key
-            .as_deref()
-            .filter(|k| !k.trim().is_empty())
-        {
-            Some(public_key) => match key_fingerprint(public_key) {
-                short if short == "set" => Span::raw(short),
-                fingerprint => Span::raw(format!("set · {fingerprint}")),
-            },
-            None => Span::styled("not set · logging off", theme.muted()),
-        },
-    );
-    rows.push(Row::new(key_label).hang(hang).piece(key));
-
     let mut updated = sub_label("updated");
     updated.push(match &logging.updated_at {
         Some(when) => Span::raw(format_time(when)),
@@ -194,4 +217,45 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
         AccountRow::Reset,
     ));
     rows
+}
+
+/// The public key as it will be after a save, beside the toggle: never the
+/// key itself, only its fingerprint.
+fn key_value(account: &AccountPanel, theme: Theme) -> Vec<Span<'static>> {
+    let shown = |key: &str| match key_fingerprint(key) {
+        short if short == "set" => " · key set".to_owned(),
+        fingerprint => format!(" · key {fingerprint}"),
+    };
+    match (&account.form.public_key, account.server_key()) {
+        (Some(staged), _) if staged.is_empty() => vec![
+            Span::styled(" · key cleared", theme.muted()),
+            Span::styled(" *", theme.staged()),
+        ],
+        (Some(staged), _) => vec![
+            Span::raw(format!("{} (new)", shown(staged))),
+            Span::styled(" *", theme.staged()),
+        ],
+        (None, Some(key)) => vec![Span::raw(shown(key))],
+        (None, None) => vec![Span::styled(" · no public key", theme.muted())],
+    }
+}
+
+/// The public-key field while a key is pasted: its fingerprint and length
+/// (a key is never drawn in full), the cursor after it, and its problem.
+fn key_field(row: Row, editor: &EmailEditor, theme: Theme) -> Row {
+    let mut lead = vec![Span::styled("key ", theme.label())];
+    let typed = editor.input.value();
+    let count = typed.chars().count();
+    let shown = match count {
+        0 => "paste the base64 key".to_owned(),
+        1..=10 => format!("{} · {count} characters", "•".repeat(count)),
+        _ => format!("{} · {count} characters", key_fingerprint(typed)),
+    };
+    let column = lead.iter().map(|s| s.width()).sum::<usize>() + shown.chars().count();
+    lead.push(Span::styled(shown, theme.input()));
+    let mut row = row.piece(lead).keep_visible(true).cursor(column);
+    if let Some(problem) = &editor.problem {
+        row = row.piece(vec![Span::styled(format!("  ✗ {problem}"), theme.error())]);
+    }
+    row
 }

@@ -1,12 +1,12 @@
-//! The header: where you are (account, zone, server, configuration
-//! profile), with DEMO and READ-ONLY impossible to miss, and the help key on
-//! the right.
+//! The header: where the dashboard points (server, configuration profile),
+//! with DEMO and READ-ONLY impossible to miss, and the help key on the
+//! right. The zone and the account are named in their panels' titles.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::text::{fit, spans_width, width};
+use super::text::{fit, spans_width};
 use super::theme::Theme;
 use crate::state::{AppState, Context, Gate};
 
@@ -39,41 +39,12 @@ fn line(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
         badges.push(Span::raw(" "));
         badges.push(Span::styled(" READ-ONLY ", theme.read_only_badge()));
     }
-    let account = place(
-        state.account.account_name.as_deref(),
-        state.account.account_id.as_deref(),
-        "no account",
-    );
-    let zone = place(
-        state.zone.zone_name.as_deref(),
-        state.zone.zone_id.as_deref(),
-        "no zone",
-    );
-    let brand = [
-        Span::raw(" "),
-        Span::styled("trustdeck", theme.brand()),
-        sep(),
-    ];
+    // Each panel names its own zone or account in its title; the header
+    // says only where the dashboard points, so no name reads as belonging
+    // to the other panel.
+    let mut spans: Vec<Span<'static>> =
+        vec![Span::raw(" "), Span::styled("trustdeck", theme.brand())];
     let help = [Span::styled("?", theme.key()), Span::raw(" help ")];
-
-    let full = 1 + width(&account) + 3 + width(&zone) + spans_width(&badges);
-    let with_brand = full + spans_width(&brand) - 1;
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    if with_brand <= columns {
-        spans.extend(brand);
-        spans.extend(places(account, zone, theme));
-    } else {
-        // Keep the server and the badges whole; shorten the names to fit.
-        let room = columns.saturating_sub(1 + 3 + spans_width(&badges));
-        let zone_room = room.saturating_sub(width(&account).min(room / 2));
-        let account_room = room.saturating_sub(width(&zone).min(zone_room));
-        spans.push(Span::raw(" "));
-        spans.extend(places(
-            cut(&account, account_room),
-            cut(&zone, zone_room),
-            theme,
-        ));
-    }
     spans.extend(badges);
     let used = spans_width(&spans);
     let help_width = spans_width(&help);
@@ -84,33 +55,6 @@ fn line(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
         spans.extend(help);
     }
     Line::from(fit(spans, columns))
-}
-
-fn places(account: String, zone: String, theme: Theme) -> [Span<'static>; 3] {
-    [
-        Span::styled(account, theme.strong()),
-        Span::styled(" · ", theme.muted()),
-        Span::styled(zone, theme.strong()),
-    ]
-}
-
-fn cut(text: &str, columns: usize) -> String {
-    fit(vec![Span::raw(text.to_owned())], columns)
-        .iter()
-        .map(|s| s.content.as_ref())
-        .collect()
-}
-
-/// A name, else a shortened id, else `missing`.
-fn place(name: Option<&str>, id: Option<&str>, missing: &str) -> String {
-    match (name.filter(|n| !n.trim().is_empty()), id) {
-        (Some(name), _) => name.to_owned(),
-        (None, Some(id)) if id.chars().count() > 12 => {
-            format!("{}…", id.chars().take(8).collect::<String>())
-        }
-        (None, Some(id)) => id.to_owned(),
-        (None, None) => missing.to_owned(),
-    }
 }
 
 /// `DEMO · mock 127.0.0.1:PORT` (loud) against the embedded mock, else the API host.
@@ -135,19 +79,6 @@ fn server(context: &Context, theme: Theme) -> Span<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_shortened_when_no_name_is_known() {
-        assert_eq!(
-            place(Some("Acme Corp"), Some("22d8a840ba3ae743"), "-"),
-            "Acme Corp"
-        );
-        assert_eq!(
-            place(None, Some("22d8a840ba3ae743d9774caa9ab3fdc4"), "-"),
-            "22d8a840…"
-        );
-        assert_eq!(place(None, None, "no zone"), "no zone");
-    }
 
     #[test]
     fn the_server_is_the_host_of_the_base_url() {

@@ -321,11 +321,13 @@ impl View {
     }
 }
 
-/// A panel's frame: the numbered title on top, its notes at the bottom.
+/// A panel's frame: the numbered title on top, its notes at the bottom
+/// left and, when given, its id at the bottom right.
 pub fn block(
     title: &str,
     focused: bool,
     notes: Vec<Span<'static>>,
+    id: Option<Line<'static>>,
     outer_width: u16,
     theme: Theme,
 ) -> Block<'static> {
@@ -333,6 +335,9 @@ pub fn block(
         .border_type(Theme::border_type(focused))
         .border_style(theme.border(focused))
         .title(Line::from(format!(" {title} ")).style(theme.title(focused)));
+    if let Some(id) = id {
+        block = block.title_bottom(id.right_aligned());
+    }
     if !notes.is_empty() {
         let mut spans = vec![Span::raw(" ")];
         spans.extend(notes);
@@ -341,6 +346,17 @@ pub fn block(
         block = block.title_bottom(Line::from(fit(spans, room)));
     }
     block
+}
+
+/// A panel's title naming what it shows (`1 Zone · CSAM Scanner ·
+/// shop.example.com`), so nothing on screen reads as belonging to the
+/// other panel's zone or account.
+pub fn title(base: &str, name: Option<&str>, id: Option<&str>) -> String {
+    match (name.filter(|n| !n.trim().is_empty()), id) {
+        (Some(name), _) => format!("{base} · {name}"),
+        (None, Some(id)) => format!("{base} · {}", crate::api::validate::clip_id(id)),
+        (None, None) => base.to_owned(),
+    }
 }
 
 /// The notes a panel shows on its bottom border: the lock, what is in
@@ -402,6 +418,39 @@ pub fn notes<T>(
         (all, None)
     } else {
         (join(notes), Some(Row::wide().words(&lock, theme.warn())))
+    }
+}
+
+/// Where a panel shows the id of its zone or account (for copying with
+/// `y`): on the bottom border at the right when it fits beside the notes
+/// (returned first), else as a row of the body (returned second).
+pub fn place_id(
+    label: &str,
+    id: Option<&str>,
+    notes: &[Span<'static>],
+    columns: usize,
+    theme: Theme,
+) -> (Option<Line<'static>>, Option<Row>) {
+    let Some(id) = id else {
+        return (None, None);
+    };
+    let id = crate::api::validate::clip_id(id);
+    let border = Line::from(vec![
+        Span::raw(" "),
+        Span::styled(format!("{label} "), theme.muted()),
+        Span::raw(id.clone()),
+        Span::raw(" "),
+    ]);
+    // Notes keep a corner and a space each side; the id a space and a corner.
+    let notes_width = if notes.is_empty() {
+        0
+    } else {
+        spans_width(notes) + 2
+    };
+    if notes_width + border.width() + 4 <= columns {
+        (Some(border), None)
+    } else {
+        (None, Some(Row::new(label).piece(vec![Span::raw(id)])))
     }
 }
 
@@ -520,5 +569,30 @@ mod tests {
                 "           payload masked)"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::title;
+
+    #[test]
+    fn a_title_names_its_zone_or_account_and_never_a_long_id() {
+        assert_eq!(
+            title(
+                "2 Account · DLP settings",
+                Some("Acme Corp"),
+                Some("22d8a840")
+            ),
+            "2 Account · DLP settings · Acme Corp"
+        );
+        assert_eq!(
+            title("1 Zone", None, Some("22d8a840ba3ae743d9774caa9ab3fdc4")),
+            "1 Zone · 22d8a840ba3ae743d9774caa9ab3fdc4"
+        );
+        let token = "tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w";
+        let shown = title("1 Zone", None, Some(token));
+        assert!(!shown.contains("tdemo"), "{shown}");
+        assert_eq!(title("1 Zone", None, None), "1 Zone");
     }
 }

@@ -135,7 +135,11 @@ fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
         let sep = if i == 0 { " " } else { " · " };
         spans.push(Span::raw(format!("{sep}{doing} {seconds:.1}s")));
     }
-    if flights.iter().any(|(_, i)| i.kind == InflightKind::Load) {
+    // Offered only when Esc means exactly that now (in the email field it
+    // abandons the typing, in a picker it closes it): one key, one meaning.
+    let esc = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc);
+    let esc_cancels = !state.takes_text() && crate::input::map_key(state, esc) == Some(Msg::Escape);
+    if esc_cancels && flights.iter().any(|(_, i)| i.kind == InflightKind::Load) {
         spans.push(Span::styled(" · ", theme.muted()));
         spans.push(Span::styled("esc", theme.key()));
         spans.push(Span::raw(" cancels"));

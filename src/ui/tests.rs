@@ -134,7 +134,7 @@ fn the_public_key_is_never_drawn_whole() {
             );
         }
     }
-    assert!(screen(120, 40, &normal()).contains("set · GIHt…vRs="));
+    assert!(screen(120, 40, &normal()).contains("key GIHt…vRs="));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 
 use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
 use super::text::{self, width};
@@ -38,8 +38,21 @@ pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position)
 
 /// The panel laid out for `area`.
 fn view(state: &AppState, area: Rect, theme: Theme) -> View {
-    let (body, notes) = content(state, area.width.saturating_sub(2), theme);
-    let block = panel::block(TITLE, state.focus == Panel::Zone, notes, area.width, theme);
+    let body = content(state, area.width.saturating_sub(2), theme);
+    let title = panel::title(
+        TITLE,
+        state.zone.zone_name.as_deref(),
+        state.zone.zone_id.as_deref(),
+    );
+    let (body, notes, id) = body;
+    let block = panel::block(
+        &title,
+        state.focus == Panel::Zone,
+        notes,
+        id,
+        area.width,
+        theme,
+    );
     View {
         panel: Panel::Zone,
         block,
@@ -48,8 +61,13 @@ fn view(state: &AppState, area: Rect, theme: Theme) -> View {
     }
 }
 
-/// The body laid out inside the borders, and the notes for the bottom border.
-fn content(state: &AppState, inner_width: u16, theme: Theme) -> (Body, Vec<Span<'static>>) {
+/// The body laid out inside the borders, the notes for the bottom border,
+/// and the zone id for its right end (when it fits there).
+fn content(
+    state: &AppState,
+    inner_width: u16,
+    theme: Theme,
+) -> (Body, Vec<Span<'static>>, Option<Line<'static>>) {
     let inner = usize::from(inner_width);
     // One column stays free before the right border.
     let columns = inner.saturating_sub(1);
@@ -73,7 +91,13 @@ fn content(state: &AppState, inner_width: u16, theme: Theme) -> (Body, Vec<Span<
             panel::placeholder(&zone.remote, "the CSAM setting", idle, theme)
         }
     });
-    (panel::lay_out(&rows, LABEL_WIDTH, columns, theme), notes)
+    let (id, id_row) = panel::place_id("id", zone.zone_id.as_deref(), &notes, inner, theme);
+    rows.extend(id_row);
+    (
+        panel::lay_out(&rows, LABEL_WIDTH, columns, theme),
+        notes,
+        id,
+    )
 }
 
 fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme) -> Vec<Row> {
@@ -94,7 +118,7 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
     let name = zone
         .zone_name
         .clone()
-        .or_else(|| zone.zone_id.clone())
+        .or_else(|| zone.zone_id.as_deref().map(crate::api::validate::clip_id))
         .unwrap_or_else(|| "—".to_owned());
     let mut row = Row::new("Zone").piece(vec![Span::styled(name, theme.strong())]);
     if let Some(plan) = &value.zone_plan {
@@ -113,7 +137,10 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
     rows.push(Row::new("Editable").piece(vec![editable]));
 
     let scanning = [
-        Some(on_off(zone.enabled(), theme)),
+        Some(match zone.scanning() {
+            Some(on) => on_off(on, theme),
+            None => Span::styled("not reported", theme.muted()),
+        }),
         staged_mark(zone.form.enabled.is_some(), theme),
     ];
     rows.push(pick(

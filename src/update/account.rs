@@ -1,12 +1,22 @@
 //! The account panel's part of the reducer: DLP edits, saves, the reset.
 
-use super::{messages_text, next_id, read_only_reason, save_failed_text, say, send};
+use super::{
+    account_label, forget, messages_text, next_id, read_only_reason, save_failed_text, say,
+    say_about, send,
+};
+use crossterm::event::Event;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
 use crate::api::ApiError;
+use crate::api::model::DlpSettings;
 use crate::api::model::MaskingLevel;
+use crate::api::validate;
 use crate::api::worker::{ApiOp, ApiOutput};
 use crate::message::{Command, Msg};
 use crate::state::{
-    AccountRow, AppState, Dialog, DlpForm, Failure, InflightKind, MASKING_CYCLE, StatusKind,
+    About, AccountRow, AppState, Dialog, DlpForm, EmailEditor, Failure, InflightKind,
+    MASKING_CYCLE, StatusKind,
 };
 
 /// Loads the account's settings, superseding a load in flight.
@@ -35,14 +45,85 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         Msg::Activate if state.account.is_editable() => activate(state),
         Msg::AskReset if state.account.is_editable() => ask_reset(state),
+        Msg::EditField if state.account.is_editable() => {
+            state.account.selected = AccountRow::ALL
+                .iter()
+                .position(|r| *r == AccountRow::PayloadLogging)
+                .unwrap_or_default();
+            edit_key(state);
+        }
+        Msg::EditKey(key) => {
+            if let Some(editor) = state.account.key_editor.as_mut() {
+                editor.input.handle_event(&Event::Key(key));
+                editor.problem = key_problem(editor.input.value());
+            }
+        }
+        Msg::Paste(text) => {
+            if let Some(editor) = state.account.key_editor.as_mut() {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    editor.input.handle(InputRequest::InsertChar(c));
+                }
+                editor.problem = key_problem(editor.input.value());
+            }
+        }
+        Msg::CommitEdit => commit_key(state),
+        Msg::CancelEdit => state.account.key_editor = None,
         Msg::Save => return save(state),
         Msg::Discard if !state.account.remote.is_locked_by_write() => {
             state.account.form = DlpForm::default();
+            state.account.key_editor = None;
             say(state, StatusKind::Info, "Staged DLP changes discarded.");
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// Why the typed key cannot be staged: the hint and Enter ask this one check.
+fn key_problem(text: &str) -> Option<String> {
+    (!text.is_empty())
+        .then(|| validate::public_key(text).err())
+        .flatten()
+}
+
+/// Opens the public-key field, with a staged key (never the server's) in it.
+fn edit_key(state: &mut AppState) {
+    let staged = state
+        .account
+        .form
+        .public_key
+        .clone()
+        .filter(|k| !k.is_empty())
+        .unwrap_or_default();
+    state.account.key_editor = Some(EmailEditor {
+        problem: key_problem(&staged),
+        input: Input::new(staged),
+    });
+}
+
+/// Enter in the public-key field: stages exactly what was pasted (payload
+/// logging on with that key), or refuses it with the reason.
+fn commit_key(state: &mut AppState) {
+    let Some(editor) = state.account.key_editor.as_mut() else {
+        return;
+    };
+    let typed = editor.input.value().to_owned();
+    if typed.is_empty() {
+        state.account.key_editor = None;
+        return;
+    }
+    if let Some(problem) = key_problem(&typed) {
+        editor.problem = Some(problem.clone());
+        say(
+            state,
+            StatusKind::Error,
+            format!("Not staged: the public key {problem}. Fix it, or esc to abandon it."),
+        );
+        return;
+    }
+    let same = state.account.server_key() == Some(typed.as_str());
+    state.account.form.public_key = (!same).then_some(typed);
+    state.account.key_editor = None;
 }
 
 fn activate(state: &mut AppState) {
@@ -66,6 +147,16 @@ fn activate(state: &mut AppState) {
             let next = MASKING_CYCLE[at.map_or(0, |i| (i + 1) % MASKING_CYCLE.len())].clone();
             let server_level = server.payload_logging.masking_level.clone();
             panel.form.masking_level = (Some(&next) != server_level.as_ref()).then_some(next);
+        }
+        AccountRow::PayloadLogging => {
+            let on_at_server = panel.server_key().is_some();
+            match (&panel.form.public_key, on_at_server) {
+                // Staged either way: back to what the server has.
+                (Some(_), _) => panel.form.public_key = None,
+                (None, true) => panel.form.public_key = Some(String::new()),
+                // Turning it on needs a key.
+                (None, false) => edit_key(state),
+            }
         }
         AccountRow::Reset => ask_reset(state),
     }
@@ -139,7 +230,7 @@ pub(super) fn reset(state: &mut AppState, account_id: String) -> Vec<Command> {
 
 fn save(state: &mut AppState) -> Vec<Command> {
     let panel = &state.account;
-    if !panel.is_editable() || !panel.is_dirty() {
+    if !panel.is_editable() || !panel.is_dirty() || panel.key_editor.is_some() {
         return Vec::new();
     }
     let Some(account_id) = panel.account_id.clone() else {
@@ -163,19 +254,21 @@ pub(super) fn on_reply(
     result: Result<ApiOutput, ApiError>,
 ) -> Vec<Command> {
     let sent = state.account.sent.take();
+    let account_id = state.account.account_id.clone().unwrap_or_default();
+    let account = account_label(state);
     match result {
         Ok(ApiOutput::Dlp(reply)) => {
             state.account.remote.succeed(reply.result, state.now);
             let server_said = messages_text(&reply.messages);
             match kind {
-                InflightKind::Load => prune_form(state),
+                InflightKind::Load => {
+                    prune_form(state);
+                    forget(state, &About::AccountLoad(account_id));
+                    forget(state, &About::Discovery);
+                }
                 InflightKind::Reset => {
                     state.account.form = DlpForm::default();
-                    say(
-                        state,
-                        StatusKind::Success,
-                        "DLP settings reset to defaults; the panel shows what Cloudflare returned.",
-                    );
+                    report_reset(state, &account_id, &account);
                 }
                 InflightKind::Save => {
                     state.account.form = DlpForm::default();
@@ -187,28 +280,91 @@ pub(super) fn on_reply(
         Err(error) => {
             match kind {
                 InflightKind::Load => {
-                    say(
+                    say_about(
                         state,
                         StatusKind::Error,
-                        format!("Could not load DLP settings: {error}. r retries."),
+                        About::AccountLoad(account_id),
+                        format!(
+                            "Could not load the DLP settings of {account}: {error}. r retries."
+                        ),
                     );
                 }
                 InflightKind::Save | InflightKind::Reset => {
                     if let Some(reason) = read_only_reason(&error) {
                         state.account.read_only = Some(reason);
                     }
-                    let what = if kind == InflightKind::Reset {
-                        "the reset"
+                    let text = if kind == InflightKind::Reset {
+                        save_failed_text(&format!("the reset of {account}"), &error, "D")
                     } else {
-                        "DLP settings"
+                        save_failed_text(&format!("the DLP settings of {account}"), &error, "s")
                     };
-                    say(state, StatusKind::Error, save_failed_text(what, &error));
+                    say_about(
+                        state,
+                        StatusKind::Error,
+                        About::AccountSave(account_id),
+                        text,
+                    );
                 }
             }
             state.account.remote.failure = Some(Failure { error, kind });
         }
     }
     Vec::new()
+}
+
+/// After a reset: the values the dialog promised, or a warning naming each
+/// field Cloudflare left elsewhere.
+fn report_reset(state: &mut AppState, account_id: &str, account: &str) {
+    let Some(settings) = state.account.settings() else {
+        return;
+    };
+    let kept = not_at_defaults(settings);
+    let about = About::AccountSave(account_id.to_owned());
+    if kept.is_empty() {
+        say_about(
+            state,
+            StatusKind::Success,
+            about,
+            format!(
+                "DLP settings of {account} reset to defaults; the panel shows what Cloudflare returned."
+            ),
+        );
+    } else {
+        say_about(
+            state,
+            StatusKind::Warning,
+            about,
+            format!(
+                "Reset {account}, but Cloudflare did not return the defaults the dialog listed: {}.",
+                kept.join("; ")
+            ),
+        );
+    }
+}
+
+/// The fields of `settings` that differ from what a reset promises (see
+/// the reset dialog), in words.
+fn not_at_defaults(settings: &DlpSettings) -> Vec<String> {
+    let on_off = |on: bool| if on { "on" } else { "off" };
+    let mut kept = Vec::new();
+    if settings.ai_context_analysis {
+        kept.push(format!(
+            "AI context analysis is {}",
+            on_off(settings.ai_context_analysis)
+        ));
+    }
+    if settings.ocr {
+        kept.push(format!("OCR is {}", on_off(settings.ocr)));
+    }
+    let logging = &settings.payload_logging;
+    match &logging.masking_level {
+        Some(MaskingLevel::Default) | None => {}
+        Some(other) => kept.push(format!("masking level is {other}")),
+    }
+    if logging.public_key.as_deref().is_some_and(|k| !k.is_empty()) {
+        kept.push("payload logging is still on (a public key is set)".to_owned());
+    }
+    kept
 }
 
 fn prune_form(state: &mut AppState) {
@@ -225,12 +381,35 @@ fn prune_form(state: &mut AppState) {
     if form.masking_level.is_some() && form.masking_level == server.payload_logging.masking_level {
         form.masking_level = None;
     }
+    if form
+        .public_key
+        .as_deref()
+        .is_some_and(|staged| key_matches(staged, &server))
+    {
+        form.public_key = None;
+    }
+}
+
+/// True when the server's payload logging is what `staged` asks for (`""`:
+/// off, else on with that very key).
+fn key_matches(staged: &str, server: &DlpSettings) -> bool {
+    let at_server = server
+        .payload_logging
+        .public_key
+        .as_deref()
+        .filter(|k| !k.is_empty());
+    match at_server {
+        None => staged.is_empty(),
+        Some(key) => key == staged,
+    }
 }
 
 fn report_save(state: &mut AppState, sent: Option<&DlpForm>, server_said: &str) {
     let Some(server) = state.account.settings().cloned() else {
         return;
     };
+    let account = account_label(state);
+    let about = About::AccountSave(state.account.account_id.clone().unwrap_or_default());
     let mut differences = Vec::new();
     if let Some(sent) = sent {
         if sent
@@ -247,6 +426,13 @@ fn report_save(state: &mut AppState, sent: Option<&DlpForm>, server_said: &str) 
         {
             differences.push("the masking level");
         }
+        if sent
+            .public_key
+            .as_deref()
+            .is_some_and(|staged| !key_matches(staged, &server))
+        {
+            differences.push("payload logging");
+        }
     }
     let said = if server_said.is_empty() {
         String::new()
@@ -254,17 +440,19 @@ fn report_save(state: &mut AppState, sent: Option<&DlpForm>, server_said: &str) 
         format!(" Cloudflare: {server_said}.")
     };
     if differences.is_empty() {
-        say(
+        say_about(
             state,
             StatusKind::Success,
-            format!("Saved DLP settings.{said}"),
+            about,
+            format!("Saved DLP settings of {account}.{said}"),
         );
     } else {
-        say(
+        say_about(
             state,
             StatusKind::Warning,
+            about,
             format!(
-                "Saved, but Cloudflare kept its own value for {}.{said}",
+                "Saved {account}, but Cloudflare kept its own value for {}.{said}",
                 differences.join(" and ")
             ),
         );

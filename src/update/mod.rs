@@ -3,6 +3,7 @@
 
 mod account;
 mod command;
+mod explain;
 mod gate;
 mod picker;
 mod zone;
@@ -14,7 +15,7 @@ use crate::api::client::ZoneQuery;
 use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
 use crate::state::{
-    AppState, CommandLine, Dialog, Gate, InflightKind, Panel, Remote, SUCCESS_FADE, Status,
+    About, AppState, CommandLine, Dialog, Gate, InflightKind, Panel, Remote, SUCCESS_FADE, Status,
     StatusKind, Target,
 };
 
@@ -70,6 +71,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Api(response) => on_response(state, *response),
+        Msg::Unavailable(msg) => {
+            explain::unavailable(state, &msg);
+            Vec::new()
+        }
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
@@ -112,6 +117,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Escape => escape(state),
+        Msg::CopyId => copy_id(state),
         Msg::Refresh => match state.focus {
             Panel::Zone if state.zone.zone_id.is_none() => open_dashboard(state),
             Panel::Zone => zone::load(state),
@@ -198,6 +204,23 @@ fn click(state: &mut AppState, target: Target) -> Vec<Command> {
     Vec::new()
 }
 
+/// `y`: the focused panel's zone or account id to the clipboard.
+fn copy_id(state: &mut AppState) -> Vec<Command> {
+    let (what, id) = match state.focus {
+        Panel::Zone => ("zone", state.zone.zone_id.clone()),
+        Panel::Account => ("account", state.account.account_id.clone()),
+    };
+    let Some(id) = id.filter(|id| crate::api::validate::clip_id(id) == *id) else {
+        return Vec::new();
+    };
+    say(
+        state,
+        StatusKind::Success,
+        format!("Copied the {what} id {id} to the clipboard (OSC 52: the terminal must allow it)."),
+    );
+    vec![Command::Copy(id)]
+}
+
 /// Esc: cancel the focused panel's load (else the other's), else dismiss the message.
 fn escape(state: &mut AppState) -> Vec<Command> {
     let zone_load = state.zone.remote.load_in_flight();
@@ -254,9 +277,10 @@ fn on_zone_list(state: &mut AppState, result: Result<ApiOutput, ApiError>) -> Ve
         Ok(ApiOutput::Zones(reply)) => reply.result,
         Ok(_) => return Vec::new(),
         Err(error) => {
-            say(
+            say_about(
                 state,
                 StatusKind::Error,
+                About::Discovery,
                 format!("Could not list zones: {error}. r retries."),
             );
             return Vec::new();
@@ -303,9 +327,10 @@ fn on_account_list(state: &mut AppState, result: Result<ApiOutput, ApiError>) ->
         },
         Ok(_) => Vec::new(),
         Err(error) => {
-            say(
+            say_about(
                 state,
                 StatusKind::Error,
+                About::Discovery,
                 format!("Could not list accounts: {error}"),
             );
             Vec::new()
@@ -347,7 +372,30 @@ fn say(state: &mut AppState, kind: StatusKind, text: impl Into<String>) {
         text: text.into(),
         kind,
         at: state.now,
+        about: None,
     });
+}
+
+/// Puts a sentence about `about` on the status line; [`forget`] takes it
+/// away once its cause is gone.
+fn say_about(state: &mut AppState, kind: StatusKind, about: About, text: impl Into<String>) {
+    state.status = Some(Status {
+        text: text.into(),
+        kind,
+        at: state.now,
+        about: Some(about),
+    });
+}
+
+/// Clears the status line when it is about `about`.
+fn forget(state: &mut AppState, about: &About) {
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.about.as_ref() == Some(about))
+    {
+        state.status = None;
+    }
 }
 
 /// The server's notes as one sentence, e.g. why it kept scanning off.
@@ -374,14 +422,68 @@ fn read_only_reason(error: &ApiError) -> Option<String> {
     }
 }
 
-/// The sentence for a failed save, with what the user can do next.
-fn save_failed_text(what: &str, error: &ApiError) -> String {
-    let next = if error.is_transient() {
-        " Your edits are kept; press s to retry."
+/// Clears a message about the zone (or account) a panel is about to stop
+/// showing: its cause leaves the screen with it.
+fn forget_shown(state: &mut AppState, kind: crate::state::PickerKind) {
+    let shown = match kind {
+        crate::state::PickerKind::Zone => state.zone.zone_id.clone(),
+        crate::state::PickerKind::Account => state.account.account_id.clone(),
+    };
+    let about = state.status.as_ref().and_then(|s| s.about.clone());
+    let stale = match (kind, about) {
+        (crate::state::PickerKind::Zone, Some(About::ZoneLoad(id) | About::ZoneSave(id)))
+        | (
+            crate::state::PickerKind::Account,
+            Some(About::AccountLoad(id) | About::AccountSave(id)),
+        ) => shown.as_deref() == Some(id.as_str()),
+        (crate::state::PickerKind::Zone, Some(About::EmailInput)) => true,
+        _ => false,
+    };
+    if stale {
+        state.status = None;
+    }
+}
+
+/// The sentence for a failed save or reset, with the key that really
+/// retries it (`s` for staged edits, `D` for the reset).
+fn save_failed_text(what: &str, error: &ApiError, retry_key: &str) -> String {
+    let kept = if retry_key == "s" {
+        " Your edits are kept"
     } else {
-        " Your edits are kept."
+        " Nothing was changed"
+    };
+    let next = if error.is_transient() {
+        format!("{kept}; press {retry_key} to retry.")
+    } else {
+        format!("{kept}.")
     };
     format!("Could not save {what}: {error}.{next}")
+}
+
+/// The zone's name for messages, else its id (never longer than an id can be).
+fn zone_label(state: &AppState) -> String {
+    label(
+        state.zone.zone_name.as_deref(),
+        state.zone.zone_id.as_deref(),
+        "the zone",
+    )
+}
+
+/// The account's name for messages, else its id.
+fn account_label(state: &AppState) -> String {
+    label(
+        state.account.account_name.as_deref(),
+        state.account.account_id.as_deref(),
+        "the account",
+    )
+}
+
+fn label(name: Option<&str>, id: Option<&str>, missing: &str) -> String {
+    match (name.filter(|n| !n.trim().is_empty()), id) {
+        (Some(name), _) => name.to_owned(),
+        (None, Some(id)) => crate::api::validate::clip_id(id),
+        (None, None) => missing.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -297,6 +297,7 @@ pub(super) fn switch(state: &mut AppState, kind: PickerKind, target: PickerItem)
     match kind {
         PickerKind::Zone => {
             commands.extend(state.zone.remote.load_in_flight().map(Command::Cancel));
+            super::forget_shown(state, PickerKind::Zone);
             state.zone = ZonePanel {
                 zone_id: Some(target.id.clone()),
                 zone_name: Some(target.name.clone()),
@@ -349,6 +350,7 @@ fn show_account(
         .map(Command::Cancel)
         .into_iter()
         .collect();
+    super::forget_shown(state, PickerKind::Account);
     state.account = AccountPanel {
         account_id: Some(target.id),
         account_name: (!target.name.is_empty()).then_some(target.name),

@@ -106,7 +106,7 @@ pub(super) fn request_ids(commands: &[Command]) -> Vec<RequestId> {
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) => Some(r.id),
-            Command::Cancel(_) | Command::RememberZone(_) => None,
+            Command::Cancel(_) | Command::RememberZone(_) | Command::Copy(_) => None,
         })
         .collect()
 }
@@ -138,7 +138,7 @@ pub(super) fn only_op(commands: &[Command]) -> &ApiOp {
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) => Some(&r.op),
-            Command::Cancel(_) | Command::RememberZone(_) => None,
+            Command::Cancel(_) | Command::RememberZone(_) | Command::Copy(_) => None,
         })
         .collect();
     assert_eq!(
@@ -288,8 +288,20 @@ fn email_is_typed_checked_and_staged() {
     );
     assert!(!state.quit);
     press(&mut state, "e");
+    // Too long is flagged and refused, never cut to fit (issue 7, item 10).
     update(&mut state, Msg::Paste("x".repeat(300)));
-    assert!(state.zone.editor.as_ref().unwrap().input.value().len() <= 254);
+    let editor = state.zone.editor.as_ref().unwrap();
+    assert_eq!(
+        editor.input.value(),
+        format!("sq@jobs.example.com{}", "x".repeat(300)),
+        "what was pasted is kept"
+    );
+    assert!(editor.problem.as_deref().unwrap().contains("at most 254"));
+    press(&mut state, "\n");
+    assert!(
+        state.is_editing(),
+        "Enter refuses an address that does not fit"
+    );
     press(&mut state, "\x1b");
     assert_eq!(
         state.zone.form.email.as_deref(),
@@ -468,7 +480,8 @@ fn reset_requires_confirmation() {
 #[test]
 fn dlp_edits_are_staged_and_saved_together() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
-    press(&mut state, "2 j jj");
+    // Rows: AI, OCR, payload logging, masking, reset.
+    press(&mut state, "2 j jjj");
     assert_eq!(state.account.form.ai_context_analysis, Some(false));
     assert_eq!(state.account.form.ocr, Some(true));
     press(&mut state, "k ");

@@ -4,13 +4,21 @@ use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use super::{messages_text, next_id, read_only_reason, save_failed_text, say, send};
+use super::{
+    forget, messages_text, next_id, read_only_reason, save_failed_text, say, say_about, send,
+};
 use crate::api::ApiError;
 use crate::api::model::{CsamPatch, EmailState};
 use crate::api::validate::{self, EMAIL_MAX};
 use crate::api::worker::{ApiOp, ApiOutput};
 use crate::message::{Command, Msg};
-use crate::state::{AppState, CsamForm, EmailEditor, Failure, InflightKind, StatusKind, ZoneRow};
+use crate::state::{
+    About, AppState, CsamForm, EmailEditor, Failure, InflightKind, StatusKind, ZoneRow,
+};
+
+/// The longest paste the email field takes in one go; a longer one is
+/// refused whole, so the field never holds a silently cut address.
+const PASTE_MAX: usize = 4 * EMAIL_MAX;
 
 /// Loads the zone's setting, superseding a load in flight.
 pub(super) fn load(state: &mut AppState) -> Vec<Command> {
@@ -66,21 +74,26 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
             }
             None => {}
         },
-        Msg::EditEmail if state.zone.is_editable() => start_editing(state),
+        Msg::EditField if state.zone.is_editable() => start_editing(state),
         Msg::EditKey(key) => {
             if let Some(editor) = state.zone.editor.as_mut() {
-                let before = editor.input.clone();
                 editor.input.handle_event(&Event::Key(key));
-                keep_within_limit(editor, before);
+                editor.problem = problem_of(editor.input.value());
             }
         }
         Msg::Paste(text) => {
             if let Some(editor) = state.zone.editor.as_mut() {
-                let before = editor.input.clone();
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    editor.input.handle(InputRequest::InsertChar(c));
+                let pasted = text.chars().filter(|c| !c.is_control()).count();
+                if pasted > PASTE_MAX {
+                    editor.problem = Some(format!(
+                        "the paste was {pasted} characters long and was not inserted; an email has at most {EMAIL_MAX}"
+                    ));
+                } else {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        editor.input.handle(InputRequest::InsertChar(c));
+                    }
+                    editor.problem = problem_of(editor.input.value());
                 }
-                keep_within_limit(editor, before);
             }
         }
         Msg::CommitEdit => commit_edit(state),
@@ -108,42 +121,38 @@ fn start_editing(state: &mut AppState) {
     });
 }
 
-/// Refuses an edit that would pass 254 characters, and rechecks the address.
-fn keep_within_limit(editor: &mut EmailEditor, before: Input) {
-    if editor.input.value().chars().count() > EMAIL_MAX {
-        editor.input = before;
-        editor.problem = Some(format!("at most {EMAIL_MAX} characters"));
-        return;
-    }
-    editor.problem = problem_of(editor.input.value());
-}
-
+/// Why the typed text is not an address that can be saved. The hint under
+/// the field and Enter both ask this one check, on exactly what was typed.
 fn problem_of(text: &str) -> Option<String> {
     (!text.is_empty())
         .then(|| validate::email(text).err())
         .flatten()
 }
 
+/// Enter in the email field: stages exactly what was typed, or refuses it
+/// (the text stays in the field, flagged) when it is not a valid address.
 fn commit_edit(state: &mut AppState) {
     let Some(editor) = state.zone.editor.as_mut() else {
         return;
     };
-    let typed = editor.input.value().trim().to_owned();
+    let typed = editor.input.value().to_owned();
     if typed.is_empty() {
         state.zone.editor = None;
         return;
     }
-    if let Err(problem) = validate::email(&typed) {
+    if let Some(problem) = problem_of(&typed) {
         editor.problem = Some(problem.clone());
-        say(
+        say_about(
             state,
             StatusKind::Error,
-            format!("Not a valid email address: it {problem}."),
+            About::EmailInput,
+            format!("Not staged: the address {problem}. Fix it, or esc to abandon it."),
         );
         return;
     }
     state.zone.form.email = Some(typed);
     state.zone.editor = None;
+    forget(state, &About::EmailInput);
     if matches!(state.zone.field_error, Some((ZoneRow::Email, _))) {
         state.zone.field_error = None;
     }
@@ -176,13 +185,17 @@ pub(super) fn on_reply(
     result: Result<ApiOutput, ApiError>,
 ) -> Vec<Command> {
     let sent = state.zone.sent.take();
+    let zone_id = state.zone.zone_id.clone().unwrap_or_default();
     match result {
         Ok(ApiOutput::Csam(reply)) => {
             let scanning_before = state.zone.setting().and_then(|s| s.value.enabled);
+            let selected = state.zone.selected_row();
             state.zone.remote.succeed(reply.result, state.now);
             apply_lock(state);
             if kind == InflightKind::Load {
                 prune_form(state);
+                forget(state, &About::ZoneLoad(zone_id));
+                forget(state, &About::Discovery);
             } else if let Some(sent) = sent {
                 state.zone.form = CsamForm::default();
                 report_save(
@@ -192,10 +205,11 @@ pub(super) fn on_reply(
                     &messages_text(&reply.messages),
                 );
             }
-            clamp_selection(state);
+            reselect(state, selected);
         }
         Ok(_) => {}
         Err(error) => {
+            let zone = super::zone_label(state);
             if kind != InflightKind::Load {
                 if let Some(reason) = read_only_reason(&error) {
                     state.zone.read_only = Some(reason);
@@ -203,16 +217,18 @@ pub(super) fn on_reply(
                 if let Some(row) = error.pointer().and_then(row_of_pointer) {
                     state.zone.field_error = Some((row, error.to_string()));
                 }
-                say(
+                say_about(
                     state,
                     StatusKind::Error,
-                    save_failed_text("the zone setting", &error),
+                    About::ZoneSave(zone_id),
+                    save_failed_text(&format!("the CSAM setting of {zone}"), &error, "s"),
                 );
             } else {
-                say(
+                say_about(
                     state,
                     StatusKind::Error,
-                    format!("Could not load the CSAM setting: {error}. r retries."),
+                    About::ZoneLoad(zone_id),
+                    format!("Could not load the CSAM setting of {zone}: {error}. r retries."),
                 );
             }
             state.zone.remote.failure = Some(Failure { error, kind });
@@ -254,6 +270,8 @@ fn report_save(
     let Some(value) = state.zone.setting().map(|s| s.value.clone()) else {
         return;
     };
+    let zone = super::zone_label(state);
+    let about = About::ZoneSave(state.zone.zone_id.clone().unwrap_or_default());
     let mut differences = Vec::new();
     if let Some(wanted) = sent.enabled
         && value.enabled != Some(wanted)
@@ -298,10 +316,11 @@ fn report_save(
         } else {
             format!("; {}", notes.join("; "))
         };
-        say(
+        say_about(
             state,
             StatusKind::Success,
-            format!("Saved the CSAM Scanner setting{detail}."),
+            about,
+            format!("Saved the CSAM Scanner setting of {zone}{detail}."),
         );
     } else {
         let why = if server_said.is_empty() {
@@ -309,17 +328,26 @@ fn report_save(
         } else {
             format!(": {server_said}")
         };
-        say(
+        say_about(
             state,
             StatusKind::Warning,
-            format!("Saved, but the server {}{why}.", differences.join(" and ")),
+            about,
+            format!(
+                "Saved {zone}, but the server {}{why}.",
+                differences.join(" and ")
+            ),
         );
     }
 }
 
-fn clamp_selection(state: &mut AppState) {
-    let rows = state.zone.rows().len();
-    state.zone.selected = state.zone.selected.min(rows.saturating_sub(1));
+/// Keeps the cursor on the row it was on when a reply adds or removes rows
+/// (the re-send row comes and goes with the email state).
+fn reselect(state: &mut AppState, before: Option<ZoneRow>) {
+    let rows = state.zone.rows();
+    state.zone.selected = match before.and_then(|row| rows.iter().position(|r| *r == row)) {
+        Some(index) => index,
+        None => state.zone.selected.min(rows.len().saturating_sub(1)),
+    };
 }
 
 /// The row a server validation error points at (`/value/email`, `/value/sources/x`).

@@ -196,6 +196,7 @@ pub fn save_failed() -> AppState {
         text: format!("Could not save the zone setting: {error}. Your edits are kept."),
         kind: StatusKind::Error,
         at: state.now,
+        about: None,
     });
     state.zone.remote.failure = Some(Failure {
         error,
@@ -213,6 +214,7 @@ pub fn account_focused() -> AppState {
         text: "Saved the DLP settings.".into(),
         kind: StatusKind::Success,
         at: state.now,
+        about: None,
     });
     state
 }

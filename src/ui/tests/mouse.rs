@@ -139,6 +139,7 @@ fn account_rows(state: &AppState) -> Vec<Looks> {
             let (first, last) = match row {
                 AccountRow::AiContextAnalysis => ("AI context analysis".to_owned(), None),
                 AccountRow::Ocr => ("OCR".to_owned(), None),
+                AccountRow::PayloadLogging => ("Payload logging".to_owned(), None),
                 AccountRow::MaskingLevel => {
                     let level = state.account.masking_level().expect("a masking level");
                     let meaning = masking_meaning(&level).split_whitespace().last();
@@ -328,6 +329,7 @@ fn scrolled() -> AppState {
             .into(),
         kind: StatusKind::Error,
         at: state.now,
+        about: None,
     });
     state
 }
@@ -359,7 +361,11 @@ fn rows_that_wrap_take_every_line_they_are_drawn_on() {
     // The masking meaning wraps under its level side by side at 100 columns,
     // and the email's problem under the field at every size.
     let state = account_focused();
-    let masking = account_rows(&state).remove(2);
+    let row = AccountRow::ALL
+        .iter()
+        .position(|r| *r == AccountRow::MaskingLevel)
+        .unwrap();
+    let masking = account_rows(&state).remove(row);
     let drawn = terminal(100, 30, &state);
     let buffer = drawn.backend().buffer();
     let account = inner(panel_rect(buffer, super::super::account::TITLE));
@@ -369,7 +375,7 @@ fn rows_that_wrap_take_every_line_they_are_drawn_on() {
         for x in account.x..account.right() {
             assert_eq!(
                 hit_test(buffer.area, &state, x, y),
-                Some(Target::AccountRow(2))
+                Some(Target::AccountRow(row))
             );
         }
     }
