@@ -8,6 +8,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::model::ResponseInfo;
+use super::text::{MESSAGE_MAX, one_line};
 
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -180,7 +181,7 @@ pub(crate) fn classify(
         if joined.is_empty() {
             status_text(status).to_owned()
         } else {
-            joined.join("; ")
+            one_line(&joined.join("; "), MESSAGE_MAX)
         }
     };
     let has_code = |codes: &[i64]| errors.iter().any(|e| codes.contains(&e.code));
@@ -226,28 +227,6 @@ fn status_text(status: u16) -> &'static str {
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("unexpected status")
-}
-
-/// A single-line excerpt of a non-JSON body: an HTML page's title, else its start.
-pub(crate) fn snippet(body: &str) -> String {
-    let lower = body.to_lowercase();
-    let title = lower.find("<title>").and_then(|start| {
-        let from = start + "<title>".len();
-        lower[from..]
-            .find("</title>")
-            .map(|len| &body[from..from + len])
-    });
-    let text = title.unwrap_or(body);
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().filter(|c| !c.is_control()).take(120).collect();
-    if flat.chars().count() > 120 {
-        out.push('…');
-    }
-    if out.is_empty() {
-        "(empty body)".to_owned()
-    } else {
-        out
-    }
 }
 
 #[cfg(test)]
@@ -311,15 +290,6 @@ mod tests {
             err.to_string(),
             "rejected by Cloudflare (1007): email is too long"
         );
-    }
-
-    #[test]
-    fn html_pages_become_a_short_single_line() {
-        let page =
-            "<html>\n<head><title>502 Bad\n Gateway</title></head><body>cloudflare</body></html>";
-        assert_eq!(snippet(page), "502 Bad Gateway");
-        assert_eq!(snippet(""), "(empty body)");
-        assert!(snippet(&"x".repeat(500)).chars().count() <= 121);
     }
 
     #[test]

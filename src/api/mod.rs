@@ -8,6 +8,7 @@ mod lenient;
 pub mod model;
 mod response;
 pub mod retry;
+mod text;
 pub mod validate;
 
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, ZoneQuery};

@@ -7,8 +7,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::client::Reply;
-use super::error::{ApiError, classify, snippet};
+use super::error::{ApiError, classify};
 use super::model::Envelope;
+use super::text::snippet;
 
 /// Decodes one answer. `locked_on_403` marks the CSAM write, where a bare
 /// 403 means "locked by Trust & Safety".

@@ -1,0 +1,78 @@
+//! The client against servers that misbehave on purpose: redirects, odd
+//! bodies, endless streams. Each server is a few lines on loopback.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use trustdeck::api::{ApiError, Client, ClientConfig, Credentials, RetryPolicy};
+
+fn client_with(base: &str, credentials: Credentials, timeout: Duration) -> Client {
+    let mut config = ClientConfig::new(credentials).with_base_url(base);
+    config.retry = RetryPolicy::none();
+    config.timeout = timeout;
+    Client::new(config).expect("client")
+}
+
+#[tokio::test]
+async fn an_html_page_with_case_changing_characters_does_not_panic_the_client() {
+    let body = "İ".repeat(10) + "<title>ab</title>";
+    let server = raw_server(move |socket, _, _| {
+        let answer = http_answer("502 Bad Gateway", &["Content-Type: text/html"], &body);
+        async move { reply_raw(socket, answer.as_bytes()).await }
+    })
+    .await;
+    let err = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    )
+    .get_csam(SHOP)
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::NonJson {
+            status: 502,
+            snippet: "ab".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn cloudflare_messages_with_line_breaks_and_controls_stay_one_clean_line() {
+    let message = format!("bad\\n\\u001b[2Jthing\\u202e {}", "x".repeat(5000));
+    let body = format!(
+        r#"{{"success":false,"errors":[{{"code":1004,"message":"{message}"}}],"messages":[],"result":null}}"#
+    );
+    let server = raw_server(move |socket, _, _| {
+        let answer = http_answer(
+            "400 Bad Request",
+            &["Content-Type: application/json"],
+            &body,
+        );
+        async move { reply_raw(socket, answer.as_bytes()).await }
+    })
+    .await;
+    let err = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    )
+    .get_csam(SHOP)
+    .await
+    .unwrap_err();
+    let line = err.to_string();
+    assert!(
+        line.starts_with("rejected by Cloudflare (1004): bad [2Jthing x"),
+        "{line}"
+    );
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+    assert!(!line.contains('\u{202e}'), "{line:?}");
+    assert!(
+        line.chars().count() < 400,
+        "{} characters",
+        line.chars().count()
+    );
+}
