@@ -76,3 +76,49 @@ async fn cloudflare_messages_with_line_breaks_and_controls_stay_one_clean_line()
         line.chars().count()
     );
 }
+
+#[tokio::test]
+async fn a_redirect_is_an_error_and_nothing_follows_it() {
+    let elsewhere = raw_server(|socket, _, _| async move {
+        reply_raw(socket, http_answer("200 OK", &[], CSAM_OK).as_bytes()).await;
+    })
+    .await;
+    let target = format!(
+        "http://{}/client/v4/zones/{SHOP}/settings/csam_scanner_third_party?token=leak#frag",
+        elsewhere.addr
+    );
+    let redirecting = raw_server(move |socket, _, _| {
+        let answer = http_answer("302 Found", &[&format!("Location: {target}")], "");
+        async move { reply_raw(socket, answer.as_bytes()).await }
+    })
+    .await;
+    for credentials in [
+        Credentials::global_key(LEGACY_EMAIL, LEGACY_KEY),
+        Credentials::token(FULL_TOKEN),
+    ] {
+        let err = client_with(&redirecting.base_url(), credentials, Duration::from_secs(5))
+            .get_csam(SHOP)
+            .await
+            .unwrap_err();
+        match &err {
+            ApiError::Redirected { status, location } => {
+                assert_eq!(*status, 302);
+                assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+                assert!(
+                    !location.contains("leak") && !location.contains('?'),
+                    "{location}"
+                );
+                assert!(!location.contains("frag"), "{location}");
+            }
+            other => panic!("expected a redirect error, got {other:?}"),
+        }
+        let line = err.to_string();
+        assert!(line.contains("302") && !line.contains('\n'), "{line}");
+    }
+    assert_eq!(redirecting.heads().len(), 2, "one request per client");
+    assert!(
+        elsewhere.heads().is_empty(),
+        "the redirect target received {:?}",
+        elsewhere.heads()
+    );
+}

@@ -16,6 +16,7 @@ use super::model::{
 };
 use super::response::{decode, innermost_cause};
 use super::retry::{RetryPolicy, parse_retry_after};
+use super::text::{LOCATION_MAX, one_line};
 use super::validate;
 
 /// Cloudflare's API root.
@@ -176,6 +177,7 @@ impl Client {
             .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
         Ok(Self {
@@ -367,6 +369,16 @@ impl Client {
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
+        if status.is_redirection() {
+            return Err(Attempt {
+                error: ApiError::Redirected {
+                    status: status.as_u16(),
+                    location: redirect_target(url, response.headers()),
+                },
+                retry: false,
+                retry_after: None,
+            });
+        }
         let retry_after = parse_retry_after(response.headers());
         let body = match response.bytes().await {
             Ok(body) => body,
@@ -404,6 +416,28 @@ impl Client {
             retry_after: None,
         }
     }
+}
+
+/// Where a redirect pointed, safe to show: resolved against the request,
+/// without user info, query or fragment (they may hold secrets), clipped.
+fn redirect_target(request: &Url, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(value) = headers.get(reqwest::header::LOCATION) else {
+        return "nowhere (no Location header)".to_owned();
+    };
+    let Ok(text) = value.to_str() else {
+        return "an unreadable Location".to_owned();
+    };
+    let shown = match request.join(text) {
+        Ok(mut target) => {
+            target.set_query(None);
+            target.set_fragment(None);
+            let _ = target.set_username("");
+            let _ = target.set_password(None);
+            target.to_string()
+        }
+        Err(_) => text.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    };
+    one_line(&shown, LOCATION_MAX)
 }
 
 fn csam_path(zone_id: &str) -> [&str; 4] {
@@ -466,6 +500,27 @@ mod tests {
             c.url(&call).as_str(),
             "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
         );
+    }
+
+    #[test]
+    fn a_redirect_target_is_shown_without_secrets() {
+        let request = Url::parse("http://127.0.0.1:9/client/v4/zones").unwrap();
+        let target = |location: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::LOCATION,
+                reqwest::header::HeaderValue::from_str(location).unwrap(),
+            );
+            redirect_target(&request, &headers)
+        };
+        assert_eq!(
+            target("https://u:pw@evil.example/x?key=s3cret#f"),
+            "https://evil.example/x"
+        );
+        assert_eq!(target("/login?next=1"), "http://127.0.0.1:9/login");
+        assert!(target(&format!("https://e.example/{}", "a".repeat(500))).ends_with('…'));
+        let none = redirect_target(&request, &reqwest::header::HeaderMap::new());
+        assert!(none.contains("no Location"));
     }
 
     #[test]

@@ -74,6 +74,18 @@ pub enum ApiError {
         /// Cloudflare's message, or the status text.
         message: String,
     },
+    /// The server answered with a redirect. The API never redirects, and
+    /// following one could carry the credentials to another host, so it is
+    /// not followed.
+    #[error(
+        "the server answered HTTP {status}, a redirect to {location}; it was not followed (the API does not redirect: check the base URL)"
+    )]
+    Redirected {
+        /// The HTTP status (3xx).
+        status: u16,
+        /// Where it pointed: without query, fragment or user info, clipped.
+        location: String,
+    },
     /// The answer was not JSON, e.g. an HTML error page from the edge.
     #[error("unexpected non-JSON answer (HTTP {status}): {snippet}; try again")]
     NonJson {

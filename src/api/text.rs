@@ -3,6 +3,8 @@
 
 /// The most characters of server text an error keeps (Cloudflare's messages).
 pub(crate) const MESSAGE_MAX: usize = 300;
+/// The most characters of a redirect's target an error keeps.
+pub(crate) const LOCATION_MAX: usize = 100;
 /// The most characters of a non-JSON body an error keeps.
 pub(crate) const SNIPPET_MAX: usize = 120;
 
