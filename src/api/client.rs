@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::debug;
 
-use super::base_url::parse_base_url;
+use super::base_url::{is_loopback, parse_base_url};
 use super::credentials::Credentials;
 use super::error::ApiError;
 use super::model::{
@@ -173,11 +173,17 @@ impl Client {
                 "contains characters that cannot be sent in an HTTP header",
             )
         })?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(&base) {
+            // A proxy would see a plain-http request, credentials and all;
+            // https requests keep the proxies of the environment.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
         Ok(Self {
