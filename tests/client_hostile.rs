@@ -122,3 +122,44 @@ async fn a_redirect_is_an_error_and_nothing_follows_it() {
         elsewhere.heads()
     );
 }
+
+#[tokio::test]
+async fn a_token_given_as_account_id_is_refused_before_sending_and_never_echoed() {
+    let server = raw_server(|socket, _, _| async move {
+        reply_raw(socket, http_answer("404 Not Found", &[], "").as_bytes()).await;
+    })
+    .await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    );
+    let short = &FULL_TOKEN[..31];
+    let query = trustdeck::api::ZoneQuery {
+        account_id: Some(FULL_TOKEN.into()),
+        ..Default::default()
+    };
+    let errors = [
+        client.get_dlp(FULL_TOKEN).await.unwrap_err(),
+        client.reset_dlp(FULL_TOKEN).await.unwrap_err(),
+        client.verify_account_token(FULL_TOKEN).await.unwrap_err(),
+        client.list_zones(&query).await.unwrap_err(),
+        client.get_dlp(short).await.unwrap_err(),
+        client
+            .get_dlp(&format!("{}/x", &ACME[..30]))
+            .await
+            .unwrap_err(),
+    ];
+    for err in errors {
+        assert!(
+            matches!(&err, ApiError::InvalidInput { field, .. } if field == "account id"),
+            "{err:?}"
+        );
+        let shown = format!("{err} {err:?}");
+        for piece in FULL_TOKEN.as_bytes().windows(6) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!shown.contains(piece), "{shown} echoes {piece:?}");
+        }
+    }
+    assert!(server.heads().is_empty(), "sent: {:?}", server.heads());
+}
