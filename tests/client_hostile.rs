@@ -163,3 +163,102 @@ async fn a_token_given_as_account_id_is_refused_before_sending_and_never_echoed(
     }
     assert!(server.heads().is_empty(), "sent: {:?}", server.heads());
 }
+
+/// Headers of a chunked 200 that never says it is done.
+const CHUNKED_HEAD: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+/// Writes `chunk` (as one HTTP chunk) `times` times, then holds the
+/// connection open without ending the body.
+async fn stream_then_stall(mut socket: tokio::net::TcpStream, chunk: Vec<u8>, times: usize) {
+    use tokio::io::AsyncWriteExt;
+    let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+    framed.extend_from_slice(&chunk);
+    framed.extend_from_slice(b"\r\n");
+    if socket.write_all(CHUNKED_HEAD).await.is_err() {
+        return;
+    }
+    for _ in 0..times {
+        if socket.write_all(&framed).await.is_err() {
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
+}
+
+#[tokio::test]
+async fn an_endless_answer_stops_at_the_size_limit() {
+    // 64 MiB, then silence: endless to the client, bounded for the test.
+    let server =
+        raw_server(|socket, _, _| stream_then_stall(socket, vec![b'['; 64 * 1024], 1024)).await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(30),
+    );
+    let err = tokio::time::timeout(Duration::from_secs(10), client.get_csam(SHOP))
+        .await
+        .expect("the client must stop at the limit, not wait for the end")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::TooLarge {
+            limit: trustdeck::api::BODY_LIMIT as u64
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the answer is larger than 1 MiB; reading stopped there (check the base URL)"
+    );
+}
+
+#[tokio::test]
+async fn an_announced_huge_answer_is_refused_without_reading() {
+    let server = raw_server(|mut socket, _, _| async move {
+        use tokio::io::AsyncWriteExt;
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\n\r\n";
+        let _ = socket.write_all(head).await;
+        std::future::pending::<()>().await;
+    })
+    .await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(30),
+    );
+    let err = tokio::time::timeout(Duration::from_secs(10), client.get_csam(SHOP))
+        .await
+        .expect("a Content-Length over the limit fails at once")
+        .unwrap_err();
+    assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_drips_forever_times_out_within_the_limit() {
+    let server = raw_server(|mut socket, _, _| async move {
+        use tokio::io::AsyncWriteExt;
+        if socket.write_all(CHUNKED_HEAD).await.is_err() {
+            return;
+        }
+        loop {
+            if socket.write_all(b"1\r\n \r\n").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    let limit = Duration::from_millis(500);
+    let client = client_with(&server.base_url(), Credentials::token("t"), limit);
+    let started = std::time::Instant::now();
+    let err = tokio::time::timeout(Duration::from_secs(5), client.get_csam(SHOP))
+        .await
+        .expect("a dripping body must not hold the request open")
+        .unwrap_err();
+    assert_eq!(err, ApiError::Timeout { after: limit });
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -3,20 +3,20 @@
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::debug;
 
 use super::base_url::{is_loopback, parse_base_url};
+use super::body::{BODY_LIMIT, BodyError, read_limited};
+use super::call::{Attempt, Call, Replay};
 use super::credentials::Credentials;
 use super::error::ApiError;
 use super::model::{
     Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, ResponseInfo, ResultInfo,
     TokenVerification, Zone,
 };
-use super::response::{decode, innermost_cause};
+use super::response::{decode, innermost_cause, redirect_target};
 use super::retry::{RetryPolicy, parse_retry_after};
-use super::text::{LOCATION_MAX, one_line};
 use super::validate;
 
 /// Cloudflare's API root.
@@ -89,58 +89,6 @@ impl Default for ZoneQuery {
             per_page: 20,
         }
     }
-}
-
-/// Whether a request may be sent again after a failure that might have
-/// reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
-    /// GET, PUT, DELETE: sending twice has the effect of sending once.
-    Safe,
-    /// PATCH: only retried when the server certainly did not process it.
-    Unsafe,
-}
-
-/// One API request before it is sent.
-struct Call<'a> {
-    method: Method,
-    path: Vec<&'a str>,
-    query: Vec<(&'static str, String)>,
-    body: Option<serde_json::Value>,
-    replay: Replay,
-    locked_on_403: bool,
-}
-
-impl<'a> Call<'a> {
-    fn new(method: Method, path: &[&'a str]) -> Self {
-        let replay = if method == Method::PATCH || method == Method::POST {
-            Replay::Unsafe
-        } else {
-            Replay::Safe
-        };
-        Self {
-            method,
-            path: path.to_vec(),
-            query: Vec::new(),
-            body: None,
-            replay,
-            locked_on_403: false,
-        }
-    }
-
-    fn body(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
-        let value = serde_json::to_value(body)
-            .map_err(|e| ApiError::invalid("request body", e.to_string()))?;
-        self.body = Some(value);
-        Ok(self)
-    }
-}
-
-/// A failed attempt, and whether another may follow.
-struct Attempt {
-    error: ApiError,
-    retry: bool,
-    retry_after: Option<Duration>,
 }
 
 /// The Cloudflare API client. Cheap to clone; clones share connections.
@@ -361,6 +309,25 @@ impl Client {
         call: &Call<'_>,
         url: &Url,
     ) -> Result<Reply<T>, Attempt> {
+        // One deadline for the whole exchange, body included: a server that
+        // drips bytes forever cannot hold the request open.
+        match tokio::time::timeout(self.timeout, self.exchange(call, url)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Attempt {
+                error: ApiError::Timeout {
+                    after: self.timeout,
+                },
+                retry: call.replay == Replay::Safe,
+                retry_after: None,
+            }),
+        }
+    }
+
+    async fn exchange<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+    ) -> Result<Reply<T>, Attempt> {
         let mut request = self.http.request(call.method.clone(), url.clone());
         if let Ok(headers) = self.credentials.headers() {
             for (name, value) in headers {
@@ -370,25 +337,28 @@ impl Client {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(response) => response,
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
         if status.is_redirection() {
-            return Err(Attempt {
-                error: ApiError::Redirected {
-                    status: status.as_u16(),
-                    location: redirect_target(url, response.headers()),
-                },
-                retry: false,
-                retry_after: None,
-            });
+            return Err(Attempt::fatal(ApiError::Redirected {
+                status: status.as_u16(),
+                location: redirect_target(url, response.headers()),
+            }));
         }
         let retry_after = parse_retry_after(response.headers());
-        let body = match response.bytes().await {
+        let body = match read_limited(&mut response, BODY_LIMIT).await {
             Ok(body) => body,
-            Err(error) => return Err(self.transport_failure(call, url, &error)),
+            Err(BodyError::TooLarge) => {
+                return Err(Attempt::fatal(ApiError::TooLarge {
+                    limit: BODY_LIMIT as u64,
+                }));
+            }
+            Err(BodyError::Transport(error)) => {
+                return Err(self.transport_failure(call, url, &error));
+            }
         };
         let retryable_status = status == StatusCode::TOO_MANY_REQUESTS
             || (call.replay == Replay::Safe
@@ -422,28 +392,6 @@ impl Client {
             retry_after: None,
         }
     }
-}
-
-/// Where a redirect pointed, safe to show: resolved against the request,
-/// without user info, query or fragment (they may hold secrets), clipped.
-fn redirect_target(request: &Url, headers: &reqwest::header::HeaderMap) -> String {
-    let Some(value) = headers.get(reqwest::header::LOCATION) else {
-        return "nowhere (no Location header)".to_owned();
-    };
-    let Ok(text) = value.to_str() else {
-        return "an unreadable Location".to_owned();
-    };
-    let shown = match request.join(text) {
-        Ok(mut target) => {
-            target.set_query(None);
-            target.set_fragment(None);
-            let _ = target.set_username("");
-            let _ = target.set_password(None);
-            target.to_string()
-        }
-        Err(_) => text.split(['?', '#']).next().unwrap_or_default().to_owned(),
-    };
-    one_line(&shown, LOCATION_MAX)
 }
 
 fn csam_path(zone_id: &str) -> [&str; 4] {
@@ -506,27 +454,6 @@ mod tests {
             c.url(&call).as_str(),
             "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
         );
-    }
-
-    #[test]
-    fn a_redirect_target_is_shown_without_secrets() {
-        let request = Url::parse("http://127.0.0.1:9/client/v4/zones").unwrap();
-        let target = |location: &str| {
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(
-                reqwest::header::LOCATION,
-                reqwest::header::HeaderValue::from_str(location).unwrap(),
-            );
-            redirect_target(&request, &headers)
-        };
-        assert_eq!(
-            target("https://u:pw@evil.example/x?key=s3cret#f"),
-            "https://evil.example/x"
-        );
-        assert_eq!(target("/login?next=1"), "http://127.0.0.1:9/login");
-        assert!(target(&format!("https://e.example/{}", "a".repeat(500))).ends_with('…'));
-        let none = redirect_target(&request, &reqwest::header::HeaderMap::new());
-        assert!(none.contains("no Location"));
     }
 
     #[test]

@@ -86,6 +86,13 @@ pub enum ApiError {
         /// Where it pointed: without query, fragment or user info, clipped.
         location: String,
     },
+    /// The answer was larger than any real answer can be; reading stopped
+    /// there, so a hostile or broken server cannot exhaust memory.
+    #[error("the answer is larger than {}; reading stopped there (check the base URL)", size_text(*.limit))]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The answer was not JSON, e.g. an HTML error page from the edge.
     #[error("unexpected non-JSON answer (HTTP {status}): {snippet}; try again")]
     NonJson {
@@ -124,6 +131,15 @@ fn permission_line(permission: Option<&str>, message: &str) -> String {
             "permission denied: the token lacks '{p}'; add it to the token or use another one"
         ),
         None => format!("permission denied: {message}"),
+    }
+}
+
+fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

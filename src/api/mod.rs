@@ -1,6 +1,8 @@
 //! The Cloudflare API client. Knows nothing of the terminal or the app.
 
 mod base_url;
+mod body;
+mod call;
 pub mod client;
 pub mod credentials;
 pub mod error;
@@ -11,6 +13,7 @@ pub mod retry;
 mod text;
 pub mod validate;
 
+pub use body::BODY_LIMIT;
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, ZoneQuery};
 pub use credentials::Credentials;
 pub use error::ApiError;

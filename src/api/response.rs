@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::client::Reply;
 use super::error::{ApiError, classify};
 use super::model::Envelope;
-use super::text::snippet;
+use super::text::{LOCATION_MAX, one_line, snippet};
 
 /// Decodes one answer. `locked_on_403` marks the CSAM write, where a bare
 /// 403 means "locked by Trust & Safety".
@@ -59,6 +59,28 @@ pub(crate) fn decode<T: DeserializeOwned>(
     })
 }
 
+/// Where a redirect pointed, safe to show: resolved against the request,
+/// without user info, query or fragment (they may hold secrets), clipped.
+pub(crate) fn redirect_target(request: &Url, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(value) = headers.get(reqwest::header::LOCATION) else {
+        return "nowhere (no Location header)".to_owned();
+    };
+    let Ok(text) = value.to_str() else {
+        return "an unreadable Location".to_owned();
+    };
+    let shown = match request.join(text) {
+        Ok(mut target) => {
+            target.set_query(None);
+            target.set_fragment(None);
+            let _ = target.set_username("");
+            let _ = target.set_password(None);
+            target.to_string()
+        }
+        Err(_) => text.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    };
+    one_line(&shown, LOCATION_MAX)
+}
+
 /// The root cause's text, e.g. "Connection refused (os error 111)".
 pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = error;
@@ -72,6 +94,27 @@ pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> Stri
 mod tests {
     use super::*;
     use crate::api::model::CsamSetting;
+
+    #[test]
+    fn a_redirect_target_is_shown_without_secrets() {
+        let request = Url::parse("http://127.0.0.1:9/client/v4/zones").unwrap();
+        let target = |location: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::LOCATION,
+                reqwest::header::HeaderValue::from_str(location).unwrap(),
+            );
+            redirect_target(&request, &headers)
+        };
+        assert_eq!(
+            target("https://u:pw@evil.example/x?key=s3cret#f"),
+            "https://evil.example/x"
+        );
+        assert_eq!(target("/login?next=1"), "http://127.0.0.1:9/login");
+        assert!(target(&format!("https://e.example/{}", "a".repeat(500))).ends_with('…'));
+        let none = redirect_target(&request, &reqwest::header::HeaderMap::new());
+        assert!(none.contains("no Location"));
+    }
 
     #[test]
     fn decode_tells_non_json_from_envelopes() {
