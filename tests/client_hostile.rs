@@ -262,3 +262,38 @@ async fn a_body_that_drips_forever_times_out_within_the_limit() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn an_empty_result_is_an_error_not_settings_that_are_off() {
+    let server = raw_server(|socket, _, _| async move {
+        let answer = http_answer("200 OK", &[], r#"{"success": true, "result": {}}"#);
+        reply_raw(socket, answer.as_bytes()).await;
+    })
+    .await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    );
+    match client.get_dlp(ACME).await {
+        Err(ApiError::Decode {
+            status: 200,
+            detail,
+        }) => {
+            assert!(
+                detail.contains("ai_context_analysis, ocr, payload_logging"),
+                "{detail}"
+            )
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    match client.get_csam(SHOP).await {
+        Err(ApiError::Decode {
+            status: 200,
+            detail,
+        }) => {
+            assert!(detail.contains("no value object"), "{detail}")
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}

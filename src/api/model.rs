@@ -174,7 +174,11 @@ open_enum! {
 }
 
 /// A zone's CSAM Scanner setting.
+///
+/// The `value` object must be there (an answer without it says nothing about
+/// the setting); inside it every field is optional, `None` meaning "not reported".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "CsamWire")]
 pub struct CsamSetting {
     /// Always `csam_scanner`.
     #[serde(default)]
@@ -186,8 +190,36 @@ pub struct CsamSetting {
     #[serde(default)]
     pub modified_on: Option<String>,
     /// The configuration itself.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub value: CsamValue,
+}
+
+/// [`CsamSetting`] as sent, before the check that `value` is there.
+#[derive(Deserialize)]
+struct CsamWire {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    editable: Option<bool>,
+    #[serde(default)]
+    modified_on: Option<String>,
+    #[serde(default)]
+    value: Option<CsamValue>,
+}
+
+impl TryFrom<CsamWire> for CsamSetting {
+    type Error = String;
+
+    fn try_from(wire: CsamWire) -> Result<Self, String> {
+        let value = wire
+            .value
+            .ok_or("the CSAM setting has no value object (missing or null)")?;
+        Ok(Self {
+            id: wire.id,
+            editable: wire.editable,
+            modified_on: wire.modified_on,
+            value,
+        })
+    }
 }
 
 /// The values of a CSAM Scanner setting.
@@ -258,18 +290,56 @@ impl CsamPatchValue {
     }
 }
 
-/// An account's DLP settings.
+/// An account's DLP settings. All three fields are required (`dlp_DlpSettings`):
+/// an answer missing one is refused rather than shown as "off".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "DlpWire")]
 pub struct DlpSettings {
     /// AI context analysis at account level.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub ai_context_analysis: bool,
     /// OCR at account level.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub ocr: bool,
     /// Payload logging configuration.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub payload_logging: PayloadLogging,
+}
+
+/// [`DlpSettings`] as sent, before the check that every field is there.
+#[derive(Deserialize)]
+struct DlpWire {
+    #[serde(default)]
+    ai_context_analysis: Option<bool>,
+    #[serde(default)]
+    ocr: Option<bool>,
+    #[serde(default)]
+    payload_logging: Option<PayloadLogging>,
+}
+
+impl TryFrom<DlpWire> for DlpSettings {
+    type Error = String;
+
+    fn try_from(wire: DlpWire) -> Result<Self, String> {
+        match (wire.ai_context_analysis, wire.ocr, wire.payload_logging) {
+            (Some(ai_context_analysis), Some(ocr), Some(payload_logging)) => Ok(Self {
+                ai_context_analysis,
+                ocr,
+                payload_logging,
+            }),
+            (ai, ocr, logging) => {
+                let missing: Vec<&str> = [
+                    ("ai_context_analysis", ai.is_none()),
+                    ("ocr", ocr.is_none()),
+                    ("payload_logging", logging.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(name, gone)| gone.then_some(name))
+                .collect();
+                Err(format!(
+                    "the DLP settings lack required {} (missing or null)",
+                    missing.join(", ")
+                ))
+            }
+        }
+    }
 }
 
 /// Payload logging as the server reports it.

@@ -139,11 +139,33 @@ mod tests {
         assert!(matches!(err, ApiError::Decode { .. }));
         let ok = decode::<CsamSetting>(
             StatusCode::OK,
-            b"{\"success\":true,\"errors\":null,\"result\":{}}",
+            b"{\"success\":true,\"errors\":null,\"result\":{\"value\":{}}}",
             false,
             None,
         )
         .unwrap();
         assert_eq!(ok.result, CsamSetting::default());
+        let empty = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"errors\":null,\"result\":{}}",
+            false,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&empty, ApiError::Decode { status: 200, detail } if detail.contains("no value object")),
+            "{empty:?}"
+        );
+        let empty = decode::<crate::api::model::DlpSettings>(
+            StatusCode::OK,
+            b"{\"success\":true,\"result\":{}}",
+            false,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            empty.to_string(),
+            "unexpected answer (HTTP 200): the result did not fit: the DLP settings lack required ai_context_analysis, ocr, payload_logging (missing or null)"
+        );
     }
 }

@@ -73,15 +73,15 @@ fn missing_null_and_unknown_values_are_tolerated() {
     );
     assert!(csam.value.sources.is_empty());
     assert_eq!(csam.editable, None);
-    let csam: CsamSetting = serde_json::from_value(json!({"value": null})).unwrap();
+    let csam: CsamSetting = serde_json::from_value(json!({"value": {}})).unwrap();
     assert_eq!(csam, CsamSetting::default());
 
     let dlp: DlpSettings = serde_json::from_value(json!({
-        "ai_context_analysis": null,
+        "ai_context_analysis": false, "ocr": true, "extra": 1,
         "payload_logging": {"masking_level": "redacted", "public_key": null}
     }))
     .unwrap();
-    assert!(!dlp.ai_context_analysis && !dlp.ocr);
+    assert!(!dlp.ai_context_analysis && dlp.ocr);
     assert_eq!(
         dlp.payload_logging.masking_level,
         Some(MaskingLevel::Unknown("redacted".into()))
@@ -166,4 +166,45 @@ fn zones_accounts_and_tokens_parse() {
     )
     .unwrap();
     assert_eq!(token.status, TokenStatus::Expired);
+}
+
+#[test]
+fn a_csam_setting_without_its_value_object_is_refused() {
+    for answer in [
+        json!({}),
+        json!({"value": null}),
+        json!({"id": "csam_scanner"}),
+    ] {
+        let err = serde_json::from_value::<CsamSetting>(answer.clone()).unwrap_err();
+        assert!(
+            err.to_string().contains("no value object"),
+            "{answer}: {err}"
+        );
+    }
+}
+
+#[test]
+fn dlp_settings_missing_a_required_field_are_refused_by_name() {
+    let err = serde_json::from_value::<DlpSettings>(json!({})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the DLP settings lack required ai_context_analysis, ocr, payload_logging (missing or null)"
+    );
+    let err = serde_json::from_value::<DlpSettings>(json!({
+        "ai_context_analysis": null, "ocr": true, "payload_logging": {}
+    }))
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("lack required ai_context_analysis ("),
+        "{err}"
+    );
+    let err = serde_json::from_value::<DlpSettings>(json!({
+        "ai_context_analysis": true, "ocr": true, "payload_logging": null
+    }))
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("lack required payload_logging ("),
+        "{err}"
+    );
 }
