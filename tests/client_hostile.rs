@@ -297,3 +297,41 @@ async fn an_empty_result_is_an_error_not_settings_that_are_off() {
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_refused_call_is_named_by_its_route_and_the_token_is_not_blamed() {
+    let server = raw_server(|socket, _, _| async move {
+        let body = r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"#;
+        let answer = http_answer("401 Unauthorized", &["Content-Type: application/json"], body);
+        reply_raw(socket, answer.as_bytes()).await;
+    })
+    .await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    );
+    let accounts = client.list_accounts(1, 20).await.unwrap_err();
+    assert_eq!(
+        accounts,
+        ApiError::Auth {
+            request: "GET /accounts".into(),
+            message: "Authentication error".into()
+        }
+    );
+    assert_eq!(
+        accounts.to_string(),
+        "Cloudflare refused GET /accounts for these credentials: Authentication error"
+    );
+    let dlp = client.get_dlp(ACME).await.unwrap_err().to_string();
+    assert_eq!(
+        dlp,
+        "Cloudflare refused GET /accounts/{account_id}/dlp/settings for these credentials: Authentication error"
+    );
+    for line in [accounts.to_string(), dlp] {
+        assert!(
+            !line.contains("CLOUDFLARE_API_TOKEN") && !line.contains(ACME),
+            "{line}"
+        );
+    }
+}

@@ -17,11 +17,28 @@ pub(crate) enum Replay {
     Unsafe,
 }
 
+/// `GET /user/tokens/verify`.
+pub(crate) const USER_TOKEN_VERIFY: &str = "/user/tokens/verify";
+/// `GET /accounts/{account_id}/tokens/verify`.
+pub(crate) const ACCOUNT_TOKEN_VERIFY: &str = "/accounts/{account_id}/tokens/verify";
+/// `GET /accounts`.
+pub(crate) const ACCOUNTS: &str = "/accounts";
+/// `GET /zones`.
+pub(crate) const ZONES: &str = "/zones";
+/// The CSAM Scanner setting of a zone.
+pub(crate) const CSAM: &str = "/zones/{zone_id}/settings/csam_scanner_third_party";
+/// The DLP settings of an account.
+pub(crate) const DLP: &str = "/accounts/{account_id}/dlp/settings";
+
 /// One API request before it is sent.
 pub(crate) struct Call<'a> {
     /// The HTTP method.
     pub method: Method,
-    /// Path segments below the API root.
+    /// The route as the API reference writes it (`/zones/{zone_id}`): named
+    /// in errors and logs instead of the path, whose ids could be secrets
+    /// typed in the wrong place.
+    pub route: &'static str,
+    /// Path segments below the API root: the route with its ids filled in.
     pub path: Vec<&'a str>,
     /// Query parameters.
     pub query: Vec<(&'static str, String)>,
@@ -34,7 +51,21 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn new(method: Method, path: &[&'a str]) -> Self {
+    /// A request to `route`, its `{placeholders}` filled with `ids` in order.
+    pub fn new(method: Method, route: &'static str, ids: &[&'a str]) -> Self {
+        let mut ids = ids.iter().copied();
+        let path = route
+            .trim_start_matches('/')
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    ids.next().unwrap_or_default()
+                } else {
+                    segment
+                }
+            })
+            .collect();
+        debug_assert!(ids.next().is_none(), "more ids than placeholders");
         let replay = if method == Method::PATCH || method == Method::POST {
             Replay::Unsafe
         } else {
@@ -42,12 +73,18 @@ impl<'a> Call<'a> {
         };
         Self {
             method,
-            path: path.to_vec(),
+            route,
+            path,
             query: Vec::new(),
             body: None,
             replay,
             locked_on_403: false,
         }
+    }
+
+    /// `GET /zones/{zone_id}`: what errors call this request.
+    pub fn request(&self) -> String {
+        format!("{} {}", self.method, self.route)
     }
 
     pub fn body(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
@@ -76,5 +113,25 @@ impl Attempt {
             retry: false,
             retry_after: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_is_filled_in_order_and_named_by_its_template() {
+        let call = Call::new(Method::GET, CSAM, &["z1"]);
+        assert_eq!(
+            call.path,
+            ["zones", "z1", "settings", "csam_scanner_third_party"]
+        );
+        assert_eq!(
+            call.request(),
+            "GET /zones/{zone_id}/settings/csam_scanner_third_party"
+        );
+        assert_eq!(Call::new(Method::GET, ACCOUNTS, &[]).path, ["accounts"]);
+        assert_eq!(Call::new(Method::PATCH, DLP, &["a"]).replay, Replay::Unsafe);
     }
 }

@@ -8,7 +8,7 @@ use tracing::debug;
 
 use super::base_url::{is_loopback, parse_base_url};
 use super::body::{BODY_LIMIT, BodyError, read_limited};
-use super::call::{Attempt, Call, Replay};
+use super::call::{self, Attempt, Call, Replay};
 use super::credentials::Credentials;
 use super::error::ApiError;
 use super::model::{
@@ -150,7 +150,7 @@ impl Client {
 
     /// `GET /user/tokens/verify`: is this user token usable?
     pub async fn verify_token(&self) -> Result<Reply<TokenVerification>, ApiError> {
-        self.call(Call::new(Method::GET, &["user", "tokens", "verify"]))
+        self.call(Call::new(Method::GET, call::USER_TOKEN_VERIFY, &[]))
             .await
     }
 
@@ -162,7 +162,8 @@ impl Client {
         check_account(account_id)?;
         self.call(Call::new(
             Method::GET,
-            &["accounts", account_id, "tokens", "verify"],
+            call::ACCOUNT_TOKEN_VERIFY,
+            &[account_id],
         ))
         .await
     }
@@ -174,7 +175,7 @@ impl Client {
         per_page: u32,
     ) -> Result<Reply<Vec<Account>>, ApiError> {
         check_paging(page, per_page)?;
-        let mut call = Call::new(Method::GET, &["accounts"]);
+        let mut call = Call::new(Method::GET, call::ACCOUNTS, &[]);
         call.query = vec![
             ("page", page.to_string()),
             ("per_page", per_page.to_string()),
@@ -185,7 +186,7 @@ impl Client {
     /// `GET /zones`: one page of zones, filtered.
     pub async fn list_zones(&self, query: &ZoneQuery) -> Result<Reply<Vec<Zone>>, ApiError> {
         check_paging(query.page, query.per_page)?;
-        let mut call = Call::new(Method::GET, &["zones"]);
+        let mut call = Call::new(Method::GET, call::ZONES, &[]);
         if let Some(account) = &query.account_id {
             check_account(account)?;
             call.query.push(("account.id", account.clone()));
@@ -207,7 +208,8 @@ impl Client {
     /// `GET /zones/{zone_id}/settings/csam_scanner_third_party`.
     pub async fn get_csam(&self, zone_id: &str) -> Result<Reply<CsamSetting>, ApiError> {
         check_zone(zone_id)?;
-        self.call(Call::new(Method::GET, &csam_path(zone_id))).await
+        self.call(Call::new(Method::GET, call::CSAM, &[zone_id]))
+            .await
     }
 
     /// `PATCH /zones/{zone_id}/settings/csam_scanner_third_party`.
@@ -224,7 +226,7 @@ impl Client {
             validate::email(email)
                 .map_err(|reason| ApiError::invalid("notification email", reason))?;
         }
-        let mut call = Call::new(Method::PATCH, &csam_path(zone_id)).body(patch)?;
+        let mut call = Call::new(Method::PATCH, call::CSAM, &[zone_id]).body(patch)?;
         call.locked_on_403 = true;
         self.call(call).await
     }
@@ -232,7 +234,7 @@ impl Client {
     /// `GET /accounts/{account_id}/dlp/settings`.
     pub async fn get_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::GET, &dlp_path(account_id)))
+        self.call(Call::new(Method::GET, call::DLP, &[account_id]))
             .await
     }
 
@@ -243,7 +245,7 @@ impl Client {
         update: &DlpUpdate,
     ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::PUT, &dlp_path(account_id)).body(update)?)
+        self.call(Call::new(Method::PUT, call::DLP, &[account_id]).body(update)?)
             .await
     }
 
@@ -254,14 +256,14 @@ impl Client {
         update: &DlpUpdate,
     ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::PATCH, &dlp_path(account_id)).body(update)?)
+        self.call(Call::new(Method::PATCH, call::DLP, &[account_id]).body(update)?)
             .await
     }
 
     /// `DELETE /accounts/{account_id}/dlp/settings`: back to initial values, returned.
     pub async fn reset_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::DELETE, &dlp_path(account_id)))
+        self.call(Call::new(Method::DELETE, call::DLP, &[account_id]))
             .await
     }
 
@@ -284,7 +286,7 @@ impl Client {
             let outcome = self.attempt::<T>(&call, &url).await;
             debug!(
                 method = %call.method,
-                path = url.path(),
+                route = call.route,
                 retries,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 ok = outcome.is_ok(),
@@ -370,7 +372,7 @@ impl Client {
             retry: retryable_status,
             retry_after,
         };
-        decode(status, &body, call.locked_on_403, retry_after).map_err(fail)
+        decode(status, &body, call, retry_after).map_err(fail)
     }
 
     fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
@@ -392,14 +394,6 @@ impl Client {
             retry_after: None,
         }
     }
-}
-
-fn csam_path(zone_id: &str) -> [&str; 4] {
-    ["zones", zone_id, "settings", "csam_scanner_third_party"]
-}
-
-fn dlp_path(account_id: &str) -> [&str; 4] {
-    ["accounts", account_id, "dlp", "settings"]
 }
 
 fn check_zone(zone_id: &str) -> Result<(), ApiError> {
@@ -438,14 +432,14 @@ mod tests {
             "https://api.cloudflare.com/client/v4/",
         ] {
             let c = client(base).unwrap();
-            let url = c.url(&Call::new(Method::GET, &csam_path("abc")));
+            let url = c.url(&Call::new(Method::GET, call::CSAM, &["abc"]));
             assert_eq!(
                 url.as_str(),
                 "https://api.cloudflare.com/client/v4/zones/abc/settings/csam_scanner_third_party"
             );
         }
         let c = client("http://127.0.0.1:8787/client/v4").unwrap();
-        let mut call = Call::new(Method::GET, &["zones"]);
+        let mut call = Call::new(Method::GET, call::ZONES, &[]);
         call.query = vec![
             ("account.id", "a b".into()),
             ("name", "contains:acme".into()),

@@ -22,11 +22,14 @@ pub enum ApiError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The credentials were not accepted.
-    #[error(
-        "authentication failed: {message}; check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)"
-    )]
+    /// Cloudflare refused this call for these credentials (401, or an
+    /// authentication code). It says which call: the same credentials may
+    /// work elsewhere, so this is not proof that they are bad.
+    #[error("Cloudflare refused {request} for these credentials: {message}")]
     Auth {
+        /// The call, as method and route template (`GET /accounts`), never
+        /// with its ids.
+        request: String,
         /// Cloudflare's message.
         message: String,
     },
@@ -189,56 +192,76 @@ const PERMISSION_CODES: &[i64] = &[9109, 10403];
 /// The code the mock uses for a Trust & Safety lock.
 pub const LOCKED_CODE: i64 = 1403;
 
-/// What a response's status and envelope errors mean.
-///
-/// `locked_on_403` is set for the CSAM write, where Cloudflare documents 403
-/// as "locked by Trust & Safety" unless the error says it is a permission.
-pub(crate) fn classify(
-    status: u16,
-    errors: &[ResponseInfo],
-    retry_after: Option<Duration>,
-    locked_on_403: bool,
-) -> ApiError {
-    let first = errors.first();
-    let message = {
-        let joined: Vec<&str> = errors
-            .iter()
-            .map(|e| e.message.trim())
-            .filter(|m| !m.is_empty())
-            .collect();
-        if joined.is_empty() {
-            status_text(status).to_owned()
-        } else {
-            one_line(&joined.join("; "), MESSAGE_MAX)
-        }
-    };
-    let has_code = |codes: &[i64]| errors.iter().any(|e| codes.contains(&e.code));
-    let mentions = |needle: &str| message.to_lowercase().contains(needle);
-    match status {
-        429 => ApiError::RateLimited { retry_after },
-        408 => ApiError::Timeout {
-            after: Duration::ZERO,
-        },
-        401 => ApiError::Auth { message },
-        403 if has_code(&[LOCKED_CODE]) || mentions("trust & safety") || mentions("locked") => {
-            ApiError::Locked { message }
-        }
-        403 if has_code(AUTH_CODES) && !has_code(PERMISSION_CODES) => ApiError::Auth { message },
-        403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => {
-            ApiError::Permission {
-                permission: quoted_permission(&message),
-                message,
+/// A failed answer, before it is turned into an [`ApiError`].
+pub(crate) struct Failure<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The envelope's errors (empty when there was no envelope).
+    pub errors: &'a [ResponseInfo],
+    /// The server's `Retry-After`.
+    pub retry_after: Option<Duration>,
+    /// Set for the CSAM write, where Cloudflare documents 403 as "locked by
+    /// Trust & Safety" unless the error says it is a permission.
+    pub locked_on_403: bool,
+    /// The call, as method and route template.
+    pub request: &'a str,
+}
+
+impl Failure<'_> {
+    /// What the status and the envelope's errors mean.
+    pub fn classify(&self) -> ApiError {
+        let Self {
+            status,
+            errors,
+            retry_after,
+            locked_on_403,
+            request,
+        } = *self;
+        let first = errors.first();
+        let message = {
+            let joined: Vec<&str> = errors
+                .iter()
+                .map(|e| e.message.trim())
+                .filter(|m| !m.is_empty())
+                .collect();
+            if joined.is_empty() {
+                status_text(status).to_owned()
+            } else {
+                one_line(&joined.join("; "), MESSAGE_MAX)
             }
-        }
-        403 => ApiError::Locked { message },
-        404 => ApiError::NotFound { message },
-        400..=499 if has_code(AUTH_CODES) => ApiError::Auth { message },
-        400..=499 => ApiError::Validation {
-            code: first.map_or(0, |e| e.code),
+        };
+        let has_code = |codes: &[i64]| errors.iter().any(|e| codes.contains(&e.code));
+        let mentions = |needle: &str| message.to_lowercase().contains(needle);
+        let auth = |message| ApiError::Auth {
+            request: request.to_owned(),
             message,
-            pointer: errors.iter().find_map(|e| e.pointer().map(str::to_owned)),
-        },
-        _ => ApiError::Server { status, message },
+        };
+        match status {
+            429 => ApiError::RateLimited { retry_after },
+            408 => ApiError::Timeout {
+                after: Duration::ZERO,
+            },
+            401 => auth(message),
+            403 if has_code(&[LOCKED_CODE]) || mentions("trust & safety") || mentions("locked") => {
+                ApiError::Locked { message }
+            }
+            403 if has_code(AUTH_CODES) && !has_code(PERMISSION_CODES) => auth(message),
+            403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => {
+                ApiError::Permission {
+                    permission: quoted_permission(&message),
+                    message,
+                }
+            }
+            403 => ApiError::Locked { message },
+            404 => ApiError::NotFound { message },
+            400..=499 if has_code(AUTH_CODES) => auth(message),
+            400..=499 => ApiError::Validation {
+                code: first.map_or(0, |e| e.code),
+                message,
+                pointer: errors.iter().find_map(|e| e.pointer().map(str::to_owned)),
+            },
+            _ => ApiError::Server { status, message },
+        }
     }
 }
 
@@ -268,6 +291,22 @@ mod tests {
             documentation_url: None,
             source: None,
         }
+    }
+
+    fn classify(
+        status: u16,
+        errors: &[ResponseInfo],
+        retry_after: Option<Duration>,
+        locked_on_403: bool,
+    ) -> ApiError {
+        Failure {
+            status,
+            errors,
+            retry_after,
+            locked_on_403,
+            request: "PATCH /zones/{zone_id}/settings/csam_scanner_third_party",
+        }
+        .classify()
     }
 
     #[test]
@@ -330,6 +369,7 @@ mod tests {
                 after: Duration::from_secs(30),
             },
             ApiError::Auth {
+                request: "GET /accounts".into(),
                 message: "Invalid API Token".into(),
             },
         ];
@@ -343,5 +383,22 @@ mod tests {
             .to_string(),
             "rate limited by Cloudflare; try again in 7s"
         );
+    }
+
+    #[test]
+    fn an_auth_error_names_the_refused_call_not_a_bad_token() {
+        let err = Failure {
+            status: 401,
+            errors: &[info(10000, "Authentication error")],
+            retry_after: None,
+            locked_on_403: false,
+            request: "GET /accounts",
+        }
+        .classify();
+        assert_eq!(
+            err.to_string(),
+            "Cloudflare refused GET /accounts for these credentials: Authentication error"
+        );
+        assert!(!err.to_string().contains("CLOUDFLARE_API_TOKEN"));
     }
 }

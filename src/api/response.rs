@@ -6,25 +6,36 @@ use std::time::Duration;
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use super::call::Call;
 use super::client::Reply;
-use super::error::{ApiError, classify};
-use super::model::Envelope;
+use super::error::{ApiError, Failure};
+use super::model::{Envelope, ResponseInfo};
 use super::text::{LOCATION_MAX, one_line, snippet};
 
-/// Decodes one answer. `locked_on_403` marks the CSAM write, where a bare
-/// 403 means "locked by Trust & Safety".
+/// Decodes one answer to `call`.
 pub(crate) fn decode<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
-    locked_on_403: bool,
+    call: &Call<'_>,
     retry_after: Option<Duration>,
 ) -> Result<Reply<T>, ApiError> {
     let code = status.as_u16();
+    let request = call.request();
+    let classify = |status: u16, errors: &[ResponseInfo]| {
+        Failure {
+            status,
+            errors,
+            retry_after,
+            locked_on_403: call.locked_on_403,
+            request: &request,
+        }
+        .classify()
+    };
     let envelope: Envelope<serde_json::Value> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(error) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
             if !status.is_success() {
-                return Err(classify(code, &[], retry_after, locked_on_403));
+                return Err(classify(code, &[]));
             }
             return Err(ApiError::Decode {
                 status: code,
@@ -32,7 +43,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             });
         }
         Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
-            return Err(classify(code, &[], retry_after, locked_on_403));
+            return Err(classify(code, &[]));
         }
         Err(_) => {
             return Err(ApiError::NonJson {
@@ -42,10 +53,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
     };
     if !status.is_success() {
-        return Err(classify(code, &envelope.errors, retry_after, locked_on_403));
+        return Err(classify(code, &envelope.errors));
     }
     if !envelope.success {
-        return Err(classify(400, &envelope.errors, retry_after, locked_on_403));
+        return Err(classify(400, &envelope.errors));
     }
     let value = envelope.result.unwrap_or(serde_json::Value::Null);
     let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
@@ -93,7 +104,12 @@ pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::call::{self, Call};
     use crate::api::model::CsamSetting;
+
+    fn get() -> Call<'static> {
+        Call::new(reqwest::Method::GET, call::CSAM, &["z"])
+    }
 
     #[test]
     fn a_redirect_target_is_shown_without_secrets() {
@@ -119,7 +135,7 @@ mod tests {
     #[test]
     fn decode_tells_non_json_from_envelopes() {
         let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
-        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
+        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, &get(), None).unwrap_err();
         assert_eq!(
             err,
             ApiError::NonJson {
@@ -127,12 +143,12 @@ mod tests {
                 snippet: "502 Bad Gateway".into()
             }
         );
-        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
+        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", &get(), None).unwrap_err();
         assert!(matches!(err, ApiError::Decode { status: 200, .. }));
         let err = decode::<CsamSetting>(
             StatusCode::OK,
             b"{\"success\":true,\"result\":{\"value\":5}}",
-            false,
+            &get(),
             None,
         )
         .unwrap_err();
@@ -140,7 +156,7 @@ mod tests {
         let ok = decode::<CsamSetting>(
             StatusCode::OK,
             b"{\"success\":true,\"errors\":null,\"result\":{\"value\":{}}}",
-            false,
+            &get(),
             None,
         )
         .unwrap();
@@ -148,7 +164,7 @@ mod tests {
         let empty = decode::<CsamSetting>(
             StatusCode::OK,
             b"{\"success\":true,\"errors\":null,\"result\":{}}",
-            false,
+            &get(),
             None,
         )
         .unwrap_err();
@@ -159,7 +175,7 @@ mod tests {
         let empty = decode::<crate::api::model::DlpSettings>(
             StatusCode::OK,
             b"{\"success\":true,\"result\":{}}",
-            false,
+            &get(),
             None,
         )
         .unwrap_err();
