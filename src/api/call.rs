@@ -23,6 +23,10 @@ pub(crate) const USER_TOKEN_VERIFY: &str = "/user/tokens/verify";
 pub(crate) const ACCOUNT_TOKEN_VERIFY: &str = "/accounts/{account_id}/tokens/verify";
 /// `GET /accounts`.
 pub(crate) const ACCOUNTS: &str = "/accounts";
+/// `GET /accounts/{account_id}`.
+pub(crate) const ACCOUNT: &str = "/accounts/{account_id}";
+/// `GET /zones/{zone_id}`.
+pub(crate) const ZONE: &str = "/zones/{zone_id}";
 /// `GET /zones`.
 pub(crate) const ZONES: &str = "/zones";
 /// The CSAM Scanner setting of a zone.

@@ -183,6 +183,32 @@ impl Client {
         self.call(call).await
     }
 
+    /// `GET /accounts/{account_id}`: one account, e.g. to name an account given by id.
+    pub async fn get_account(&self, account_id: &str) -> Result<Reply<Account>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::GET, call::ACCOUNT, &[account_id]))
+            .await
+    }
+
+    /// `GET /zones/{zone_id}`: one zone, e.g. to name a zone given by id.
+    pub async fn get_zone(&self, zone_id: &str) -> Result<Reply<Zone>, ApiError> {
+        check_zone(zone_id)?;
+        self.call(Call::new(Method::GET, call::ZONE, &[zone_id]))
+            .await
+    }
+
+    /// `GET /zones?name=NAME`: the zones whose name is exactly `name` (one
+    /// page of 50; a name is unique per account).
+    pub async fn find_zones_by_name(&self, name: &str) -> Result<Reply<Vec<Zone>>, ApiError> {
+        validate::zone_name(name).map_err(|reason| ApiError::invalid("zone name", reason))?;
+        self.list_zones(&ZoneQuery {
+            name: Some(name.to_owned()),
+            per_page: 50,
+            ..ZoneQuery::default()
+        })
+        .await
+    }
+
     /// `GET /zones`: one page of zones, filtered.
     pub async fn list_zones(&self, query: &ZoneQuery) -> Result<Reply<Vec<Zone>>, ApiError> {
         check_paging(query.page, query.per_page)?;

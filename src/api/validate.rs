@@ -42,6 +42,25 @@ pub fn account_id(id: &str) -> Result<(), String> {
     id_problem(id, ACCOUNT_ID_LEN..=ACCOUNT_ID_LEN).map_or(Ok(()), Err)
 }
 
+/// A zone's name as an exact filter: a domain, so no spaces, and no ':'
+/// (which would make it one of the API's filter operators).
+pub fn zone_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    let len = name.chars().count();
+    if len > 253 {
+        return Err(format!("is {len} characters long; at most 253 are allowed"));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == ':' || c == '/')
+    {
+        return Err("may not hold spaces, ':' or '/'".to_owned());
+    }
+    Ok(())
+}
+
 /// A plausible email address of at most 254 characters.
 pub fn email(address: &str) -> Result<(), String> {
     let len = address.chars().count();
@@ -107,6 +126,14 @@ mod tests {
             assert!(!reason.contains(&bad[..8]), "{reason}");
         }
         assert!(!zone_id("secret/x").unwrap_err().contains('/'));
+    }
+
+    #[test]
+    fn zone_names_are_plain_domains() {
+        assert!(zone_name("shop.acme-corp.com").is_ok());
+        for bad in ["", "contains:acme", "a b.com", "a/b.com", &"a".repeat(254)] {
+            assert!(zone_name(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

@@ -42,8 +42,18 @@ pub enum ApiOp {
         /// 5..=50.
         per_page: u32,
     },
+    /// `GET /accounts/{account_id}`.
+    GetAccount {
+        /// The account.
+        account_id: String,
+    },
     /// `GET /zones`.
     ListZones(ZoneQuery),
+    /// `GET /zones/{zone_id}`.
+    GetZone {
+        /// The zone.
+        zone_id: String,
+    },
     /// `GET` a zone's CSAM Scanner setting.
     GetCsam {
         /// The zone.
@@ -102,8 +112,12 @@ pub enum ApiOutput {
     Token(Reply<TokenVerification>),
     /// From `ListAccounts`.
     Accounts(Reply<Vec<Account>>),
+    /// From `GetAccount`.
+    Account(Reply<Account>),
     /// From `ListZones`.
     Zones(Reply<Vec<Zone>>),
+    /// From `GetZone`.
+    Zone(Reply<Zone>),
     /// From `GetCsam` and `PatchCsam`.
     Csam(Reply<CsamSetting>),
     /// From the DLP operations.
@@ -203,7 +217,11 @@ async fn execute(client: &Client, op: ApiOp) -> Result<ApiOutput, ApiError> {
         ApiOp::ListAccounts { page, per_page } => {
             ApiOutput::Accounts(client.list_accounts(page, per_page).await?)
         }
+        ApiOp::GetAccount { account_id } => {
+            ApiOutput::Account(client.get_account(&account_id).await?)
+        }
         ApiOp::ListZones(query) => ApiOutput::Zones(client.list_zones(&query).await?),
+        ApiOp::GetZone { zone_id } => ApiOutput::Zone(client.get_zone(&zone_id).await?),
         ApiOp::GetCsam { zone_id } => ApiOutput::Csam(client.get_csam(&zone_id).await?),
         ApiOp::PatchCsam { zone_id, patch } => {
             ApiOutput::Csam(client.patch_csam(&zone_id, &patch).await?)
