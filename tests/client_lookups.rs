@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use trustdeck::api::worker::{ApiOp, ApiOutput, ApiRequest, Worker};
+use trustdeck::api::worker::{ApiEvent, ApiOp, ApiOutput, ApiRequest, Worker};
 use trustdeck::api::{ApiError, Credentials};
 
 const ZONE: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"117bf1e17392293e996d8990458815ea","name":"shop.acme-corp.com","status":"active","account":{"id":"22d8a840ba3ae743d9774caa9ab3fdc4","name":"Acme Corp"},"plan":{"name":"Enterprise Website"}}}"#;
@@ -104,10 +104,13 @@ async fn the_worker_looks_up_zones_and_accounts() {
     });
     let mut seen = Vec::new();
     while seen.len() < 2 {
-        let response = tokio::time::timeout(Duration::from_secs(5), worker.responses.recv())
+        let event = tokio::time::timeout(Duration::from_secs(5), worker.responses.recv())
             .await
             .expect("a reply within 5 s")
             .expect("the worker is running");
+        let ApiEvent::Reply(response) = event else {
+            panic!("no retry expected: {event:?}");
+        };
         match response.result {
             Ok(ApiOutput::Zone(reply)) => {
                 assert_eq!(response.id, 1);

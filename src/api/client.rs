@@ -1,5 +1,6 @@
 //! The HTTP client: base URL, auth, timeouts, retries, one method per endpoint.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
@@ -16,7 +17,7 @@ use super::model::{
     TokenVerification, Zone,
 };
 use super::response::{decode, innermost_cause, redirect_target};
-use super::retry::{RetryPolicy, parse_retry_after};
+use super::retry::{RetryNotice, RetryPolicy, parse_retry_after};
 use super::validate;
 
 /// Cloudflare's API root.
@@ -91,6 +92,9 @@ impl Default for ZoneQuery {
     }
 }
 
+/// Told about each retry before the client waits for it.
+pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
+
 /// The Cloudflare API client. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
@@ -99,6 +103,7 @@ pub struct Client {
     credentials: Credentials,
     timeout: Duration,
     retry: RetryPolicy,
+    observer: Option<RetryObserver>,
 }
 
 impl std::fmt::Debug for Client {
@@ -140,7 +145,18 @@ impl Client {
             credentials: config.credentials,
             timeout: config.timeout,
             retry: config.retry,
+            observer: None,
         })
+    }
+
+    /// A clone (sharing connections) that calls `observer` right before each
+    /// retry's wait; the worker makes one per request to tag notices with
+    /// the request's id. Replaces any observer this client had.
+    pub fn observed(&self, observer: impl Fn(RetryNotice) + Send + Sync + 'static) -> Client {
+        Client {
+            observer: Some(Arc::new(observer)),
+            ..self.clone()
+        }
     }
 
     /// The API root in use.
@@ -327,6 +343,13 @@ impl Client {
                 _ => return Err(failed.error),
             };
             debug!(wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
+            if let Some(observer) = &self.observer {
+                observer(RetryNotice {
+                    attempt: retries + 2,
+                    wait,
+                    error: failed.error,
+                });
+            }
             tokio::time::sleep(wait).await;
             retries += 1;
         }

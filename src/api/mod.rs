@@ -14,8 +14,8 @@ mod text;
 pub mod validate;
 
 pub use body::BODY_LIMIT;
-pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, ZoneQuery};
+pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, RetryObserver, ZoneQuery};
 pub use credentials::Credentials;
 pub use error::ApiError;
-pub use retry::RetryPolicy;
+pub use retry::{RetryNotice, RetryPolicy};
 pub mod worker;

@@ -70,6 +70,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Api(response) => on_response(state, *response),
+        Msg::Retrying { .. } => Vec::new(),
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
