@@ -335,3 +335,32 @@ async fn a_refused_call_is_named_by_its_route_and_the_token_is_not_blamed() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_wrongly_typed_huge_value_gives_a_short_decode_error() {
+    let server = raw_server(|socket, _, _| async move {
+        let body = format!(
+            r#"{{"success":true,"result":{{"ai_context_analysis":"{}\n","ocr":true,"payload_logging":{{}}}}}}"#,
+            "y".repeat(100_000)
+        );
+        reply_raw(socket, http_answer("200 OK", &[], &body).as_bytes()).await;
+    })
+    .await;
+    let client = client_with(
+        &server.base_url(),
+        Credentials::token("t"),
+        Duration::from_secs(5),
+    );
+    let err = client.get_dlp(ACME).await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+    let line = err.to_string();
+    assert!(
+        line.chars().count() < 400,
+        "{} characters",
+        line.chars().count()
+    );
+    assert!(!line.chars().any(char::is_control), "{line:?}");
+}

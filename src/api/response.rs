@@ -10,7 +10,7 @@ use super::call::Call;
 use super::client::Reply;
 use super::error::{ApiError, Failure};
 use super::model::{Envelope, ResponseInfo};
-use super::text::{LOCATION_MAX, one_line, snippet};
+use super::text::{LOCATION_MAX, MESSAGE_MAX, one_line, snippet};
 
 /// Decodes one answer to `call`.
 pub(crate) fn decode<T: DeserializeOwned>(
@@ -39,7 +39,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             }
             return Err(ApiError::Decode {
                 status: code,
-                detail: format!("not a Cloudflare envelope: {error}"),
+                detail: one_line(&format!("not a Cloudflare envelope: {error}"), MESSAGE_MAX),
             });
         }
         Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
@@ -61,7 +61,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     let value = envelope.result.unwrap_or(serde_json::Value::Null);
     let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
         status: code,
-        detail: format!("the result did not fit: {e}"),
+        detail: one_line(&format!("the result did not fit: {e}"), MESSAGE_MAX),
     })?;
     Ok(Reply {
         result,
