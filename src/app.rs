@@ -14,7 +14,7 @@ use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 use tracing::{debug, info};
 
-use crate::api::worker::Worker;
+use crate::api::worker::{ApiEvent, Worker};
 use crate::input::map_key;
 use crate::message::{Command, Msg};
 use crate::state::{AppState, PickerItem};
@@ -69,8 +69,8 @@ where
     loop {
         // Replies that are already queued are applied before drawing, so one
         // frame shows them all.
-        while let Ok(response) = effects.worker.responses.try_recv() {
-            effects.dispatch(&mut state, Msg::api(response));
+        while let Ok(event) = effects.worker.responses.try_recv() {
+            effects.dispatch(&mut state, event_msg(event));
             changed = true;
         }
         if changed {
@@ -86,7 +86,7 @@ where
         let msg = tokio::select! {
             biased;
             () = &mut shutdown => Some(Msg::Terminate),
-            Some(response) = effects.worker.responses.recv() => Some(Msg::api(response)),
+            Some(event) = effects.worker.responses.recv() => Some(event_msg(event)),
             event = events.next() => match event {
                 Some(Ok(Event::Resize(..))) => {
                     changed = true;
@@ -110,6 +110,24 @@ where
         }
     }
     Ok(state)
+}
+
+/// What a worker event means to the reducer.
+fn event_msg(event: ApiEvent) -> Msg {
+    match event {
+        ApiEvent::Reply(response) => Msg::api(response),
+        ApiEvent::Retrying {
+            id,
+            attempt,
+            wait,
+            error,
+        } => Msg::Retrying {
+            id,
+            attempt,
+            wait,
+            error,
+        },
+    }
 }
 
 fn to_msg(state: &AppState, event: Event, area: Rect) -> Option<Msg> {
@@ -155,6 +173,7 @@ impl Effects {
 fn msg_name(msg: &Msg) -> &'static str {
     match msg {
         Msg::Api(_) => "api reply",
+        Msg::Retrying { .. } => "api retry",
         Msg::EditKey(_) | Msg::Paste(_) => "edit",
         _ => "action",
     }

@@ -1,9 +1,10 @@
 //! What the reducer accepts ([`Msg`]) and the side effects it asks for ([`Command`]).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEvent;
 
+use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::state::{Panel, PickerItem, PickerKind, Target};
 
@@ -14,6 +15,18 @@ pub enum Msg {
     Tick(Instant),
     /// The worker answered (boxed: replies are large, keys are small).
     Api(Box<ApiResponse>),
+    /// A request failed and the client will try it again after `wait`
+    /// (e.g. rate limited by Cloudflare): lets the dashboard say why it waits.
+    Retrying {
+        /// The request that is waiting.
+        id: RequestId,
+        /// The attempt that follows the wait: 2 for the first retry.
+        attempt: u32,
+        /// How long the client waits first.
+        wait: Duration,
+        /// Why the last attempt failed.
+        error: ApiError,
+    },
     /// Focus the next panel.
     FocusNext,
     /// Focus the previous panel.

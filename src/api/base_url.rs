@@ -31,7 +31,8 @@ pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// True when the URL's host is this machine.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -1,21 +1,23 @@
 //! The HTTP client: base URL, auth, timeouts, retries, one method per endpoint.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::debug;
 
-use super::base_url::parse_base_url;
+use super::base_url::{is_loopback, parse_base_url};
+use super::body::{BODY_LIMIT, BodyError, read_limited};
+use super::call::{self, Attempt, Call, Replay};
 use super::credentials::Credentials;
 use super::error::ApiError;
 use super::model::{
     Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, ResponseInfo, ResultInfo,
     TokenVerification, Zone,
 };
-use super::response::{decode, innermost_cause};
-use super::retry::{RetryPolicy, parse_retry_after};
+use super::response::{decode, innermost_cause, redirect_target};
+use super::retry::{RetryNotice, RetryPolicy, parse_retry_after};
 use super::validate;
 
 /// Cloudflare's API root.
@@ -90,57 +92,8 @@ impl Default for ZoneQuery {
     }
 }
 
-/// Whether a request may be sent again after a failure that might have
-/// reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
-    /// GET, PUT, DELETE: sending twice has the effect of sending once.
-    Safe,
-    /// PATCH: only retried when the server certainly did not process it.
-    Unsafe,
-}
-
-/// One API request before it is sent.
-struct Call<'a> {
-    method: Method,
-    path: Vec<&'a str>,
-    query: Vec<(&'static str, String)>,
-    body: Option<serde_json::Value>,
-    replay: Replay,
-    locked_on_403: bool,
-}
-
-impl<'a> Call<'a> {
-    fn new(method: Method, path: &[&'a str]) -> Self {
-        let replay = if method == Method::PATCH || method == Method::POST {
-            Replay::Unsafe
-        } else {
-            Replay::Safe
-        };
-        Self {
-            method,
-            path: path.to_vec(),
-            query: Vec::new(),
-            body: None,
-            replay,
-            locked_on_403: false,
-        }
-    }
-
-    fn body(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
-        let value = serde_json::to_value(body)
-            .map_err(|e| ApiError::invalid("request body", e.to_string()))?;
-        self.body = Some(value);
-        Ok(self)
-    }
-}
-
-/// A failed attempt, and whether another may follow.
-struct Attempt {
-    error: ApiError,
-    retry: bool,
-    retry_after: Option<Duration>,
-}
+/// Told about each retry before the client waits for it.
+pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
 
 /// The Cloudflare API client. Cheap to clone; clones share connections.
 #[derive(Clone)]
@@ -150,6 +103,7 @@ pub struct Client {
     credentials: Credentials,
     timeout: Duration,
     retry: RetryPolicy,
+    observer: Option<RetryObserver>,
 }
 
 impl std::fmt::Debug for Client {
@@ -172,10 +126,17 @@ impl Client {
                 "contains characters that cannot be sent in an HTTP header",
             )
         })?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(&base) {
+            // A proxy would see a plain-http request, credentials and all;
+            // https requests keep the proxies of the environment.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
         Ok(Self {
@@ -184,7 +145,18 @@ impl Client {
             credentials: config.credentials,
             timeout: config.timeout,
             retry: config.retry,
+            observer: None,
         })
+    }
+
+    /// A clone (sharing connections) that calls `observer` right before each
+    /// retry's wait; the worker makes one per request to tag notices with
+    /// the request's id. Replaces any observer this client had.
+    pub fn observed(&self, observer: impl Fn(RetryNotice) + Send + Sync + 'static) -> Client {
+        Client {
+            observer: Some(Arc::new(observer)),
+            ..self.clone()
+        }
     }
 
     /// The API root in use.
@@ -194,7 +166,7 @@ impl Client {
 
     /// `GET /user/tokens/verify`: is this user token usable?
     pub async fn verify_token(&self) -> Result<Reply<TokenVerification>, ApiError> {
-        self.call(Call::new(Method::GET, &["user", "tokens", "verify"]))
+        self.call(Call::new(Method::GET, call::USER_TOKEN_VERIFY, &[]))
             .await
     }
 
@@ -206,7 +178,8 @@ impl Client {
         check_account(account_id)?;
         self.call(Call::new(
             Method::GET,
-            &["accounts", account_id, "tokens", "verify"],
+            call::ACCOUNT_TOKEN_VERIFY,
+            &[account_id],
         ))
         .await
     }
@@ -218,7 +191,7 @@ impl Client {
         per_page: u32,
     ) -> Result<Reply<Vec<Account>>, ApiError> {
         check_paging(page, per_page)?;
-        let mut call = Call::new(Method::GET, &["accounts"]);
+        let mut call = Call::new(Method::GET, call::ACCOUNTS, &[]);
         call.query = vec![
             ("page", page.to_string()),
             ("per_page", per_page.to_string()),
@@ -226,10 +199,36 @@ impl Client {
         self.call(call).await
     }
 
+    /// `GET /accounts/{account_id}`: one account, e.g. to name an account given by id.
+    pub async fn get_account(&self, account_id: &str) -> Result<Reply<Account>, ApiError> {
+        check_account(account_id)?;
+        self.call(Call::new(Method::GET, call::ACCOUNT, &[account_id]))
+            .await
+    }
+
+    /// `GET /zones/{zone_id}`: one zone, e.g. to name a zone given by id.
+    pub async fn get_zone(&self, zone_id: &str) -> Result<Reply<Zone>, ApiError> {
+        check_zone(zone_id)?;
+        self.call(Call::new(Method::GET, call::ZONE, &[zone_id]))
+            .await
+    }
+
+    /// `GET /zones?name=NAME`: the zones whose name is exactly `name` (one
+    /// page of 50; a name is unique per account).
+    pub async fn find_zones_by_name(&self, name: &str) -> Result<Reply<Vec<Zone>>, ApiError> {
+        validate::zone_name(name).map_err(|reason| ApiError::invalid("zone name", reason))?;
+        self.list_zones(&ZoneQuery {
+            name: Some(name.to_owned()),
+            per_page: 50,
+            ..ZoneQuery::default()
+        })
+        .await
+    }
+
     /// `GET /zones`: one page of zones, filtered.
     pub async fn list_zones(&self, query: &ZoneQuery) -> Result<Reply<Vec<Zone>>, ApiError> {
         check_paging(query.page, query.per_page)?;
-        let mut call = Call::new(Method::GET, &["zones"]);
+        let mut call = Call::new(Method::GET, call::ZONES, &[]);
         if let Some(account) = &query.account_id {
             check_account(account)?;
             call.query.push(("account.id", account.clone()));
@@ -251,7 +250,8 @@ impl Client {
     /// `GET /zones/{zone_id}/settings/csam_scanner_third_party`.
     pub async fn get_csam(&self, zone_id: &str) -> Result<Reply<CsamSetting>, ApiError> {
         check_zone(zone_id)?;
-        self.call(Call::new(Method::GET, &csam_path(zone_id))).await
+        self.call(Call::new(Method::GET, call::CSAM, &[zone_id]))
+            .await
     }
 
     /// `PATCH /zones/{zone_id}/settings/csam_scanner_third_party`.
@@ -268,7 +268,7 @@ impl Client {
             validate::email(email)
                 .map_err(|reason| ApiError::invalid("notification email", reason))?;
         }
-        let mut call = Call::new(Method::PATCH, &csam_path(zone_id)).body(patch)?;
+        let mut call = Call::new(Method::PATCH, call::CSAM, &[zone_id]).body(patch)?;
         call.locked_on_403 = true;
         self.call(call).await
     }
@@ -276,7 +276,7 @@ impl Client {
     /// `GET /accounts/{account_id}/dlp/settings`.
     pub async fn get_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::GET, &dlp_path(account_id)))
+        self.call(Call::new(Method::GET, call::DLP, &[account_id]))
             .await
     }
 
@@ -287,7 +287,7 @@ impl Client {
         update: &DlpUpdate,
     ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::PUT, &dlp_path(account_id)).body(update)?)
+        self.call(Call::new(Method::PUT, call::DLP, &[account_id]).body(update)?)
             .await
     }
 
@@ -298,14 +298,14 @@ impl Client {
         update: &DlpUpdate,
     ) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::PATCH, &dlp_path(account_id)).body(update)?)
+        self.call(Call::new(Method::PATCH, call::DLP, &[account_id]).body(update)?)
             .await
     }
 
     /// `DELETE /accounts/{account_id}/dlp/settings`: back to initial values, returned.
     pub async fn reset_dlp(&self, account_id: &str) -> Result<Reply<DlpSettings>, ApiError> {
         check_account(account_id)?;
-        self.call(Call::new(Method::DELETE, &dlp_path(account_id)))
+        self.call(Call::new(Method::DELETE, call::DLP, &[account_id]))
             .await
     }
 
@@ -328,7 +328,7 @@ impl Client {
             let outcome = self.attempt::<T>(&call, &url).await;
             debug!(
                 method = %call.method,
-                path = url.path(),
+                route = call.route,
                 retries,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 ok = outcome.is_ok(),
@@ -343,12 +343,38 @@ impl Client {
                 _ => return Err(failed.error),
             };
             debug!(wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
+            if let Some(observer) = &self.observer {
+                observer(RetryNotice {
+                    attempt: retries + 2,
+                    wait,
+                    error: failed.error,
+                });
+            }
             tokio::time::sleep(wait).await;
             retries += 1;
         }
     }
 
     async fn attempt<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+    ) -> Result<Reply<T>, Attempt> {
+        // One deadline for the whole exchange, body included: a server that
+        // drips bytes forever cannot hold the request open.
+        match tokio::time::timeout(self.timeout, self.exchange(call, url)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Attempt {
+                error: ApiError::Timeout {
+                    after: self.timeout,
+                },
+                retry: call.replay == Replay::Safe,
+                retry_after: None,
+            }),
+        }
+    }
+
+    async fn exchange<T: DeserializeOwned>(
         &self,
         call: &Call<'_>,
         url: &Url,
@@ -362,15 +388,28 @@ impl Client {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(response) => response,
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
+        if status.is_redirection() {
+            return Err(Attempt::fatal(ApiError::Redirected {
+                status: status.as_u16(),
+                location: redirect_target(url, response.headers()),
+            }));
+        }
         let retry_after = parse_retry_after(response.headers());
-        let body = match response.bytes().await {
+        let body = match read_limited(&mut response, BODY_LIMIT).await {
             Ok(body) => body,
-            Err(error) => return Err(self.transport_failure(call, url, &error)),
+            Err(BodyError::TooLarge) => {
+                return Err(Attempt::fatal(ApiError::TooLarge {
+                    limit: BODY_LIMIT as u64,
+                }));
+            }
+            Err(BodyError::Transport(error)) => {
+                return Err(self.transport_failure(call, url, &error));
+            }
         };
         let retryable_status = status == StatusCode::TOO_MANY_REQUESTS
             || (call.replay == Replay::Safe
@@ -382,7 +421,7 @@ impl Client {
             retry: retryable_status,
             retry_after,
         };
-        decode(status, &body, call.locked_on_403, retry_after).map_err(fail)
+        decode(status, &body, call, retry_after).map_err(fail)
     }
 
     fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
@@ -404,14 +443,6 @@ impl Client {
             retry_after: None,
         }
     }
-}
-
-fn csam_path(zone_id: &str) -> [&str; 4] {
-    ["zones", zone_id, "settings", "csam_scanner_third_party"]
-}
-
-fn dlp_path(account_id: &str) -> [&str; 4] {
-    ["accounts", account_id, "dlp", "settings"]
 }
 
 fn check_zone(zone_id: &str) -> Result<(), ApiError> {
@@ -450,14 +481,14 @@ mod tests {
             "https://api.cloudflare.com/client/v4/",
         ] {
             let c = client(base).unwrap();
-            let url = c.url(&Call::new(Method::GET, &csam_path("abc")));
+            let url = c.url(&Call::new(Method::GET, call::CSAM, &["abc"]));
             assert_eq!(
                 url.as_str(),
                 "https://api.cloudflare.com/client/v4/zones/abc/settings/csam_scanner_third_party"
             );
         }
         let c = client("http://127.0.0.1:8787/client/v4").unwrap();
-        let mut call = Call::new(Method::GET, &["zones"]);
+        let mut call = Call::new(Method::GET, call::ZONES, &[]);
         call.query = vec![
             ("account.id", "a b".into()),
             ("name", "contains:acme".into()),

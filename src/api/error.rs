@@ -8,6 +8,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::model::ResponseInfo;
+use super::text::{MESSAGE_MAX, one_line};
 
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -21,11 +22,14 @@ pub enum ApiError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The credentials were not accepted.
-    #[error(
-        "authentication failed: {message}; check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)"
-    )]
+    /// Cloudflare refused this call for these credentials (401, or an
+    /// authentication code). It says which call: the same credentials may
+    /// work elsewhere, so this is not proof that they are bad.
+    #[error("Cloudflare refused {request} for these credentials: {message}")]
     Auth {
+        /// The call, as method and route template (`GET /accounts`), never
+        /// with its ids.
+        request: String,
         /// Cloudflare's message.
         message: String,
     },
@@ -73,6 +77,25 @@ pub enum ApiError {
         /// Cloudflare's message, or the status text.
         message: String,
     },
+    /// The server answered with a redirect. The API never redirects, and
+    /// following one could carry the credentials to another host, so it is
+    /// not followed.
+    #[error(
+        "the server answered HTTP {status}, a redirect to {location}; it was not followed (the API does not redirect: check the base URL)"
+    )]
+    Redirected {
+        /// The HTTP status (3xx).
+        status: u16,
+        /// Where it pointed: without query, fragment or user info, clipped.
+        location: String,
+    },
+    /// The answer was larger than any real answer can be; reading stopped
+    /// there, so a hostile or broken server cannot exhaust memory.
+    #[error("the answer is larger than {}; reading stopped there (check the base URL)", size_text(*.limit))]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The answer was not JSON, e.g. an HTML error page from the edge.
     #[error("unexpected non-JSON answer (HTTP {status}): {snippet}; try again")]
     NonJson {
@@ -111,6 +134,15 @@ fn permission_line(permission: Option<&str>, message: &str) -> String {
             "permission denied: the token lacks '{p}'; add it to the token or use another one"
         ),
         None => format!("permission denied: {message}"),
+    }
+}
+
+fn size_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -160,56 +192,76 @@ const PERMISSION_CODES: &[i64] = &[9109, 10403];
 /// The code the mock uses for a Trust & Safety lock.
 pub const LOCKED_CODE: i64 = 1403;
 
-/// What a response's status and envelope errors mean.
-///
-/// `locked_on_403` is set for the CSAM write, where Cloudflare documents 403
-/// as "locked by Trust & Safety" unless the error says it is a permission.
-pub(crate) fn classify(
-    status: u16,
-    errors: &[ResponseInfo],
-    retry_after: Option<Duration>,
-    locked_on_403: bool,
-) -> ApiError {
-    let first = errors.first();
-    let message = {
-        let joined: Vec<&str> = errors
-            .iter()
-            .map(|e| e.message.trim())
-            .filter(|m| !m.is_empty())
-            .collect();
-        if joined.is_empty() {
-            status_text(status).to_owned()
-        } else {
-            joined.join("; ")
-        }
-    };
-    let has_code = |codes: &[i64]| errors.iter().any(|e| codes.contains(&e.code));
-    let mentions = |needle: &str| message.to_lowercase().contains(needle);
-    match status {
-        429 => ApiError::RateLimited { retry_after },
-        408 => ApiError::Timeout {
-            after: Duration::ZERO,
-        },
-        401 => ApiError::Auth { message },
-        403 if has_code(&[LOCKED_CODE]) || mentions("trust & safety") || mentions("locked") => {
-            ApiError::Locked { message }
-        }
-        403 if has_code(AUTH_CODES) && !has_code(PERMISSION_CODES) => ApiError::Auth { message },
-        403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => {
-            ApiError::Permission {
-                permission: quoted_permission(&message),
-                message,
+/// A failed answer, before it is turned into an [`ApiError`].
+pub(crate) struct Failure<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The envelope's errors (empty when there was no envelope).
+    pub errors: &'a [ResponseInfo],
+    /// The server's `Retry-After`.
+    pub retry_after: Option<Duration>,
+    /// Set for the CSAM write, where Cloudflare documents 403 as "locked by
+    /// Trust & Safety" unless the error says it is a permission.
+    pub locked_on_403: bool,
+    /// The call, as method and route template.
+    pub request: &'a str,
+}
+
+impl Failure<'_> {
+    /// What the status and the envelope's errors mean.
+    pub fn classify(&self) -> ApiError {
+        let Self {
+            status,
+            errors,
+            retry_after,
+            locked_on_403,
+            request,
+        } = *self;
+        let first = errors.first();
+        let message = {
+            let joined: Vec<&str> = errors
+                .iter()
+                .map(|e| e.message.trim())
+                .filter(|m| !m.is_empty())
+                .collect();
+            if joined.is_empty() {
+                status_text(status).to_owned()
+            } else {
+                one_line(&joined.join("; "), MESSAGE_MAX)
             }
-        }
-        403 => ApiError::Locked { message },
-        404 => ApiError::NotFound { message },
-        400..=499 if has_code(AUTH_CODES) => ApiError::Auth { message },
-        400..=499 => ApiError::Validation {
-            code: first.map_or(0, |e| e.code),
+        };
+        let has_code = |codes: &[i64]| errors.iter().any(|e| codes.contains(&e.code));
+        let mentions = |needle: &str| message.to_lowercase().contains(needle);
+        let auth = |message| ApiError::Auth {
+            request: request.to_owned(),
             message,
-            pointer: errors.iter().find_map(|e| e.pointer().map(str::to_owned)),
-        },
-        _ => ApiError::Server { status, message },
+        };
+        match status {
+            429 => ApiError::RateLimited { retry_after },
+            408 => ApiError::Timeout {
+                after: Duration::ZERO,
+            },
+            401 => auth(message),
+            403 if has_code(&[LOCKED_CODE]) || mentions("trust & safety") || mentions("locked") => {
+                ApiError::Locked { message }
+            }
+            403 if has_code(AUTH_CODES) && !has_code(PERMISSION_CODES) => auth(message),
+            403 if has_code(PERMISSION_CODES) || mentions("permission") || !locked_on_403 => {
+                ApiError::Permission {
+                    permission: quoted_permission(&message),
+                    message,
+                }
+            }
+            403 => ApiError::Locked { message },
+            404 => ApiError::NotFound { message },
+            400..=499 if has_code(AUTH_CODES) => auth(message),
+            400..=499 => ApiError::Validation {
+                code: first.map_or(0, |e| e.code),
+                message,
+                pointer: errors.iter().find_map(|e| e.pointer().map(str::to_owned)),
+            },
+            _ => ApiError::Server { status, message },
+        }
     }
 }
 
@@ -228,28 +280,6 @@ fn status_text(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
-/// A single-line excerpt of a non-JSON body: an HTML page's title, else its start.
-pub(crate) fn snippet(body: &str) -> String {
-    let lower = body.to_lowercase();
-    let title = lower.find("<title>").and_then(|start| {
-        let from = start + "<title>".len();
-        lower[from..]
-            .find("</title>")
-            .map(|len| &body[from..from + len])
-    });
-    let text = title.unwrap_or(body);
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().filter(|c| !c.is_control()).take(120).collect();
-    if flat.chars().count() > 120 {
-        out.push('…');
-    }
-    if out.is_empty() {
-        "(empty body)".to_owned()
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +291,22 @@ mod tests {
             documentation_url: None,
             source: None,
         }
+    }
+
+    fn classify(
+        status: u16,
+        errors: &[ResponseInfo],
+        retry_after: Option<Duration>,
+        locked_on_403: bool,
+    ) -> ApiError {
+        Failure {
+            status,
+            errors,
+            retry_after,
+            locked_on_403,
+            request: "PATCH /zones/{zone_id}/settings/csam_scanner_third_party",
+        }
+        .classify()
     }
 
     #[test]
@@ -314,15 +360,6 @@ mod tests {
     }
 
     #[test]
-    fn html_pages_become_a_short_single_line() {
-        let page =
-            "<html>\n<head><title>502 Bad\n Gateway</title></head><body>cloudflare</body></html>";
-        assert_eq!(snippet(page), "502 Bad Gateway");
-        assert_eq!(snippet(""), "(empty body)");
-        assert!(snippet(&"x".repeat(500)).chars().count() <= 121);
-    }
-
-    #[test]
     fn messages_are_one_line() {
         let all = [
             ApiError::RateLimited {
@@ -332,6 +369,7 @@ mod tests {
                 after: Duration::from_secs(30),
             },
             ApiError::Auth {
+                request: "GET /accounts".into(),
                 message: "Invalid API Token".into(),
             },
         ];
@@ -345,5 +383,22 @@ mod tests {
             .to_string(),
             "rate limited by Cloudflare; try again in 7s"
         );
+    }
+
+    #[test]
+    fn an_auth_error_names_the_refused_call_not_a_bad_token() {
+        let err = Failure {
+            status: 401,
+            errors: &[info(10000, "Authentication error")],
+            retry_after: None,
+            locked_on_403: false,
+            request: "GET /accounts",
+        }
+        .classify();
+        assert_eq!(
+            err.to_string(),
+            "Cloudflare refused GET /accounts for these credentials: Authentication error"
+        );
+        assert!(!err.to_string().contains("CLOUDFLARE_API_TOKEN"));
     }
 }

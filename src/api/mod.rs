@@ -1,6 +1,8 @@
 //! The Cloudflare API client. Knows nothing of the terminal or the app.
 
 mod base_url;
+mod body;
+mod call;
 pub mod client;
 pub mod credentials;
 pub mod error;
@@ -8,10 +10,12 @@ mod lenient;
 pub mod model;
 mod response;
 pub mod retry;
+mod text;
 pub mod validate;
 
-pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, ZoneQuery};
+pub use body::BODY_LIMIT;
+pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, RetryObserver, ZoneQuery};
 pub use credentials::Credentials;
 pub use error::ApiError;
-pub use retry::RetryPolicy;
+pub use retry::{RetryNotice, RetryPolicy};
 pub mod worker;

@@ -3,35 +3,47 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use super::call::Call;
 use super::client::Reply;
-use super::error::{ApiError, classify, snippet};
-use super::model::Envelope;
+use super::error::{ApiError, Failure};
+use super::model::{Envelope, ResponseInfo};
+use super::text::{LOCATION_MAX, MESSAGE_MAX, one_line, snippet};
 
-/// Decodes one answer. `locked_on_403` marks the CSAM write, where a bare
-/// 403 means "locked by Trust & Safety".
+/// Decodes one answer to `call`.
 pub(crate) fn decode<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
-    locked_on_403: bool,
+    call: &Call<'_>,
     retry_after: Option<Duration>,
 ) -> Result<Reply<T>, ApiError> {
     let code = status.as_u16();
+    let request = call.request();
+    let classify = |status: u16, errors: &[ResponseInfo]| {
+        Failure {
+            status,
+            errors,
+            retry_after,
+            locked_on_403: call.locked_on_403,
+            request: &request,
+        }
+        .classify()
+    };
     let envelope: Envelope<serde_json::Value> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(error) if serde_json::from_slice::<serde_json::Value>(body).is_ok() => {
             if !status.is_success() {
-                return Err(classify(code, &[], retry_after, locked_on_403));
+                return Err(classify(code, &[]));
             }
             return Err(ApiError::Decode {
                 status: code,
-                detail: format!("not a Cloudflare envelope: {error}"),
+                detail: one_line(&format!("not a Cloudflare envelope: {error}"), MESSAGE_MAX),
             });
         }
         Err(_) if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) => {
-            return Err(classify(code, &[], retry_after, locked_on_403));
+            return Err(classify(code, &[]));
         }
         Err(_) => {
             return Err(ApiError::NonJson {
@@ -41,21 +53,43 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
     };
     if !status.is_success() {
-        return Err(classify(code, &envelope.errors, retry_after, locked_on_403));
+        return Err(classify(code, &envelope.errors));
     }
     if !envelope.success {
-        return Err(classify(400, &envelope.errors, retry_after, locked_on_403));
+        return Err(classify(400, &envelope.errors));
     }
     let value = envelope.result.unwrap_or(serde_json::Value::Null);
     let result = serde_json::from_value(value).map_err(|e| ApiError::Decode {
         status: code,
-        detail: format!("the result did not fit: {e}"),
+        detail: one_line(&format!("the result did not fit: {e}"), MESSAGE_MAX),
     })?;
     Ok(Reply {
         result,
         messages: envelope.messages,
         result_info: envelope.result_info,
     })
+}
+
+/// Where a redirect pointed, safe to show: resolved against the request,
+/// without user info, query or fragment (they may hold secrets), clipped.
+pub(crate) fn redirect_target(request: &Url, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(value) = headers.get(reqwest::header::LOCATION) else {
+        return "nowhere (no Location header)".to_owned();
+    };
+    let Ok(text) = value.to_str() else {
+        return "an unreadable Location".to_owned();
+    };
+    let shown = match request.join(text) {
+        Ok(mut target) => {
+            target.set_query(None);
+            target.set_fragment(None);
+            let _ = target.set_username("");
+            let _ = target.set_password(None);
+            target.to_string()
+        }
+        Err(_) => text.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    };
+    one_line(&shown, LOCATION_MAX)
 }
 
 /// The root cause's text, e.g. "Connection refused (os error 111)".
@@ -70,12 +104,38 @@ pub(crate) fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::call::{self, Call};
     use crate::api::model::CsamSetting;
+
+    fn get() -> Call<'static> {
+        Call::new(reqwest::Method::GET, call::CSAM, &["z"])
+    }
+
+    #[test]
+    fn a_redirect_target_is_shown_without_secrets() {
+        let request = Url::parse("http://127.0.0.1:9/client/v4/zones").unwrap();
+        let target = |location: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::LOCATION,
+                reqwest::header::HeaderValue::from_str(location).unwrap(),
+            );
+            redirect_target(&request, &headers)
+        };
+        assert_eq!(
+            target("https://u:pw@evil.example/x?key=s3cret#f"),
+            "https://evil.example/x"
+        );
+        assert_eq!(target("/login?next=1"), "http://127.0.0.1:9/login");
+        assert!(target(&format!("https://e.example/{}", "a".repeat(500))).ends_with('…'));
+        let none = redirect_target(&request, &reqwest::header::HeaderMap::new());
+        assert!(none.contains("no Location"));
+    }
 
     #[test]
     fn decode_tells_non_json_from_envelopes() {
         let html = b"<html><head><title>502 Bad Gateway</title></head></html>";
-        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, false, None).unwrap_err();
+        let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, &get(), None).unwrap_err();
         assert_eq!(
             err,
             ApiError::NonJson {
@@ -83,23 +143,45 @@ mod tests {
                 snippet: "502 Bad Gateway".into()
             }
         );
-        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", false, None).unwrap_err();
+        let err = decode::<CsamSetting>(StatusCode::OK, b"[1,2]", &get(), None).unwrap_err();
         assert!(matches!(err, ApiError::Decode { status: 200, .. }));
         let err = decode::<CsamSetting>(
             StatusCode::OK,
             b"{\"success\":true,\"result\":{\"value\":5}}",
-            false,
+            &get(),
             None,
         )
         .unwrap_err();
         assert!(matches!(err, ApiError::Decode { .. }));
         let ok = decode::<CsamSetting>(
             StatusCode::OK,
-            b"{\"success\":true,\"errors\":null,\"result\":{}}",
-            false,
+            b"{\"success\":true,\"errors\":null,\"result\":{\"value\":{}}}",
+            &get(),
             None,
         )
         .unwrap();
         assert_eq!(ok.result, CsamSetting::default());
+        let empty = decode::<CsamSetting>(
+            StatusCode::OK,
+            b"{\"success\":true,\"errors\":null,\"result\":{}}",
+            &get(),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&empty, ApiError::Decode { status: 200, detail } if detail.contains("no value object")),
+            "{empty:?}"
+        );
+        let empty = decode::<crate::api::model::DlpSettings>(
+            StatusCode::OK,
+            b"{\"success\":true,\"result\":{}}",
+            &get(),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            empty.to_string(),
+            "unexpected answer (HTTP 200): the result did not fit: the DLP settings lack required ai_context_analysis, ocr, payload_logging (missing or null)"
+        );
     }
 }

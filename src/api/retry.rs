@@ -7,6 +7,20 @@ use std::time::{Duration, SystemTime};
 use rand::Rng;
 use reqwest::header::HeaderMap;
 
+use super::error::ApiError;
+
+/// A retry about to happen: told to the client's observer right before it
+/// waits, so a person can learn why nothing seems to happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// The attempt that follows the wait: 2 for the first retry.
+    pub attempt: u32,
+    /// How long the client waits before it.
+    pub wait: Duration,
+    /// Why the previous attempt failed (e.g. rate limited).
+    pub error: ApiError,
+}
+
 /// The retry schedule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {

@@ -4,37 +4,61 @@
 pub const EMAIL_MAX: usize = 254;
 /// The longest zone id the API accepts.
 pub const ZONE_ID_MAX: usize = 32;
+/// The length of every account id (`iam_account_identifier` in the schema).
+pub const ACCOUNT_ID_LEN: usize = 32;
 
 /// Why an identifier may not go into a URL path; `None` when it is fine.
-fn id_problem(id: &str, max: usize) -> Option<String> {
+///
+/// The reason never quotes the id: a mistyped flag may hold a secret.
+fn id_problem(id: &str, lengths: std::ops::RangeInclusive<usize>) -> Option<String> {
     if id.is_empty() {
         return Some("is empty".to_owned());
     }
     let len = id.chars().count();
-    if len > max {
-        return Some(format!(
-            "is {len} characters long; at most {max} are allowed"
-        ));
+    if !lengths.contains(&len) {
+        let allowed = if lengths.start() == lengths.end() {
+            format!("exactly {}", lengths.end())
+        } else {
+            format!("at most {}", lengths.end())
+        };
+        return Some(format!("is {len} characters long; {allowed} are allowed"));
     }
-    if let Some(bad) = id
+    if !id
         .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Some(format!(
-            "contains {bad:?}; only letters, digits, '-' and '_' are allowed"
-        ));
+        return Some("may only hold letters, digits, '-' and '_'".to_owned());
     }
     None
 }
 
 /// A zone id: 1..=32 characters that cannot change the request path.
 pub fn zone_id(id: &str) -> Result<(), String> {
-    id_problem(id, ZONE_ID_MAX).map_or(Ok(()), Err)
+    id_problem(id, 1..=ZONE_ID_MAX).map_or(Ok(()), Err)
 }
 
-/// An account id: non-empty, and unable to change the request path.
+/// An account id: exactly 32 characters that cannot change the request path.
 pub fn account_id(id: &str) -> Result<(), String> {
-    id_problem(id, 64).map_or(Ok(()), Err)
+    id_problem(id, ACCOUNT_ID_LEN..=ACCOUNT_ID_LEN).map_or(Ok(()), Err)
+}
+
+/// A zone's name as an exact filter: a domain, so no spaces, and no ':'
+/// (which would make it one of the API's filter operators).
+pub fn zone_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    let len = name.chars().count();
+    if len > 253 {
+        return Err(format!("is {len} characters long; at most 253 are allowed"));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == ':' || c == '/')
+    {
+        return Err("may not hold spaces, ':' or '/'".to_owned());
+    }
+    Ok(())
 }
 
 /// A plausible email address of at most 254 characters.
@@ -134,6 +158,24 @@ mod tests {
         assert!(zone_id("023e105f4ecef8ad9ca31a8372d0c353").is_ok());
         assert!(account_id("").is_err());
         assert!(account_id("01a7362d577a6c3019a474fd6f485823").is_ok());
+        for bad in [
+            "01a7362d577a6c3019a474fd6f48582",
+            "01a7362d577a6c3019a474fd6f4858234",
+            "01a7362d577a6c3019a474fd6f48582/",
+            "tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w",
+        ] {
+            let reason = account_id(bad).unwrap_err();
+            assert!(!reason.contains(&bad[..8]), "{reason}");
+        }
+        assert!(!zone_id("secret/x").unwrap_err().contains('/'));
+    }
+
+    #[test]
+    fn zone_names_are_plain_domains() {
+        assert!(zone_name("shop.acme-corp.com").is_ok());
+        for bad in ["", "contains:acme", "a b.com", "a/b.com", &"a".repeat(254)] {
+            assert!(zone_name(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! replies. Loads can be cancelled; writes always run to completion.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -12,6 +13,7 @@ use super::error::ApiError;
 use super::model::{
     Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, TokenVerification, Zone,
 };
+use super::retry::RetryNotice;
 
 /// Identifies one request; ids are never reused within a run.
 pub type RequestId = u64;
@@ -42,8 +44,18 @@ pub enum ApiOp {
         /// 5..=50.
         per_page: u32,
     },
+    /// `GET /accounts/{account_id}`.
+    GetAccount {
+        /// The account.
+        account_id: String,
+    },
     /// `GET /zones`.
     ListZones(ZoneQuery),
+    /// `GET /zones/{zone_id}`.
+    GetZone {
+        /// The zone.
+        zone_id: String,
+    },
     /// `GET` a zone's CSAM Scanner setting.
     GetCsam {
         /// The zone.
@@ -102,8 +114,12 @@ pub enum ApiOutput {
     Token(Reply<TokenVerification>),
     /// From `ListAccounts`.
     Accounts(Reply<Vec<Account>>),
+    /// From `GetAccount`.
+    Account(Reply<Account>),
     /// From `ListZones`.
     Zones(Reply<Vec<Zone>>),
+    /// From `GetZone`.
+    Zone(Reply<Zone>),
     /// From `GetCsam` and `PatchCsam`.
     Csam(Reply<CsamSetting>),
     /// From the DLP operations.
@@ -119,6 +135,29 @@ pub struct ApiResponse {
     pub result: Result<ApiOutput, ApiError>,
 }
 
+/// What the worker reports on its response channel.
+#[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "each event moves once through a channel; the reducer's Msg boxes the reply"
+)]
+pub enum ApiEvent {
+    /// A request finished: its one and only answer.
+    Reply(ApiResponse),
+    /// A request failed and will be tried again after `wait`; sent right
+    /// before the client waits, always before the request's `Reply`.
+    Retrying {
+        /// The request's id.
+        id: RequestId,
+        /// The attempt that follows the wait: 2 for the first retry.
+        attempt: u32,
+        /// How long the client waits first.
+        wait: Duration,
+        /// Why the last attempt failed (a 429 says "rate limited").
+        error: ApiError,
+    },
+}
+
 /// Messages into the worker.
 #[derive(Debug)]
 enum Job {
@@ -131,16 +170,16 @@ enum Job {
 #[derive(Debug)]
 pub struct Worker {
     jobs: mpsc::UnboundedSender<Job>,
-    /// Responses, in the order they complete.
-    pub responses: mpsc::UnboundedReceiver<ApiResponse>,
+    /// Replies in the order they complete, and retry notices as they happen.
+    pub responses: mpsc::UnboundedReceiver<ApiEvent>,
 }
 
 impl Worker {
     /// Starts the worker task on the current tokio runtime.
     pub fn spawn(client: Client) -> Self {
         let (jobs, job_rx) = mpsc::unbounded_channel();
-        let (reply_tx, responses) = mpsc::unbounded_channel();
-        tokio::spawn(run(client, jobs.clone(), job_rx, reply_tx));
+        let (event_tx, responses) = mpsc::unbounded_channel();
+        tokio::spawn(run(client, jobs.clone(), job_rx, event_tx));
         Self { jobs, responses }
     }
 
@@ -160,19 +199,29 @@ async fn run(
     client: Client,
     jobs: mpsc::UnboundedSender<Job>,
     mut job_rx: mpsc::UnboundedReceiver<Job>,
-    replies: mpsc::UnboundedSender<ApiResponse>,
+    events: mpsc::UnboundedSender<ApiEvent>,
 ) {
     let mut loads: HashMap<RequestId, AbortHandle> = HashMap::new();
     while let Some(job) = job_rx.recv().await {
         match job {
             Job::Run(ApiRequest { id, op }) => {
                 let is_write = op.is_write();
-                let client = client.clone();
-                let replies = replies.clone();
+                let notices = events.clone();
+                let client = client.observed(move |notice: RetryNotice| {
+                    let _ = notices.send(ApiEvent::Retrying {
+                        id,
+                        attempt: notice.attempt,
+                        wait: notice.wait,
+                        error: notice.error,
+                    });
+                });
+                let events = events.clone();
                 let done = jobs.clone();
+                // Notices and the reply go out from this one task on one
+                // channel, so a request's notices always precede its reply.
                 let task = tokio::spawn(async move {
                     let result = execute(&client, op).await;
-                    let _ = replies.send(ApiResponse { id, result });
+                    let _ = events.send(ApiEvent::Reply(ApiResponse { id, result }));
                     let _ = done.send(Job::Finished(id));
                 });
                 if !is_write {
@@ -203,7 +252,11 @@ async fn execute(client: &Client, op: ApiOp) -> Result<ApiOutput, ApiError> {
         ApiOp::ListAccounts { page, per_page } => {
             ApiOutput::Accounts(client.list_accounts(page, per_page).await?)
         }
+        ApiOp::GetAccount { account_id } => {
+            ApiOutput::Account(client.get_account(&account_id).await?)
+        }
         ApiOp::ListZones(query) => ApiOutput::Zones(client.list_zones(&query).await?),
+        ApiOp::GetZone { zone_id } => ApiOutput::Zone(client.get_zone(&zone_id).await?),
         ApiOp::GetCsam { zone_id } => ApiOutput::Csam(client.get_csam(&zone_id).await?),
         ApiOp::PatchCsam { zone_id, patch } => {
             ApiOutput::Csam(client.patch_csam(&zone_id, &patch).await?)

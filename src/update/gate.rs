@@ -44,7 +44,7 @@ pub(super) fn on_reply(state: &mut AppState, result: Result<ApiOutput, ApiError>
             state.gate_tried_account = true;
             vec![request(id, ApiOp::VerifyAccountToken { account_id })]
         }
-        Err(ApiError::Auth { message }) => {
+        Err(ApiError::Auth { message, .. }) => {
             let (title, fix) = if state.context.legacy_auth {
                 (
                     "Cloudflare does not accept this email and global API key",

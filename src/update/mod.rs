@@ -71,6 +71,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Api(response) => on_response(state, *response),
+        Msg::Retrying { .. } => Vec::new(),
         Msg::Unavailable(msg) => {
             explain::unavailable(state, &msg);
             Vec::new()

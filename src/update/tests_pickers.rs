@@ -73,6 +73,7 @@ fn expired_disabled_and_invalid_tokens_each_get_their_screen() {
     }
     let (mut state, commands) = fresh(None);
     let invalid = Err(ApiError::Auth {
+        request: "GET /user/tokens/verify".into(),
         message: "Invalid API Token".into(),
     });
     assert!(answer(&mut state, &commands, invalid).is_empty());
@@ -96,6 +97,7 @@ fn an_account_token_is_verified_at_its_account() {
         &mut state,
         &commands,
         Err(ApiError::Auth {
+            request: "GET /user/tokens/verify".into(),
             message: "Invalid API Token".into(),
         }),
     );

@@ -103,3 +103,85 @@ pub async fn requests(mock: &RunningMock) -> Vec<(String, String)> {
         .collect()
 }
 pub mod tui;
+
+/// A loopback server that speaks raw bytes, for answers the mock will not give.
+pub struct RawServer {
+    /// `127.0.0.1:PORT`.
+    pub addr: std::net::SocketAddr,
+    /// The head (request line and headers) of every request it read, in order.
+    pub heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    /// `http://127.0.0.1:PORT/client/v4`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/client/v4", self.addr)
+    }
+
+    /// The heads read so far.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+/// Serves every connection with `answer`, called after the request's head has
+/// been read and recorded (so a request the client sent is always counted
+/// before the client can see any answer). `answer` gets the connection, the
+/// head, and how many heads came before this one.
+pub async fn raw_server<F, Fut>(answer: F) -> RawServer
+where
+    F: Fn(tokio::net::TcpStream, String, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let before = {
+                    let mut heads = seen.lock().unwrap();
+                    heads.push(head.clone());
+                    heads.len() - 1
+                };
+                answer(socket, head, before).await;
+            });
+        }
+    });
+    RawServer { addr, heads }
+}
+
+/// Writes `response` and closes the connection.
+pub async fn reply_raw(mut socket: tokio::net::TcpStream, response: &[u8]) {
+    use tokio::io::AsyncWriteExt;
+    let _ = socket.write_all(response).await;
+    let _ = socket.shutdown().await;
+}
+
+/// An HTTP/1.1 answer with a correct Content-Length and extra header lines.
+pub fn http_answer(status: &str, headers: &[&str], body: &str) -> String {
+    let mut out = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
+    for header in headers {
+        out.push_str(header);
+        out.push_str("\r\n");
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    out
+}
+
+/// A CSAM setting answer the client accepts.
+pub const CSAM_OK: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"csam_scanner","editable":true,"modified_on":null,"value":{"enabled":true,"email_state":"valid","sources":{}}}}"#;

@@ -1,0 +1,214 @@
+//! Server text made fit for an error message: one printable line, bounded,
+//! whatever bytes the server sent.
+
+/// The most characters of server text an error keeps (Cloudflare's messages).
+pub(crate) const MESSAGE_MAX: usize = 300;
+/// The most characters of a redirect's target an error keeps.
+pub(crate) const LOCATION_MAX: usize = 100;
+/// The most characters of a non-JSON body an error keeps.
+pub(crate) const SNIPPET_MAX: usize = 120;
+
+/// `text` as one line: runs of whitespace become one space, control and
+/// invisible formatting characters (bidi overrides, zero-width) are dropped,
+/// and at most `max` characters are kept, then `…`.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut kept = 0;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = kept > 0;
+            continue;
+        }
+        if is_hidden(c) {
+            continue;
+        }
+        let needed = 1 + usize::from(space);
+        if kept + needed > max {
+            out.push('…');
+            break;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+        kept += needed;
+    }
+    out
+}
+
+/// Characters that print nothing or reorder what follows.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case.
+///
+/// The offset is found in `haystack` itself and starts at an ASCII byte, so it
+/// is a char boundary of `haystack`.
+fn find_ascii(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The text of an HTML page's `<title>`, if it has one.
+fn html_title(body: &str) -> Option<&str> {
+    let open = find_ascii(body, "<title")?;
+    let after_tag = body.get(open..)?;
+    let content = after_tag.get(after_tag.find('>')? + 1..)?;
+    content.get(..find_ascii(content, "</title")?)
+}
+
+/// A single-line excerpt of a non-JSON body: an HTML page's title, else its start.
+pub(crate) fn snippet(body: &str) -> String {
+    let text = html_title(body)
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or(body);
+    let out = one_line(text, SNIPPET_MAX);
+    if out.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+
+    /// Characters that change length when case-folded (each UTF-8 width),
+    /// combining marks, bidi controls, NUL and line breaks of every kind.
+    const ODD: &[&str] = &[
+        "İ",
+        "ẞ",
+        "ß",
+        "Ⱥ",
+        "ȿ",
+        "K",
+        "Å",
+        "ΐ",
+        "ﬀ",
+        "ŉ",
+        "ǰ",
+        "ᾳ",
+        "Ω",
+        "I",
+        "i",
+        "\u{0301}",
+        "\u{0345}",
+        "\u{20DD}",
+        "\u{202E}",
+        "\u{2066}",
+        "\u{200F}",
+        "\u{FEFF}",
+        "\u{200B}",
+        "\0",
+        "\r",
+        "\n",
+        "\t",
+        "\u{0085}",
+        "\u{2028}",
+        "\u{2029}",
+        "\u{001B}[2J",
+        "😀",
+        "\u{10FFFF}",
+        "<title>",
+        "</title>",
+        "<TITLE>",
+        "</TiTlE>",
+        "<title lang=x>",
+        "<",
+        ">",
+        "/",
+        " ",
+        "a",
+        "\u{FFFD}",
+    ];
+
+    fn assert_fit(out: &str, input: &str) {
+        assert!(
+            !out.contains('\n') && !out.contains('\r'),
+            "{input:?} -> {out:?}"
+        );
+        assert!(
+            out.chars().count() <= SNIPPET_MAX + 1,
+            "{input:?} -> {out:?}"
+        );
+        assert!(!out.chars().any(is_hidden), "{input:?} -> {out:?}");
+        assert!(!out.is_empty());
+    }
+
+    #[test]
+    fn html_pages_become_a_short_single_line() {
+        let page =
+            "<html>\n<head><title>502 Bad\n Gateway</title></head><body>cloudflare</body></html>";
+        assert_eq!(snippet(page), "502 Bad Gateway");
+        assert_eq!(snippet("<TITLE lang=\"en\">Oops</Title>"), "Oops");
+        assert_eq!(snippet(""), "(empty body)");
+        assert_eq!(snippet("\u{202E}\0\n"), "(empty body)");
+        assert!(snippet(&"x".repeat(500)).chars().count() <= SNIPPET_MAX + 1);
+    }
+
+    #[test]
+    fn a_title_after_case_changing_characters_is_found_without_panic() {
+        let body = "İ".repeat(10) + "<title>ab</title>";
+        assert_eq!(snippet(&body), "ab");
+        let body = "K".repeat(7) + "<TITLE>Kelvin</TITLE>";
+        assert_eq!(snippet(&body), "Kelvin");
+    }
+
+    #[test]
+    fn one_line_keeps_at_most_max_characters() {
+        assert_eq!(one_line("a  b\n\tc", 10), "a b c");
+        assert_eq!(one_line("abcdef", 3), "abc…");
+        assert_eq!(one_line("ab cd", 3), "ab…");
+        assert_eq!(one_line("  x  ", 3), "x");
+    }
+
+    #[test]
+    fn fuzzed_bodies_never_panic_and_stay_one_short_clean_line() {
+        let mut rng = StdRng::seed_from_u64(0x7d5);
+        for round in 0..4000 {
+            let text: String = (0..rng.random_range(0..200))
+                .map(|_| ODD[rng.random_range(0..ODD.len())])
+                .collect();
+            assert_fit(&snippet(&text), &text);
+            let bytes: Vec<u8> = if round % 2 == 0 {
+                (0..rng.random_range(0..300))
+                    .map(|_| rng.random())
+                    .collect()
+            } else {
+                let mut b = text.clone().into_bytes();
+                for _ in 0..4 {
+                    if !b.is_empty() {
+                        let at = rng.random_range(0..b.len());
+                        b[at] = rng.random_range(0x80..=0xFF);
+                    }
+                }
+                b
+            };
+            let lossy = String::from_utf8_lossy(&bytes);
+            assert_fit(&snippet(&lossy), &lossy);
+            let line = one_line(&text, MESSAGE_MAX);
+            assert!(line.chars().count() <= MESSAGE_MAX + 1 && !line.chars().any(is_hidden));
+        }
+    }
+}
