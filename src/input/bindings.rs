@@ -48,6 +48,10 @@ fn can_refresh(state: &AppState) -> bool {
     }
 }
 
+fn picker_failed(state: &AppState) -> bool {
+    state.picker.as_ref().is_some_and(|p| p.error.is_some())
+}
+
 fn has_id(state: &AppState) -> bool {
     match state.focus {
         Panel::Zone => state.zone.zone_id.is_some(),
@@ -417,6 +421,15 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Activate,
         footer: Some("enter"),
+    },
+    Binding {
+        context: KeyContext::Picker,
+        keys: &[ctrl('r')],
+        label: "retry",
+        help: "load the page that failed again",
+        when: picker_failed,
+        msg: Msg::Refresh,
+        footer: Some("ctrl-r"),
     },
     Binding {
         context: KeyContext::Picker,

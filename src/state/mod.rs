@@ -11,7 +11,7 @@ pub use account::{
     AccountPanel, AccountRow, DlpForm, MASKING_CYCLE, key_fingerprint, masking_meaning,
 };
 pub use picker::{PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem, PickerKind};
-pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote};
+pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote, Retry};
 pub use zone::{CsamForm, EmailEditor, ZonePanel, ZoneRow};
 
 use tui_input::Input;
@@ -80,6 +80,39 @@ pub enum Gate {
         detail: String,
         /// Whether trying again may help (network trouble, not a bad token).
         retry: bool,
+    },
+}
+
+/// What a lookup request is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// `GET /zones/{id}`: the shown zone's name, and its account when none
+    /// was given.
+    ZoneDetails {
+        /// The zone looked up.
+        zone_id: String,
+    },
+    /// `GET /accounts/{id}`: the shown account's name.
+    AccountDetails {
+        /// The account looked up.
+        account_id: String,
+    },
+    /// `GET /zones?name=`: a zone given by its name (`--zone NAME` at
+    /// start, or `:zone NAME`); shown as soon as exactly one matches.
+    ZoneByName {
+        /// The name asked for.
+        name: String,
+    },
+    /// `GET /zones/{id}`: a zone typed on the command line by id, shown
+    /// (with its account) once it is known to exist.
+    ZoneById {
+        /// The id asked for.
+        zone_id: String,
+    },
+    /// `GET /accounts/{id}`: an account typed on the command line by id.
+    AccountById {
+        /// The id asked for.
+        account_id: String,
     },
 }
 
@@ -193,6 +226,9 @@ pub struct AppState {
     pub zone_discovery: Option<RequestId>,
     /// The account list asked for at start-up when no account was given.
     pub account_discovery: Option<RequestId>,
+    /// Names and ids being looked up (a zone's name and account, a zone
+    /// given by name), by request.
+    pub lookups: Vec<(RequestId, Lookup)>,
     /// The credential check at start-up.
     pub gate: Gate,
     /// The credential check in flight.
@@ -239,6 +275,7 @@ impl AppState {
             quit: false,
             zone_discovery: None,
             account_discovery: None,
+            lookups: Vec::new(),
             gate: Gate::Checking,
             gate_request: None,
             gate_tried_account: false,
@@ -254,6 +291,7 @@ impl AppState {
         self.zone.remote.inflight.is_some()
             || self.account.remote.inflight.is_some()
             || self.gate_request.is_some()
+            || !self.lookups.is_empty()
             || self.picker.as_ref().is_some_and(|p| p.loading.is_some())
     }
 

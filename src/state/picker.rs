@@ -51,6 +51,8 @@ pub struct PageRequest {
     pub page: u32,
     /// The server-side name filter it carries, if any.
     pub filter: Option<String>,
+    /// The client's retry it waits for, when an attempt failed.
+    pub retry: Option<super::Retry>,
 }
 
 /// Rows a page holds.
@@ -124,6 +126,21 @@ impl Picker {
     /// The entry under the cursor.
     pub fn selected_item(&self) -> Option<&PickerItem> {
         self.visible().get(self.selected).copied()
+    }
+
+    /// The name filter to ask the server for what is typed: Cloudflare's
+    /// `contains:` operator for zones. Accounts are few; they are filtered
+    /// on the loaded pages only.
+    pub fn wanted_server_filter(&self) -> Option<String> {
+        let typed = self.filter();
+        (self.kind == PickerKind::Zone && !typed.is_empty()).then(|| format!("contains:{typed}"))
+    }
+
+    /// True when the loaded entries were fetched for what is typed now, so
+    /// the server's count is the count of matches.
+    pub fn serves_the_query(&self) -> bool {
+        let wanted = self.wanted_server_filter();
+        wanted.is_some() && wanted == self.server_filter
     }
 
     /// True when every page for the current server filter is loaded.

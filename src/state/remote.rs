@@ -26,6 +26,20 @@ pub struct Inflight {
     pub kind: InflightKind,
     /// When it was sent, for the elapsed time on screen.
     pub since: Instant,
+    /// The client's retry the request waits for, when an attempt failed.
+    pub retry: Option<Retry>,
+}
+
+/// A failed attempt the client will try again: what the status line says
+/// instead of a silent spinner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// When the next attempt goes out.
+    pub at: Instant,
+    /// The attempt that follows (2 for the first retry).
+    pub attempt: u32,
+    /// Cloudflare answered 429: rate limited.
+    pub rate_limited: bool,
 }
 
 /// A value loaded from the server.
@@ -95,6 +109,7 @@ impl<T> Remote<T> {
             id,
             kind,
             since: now,
+            retry: None,
         });
         superseded
     }

@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     // filter, else the command line, else the email.
     let open = screen.panels.is_some();
     if let Some(picker) = state.picker.as_ref().filter(|_| open) {
-        cursor = picker::render(frame, screen.body, picker, theme);
+        cursor = picker::render(frame, screen.body, picker, state.now, theme);
     } else if command.is_some() {
         cursor = command;
     }

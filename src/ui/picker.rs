@@ -8,8 +8,10 @@ use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
 
-use super::text::{fit, fit_line, input_view, pad, width, wrap};
+use super::text::{fit, fit_line, input_view, pad, retry_words, width, wrap};
 use super::theme::Theme;
+use std::time::Instant;
+
 use crate::state::{Picker, PickerItem};
 
 /// Lines kept in view under the cursor, so the next entries show.
@@ -23,7 +25,13 @@ const MARGIN: usize = 1;
 
 /// Draws `picker` over the middle of `area`; returns where the text cursor
 /// goes (in the filter).
-pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) -> Option<Position> {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    picker: &Picker,
+    now: Instant,
+    theme: Theme,
+) -> Option<Position> {
     let width = (area.width.saturating_mul(7) / 10)
         .max(MIN_WIDTH)
         .min(area.width);
@@ -75,7 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) -> O
         frame.render_widget(line, Rect::new(inner.x, y, inner.width, 1));
     }
 
-    let (lines, selected) = list_lines(picker, columns, theme);
+    let (lines, selected) = list_lines(picker, columns, now, theme);
     let rows = usize::from(list.height);
     let offset = scroll_offset(selected, lines.len(), rows);
     for (i, line) in lines.into_iter().skip(offset).take(rows).enumerate() {
@@ -86,14 +94,31 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) -> O
     Some(Position::new(inner.x + column, inner.y))
 }
 
-/// ` Zones · 25 of 60 loaded `.
+/// ` Zones · 25 of 60 loaded `, or with a search ` Zones · 3 match "shop" `:
+/// the count follows what is typed.
 fn title(picker: &Picker) -> String {
     let loaded = picker.items.len();
-    let count = match picker.total {
-        Some(0) => String::new(),
-        Some(total) => format!(" · {loaded} of {total} loaded"),
-        None if loaded > 0 => format!(" · {loaded} loaded"),
-        None => String::new(),
+    let typed = picker.filter();
+    let count = if typed.is_empty() {
+        match picker.total {
+            Some(0) => String::new(),
+            Some(total) => format!(" · {loaded} of {total} loaded"),
+            None if loaded > 0 => format!(" · {loaded} loaded"),
+            None => String::new(),
+        }
+    } else {
+        let answered_for_this = picker.loading.is_none() && picker.serves_the_query();
+        let matching = match picker.total {
+            // The server filtered for exactly this: its count is the truth.
+            Some(total) if answered_for_this => total,
+            _ => picker.visible().len() as u64,
+        };
+        let among = if answered_for_this || picker.is_complete() {
+            String::new()
+        } else {
+            format!(" among {loaded} loaded")
+        };
+        format!(" · {matching} match {typed:?}{among}")
     };
     format!(" {}{count} ", picker.kind.title())
 }
@@ -121,6 +146,7 @@ fn filter_line(picker: &Picker, columns: usize, theme: Theme) -> (Line<'static>,
 fn list_lines(
     picker: &Picker,
     columns: usize,
+    now: Instant,
     theme: Theme,
 ) -> (Vec<Line<'static>>, Option<usize>) {
     let visible = picker.visible();
@@ -145,7 +171,11 @@ fn list_lines(
     }
 
     let indent = " ".repeat(MARGIN);
+    let retrying = picker.loading.as_ref().and_then(|l| l.retry);
     let note = match (&picker.loading, visible.is_empty()) {
+        (Some(_), _) if retrying.is_some() => {
+            retrying.map(|r| format!("… {}", retry_words(r, now)))
+        }
         (Some(_), false) => Some("… loading more".to_owned()),
         (Some(_), true) => Some(format!("… loading {what}")),
         (None, true) if picker.error.is_none() => Some(no_match(picker, &what)),
@@ -164,7 +194,7 @@ fn failure_lines(picker: &Picker, columns: usize, theme: Theme) -> Vec<Line<'sta
         return Vec::new();
     };
     let what = picker.kind.title().to_lowercase();
-    let text = format!("Could not load the {what}: {error}");
+    let text = format!("Could not load the {what}: {error}. ctrl-r retries.");
     // `✗ ` before the first line; wrapped lines align under the text.
     wrap(&text, columns.saturating_sub(MARGIN + 3))
         .into_iter()

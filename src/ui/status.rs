@@ -134,6 +134,10 @@ fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
             .as_secs_f64();
         let sep = if i == 0 { " " } else { " · " };
         spans.push(Span::raw(format!("{sep}{doing} {seconds:.1}s")));
+        if let Some(retry) = inflight.retry {
+            let why = super::text::retry_words(retry, state.now);
+            spans.push(Span::styled(format!(" · {why}"), theme.warn()));
+        }
     }
     // Offered only when Esc means exactly that now (in the email field it
     // abandons the typing, in a picker it closes it): one key, one meaning.

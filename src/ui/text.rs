@@ -124,6 +124,20 @@ pub fn fit_line(line: Line<'static>, columns: usize) -> Line<'static> {
     Line::from(fit(line.spans, columns)).style(style)
 }
 
+/// Why a request waits, in words: `rate limited by Cloudflare, retrying in
+/// 7 s`, or `failed, retrying in 1 s (attempt 2)`.
+pub fn retry_words(retry: crate::state::Retry, now: std::time::Instant) -> String {
+    let wait = retry.at.saturating_duration_since(now).as_secs_f64().ceil();
+    if retry.rate_limited {
+        format!("rate limited by Cloudflare, retrying in {wait:.0} s")
+    } else {
+        format!(
+            "failed, retrying in {wait:.0} s (attempt {})",
+            retry.attempt
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
 use super::text::{self, width};
 use super::theme::Theme;
 use crate::api::model::{CsamSetting, EmailState};
-use crate::state::{AppState, EmailEditor, Panel, Target, ZonePanel, ZoneRow};
+use crate::state::{AppState, EmailEditor, Lookup, Panel, Target, ZonePanel, ZoneRow};
 
 /// The panel's title.
 pub const TITLE: &str = "1 Zone · CSAM Scanner";
@@ -83,12 +83,17 @@ fn content(
     rows.extend(match zone.setting() {
         Some(setting) => rows_of(state, setting, columns, theme),
         None => {
-            let idle = match (&zone.zone_id, state.zone_discovery) {
-                (None, Some(_)) => "Looking for a zone…",
-                (None, None) => "No zone to show. Start trustdeck with --zone ZONE_ID, or press r to look again.",
-                (Some(_), _) => "Not loaded yet. Press r to load it.",
+            let by_name = state.lookups.iter().find_map(|(_, l)| match l {
+                Lookup::ZoneByName { name } => Some(name.as_str()),
+                _ => None,
+            });
+            let idle = match (&zone.zone_id, state.zone_discovery, by_name) {
+                (None, _, Some(name)) => format!("Looking up the zone {name}…"),
+                (None, Some(_), None) => "Looking for a zone…".to_owned(),
+                (None, None, None) => "No zone to show. Start trustdeck with --zone ZONE_ID_OR_NAME, or press z to pick one.".to_owned(),
+                (Some(_), _, _) => "Not loaded yet. Press r to load it.".to_owned(),
             };
-            panel::placeholder(&zone.remote, "the CSAM setting", idle, theme)
+            panel::placeholder(&zone.remote, "the CSAM setting", &idle, theme)
         }
     });
     let (id, id_row) = panel::place_id("id", zone.zone_id.as_deref(), &notes, inner, theme);

@@ -5,9 +5,10 @@ use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use super::{picker, say, update};
+use super::{lookup, picker, say, update};
+use crate::api::validate;
 use crate::message::{Command, Msg};
-use crate::state::{AppState, PickerItem, PickerKind, StatusKind};
+use crate::state::{AppState, Lookup, PickerItem, PickerKind, StatusKind};
 
 /// The commands, for the error message and the help.
 pub const COMMANDS: &str = "zone NAME-OR-ID, account NAME-OR-ID, refresh, quit, help";
@@ -78,6 +79,28 @@ fn go_to(state: &mut AppState, kind: PickerKind, wanted: &str) -> Vec<Command> {
     };
     match known {
         Some(item) if !wanted.is_empty() => picker::request_switch(state, kind, item),
+        // Not loaded yet: an exact name or id is asked of the server, and
+        // shown at once when it exists.
+        None if kind == PickerKind::Zone && lookup::is_zone_name(wanted) => lookup::start(
+            state,
+            Lookup::ZoneByName {
+                name: wanted.to_owned(),
+            },
+        ),
+        None if kind == PickerKind::Zone && lookup::looks_like_an_id(wanted) => lookup::start(
+            state,
+            Lookup::ZoneById {
+                zone_id: wanted.to_owned(),
+            },
+        ),
+        None if kind == PickerKind::Account && validate::account_id(wanted).is_ok() => {
+            lookup::start(
+                state,
+                Lookup::AccountById {
+                    account_id: wanted.to_owned(),
+                },
+            )
+        }
         _ => picker::open(state, kind, wanted),
     }
 }

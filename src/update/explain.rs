@@ -9,7 +9,8 @@ use crate::state::{AppState, Gate, Panel, Status, StatusKind, ZoneRow};
 /// Says why `msg` (a key's message whose binding is not available now)
 /// does nothing. Repeating the key does not repeat the sentence.
 pub(super) fn unavailable(state: &mut AppState, msg: &Msg) {
-    if state.gate != Gate::Open || state.dialog.is_some() || state.help {
+    let overlay = state.dialog.is_some() || state.help || state.takes_text();
+    if state.gate != Gate::Open || overlay {
         return;
     }
     let Some(text) = why_not(state, msg) else {

@@ -5,6 +5,7 @@ mod account;
 mod command;
 mod explain;
 mod gate;
+mod lookup;
 mod picker;
 mod zone;
 
@@ -15,8 +16,8 @@ use crate::api::client::ZoneQuery;
 use crate::api::worker::{ApiOp, ApiOutput, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
 use crate::state::{
-    About, AppState, CommandLine, Dialog, Gate, InflightKind, Panel, Remote, SUCCESS_FADE, Status,
-    StatusKind, Target,
+    About, AppState, CommandLine, Dialog, Gate, InflightKind, Lookup, Panel, Remote, SUCCESS_FADE,
+    Status, StatusKind, Target,
 };
 
 /// The first request: the credential check. The panels load once it passes.
@@ -24,36 +25,57 @@ pub fn init(state: &mut AppState) -> Vec<Command> {
     gate::check(state)
 }
 
-/// The panels' data, or the lists that find a zone and an account when none
-/// was given.
+/// The panels' data; the names of a zone and an account given by id; the
+/// zone given by name; or the list that finds a zone when none was given.
+/// The account defaults to the zone's own.
 fn open_dashboard(state: &mut AppState) -> Vec<Command> {
     let mut commands = Vec::new();
-    if state.zone.zone_id.is_some() {
-        commands.extend(zone::load(state));
-    } else {
-        let id = next_id(state);
-        state.zone_discovery = Some(id);
-        let query = ZoneQuery {
-            account_id: state.account.account_id.clone(),
-            per_page: 5,
-            ..ZoneQuery::default()
-        };
-        commands.push(request(id, ApiOp::ListZones(query)));
-    }
-    if state.account.account_id.is_some() {
-        commands.extend(account::load(state));
-    } else if state.zone.zone_id.is_some() {
-        let id = next_id(state);
-        state.account_discovery = Some(id);
-        commands.push(request(
-            id,
-            ApiOp::ListAccounts {
-                page: 1,
+    match state.zone.zone_id.clone() {
+        Some(name) if lookup::is_zone_name(&name) => {
+            state.zone.zone_id = None;
+            commands.extend(lookup::start(state, Lookup::ZoneByName { name }));
+        }
+        Some(zone_id) => {
+            commands.extend(zone::load(state));
+            if state.zone.zone_name.is_none() || state.account.account_id.is_none() {
+                commands.extend(lookup::start(state, Lookup::ZoneDetails { zone_id }));
+            }
+        }
+        None => {
+            let id = next_id(state);
+            state.zone_discovery = Some(id);
+            let query = ZoneQuery {
+                account_id: state.account.account_id.clone(),
                 per_page: 5,
-            },
-        ));
+                ..ZoneQuery::default()
+            };
+            commands.push(request(id, ApiOp::ListZones(query)));
+        }
+    }
+    if let Some(account_id) = state.account.account_id.clone() {
+        commands.extend(account::load(state));
+        if state.account.account_name.is_none() {
+            commands.extend(lookup::start(state, Lookup::AccountDetails { account_id }));
+        }
     }
     commands
+}
+
+/// The first account the credentials can see, for when the zone's own
+/// could not be learned.
+fn discover_account(state: &mut AppState) -> Vec<Command> {
+    if state.account.account_id.is_some() || state.account_discovery.is_some() {
+        return Vec::new();
+    }
+    let id = next_id(state);
+    state.account_discovery = Some(id);
+    vec![request(
+        id,
+        ApiOp::ListAccounts {
+            page: 1,
+            per_page: 5,
+        },
+    )]
 }
 
 /// Applies one message and returns the side effects it asks for.
@@ -71,7 +93,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Api(response) => on_response(state, *response),
-        Msg::Retrying { .. } => Vec::new(),
+        Msg::Retrying {
+            id,
+            attempt,
+            wait,
+            error,
+        } => {
+            on_retrying(state, id, attempt, wait, &error);
+            Vec::new()
+        }
         Msg::Unavailable(msg) => {
             explain::unavailable(state, &msg);
             Vec::new()
@@ -270,7 +300,43 @@ fn on_response(state: &mut AppState, response: ApiResponse) -> Vec<Command> {
         state.account_discovery = None;
         return on_account_list(state, result);
     }
+    if let Some(lookup) = lookup::take(state, id) {
+        return lookup::on_reply(state, lookup, result);
+    }
     Vec::new()
+}
+
+/// The client will try request `id` again after `wait`: its owner notes
+/// it, so the status line (and the picker) say why it waits.
+fn on_retrying(
+    state: &mut AppState,
+    id: RequestId,
+    attempt: u32,
+    wait: std::time::Duration,
+    error: &ApiError,
+) {
+    let retry = Some(crate::state::Retry {
+        at: state.now + wait,
+        attempt,
+        rate_limited: matches!(error, ApiError::RateLimited { .. }),
+    });
+    let panels = [
+        &mut state.zone.remote.inflight,
+        &mut state.account.remote.inflight,
+    ];
+    for inflight in panels.into_iter().flatten() {
+        if inflight.id == id {
+            inflight.retry = retry;
+        }
+    }
+    if let Some(loading) = state
+        .picker
+        .as_mut()
+        .and_then(|p| p.loading.as_mut())
+        .filter(|l| l.id == id)
+    {
+        loading.retry = retry;
+    }
 }
 
 fn on_zone_list(state: &mut AppState, result: Result<ApiOutput, ApiError>) -> Vec<Command> {

@@ -23,7 +23,7 @@ pub(super) fn open(state: &mut AppState, kind: PickerKind, query: &str) -> Vec<C
         PickerKind::Account => Vec::new(),
     };
     let picker = Picker::new(kind, query, recent);
-    let filter = server_filter(&picker);
+    let filter = picker.wanted_server_filter();
     state.picker = Some(picker);
     fetch(state, 1, filter)
 }
@@ -57,6 +57,20 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
             return refilter(state);
         }
         Msg::Activate => return choose(state),
+        Msg::Refresh if picker.error.is_some() => {
+            let page = if picker.items.is_empty() {
+                1
+            } else {
+                picker.next_page.unwrap_or(1)
+            };
+            let filter = if page == 1 {
+                picker.wanted_server_filter()
+            } else {
+                picker.server_filter.clone()
+            };
+            picker.error = None;
+            return fetch(state, page, filter);
+        }
         Msg::Escape => {
             let loading = picker.loading.take();
             state.picker = None;
@@ -67,13 +81,6 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
     more_if_near_the_end(state)
 }
 
-/// The name filter to send: Cloudflare's `contains:` operator for zones.
-/// Accounts are few; they are filtered on the loaded pages only.
-fn server_filter(picker: &Picker) -> Option<String> {
-    let typed = picker.filter();
-    (picker.kind == PickerKind::Zone && !typed.is_empty()).then(|| format!("contains:{typed}"))
-}
-
 /// After the query changed: filter what is loaded, and ask the server when
 /// what is loaded is not the whole list.
 fn refilter(state: &mut AppState) -> Vec<Command> {
@@ -81,7 +88,7 @@ fn refilter(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     };
     picker.selected = 0;
-    let wanted = server_filter(picker);
+    let wanted = picker.wanted_server_filter();
     let everything_loaded = picker.server_filter.is_none() && picker.is_complete();
     if everything_loaded || wanted == picker.server_filter {
         // Filtered on the loaded pages only (accounts, or a complete list):
@@ -124,7 +131,12 @@ fn fetch(state: &mut AppState, page: u32, filter: Option<String>) -> Vec<Command
             per_page: PAGE_SIZE,
         },
     };
-    let superseded = picker.loading.replace(PageRequest { id, page, filter });
+    let superseded = picker.loading.replace(PageRequest {
+        id,
+        page,
+        filter,
+        retry: None,
+    });
     let mut commands: Vec<Command> = superseded
         .map(|old| Command::Cancel(old.id))
         .into_iter()
@@ -191,7 +203,7 @@ fn remember_known(state: &mut AppState, seen: Vec<PickerItem>) {
     }
 }
 
-fn zone_item(zone: &Zone) -> PickerItem {
+pub(super) fn zone_item(zone: &Zone) -> PickerItem {
     let plan = zone
         .plan
         .as_ref()

@@ -1,0 +1,190 @@
+//! Names for ids and ids for names: the zone and account a start-up or a
+//! `:zone`/`:account` line names, looked up on the server so the panels
+//! show names (not bare ids) and an exact name switches at once.
+
+use super::{account, next_id, picker, request, say};
+use crate::api::ApiError;
+use crate::api::client::ZoneQuery;
+use crate::api::model::{Account, Zone};
+use crate::api::validate;
+use crate::api::worker::{ApiOp, ApiOutput, RequestId};
+use crate::message::Command;
+use crate::state::{AppState, Lookup, PickerItem, PickerKind, StatusKind};
+
+/// Asks the server for `lookup`.
+pub(super) fn start(state: &mut AppState, lookup: Lookup) -> Vec<Command> {
+    let op = match &lookup {
+        Lookup::ZoneDetails { zone_id } | Lookup::ZoneById { zone_id } => ApiOp::GetZone {
+            zone_id: zone_id.clone(),
+        },
+        Lookup::AccountDetails { account_id } | Lookup::AccountById { account_id } => {
+            ApiOp::GetAccount {
+                account_id: account_id.clone(),
+            }
+        }
+        Lookup::ZoneByName { name } => ApiOp::ListZones(ZoneQuery {
+            name: Some(name.clone()),
+            per_page: 50,
+            ..ZoneQuery::default()
+        }),
+    };
+    let id = next_id(state);
+    state.lookups.push((id, lookup));
+    vec![request(id, op)]
+}
+
+/// True when `text` can only be a zone's name (an id has no dot).
+pub(super) fn is_zone_name(text: &str) -> bool {
+    validate::zone_id(text).is_err() && validate::zone_name(text).is_ok()
+}
+
+/// True for what Cloudflare's ids look like: 32 hex digits. Anything else
+/// typed after `:zone` is a name or part of one.
+pub(super) fn looks_like_an_id(text: &str) -> bool {
+    text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Takes the lookup `id` answers, if it is one.
+pub(super) fn take(state: &mut AppState, id: RequestId) -> Option<Lookup> {
+    let at = state.lookups.iter().position(|(i, _)| *i == id)?;
+    Some(state.lookups.remove(at).1)
+}
+
+/// Applies a lookup's answer.
+pub(super) fn on_reply(
+    state: &mut AppState,
+    lookup: Lookup,
+    result: Result<ApiOutput, ApiError>,
+) -> Vec<Command> {
+    match (lookup, result) {
+        (Lookup::ZoneDetails { zone_id }, Ok(ApiOutput::Zone(reply))) => {
+            zone_details(state, &zone_id, reply.result)
+        }
+        (Lookup::AccountDetails { account_id }, Ok(ApiOutput::Account(reply))) => {
+            if state.account.account_id.as_deref() == Some(account_id.as_str())
+                && !reply.result.name.is_empty()
+            {
+                state.account.account_name = Some(reply.result.name);
+            }
+            Vec::new()
+        }
+        (Lookup::ZoneByName { name }, Ok(ApiOutput::Zones(reply))) => {
+            zone_by_name(state, &name, reply.result)
+        }
+        (Lookup::ZoneById { .. }, Ok(ApiOutput::Zone(reply))) => {
+            let item = picker::zone_item(&reply.result);
+            picker::request_switch(state, PickerKind::Zone, item)
+        }
+        (Lookup::AccountById { account_id }, Ok(ApiOutput::Account(reply))) => {
+            let item = account_item(&account_id, reply.result);
+            picker::request_switch(state, PickerKind::Account, item)
+        }
+        (Lookup::ZoneDetails { .. }, Err(error)) => {
+            // The name is a nicety; the account is not: find one another way.
+            tracing::info!(%error, "zone details unavailable");
+            super::discover_account(state)
+        }
+        (Lookup::AccountDetails { .. }, Err(error)) => {
+            tracing::info!(%error, "account details unavailable");
+            Vec::new()
+        }
+        (Lookup::ZoneByName { name }, Err(error)) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!("Could not look up the zone {name:?}: {error}."),
+            );
+            Vec::new()
+        }
+        (Lookup::ZoneById { zone_id }, Err(error)) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!(
+                    "Could not open the zone {}: {error}.",
+                    validate::clip_id(&zone_id)
+                ),
+            );
+            Vec::new()
+        }
+        (Lookup::AccountById { account_id }, Err(error)) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!(
+                    "Could not open the account {}: {error}.",
+                    validate::clip_id(&account_id)
+                ),
+            );
+            Vec::new()
+        }
+        (_, Ok(_)) => Vec::new(),
+    }
+}
+
+/// The shown zone's name and plan from `GET /zones/{id}`; its account
+/// opens in the account panel when none was given.
+fn zone_details(state: &mut AppState, zone_id: &str, found: Zone) -> Vec<Command> {
+    if state.zone.zone_id.as_deref() != Some(zone_id) {
+        return Vec::new();
+    }
+    if !found.name.is_empty() {
+        state.zone.zone_name = Some(found.name.clone());
+    }
+    let account = found.account.filter(|a| a.id.is_some());
+    match account {
+        Some(owner) if state.account.account_id.is_none() => {
+            state.account.account_id = owner.id;
+            state.account.account_name = owner.name;
+            account::load(state)
+        }
+        Some(owner) if state.account.account_id == owner.id => {
+            if state.account.account_name.is_none() {
+                state.account.account_name = owner.name;
+            }
+            Vec::new()
+        }
+        None if state.account.account_id.is_none() => super::discover_account(state),
+        _ => Vec::new(),
+    }
+}
+
+/// A zone asked for by name: shown at once when exactly one matches;
+/// otherwise the picker opens on the name, saying why.
+fn zone_by_name(state: &mut AppState, name: &str, zones: Vec<Zone>) -> Vec<Command> {
+    let mut exact: Vec<Zone> = zones
+        .into_iter()
+        .filter(|z| z.name.eq_ignore_ascii_case(name))
+        .collect();
+    if exact.len() == 1 {
+        let item = picker::zone_item(&exact.remove(0));
+        if state.zone.zone_id.is_none() {
+            return picker::switch(state, PickerKind::Zone, item);
+        }
+        return picker::request_switch(state, PickerKind::Zone, item);
+    }
+    let why = if exact.is_empty() {
+        format!("No zone named {name:?} is visible to these credentials; pick one.")
+    } else {
+        format!("{} zones are named {name:?}; pick one.", exact.len())
+    };
+    let commands = picker::open(state, PickerKind::Zone, name);
+    say(state, StatusKind::Info, why);
+    commands
+}
+
+fn account_item(account_id: &str, found: Account) -> PickerItem {
+    let name = if found.name.is_empty() {
+        validate::clip_id(account_id)
+    } else {
+        found.name
+    };
+    PickerItem {
+        id: account_id.to_owned(),
+        name: name.clone(),
+        detail: found.kind.unwrap_or_default(),
+        account_id: Some(account_id.to_owned()),
+        account_name: Some(name),
+        recent: false,
+    }
+}
