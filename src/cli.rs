@@ -17,7 +17,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-const AFTER_HELP: &str = "Environment (flags win over it, and it wins over the profile):
+const AFTER_HELP: &str =
+    "Environment (flags win over it, and it wins over the profile's zone and account):
   CLOUDFLARE_API_TOKEN                    API token (preferred)
   CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   legacy email + global API key
   CLOUDFLARE_ZONE_ID, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL
@@ -27,6 +28,10 @@ const AFTER_HELP: &str = "Environment (flags win over it, and it wins over the p
 Profiles live in config.toml in your config directory: named sets of base URL,
 zone, account, read-only and where the secret comes from (token_env, or a
 token_file only you can read). Credentials are never read from flags.
+A token only goes to the host it was configured with: a profile chosen with
+--profile or TRUSTDECK_PROFILE uses its own credentials and base_url; the
+environment's credentials go to --base-url, CLOUDFLARE_BASE_URL or Cloudflare,
+and win over a default_profile (whose read_only = true still applies).
 `trustdeck --demo` needs none of this and ignores profiles and the environment.";
 
 /// Options of the dashboard face.

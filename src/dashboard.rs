@@ -63,6 +63,9 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         read_only = config.read_only,
         "dashboard starting"
     );
+    if let Some(note) = &config.credentials_note {
+        info!(%note, "credentials");
+    }
     let now = std::time::Instant::now();
     let mut state = AppState::new(context, config.zone_id, config.account_id, now);
     let recent_path = recent_path(demo.is_some());
@@ -123,6 +126,7 @@ async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), 
         read_only: args.read_only,
         profile: None,
         credentials_from: "the demo's mock server".to_owned(),
+        credentials_note: None,
     };
     Ok((config, Some(mock)))
 }

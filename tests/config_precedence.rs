@@ -118,15 +118,104 @@ fn account_flag_beats_env_beats_profile() {
     );
 }
 
+/// With the environment's credentials, the base URL is the flag's, else
+/// `CLOUDFLARE_BASE_URL`, else Cloudflare's: a profile's `base_url` never
+/// receives them (row 3 used to send them there; it is refused now).
 #[test]
-fn base_url_flag_beats_env_beats_profile_beats_the_default() {
-    check_field(
-        "CLOUDFLARE_BASE_URL",
-        "base_url",
-        |a, v| a.base_url = Some(v),
+fn base_url_flag_beats_env_and_the_environments_token_never_goes_to_a_profiles_url() {
+    for (i, row) in ROWS.iter().enumerate() {
+        let args = DashboardArgs {
+            base_url: row.flag.map(str::to_owned),
+            ..DashboardArgs::default()
+        };
+        let mut env = vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())];
+        if let Some(value) = row.env {
+            env.push(("CLOUDFLARE_BASE_URL", value.to_owned()));
+        }
+        let body = row
+            .profile
+            .map(|v| format!("base_url = \"{v}\""))
+            .unwrap_or_default();
+        let resolved = Config::resolve(&args, lookup(env), &profile(&body));
+        if row.flag.is_none() && row.env.is_none() && row.profile.is_some() {
+            let error = resolved.unwrap_err().to_string();
+            assert!(
+                error.contains("never to a profile's base_url"),
+                "row {i}: {error}"
+            );
+            continue;
+        }
+        let config = resolved.unwrap_or_else(|e| panic!("row {i}: {e}"));
         // The default is Cloudflare's API: show it as "none given".
-        |c| Some(c.client.base_url.clone()).filter(|u| u != DEFAULT_BASE_URL),
-    );
+        let url = Some(config.client.base_url.clone()).filter(|u| u != DEFAULT_BASE_URL);
+        assert_eq!(url.as_deref(), row.expected, "row {i}");
+    }
+}
+
+/// With a profile's own credentials, its `base_url` (or Cloudflare's) is
+/// used; a flag or variable that names another host is refused.
+#[test]
+fn a_profiles_credentials_go_only_to_its_base_url() {
+    let own = "https://own.example.com/client/v4";
+    // (flag, CLOUDFLARE_BASE_URL, profile's base_url, expected; None = refused)
+    type Opt = Option<&'static str>;
+    let rows: &[(Opt, Opt, Opt, Opt)] = &[
+        (None, None, Some(own), Some(own)),
+        (None, None, None, Some(DEFAULT_BASE_URL)),
+        (Some(own), None, Some(own), Some(own)),
+        (None, Some(own), Some(own), Some(own)),
+        (
+            Some("https://other.example.com/client/v4"),
+            None,
+            Some(own),
+            None,
+        ),
+        (
+            None,
+            Some("https://other.example.com/client/v4"),
+            Some(own),
+            None,
+        ),
+        (
+            Some("https://other.example.com/client/v4"),
+            None,
+            None,
+            None,
+        ),
+        (Some(DEFAULT_BASE_URL), None, None, Some(DEFAULT_BASE_URL)),
+    ];
+    for (i, (flag, env, in_profile, expected)) in rows.iter().enumerate() {
+        let args = DashboardArgs {
+            base_url: flag.map(str::to_owned),
+            ..DashboardArgs::default()
+        };
+        let mut vars = vec![("PROFILE_TOKEN", "p".to_owned())];
+        if let Some(env) = env {
+            vars.push(("CLOUDFLARE_BASE_URL", env.to_string()));
+        }
+        let mut body = "token_env = \"PROFILE_TOKEN\"".to_owned();
+        if let Some(url) = in_profile {
+            body.push_str(&format!("\nbase_url = \"{url}\""));
+        }
+        let resolved = Config::resolve(&args, lookup(vars), &profile(&body));
+        match expected {
+            Some(url) => assert_eq!(
+                resolved
+                    .unwrap_or_else(|e| panic!("row {i}: {e}"))
+                    .client
+                    .base_url,
+                *url,
+                "row {i}"
+            ),
+            None => {
+                let error = resolved.unwrap_err().to_string();
+                assert!(
+                    error.contains("never goes to another host"),
+                    "row {i}: {error}"
+                );
+            }
+        }
+    }
 }
 
 /// Environment variables as name/value pairs.

@@ -6,6 +6,7 @@
 //! secret file: the environment comes in as a lookup function and the config
 //! file as a [`ConfigSource`], so tests need no real environment or home.
 
+mod choice;
 mod file;
 mod secret;
 
@@ -16,8 +17,9 @@ pub use file::{
 pub use secret::{expand_tilde, read_secret_file};
 
 use crate::api::credentials::CREDENTIAL_VARIABLES;
-use crate::api::{ClientConfig, Credentials, DEFAULT_BASE_URL};
+use crate::api::{ClientConfig, Credentials};
 use crate::cli::DashboardArgs;
+use choice::{Chosen, ChosenProfile, Origin};
 
 /// What the dashboard needs to start against a real (or separately run) API.
 #[derive(Debug, Clone)]
@@ -35,6 +37,10 @@ pub struct Config {
     /// Where the credentials came from, in words (never the secret), e.g.
     /// "CLOUDFLARE_API_TOKEN" or "profile `production` (token_file ~/p.token)".
     pub credentials_from: String,
+    /// When both the environment and a profile had credentials: which ones
+    /// are used and why, in one secret-free sentence, for the log and the
+    /// help overlay.
+    pub credentials_note: Option<String>,
 }
 
 impl Config {
@@ -48,7 +54,9 @@ impl Config {
 
     /// Flags first, then `CLOUDFLARE_*` variables from `lookup`, then the
     /// profile chosen by `--profile`, `TRUSTDECK_PROFILE` or the file's
-    /// `default_profile`. Read-only is on when the flag or the profile says so.
+    /// `default_profile`, except for the credentials and the base URL, which
+    /// always come from one source (see [`choice`]). Read-only is on when the
+    /// flag or the profile says so.
     pub fn resolve(
         args: &DashboardArgs,
         lookup: impl Fn(&str) -> Option<String>,
@@ -61,10 +69,40 @@ impl Config {
         };
         let file = source.parse()?;
         let chosen = choose_profile(args, var, &file, source)?;
-        let (profile_name, profile) = match &chosen {
-            Some((name, profile)) => (Some(name.clone()), Some(*profile)),
-            None => (None, None),
+        let with_auth = match chosen {
+            Some(chosen) => Some((
+                chosen,
+                chosen
+                    .profile
+                    .auth()
+                    .map_err(|e| format!("profile `{}`: {e}", chosen.name))?,
+            )),
+            None => None,
         };
+        let decision = choice::decide(with_auth, choice::env_credentials(&lookup))
+            .ok_or_else(|| missing_credentials(chosen))?;
+        let given = args
+            .base_url
+            .clone()
+            .map(|url| choice::Override {
+                url,
+                from: "--base-url",
+            })
+            .or_else(|| {
+                var("CLOUDFLARE_BASE_URL").map(|url| choice::Override {
+                    url,
+                    from: "CLOUDFLARE_BASE_URL",
+                })
+            });
+        let base_url = choice::base_url(&decision.origin, given)?;
+        let (credentials, credentials_from, in_use) = match decision.origin {
+            Origin::Env { env, profile } => (env.credentials, env.names.to_owned(), profile),
+            Origin::Profile { profile, auth } => {
+                let (credentials, from) = profile_credentials(profile.name, &auth, &lookup)?;
+                (credentials, from, Some(profile))
+            }
+        };
+        let profile = in_use.map(|p| p.profile);
         let from_profile = |field: fn(&Profile) -> &Option<String>| {
             profile
                 .and_then(|p| field(p).as_deref())
@@ -72,23 +110,6 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
-
-        let (credentials, credentials_from) = match Credentials::from_lookup(&lookup) {
-            Some(credentials) => {
-                let from = match credentials {
-                    Credentials::Token(_) => "CLOUDFLARE_API_TOKEN",
-                    Credentials::GlobalKey { .. } => "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
-                };
-                (credentials, from.to_owned())
-            }
-            None => profile_credentials(&chosen, &lookup)?,
-        };
-        let base_url = args
-            .base_url
-            .clone()
-            .or_else(|| var("CLOUDFLARE_BASE_URL"))
-            .or_else(|| from_profile(|p| &p.base_url))
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         Ok(Self {
             client: ClientConfig::new(credentials).with_base_url(base_url),
             zone_id: args
@@ -101,9 +122,12 @@ impl Config {
                 .clone()
                 .or_else(|| var("CLOUDFLARE_ACCOUNT_ID"))
                 .or_else(|| from_profile(|p| &p.account)),
-            read_only: args.read_only || profile.is_some_and(|p| p.read_only),
-            profile: profile_name,
+            read_only: args.read_only
+                || profile.is_some_and(|p| p.read_only)
+                || decision.set_aside_read_only,
+            profile: in_use.map(|p| p.name.to_owned()),
             credentials_from,
+            credentials_note: decision.note,
         })
     }
 }
@@ -114,19 +138,20 @@ fn choose_profile<'f>(
     var: impl Fn(&str) -> Option<String>,
     file: &'f ConfigFile,
     source: &ConfigSource,
-) -> Result<Option<(String, &'f Profile)>, String> {
+) -> Result<Option<ChosenProfile<'f>>, String> {
     let named = match (&args.profile, var(PROFILE_ENV), &file.default_profile) {
-        (Some(name), _, _) => Some((name.trim().to_owned(), "--profile")),
-        (None, Some(name), _) => Some((name, PROFILE_ENV)),
-        (None, None, Some(name)) => Some((name.trim().to_owned(), "default_profile")),
+        (Some(name), _, _) => Some((name.trim().to_owned(), Chosen::Flag)),
+        (None, Some(name), _) => Some((name, Chosen::Variable)),
+        (None, None, Some(name)) => Some((name.trim().to_owned(), Chosen::Default)),
         (None, None, None) => None,
     };
     let Some((name, how)) = named else {
         return Ok(None);
     };
-    if let Some(profile) = file.profiles.get(&name) {
-        return Ok(Some((name, profile)));
+    if let Some((name, profile)) = file.profiles.get_key_value(&name) {
+        return Ok(Some(ChosenProfile { name, profile, how }));
     }
+    let how = how.words();
     let path = source.path.display();
     let known = file.profile_names();
     Err(if source.text.is_none() {
@@ -144,47 +169,41 @@ fn choose_profile<'f>(
     })
 }
 
-/// The credentials the chosen profile names, when the environment had none.
+/// Why there are no credentials at all.
+fn missing_credentials(chosen: Option<ChosenProfile<'_>>) -> String {
+    let hint = match chosen {
+        None => {
+            ", or use a profile of the config file (--profile) that names token_env or token_file"
+                .to_owned()
+        }
+        Some(chosen) => format!(
+            ", or give profile `{}` token_env = \"VARIABLE\" or token_file = \"PATH\"",
+            chosen.name
+        ),
+    };
+    format!(
+        "no Cloudflare credentials found. Set {CREDENTIAL_VARIABLES} in the environment \
+         (never on the command line){hint}, or try `trustdeck --demo`, which needs none."
+    )
+}
+
+/// The credentials a profile names, read from where it says.
 fn profile_credentials(
-    chosen: &Option<(String, &Profile)>,
+    name: &str,
+    auth: &ProfileAuth,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<(Credentials, String), String> {
-    let none_found = |hint: &str| {
-        format!(
-            "no Cloudflare credentials found. Set {CREDENTIAL_VARIABLES} in the environment \
-             (never on the command line){hint}, or try `trustdeck --demo`, which needs none."
-        )
-    };
-    let Some((name, profile)) = chosen else {
-        return Err(none_found(
-            ", or use a profile of the config file (--profile) that names token_env or token_file",
-        ));
-    };
-    let auth = profile
-        .auth()
-        .map_err(|e| format!("profile `{name}`: {e}"))?
-        .ok_or_else(|| {
-            none_found(&format!(
-                ", or give profile `{name}` token_env = \"VARIABLE\" or token_file = \"PATH\""
-            ))
-        })?;
-    let describe = |source: &SecretSource, kind: &str| match source {
-        SecretSource::Env(var) => format!("profile `{name}` ({kind}_env {var})"),
-        SecretSource::File(path) => format!("profile `{name}` ({kind}_file {path})"),
-    };
+    let from = format!("profile `{name}` ({})", choice::describe_auth(auth));
     Ok(match auth {
         ProfileAuth::Token(source) => {
             let what = format!("the API token of profile `{name}`");
-            let token = secret::read_secret(&source, &what, &lookup)?;
-            (Credentials::token(token), describe(&source, "token"))
+            let token = secret::read_secret(source, &what, &lookup)?;
+            (Credentials::token(token), from)
         }
         ProfileAuth::GlobalKey { email, key } => {
             let what = format!("the global API key of profile `{name}`");
-            let secret = secret::read_secret(&key, &what, &lookup)?;
-            (
-                Credentials::global_key(email, secret),
-                describe(&key, "key"),
-            )
+            let secret = secret::read_secret(key, &what, &lookup)?;
+            (Credentials::global_key(email.clone(), secret), from)
         }
     })
 }
@@ -192,6 +211,7 @@ fn profile_credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::DEFAULT_BASE_URL;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let pairs: Vec<(String, String)> = pairs
@@ -293,5 +313,26 @@ mod tests {
             error.contains("prod") && error.contains("/nonexistent/trustdeck/config.toml"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_default_profile_set_aside_for_the_environment_keeps_read_only_on() {
+        let source = ConfigSource::from_text(
+            "/c.toml",
+            "default_profile = \"prod\"\n[profiles.prod]\ntoken_env = \"P\"\nzone = \"pz\"\n\
+             read_only = true\n",
+        );
+        let config = Config::resolve(
+            &DashboardArgs::default(),
+            env(&[("CLOUDFLARE_API_TOKEN", "t"), ("P", "p")]),
+            &source,
+        )
+        .unwrap();
+        assert!(config.read_only, "an ambient token never lifts read-only");
+        assert_eq!(config.zone_id, None, "the profile's zone is set aside");
+        assert_eq!(config.profile, None);
+        assert_eq!(config.credentials_from, "CLOUDFLARE_API_TOKEN");
+        let note = config.credentials_note.unwrap();
+        assert!(note.contains("read_only = true still applies"), "{note}");
     }
 }
