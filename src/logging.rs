@@ -1,11 +1,12 @@
 //! Logs go to a file under the user's state directory, never to the screen
 //! the dashboard draws on. Nothing logged carries a secret.
 
-use std::fs::{self, OpenOptions};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
+
+use crate::files::{create_private_dir, open_append_private};
 
 /// The log file: `$XDG_STATE_HOME/trustdeck/trustdeck.log` (or the platform's
 /// equivalent), falling back to the temp directory.
@@ -18,16 +19,12 @@ pub fn log_path() -> PathBuf {
 }
 
 /// Sends `tracing` events to the log file (level from `TRUSTDECK_LOG`,
-/// default `info`). Returns the path, or `None` when the file cannot be
+/// default `info`), which is created 0600 in a 0700 `trustdeck/` folder. Returns the path, or `None` when the file cannot be
 /// opened (the dashboard then runs without a log).
 pub fn to_file() -> Option<PathBuf> {
     let path = log_path();
-    fs::create_dir_all(path.parent()?).ok()?;
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    create_private_dir(path.parent()?).ok()?;
+    let file = open_append_private(&path).ok()?;
     tracing_subscriber::fmt()
         .with_env_filter(filter())
         .with_ansi(false)

@@ -231,6 +231,12 @@ fn the_log_goes_to_the_state_directory_and_holds_no_secret() {
         !pty.text().contains("api call"),
         "nothing is logged to the screen"
     );
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let folder = pty._state_dir.path().join("trustdeck");
+    assert_eq!(mode(&folder), 0o700, "the state folder is the user's alone");
+    assert_eq!(mode(&folder.join("trustdeck.log")), 0o600, "so is the log");
 }
 
 /// Set in the child run of [`a_panic_restores_the_terminal`].

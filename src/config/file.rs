@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::secret::expand_tilde;
+use crate::files::{ReadError, read_regular_file};
+
+/// The largest config file read.
+const MAX_CONFIG_FILE: u64 = 1024 * 1024;
 
 /// The variable that overrides where the config file is.
 pub const CONFIG_ENV: &str = "TRUSTDECK_CONFIG";
@@ -58,20 +62,27 @@ impl ConfigSource {
         }
     }
 
-    /// Reads the file at `path`; a missing file is not an error.
+    /// Reads the file at `path`; a missing file is not an error. One that
+    /// other users can change is refused (they could point a profile's token
+    /// at their own host), and so is anything but a regular file.
     pub fn read(path: impl Into<PathBuf>) -> Result<Self, String> {
         let path = path.into();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Self {
-                path,
-                text: Some(text),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::missing(path)),
-            Err(e) => Err(format!(
-                "could not read the config file {}: {e}",
-                path.display()
-            )),
-        }
+        let shown = path.display();
+        let file = match read_regular_file(&path, MAX_CONFIG_FILE) {
+            Ok(file) => file,
+            Err(e) if e.is_not_found() => return Ok(Self::missing(path)),
+            Err(ReadError::Io(e)) => {
+                return Err(format!("could not read the config file {shown}: {e}"));
+            }
+            Err(e) => return Err(format!("the config file {shown} is refused: {e}")),
+        };
+        check_not_writable_by_others(&path, &file.metadata)?;
+        let text = String::from_utf8(file.bytes)
+            .map_err(|_| format!("the config file {shown} is not UTF-8 text"))?;
+        Ok(Self {
+            path,
+            text: Some(text),
+        })
     }
 
     /// The parsed, checked file (empty when there is none).
@@ -85,6 +96,26 @@ impl ConfigSource {
             .map_err(|e| format!("in the config file {}: {e}", self.path.display()))?;
         Ok(file)
     }
+}
+
+#[cfg(unix)]
+fn check_not_writable_by_others(path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o022 != 0 {
+        let shown = path.display();
+        return Err(format!(
+            "the config file {shown} can be changed by other users (mode {mode:03o}), who \
+             could send your token to a host of theirs; make it writable by you alone with \
+             `chmod go-w {shown}` and try again"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_not_writable_by_others(_path: &Path, _metadata: &std::fs::Metadata) -> Result<(), String> {
+    Ok(())
 }
 
 /// The whole config file.

@@ -1,8 +1,9 @@
 //! Reading a profile's secret: from a named environment variable, or from a
 //! file only its owner can read. No error here ever carries the secret.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use crate::files::{ReadError, read_regular_file};
 
 use super::file::SecretSource;
 
@@ -45,23 +46,26 @@ pub fn read_secret(
     }
 }
 
-/// Reads a secret file, refusing one that group or others may read.
+/// The largest secret file read: a token is 40 characters.
+const MAX_SECRET_FILE: u64 = 16 * 1024;
+
+/// Reads a secret file, refusing one that group or others may read, and
+/// anything but a regular file (a FIFO there would hang the start).
 pub fn read_secret_file(path: &Path, what: &str) -> Result<String, String> {
     let shown = path.display();
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| format!("could not open {shown}, which holds {what}: {e}"))?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| format!("could not inspect {shown}, which holds {what}: {e}"))?;
-    if !metadata.is_file() {
-        return Err(format!(
-            "{shown}, which should hold {what}, is not a regular file"
-        ));
-    }
-    check_private(path, &metadata, what)?;
-    let mut text = String::new();
-    file.read_to_string(&mut text)
-        .map_err(|e| format!("could not read {shown}, which holds {what}: {e}"))?;
+    let file = read_regular_file(path, MAX_SECRET_FILE).map_err(|e| match e {
+        ReadError::Io(e) => format!("could not read {shown}, which holds {what}: {e}"),
+        ReadError::NotRegular { kind } => {
+            format!("{shown}, which should hold {what}, is not a regular file (it is {kind})")
+        }
+        ReadError::TooLarge { max } => format!(
+            "{shown}, which should hold {what}, is larger than {max} bytes: keep only the \
+             secret in it"
+        ),
+    })?;
+    check_private(path, &file.metadata, what)?;
+    let text = String::from_utf8(file.bytes)
+        .map_err(|_| format!("{shown}, which holds {what}, is not UTF-8 text"))?;
     let secret = text.trim();
     if secret.is_empty() {
         return Err(format!("{shown}, which should hold {what}, is empty"));
