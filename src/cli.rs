@@ -32,7 +32,10 @@ A token only goes to the host it was configured with: a profile chosen with
 --profile or TRUSTDECK_PROFILE uses its own credentials and base_url; the
 environment's credentials go to --base-url, CLOUDFLARE_BASE_URL or Cloudflare,
 and win over a default_profile (whose read_only = true still applies).
-`trustdeck --demo` needs none of this and ignores profiles and the environment.";
+`trustdeck --demo` needs none of this and ignores profiles and the environment;
+it refuses --base-url (it runs its own mock) and takes only the demo's own
+--zone and --account ids.
+The dashboard needs an interactive terminal (stdin and stdout).";
 
 /// Options of the dashboard face.
 #[derive(Args, Debug, Clone, Default)]

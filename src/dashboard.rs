@@ -1,6 +1,7 @@
 //! The dashboard face: set everything up, take over the terminal, run the
 //! loop, give the terminal back.
 
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use crossterm::event::EventStream;
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 use tracing::{error, info, warn};
 
 use crate::api::worker::Worker;
-use crate::api::{Client, ClientConfig, Credentials};
+use crate::api::{ApiError, Client, ClientConfig, Credentials};
 use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
@@ -26,6 +27,19 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
             config::config_path(|name| std::env::var(name).ok()).display()
         );
         return ExitCode::SUCCESS;
+    }
+    // Before anything is read, created or started: without a terminal there
+    // is nothing to draw on, and the OS's "No such device" helps nobody.
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        eprintln!(
+            "trustdeck: trustdeck needs an interactive terminal; for scripts use the headless \
+             commands (see `trustdeck --help`)"
+        );
+        return ExitCode::from(2);
+    }
+    if let Err(message) = check_demo_flags(&args) {
+        eprintln!("trustdeck: {message}");
+        return ExitCode::from(2);
     }
     let log_path = logging::to_file();
     let (config, demo) = match prepare(&args).await {
@@ -109,6 +123,23 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
     }
 }
 
+/// What `--demo` does with the other flags: `--base-url` is refused (the
+/// demo runs its own mock server, there is nothing for it to point at);
+/// `--zone` and `--account` must name the demo's own zones and accounts
+/// (checked once the mock runs, see [`check_demo_targets`]); `--profile` is
+/// refused by clap; `--read-only` and `--mouse` work as usual.
+fn check_demo_flags(args: &DashboardArgs) -> Result<(), String> {
+    if args.demo && args.base_url.is_some() {
+        return Err(
+            "--demo runs its own mock server, so --base-url has nothing to point \
+                    at. Drop --demo to use the API at that URL (a `trustdeck mock` there \
+                    prints the token to put in CLOUDFLARE_API_TOKEN), or drop --base-url."
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
 /// The configuration, and the embedded mock when running `--demo`.
 async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), String> {
     if !args.demo {
@@ -128,8 +159,49 @@ async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), 
         credentials_from: "the demo's mock server".to_owned(),
         credentials_note: None,
     };
+    if let Err(message) = check_demo_targets(&config).await {
+        mock.shutdown().await;
+        return Err(message);
+    }
     Ok((config, Some(mock)))
 }
+
+/// `--zone` and `--account` with `--demo` must be the demo data's: asked of
+/// the embedded mock, which knows them (its generated zones included).
+async fn check_demo_targets(config: &Config) -> Result<(), String> {
+    let client = Client::new(config.client.clone()).map_err(|e| e.to_string())?;
+    let unknown = |error: &ApiError| {
+        matches!(
+            error,
+            ApiError::NotFound { .. } | ApiError::InvalidInput { .. }
+        )
+    };
+    if let Some(zone) = &config.zone_id
+        && let Err(error) = client.get_csam(zone).await
+        && unknown(&error)
+    {
+        return Err(format!(
+            "the --zone given is not a zone of the demo data ({error}). --demo shows only \
+             its own zones: drop --zone to start on the first one and press z to pick \
+             another (e.g. shop.acme-corp.com is {DEMO_ZONE})."
+        ));
+    }
+    if let Some(account) = &config.account_id
+        && let Err(error) = client.get_dlp(account).await
+        && unknown(&error)
+    {
+        return Err(format!(
+            "the --account given is not an account of the demo data ({error}). --demo shows \
+             only its own accounts: drop --account to start on the zone's account and press \
+             a to pick another (e.g. Acme Corp is {DEMO_ACCOUNT})."
+        ));
+    }
+    Ok(())
+}
+
+/// A zone and an account of the shipped demo data, for the messages above.
+const DEMO_ZONE: &str = "117bf1e17392293e996d8990458815ea";
+const DEMO_ACCOUNT: &str = "22d8a840ba3ae743d9774caa9ab3fdc4";
 
 /// The recent-zones file; the demo keeps its own so its zones never mix
 /// with real ones.

@@ -17,6 +17,8 @@ struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, to check what it never did.
+    raw: Arc<Mutex<Vec<u8>>>,
     _state_dir: tempfile::TempDir,
 }
 
@@ -26,8 +28,13 @@ impl Pty {
     }
 
     fn demo_with(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::binary(&["--demo"], cols, rows, env)
+    }
+
+    /// The real binary with `args`, in a clean environment plus `env`.
+    fn binary(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_trustdeck"));
-        command.arg("--demo");
+        command.args(args);
         Self::spawn(command, cols, rows, env)
     }
 
@@ -58,6 +65,8 @@ impl Pty {
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let feed = screen.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -65,6 +74,7 @@ impl Pty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -73,6 +83,7 @@ impl Pty {
             child,
             writer,
             screen,
+            raw,
             _state_dir: state_dir,
         }
     }
@@ -190,24 +201,108 @@ fn sigterm_and_sighup_restore_the_terminal() {
     }
 }
 
+/// Runs the binary with `args` in a pseudo-terminal, expects it to refuse
+/// with exit 2 before taking the terminal over, and returns what it said.
+fn refused_before_the_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut pty = Pty::binary(args, 120, 30, env);
+    let status = pty.wait_exit();
+    assert_eq!(
+        status.exit_code(),
+        2,
+        "{args:?}: {status:?}\n{}",
+        pty.text()
+    );
+    pty.assert_restored();
+    let raw = pty.raw.lock().unwrap().clone();
+    assert!(
+        !raw.windows(8).any(|w| w == b"\x1b[?1049h"),
+        "{args:?}: the alternate screen was entered"
+    );
+    pty.wait_for("the message", |t| t.contains("trustdeck: "));
+    pty.text()
+}
+
 #[test]
 fn missing_credentials_are_explained_before_the_terminal_is_taken() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let text = refused_before_the_terminal(&[], &[]);
     assert!(
-        stderr.contains("CLOUDFLARE_API_TOKEN") && stderr.contains("--demo"),
-        "{stderr}"
+        text.contains("CLOUDFLARE_API_TOKEN") && text.contains("--demo"),
+        "{text}"
+    );
+    let text = refused_before_the_terminal(&[], &[("CLOUDFLARE_EMAIL", "ada@example.com")]);
+    assert!(
+        text.contains("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"),
+        "{text}"
+    );
+    assert!(!text.contains("ada@example.com"), "{text}");
+}
+
+#[test]
+fn without_a_terminal_it_says_so_and_touches_nothing() {
+    for args in [&[][..], &["--demo"][..]] {
+        let state = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+            .args(args)
+            .env_clear()
+            .env("HOME", state.path())
+            .env("XDG_STATE_HOME", state.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "trustdeck needs an interactive terminal; for scripts use the headless \
+                 commands (see `trustdeck --help`)"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("os error"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing drawn");
+        assert!(
+            !state.path().join("trustdeck").exists(),
+            "{args:?}: no log or state folder was made"
+        );
+    }
+}
+
+#[test]
+fn demo_says_what_it_does_with_base_url_zone_and_account() {
+    let text = refused_before_the_terminal(&["--demo", "--base-url", "http://127.0.0.1:9/x"], &[]);
+    assert!(
+        text.contains("--demo runs its own mock server, so --base-url"),
+        "{text}"
+    );
+    let text = refused_before_the_terminal(
+        &["--demo", "--zone", "0123456789abcdef0123456789abcdef"],
+        &[],
     );
     assert!(
-        output.stdout.is_empty(),
-        "nothing drawn: {:?}",
-        String::from_utf8_lossy(&output.stdout)
+        text.contains("not a zone of the demo data") && text.contains("press z"),
+        "{text}"
     );
+    let text = refused_before_the_terminal(&["--demo", "--account", "nope"], &[]);
+    assert!(text.contains("not an account of the demo data"), "{text}");
+    // The demo's own ids are opened.
+    let mut pty = Pty::binary(
+        &[
+            "--demo",
+            "--zone",
+            "c69ac876c5b65abdd6cea4285c9b774d",
+            "--account",
+            "617ca983aad8640f63d7494f873aff3a",
+        ],
+        120,
+        40,
+        &[],
+    );
+    pty.wait_for("the chosen zone and account", |t| {
+        both_panels(t) && t.contains("c69ac876c5b65abdd6cea4285c9b774d") && t.contains("617ca983")
+    });
+    pty.send(b"q");
+    assert!(pty.wait_exit().success());
+    pty.assert_restored();
 }
 
 #[test]

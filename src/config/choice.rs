@@ -74,6 +74,55 @@ pub(crate) fn env_credentials(lookup: impl Fn(&str) -> Option<String>) -> Option
     Some(EnvCredentials { credentials, names })
 }
 
+/// What is half there in the environment when no credentials were found:
+/// one half of the legacy email + key pair, and flarectl's names for them.
+/// Each is one sentence naming variables, never their values.
+pub(crate) struct EnvHints {
+    /// One half of `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY` without the other.
+    pub half_set: Option<&'static str>,
+    /// flarectl's variables that are set, each with what trustdeck reads instead.
+    pub foreign: Vec<&'static str>,
+}
+
+/// Looks for [`EnvHints`] in `lookup`.
+pub(crate) fn env_hints(lookup: impl Fn(&str) -> Option<String>) -> EnvHints {
+    let set = |name: &str| lookup(name).is_some_and(|v| !v.trim().is_empty());
+    let half_set = match (set("CLOUDFLARE_EMAIL"), set("CLOUDFLARE_API_KEY")) {
+        (true, false) => Some(
+            "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not: the legacy global key \
+             needs both (or use an API token in CLOUDFLARE_API_TOKEN instead)",
+        ),
+        (false, true) => Some(
+            "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not: a global API key is sent \
+             with its account's email, so set CLOUDFLARE_EMAIL too (or use an API token in \
+             CLOUDFLARE_API_TOKEN instead)",
+        ),
+        _ => None,
+    };
+    let foreign = [
+        (
+            "CF_API_TOKEN",
+            "CF_API_TOKEN is set, but that is flarectl's name: trustdeck reads \
+             CLOUDFLARE_API_TOKEN (export CLOUDFLARE_API_TOKEN=\"$CF_API_TOKEN\")",
+        ),
+        (
+            "CF_API_KEY",
+            "CF_API_KEY is set, but that is flarectl's name: trustdeck reads \
+             CLOUDFLARE_API_KEY, with CLOUDFLARE_EMAIL (export CLOUDFLARE_API_KEY=\"$CF_API_KEY\")",
+        ),
+        (
+            "CF_API_EMAIL",
+            "CF_API_EMAIL is set, but that is flarectl's name: trustdeck reads \
+             CLOUDFLARE_EMAIL, with CLOUDFLARE_API_KEY (export CLOUDFLARE_EMAIL=\"$CF_API_EMAIL\")",
+        ),
+    ]
+    .into_iter()
+    .filter(|(name, _)| set(name))
+    .map(|(_, hint)| hint)
+    .collect();
+    EnvHints { half_set, foreign }
+}
+
 /// Where the credentials in use come from.
 pub(crate) enum Origin<'f> {
     /// The environment's, with the profile that still applies (one that

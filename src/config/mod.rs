@@ -80,7 +80,7 @@ impl Config {
             None => None,
         };
         let decision = choice::decide(with_auth, choice::env_credentials(&lookup))
-            .ok_or_else(|| missing_credentials(chosen))?;
+            .ok_or_else(|| missing_credentials(chosen, choice::env_hints(&lookup)))?;
         let given = args
             .base_url
             .clone()
@@ -169,8 +169,8 @@ fn choose_profile<'f>(
     })
 }
 
-/// Why there are no credentials at all.
-fn missing_credentials(chosen: Option<ChosenProfile<'_>>) -> String {
+/// Why there are no credentials at all: half of a pair, or none.
+fn missing_credentials(chosen: Option<ChosenProfile<'_>>, hints: choice::EnvHints) -> String {
     let hint = match chosen {
         None => {
             ", or use a profile of the config file (--profile) that names token_env or token_file"
@@ -181,10 +181,18 @@ fn missing_credentials(chosen: Option<ChosenProfile<'_>>) -> String {
             chosen.name
         ),
     };
-    format!(
-        "no Cloudflare credentials found. Set {CREDENTIAL_VARIABLES} in the environment \
+    let first = match hints.half_set {
+        Some(half) => format!("{half}."),
+        None => "no Cloudflare credentials found.".to_owned(),
+    };
+    let mut message = format!(
+        "{first} Set {CREDENTIAL_VARIABLES} in the environment \
          (never on the command line){hint}, or try `trustdeck --demo`, which needs none."
-    )
+    );
+    for foreign in hints.foreign {
+        message.push_str(&format!(" Note: {foreign}."));
+    }
+    message
 }
 
 /// The credentials a profile names, read from where it says.
@@ -334,5 +342,46 @@ mod tests {
         assert_eq!(config.credentials_from, "CLOUDFLARE_API_TOKEN");
         let note = config.credentials_note.unwrap();
         assert!(note.contains("read_only = true still applies"), "{note}");
+    }
+
+    #[test]
+    fn half_set_and_flarectl_credentials_each_get_a_hint_without_their_values() {
+        let error = |vars: &[(&str, &str)]| {
+            Config::resolve(&DashboardArgs::default(), env(vars), &no_file()).unwrap_err()
+        };
+        let secret = "s3cr3t-value-never-shown";
+        let only_email = error(&[("CLOUDFLARE_EMAIL", "a@example.com")]);
+        assert!(
+            only_email.starts_with("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"),
+            "{only_email}"
+        );
+        assert!(!only_email.contains("a@example.com"), "{only_email}");
+        let only_key = error(&[("CLOUDFLARE_API_KEY", secret)]);
+        assert!(
+            only_key.starts_with("CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"),
+            "{only_key}"
+        );
+        for name in ["CF_API_TOKEN", "CF_API_KEY", "CF_API_EMAIL"] {
+            let message = error(&[(name, secret)]);
+            assert!(
+                message.contains(&format!("{name} is set, but that is flarectl's name")),
+                "{message}"
+            );
+            assert!(message.contains("--demo"), "{message}");
+            assert!(!message.contains(secret), "{message}");
+        }
+        let all = error(&[
+            ("CF_API_TOKEN", secret),
+            ("CF_API_KEY", secret),
+            ("CF_API_EMAIL", secret),
+        ]);
+        assert_eq!(all.matches("flarectl's name").count(), 3, "{all}");
+        // A token in the right place makes the halves irrelevant.
+        Config::resolve(
+            &DashboardArgs::default(),
+            env(&[("CLOUDFLARE_API_TOKEN", "t"), ("CLOUDFLARE_EMAIL", "a@b.c")]),
+            &no_file(),
+        )
+        .unwrap();
     }
 }
