@@ -4,8 +4,13 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use crossterm::event::EventStream;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures::{Stream, StreamExt};
 
 use tracing::{error, info, warn};
 
@@ -16,7 +21,7 @@ use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
 use crate::recent::{RecentZone, RecentZones};
 use crate::state::{AppState, Context, PickerItem, Status, StatusKind};
-use crate::terminal::{TerminalGuard, shutdown_signal};
+use crate::terminal::{Shutdown, ShutdownSignals, TerminalGuard};
 use crate::{app, logging};
 
 /// Runs the dashboard; returns the process exit code.
@@ -94,15 +99,32 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         });
     }
     let worker = Worker::spawn(client);
+    // Before the terminal is taken: from here on these signals end the loop
+    // (and the guard restores the terminal) instead of killing the process.
+    let mut signals = match ShutdownSignals::listen() {
+        Ok(signals) => Some(signals),
+        Err(error) => {
+            warn!(%error, "signals cannot be caught; a kill leaves the terminal raw");
+            None
+        }
+    };
+    let mut received = None;
+    let input_ended = Arc::new(AtomicBool::new(false));
     let outcome = match TerminalGuard::enter(args.mouse) {
         Ok(mut guard) => {
+            let shutdown = async {
+                match signals.as_mut() {
+                    Some(signals) => received = Some(signals.recv().await),
+                    None => std::future::pending().await,
+                }
+            };
             let result = app::run(
                 &mut guard.terminal,
                 state,
-                EventStream::new(),
+                watch_input(EventStream::new(), input_ended.clone()),
                 worker,
                 remember_hook(recent, recent_path),
-                shutdown_signal(),
+                shutdown,
             )
             .await;
             drop(guard);
@@ -110,17 +132,66 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         }
         Err(error) => Err(error),
     };
+    // A terminal that goes away ends the input a moment before its SIGHUP
+    // arrives; wait briefly so the exit status still says hang-up.
+    if received.is_none()
+        && input_ended.load(Ordering::Relaxed)
+        && let Some(signals) = signals.as_mut()
+    {
+        received = tokio::time::timeout(Duration::from_millis(200), signals.recv())
+            .await
+            .ok();
+    }
     if let Some(mock) = demo {
         mock.shutdown().await;
     }
-    match outcome {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
+    exit_code(received, outcome, input_ended.load(Ordering::Relaxed))
+}
+
+/// 128 + the signal's number after a signal; 0 after a quit; 1 after a
+/// terminal error or input that ended by itself.
+fn exit_code(
+    signal: Option<Shutdown>,
+    outcome: io::Result<AppState>,
+    input_ended: bool,
+) -> ExitCode {
+    match (signal, outcome) {
+        (Some(signal), _) => {
+            info!(?signal, "ended by a signal");
+            ExitCode::from(signal.exit_code())
+        }
+        (None, Err(e)) => {
             error!(error = %e, "dashboard failed");
             eprintln!("trustdeck: terminal error: {e}");
             ExitCode::FAILURE
         }
+        (None, Ok(_)) if input_ended => {
+            info!("the terminal's input ended");
+            ExitCode::FAILURE
+        }
+        (None, Ok(_)) => ExitCode::SUCCESS,
     }
+}
+
+/// The terminal's events, noting in `ended` when they stop or fail.
+fn watch_input(
+    events: EventStream,
+    ended: Arc<AtomicBool>,
+) -> impl Stream<Item = io::Result<Event>> + Unpin {
+    let on_error = ended.clone();
+    let on_end = futures::stream::once(async move {
+        ended.store(true, Ordering::Relaxed);
+    })
+    .filter_map(|()| async { None });
+    Box::pin(
+        events
+            .inspect(move |event| {
+                if event.is_err() {
+                    on_error.store(true, Ordering::Relaxed);
+                }
+            })
+            .chain(on_end),
+    )
 }
 
 /// What `--demo` does with the other flags: `--base-url` is refused (the

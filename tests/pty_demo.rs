@@ -187,16 +187,19 @@ fn demo_works_at_80x24() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in [
-        nix::sys::signal::Signal::SIGTERM,
-        nix::sys::signal::Signal::SIGHUP,
+fn each_signal_restores_the_terminal_and_sets_the_exit_status() {
+    use nix::sys::signal::Signal;
+    for (signal, code) in [
+        (Signal::SIGTERM, 143),
+        (Signal::SIGHUP, 129),
+        (Signal::SIGINT, 130),
     ] {
         let mut pty = Pty::demo(100, 30);
         pty.wait_for("both panels with data", both_panels);
         let pid = pty.child.process_id().expect("pid") as i32;
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal).unwrap();
-        pty.wait_exit();
+        let status = pty.wait_exit();
+        assert_eq!(status.exit_code(), code, "{signal}: {status:?}");
         pty.assert_restored();
     }
 }
