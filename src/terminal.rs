@@ -1,6 +1,6 @@
 //! Taking over the terminal and always giving it back: on quit, on error,
-//! on panic (a hook), and on SIGTERM/SIGHUP/SIGINT (the loop ends, the guard
-//! drops).
+//! on a panic anywhere (a hook, which also ends the process), and on
+//! SIGTERM/SIGHUP/SIGINT (the loop ends, the guard drops).
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
@@ -77,8 +77,10 @@ pub fn restore() {
     let _ = stdout.flush();
 }
 
-/// Restores the terminal before the default panic message is printed, so
-/// the message is readable and the shell usable.
+/// On any panic, on any thread or tokio task: restores the terminal, prints
+/// the default panic message on the normal screen, and ends the process with
+/// status 101. tokio catches a task's panic and carries on, which left the
+/// screen dead and `q` ignored behind a "Loading…" that never ended.
 fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -86,9 +88,13 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
+            std::process::exit(PANIC_EXIT);
         }));
     });
 }
+
+/// The exit status after a panic, the same as Rust's for a panic in `main`.
+pub const PANIC_EXIT: i32 = 101;
 
 /// A signal that ends the dashboard, and the exit status it leaves
 /// (128 + the signal's number, as a shell reports a process it killed).

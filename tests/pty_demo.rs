@@ -365,3 +365,38 @@ fn a_panic_restores_the_terminal() {
         t.contains("deliberate panic")
     });
 }
+
+/// Set in the child run of [`a_panic_in_a_task_ends_the_process_and_restores_the_terminal`].
+const TASK_PANIC_CHILD: &str = "TRUSTDECK_TEST_TASK_PANIC_CHILD";
+
+/// The child takes the terminal with the real `TerminalGuard`, keeps it, and
+/// a spawned tokio task panics while the main thread waits forever: the
+/// panic alone must end the process, restore the terminal and show why.
+#[test]
+fn a_panic_in_a_task_ends_the_process_and_restores_the_terminal() {
+    if std::env::var_os(TASK_PANIC_CHILD).is_some() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let _guard = trustdeck::terminal::TerminalGuard::enter(false).expect("a terminal");
+            tokio::spawn(async { panic!("deliberate panic in a worker task") });
+            std::future::pending::<()>().await;
+        });
+        unreachable!("the panic ends the process");
+    }
+    let mut command = CommandBuilder::new(std::env::current_exe().unwrap());
+    command.args([
+        "--exact",
+        "a_panic_in_a_task_ends_the_process_and_restores_the_terminal",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    let started = Instant::now();
+    let mut pty = Pty::spawn(command, 100, 30, &[(TASK_PANIC_CHILD, "1")]);
+    let status = pty.wait_exit();
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    assert!(started.elapsed() < WAIT);
+    pty.assert_restored();
+    pty.wait_for("the panic message on the normal screen", |t| {
+        t.contains("deliberate panic in a worker task")
+    });
+}
