@@ -1,6 +1,7 @@
 //! Logs go to a file under the user's state directory, never to the screen
 //! the dashboard draws on. Nothing logged carries a secret.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -34,10 +35,15 @@ pub fn to_file() -> Option<PathBuf> {
     Some(path)
 }
 
-/// Sends `tracing` events to stderr (the mock server's face).
+/// Sends `tracing` events to stderr (the mock server's face), coloured only
+/// when stderr is a terminal and `NO_COLOR` is not set: a file, a pipe or
+/// journald gets plain text.
 pub fn to_stderr() {
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter())
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
 }
