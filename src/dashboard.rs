@@ -200,7 +200,7 @@ fn watch_input(
 /// (checked once the mock runs, see [`check_demo_targets`]); `--profile` is
 /// refused by clap; `--read-only` and `--mouse` work as usual.
 fn check_demo_flags(args: &DashboardArgs) -> Result<(), String> {
-    if args.demo && args.base_url.is_some() {
+    if args.demo && args.connection.base_url.is_some() {
         return Err(
             "--demo runs its own mock server, so --base-url has nothing to point \
                     at. Drop --demo to use the API at that URL (a `trustdeck mock` there \
@@ -214,7 +214,10 @@ fn check_demo_flags(args: &DashboardArgs) -> Result<(), String> {
 /// The configuration, and the embedded mock when running `--demo`.
 async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), String> {
     if !args.demo {
-        return Ok((Config::from_environment(args)?, None));
+        let config = Config::from_environment(&args.connection)
+            .map_err(|e| e.to_string())?
+            .with_targets(args.zone.clone(), args.account.clone());
+        return Ok((config, None));
     }
     let mock = mock::start(MockConfig::demo())
         .await
@@ -225,7 +228,7 @@ async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), 
         client: ClientConfig::new(credentials).with_base_url(mock.base_url()),
         zone_id: args.zone.clone(),
         account_id: args.account.clone(),
-        read_only: args.read_only,
+        read_only: args.connection.read_only,
         profile: None,
         credentials_from: "the demo's mock server".to_owned(),
         credentials_note: None,

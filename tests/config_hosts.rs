@@ -9,8 +9,20 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use trustdeck::api::Client;
-use trustdeck::cli::DashboardArgs;
+use trustdeck::cli::{ConnectionArgs, DashboardArgs};
 use trustdeck::config::{Config, ConfigSource};
+
+/// As the dashboard resolves it: the connection flags, then its own zone and
+/// account flags on top.
+fn resolve(
+    args: &DashboardArgs,
+    lookup: impl Fn(&str) -> Option<String>,
+    source: &ConfigSource,
+) -> Result<Config, String> {
+    Config::resolve(&args.connection, lookup, source)
+        .map(|config| config.with_targets(args.zone.clone(), args.account.clone()))
+        .map_err(|e| e.to_string())
+}
 
 const ENV_TOKEN: &str = "env-token-aaaa";
 const PROD_TOKEN: &str = "prod-token-bbbb";
@@ -140,8 +152,17 @@ fn bearer(token: &str) -> Vec<String> {
 }
 
 fn with_profile(name: &str) -> DashboardArgs {
+    with_profile_and_url(name, None)
+}
+
+/// `--profile NAME`, and `--base-url URL` when given.
+fn with_profile_and_url(name: &str, base_url: Option<String>) -> DashboardArgs {
     DashboardArgs {
-        profile: Some(name.into()),
+        connection: ConnectionArgs {
+            profile: Some(name.into()),
+            base_url,
+            ..ConnectionArgs::default()
+        },
         ..DashboardArgs::default()
     }
 }
@@ -149,7 +170,7 @@ fn with_profile(name: &str) -> DashboardArgs {
 #[tokio::test]
 async fn an_explicit_profile_sends_its_own_token_to_its_own_host() {
     let hosts = Hosts::start().await;
-    let config = Config::resolve(
+    let config = resolve(
         &with_profile("prod"),
         lookup(hosts.shell(false, &[])),
         &hosts.file(false),
@@ -170,7 +191,7 @@ async fn an_explicit_profile_sends_its_own_token_to_its_own_host() {
     assert!(!note.contains(ENV_TOKEN) && !note.contains(PROD_TOKEN));
 
     // TRUSTDECK_PROFILE is as explicit as the flag.
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(hosts.shell(false, &[("TRUSTDECK_PROFILE", "prod")])),
         &hosts.file(false),
@@ -193,7 +214,7 @@ async fn an_explicit_profile_sends_its_own_token_to_its_own_host() {
 async fn a_base_url_that_would_send_a_profiles_token_elsewhere_is_refused() {
     let hosts = Hosts::start().await;
     // CLOUDFLARE_BASE_URL points at the environment's host.
-    let error = Config::resolve(
+    let error = resolve(
         &with_profile("prod"),
         lookup(hosts.shell(true, &[])),
         &hosts.file(false),
@@ -207,21 +228,14 @@ async fn a_base_url_that_would_send_a_profiles_token_elsewhere_is_refused() {
     assert!(error.contains("never goes to another host"), "{error}");
     assert!(!error.contains(PROD_TOKEN) && !error.contains(ENV_TOKEN));
     // So does --base-url.
-    let args = DashboardArgs {
-        base_url: Some(hosts.env.base_url.clone()),
-        ..with_profile("prod")
-    };
-    let error = Config::resolve(&args, lookup(hosts.shell(false, &[])), &hosts.file(false))
+    let args = with_profile_and_url("prod", Some(hosts.env.base_url.clone()));
+    let error = resolve(&args, lookup(hosts.shell(false, &[])), &hosts.file(false))
         .unwrap_err()
         .to_string();
     assert!(error.contains("--base-url"), "{error}");
     // The profile's own URL given again is no conflict.
-    let args = DashboardArgs {
-        base_url: Some(format!("{}/", hosts.prod.base_url)),
-        ..with_profile("prod")
-    };
-    let config =
-        Config::resolve(&args, lookup(hosts.shell(false, &[])), &hosts.file(false)).unwrap();
+    let args = with_profile_and_url("prod", Some(format!("{}/", hosts.prod.base_url)));
+    let config = resolve(&args, lookup(hosts.shell(false, &[])), &hosts.file(false)).unwrap();
     verify(&config).await;
     assert_eq!(hosts.prod.seen(), bearer(PROD_TOKEN));
     assert_eq!(hosts.env.seen(), Vec::<String>::new());
@@ -230,7 +244,7 @@ async fn a_base_url_that_would_send_a_profiles_token_elsewhere_is_refused() {
 #[tokio::test]
 async fn the_environment_wins_over_a_default_profile_and_keeps_its_own_host() {
     let hosts = Hosts::start().await;
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(hosts.shell(true, &[])),
         &hosts.file(true),
@@ -247,7 +261,7 @@ async fn the_environment_wins_over_a_default_profile_and_keeps_its_own_host() {
     );
     // Without a base URL of its own, the environment's token goes to
     // Cloudflare's API: never to the default profile's host.
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(hosts.shell(false, &[])),
         &hosts.file(true),
@@ -263,7 +277,7 @@ async fn a_profile_without_credentials_never_gets_the_environments_token() {
         "/test/config.toml",
         format!("[profiles.bare]\nbase_url = \"{}\"\n", hosts.prod.base_url),
     );
-    let error = Config::resolve(
+    let error = resolve(
         &with_profile("bare"),
         lookup(hosts.shell(false, &[])),
         &file,
@@ -275,11 +289,8 @@ async fn a_profile_without_credentials_never_gets_the_environments_token() {
         "{error}"
     );
     // Given on purpose with --base-url, the environment's token may go there.
-    let args = DashboardArgs {
-        base_url: Some(hosts.env.base_url.clone()),
-        ..with_profile("bare")
-    };
-    let config = Config::resolve(&args, lookup(hosts.shell(false, &[])), &file).unwrap();
+    let args = with_profile_and_url("bare", Some(hosts.env.base_url.clone()));
+    let config = resolve(&args, lookup(hosts.shell(false, &[])), &file).unwrap();
     verify(&config).await;
     assert_eq!(hosts.env.seen(), bearer(ENV_TOKEN));
     assert_eq!(hosts.prod.seen(), Vec::<String>::new());

@@ -3,8 +3,20 @@
 //! function and the config file is text.
 
 use trustdeck::api::{Credentials, DEFAULT_BASE_URL};
-use trustdeck::cli::DashboardArgs;
+use trustdeck::cli::{ConnectionArgs, DashboardArgs};
 use trustdeck::config::{Config, ConfigSource};
+
+/// As the dashboard resolves it: the connection flags, then its own zone and
+/// account flags on top.
+fn resolve(
+    args: &DashboardArgs,
+    lookup: impl Fn(&str) -> Option<String>,
+    source: &ConfigSource,
+) -> Result<Config, String> {
+    Config::resolve(&args.connection, lookup, source)
+        .map(|config| config.with_targets(args.zone.clone(), args.account.clone()))
+        .map_err(|e| e.to_string())
+}
 
 fn lookup<K: Into<String>>(pairs: Vec<(K, String)>) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.into(), v)).collect();
@@ -92,7 +104,7 @@ fn check_field(
             .profile
             .map(|v| format!("{profile_key} = \"{v}\""))
             .unwrap_or_default();
-        let config = Config::resolve(&args, lookup(env), &profile(&body))
+        let config = resolve(&args, lookup(env), &profile(&body))
             .unwrap_or_else(|e| panic!("{env_name} row {i}: {e}"));
         assert_eq!(read(&config).as_deref(), row.expected, "{env_name} row {i}");
     }
@@ -125,7 +137,10 @@ fn account_flag_beats_env_beats_profile() {
 fn base_url_flag_beats_env_and_the_environments_token_never_goes_to_a_profiles_url() {
     for (i, row) in ROWS.iter().enumerate() {
         let args = DashboardArgs {
-            base_url: row.flag.map(str::to_owned),
+            connection: ConnectionArgs {
+                base_url: row.flag.map(str::to_owned),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
         let mut env = vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())];
@@ -136,7 +151,7 @@ fn base_url_flag_beats_env_and_the_environments_token_never_goes_to_a_profiles_u
             .profile
             .map(|v| format!("base_url = \"{v}\""))
             .unwrap_or_default();
-        let resolved = Config::resolve(&args, lookup(env), &profile(&body));
+        let resolved = resolve(&args, lookup(env), &profile(&body));
         if row.flag.is_none() && row.env.is_none() && row.profile.is_some() {
             let error = resolved.unwrap_err().to_string();
             assert!(
@@ -186,7 +201,10 @@ fn a_profiles_credentials_go_only_to_its_base_url() {
     ];
     for (i, (flag, env, in_profile, expected)) in rows.iter().enumerate() {
         let args = DashboardArgs {
-            base_url: flag.map(str::to_owned),
+            connection: ConnectionArgs {
+                base_url: flag.map(str::to_owned),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
         let mut vars = vec![("PROFILE_TOKEN", "p".to_owned())];
@@ -197,7 +215,7 @@ fn a_profiles_credentials_go_only_to_its_base_url() {
         if let Some(url) = in_profile {
             body.push_str(&format!("\nbase_url = \"{url}\""));
         }
-        let resolved = Config::resolve(&args, lookup(vars), &profile(&body));
+        let resolved = resolve(&args, lookup(vars), &profile(&body));
         match expected {
             Some(url) => assert_eq!(
                 resolved
@@ -274,7 +292,7 @@ fn credentials_env_beats_profile_and_token_beats_global_key() {
             .chain(profile_secrets.iter())
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let config = Config::resolve(&DashboardArgs::default(), lookup(pairs), &profile(body))
+        let config = resolve(&DashboardArgs::default(), lookup(pairs), &profile(body))
             .unwrap_or_else(|e| panic!("row {i}: {e}"));
         assert_eq!(credentials(&config), *expected, "row {i}");
     }
@@ -282,7 +300,7 @@ fn credentials_env_beats_profile_and_token_beats_global_key() {
 
 #[test]
 fn credentials_where_they_came_from_is_said_without_the_secret() {
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(vec![("PROFILE_TOKEN", "p-token-secret".to_owned())]),
         &profile("token_env = \"PROFILE_TOKEN\""),
@@ -300,7 +318,7 @@ fn credentials_where_they_came_from_is_said_without_the_secret() {
 
 #[test]
 fn a_profile_variable_that_is_not_set_is_named() {
-    let error = Config::resolve(
+    let error = resolve(
         &DashboardArgs::default(),
         lookup::<String>(vec![]),
         &profile("token_env = \"CF_PROD_TOKEN\""),
@@ -325,7 +343,10 @@ fn read_only_is_on_when_the_flag_or_the_profile_says_so() {
     ];
     for (i, (flag, in_profile, expected)) in rows.into_iter().enumerate() {
         let args = DashboardArgs {
-            read_only: flag,
+            connection: ConnectionArgs {
+                read_only: flag,
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
         let body = in_profile
@@ -335,7 +356,7 @@ fn read_only_is_on_when_the_flag_or_the_profile_says_so() {
             ("CLOUDFLARE_API_TOKEN", "t".to_owned()),
             ("TRUSTDECK_READ_ONLY", "false".to_owned()),
         ];
-        let config = Config::resolve(&args, lookup(env), &profile(&body)).unwrap();
+        let config = resolve(&args, lookup(env), &profile(&body)).unwrap();
         assert_eq!(config.read_only, expected, "row {i}");
     }
 }
@@ -346,7 +367,7 @@ fn without_a_profile_nothing_comes_from_the_file() {
         "/test/config.toml",
         "[profiles.prod]\nzone = \"z\"\nread_only = true\n",
     );
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())]),
         &source,
@@ -364,9 +385,9 @@ fn the_profile_in_use_is_named() {
         "default_profile = \"prod\"\n[profiles.prod]\n[profiles.staging]\nzone = \"s\"\n",
     );
     let env = || lookup(vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())]);
-    let by_default = Config::resolve(&DashboardArgs::default(), env(), &source).unwrap();
+    let by_default = resolve(&DashboardArgs::default(), env(), &source).unwrap();
     assert_eq!(by_default.profile.as_deref(), Some("prod"));
-    let by_variable = Config::resolve(
+    let by_variable = resolve(
         &DashboardArgs::default(),
         lookup(vec![
             ("CLOUDFLARE_API_TOKEN", "t".to_owned()),
@@ -377,9 +398,12 @@ fn the_profile_in_use_is_named() {
     .unwrap();
     assert_eq!(by_variable.profile.as_deref(), Some("staging"));
     assert_eq!(by_variable.zone_id.as_deref(), Some("s"));
-    let by_flag = Config::resolve(
+    let by_flag = resolve(
         &DashboardArgs {
-            profile: Some("staging".into()),
+            connection: ConnectionArgs {
+                profile: Some("staging".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         },
         env(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use trustdeck::cli::DashboardArgs;
+use trustdeck::cli::ConnectionArgs;
 use trustdeck::config::{Config, ConfigSource};
 use trustdeck::files::{
     ReadError, create_private_dir, open_append_private, read_regular_file, write_atomic_private,
@@ -187,7 +187,7 @@ fn a_fifo_for_a_config_a_token_or_recent_zones_is_refused_at_once() {
     );
     let error = within_seconds("reading a FIFO token file", move || {
         let source = ConfigSource::from_text("/c.toml", text);
-        Config::resolve(&DashboardArgs::default(), |_| None, &source)
+        Config::resolve(&ConnectionArgs::default(), |_| None, &source)
             .unwrap_err()
             .to_string()
     });

@@ -16,11 +16,12 @@
 
 use crate::api::{Credentials, DEFAULT_BASE_URL};
 
+use super::error::{ConfigError, CredentialHints};
 use super::file::{PROFILE_ENV, Profile, ProfileAuth, SecretSource};
 
 /// How the profile in use was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Chosen {
+pub enum ProfileChoice {
     /// `--profile NAME`.
     Flag,
     /// `TRUSTDECK_PROFILE=NAME`.
@@ -29,14 +30,20 @@ pub(crate) enum Chosen {
     Default,
 }
 
-impl Chosen {
+impl std::fmt::Display for ProfileChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
+impl ProfileChoice {
     /// Somebody named the profile for this run.
-    pub(crate) fn explicit(self) -> bool {
+    pub fn explicit(self) -> bool {
         !matches!(self, Self::Default)
     }
 
     /// Where the name came from, as the user wrote it.
-    pub(crate) fn words(self) -> &'static str {
+    pub fn words(self) -> &'static str {
         match self {
             Self::Flag => "--profile",
             Self::Variable => PROFILE_ENV,
@@ -53,7 +60,7 @@ pub(crate) struct ChosenProfile<'f> {
     /// What it holds.
     pub profile: &'f Profile,
     /// Who chose it.
-    pub how: Chosen,
+    pub how: ProfileChoice,
 }
 
 /// Credentials found in the environment, with the variables they came from.
@@ -74,31 +81,14 @@ pub(crate) fn env_credentials(lookup: impl Fn(&str) -> Option<String>) -> Option
     Some(EnvCredentials { credentials, names })
 }
 
-/// What is half there in the environment when no credentials were found:
-/// one half of the legacy email + key pair, and flarectl's names for them.
-/// Each is one sentence naming variables, never their values.
-pub(crate) struct EnvHints {
-    /// One half of `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY` without the other.
-    pub half_set: Option<&'static str>,
-    /// flarectl's variables that are set, each with what trustdeck reads instead.
-    pub foreign: Vec<&'static str>,
-}
-
-/// Looks for [`EnvHints`] in `lookup`.
-pub(crate) fn env_hints(lookup: impl Fn(&str) -> Option<String>) -> EnvHints {
+/// Why there are no credentials: one half of the legacy email + key pair,
+/// or none at all; with flarectl's names for them when those are set. Each
+/// sentence names variables, never their values.
+pub(crate) fn missing(
+    lookup: impl Fn(&str) -> Option<String>,
+    profile: Option<&str>,
+) -> ConfigError {
     let set = |name: &str| lookup(name).is_some_and(|v| !v.trim().is_empty());
-    let half_set = match (set("CLOUDFLARE_EMAIL"), set("CLOUDFLARE_API_KEY")) {
-        (true, false) => Some(
-            "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not: the legacy global key \
-             needs both (or use an API token in CLOUDFLARE_API_TOKEN instead)",
-        ),
-        (false, true) => Some(
-            "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not: a global API key is sent \
-             with its account's email, so set CLOUDFLARE_EMAIL too (or use an API token in \
-             CLOUDFLARE_API_TOKEN instead)",
-        ),
-        _ => None,
-    };
     let foreign = [
         (
             "CF_API_TOKEN",
@@ -120,7 +110,27 @@ pub(crate) fn env_hints(lookup: impl Fn(&str) -> Option<String>) -> EnvHints {
     .filter(|(name, _)| set(name))
     .map(|(_, hint)| hint)
     .collect();
-    EnvHints { half_set, foreign }
+    let hints = CredentialHints {
+        profile: profile.map(str::to_owned),
+        foreign,
+    };
+    match (set("CLOUDFLARE_EMAIL"), set("CLOUDFLARE_API_KEY")) {
+        (true, false) => ConfigError::HalfSetCredentials {
+            set: "CLOUDFLARE_EMAIL",
+            missing: "CLOUDFLARE_API_KEY",
+            why: "the legacy global key needs both (or use an API token in \
+                  CLOUDFLARE_API_TOKEN instead)",
+            hints,
+        },
+        (false, true) => ConfigError::HalfSetCredentials {
+            set: "CLOUDFLARE_API_KEY",
+            missing: "CLOUDFLARE_EMAIL",
+            why: "a global API key is sent with its account's email, so set CLOUDFLARE_EMAIL \
+                  too (or use an API token in CLOUDFLARE_API_TOKEN instead)",
+            hints,
+        },
+        _ => ConfigError::MissingCredentials { hints },
+    }
 }
 
 /// Where the credentials in use come from.
@@ -239,46 +249,35 @@ pub(crate) struct Override {
 }
 
 /// The base URL that goes with `origin`'s credentials.
-pub(crate) fn base_url(origin: &Origin<'_>, given: Option<Override>) -> Result<String, String> {
+pub(crate) fn base_url(
+    origin: &Origin<'_>,
+    given: Option<Override>,
+) -> Result<String, ConfigError> {
     match origin {
         Origin::Env { env, profile } => match (given, profile) {
             (Some(given), _) => Ok(given.url),
-            (None, Some(profile)) if profile_base_url(profile.profile).is_some() => {
-                let url = profile_base_url(profile.profile).unwrap_or_default();
-                Err(format!(
-                    "profile `{name}` sets base_url {url} but names no credentials of its own, \
-                     and the environment's {names} {verb} only sent to --base-url, \
-                     CLOUDFLARE_BASE_URL or Cloudflare's API, never to a profile's base_url. \
-                     Give profile `{name}` token_env = \"VARIABLE\" or token_file = \"PATH\" \
-                     for that host, or pass --base-url {url} to send the environment's \
-                     credentials there on purpose.",
-                    name = profile.name,
-                    names = env.names,
-                    verb = if env.names.contains(" and ") {
-                        "are"
-                    } else {
-                        "is"
-                    },
-                ))
-            }
-            (None, _) => Ok(DEFAULT_BASE_URL.to_owned()),
+            (None, Some(profile)) => match profile_base_url(profile.profile) {
+                Some(url) => Err(ConfigError::ProfileBaseUrlWithoutCredentials {
+                    profile: profile.name.to_owned(),
+                    url,
+                    env: env.names,
+                }),
+                None => Ok(DEFAULT_BASE_URL.to_owned()),
+            },
+            (None, None) => Ok(DEFAULT_BASE_URL.to_owned()),
         },
         Origin::Profile { profile, auth } => {
             let own =
                 profile_base_url(profile.profile).unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
             match given {
-                Some(given) if !same_url(&given.url, &own) => Err(format!(
-                    "{from} is {url}, but profile `{name}` (chosen by {how}) sends its {auth} \
-                     only to {own}: a profile's secret never goes to another host. Unset \
-                     {from} (or drop the flag) to use the profile, set base_url = \"{url}\" \
-                     in the profile if that host is meant to get its secret, or choose \
-                     another profile.",
-                    from = given.from,
-                    url = given.url,
-                    name = profile.name,
-                    how = profile.how.words(),
-                    auth = describe_auth(auth),
-                )),
+                Some(given) if !same_url(&given.url, &own) => Err(ConfigError::BaseUrlConflict {
+                    from: given.from,
+                    url: given.url,
+                    profile: profile.name.to_owned(),
+                    chosen: profile.how,
+                    auth: describe_auth(auth),
+                    own,
+                }),
                 _ => Ok(own),
             }
         }

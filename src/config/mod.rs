@@ -1,36 +1,46 @@
 //! One configuration built from flags > environment > the config file's
 //! profile, before the terminal is taken over, so every problem is a plain
-//! message on stderr.
+//! message on stderr (or, for a headless command, an exit status).
 //!
 //! [`Config::resolve`] does no I/O of its own besides reading a profile's
 //! secret file: the environment comes in as a lookup function and the config
 //! file as a [`ConfigSource`], so tests need no real environment or home.
+//!
+//! Every face shares the connection flags ([`ConnectionArgs`]): they, the
+//! environment and the profile make one [`Config`]. The zone and account are
+//! resolved with it from the environment and the profile, because a profile
+//! names them; a face's own `--zone`/`--account` then win through
+//! [`Config::with_targets`].
 
 mod choice;
+mod error;
 mod file;
 mod secret;
 
+pub use choice::ProfileChoice;
+pub use error::{ConfigError, CredentialHints, SecretFileProblem};
 pub use file::{
     AuthMethod, CONFIG_ENV, ConfigFile, ConfigSource, PROFILE_ENV, Profile, ProfileAuth,
-    SecretSource, config_path, default_config_path,
+    ProfileProblem, SecretSource, config_path, default_config_path,
 };
 pub use secret::{expand_tilde, read_secret_file};
 
-use crate::api::credentials::CREDENTIAL_VARIABLES;
 use crate::api::{ClientConfig, Credentials};
-use crate::cli::DashboardArgs;
-use choice::{Chosen, ChosenProfile, Origin};
+use crate::cli::ConnectionArgs;
+use choice::{ChosenProfile, Origin};
 
-/// What the dashboard needs to start against a real (or separately run) API.
+/// Where and as whom to connect, and what to open: what every face needs to
+/// start against a real (or separately run) API.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The client's set-up (base URL, credentials, timeouts).
     pub client: ClientConfig,
-    /// The zone to open, if given.
+    /// The zone to open, if given: the face's flag, else
+    /// `CLOUDFLARE_ZONE_ID`, else the profile's.
     pub zone_id: Option<String>,
-    /// The account to open, if given.
+    /// The account to open, if given, in the same order.
     pub account_id: Option<String>,
-    /// Hide every write.
+    /// Hide (or refuse) every write.
     pub read_only: bool,
     /// The config file's profile in use, by name, for the header.
     pub profile: Option<String>,
@@ -46,7 +56,7 @@ pub struct Config {
 impl Config {
     /// The configuration from the process's environment and the config file
     /// at [`config_path`].
-    pub fn from_environment(args: &DashboardArgs) -> Result<Self, String> {
+    pub fn from_environment(args: &ConnectionArgs) -> Result<Self, ConfigError> {
         let lookup = |name: &str| std::env::var(name).ok();
         let source = ConfigSource::read(config_path(lookup))?;
         Self::resolve(args, lookup, &source)
@@ -55,13 +65,13 @@ impl Config {
     /// Flags first, then `CLOUDFLARE_*` variables from `lookup`, then the
     /// profile chosen by `--profile`, `TRUSTDECK_PROFILE` or the file's
     /// `default_profile`, except for the credentials and the base URL, which
-    /// always come from one source (see [`choice`]). Read-only is on when the
+    /// always come from one source (see `choice.rs`). Read-only is on when the
     /// flag or the profile says so.
     pub fn resolve(
-        args: &DashboardArgs,
+        args: &ConnectionArgs,
         lookup: impl Fn(&str) -> Option<String>,
         source: &ConfigSource,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ConfigError> {
         let var = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
@@ -75,12 +85,16 @@ impl Config {
                 chosen
                     .profile
                     .auth()
-                    .map_err(|e| format!("profile `{}`: {e}", chosen.name))?,
+                    .map_err(|problem| ConfigError::BadProfile {
+                        path: source.path.clone(),
+                        name: chosen.name.to_owned(),
+                        problem,
+                    })?,
             )),
             None => None,
         };
         let decision = choice::decide(with_auth, choice::env_credentials(&lookup))
-            .ok_or_else(|| missing_credentials(chosen, choice::env_hints(&lookup)))?;
+            .ok_or_else(|| choice::missing(&lookup, chosen.map(|c| c.name)))?;
         let given = args
             .base_url
             .clone()
@@ -112,16 +126,8 @@ impl Config {
         };
         Ok(Self {
             client: ClientConfig::new(credentials).with_base_url(base_url),
-            zone_id: args
-                .zone
-                .clone()
-                .or_else(|| var("CLOUDFLARE_ZONE_ID"))
-                .or_else(|| from_profile(|p| &p.zone)),
-            account_id: args
-                .account
-                .clone()
-                .or_else(|| var("CLOUDFLARE_ACCOUNT_ID"))
-                .or_else(|| from_profile(|p| &p.account)),
+            zone_id: var("CLOUDFLARE_ZONE_ID").or_else(|| from_profile(|p| &p.zone)),
+            account_id: var("CLOUDFLARE_ACCOUNT_ID").or_else(|| from_profile(|p| &p.account)),
             read_only: args.read_only
                 || profile.is_some_and(|p| p.read_only)
                 || decision.set_aside_read_only,
@@ -130,69 +136,50 @@ impl Config {
             credentials_note: decision.note,
         })
     }
+
+    /// The face's own `--zone` and `--account`, which win over the
+    /// environment's and the profile's.
+    pub fn with_targets(mut self, zone: Option<String>, account: Option<String>) -> Self {
+        if zone.is_some() {
+            self.zone_id = zone;
+        }
+        if account.is_some() {
+            self.account_id = account;
+        }
+        self
+    }
 }
 
 /// The profile named by `--profile`, `TRUSTDECK_PROFILE` or `default_profile`.
 fn choose_profile<'f>(
-    args: &DashboardArgs,
+    args: &ConnectionArgs,
     var: impl Fn(&str) -> Option<String>,
     file: &'f ConfigFile,
     source: &ConfigSource,
-) -> Result<Option<ChosenProfile<'f>>, String> {
+) -> Result<Option<ChosenProfile<'f>>, ConfigError> {
     let named = match (&args.profile, var(PROFILE_ENV), &file.default_profile) {
-        (Some(name), _, _) => Some((name.trim().to_owned(), Chosen::Flag)),
-        (None, Some(name), _) => Some((name, Chosen::Variable)),
-        (None, None, Some(name)) => Some((name.trim().to_owned(), Chosen::Default)),
+        (Some(name), _, _) => Some((name.trim().to_owned(), ProfileChoice::Flag)),
+        (None, Some(name), _) => Some((name, ProfileChoice::Variable)),
+        (None, None, Some(name)) => Some((name.trim().to_owned(), ProfileChoice::Default)),
         (None, None, None) => None,
     };
     let Some((name, how)) = named else {
         return Ok(None);
     };
-    if let Some((name, profile)) = file.profiles.get_key_value(&name) {
-        return Ok(Some(ChosenProfile { name, profile, how }));
+    match file.profiles.get_key_value(&name) {
+        Some((name, profile)) => Ok(Some(ChosenProfile { name, profile, how })),
+        None => Err(ConfigError::UnknownProfile {
+            name,
+            from: how,
+            path: source.path.clone(),
+            known: file
+                .profile_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            file_exists: source.text.is_some(),
+        }),
     }
-    let how = how.words();
-    let path = source.path.display();
-    let known = file.profile_names();
-    Err(if source.text.is_none() {
-        format!(
-            "there is no profile `{name}` (from {how}): the config file {path} does not exist. \
-             Create it with a [profiles.{name}] table, or set {CONFIG_ENV} to another file."
-        )
-    } else if known.is_empty() {
-        format!("there is no profile `{name}` (from {how}): {path} defines no profiles.")
-    } else {
-        format!(
-            "there is no profile `{name}` (from {how}) in {path}. Known profiles: {}.",
-            known.join(", ")
-        )
-    })
-}
-
-/// Why there are no credentials at all: half of a pair, or none.
-fn missing_credentials(chosen: Option<ChosenProfile<'_>>, hints: choice::EnvHints) -> String {
-    let hint = match chosen {
-        None => {
-            ", or use a profile of the config file (--profile) that names token_env or token_file"
-                .to_owned()
-        }
-        Some(chosen) => format!(
-            ", or give profile `{}` token_env = \"VARIABLE\" or token_file = \"PATH\"",
-            chosen.name
-        ),
-    };
-    let first = match hints.half_set {
-        Some(half) => format!("{half}."),
-        None => "no Cloudflare credentials found.".to_owned(),
-    };
-    let mut message = format!(
-        "{first} Set {CREDENTIAL_VARIABLES} in the environment \
-         (never on the command line){hint}, or try `trustdeck --demo`, which needs none."
-    );
-    for foreign in hints.foreign {
-        message.push_str(&format!(" Note: {foreign}."));
-    }
-    message
 }
 
 /// The credentials a profile names, read from where it says.
@@ -200,7 +187,7 @@ fn profile_credentials(
     name: &str,
     auth: &ProfileAuth,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Result<(Credentials, String), String> {
+) -> Result<(Credentials, String), ConfigError> {
     let from = format!("profile `{name}` ({})", choice::describe_auth(auth));
     Ok(match auth {
         ProfileAuth::Token(source) => {
@@ -220,6 +207,19 @@ fn profile_credentials(
 mod tests {
     use super::*;
     use crate::api::DEFAULT_BASE_URL;
+    use crate::cli::DashboardArgs;
+
+    /// As the dashboard resolves it: the connection flags, then its own zone and
+    /// account flags on top.
+    fn resolve(
+        args: &DashboardArgs,
+        lookup: impl Fn(&str) -> Option<String>,
+        source: &ConfigSource,
+    ) -> Result<Config, String> {
+        Config::resolve(&args.connection, lookup, source)
+            .map(|config| config.with_targets(args.zone.clone(), args.account.clone()))
+            .map_err(|e| e.to_string())
+    }
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let pairs: Vec<(String, String)> = pairs
@@ -242,10 +242,13 @@ mod tests {
     fn flags_win_over_the_environment() {
         let args = DashboardArgs {
             zone: Some("flagzone".into()),
-            base_url: Some("http://127.0.0.1:9/client/v4".into()),
+            connection: ConnectionArgs {
+                base_url: Some("http://127.0.0.1:9/client/v4".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
-        let config = Config::resolve(
+        let config = resolve(
             &args,
             env(&[
                 ("CLOUDFLARE_API_TOKEN", "t"),
@@ -264,14 +267,14 @@ mod tests {
 
     #[test]
     fn missing_credentials_say_what_to_set_and_mention_the_demo() {
-        let error = Config::resolve(&DashboardArgs::default(), env(&[]), &no_file()).unwrap_err();
+        let error = resolve(&DashboardArgs::default(), env(&[]), &no_file()).unwrap_err();
         assert!(
             error.contains("CLOUDFLARE_API_TOKEN") && error.contains("CLOUDFLARE_API_KEY"),
             "{error}"
         );
         assert!(error.contains("--demo"), "{error}");
         assert!(error.contains("--profile"), "{error}");
-        let config = Config::resolve(
+        let config = resolve(
             &DashboardArgs::default(),
             env(&[("CLOUDFLARE_API_TOKEN", "t")]),
             &no_file(),
@@ -289,11 +292,14 @@ mod tests {
         );
         let token = ("CLOUDFLARE_API_TOKEN", "t");
         let with_flag = DashboardArgs {
-            profile: Some("c".into()),
+            connection: ConnectionArgs {
+                profile: Some("c".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
         let zone = |args: &DashboardArgs, vars: &[(&str, &str)]| {
-            Config::resolve(args, env(vars), &source).unwrap().zone_id
+            resolve(args, env(vars), &source).unwrap().zone_id
         };
         let plain = DashboardArgs::default();
         assert_eq!(zone(&plain, &[token]).as_deref(), Some("za"));
@@ -305,18 +311,20 @@ mod tests {
             zone(&with_flag, &[token, (PROFILE_ENV, "b")]).as_deref(),
             Some("zc")
         );
-        let config = Config::resolve(&with_flag, env(&[token]), &source).unwrap();
+        let config = resolve(&with_flag, env(&[token]), &source).unwrap();
         assert_eq!(config.profile.as_deref(), Some("c"));
     }
 
     #[test]
     fn a_profile_asked_for_without_a_config_file_says_where_it_looked() {
         let args = DashboardArgs {
-            profile: Some("prod".into()),
+            connection: ConnectionArgs {
+                profile: Some("prod".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
-        let error =
-            Config::resolve(&args, env(&[("CLOUDFLARE_API_TOKEN", "t")]), &no_file()).unwrap_err();
+        let error = resolve(&args, env(&[("CLOUDFLARE_API_TOKEN", "t")]), &no_file()).unwrap_err();
         assert!(
             error.contains("prod") && error.contains("/nonexistent/trustdeck/config.toml"),
             "{error}"
@@ -330,7 +338,7 @@ mod tests {
             "default_profile = \"prod\"\n[profiles.prod]\ntoken_env = \"P\"\nzone = \"pz\"\n\
              read_only = true\n",
         );
-        let config = Config::resolve(
+        let config = resolve(
             &DashboardArgs::default(),
             env(&[("CLOUDFLARE_API_TOKEN", "t"), ("P", "p")]),
             &source,
@@ -347,7 +355,7 @@ mod tests {
     #[test]
     fn half_set_and_flarectl_credentials_each_get_a_hint_without_their_values() {
         let error = |vars: &[(&str, &str)]| {
-            Config::resolve(&DashboardArgs::default(), env(vars), &no_file()).unwrap_err()
+            resolve(&DashboardArgs::default(), env(vars), &no_file()).unwrap_err()
         };
         let secret = "s3cr3t-value-never-shown";
         let only_email = error(&[("CLOUDFLARE_EMAIL", "a@example.com")]);
@@ -377,7 +385,7 @@ mod tests {
         ]);
         assert_eq!(all.matches("flarectl's name").count(), 3, "{all}");
         // A token in the right place makes the halves irrelevant.
-        Config::resolve(
+        resolve(
             &DashboardArgs::default(),
             env(&[("CLOUDFLARE_API_TOKEN", "t"), ("CLOUDFLARE_EMAIL", "a@b.c")]),
             &no_file(),
