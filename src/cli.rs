@@ -17,7 +17,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-const AFTER_HELP: &str = "Environment (flags win over it, and it wins over the profile):
+const AFTER_HELP: &str =
+    "Environment (flags win over it, and it wins over the profile's zone and account):
   CLOUDFLARE_API_TOKEN                    API token (preferred)
   CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   legacy email + global API key
   CLOUDFLARE_ZONE_ID, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_BASE_URL
@@ -27,13 +28,36 @@ const AFTER_HELP: &str = "Environment (flags win over it, and it wins over the p
 Profiles live in config.toml in your config directory: named sets of base URL,
 zone, account, read-only and where the secret comes from (token_env, or a
 token_file only you can read). Credentials are never read from flags.
-`trustdeck --demo` needs none of this and ignores profiles and the environment.";
+A token only goes to the host it was configured with: a profile chosen with
+--profile or TRUSTDECK_PROFILE uses its own credentials and base_url; the
+environment's credentials go to --base-url, CLOUDFLARE_BASE_URL or Cloudflare,
+and win over a default_profile (whose read_only = true still applies).
+`trustdeck --demo` needs none of this and ignores profiles and the environment;
+it refuses --base-url (it runs its own mock) and takes only the demo's own
+--zone and --account ids.
+The dashboard needs an interactive terminal (stdin and stdout).";
+
+/// Where and as whom to connect, and whether writes are allowed: shared by
+/// the dashboard and every headless command. Credentials are never flags.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConnectionArgs {
+    /// The API root, e.g. a `trustdeck mock` at http://127.0.0.1:8787/client/v4.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The config file's profile to use (else TRUSTDECK_PROFILE, else its `default_profile`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Hide every key that writes; nothing can be changed. A profile's
+    /// `read_only = true` turns it on too.
+    #[arg(long)]
+    pub read_only: bool,
+}
 
 /// Options of the dashboard face.
 #[derive(Args, Debug, Clone, Default)]
 pub struct DashboardArgs {
     /// Run against the embedded mock server with demo data: no set-up, no credentials.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "profile")]
     pub demo: bool,
     /// The zone whose CSAM Scanner setting to show (default: the first one visible).
     #[arg(long, value_name = "ZONE_ID")]
@@ -41,21 +65,14 @@ pub struct DashboardArgs {
     /// The account whose DLP settings to show (default: the zone's account).
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub account: Option<String>,
-    /// The API root, e.g. a `trustdeck mock` at http://127.0.0.1:8787/client/v4.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Hide every key that writes; nothing can be changed. A profile's
-    /// `read_only = true` turns it on too.
-    #[arg(long)]
-    pub read_only: bool,
+    /// Where and as whom to connect.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
     /// Click to focus a panel and select a row, click again to toggle it, wheel
     /// to move. Off by default: capturing the mouse stops the terminal's own
     /// text selection (copying an id over SSH).
     #[arg(long)]
     pub mouse: bool,
-    /// The config file's profile to use (else TRUSTDECK_PROFILE, else its `default_profile`).
-    #[arg(long, value_name = "NAME", conflicts_with = "demo")]
-    pub profile: Option<String>,
     /// Print where the config file is looked for (TRUSTDECK_CONFIG overrides it) and exit.
     #[arg(long)]
     pub print_config_path: bool,

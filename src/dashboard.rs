@@ -1,21 +1,27 @@
 //! The dashboard face: set everything up, take over the terminal, run the
 //! loop, give the terminal back.
 
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use crossterm::event::EventStream;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures::{Stream, StreamExt};
 
 use tracing::{error, info, warn};
 
 use crate::api::worker::Worker;
-use crate::api::{Client, ClientConfig, Credentials};
+use crate::api::{ApiError, Client, ClientConfig, Credentials};
 use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
 use crate::recent::{RecentZone, RecentZones};
 use crate::state::{AppState, Context, PickerItem, Status, StatusKind};
-use crate::terminal::{TerminalGuard, shutdown_signal};
+use crate::terminal::{Shutdown, ShutdownSignals, TerminalGuard};
 use crate::{app, logging};
 
 /// Runs the dashboard; returns the process exit code.
@@ -26,6 +32,19 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
             config::config_path(|name| std::env::var(name).ok()).display()
         );
         return ExitCode::SUCCESS;
+    }
+    // Before anything is read, created or started: without a terminal there
+    // is nothing to draw on, and the OS's "No such device" helps nobody.
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        eprintln!(
+            "trustdeck: trustdeck needs an interactive terminal; for scripts use the headless \
+             commands (see `trustdeck --help`)"
+        );
+        return ExitCode::from(2);
+    }
+    if let Err(message) = check_demo_flags(&args) {
+        eprintln!("trustdeck: {message}");
+        return ExitCode::from(2);
     }
     let log_path = logging::to_file();
     let (config, demo) = match prepare(&args).await {
@@ -63,6 +82,9 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         read_only = config.read_only,
         "dashboard starting"
     );
+    if let Some(note) = &config.credentials_note {
+        info!(%note, "credentials");
+    }
     let now = std::time::Instant::now();
     let mut state = AppState::new(context, config.zone_id, config.account_id, now);
     let recent_path = recent_path(demo.is_some());
@@ -78,15 +100,32 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         });
     }
     let worker = Worker::spawn(client);
+    // Before the terminal is taken: from here on these signals end the loop
+    // (and the guard restores the terminal) instead of killing the process.
+    let mut signals = match ShutdownSignals::listen() {
+        Ok(signals) => Some(signals),
+        Err(error) => {
+            warn!(%error, "signals cannot be caught; a kill leaves the terminal raw");
+            None
+        }
+    };
+    let mut received = None;
+    let input_ended = Arc::new(AtomicBool::new(false));
     let outcome = match TerminalGuard::enter(args.mouse) {
         Ok(mut guard) => {
+            let shutdown = async {
+                match signals.as_mut() {
+                    Some(signals) => received = Some(signals.recv().await),
+                    None => std::future::pending().await,
+                }
+            };
             let result = app::run(
                 &mut guard.terminal,
                 state,
-                EventStream::new(),
+                watch_input(EventStream::new(), input_ended.clone()),
                 worker,
                 remember_hook(recent, recent_path),
-                shutdown_signal(),
+                shutdown,
             )
             .await;
             drop(guard);
@@ -94,23 +133,92 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         }
         Err(error) => Err(error),
     };
+    // A terminal that goes away ends the input a moment before its SIGHUP
+    // arrives; wait briefly so the exit status still says hang-up.
+    if received.is_none()
+        && input_ended.load(Ordering::Relaxed)
+        && let Some(signals) = signals.as_mut()
+    {
+        received = tokio::time::timeout(Duration::from_millis(200), signals.recv())
+            .await
+            .ok();
+    }
     if let Some(mock) = demo {
         mock.shutdown().await;
     }
-    match outcome {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
+    exit_code(received, outcome, input_ended.load(Ordering::Relaxed))
+}
+
+/// 128 + the signal's number after a signal; 0 after a quit; 1 after a
+/// terminal error or input that ended by itself.
+fn exit_code(
+    signal: Option<Shutdown>,
+    outcome: io::Result<AppState>,
+    input_ended: bool,
+) -> ExitCode {
+    match (signal, outcome) {
+        (Some(signal), _) => {
+            info!(?signal, "ended by a signal");
+            ExitCode::from(signal.exit_code())
+        }
+        (None, Err(e)) => {
             error!(error = %e, "dashboard failed");
             eprintln!("trustdeck: terminal error: {e}");
             ExitCode::FAILURE
         }
+        (None, Ok(_)) if input_ended => {
+            info!("the terminal's input ended");
+            ExitCode::FAILURE
+        }
+        (None, Ok(_)) => ExitCode::SUCCESS,
     }
+}
+
+/// The terminal's events, noting in `ended` when they stop or fail.
+fn watch_input(
+    events: EventStream,
+    ended: Arc<AtomicBool>,
+) -> impl Stream<Item = io::Result<Event>> + Unpin {
+    let on_error = ended.clone();
+    let on_end = futures::stream::once(async move {
+        ended.store(true, Ordering::Relaxed);
+    })
+    .filter_map(|()| async { None });
+    Box::pin(
+        events
+            .inspect(move |event| {
+                if event.is_err() {
+                    on_error.store(true, Ordering::Relaxed);
+                }
+            })
+            .chain(on_end),
+    )
+}
+
+/// What `--demo` does with the other flags: `--base-url` is refused (the
+/// demo runs its own mock server, there is nothing for it to point at);
+/// `--zone` and `--account` must name the demo's own zones and accounts
+/// (checked once the mock runs, see [`check_demo_targets`]); `--profile` is
+/// refused by clap; `--read-only` and `--mouse` work as usual.
+fn check_demo_flags(args: &DashboardArgs) -> Result<(), String> {
+    if args.demo && args.connection.base_url.is_some() {
+        return Err(
+            "--demo runs its own mock server, so --base-url has nothing to point \
+                    at. Drop --demo to use the API at that URL (a `trustdeck mock` there \
+                    prints the token to put in CLOUDFLARE_API_TOKEN), or drop --base-url."
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// The configuration, and the embedded mock when running `--demo`.
 async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), String> {
     if !args.demo {
-        return Ok((Config::from_environment(args)?, None));
+        let config = Config::from_environment(&args.connection)
+            .map_err(|e| e.to_string())?
+            .with_targets(args.zone.clone(), args.account.clone());
+        return Ok((config, None));
     }
     let mock = mock::start(MockConfig::demo())
         .await
@@ -121,12 +229,54 @@ async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), 
         client: ClientConfig::new(credentials).with_base_url(mock.base_url()),
         zone_id: args.zone.clone(),
         account_id: args.account.clone(),
-        read_only: args.read_only,
+        read_only: args.connection.read_only,
         profile: None,
         credentials_from: "the demo's mock server".to_owned(),
+        credentials_note: None,
     };
+    if let Err(message) = check_demo_targets(&config).await {
+        mock.shutdown().await;
+        return Err(message);
+    }
     Ok((config, Some(mock)))
 }
+
+/// `--zone` and `--account` with `--demo` must be the demo data's: asked of
+/// the embedded mock, which knows them (its generated zones included).
+async fn check_demo_targets(config: &Config) -> Result<(), String> {
+    let client = Client::new(config.client.clone()).map_err(|e| e.to_string())?;
+    let unknown = |error: &ApiError| {
+        matches!(
+            error,
+            ApiError::NotFound { .. } | ApiError::InvalidInput { .. }
+        )
+    };
+    if let Some(zone) = &config.zone_id
+        && let Err(error) = client.get_csam(zone).await
+        && unknown(&error)
+    {
+        return Err(format!(
+            "the --zone given is not a zone of the demo data ({error}). --demo shows only \
+             its own zones: drop --zone to start on the first one and press z to pick \
+             another (e.g. shop.acme-corp.com is {DEMO_ZONE})."
+        ));
+    }
+    if let Some(account) = &config.account_id
+        && let Err(error) = client.get_dlp(account).await
+        && unknown(&error)
+    {
+        return Err(format!(
+            "the --account given is not an account of the demo data ({error}). --demo shows \
+             only its own accounts: drop --account to start on the zone's account and press \
+             a to pick another (e.g. Acme Corp is {DEMO_ACCOUNT})."
+        ));
+    }
+    Ok(())
+}
+
+/// A zone and an account of the shipped demo data, for the messages above.
+const DEMO_ZONE: &str = "117bf1e17392293e996d8990458815ea";
+const DEMO_ACCOUNT: &str = "22d8a840ba3ae743d9774caa9ab3fdc4";
 
 /// The recent-zones file; the demo keeps its own so its zones never mix
 /// with real ones.

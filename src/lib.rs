@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod files;
 pub mod input;
 pub mod logging;
 pub mod message;

@@ -2,14 +2,18 @@
 //! user's state directory beside the log. A damaged file costs the list,
 //! never the start-up.
 
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{create_private_dir, read_regular_file, write_atomic_private};
+
 /// How many zones the list keeps.
 pub const MAX_RECENT: usize = 20;
+
+/// The largest file read: 20 zones take a few kilobytes.
+const MAX_FILE: u64 = 1024 * 1024;
 
 /// One zone that was opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,9 +62,9 @@ impl RecentZones {
     /// Reads the list. A missing file is an empty list; an unreadable or
     /// corrupt one is an empty list and a sentence saying so.
     pub fn load(path: &Path) -> (Self, Option<String>) {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return (Self::new(), None),
+        let bytes = match read_regular_file(path, MAX_FILE) {
+            Ok(file) => file.bytes,
+            Err(e) if e.is_not_found() => return (Self::new(), None),
             Err(e) => {
                 return (
                     Self::new(),
@@ -71,7 +75,7 @@ impl RecentZones {
                 );
             }
         };
-        match serde_json::from_str::<RecentFile>(&text) {
+        match serde_json::from_slice::<RecentFile>(&bytes) {
             Ok(file) => {
                 let mut list = Self::new();
                 // Oldest first, so the file's first entry ends up first.
@@ -106,34 +110,18 @@ impl RecentZones {
         self.zones.truncate(MAX_RECENT);
     }
 
-    /// Writes the list atomically: a temporary file in the same directory,
-    /// renamed over the old one, so a crash leaves the old list or the new.
+    /// Writes the list atomically (a crash leaves the old list or the new),
+    /// readable by its owner alone, in a directory made 0700 if missing.
     pub fn save(&self, path: &Path) -> io::Result<()> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        fs::create_dir_all(dir)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "recent-zones.json".to_owned());
-        let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let json = serde_json::to_vec_pretty(&RecentFile {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        let mut json = serde_json::to_vec_pretty(&RecentFile {
             zones: self.zones.clone(),
         })
         .map_err(io::Error::other)?;
-        let written = (|| {
-            let mut file = fs::File::create(&temp)?;
-            file.write_all(&json)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            fs::rename(&temp, path)
-        })();
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written
+        json.push(b'\n');
+        write_atomic_private(path, &json)
     }
 }
 

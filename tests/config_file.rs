@@ -7,8 +7,20 @@ use std::path::Path;
 use std::process::Command;
 
 use trustdeck::api::Credentials;
-use trustdeck::cli::DashboardArgs;
+use trustdeck::cli::{ConnectionArgs, DashboardArgs};
 use trustdeck::config::{Config, ConfigSource, config_path};
+
+/// As the dashboard resolves it: the connection flags, then its own zone and
+/// account flags on top.
+fn resolve(
+    args: &DashboardArgs,
+    lookup: impl Fn(&str) -> Option<String>,
+    source: &ConfigSource,
+) -> Result<Config, String> {
+    Config::resolve(&args.connection, lookup, source)
+        .map(|config| config.with_targets(args.zone.clone(), args.account.clone()))
+        .map_err(|e| e.to_string())
+}
 
 const SECRET: &str = "cf-secret-0123456789abcdef-do-not-show";
 
@@ -31,7 +43,7 @@ fn source(text: &str) -> ConfigSource {
 
 fn resolve_profile(body: &str, env: &[(&str, &str)]) -> Result<Config, String> {
     let text = format!("default_profile = \"prod\"\n[profiles.prod]\n{body}\n");
-    Config::resolve(&DashboardArgs::default(), lookup(env), &source(&text))
+    resolve(&DashboardArgs::default(), lookup(env), &source(&text))
 }
 
 /// A secret file holding [`SECRET`] with the given mode.
@@ -140,19 +152,17 @@ fn an_inline_secret_is_refused_and_says_what_to_use() {
 #[test]
 fn malformed_toml_is_reported_with_the_file_and_line() {
     let text = "default_profile = \"prod\"\n\n[profiles.prod]\nzone = \"abc\nread_only = true\n";
-    let error = Config::resolve(&DashboardArgs::default(), lookup(&[]), &source(text)).unwrap_err();
+    let error = resolve(&DashboardArgs::default(), lookup(&[]), &source(text)).unwrap_err();
     assert!(error.contains("/test/trustdeck/config.toml"), "{error}");
     assert!(error.contains("line 4"), "{error}");
     assert!(error.contains("column"), "{error}");
 
     let wrong_type = "[profiles.prod]\nread_only = \"yes\"\n";
-    let error =
-        Config::resolve(&DashboardArgs::default(), lookup(&[]), &source(wrong_type)).unwrap_err();
+    let error = resolve(&DashboardArgs::default(), lookup(&[]), &source(wrong_type)).unwrap_err();
     assert!(error.contains("line 2"), "{error}");
 
     let unknown = "[profiles.prod]\nzone_id = \"z\"\n";
-    let error =
-        Config::resolve(&DashboardArgs::default(), lookup(&[]), &source(unknown)).unwrap_err();
+    let error = resolve(&DashboardArgs::default(), lookup(&[]), &source(unknown)).unwrap_err();
     assert!(
         error.contains("zone_id") && error.contains("line 2"),
         "{error}"
@@ -163,10 +173,13 @@ fn malformed_toml_is_reported_with_the_file_and_line() {
 fn an_unknown_profile_lists_the_known_ones() {
     let text = "[profiles.production]\n[profiles.staging]\n[profiles.mock]\n";
     let args = DashboardArgs {
-        profile: Some("prod".into()),
+        connection: ConnectionArgs {
+            profile: Some("prod".into()),
+            ..ConnectionArgs::default()
+        },
         ..DashboardArgs::default()
     };
-    let error = Config::resolve(
+    let error = resolve(
         &args,
         lookup(&[("CLOUDFLARE_API_TOKEN", "t")]),
         &source(text),
@@ -179,7 +192,7 @@ fn an_unknown_profile_lists_the_known_ones() {
     );
 
     let bad_default = "default_profile = \"gone\"\n[profiles.here]\n";
-    let error = Config::resolve(
+    let error = resolve(
         &DashboardArgs::default(),
         lookup(&[("CLOUDFLARE_API_TOKEN", "t")]),
         &source(bad_default),
@@ -194,7 +207,7 @@ fn an_unknown_profile_lists_the_known_ones() {
 #[test]
 fn a_profile_that_contradicts_itself_is_named() {
     let text = "[profiles.odd]\ntoken_env = \"A\"\ntoken_file = \"/b\"\n";
-    let error = Config::resolve(
+    let error = resolve(
         &DashboardArgs::default(),
         lookup(&[("CLOUDFLARE_API_TOKEN", "t")]),
         &source(text),
@@ -208,7 +221,7 @@ fn a_missing_config_file_is_no_profiles() {
     let dir = tempfile::tempdir().unwrap();
     let read = ConfigSource::read(dir.path().join("config.toml")).unwrap();
     assert_eq!(read.text, None);
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(&[("CLOUDFLARE_API_TOKEN", "t")]),
         &read,
@@ -230,7 +243,7 @@ fn the_example_config_parses_and_its_profiles_resolve() {
         "{:?}",
         file.profile_names()
     );
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(&[("CF_PROD_TOKEN", "t")]),
         &example,
@@ -238,9 +251,12 @@ fn the_example_config_parses_and_its_profiles_resolve() {
     .unwrap();
     assert_eq!(config.profile.as_deref(), Some("production"));
     assert!(config.read_only);
-    let mock = Config::resolve(
+    let mock = resolve(
         &DashboardArgs {
-            profile: Some("mock".into()),
+            connection: ConnectionArgs {
+                profile: Some("mock".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         },
         lookup(&[("TRUSTDECK_MOCK_TOKEN", "t")]),

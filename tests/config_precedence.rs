@@ -3,8 +3,20 @@
 //! function and the config file is text.
 
 use trustdeck::api::{Credentials, DEFAULT_BASE_URL};
-use trustdeck::cli::DashboardArgs;
+use trustdeck::cli::{ConnectionArgs, DashboardArgs};
 use trustdeck::config::{Config, ConfigSource};
+
+/// As the dashboard resolves it: the connection flags, then its own zone and
+/// account flags on top.
+fn resolve(
+    args: &DashboardArgs,
+    lookup: impl Fn(&str) -> Option<String>,
+    source: &ConfigSource,
+) -> Result<Config, String> {
+    Config::resolve(&args.connection, lookup, source)
+        .map(|config| config.with_targets(args.zone.clone(), args.account.clone()))
+        .map_err(|e| e.to_string())
+}
 
 fn lookup<K: Into<String>>(pairs: Vec<(K, String)>) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.into(), v)).collect();
@@ -92,7 +104,7 @@ fn check_field(
             .profile
             .map(|v| format!("{profile_key} = \"{v}\""))
             .unwrap_or_default();
-        let config = Config::resolve(&args, lookup(env), &profile(&body))
+        let config = resolve(&args, lookup(env), &profile(&body))
             .unwrap_or_else(|e| panic!("{env_name} row {i}: {e}"));
         assert_eq!(read(&config).as_deref(), row.expected, "{env_name} row {i}");
     }
@@ -118,15 +130,110 @@ fn account_flag_beats_env_beats_profile() {
     );
 }
 
+/// With the environment's credentials, the base URL is the flag's, else
+/// `CLOUDFLARE_BASE_URL`, else Cloudflare's: a profile's `base_url` never
+/// receives them (row 3 used to send them there; it is refused now).
 #[test]
-fn base_url_flag_beats_env_beats_profile_beats_the_default() {
-    check_field(
-        "CLOUDFLARE_BASE_URL",
-        "base_url",
-        |a, v| a.base_url = Some(v),
+fn base_url_flag_beats_env_and_the_environments_token_never_goes_to_a_profiles_url() {
+    for (i, row) in ROWS.iter().enumerate() {
+        let args = DashboardArgs {
+            connection: ConnectionArgs {
+                base_url: row.flag.map(str::to_owned),
+                ..ConnectionArgs::default()
+            },
+            ..DashboardArgs::default()
+        };
+        let mut env = vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())];
+        if let Some(value) = row.env {
+            env.push(("CLOUDFLARE_BASE_URL", value.to_owned()));
+        }
+        let body = row
+            .profile
+            .map(|v| format!("base_url = \"{v}\""))
+            .unwrap_or_default();
+        let resolved = resolve(&args, lookup(env), &profile(&body));
+        if row.flag.is_none() && row.env.is_none() && row.profile.is_some() {
+            let error = resolved.unwrap_err().to_string();
+            assert!(
+                error.contains("never to a profile's base_url"),
+                "row {i}: {error}"
+            );
+            continue;
+        }
+        let config = resolved.unwrap_or_else(|e| panic!("row {i}: {e}"));
         // The default is Cloudflare's API: show it as "none given".
-        |c| Some(c.client.base_url.clone()).filter(|u| u != DEFAULT_BASE_URL),
-    );
+        let url = Some(config.client.base_url.clone()).filter(|u| u != DEFAULT_BASE_URL);
+        assert_eq!(url.as_deref(), row.expected, "row {i}");
+    }
+}
+
+/// With a profile's own credentials, its `base_url` (or Cloudflare's) is
+/// used; a flag or variable that names another host is refused.
+#[test]
+fn a_profiles_credentials_go_only_to_its_base_url() {
+    let own = "https://own.example.com/client/v4";
+    // (flag, CLOUDFLARE_BASE_URL, profile's base_url, expected; None = refused)
+    type Opt = Option<&'static str>;
+    let rows: &[(Opt, Opt, Opt, Opt)] = &[
+        (None, None, Some(own), Some(own)),
+        (None, None, None, Some(DEFAULT_BASE_URL)),
+        (Some(own), None, Some(own), Some(own)),
+        (None, Some(own), Some(own), Some(own)),
+        (
+            Some("https://other.example.com/client/v4"),
+            None,
+            Some(own),
+            None,
+        ),
+        (
+            None,
+            Some("https://other.example.com/client/v4"),
+            Some(own),
+            None,
+        ),
+        (
+            Some("https://other.example.com/client/v4"),
+            None,
+            None,
+            None,
+        ),
+        (Some(DEFAULT_BASE_URL), None, None, Some(DEFAULT_BASE_URL)),
+    ];
+    for (i, (flag, env, in_profile, expected)) in rows.iter().enumerate() {
+        let args = DashboardArgs {
+            connection: ConnectionArgs {
+                base_url: flag.map(str::to_owned),
+                ..ConnectionArgs::default()
+            },
+            ..DashboardArgs::default()
+        };
+        let mut vars = vec![("PROFILE_TOKEN", "p".to_owned())];
+        if let Some(env) = env {
+            vars.push(("CLOUDFLARE_BASE_URL", env.to_string()));
+        }
+        let mut body = "token_env = \"PROFILE_TOKEN\"".to_owned();
+        if let Some(url) = in_profile {
+            body.push_str(&format!("\nbase_url = \"{url}\""));
+        }
+        let resolved = resolve(&args, lookup(vars), &profile(&body));
+        match expected {
+            Some(url) => assert_eq!(
+                resolved
+                    .unwrap_or_else(|e| panic!("row {i}: {e}"))
+                    .client
+                    .base_url,
+                *url,
+                "row {i}"
+            ),
+            None => {
+                let error = resolved.unwrap_err().to_string();
+                assert!(
+                    error.contains("never goes to another host"),
+                    "row {i}: {error}"
+                );
+            }
+        }
+    }
 }
 
 /// Environment variables as name/value pairs.
@@ -185,7 +292,7 @@ fn credentials_env_beats_profile_and_token_beats_global_key() {
             .chain(profile_secrets.iter())
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let config = Config::resolve(&DashboardArgs::default(), lookup(pairs), &profile(body))
+        let config = resolve(&DashboardArgs::default(), lookup(pairs), &profile(body))
             .unwrap_or_else(|e| panic!("row {i}: {e}"));
         assert_eq!(credentials(&config), *expected, "row {i}");
     }
@@ -193,7 +300,7 @@ fn credentials_env_beats_profile_and_token_beats_global_key() {
 
 #[test]
 fn credentials_where_they_came_from_is_said_without_the_secret() {
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(vec![("PROFILE_TOKEN", "p-token-secret".to_owned())]),
         &profile("token_env = \"PROFILE_TOKEN\""),
@@ -211,7 +318,7 @@ fn credentials_where_they_came_from_is_said_without_the_secret() {
 
 #[test]
 fn a_profile_variable_that_is_not_set_is_named() {
-    let error = Config::resolve(
+    let error = resolve(
         &DashboardArgs::default(),
         lookup::<String>(vec![]),
         &profile("token_env = \"CF_PROD_TOKEN\""),
@@ -236,7 +343,10 @@ fn read_only_is_on_when_the_flag_or_the_profile_says_so() {
     ];
     for (i, (flag, in_profile, expected)) in rows.into_iter().enumerate() {
         let args = DashboardArgs {
-            read_only: flag,
+            connection: ConnectionArgs {
+                read_only: flag,
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         };
         let body = in_profile
@@ -246,7 +356,7 @@ fn read_only_is_on_when_the_flag_or_the_profile_says_so() {
             ("CLOUDFLARE_API_TOKEN", "t".to_owned()),
             ("TRUSTDECK_READ_ONLY", "false".to_owned()),
         ];
-        let config = Config::resolve(&args, lookup(env), &profile(&body)).unwrap();
+        let config = resolve(&args, lookup(env), &profile(&body)).unwrap();
         assert_eq!(config.read_only, expected, "row {i}");
     }
 }
@@ -257,7 +367,7 @@ fn without_a_profile_nothing_comes_from_the_file() {
         "/test/config.toml",
         "[profiles.prod]\nzone = \"z\"\nread_only = true\n",
     );
-    let config = Config::resolve(
+    let config = resolve(
         &DashboardArgs::default(),
         lookup(vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())]),
         &source,
@@ -275,9 +385,9 @@ fn the_profile_in_use_is_named() {
         "default_profile = \"prod\"\n[profiles.prod]\n[profiles.staging]\nzone = \"s\"\n",
     );
     let env = || lookup(vec![("CLOUDFLARE_API_TOKEN", "t".to_owned())]);
-    let by_default = Config::resolve(&DashboardArgs::default(), env(), &source).unwrap();
+    let by_default = resolve(&DashboardArgs::default(), env(), &source).unwrap();
     assert_eq!(by_default.profile.as_deref(), Some("prod"));
-    let by_variable = Config::resolve(
+    let by_variable = resolve(
         &DashboardArgs::default(),
         lookup(vec![
             ("CLOUDFLARE_API_TOKEN", "t".to_owned()),
@@ -288,9 +398,12 @@ fn the_profile_in_use_is_named() {
     .unwrap();
     assert_eq!(by_variable.profile.as_deref(), Some("staging"));
     assert_eq!(by_variable.zone_id.as_deref(), Some("s"));
-    let by_flag = Config::resolve(
+    let by_flag = resolve(
         &DashboardArgs {
-            profile: Some("staging".into()),
+            connection: ConnectionArgs {
+                profile: Some("staging".into()),
+                ..ConnectionArgs::default()
+            },
             ..DashboardArgs::default()
         },
         env(),

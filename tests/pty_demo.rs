@@ -17,6 +17,8 @@ struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, to check what it never did.
+    raw: Arc<Mutex<Vec<u8>>>,
     _state_dir: tempfile::TempDir,
 }
 
@@ -26,8 +28,13 @@ impl Pty {
     }
 
     fn demo_with(cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::binary(&["--demo"], cols, rows, env)
+    }
+
+    /// The real binary with `args`, in a clean environment plus `env`.
+    fn binary(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_trustdeck"));
-        command.arg("--demo");
+        command.args(args);
         Self::spawn(command, cols, rows, env)
     }
 
@@ -58,6 +65,8 @@ impl Pty {
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let feed = screen.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -65,6 +74,7 @@ impl Pty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -73,6 +83,7 @@ impl Pty {
             child,
             writer,
             screen,
+            raw,
             _state_dir: state_dir,
         }
     }
@@ -176,38 +187,125 @@ fn demo_works_at_80x24() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in [
-        nix::sys::signal::Signal::SIGTERM,
-        nix::sys::signal::Signal::SIGHUP,
+fn each_signal_restores_the_terminal_and_sets_the_exit_status() {
+    use nix::sys::signal::Signal;
+    for (signal, code) in [
+        (Signal::SIGTERM, 143),
+        (Signal::SIGHUP, 129),
+        (Signal::SIGINT, 130),
     ] {
         let mut pty = Pty::demo(100, 30);
         pty.wait_for("both panels with data", both_panels);
         let pid = pty.child.process_id().expect("pid") as i32;
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal).unwrap();
-        pty.wait_exit();
+        let status = pty.wait_exit();
+        assert_eq!(status.exit_code(), code, "{signal}: {status:?}");
         pty.assert_restored();
     }
 }
 
+/// Runs the binary with `args` in a pseudo-terminal, expects it to refuse
+/// with exit 2 before taking the terminal over, and returns what it said.
+fn refused_before_the_terminal(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut pty = Pty::binary(args, 120, 30, env);
+    let status = pty.wait_exit();
+    assert_eq!(
+        status.exit_code(),
+        2,
+        "{args:?}: {status:?}\n{}",
+        pty.text()
+    );
+    pty.assert_restored();
+    let raw = pty.raw.lock().unwrap().clone();
+    assert!(
+        !raw.windows(8).any(|w| w == b"\x1b[?1049h"),
+        "{args:?}: the alternate screen was entered"
+    );
+    pty.wait_for("the message", |t| t.contains("trustdeck: "));
+    pty.text()
+}
+
 #[test]
 fn missing_credentials_are_explained_before_the_terminal_is_taken() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let text = refused_before_the_terminal(&[], &[]);
     assert!(
-        stderr.contains("CLOUDFLARE_API_TOKEN") && stderr.contains("--demo"),
-        "{stderr}"
+        text.contains("CLOUDFLARE_API_TOKEN") && text.contains("--demo"),
+        "{text}"
+    );
+    let text = refused_before_the_terminal(&[], &[("CLOUDFLARE_EMAIL", "ada@example.com")]);
+    assert!(
+        text.contains("CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"),
+        "{text}"
+    );
+    assert!(!text.contains("ada@example.com"), "{text}");
+}
+
+#[test]
+fn without_a_terminal_it_says_so_and_touches_nothing() {
+    for args in [&[][..], &["--demo"][..]] {
+        let state = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+            .args(args)
+            .env_clear()
+            .env("HOME", state.path())
+            .env("XDG_STATE_HOME", state.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "trustdeck needs an interactive terminal; for scripts use the headless \
+                 commands (see `trustdeck --help`)"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("os error"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing drawn");
+        assert!(
+            !state.path().join("trustdeck").exists(),
+            "{args:?}: no log or state folder was made"
+        );
+    }
+}
+
+#[test]
+fn demo_says_what_it_does_with_base_url_zone_and_account() {
+    let text = refused_before_the_terminal(&["--demo", "--base-url", "http://127.0.0.1:9/x"], &[]);
+    assert!(
+        text.contains("--demo runs its own mock server, so --base-url"),
+        "{text}"
+    );
+    let text = refused_before_the_terminal(
+        &["--demo", "--zone", "0123456789abcdef0123456789abcdef"],
+        &[],
     );
     assert!(
-        output.stdout.is_empty(),
-        "nothing drawn: {:?}",
-        String::from_utf8_lossy(&output.stdout)
+        text.contains("not a zone of the demo data") && text.contains("press z"),
+        "{text}"
     );
+    let text = refused_before_the_terminal(&["--demo", "--account", "nope"], &[]);
+    assert!(text.contains("not an account of the demo data"), "{text}");
+    // The demo's own ids are opened.
+    let mut pty = Pty::binary(
+        &[
+            "--demo",
+            "--zone",
+            "c69ac876c5b65abdd6cea4285c9b774d",
+            "--account",
+            "617ca983aad8640f63d7494f873aff3a",
+        ],
+        120,
+        40,
+        &[],
+    );
+    pty.wait_for("the chosen zone and account", |t| {
+        both_panels(t) && t.contains("c69ac876c5b65abdd6cea4285c9b774d") && t.contains("617ca983")
+    });
+    pty.send(b"q");
+    assert!(pty.wait_exit().success());
+    pty.assert_restored();
 }
 
 #[test]
@@ -231,6 +329,12 @@ fn the_log_goes_to_the_state_directory_and_holds_no_secret() {
         !pty.text().contains("api call"),
         "nothing is logged to the screen"
     );
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let folder = pty._state_dir.path().join("trustdeck");
+    assert_eq!(mode(&folder), 0o700, "the state folder is the user's alone");
+    assert_eq!(mode(&folder.join("trustdeck.log")), 0o600, "so is the log");
 }
 
 /// Set in the child run of [`a_panic_restores_the_terminal`].
@@ -259,5 +363,40 @@ fn a_panic_restores_the_terminal() {
     pty.assert_restored();
     pty.wait_for("the panic message on the normal screen", |t| {
         t.contains("deliberate panic")
+    });
+}
+
+/// Set in the child run of [`a_panic_in_a_task_ends_the_process_and_restores_the_terminal`].
+const TASK_PANIC_CHILD: &str = "TRUSTDECK_TEST_TASK_PANIC_CHILD";
+
+/// The child takes the terminal with the real `TerminalGuard`, keeps it, and
+/// a spawned tokio task panics while the main thread waits forever: the
+/// panic alone must end the process, restore the terminal and show why.
+#[test]
+fn a_panic_in_a_task_ends_the_process_and_restores_the_terminal() {
+    if std::env::var_os(TASK_PANIC_CHILD).is_some() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let _guard = trustdeck::terminal::TerminalGuard::enter(false).expect("a terminal");
+            tokio::spawn(async { panic!("deliberate panic in a worker task") });
+            std::future::pending::<()>().await;
+        });
+        unreachable!("the panic ends the process");
+    }
+    let mut command = CommandBuilder::new(std::env::current_exe().unwrap());
+    command.args([
+        "--exact",
+        "a_panic_in_a_task_ends_the_process_and_restores_the_terminal",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    let started = Instant::now();
+    let mut pty = Pty::spawn(command, 100, 30, &[(TASK_PANIC_CHILD, "1")]);
+    let status = pty.wait_exit();
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    assert!(started.elapsed() < WAIT);
+    pty.assert_restored();
+    pty.wait_for("the panic message on the normal screen", |t| {
+        t.contains("deliberate panic in a worker task")
     });
 }

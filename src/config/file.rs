@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::error::ConfigError;
 use super::secret::expand_tilde;
+use crate::files::{ReadError, read_regular_file};
+
+/// The largest config file read.
+const MAX_CONFIG_FILE: u64 = 1024 * 1024;
 
 /// The variable that overrides where the config file is.
 pub const CONFIG_ENV: &str = "TRUSTDECK_CONFIG";
@@ -58,33 +63,80 @@ impl ConfigSource {
         }
     }
 
-    /// Reads the file at `path`; a missing file is not an error.
-    pub fn read(path: impl Into<PathBuf>) -> Result<Self, String> {
+    /// Reads the file at `path`; a missing file is not an error. One that
+    /// other users can change is refused (they could point a profile's token
+    /// at their own host), and so is anything but a regular file.
+    pub fn read(path: impl Into<PathBuf>) -> Result<Self, ConfigError> {
         let path = path.into();
-        match std::fs::read_to_string(&path) {
+        let what = || "trustdeck's configuration".to_owned();
+        let file = match read_regular_file(&path, MAX_CONFIG_FILE) {
+            Ok(file) => file,
+            Err(e) if e.is_not_found() => return Ok(Self::missing(path)),
+            Err(e) => return Err(read_error(path, what(), e)),
+        };
+        check_not_writable_by_others(&path, &file.metadata)?;
+        match String::from_utf8(file.bytes) {
             Ok(text) => Ok(Self {
                 path,
                 text: Some(text),
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::missing(path)),
-            Err(e) => Err(format!(
-                "could not read the config file {}: {e}",
-                path.display()
-            )),
+            Err(_) => Err(ConfigError::InvalidConfigFile {
+                path,
+                position: None,
+                message: "it is not UTF-8 text".to_owned(),
+            }),
         }
     }
 
     /// The parsed, checked file (empty when there is none).
-    pub fn parse(&self) -> Result<ConfigFile, String> {
+    pub fn parse(&self) -> Result<ConfigFile, ConfigError> {
         let Some(text) = &self.text else {
             return Ok(ConfigFile::default());
         };
         let file: ConfigFile =
             toml::from_str(text).map_err(|e| parse_error(&self.path, text, &e))?;
-        file.check()
-            .map_err(|e| format!("in the config file {}: {e}", self.path.display()))?;
+        for (name, profile) in &file.profiles {
+            profile.auth().map_err(|problem| ConfigError::BadProfile {
+                path: self.path.clone(),
+                name: name.clone(),
+                problem,
+            })?;
+        }
         Ok(file)
     }
+}
+
+/// A [`ReadError`] of the file at `path`, which holds `what`.
+pub(crate) fn read_error(path: PathBuf, what: String, error: ReadError) -> ConfigError {
+    match error {
+        ReadError::Io(source) => ConfigError::UnreadableFile { path, what, source },
+        ReadError::NotRegular { kind } => ConfigError::NotRegularFile { path, what, kind },
+        ReadError::TooLarge { max } => ConfigError::FileTooLarge { path, what, max },
+    }
+}
+
+#[cfg(unix)]
+fn check_not_writable_by_others(
+    path: &Path,
+    metadata: &std::fs::Metadata,
+) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(ConfigError::InsecureConfigFile {
+            path: path.to_owned(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_not_writable_by_others(
+    _path: &Path,
+    _metadata: &std::fs::Metadata,
+) -> Result<(), ConfigError> {
+    Ok(())
 }
 
 /// The whole config file.
@@ -160,26 +212,71 @@ pub enum ProfileAuth {
     },
 }
 
+/// What is wrong with a profile's credential fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileProblem {
+    /// Token fields and global-key fields together, without `auth`.
+    #[error(
+        "it mixes an API token (token_env/token_file) with a global key (email, \
+         key_env/key_file): keep one, or say which with auth = \"token\" or auth = \"global_key\""
+    )]
+    MixedAuth,
+    /// `auth = "token"` with global-key fields.
+    #[error("auth = \"token\" takes no email, key_env or key_file; remove them")]
+    TokenWithKeyFields,
+    /// `auth = "token"` without a source.
+    #[error("auth = \"token\" needs token_env = \"VARIABLE\" or token_file = \"PATH\"")]
+    TokenWithoutSource,
+    /// `auth = "global_key"` with token fields.
+    #[error("auth = \"global_key\" takes no token_env or token_file; remove them")]
+    KeyWithTokenFields,
+    /// `auth = "global_key"` without an email.
+    #[error("auth = \"global_key\" needs email = \"you@example.com\"")]
+    KeyWithoutEmail,
+    /// `auth = "global_key"` without a source.
+    #[error("auth = \"global_key\" needs key_env = \"VARIABLE\" or key_file = \"PATH\"")]
+    KeyWithoutSource,
+    /// `token_env = ""` and the like.
+    #[error("{what}_env and {what}_file may not be empty")]
+    EmptySource {
+        /// "token" or "key".
+        what: &'static str,
+    },
+    /// A field that should name where the secret is seems to be the secret.
+    #[error("{what}_{field} seems to hold the secret itself (not shown); it should {should}")]
+    SecretInsteadOfSource {
+        /// "token" or "key".
+        what: &'static str,
+        /// "env" or "file".
+        field: &'static str,
+        /// What it should be.
+        should: &'static str,
+    },
+    /// `token_env` that is no variable name.
+    #[error("{what}_env should name an environment variable (letters, digits and _)")]
+    NotAVariableName {
+        /// "token" or "key".
+        what: &'static str,
+    },
+    /// Both `token_env` and `token_file` (or both key fields).
+    #[error("it names both {what}_env and {what}_file: keep one")]
+    BothSources {
+        /// "token" or "key".
+        what: &'static str,
+    },
+}
+
 impl ConfigFile {
     /// The names of the profiles, sorted.
     pub fn profile_names(&self) -> Vec<&str> {
         self.profiles.keys().map(String::as_str).collect()
-    }
-
-    fn check(&self) -> Result<(), String> {
-        for (name, profile) in &self.profiles {
-            profile
-                .auth()
-                .map_err(|e| format!("profile `{name}`: {e}"))?;
-        }
-        Ok(())
     }
 }
 
 impl Profile {
     /// Where this profile's credentials come from, or `None` when it names
     /// none (they must then come from the environment).
-    pub fn auth(&self) -> Result<Option<ProfileAuth>, String> {
+    pub fn auth(&self) -> Result<Option<ProfileAuth>, ProfileProblem> {
         let token = one_source(&self.token_env, &self.token_file, "token")?;
         let key = one_source(&self.key_env, &self.key_file, "key")?;
         let method = match self.auth {
@@ -188,45 +285,28 @@ impl Profile {
                 (None, None, None) => return Ok(None),
                 (Some(_), None, None) => AuthMethod::Token,
                 (None, _, _) => AuthMethod::GlobalKey,
-                (Some(_), _, _) => {
-                    return Err(
-                        "it mixes an API token (token_env/token_file) with a global key \
-                         (email, key_env/key_file): keep one, or say which with \
-                         auth = \"token\" or auth = \"global_key\""
-                            .to_owned(),
-                    );
-                }
+                (Some(_), _, _) => return Err(ProfileProblem::MixedAuth),
             },
         };
         match method {
             AuthMethod::Token => {
                 if key.is_some() || self.email.is_some() {
-                    return Err(
-                        "auth = \"token\" takes no email, key_env or key_file; remove them"
-                            .to_owned(),
-                    );
+                    return Err(ProfileProblem::TokenWithKeyFields);
                 }
-                let source = token.ok_or(
-                    "auth = \"token\" needs token_env = \"VARIABLE\" or token_file = \"PATH\"",
-                )?;
+                let source = token.ok_or(ProfileProblem::TokenWithoutSource)?;
                 Ok(Some(ProfileAuth::Token(source)))
             }
             AuthMethod::GlobalKey => {
                 if token.is_some() {
-                    return Err(
-                        "auth = \"global_key\" takes no token_env or token_file; remove them"
-                            .to_owned(),
-                    );
+                    return Err(ProfileProblem::KeyWithTokenFields);
                 }
                 let email = self
                     .email
                     .as_deref()
                     .map(str::trim)
                     .filter(|e| !e.is_empty())
-                    .ok_or("auth = \"global_key\" needs email = \"you@example.com\"")?;
-                let key = key.ok_or(
-                    "auth = \"global_key\" needs key_env = \"VARIABLE\" or key_file = \"PATH\"",
-                )?;
+                    .ok_or(ProfileProblem::KeyWithoutEmail)?;
+                let key = key.ok_or(ProfileProblem::KeyWithoutSource)?;
                 Ok(Some(ProfileAuth::GlobalKey {
                     email: email.to_owned(),
                     key,
@@ -239,11 +319,11 @@ impl Profile {
 fn one_source(
     env: &Option<String>,
     file: &Option<String>,
-    what: &str,
-) -> Result<Option<SecretSource>, String> {
+    what: &'static str,
+) -> Result<Option<SecretSource>, ProfileProblem> {
     let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
     if blank(env) || blank(file) {
-        return Err(format!("{what}_env and {what}_file may not be empty"));
+        return Err(ProfileProblem::EmptySource { what });
     }
     for (value, field, should) in [
         (
@@ -257,22 +337,20 @@ fn one_source(
             .as_deref()
             .is_some_and(|v| looks_like_secret(v.trim()))
         {
-            return Err(format!(
-                "{what}_{field} seems to hold the secret itself (not shown); it should {should}"
-            ));
+            return Err(ProfileProblem::SecretInsteadOfSource {
+                what,
+                field,
+                should,
+            });
         }
     }
     if let Some(var) = env
         && !is_variable_name(var.trim())
     {
-        return Err(format!(
-            "{what}_env should name an environment variable (letters, digits and _)"
-        ));
+        return Err(ProfileProblem::NotAVariableName { what });
     }
     match (env, file) {
-        (Some(_), Some(_)) => Err(format!(
-            "it names both {what}_env and {what}_file: keep one"
-        )),
+        (Some(_), Some(_)) => Err(ProfileProblem::BothSources { what }),
         (Some(var), None) => Ok(Some(SecretSource::Env(var.trim().to_owned()))),
         (None, Some(path)) => Ok(Some(SecretSource::File(path.trim().to_owned()))),
         (None, None) => Ok(None),
@@ -300,19 +378,12 @@ fn is_variable_name(name: &str) -> bool {
 
 /// A TOML error as `PATH:LINE:COLUMN: message`. The offending line is not
 /// quoted: it might be a secret someone pasted in.
-fn parse_error(path: &Path, text: &str, error: &toml::de::Error) -> String {
-    let position = error
-        .span()
-        .map(|span| {
-            let (line, column) = line_column(text, span.start);
-            format!(" line {line}, column {column}")
-        })
-        .unwrap_or_default();
-    format!(
-        "the config file {} is not valid:{position}: {}",
-        path.display(),
-        explain(error.message())
-    )
+fn parse_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    ConfigError::InvalidConfigFile {
+        path: path.to_owned(),
+        position: error.span().map(|span| line_column(text, span.start)),
+        message: explain(error.message()),
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -386,7 +457,8 @@ mod tests {
         let text = "[profiles.p]\nzone = \"z\"\napi_token = \"hunter2-secret\"\n";
         let error = ConfigSource::from_text("/c.toml", text)
             .parse()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("line 3"), "{error}");
         assert!(
             error.contains("token_env") && error.contains("token_file"),
@@ -407,7 +479,8 @@ mod tests {
         ] {
             let error = ConfigSource::from_text("/c.toml", text.clone())
                 .parse()
-                .unwrap_err();
+                .unwrap_err()
+                .to_string();
             assert!(!error.contains(token), "{text}: {error}");
         }
         assert!(!looks_like_secret("CF_PROD_TOKEN"));
@@ -430,18 +503,18 @@ mod tests {
             key_env: Some("K".into()),
             ..Profile::default()
         };
-        assert!(mixed.auth().unwrap_err().contains("mixes"));
+        assert_eq!(mixed.auth().unwrap_err(), ProfileProblem::MixedAuth);
         let no_email = Profile {
             key_file: Some("/k".into()),
             ..Profile::default()
         };
-        assert!(no_email.auth().unwrap_err().contains("email"));
+        assert!(no_email.auth().unwrap_err().to_string().contains("email"));
         let both = Profile {
             token_env: Some("T".into()),
             token_file: Some("/t".into()),
             ..Profile::default()
         };
-        assert!(both.auth().unwrap_err().contains("both"));
+        assert!(both.auth().unwrap_err().to_string().contains("both"));
         assert_eq!(Profile::default().auth().unwrap(), None);
     }
 }

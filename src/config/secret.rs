@@ -1,10 +1,12 @@
 //! Reading a profile's secret: from a named environment variable, or from a
 //! file only its owner can read. No error here ever carries the secret.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::file::SecretSource;
+use crate::files::read_regular_file;
+
+use super::error::{ConfigError, SecretFileProblem};
+use super::file::{SecretSource, read_error};
 
 /// `~` or `~/...` becomes the home directory (`HOME` from `lookup`, else the
 /// platform's); other paths are kept as written.
@@ -33,63 +35,64 @@ pub fn read_secret(
     source: &SecretSource,
     what: &str,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Result<String, String> {
+) -> Result<String, ConfigError> {
     match source {
         SecretSource::Env(var) => lookup(var)
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                format!("{what} comes from the environment variable {var}, which is not set")
+            .ok_or_else(|| ConfigError::SecretVariableUnset {
+                var: var.clone(),
+                what: what.to_owned(),
             }),
         SecretSource::File(path) => read_secret_file(&expand_tilde(path, lookup), what),
     }
 }
 
-/// Reads a secret file, refusing one that group or others may read.
-pub fn read_secret_file(path: &Path, what: &str) -> Result<String, String> {
-    let shown = path.display();
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| format!("could not open {shown}, which holds {what}: {e}"))?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| format!("could not inspect {shown}, which holds {what}: {e}"))?;
-    if !metadata.is_file() {
-        return Err(format!(
-            "{shown}, which should hold {what}, is not a regular file"
-        ));
-    }
-    check_private(path, &metadata, what)?;
-    let mut text = String::new();
-    file.read_to_string(&mut text)
-        .map_err(|e| format!("could not read {shown}, which holds {what}: {e}"))?;
+/// The largest secret file read: a token is 40 characters.
+const MAX_SECRET_FILE: u64 = 16 * 1024;
+
+/// Reads a secret file, refusing one that group or others may read, and
+/// anything but a regular file (a FIFO there would hang the start).
+pub fn read_secret_file(path: &Path, what: &str) -> Result<String, ConfigError> {
+    let file = read_regular_file(path, MAX_SECRET_FILE)
+        .map_err(|e| read_error(path.to_owned(), what.to_owned(), e))?;
+    check_private(path, &file.metadata, what)?;
+    let bad = |problem| ConfigError::BadSecretFile {
+        path: path.to_owned(),
+        what: what.to_owned(),
+        problem,
+    };
+    let text = String::from_utf8(file.bytes).map_err(|_| bad(SecretFileProblem::NotText))?;
     let secret = text.trim();
     if secret.is_empty() {
-        return Err(format!("{shown}, which should hold {what}, is empty"));
+        return Err(bad(SecretFileProblem::Empty));
     }
     if secret.contains(['\n', '\r']) {
-        return Err(format!(
-            "{shown}, which holds {what}, has more than one line: keep only the secret in it"
-        ));
+        return Err(bad(SecretFileProblem::MoreThanOneLine));
     }
     Ok(secret.to_owned())
 }
 
 #[cfg(unix)]
-fn check_private(path: &Path, metadata: &std::fs::Metadata, what: &str) -> Result<(), String> {
+fn check_private(path: &Path, metadata: &std::fs::Metadata, what: &str) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = metadata.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        let shown = path.display();
-        return Err(format!(
-            "{shown}, which holds {what}, can be read by other users (mode {mode:03o}); \
-             make it yours alone with `chmod 600 {shown}` and try again"
-        ));
+        return Err(ConfigError::InsecureSecretFile {
+            path: path.to_owned(),
+            what: what.to_owned(),
+            mode,
+        });
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn check_private(_path: &Path, _metadata: &std::fs::Metadata, _what: &str) -> Result<(), String> {
+fn check_private(
+    _path: &Path,
+    _metadata: &std::fs::Metadata,
+    _what: &str,
+) -> Result<(), ConfigError> {
     Ok(())
 }
 
@@ -114,8 +117,9 @@ mod tests {
 
     #[test]
     fn an_unset_variable_is_named_in_the_error() {
-        let error =
-            read_secret(&SecretSource::Env("CF_X".into()), "the token", |_| None).unwrap_err();
+        let error = read_secret(&SecretSource::Env("CF_X".into()), "the token", |_| None)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("CF_X"), "{error}");
     }
 }
