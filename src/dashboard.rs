@@ -74,6 +74,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         legacy_auth: matches!(config.client.credentials, Credentials::GlobalKey { .. }),
         profile: config.profile.clone(),
+        credentials_note: config.credentials_note.clone(),
     };
     info!(
         base = client.base_url(),

@@ -42,7 +42,7 @@ impl KeyContext {
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
             Self::Picker => "Zone and account pickers (type to filter)",
-            Self::CommandLine => "Command line (:zone NAME, :account NAME, :refresh, :quit, :help)",
+            Self::CommandLine => "Command line (:zone, :account, :refresh, :quit, :help)",
             Self::Gate => "Credential check",
         }
     }

@@ -62,6 +62,9 @@ pub struct Context {
     pub legacy_auth: bool,
     /// The configuration profile in use, if any.
     pub profile: Option<String>,
+    /// Which credentials are used and why, when more than one source had
+    /// some (never a secret).
+    pub credentials_note: Option<String>,
 }
 
 /// Whether the credentials were found to work before anything is shown.

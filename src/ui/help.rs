@@ -87,6 +87,9 @@ fn about(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'static>> {
     if !state.context.auth.is_empty() {
         rows.push(Row::new("Signed in").words(&state.context.auth, Style::new()));
     }
+    if let Some(note) = &state.context.credentials_note {
+        rows.push(Row::new("").words(note, theme.muted()));
+    }
     lay_out(&rows, 11, columns, theme).lines
 }
 

@@ -118,9 +118,8 @@ fn read_only_sentence(name: &str, what: &str, reason: &str) -> String {
     if lower.contains("trust & safety") {
         format!("{name} is locked by Trust & Safety: its {what} cannot be changed here.")
     } else if lower.contains("read-only") {
-        format!(
-            "Read-only mode: nothing can be changed (started with --read-only or a read-only profile)."
-        )
+        "Read-only mode: nothing can be changed (started with --read-only or a read-only profile)."
+            .to_owned()
     } else {
         format!("The {what} of {name} cannot be changed: {reason}.")
     }

@@ -79,6 +79,9 @@ pub(super) fn loaded_with(zone: CsamSetting, context: Context) -> AppState {
         Some("acct1".into()),
         Instant::now(),
     );
+    // Names known already: no lookups, only the two loads.
+    state.zone.zone_name = Some("zone1.example.com".into());
+    state.account.account_name = Some("Account One".into());
     let check = init(&mut state);
     let commands = pass_gate(&mut state, &check);
     let ids = request_ids(&commands);

@@ -39,8 +39,85 @@ fn fresh(account: Option<&str>) -> (AppState, Vec<Command>) {
         account.map(Into::into),
         Instant::now(),
     );
+    // Names known already, so the gate opens only the loads.
+    state.zone.zone_name = Some("zone1.example.com".into());
+    state.account.account_name = account.map(|_| "Account One".into());
     let commands = init(&mut state);
     (state, commands)
+}
+
+#[test]
+fn ids_without_names_are_looked_up_and_the_zone_brings_its_account() {
+    let mut state = AppState::new(
+        Context::default(),
+        Some("zone1".into()),
+        None,
+        Instant::now(),
+    );
+    let check = init(&mut state);
+    let opened = answer(&mut state, &check, token(TokenStatus::Active));
+    let ops: Vec<&ApiOp> = opened
+        .iter()
+        .filter_map(|c| match c {
+            Command::Api(r) => Some(&r.op),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            &ApiOp::GetCsam {
+                zone_id: "zone1".into()
+            },
+            &ApiOp::GetZone {
+                zone_id: "zone1".into()
+            }
+        ]
+    );
+    let zone = crate::api::model::Zone {
+        id: "zone1".into(),
+        name: "shop.example.com".into(),
+        account: Some(crate::api::model::ZoneAccount {
+            id: Some("acct9".into()),
+            name: Some("Acme".into()),
+        }),
+        ..Default::default()
+    };
+    let lookup = request_ids(&opened)[1];
+    let next = update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: lookup,
+            result: Ok(ApiOutput::Zone(reply(zone))),
+        }),
+    );
+    assert_eq!(state.zone.zone_name.as_deref(), Some("shop.example.com"));
+    assert_eq!(state.account.account_id.as_deref(), Some("acct9"));
+    assert_eq!(state.account.account_name.as_deref(), Some("Acme"));
+    assert_eq!(
+        only_op(&next),
+        &ApiOp::GetDlp {
+            account_id: "acct9".into()
+        },
+        "the zone's own account opens, not the first one listed"
+    );
+}
+
+#[test]
+fn a_zone_given_by_name_is_looked_up_first() {
+    let mut state = AppState::new(
+        Context::default(),
+        Some("shop.example.com".into()),
+        None,
+        Instant::now(),
+    );
+    let check = init(&mut state);
+    let opened = answer(&mut state, &check, token(TokenStatus::Active));
+    let ApiOp::ListZones(query) = only_op(&opened) else {
+        panic!("{opened:?}")
+    };
+    assert_eq!(query.name.as_deref(), Some("shop.example.com"));
+    assert_eq!(state.zone.zone_id, None, "a name is not sent as an id");
 }
 
 #[test]

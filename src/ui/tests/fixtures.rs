@@ -172,6 +172,7 @@ pub fn saving() -> AppState {
         id: 7,
         kind: InflightKind::Save,
         since: state.now - Duration::from_millis(1_300),
+        retry: None,
     });
     state
 }
@@ -278,11 +279,13 @@ pub fn loading() -> AppState {
         id: 1,
         kind: InflightKind::Load,
         since: now - Duration::from_millis(420),
+        retry: None,
     });
     state.account.remote.inflight = Some(Inflight {
         id: 2,
         kind: InflightKind::Load,
         since: now - Duration::from_millis(380),
+        retry: None,
     });
     state
 }

@@ -113,6 +113,7 @@ pub fn zone_picker() -> AppState {
         id: 31,
         page: 2,
         filter: None,
+        retry: None,
     });
     picker.selected = 3;
     state.picker = Some(picker);
