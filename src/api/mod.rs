@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod error;
 mod lenient;
 pub mod model;
+pub mod pacer;
 mod response;
 pub mod retry;
 mod text;
