@@ -294,7 +294,11 @@ fn picker_item(zone: &RecentZone) -> PickerItem {
     PickerItem {
         id: zone.id.clone(),
         name: zone.name.clone(),
-        detail: zone.account_name.clone().unwrap_or_default(),
+        detail: zone
+            .detail
+            .clone()
+            .or_else(|| zone.account_name.clone())
+            .unwrap_or_default(),
         account_id: zone.account_id.clone(),
         account_name: zone.account_name.clone(),
         recent: true,
@@ -311,6 +315,7 @@ fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
                 name: item.name.clone(),
                 account_id: item.account_id.clone(),
                 account_name: item.account_name.clone(),
+                detail: (!item.detail.is_empty()).then(|| item.detail.clone()),
             });
             if let Err(error) = recent.save(&path) {
                 warn!(%error, path = %path.display(), "could not save recent zones");

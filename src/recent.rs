@@ -28,6 +28,10 @@ pub struct RecentZone {
     /// The account's name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
+    /// Plan, status and account as the picker showed them when the zone
+    /// was opened, so recent rows read like the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The list of recent zones.
@@ -135,6 +139,7 @@ mod tests {
             name: format!("{id}.example.com"),
             account_id: None,
             account_name: None,
+            detail: None,
         }
     }
 

@@ -9,6 +9,7 @@ fn zone(id: &str) -> RecentZone {
         name: format!("{id}.example.com"),
         account_id: Some(format!("acct-{id}")),
         account_name: None,
+        detail: None,
     }
 }
 
@@ -58,6 +59,7 @@ fn recent_survives_a_restart() {
         name: "b.example.com".into(),
         account_id: Some("acct".into()),
         account_name: Some("Acme Corp".into()),
+        detail: None,
     });
     list.save(&path).unwrap();
     let (loaded, warning) = RecentZones::load(&path);
@@ -113,4 +115,22 @@ fn recent_the_default_path_is_in_the_state_directory() {
     let path = RecentZones::default_path();
     assert!(path.ends_with("trustdeck/recent-zones.json"), "{path:?}");
     assert_eq!(path, trustdeck::recent::default_path());
+}
+
+#[test]
+fn a_recent_zone_keeps_its_plan_and_status_for_the_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recent-zones.json");
+    let mut list = RecentZones::new();
+    list.push(RecentZone {
+        detail: Some("ent · active · Acme Corp".into()),
+        ..zone("z1")
+    });
+    list.save(&path).unwrap();
+    let (loaded, warning) = RecentZones::load(&path);
+    assert_eq!(warning, None);
+    assert_eq!(
+        loaded.zones()[0].detail.as_deref(),
+        Some("ent · active · Acme Corp")
+    );
 }

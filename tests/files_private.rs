@@ -214,6 +214,7 @@ fn recent_zones_are_saved_0600_in_a_0700_folder() {
         name: "z.example.com".into(),
         account_id: None,
         account_name: None,
+        detail: None,
     });
     list.save(&path).unwrap();
     assert_eq!(mode(&path), 0o600);

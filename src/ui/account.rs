@@ -51,11 +51,7 @@ fn view(state: &AppState, area: Rect, theme: Theme) -> View {
     View {
         panel: Panel::Account,
         block: panel::block(
-            &panel::title(
-                TITLE,
-                state.account.account_name.as_deref(),
-                state.account.account_id.as_deref(),
-            ),
+            &panel::title(TITLE, state.account.account_name.as_deref()),
             focused,
             notes,
             id,
@@ -246,10 +242,10 @@ fn key_field(row: Row, editor: &EmailEditor, theme: Theme) -> Row {
     let mut lead = vec![Span::styled("key ", theme.label())];
     let typed = editor.input.value();
     let count = typed.chars().count();
-    let shown = match count {
-        0 => "paste the base64 key".to_owned(),
-        1..=10 => format!("{} · {count} characters", "•".repeat(count)),
-        _ => format!("{} · {count} characters", key_fingerprint(typed)),
+    let shown = match key_fingerprint(typed) {
+        _ if count == 0 => "paste the base64 key".to_owned(),
+        short if short == "set" => format!("{} · {count} characters", "•".repeat(count.min(10))),
+        fingerprint => format!("{fingerprint} · {count} characters"),
     };
     let column = lead.iter().map(|s| s.width()).sum::<usize>() + shown.chars().count();
     lead.push(Span::styled(shown, theme.input()));

@@ -316,3 +316,24 @@ fn a_long_message_wraps_instead_of_losing_its_end() {
         assert!(shown.contains("* 2 unsaved changes"), "{shown}");
     }
 }
+
+#[test]
+fn a_field_the_server_did_not_send_is_not_reported_never_a_default() {
+    let mut state = normal();
+    if let Some(loaded) = state.zone.remote.loaded.as_mut() {
+        loaded.value.value.enabled = None;
+        loaded.value.value.email_state = None;
+    }
+    let shown = screen(120, 40, &state);
+    let scanning = shown
+        .lines()
+        .find(|l| l.contains("Scanning"))
+        .unwrap_or_default();
+    assert!(scanning.contains("not reported"), "{scanning}");
+    assert!(!scanning.contains("off"), "{scanning}");
+    let email_state = shown
+        .lines()
+        .find(|l| l.contains("State"))
+        .unwrap_or_default();
+    assert!(email_state.contains("not reported"), "{email_state}");
+}

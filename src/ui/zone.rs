@@ -39,11 +39,7 @@ pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position)
 /// The panel laid out for `area`.
 fn view(state: &AppState, area: Rect, theme: Theme) -> View {
     let body = content(state, area.width.saturating_sub(2), theme);
-    let title = panel::title(
-        TITLE,
-        state.zone.zone_name.as_deref(),
-        state.zone.zone_id.as_deref(),
-    );
+    let title = panel::title(TITLE, state.zone.zone_name.as_deref());
     let (body, notes, id) = body;
     let block = panel::block(
         &title,

@@ -585,3 +585,49 @@ fn with_no_ids_the_first_visible_zone_and_its_account_open() {
     assert_eq!(state.account.account_name.as_deref(), Some("Acme"));
     assert_eq!(request_ids(&commands).len(), 2);
 }
+
+#[test]
+fn a_reset_that_does_not_reach_the_defaults_says_which_fields_stayed() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let commands = press(&mut state, "2Dy");
+    let id = request_ids(&commands)[0];
+    let mut kept = dlp();
+    kept.ocr = true;
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Ok(ApiOutput::Dlp(reply(kept))),
+        }),
+    );
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Warning);
+    for said in [
+        "did not return the defaults",
+        "AI context analysis is on",
+        "OCR is on",
+        "masking level is partial",
+        "payload logging is still on",
+    ] {
+        assert!(status.text.contains(said), "{said}: {}", status.text);
+    }
+    let commands = press(&mut state, "Dy");
+    let id = request_ids(&commands)[0];
+    let defaults = DlpSettings {
+        ai_context_analysis: false,
+        ocr: false,
+        payload_logging: PayloadLogging {
+            updated_at: None,
+            masking_level: Some(MaskingLevel::Default),
+            public_key: None,
+        },
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id,
+            result: Ok(ApiOutput::Dlp(reply(defaults))),
+        }),
+    );
+    assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Success);
+}

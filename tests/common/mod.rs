@@ -185,3 +185,23 @@ pub fn http_answer(status: &str, headers: &[&str], body: &str) -> String {
 
 /// A CSAM setting answer the client accepts.
 pub const CSAM_OK: &str = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"csam_scanner","editable":true,"modified_on":null,"value":{"enabled":true,"email_state":"valid","sources":{}}}}"#;
+
+/// Changes the mock's fault injection (`POST /__mock/faults`).
+pub async fn set_faults(mock: &RunningMock, faults: Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/__mock/faults", root(mock)))
+        .json(&faults)
+        .send()
+        .await
+        .expect("the faults endpoint");
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// How many API requests with `method` the mock served.
+pub async fn count_requests(mock: &RunningMock, method: &str) -> usize {
+    requests(mock)
+        .await
+        .iter()
+        .filter(|(m, _)| m == method)
+        .count()
+}

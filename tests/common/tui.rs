@@ -77,6 +77,8 @@ pub struct Dashboard {
     keys: mpsc::UnboundedSender<io::Result<Event>>,
     backend: SharedBackend,
     task: Option<JoinHandle<io::Result<AppState>>>,
+    /// What the loop put on the clipboard (OSC 52 in the real terminal).
+    copied: Arc<Mutex<Vec<String>>>,
 }
 
 /// How long any wait may take before the test fails.
@@ -135,13 +137,19 @@ impl Dashboard {
         let (keys, rx) = mpsc::unbounded_channel();
         let mut terminal = Terminal::new(backend.clone()).unwrap();
         let worker = Worker::spawn(client);
+        let copied = Arc::new(Mutex::new(Vec::new()));
+        let sink = copied.clone();
+        let hooks = trustdeck::app::Hooks {
+            copy: Box::new(move |text: &str| sink.lock().unwrap().push(text.to_owned())),
+            ..trustdeck::app::Hooks::default()
+        };
         let task = tokio::spawn(async move {
             trustdeck::app::run(
                 &mut terminal,
                 state,
                 ChannelStream(rx),
                 worker,
-                trustdeck::app::Hooks::default(),
+                hooks,
                 std::future::pending(),
             )
             .await
@@ -150,7 +158,18 @@ impl Dashboard {
             keys,
             backend,
             task: Some(task),
+            copied,
         }
+    }
+
+    /// What was put on the clipboard so far.
+    pub fn copied(&self) -> Vec<String> {
+        self.copied.lock().unwrap().clone()
+    }
+
+    /// Pastes text, as a terminal with bracketed paste reports it.
+    pub fn paste(&self, text: &str) {
+        let _ = self.keys.send(Ok(Event::Paste(text.to_owned())));
     }
 
     /// The screen as lines of text.
