@@ -13,6 +13,7 @@ use super::auth::{Permission, authorize};
 use super::body::{json_object, optional_bool};
 use super::data::ZoneData;
 use super::envelope::{ApiError, Info, pointer_segment, success};
+use super::ids;
 use super::routes::Shared;
 use super::state::{CsamSetting, EmailState, OutboxEntry, OutboxKind, format_time, now};
 
@@ -36,8 +37,9 @@ pub(crate) async fn get_setting(
     zone_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
     let zone = find_zone(&mock, zone_id)?;
+    grant.check(&zone.account_id)?;
     let setting = mock
         .store
         .read(|state| state.zones.get(&zone.id).cloned())
@@ -53,8 +55,9 @@ pub(crate) async fn patch_setting(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
     let zone = find_zone(&mock, zone_id)?;
+    grant.check(&zone.account_id)?;
     let editable = mock
         .store
         .read(|state| state.zones.get(&zone.id).map(|s| s.editable))
@@ -97,26 +100,20 @@ fn view(setting: &CsamSetting, zone: &ZoneData) -> Value {
     })
 }
 
+/// The path of this setting, with `{}` for the zone id.
+const ROUTE: &str = "/zones/{}/settings/csam_scanner_third_party";
+
 /// The zone of a path, or 400 (malformed id) / 404 (unknown zone).
 fn find_zone(
     mock: &Shared,
     zone_id: Result<Path<String>, PathRejection>,
 ) -> Result<&ZoneData, ApiError> {
-    let invalid = || ApiError::new(StatusCode::BAD_REQUEST, 1001, "Invalid zone identifier");
-    let Path(id) = zone_id.map_err(|_| invalid())?;
-    if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(invalid());
-    }
+    let id = ids::zone_id(zone_id)?;
     mock.data.zone(&id).ok_or_else(|| zone_not_found(&id))
 }
 
 fn zone_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        7003,
-        format!("Could not route to /zones/{id}/settings/csam_scanner_third_party, perhaps your object identifier is invalid?"),
-    )
-    .and(1001, "Zone not found")
+    ids::zone_not_found(ROUTE, id)
 }
 
 fn locked() -> ApiError {

@@ -22,8 +22,9 @@ pub(crate) async fn get_settings(
     account_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
     let account = find_account(&mock, account_id)?;
+    grant.check(&account.id)?;
     let settings = mock
         .store
         .read(|state| state.dlp.get(&account.id).cloned())
@@ -80,8 +81,9 @@ async fn write(
     body: Option<Body>,
     mode: Mode,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
     let account = find_account(&mock, account_id)?;
+    grant.check(&account.id)?;
     let update = match body {
         Some(body) => parse_update(&json_object(body).await?)?,
         None => Update::default(),
@@ -106,6 +108,10 @@ async fn write(
     Ok(success(settings, Vec::new()))
 }
 
+/// The path of these settings, with `{}` for the account id.
+const ROUTE: &str = "/accounts/{}/dlp/settings";
+
+/// The account of a path, or 404.
 fn find_account(
     mock: &Shared,
     account_id: Result<Path<String>, PathRejection>,
@@ -115,7 +121,7 @@ fn find_account(
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::no_route(&format!("/accounts/{id}/dlp/settings"))
+    ApiError::no_route(&ROUTE.replace("{}", id))
 }
 
 impl DlpSettings {

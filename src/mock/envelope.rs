@@ -87,6 +87,12 @@ impl ApiError {
         self
     }
 
+    /// The same failure with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// Cloudflare's answer for a path it cannot route, or an unknown object.
     pub fn no_route(path: &str) -> Self {
         Self::new(

@@ -14,12 +14,27 @@
 //!   `direction`, `page`, `per_page` 5..=50). Without `order` the zones
 //!   come in data order (hand-written first, then generated; `direction=desc`
 //!   reverses it); with `order` they are sorted by it, then by name.
+//! - `GET /zones/{zone_id}`: the zone object `GET /zones` lists (the
+//!   schema's `zones_zone`); a malformed id is 400 1001, an unknown one 404
+//!   7003 + 1001.
 //! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50)
+//! - `GET /accounts/{account_id}`: the account object `GET /accounts` lists
+//!   (`iam_account`); an id that is not 32 letters and digits is 400 7003 +
+//!   7000, an unknown one 404 7003 + 7000.
 //! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
 //!
 //! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
 //! can do everything). A token without the needed permission gets 403 code
-//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`.
+//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`. Reading
+//! one zone or account needs what listing them needs (`Zone Read`,
+//! `Account Settings Read`).
+//!
+//! A token's permission can be limited to some accounts (`scopes` in the
+//! data file). The lists then show only the zones and accounts covered, and
+//! a zone or account outside the scope answers 403 9109 naming the
+//! permission (`the 'Zone Settings Read' permission of this API token does
+//! not cover the account that owns it`): a token only ever sees what it
+//! could list.
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
@@ -55,7 +70,8 @@
 //!
 //! # Data
 //! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
-//! hand-written zones, tokens, global keys, and `generated_zones`
+//! hand-written zones, tokens (`permissions`, and optional `scopes`:
+//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and `generated_zones`
 //! (`{"seed", "count", "accounts"}`): `count` more zones made from the seed
 //! after the hand-written ones, by the fixed rule in `generate.rs` (same
 //! seed, same zones and ids; at most 5000). Generated zones are ordinary
@@ -87,7 +103,9 @@ mod dlp;
 mod envelope;
 mod faults;
 mod generate;
+mod ids;
 mod mock_only;
+mod objects;
 mod query;
 mod routes;
 mod state;

@@ -43,6 +43,10 @@ pub(crate) fn router(mock: Shared) -> Router {
     Router::new()
         .route(&api("/zones"), declared(get(discovery::list_zones), "GET"))
         .route(
+            &api("/zones/{zone_id}"),
+            declared(get(discovery::get_zone), "GET"),
+        )
+        .route(
             &api("/zones/{zone_id}/settings/csam_scanner_third_party"),
             declared(
                 get(csam::get_setting).patch(csam::patch_setting),
@@ -52,6 +56,10 @@ pub(crate) fn router(mock: Shared) -> Router {
         .route(
             &api("/accounts"),
             declared(get(discovery::list_accounts), "GET"),
+        )
+        .route(
+            &api("/accounts/{account_id}"),
+            declared(get(discovery::get_account), "GET"),
         )
         .route(
             &api("/accounts/{account_id}/dlp/settings"),
