@@ -76,8 +76,10 @@ pub(crate) async fn patch_setting(
             if !setting.editable {
                 return Err(locked());
             }
-            let messages = apply(setting, zone, patch, &mut state.outbox);
-            let setting = state.zones[&zone.id].clone();
+            let mut mails = Vec::new();
+            let messages = apply(setting, zone, patch, &mut mails);
+            let setting = setting.clone();
+            mails.into_iter().for_each(|mail| state.send(mail));
             Ok((setting, messages))
         })
         .await?;
@@ -234,7 +236,8 @@ fn email_problem(email: &str) -> Option<String> {
     None
 }
 
-/// Applies a validated patch; returns the response's messages.
+/// Applies a validated patch; returns the response's messages and adds
+/// the emails it sends to `outbox`.
 fn apply(
     setting: &mut CsamSetting,
     zone: &ZoneData,

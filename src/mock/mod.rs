@@ -48,7 +48,7 @@
 //! - 400 **1007** with `source.pointer`: a body field of the wrong type or value.
 //!
 //! # Mock-only endpoints (no auth, not under `/client/v4`)
-//! - `GET /__mock/outbox`: the emails the mock "sent" (JSON list of
+//! - `GET /__mock/outbox`: the last 1,000 emails the mock "sent" (JSON list of
 //!   `{zone_id, zone_name, to, kind: verification|resend, at}`).
 //! - `POST /__mock/zones/{zone_id}/verify-email`: the recipient clicks the
 //!   link; the zone's email becomes `valid` (404 for an unknown zone).
@@ -80,10 +80,19 @@
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
 //! starts from it (or creates it from the data) and saves every change
-//! atomically (temporary file, fsync, rename, fsync of the folder) before
-//! answering. With `verify_after`, a pending email becomes `valid` that long
-//! after it went pending. A new email and `resend_email` in the same PATCH
-//! send two emails.
+//! atomically (temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync of the
+//! folder) before answering. The file holds only what differs from the
+//! data: the changed zones, every account's DLP settings, the outbox and
+//! when the file was created (compact JSON; a file with every zone, as
+//! older versions wrote, loads too). At start the mock removes the
+//! `.FILE.PID.N.tmp` files of FILE whose PID is no longer running (a mock
+//! killed mid-save) and nothing else. The outbox keeps the last 1,000
+//! emails, so neither it nor the file grows without bound.
+//!
+//! With `verify_after`, a pending email becomes `valid` that long after it
+//! went pending (a zone pending in the data went pending when the state
+//! file was created, or at start without one). A new email and
+//! `resend_email` in the same PATCH send two emails.
 //!
 //! # Faults (only on `/client/v4`, decided before the handler runs)
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
@@ -109,6 +118,7 @@ mod objects;
 mod query;
 mod routes;
 mod state;
+mod state_file;
 mod store;
 
 use std::net::SocketAddr;
@@ -255,9 +265,15 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     };
     let data =
         data::DemoData::parse(&text).map_err(|detail| MockError::BadData { origin, detail })?;
-    let initial = state::State::from_data(&data, state::now());
-    let store = store::Store::open(initial.clone(), config.state.clone(), config.verify_after)
-        .map_err(MockError::State)?;
+    let loaded_at = state::now();
+    let initial = state::State::from_data(&data, loaded_at);
+    let store = store::Store::open(
+        initial.clone(),
+        &state::format_time(loaded_at),
+        config.state.clone(),
+        config.verify_after,
+    )
+    .map_err(MockError::State)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| MockError::Bind {
