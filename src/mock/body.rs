@@ -1,6 +1,10 @@
-//! Request bodies: read with a size limit, parsed as a JSON object, and the
-//! small field checks that CSAM and DLP validation share.
+//! Request bodies: read with a size limit and a time limit, parsed as a
+//! JSON object, and the small field checks that CSAM and DLP validation
+//! share.
+use std::time::Duration;
+
 use axum::body::Body;
+use axum::http::{StatusCode, header};
 use serde_json::{Map, Value};
 
 use super::envelope::{ApiError, Info};
@@ -8,11 +12,33 @@ use super::envelope::{ApiError, Info};
 /// The largest body accepted.
 const LIMIT: usize = 1 << 20;
 
-/// Reads the body and parses it as a JSON object; anything else is 6007.
-pub(crate) async fn json_object(body: Body) -> Result<Map<String, Value>, ApiError> {
-    let bytes = axum::body::to_bytes(body, LIMIT).await.map_err(|_| {
-        ApiError::malformed_json("the body could not be read or is larger than 1 MiB")
-    })?;
+/// Error code (status 408): the body did not arrive in time.
+pub(crate) const BODY_TIMEOUT: u32 = 1408;
+
+/// Reads the body, at most `timeout` long, and parses it as a JSON object;
+/// anything else is 6007, a body still arriving after `timeout` is 408
+/// (and the connection is closed).
+pub(crate) async fn json_object(
+    body: Body,
+    timeout: Duration,
+) -> Result<Map<String, Value>, ApiError> {
+    let read = axum::body::to_bytes(body, LIMIT);
+    let bytes = tokio::time::timeout(timeout, read)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                BODY_TIMEOUT,
+                format!(
+                    "Request timeout: the body did not arrive within {}",
+                    humantime::format_duration(timeout)
+                ),
+            )
+            .header(header::CONNECTION, "close")
+        })?
+        .map_err(|_| {
+            ApiError::malformed_json("the body could not be read or is larger than 1 MiB")
+        })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::malformed_json(
             "the body is empty; send a JSON object",

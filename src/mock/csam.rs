@@ -65,7 +65,10 @@ pub(crate) async fn patch_setting(
     if !editable.ok_or_else(|| zone_not_found(&zone.id))? {
         return Err(locked());
     }
-    let patch = parse_patch(&json_object(body).await?, &zone.csam.sources)?;
+    let patch = parse_patch(
+        &json_object(body, mock.body_timeout).await?,
+        &zone.csam.sources,
+    )?;
     let (setting, messages) = mock
         .store
         .write(|state| {

@@ -85,7 +85,7 @@ async fn write(
     let account = find_account(&mock, account_id)?;
     grant.check(&account.id)?;
     let update = match body {
-        Some(body) => parse_update(&json_object(body).await?)?,
+        Some(body) => parse_update(&json_object(body, mock.body_timeout).await?)?,
         None => Update::default(),
     };
     let settings = mock

@@ -96,7 +96,7 @@ pub(crate) async fn set_faults(
     State(mock): State<Shared>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let body = json_object(body).await?;
+    let body = json_object(body, mock.body_timeout).await?;
     let next = mock.faults.update(&body)?;
     tracing::info!(faults = %next.to_json(), "mock faults changed");
     Ok(Json(next.to_json()).into_response())

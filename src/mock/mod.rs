@@ -38,6 +38,7 @@
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
+//! - 408 **1408**: the request body did not arrive within `read_timeout`.
 //! - message **1101**: `enabled: true` was kept false because the
 //!   notification email is not verified (the response still is 200).
 //! - message **1102**: `resend_email` on an already verified email; nothing sent.
@@ -94,6 +95,16 @@
 //! file was created, or at start without one). A new email and
 //! `resend_email` in the same PATCH send two emails.
 //!
+//! # Connections
+//! HTTP/1.1 with keep-alive. A request's headers must arrive within
+//! `read_timeout` (10 s by default, `--read-timeout`) of the connection
+//! opening or of the previous answer, else the connection is closed without
+//! an answer; so an idle keep-alive connection is closed after that long
+//! too (clients open a new one). A body must then arrive within
+//! `read_timeout` of the handler starting to read it, else 408 **1408**
+//! with `Connection: close` (state unchanged). Half-sent requests therefore
+//! hold a connection for at most `read_timeout`.
+//!
 //! # Faults (only on `/client/v4`, decided before the handler runs)
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
 //! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
@@ -117,6 +128,7 @@ mod mock_only;
 mod objects;
 mod query;
 mod routes;
+mod serve;
 mod state;
 mod state_file;
 mod store;
@@ -151,7 +163,13 @@ pub struct MockConfig {
     pub rate_limit: Option<RateLimit>,
     /// A pending email verifies by itself this long after it was sent.
     pub verify_after: Option<Duration>,
+    /// How long a request's headers, and then its body, may take to arrive;
+    /// a connection idle for this long is closed too.
+    pub read_timeout: Duration,
 }
+
+/// The default [`MockConfig::read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl MockConfig {
     /// A free loopback port, the shipped data, no faults: for demos and tests.
@@ -164,6 +182,7 @@ impl MockConfig {
             fail_rate: 0.0,
             rate_limit: None,
             verify_after: None,
+            read_timeout: DEFAULT_READ_TIMEOUT,
         }
     }
 }
@@ -193,6 +212,9 @@ pub enum MockError {
     /// `fail_rate` outside 0..=1.
     #[error("fail rate must be from 0 to 1, got {0}")]
     FailRate(f64),
+    /// A zero `read_timeout`.
+    #[error("the read timeout must be above zero")]
+    ReadTimeout,
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -250,6 +272,9 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     if !(0.0..=1.0).contains(&config.fail_rate) {
         return Err(MockError::FailRate(config.fail_rate));
     }
+    if config.read_timeout.is_zero() {
+        return Err(MockError::ReadTimeout);
+    }
     let (text, origin) = match &config.data {
         Some(path) => {
             let text =
@@ -291,17 +316,12 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         store,
         faults: faults::Faults::new(config.latency, config.fail_rate, config.rate_limit),
         requests: mock_only::RequestLog::default(),
+        body_timeout: config.read_timeout,
     });
     let app = routes::router(mock);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // A dropped sender counts as a stop too.
-                let _ = stopped.await;
-            })
-            .await
-    });
+    // A dropped sender counts as a stop too.
+    let task = tokio::spawn(serve::serve(listener, app, config.read_timeout, stopped));
     tracing::info!(%addr, "mock Cloudflare API listening");
     Ok(RunningMock {
         addr,

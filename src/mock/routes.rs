@@ -1,6 +1,7 @@
 //! The router: every path and method, the `/client/v4` middleware (request
 //! log, faults) and the guard that turns any non-envelope error into one.
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -29,6 +30,8 @@ pub(crate) struct Mock {
     pub faults: Faults,
     /// The `/client/v4` requests served.
     pub requests: RequestLog,
+    /// How long a request body may take to arrive once its headers have.
+    pub body_timeout: Duration,
 }
 
 /// The handlers' shared state.
