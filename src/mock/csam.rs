@@ -66,7 +66,7 @@ pub(crate) async fn patch_setting(
         return Err(locked());
     }
     let patch = parse_patch(
-        &json_object(body, mock.body_timeout).await?,
+        &json_object(&headers, body, mock.body_timeout).await?,
         &zone.csam.sources,
     )?;
     let (setting, messages) = mock
@@ -218,8 +218,14 @@ fn email_problem(email: &str) -> Option<String> {
     if email.chars().count() > 254 {
         return Some("email must be at most 254 characters".to_owned());
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some("email must not contain spaces or control characters".to_owned());
+    if let Some(c) = email.chars().find(|&c| is_invisible_control(c)) {
+        return Some(format!(
+            "email must not contain control or bidirectional-text characters (found U+{:04X})",
+            u32::from(c)
+        ));
+    }
+    if email.chars().any(char::is_whitespace) {
+        return Some("email must not contain spaces".to_owned());
     }
     let (local, domain) = match email.split_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.contains('@') => (local, domain),
@@ -237,6 +243,24 @@ fn email_problem(email: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// Control characters, the bidirectional-text controls (which can make an
+/// address display as another: U+202A–U+202E, U+2066–U+2069, U+200E,
+/// U+200F, U+061C) and the other invisible format characters.
+fn is_invisible_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{061C}'
+                | '\u{00AD}'
+                | '\u{180E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Applies a validated patch; returns the response's messages and adds
@@ -321,6 +345,14 @@ mod tests {
             "a b@c.co",
             "a\u{0}@b.co",
             "a@.co",
+            "ab\u{202E}moc.evil@x.co",
+            "a\u{2066}b@x.co",
+            "a@x.co\u{200F}",
+            "a\u{061C}@x.co",
+            "a\u{200B}@x.co",
+            "a\u{7F}@x.co",
+            "a\u{85}@x.co",
+            "a\u{FEFF}@x.co",
             &long,
         ] {
             assert!(email_problem(bad).is_some(), "{bad:?}");

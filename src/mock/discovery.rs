@@ -182,11 +182,12 @@ pub(crate) async fn verify_account_token(
     account_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    const ROUTE: &str = "/accounts/{}/tokens/verify";
     let response = verify(&mock.data, &headers)?;
-    match account_id {
-        Ok(Path(id)) if mock.data.account(&id).is_some() => Ok(response),
-        Ok(Path(id)) => Err(ApiError::no_route(&format!("/accounts/{id}/tokens/verify"))),
-        Err(_) => Err(ApiError::no_route("/accounts/(invalid)/tokens/verify")),
+    let id = ids::account_id(account_id, ROUTE)?;
+    match mock.data.account(&id) {
+        Some(_) => Ok(response),
+        None => Err(ids::account_not_found(ROUTE, &id)),
     }
 }
 

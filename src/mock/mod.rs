@@ -23,6 +23,22 @@
 //!   7000, an unknown one 404 7003 + 7000.
 //! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
 //!
+//! # Input checks (every refusal is a 4xx envelope and changes nothing)
+//! - Zone ids: 1 to 32 ASCII letters and digits, else 400 1001. Account ids
+//!   (every `{account_id}` route): exactly 32 ASCII letters and digits (the
+//!   schema's `iam_account_identifier`), else 400 7003 + 7000. An unknown
+//!   well-formed id is 404. Error messages quote at most 40 characters of
+//!   an id and 120 of a path (clipped with `…`), never the whole thing.
+//! - A non-empty body (PATCH, PUT, `POST /__mock/faults`) must be declared
+//!   `Content-Type: application/json` (parameters such as `charset` are
+//!   fine), else 415 **1415**; an empty body is 400 6007; more than 1 MiB,
+//!   or not a JSON object, is 400 6007.
+//! - A notification email: at most 254 characters, `local@domain.tld`, no
+//!   spaces, no control characters (C0, DEL, C1) and no bidirectional-text
+//!   or invisible format characters (U+202A–U+202E, U+2066–U+2069,
+//!   U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064, U+FEFF), else
+//!   400 1007 with pointer `/value/email` naming the character.
+//!
 //! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
 //! can do everything). A token without the needed permission gets 403 code
 //! 9109 naming it: `... lacks the 'Zone Settings Write' permission`. Reading
@@ -39,6 +55,7 @@
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
 //! - 408 **1408**: the request body did not arrive within `read_timeout`.
+//! - 415 **1415**: a body without `Content-Type: application/json`.
 //! - message **1101**: `enabled: true` was kept false because the
 //!   notification email is not verified (the response still is 200).
 //! - message **1102**: `resend_email` on an already verified email; nothing sent.
