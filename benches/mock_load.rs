@@ -1,8 +1,13 @@
 //! Load on the in-process mock: many concurrent keep-alive clients doing GET
-//! and PATCH of the CSAM Scanner setting. Criterion's `thrpt` line is the
-//! figure to read: requests per second.
+//! and PATCH of the CSAM Scanner setting, without and with a state file (a
+//! fresh one, and one after 5,000 `resend_email` writes have filled the
+//! outbox). Criterion's `thrpt` line is the figure to read: requests per
+//! second.
 //!
-//! Run with `cargo bench --bench mock_load`.
+//! Run with `cargo bench --bench mock_load` (one group: add its name, e.g.
+//! `-- mock_state_file`). The state file goes to a temporary folder, or
+//! into `$MOCK_BENCH_STATE_DIR` (e.g. `/dev/shm`, to leave the disk's fsync
+//! out and see what the mock itself spends on a save).
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -17,6 +22,10 @@ const CLIENTS: usize = 32;
 /// Sequential requests per client in one measured batch.
 const PER_CLIENT: usize = 16;
 const ZONE: &str = "c69ac876c5b65abdd6cea4285c9b774d";
+/// The demo zone whose email is pending: every resend is a new outbox mail.
+const PENDING_ZONE: &str = "d4119dc2aad58ed8e3f892499398ca5c";
+/// How many resends fill the outbox before the second state-file measurement.
+const RESENDS: usize = 5_000;
 
 /// What every client of a batch shares.
 struct Load {
@@ -56,15 +65,7 @@ fn mock_load(c: &mut Criterion) {
         .block_on(mock::start(MockConfig::demo()))
         .expect("the mock starts");
     let load = Load {
-        clients: (0..CLIENTS)
-            .map(|_| {
-                Client::builder()
-                    .timeout(Duration::from_secs(10))
-                    .pool_max_idle_per_host(1)
-                    .build()
-                    .expect("a client")
-            })
-            .collect(),
+        clients: (0..CLIENTS).map(|_| client()).collect(),
         url: format!(
             "{}/zones/{ZONE}/settings/csam_scanner_third_party",
             mock.base_url()
@@ -87,5 +88,71 @@ fn mock_load(c: &mut Criterion) {
     runtime.block_on(mock.shutdown());
 }
 
-criterion_group!(benches, mock_load);
+/// Writes per second when every write is saved to a state file first: one
+/// client, each PATCH flipping a source, so that every request is a real
+/// change that is saved before it is answered.
+fn mock_state_file(c: &mut Criterion) {
+    let runtime = Runtime::new().expect("a tokio runtime");
+    let dir = match std::env::var_os("MOCK_BENCH_STATE_DIR") {
+        Some(parent) => tempfile::tempdir_in(parent),
+        None => tempfile::tempdir(),
+    }
+    .expect("a temporary folder");
+    let config = MockConfig {
+        state: Some(dir.path().join("state.json")),
+        ..MockConfig::demo()
+    };
+    let mock = runtime
+        .block_on(mock::start(config))
+        .expect("the mock starts");
+    let load = Load {
+        clients: vec![client()],
+        url: format!(
+            "{}/zones/{ZONE}/settings/csam_scanner_third_party",
+            mock.base_url()
+        ),
+        token: mock.credentials().full_access_token.clone(),
+    };
+    let toggle = |on: bool| json!({"value": {"sources": {"ncmec_industry": on}}});
+    let mut group = c.benchmark_group("mock_state_file");
+    group.throughput(Throughput::Elements(PER_CLIENT as u64));
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("patch_fresh", |b| {
+        b.iter(|| runtime.block_on(load.batch(Method::PATCH, Some([toggle(true), toggle(false)]))))
+    });
+    let resend = Load {
+        clients: vec![load.clients[0].clone()],
+        url: format!(
+            "{}/zones/{PENDING_ZONE}/settings/csam_scanner_third_party",
+            mock.base_url()
+        ),
+        token: load.token.clone(),
+    };
+    let body = json!({"value": {"resend_email": true}});
+    runtime.block_on(async {
+        for _ in 0..RESENDS / PER_CLIENT {
+            resend
+                .batch(Method::PATCH, Some([body.clone(), body.clone()]))
+                .await;
+        }
+    });
+    group.bench_function("patch_after_5000_resends", |b| {
+        b.iter(|| runtime.block_on(load.batch(Method::PATCH, Some([toggle(true), toggle(false)]))))
+    });
+    group.finish();
+    let size = std::fs::metadata(dir.path().join("state.json")).map_or(0, |m| m.len());
+    eprintln!("mock_state_file: state file {size} bytes after {RESENDS} resends");
+    runtime.block_on(mock.shutdown());
+}
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(10))
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("a client")
+}
+
+criterion_group!(benches, mock_load, mock_state_file);
 criterion_main!(benches);

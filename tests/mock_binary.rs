@@ -280,6 +280,7 @@ async fn bad_flag_values_exit_2() {
         ["--rate-limit", "many"],
         ["--listen", "localhost"],
         ["--verify-after", "later"],
+        ["--read-timeout", "0s"],
     ] {
         let output = command(&[&["mock"][..], &args[..]].concat()).output();
         let output = tokio::time::timeout(WAIT, output)

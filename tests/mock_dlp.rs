@@ -195,17 +195,17 @@ async fn bad_bodies_are_400_envelopes_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn unknown_or_malformed_accounts_are_404_envelopes() {
+async fn unknown_accounts_are_404_and_malformed_ones_400_envelopes() {
     let h = Harness::start().await;
-    for account in [
-        "00000000000000000000000000000000",
-        "nope",
-        "%FF%FE",
-        &"a".repeat(300),
+    for (account, status) in [
+        ("00000000000000000000000000000000", StatusCode::NOT_FOUND),
+        ("nope", StatusCode::BAD_REQUEST),
+        ("%FF%FE", StatusCode::BAD_REQUEST),
+        (&"a".repeat(300), StatusCode::BAD_REQUEST),
     ] {
         for method in [Method::GET, Method::DELETE] {
             let reply = h.call(method.clone(), &dlp(account), None).await;
-            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {account}");
+            assert_eq!(reply.status, status, "{method} {account}");
             assert_eq!(reply.error_codes(), [7003, 7000]);
         }
     }

@@ -32,6 +32,17 @@ pub struct MockArgs {
     /// Verify a pending notification email by itself DURATION after it was sent.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub verify_after: Option<Duration>,
+    /// Close a connection whose request headers, or then body, take longer
+    /// than DURATION to arrive (an idle connection too).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
+    pub read_timeout: Duration,
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!("{text:?} is not a duration above zero, e.g. 10s")),
+    }
 }
 
 fn parse_fraction(text: &str) -> Result<f64, String> {
@@ -51,6 +62,7 @@ impl From<MockArgs> for MockConfig {
             fail_rate: args.fail_rate,
             rate_limit: args.rate_limit,
             verify_after: args.verify_after,
+            read_timeout: args.read_timeout,
         }
     }
 }

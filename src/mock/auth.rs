@@ -22,6 +22,16 @@ pub(crate) enum Permission {
     AccountSettingsRead,
 }
 
+/// Every permission, for checking the names in a data file.
+pub(crate) const ALL: [Permission; 6] = [
+    Permission::ZoneRead,
+    Permission::ZoneSettingsRead,
+    Permission::ZoneSettingsWrite,
+    Permission::ZeroTrustRead,
+    Permission::ZeroTrustWrite,
+    Permission::AccountSettingsRead,
+];
+
 impl Permission {
     /// The name as Cloudflare's dashboard and the data file spell it.
     pub fn name(self) -> &'static str {
@@ -36,7 +46,7 @@ impl Permission {
     }
 
     /// The write permission that includes this read permission.
-    fn implied_by(self) -> Option<Self> {
+    pub fn implied_by(self) -> Option<Self> {
         match self {
             Self::ZoneSettingsRead => Some(Self::ZoneSettingsWrite),
             Self::ZeroTrustRead => Some(Self::ZeroTrustWrite),
@@ -53,19 +63,75 @@ enum Caller<'a> {
     GlobalKey,
 }
 
-/// Authenticates the request and checks that it may do `needed`.
-pub(crate) fn authorize(
-    data: &DemoData,
+/// What an authorized request may reach: the permission it was checked
+/// for, and the accounts whose resources that permission covers.
+#[derive(Debug)]
+pub(crate) struct Grant<'a> {
+    /// The permission the request needs.
+    needed: Permission,
+    /// The token, or None for the global key (every account).
+    token: Option<&'a TokenData>,
+}
+
+impl Grant<'_> {
+    /// Whether the permission covers the resources of `account_id`: a
+    /// permission (or the write permission that includes it) without a
+    /// scope in the token covers every account.
+    pub fn allows(&self, account_id: &str) -> bool {
+        let Some(token) = self.token else {
+            return true;
+        };
+        [Some(self.needed), self.needed.implied_by()]
+            .into_iter()
+            .flatten()
+            .filter(|p| token.permissions.iter().any(|name| name == p.name()))
+            .any(|p| {
+                token
+                    .scopes
+                    .get(p.name())
+                    .is_none_or(|accounts| accounts.iter().any(|a| a == account_id))
+            })
+    }
+
+    /// Ok when [`Grant::allows`] the account, else 403 9109 naming the permission.
+    pub fn check(&self, account_id: &str) -> Result<(), ApiError> {
+        if self.allows(account_id) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                9109,
+                format!(
+                    "Unauthorized to access requested resource: the '{}' permission of this API token does not cover the account that owns it",
+                    self.needed.name()
+                ),
+            ))
+        }
+    }
+}
+
+/// Authenticates the request and checks that it may do `needed` on some
+/// account; the grant says on which.
+pub(crate) fn authorize<'a>(
+    data: &'a DemoData,
     headers: &HeaderMap,
     needed: Permission,
-) -> Result<(), ApiError> {
+) -> Result<Grant<'a>, ApiError> {
     let token = match caller(data, headers)? {
-        Caller::GlobalKey => return Ok(()),
+        Caller::GlobalKey => {
+            return Ok(Grant {
+                needed,
+                token: None,
+            });
+        }
         Caller::Token(token) => usable(token)?,
     };
     let has = |p: Permission| token.permissions.iter().any(|name| name == p.name());
     if has(needed) || needed.implied_by().is_some_and(has) {
-        return Ok(());
+        return Ok(Grant {
+            needed,
+            token: Some(token),
+        });
     }
     Err(ApiError::new(
         StatusCode::FORBIDDEN,
@@ -178,7 +244,7 @@ mod tests {
         map
     }
 
-    fn code(result: Result<(), ApiError>) -> Vec<u32> {
+    fn code(result: Result<Grant<'_>, ApiError>) -> Vec<u32> {
         result.unwrap_err().errors.iter().map(|e| e.code).collect()
     }
 

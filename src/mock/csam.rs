@@ -13,6 +13,7 @@ use super::auth::{Permission, authorize};
 use super::body::{json_object, optional_bool};
 use super::data::ZoneData;
 use super::envelope::{ApiError, Info, pointer_segment, success};
+use super::ids;
 use super::routes::Shared;
 use super::state::{CsamSetting, EmailState, OutboxEntry, OutboxKind, format_time, now};
 
@@ -36,8 +37,9 @@ pub(crate) async fn get_setting(
     zone_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
     let zone = find_zone(&mock, zone_id)?;
+    grant.check(&zone.account_id)?;
     let setting = mock
         .store
         .read(|state| state.zones.get(&zone.id).cloned())
@@ -53,8 +55,9 @@ pub(crate) async fn patch_setting(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
     let zone = find_zone(&mock, zone_id)?;
+    grant.check(&zone.account_id)?;
     let editable = mock
         .store
         .read(|state| state.zones.get(&zone.id).map(|s| s.editable))
@@ -62,7 +65,10 @@ pub(crate) async fn patch_setting(
     if !editable.ok_or_else(|| zone_not_found(&zone.id))? {
         return Err(locked());
     }
-    let patch = parse_patch(&json_object(body).await?, &zone.csam.sources)?;
+    let patch = parse_patch(
+        &json_object(&headers, body, mock.body_timeout).await?,
+        &zone.csam.sources,
+    )?;
     let (setting, messages) = mock
         .store
         .write(|state| {
@@ -73,8 +79,10 @@ pub(crate) async fn patch_setting(
             if !setting.editable {
                 return Err(locked());
             }
-            let messages = apply(setting, zone, patch, &mut state.outbox);
-            let setting = state.zones[&zone.id].clone();
+            let mut mails = Vec::new();
+            let messages = apply(setting, zone, patch, &mut mails);
+            let setting = setting.clone();
+            mails.into_iter().for_each(|mail| state.send(mail));
             Ok((setting, messages))
         })
         .await?;
@@ -97,26 +105,20 @@ fn view(setting: &CsamSetting, zone: &ZoneData) -> Value {
     })
 }
 
+/// The path of this setting, with `{}` for the zone id.
+const ROUTE: &str = "/zones/{}/settings/csam_scanner_third_party";
+
 /// The zone of a path, or 400 (malformed id) / 404 (unknown zone).
 fn find_zone(
     mock: &Shared,
     zone_id: Result<Path<String>, PathRejection>,
 ) -> Result<&ZoneData, ApiError> {
-    let invalid = || ApiError::new(StatusCode::BAD_REQUEST, 1001, "Invalid zone identifier");
-    let Path(id) = zone_id.map_err(|_| invalid())?;
-    if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(invalid());
-    }
+    let id = ids::zone_id(zone_id)?;
     mock.data.zone(&id).ok_or_else(|| zone_not_found(&id))
 }
 
 fn zone_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        7003,
-        format!("Could not route to /zones/{id}/settings/csam_scanner_third_party, perhaps your object identifier is invalid?"),
-    )
-    .and(1001, "Zone not found")
+    ids::zone_not_found(ROUTE, id)
 }
 
 fn locked() -> ApiError {
@@ -216,8 +218,14 @@ fn email_problem(email: &str) -> Option<String> {
     if email.chars().count() > 254 {
         return Some("email must be at most 254 characters".to_owned());
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some("email must not contain spaces or control characters".to_owned());
+    if let Some(c) = email.chars().find(|&c| is_invisible_control(c)) {
+        return Some(format!(
+            "email must not contain control or bidirectional-text characters (found U+{:04X})",
+            u32::from(c)
+        ));
+    }
+    if email.chars().any(char::is_whitespace) {
+        return Some("email must not contain spaces".to_owned());
     }
     let (local, domain) = match email.split_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.contains('@') => (local, domain),
@@ -237,7 +245,26 @@ fn email_problem(email: &str) -> Option<String> {
     None
 }
 
-/// Applies a validated patch; returns the response's messages.
+/// Control characters, the bidirectional-text controls (which can make an
+/// address display as another: U+202A–U+202E, U+2066–U+2069, U+200E,
+/// U+200F, U+061C) and the other invisible format characters.
+fn is_invisible_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{061C}'
+                | '\u{00AD}'
+                | '\u{180E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Applies a validated patch; returns the response's messages and adds
+/// the emails it sends to `outbox`.
 fn apply(
     setting: &mut CsamSetting,
     zone: &ZoneData,
@@ -318,6 +345,14 @@ mod tests {
             "a b@c.co",
             "a\u{0}@b.co",
             "a@.co",
+            "ab\u{202E}moc.evil@x.co",
+            "a\u{2066}b@x.co",
+            "a@x.co\u{200F}",
+            "a\u{061C}@x.co",
+            "a\u{200B}@x.co",
+            "a\u{7F}@x.co",
+            "a\u{85}@x.co",
+            "a\u{FEFF}@x.co",
             &long,
         ] {
             assert!(email_problem(bad).is_some(), "{bad:?}");

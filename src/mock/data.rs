@@ -1,11 +1,12 @@
 //! The demo data file (`assets/demo-data.json` or `--data FILE`): accounts,
 //! hand-written zones, zones generated from a seed (`generate.rs`), tokens
 //! and global keys, checked once at start-up.
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
 
+use super::auth::ALL;
 use super::dlp::is_base64;
 use super::generate::{self, GeneratedZones};
 use super::state::{CsamSetting, DlpSettings, EmailState, parse_time};
@@ -85,6 +86,10 @@ pub(crate) struct TokenData {
     pub expires_on: Option<String>,
     /// Permission group names, e.g. "Zone Settings Read".
     pub permissions: Vec<String>,
+    /// Permission name -> the only accounts whose resources it covers; a
+    /// permission not listed here covers every account.
+    #[serde(default)]
+    pub scopes: BTreeMap<String, Vec<String>>,
 }
 
 /// One legacy email + global key pair.
@@ -276,6 +281,30 @@ impl DemoData {
             }
             if let Some(at) = &token.expires_on {
                 check_time(at, &token.id)?;
+            }
+            for (permission, accounts) in &token.scopes {
+                if !token.permissions.contains(permission) {
+                    return Err(format!(
+                        "token {}: scopes names {permission:?}, which is not among its permissions",
+                        token.id
+                    ));
+                }
+                if let Some(unknown) = accounts.iter().find(|a| self.account(a).is_none()) {
+                    return Err(format!(
+                        "token {}: scope account {unknown} is not in the data",
+                        token.id
+                    ));
+                }
+            }
+            if let Some(unknown) = token
+                .permissions
+                .iter()
+                .find(|name| !ALL.iter().any(|p| p.name() == name.as_str()))
+            {
+                return Err(format!(
+                    "token {}: unknown permission {unknown:?}",
+                    token.id
+                ));
             }
         }
         if self.credentials().full_access_token.is_empty() {

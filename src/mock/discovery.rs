@@ -1,5 +1,6 @@
-//! Finding things: `GET /zones`, `GET /accounts` and the two token verify
-//! endpoints. Zone objects are generated from the compact demo data.
+//! Finding things: `GET /zones`, `GET /zones/{zone_id}`, `GET /accounts`,
+//! `GET /accounts/{account_id}` and the two token verify endpoints. A token
+//! sees only the zones and accounts its read permission covers.
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -7,13 +8,12 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::auth::{Permission, authorize, token_to_verify};
-use super::data::{AccountData, DemoData, ZoneData, plan_name};
+use super::data::{AccountData, DemoData, ZoneData};
 use super::envelope::{ApiError, Info, success, success_list};
+use super::ids;
+use super::objects::{ZONE_TYPE, account_object, plan_id, zone_object};
 use super::query::{Filter, Query, page_of};
 use super::routes::Shared;
-
-/// Every demo zone is a full setup (DNS hosted by Cloudflare).
-const ZONE_TYPE: &str = "full";
 
 /// Message code of a successful verify.
 pub(crate) const TOKEN_STATUS: u32 = 1100;
@@ -24,7 +24,7 @@ pub(crate) async fn list_zones(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZoneRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZoneRead)?;
     let query = Query::parse(raw.as_deref())?;
     let filters = [
         ("name", 253, Field::Name),
@@ -50,6 +50,9 @@ pub(crate) async fn list_zones(
 
     let data = &mock.data;
     let wanted = |zone: &ZoneData| {
+        if !grant.allows(&zone.account_id) {
+            return false;
+        }
         let mut checks = searches
             .iter()
             .map(|(field, filter)| filter.matches(field.of(data, zone)))
@@ -102,7 +105,7 @@ pub(crate) async fn list_accounts(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::AccountSettingsRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::AccountSettingsRead)?;
     let query = Query::parse(raw.as_deref())?;
     let name = query.text("name", 100)?.map(Filter::parse);
     let descending = query.one_of("direction", &["asc", "desc"])? == Some("desc");
@@ -112,7 +115,7 @@ pub(crate) async fn list_accounts(
         .data
         .accounts
         .iter()
-        .filter(|a| name.as_ref().is_none_or(|f| f.matches(&a.name)))
+        .filter(|a| grant.allows(&a.id) && name.as_ref().is_none_or(|f| f.matches(&a.name)))
         .collect();
     accounts.sort_by(|a, b| {
         let ordering = a.name.cmp(&b.name);
@@ -132,6 +135,39 @@ pub(crate) async fn list_accounts(
     Ok(success_list(result, info))
 }
 
+/// `GET /zones/{zone_id}`: one zone, as `GET /zones` lists it.
+pub(crate) async fn get_zone(
+    State(mock): State<Shared>,
+    zone_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let grant = authorize(&mock.data, &headers, Permission::ZoneRead)?;
+    let id = ids::zone_id(zone_id)?;
+    let zone = mock
+        .data
+        .zone(&id)
+        .ok_or_else(|| ids::zone_not_found("/zones/{}", &id))?;
+    grant.check(&zone.account_id)?;
+    Ok(success(zone_object(&mock.data, zone), Vec::new()))
+}
+
+/// `GET /accounts/{account_id}`: one account, as `GET /accounts` lists it.
+pub(crate) async fn get_account(
+    State(mock): State<Shared>,
+    account_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    const ROUTE: &str = "/accounts/{}";
+    let grant = authorize(&mock.data, &headers, Permission::AccountSettingsRead)?;
+    let id = ids::account_id(account_id, ROUTE)?;
+    let account = mock
+        .data
+        .account(&id)
+        .ok_or_else(|| ids::account_not_found(ROUTE, &id))?;
+    grant.check(&account.id)?;
+    Ok(success(account_object(account), Vec::new()))
+}
+
 /// `GET /user/tokens/verify`: a known token's status, even if expired.
 pub(crate) async fn verify_user_token(
     State(mock): State<Shared>,
@@ -146,11 +182,12 @@ pub(crate) async fn verify_account_token(
     account_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    const ROUTE: &str = "/accounts/{}/tokens/verify";
     let response = verify(&mock.data, &headers)?;
-    match account_id {
-        Ok(Path(id)) if mock.data.account(&id).is_some() => Ok(response),
-        Ok(Path(id)) => Err(ApiError::no_route(&format!("/accounts/{id}/tokens/verify"))),
-        Err(_) => Err(ApiError::no_route("/accounts/(invalid)/tokens/verify")),
+    let id = ids::account_id(account_id, ROUTE)?;
+    match mock.data.account(&id) {
+        Some(_) => Ok(response),
+        None => Err(ids::account_not_found(ROUTE, &id)),
     }
 }
 
@@ -215,80 +252,4 @@ impl Field {
             Self::Plan => plan_id(&zone.plan),
         }
     }
-}
-
-/// A stable made-up 32-hex plan id per plan level.
-fn plan_id(level: &str) -> &'static str {
-    match level {
-        "free" => "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
-        "pro" => "94f3b7b768b0458b56d2cac4fe5ec0f9",
-        "business" => "6f2b0c4a8e1d4b3f9a7c5e2d1b0a9c8d",
-        _ => "e9f1c4d2b7a8463e8f0d1c2b3a4e5f60",
-    }
-}
-
-/// Name server hosts, two of which each account's zones get.
-const SERVERS: [&str; 8] = ["ada", "bob", "cruz", "dana", "elle", "fred", "gina", "hank"];
-
-/// The full `zones_zone` object for a demo zone.
-fn zone_object(data: &DemoData, zone: &ZoneData) -> Value {
-    let account_name = data
-        .account(&zone.account_id)
-        .map_or("", |a| a.name.as_str());
-    let (price, rules, certs) = match zone.plan.as_str() {
-        "free" => (0, 3, 0),
-        "pro" => (20, 20, 0),
-        "business" => (200, 50, 1),
-        _ => (0, 125, 10),
-    };
-    let seed = zone.account_id.bytes().map(usize::from).sum::<usize>();
-    let servers = [seed % 8, (seed + 3) % 8].map(|i| format!("{}.ns.cloudflare.com", SERVERS[i]));
-    json!({
-        "id": zone.id,
-        "name": zone.name,
-        "status": zone.status,
-        "paused": false,
-        "type": ZONE_TYPE,
-        "development_mode": 0,
-        "name_servers": servers,
-        "original_name_servers": null,
-        "original_registrar": null,
-        "original_dnshost": null,
-        "vanity_name_servers": [],
-        "created_on": zone.created_on,
-        "modified_on": zone.created_on,
-        "activated_on": if zone.status == "active" { json!(zone.created_on) } else { Value::Null },
-        "meta": {
-            "step": 2,
-            "custom_certificate_quota": certs,
-            "page_rule_quota": rules,
-            "phishing_detected": false,
-        },
-        "owner": { "id": zone.account_id, "type": "organization", "name": account_name },
-        "account": { "id": zone.account_id, "name": account_name },
-        "permissions": ["#zone:read", "#zone_settings:read", "#zone_settings:edit"],
-        "plan": {
-            "id": plan_id(&zone.plan),
-            "name": plan_name(&zone.plan).unwrap_or("Free Website"),
-            "price": price,
-            "currency": "USD",
-            "frequency": if zone.plan == "free" || zone.plan == "ent" { "" } else { "monthly" },
-            "is_subscribed": zone.plan != "free",
-            "can_subscribe": zone.plan != "ent",
-            "legacy_id": zone.plan,
-            "legacy_discount": false,
-            "externally_managed": zone.plan == "ent",
-        },
-    })
-}
-
-/// The `iam_account` object for a demo account.
-fn account_object(account: &AccountData) -> Value {
-    json!({
-        "id": account.id,
-        "name": account.name,
-        "type": account.kind,
-        "created_on": account.created_on,
-        "settings": { "enforce_twofactor": false },
-    })
 }

@@ -13,6 +13,7 @@ use super::auth::{Permission, authorize};
 use super::body::{json_object, optional_bool};
 use super::data::AccountData;
 use super::envelope::{ApiError, Info, success};
+use super::ids;
 use super::routes::Shared;
 use super::state::{DlpSettings, MaskingLevel, next_update_time, now};
 
@@ -22,8 +23,9 @@ pub(crate) async fn get_settings(
     account_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
     let account = find_account(&mock, account_id)?;
+    grant.check(&account.id)?;
     let settings = mock
         .store
         .read(|state| state.dlp.get(&account.id).cloned())
@@ -80,10 +82,11 @@ async fn write(
     body: Option<Body>,
     mode: Mode,
 ) -> Result<Response, ApiError> {
-    authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
+    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
     let account = find_account(&mock, account_id)?;
+    grant.check(&account.id)?;
     let update = match body {
-        Some(body) => parse_update(&json_object(body).await?)?,
+        Some(body) => parse_update(&json_object(&headers, body, mock.body_timeout).await?)?,
         None => Update::default(),
     };
     let settings = mock
@@ -106,16 +109,20 @@ async fn write(
     Ok(success(settings, Vec::new()))
 }
 
+/// The path of these settings, with `{}` for the account id.
+const ROUTE: &str = "/accounts/{}/dlp/settings";
+
+/// The account of a path, or 400 (malformed id) / 404 (unknown account).
 fn find_account(
     mock: &Shared,
     account_id: Result<Path<String>, PathRejection>,
 ) -> Result<&AccountData, ApiError> {
-    let Path(id) = account_id.map_err(|_| not_found("(invalid)"))?;
+    let id = ids::account_id(account_id, ROUTE)?;
     mock.data.account(&id).ok_or_else(|| not_found(&id))
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::no_route(&format!("/accounts/{id}/dlp/settings"))
+    ids::account_not_found(ROUTE, id)
 }
 
 impl DlpSettings {

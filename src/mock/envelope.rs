@@ -6,6 +6,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::ids::clip_to;
+
+/// The most characters of a request path that an error message quotes.
+const PATH_ECHO_LIMIT: usize = 120;
+
 /// A `ResponseInfo`: one entry of `errors` or `messages`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub(crate) struct Info {
@@ -87,12 +92,22 @@ impl ApiError {
         self
     }
 
-    /// Cloudflare's answer for a path it cannot route, or an unknown object.
+    /// The same failure with another status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Cloudflare's answer for a path it cannot route, or an unknown object;
+    /// a long path is quoted clipped.
     pub fn no_route(path: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             7003,
-            format!("Could not route to {path}, perhaps your object identifier is invalid?"),
+            format!(
+                "Could not route to {}, perhaps your object identifier is invalid?",
+                clip_to(path, PATH_ECHO_LIMIT)
+            ),
         )
         .and(7000, "No route for that URI")
     }

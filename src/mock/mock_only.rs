@@ -8,13 +8,14 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
 use super::body::json_object;
 use super::envelope::ApiError;
+use super::ids::clip;
 use super::routes::Shared;
 use super::state::{EmailState, State as MockState};
 
@@ -94,9 +95,10 @@ pub(crate) async fn faults(State(mock): State<Shared>) -> Response {
 /// force. A bad body is a 400 envelope and changes nothing.
 pub(crate) async fn set_faults(
     State(mock): State<Shared>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let body = json_object(body).await?;
+    let body = json_object(&headers, body, mock.body_timeout).await?;
     let next = mock.faults.update(&body)?;
     tracing::info!(faults = %next.to_json(), "mock faults changed");
     Ok(Json(next.to_json()).into_response())
@@ -115,7 +117,7 @@ pub(crate) async fn verify_email(
                 ApiError::new(
                     StatusCode::NOT_FOUND,
                     1001,
-                    format!("Zone not found: {id:?}"),
+                    format!("Zone not found: {:?}", clip(&id)),
                 )
             })?;
             setting.email_state = EmailState::Valid;

@@ -14,15 +14,48 @@
 //!   `direction`, `page`, `per_page` 5..=50). Without `order` the zones
 //!   come in data order (hand-written first, then generated; `direction=desc`
 //!   reverses it); with `order` they are sorted by it, then by name.
+//! - `GET /zones/{zone_id}`: the zone object `GET /zones` lists (the
+//!   schema's `zones_zone`); a malformed id is 400 1001, an unknown one 404
+//!   7003 + 1001.
 //! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50)
+//! - `GET /accounts/{account_id}`: the account object `GET /accounts` lists
+//!   (`iam_account`); an id that is not 32 letters and digits is 400 7003 +
+//!   7000, an unknown one 404 7003 + 7000.
 //! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
+//!
+//! # Input checks (every refusal is a 4xx envelope and changes nothing)
+//! - Zone ids: 1 to 32 ASCII letters and digits, else 400 1001. Account ids
+//!   (every `{account_id}` route): exactly 32 ASCII letters and digits (the
+//!   schema's `iam_account_identifier`), else 400 7003 + 7000. An unknown
+//!   well-formed id is 404. Error messages quote at most 40 characters of
+//!   an id and 120 of a path (clipped with `…`), never the whole thing.
+//! - A non-empty body (PATCH, PUT, `POST /__mock/faults`) must be declared
+//!   `Content-Type: application/json` (parameters such as `charset` are
+//!   fine), else 415 **1415**; an empty body is 400 6007; more than 1 MiB,
+//!   or not a JSON object, is 400 6007.
+//! - A notification email: at most 254 characters, `local@domain.tld`, no
+//!   spaces, no control characters (C0, DEL, C1) and no bidirectional-text
+//!   or invisible format characters (U+202A–U+202E, U+2066–U+2069,
+//!   U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064, U+FEFF), else
+//!   400 1007 with pointer `/value/email` naming the character.
 //!
 //! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
 //! can do everything). A token without the needed permission gets 403 code
-//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`.
+//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`. Reading
+//! one zone or account needs what listing them needs (`Zone Read`,
+//! `Account Settings Read`).
+//!
+//! A token's permission can be limited to some accounts (`scopes` in the
+//! data file). The lists then show only the zones and accounts covered, and
+//! a zone or account outside the scope answers 403 9109 naming the
+//! permission (`the 'Zone Settings Read' permission of this API token does
+//! not cover the account that owns it`): a token only ever sees what it
+//! could list.
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
+//! - 408 **1408**: the request body did not arrive within `read_timeout`.
+//! - 415 **1415**: a body without `Content-Type: application/json`.
 //! - message **1101**: `enabled: true` was kept false because the
 //!   notification email is not verified (the response still is 200).
 //! - message **1102**: `resend_email` on an already verified email; nothing sent.
@@ -33,7 +66,7 @@
 //! - 400 **1007** with `source.pointer`: a body field of the wrong type or value.
 //!
 //! # Mock-only endpoints (no auth, not under `/client/v4`)
-//! - `GET /__mock/outbox`: the emails the mock "sent" (JSON list of
+//! - `GET /__mock/outbox`: the last 1,000 emails the mock "sent" (JSON list of
 //!   `{zone_id, zone_name, to, kind: verification|resend, at}`).
 //! - `POST /__mock/zones/{zone_id}/verify-email`: the recipient clicks the
 //!   link; the zone's email becomes `valid` (404 for an unknown zone).
@@ -55,7 +88,8 @@
 //!
 //! # Data
 //! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
-//! hand-written zones, tokens, global keys, and `generated_zones`
+//! hand-written zones, tokens (`permissions`, and optional `scopes`:
+//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and `generated_zones`
 //! (`{"seed", "count", "accounts"}`): `count` more zones made from the seed
 //! after the hand-written ones, by the fixed rule in `generate.rs` (same
 //! seed, same zones and ids; at most 5000). Generated zones are ordinary
@@ -64,10 +98,29 @@
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
 //! starts from it (or creates it from the data) and saves every change
-//! atomically (temporary file, fsync, rename, fsync of the folder) before
-//! answering. With `verify_after`, a pending email becomes `valid` that long
-//! after it went pending. A new email and `resend_email` in the same PATCH
-//! send two emails.
+//! atomically (temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync of the
+//! folder) before answering. The file holds only what differs from the
+//! data: the changed zones, every account's DLP settings, the outbox and
+//! when the file was created (compact JSON; a file with every zone, as
+//! older versions wrote, loads too). At start the mock removes the
+//! `.FILE.PID.N.tmp` files of FILE whose PID is no longer running (a mock
+//! killed mid-save) and nothing else. The outbox keeps the last 1,000
+//! emails, so neither it nor the file grows without bound.
+//!
+//! With `verify_after`, a pending email becomes `valid` that long after it
+//! went pending (a zone pending in the data went pending when the state
+//! file was created, or at start without one). A new email and
+//! `resend_email` in the same PATCH send two emails.
+//!
+//! # Connections
+//! HTTP/1.1 with keep-alive. A request's headers must arrive within
+//! `read_timeout` (10 s by default, `--read-timeout`) of the connection
+//! opening or of the previous answer, else the connection is closed without
+//! an answer; so an idle keep-alive connection is closed after that long
+//! too (clients open a new one). A body must then arrive within
+//! `read_timeout` of the handler starting to read it, else 408 **1408**
+//! with `Connection: close` (state unchanged). Half-sent requests therefore
+//! hold a connection for at most `read_timeout`.
 //!
 //! # Faults (only on `/client/v4`, decided before the handler runs)
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
@@ -87,10 +140,14 @@ mod dlp;
 mod envelope;
 mod faults;
 mod generate;
+mod ids;
 mod mock_only;
+mod objects;
 mod query;
 mod routes;
+mod serve;
 mod state;
+mod state_file;
 mod store;
 
 use std::net::SocketAddr;
@@ -123,7 +180,13 @@ pub struct MockConfig {
     pub rate_limit: Option<RateLimit>,
     /// A pending email verifies by itself this long after it was sent.
     pub verify_after: Option<Duration>,
+    /// How long a request's headers, and then its body, may take to arrive;
+    /// a connection idle for this long is closed too.
+    pub read_timeout: Duration,
 }
+
+/// The default [`MockConfig::read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl MockConfig {
     /// A free loopback port, the shipped data, no faults: for demos and tests.
@@ -136,6 +199,7 @@ impl MockConfig {
             fail_rate: 0.0,
             rate_limit: None,
             verify_after: None,
+            read_timeout: DEFAULT_READ_TIMEOUT,
         }
     }
 }
@@ -165,6 +229,9 @@ pub enum MockError {
     /// `fail_rate` outside 0..=1.
     #[error("fail rate must be from 0 to 1, got {0}")]
     FailRate(f64),
+    /// A zero `read_timeout`.
+    #[error("the read timeout must be above zero")]
+    ReadTimeout,
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -222,6 +289,9 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     if !(0.0..=1.0).contains(&config.fail_rate) {
         return Err(MockError::FailRate(config.fail_rate));
     }
+    if config.read_timeout.is_zero() {
+        return Err(MockError::ReadTimeout);
+    }
     let (text, origin) = match &config.data {
         Some(path) => {
             let text =
@@ -237,9 +307,15 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     };
     let data =
         data::DemoData::parse(&text).map_err(|detail| MockError::BadData { origin, detail })?;
-    let initial = state::State::from_data(&data, state::now());
-    let store = store::Store::open(initial.clone(), config.state.clone(), config.verify_after)
-        .map_err(MockError::State)?;
+    let loaded_at = state::now();
+    let initial = state::State::from_data(&data, loaded_at);
+    let store = store::Store::open(
+        initial.clone(),
+        &state::format_time(loaded_at),
+        config.state.clone(),
+        config.verify_after,
+    )
+    .map_err(MockError::State)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| MockError::Bind {
@@ -257,17 +333,12 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         store,
         faults: faults::Faults::new(config.latency, config.fail_rate, config.rate_limit),
         requests: mock_only::RequestLog::default(),
+        body_timeout: config.read_timeout,
     });
     let app = routes::router(mock);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // A dropped sender counts as a stop too.
-                let _ = stopped.await;
-            })
-            .await
-    });
+    // A dropped sender counts as a stop too.
+    let task = tokio::spawn(serve::serve(listener, app, config.read_timeout, stopped));
     tracing::info!(%addr, "mock Cloudflare API listening");
     Ok(RunningMock {
         addr,

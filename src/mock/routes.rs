@@ -1,6 +1,7 @@
 //! The router: every path and method, the `/client/v4` middleware (request
 //! log, faults) and the guard that turns any non-envelope error into one.
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -29,6 +30,8 @@ pub(crate) struct Mock {
     pub faults: Faults,
     /// The `/client/v4` requests served.
     pub requests: RequestLog,
+    /// How long a request body may take to arrive once its headers have.
+    pub body_timeout: Duration,
 }
 
 /// The handlers' shared state.
@@ -43,6 +46,10 @@ pub(crate) fn router(mock: Shared) -> Router {
     Router::new()
         .route(&api("/zones"), declared(get(discovery::list_zones), "GET"))
         .route(
+            &api("/zones/{zone_id}"),
+            declared(get(discovery::get_zone), "GET"),
+        )
+        .route(
             &api("/zones/{zone_id}/settings/csam_scanner_third_party"),
             declared(
                 get(csam::get_setting).patch(csam::patch_setting),
@@ -52,6 +59,10 @@ pub(crate) fn router(mock: Shared) -> Router {
         .route(
             &api("/accounts"),
             declared(get(discovery::list_accounts), "GET"),
+        )
+        .route(
+            &api("/accounts/{account_id}"),
+            declared(get(discovery::get_account), "GET"),
         )
         .route(
             &api("/accounts/{account_id}/dlp/settings"),

@@ -1,6 +1,6 @@
 //! The mock's mutable state: what PATCH, PUT and DELETE change, and what
 //! `--state FILE` saves. Plain data; locking and saving live in `store.rs`.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -16,10 +16,14 @@ pub(crate) struct State {
     pub zones: BTreeMap<String, CsamSetting>,
     /// The DLP settings of each account.
     pub dlp: BTreeMap<String, DlpSettings>,
-    /// Every email the mock "sent", oldest first.
+    /// The last [`OUTBOX_CAPACITY`] emails the mock "sent", oldest first.
     #[serde(default)]
-    pub outbox: Vec<OutboxEntry>,
+    pub outbox: VecDeque<OutboxEntry>,
 }
+
+/// How many outbox emails are kept; older ones are dropped first, so that
+/// the state (and its file) stays bounded however many emails are sent.
+pub(crate) const OUTBOX_CAPACITY: usize = 1000;
 
 /// One zone's CSAM Scanner setting, with the real (unmasked) email.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -147,8 +151,20 @@ impl State {
         Self {
             zones,
             dlp,
-            outbox: Vec::new(),
+            outbox: VecDeque::new(),
         }
+    }
+
+    /// Puts an email in the outbox, dropping the oldest past the capacity.
+    pub fn send(&mut self, entry: OutboxEntry) {
+        self.outbox.push_back(entry);
+        self.trim_outbox();
+    }
+
+    /// Drops the oldest emails past [`OUTBOX_CAPACITY`].
+    pub fn trim_outbox(&mut self) {
+        let excess = self.outbox.len().saturating_sub(OUTBOX_CAPACITY);
+        self.outbox.drain(..excess);
     }
 
     /// Marks as valid every pending email that has waited `verify_after`;

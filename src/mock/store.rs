@@ -1,8 +1,6 @@
 //! The state behind one lock, and its optional file, written atomically
-//! before a write is acknowledged.
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+//! before a write is acknowledged (the format is in `state_file.rs`).
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
@@ -11,6 +9,7 @@ use tokio::sync::Mutex;
 
 use super::envelope::ApiError;
 use super::state::{State, now};
+use super::state_file::{self, Loaded, encode, write_atomically};
 
 /// The shared, lockable state of a running mock.
 pub(crate) struct Store {
@@ -26,6 +25,10 @@ pub(crate) struct Store {
 struct StateFile {
     /// The file itself.
     path: PathBuf,
+    /// What the saved zones are differences from.
+    base: State,
+    /// When the file was first created (saved in it).
+    started_at: String,
     /// Hands out a number to every save, in lock order.
     next: AtomicU64,
     /// The number of the last save on disk; an older save never overwrites a newer one.
@@ -33,34 +36,46 @@ struct StateFile {
 }
 
 impl Store {
-    /// A store starting from `file` if it exists, else from `initial`.
+    /// A store starting from `file` if it exists, else from `initial` (the
+    /// data's state as of `initial_at`). Temporary files that a killed mock
+    /// left next to `file` are removed first.
     pub fn open(
         initial: State,
+        initial_at: &str,
         file: Option<PathBuf>,
         verify_after: Option<Duration>,
     ) -> Result<Self, String> {
-        let state = match &file {
-            Some(path) if path.exists() => load(path, initial)?,
+        let Some(path) = file else {
+            return Ok(Self {
+                state: Mutex::new(initial),
+                file: None,
+                verify_after,
+            });
+        };
+        state_file::remove_orphans(&path);
+        let loaded = if path.exists() {
+            state_file::load(&path, initial, initial_at)?
+        } else {
             // Writing the file now turns a bad path into a start-up error
             // instead of a 500 on the first write.
-            Some(path) => {
-                let bytes = serde_json::to_vec_pretty(&initial).map_err(|e| e.to_string())?;
-                write_atomically(path, &bytes, 0)
-                    .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
-                initial
+            let bytes = encode(&initial, &initial, initial_at)?;
+            write_atomically(&path, &bytes, 0)
+                .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
+            Loaded {
+                base: initial.clone(),
+                state: initial,
+                started_at: initial_at.to_owned(),
             }
-            None => initial,
         };
-        let file = file.map(|path| {
-            Arc::new(StateFile {
+        Ok(Self {
+            state: Mutex::new(loaded.state),
+            file: Some(Arc::new(StateFile {
                 path,
+                base: loaded.base,
+                started_at: loaded.started_at,
                 next: AtomicU64::new(1),
                 written: std::sync::Mutex::new(0),
-            })
-        });
-        Ok(Self {
-            state: Mutex::new(state),
-            file,
+            })),
             verify_after,
         })
     }
@@ -116,7 +131,7 @@ impl Store {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let bytes = serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?;
+        let bytes = encode(state, &file.base, &file.started_at)?;
         let number = file.next.fetch_add(1, Ordering::SeqCst);
         let file = Arc::clone(file);
         tokio::task::spawn_blocking(move || {
@@ -134,64 +149,27 @@ impl Store {
     }
 }
 
-/// Reads a state file; ids the data does not know are dropped and ids the
-/// file lacks come from `initial`, so a file from older data still loads.
-fn load(path: &Path, initial: State) -> Result<State, String> {
-    let text = fs::read_to_string(path)
-        .map_err(|e| format!("cannot read state file {}: {e}", path.display()))?;
-    let saved: State = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "state file {} is corrupt ({e}); delete it to start from the data",
-            path.display()
-        )
-    })?;
-    let mut state = initial;
-    for (id, csam) in saved.zones {
-        if let Some(slot) = state.zones.get_mut(&id) {
-            *slot = csam;
-        }
-    }
-    for (id, dlp) in saved.dlp {
-        if let Some(slot) = state.dlp.get_mut(&id) {
-            *slot = dlp;
-        }
-    }
-    state.outbox = saved.outbox;
-    Ok(state)
-}
-
-/// Write to a temporary file in the same folder, flush it to disk, rename it
-/// over the target, then flush the folder: a crash leaves old or new, whole.
-fn write_atomically(path: &Path, bytes: &[u8], number: u64) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.{number}.tmp", std::process::id()));
-    let mut file = File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(&tmp, path)?;
-    File::open(&dir)?.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::mock::data::{DemoData, SHIPPED};
+    use crate::mock::state::format_time;
+
+    fn open(data: &DemoData, path: Option<PathBuf>) -> Result<Store, String> {
+        let at = now();
+        Store::open(State::from_data(data, at), &format_time(at), path, None)
+    }
 
     #[tokio::test]
     async fn a_failed_write_changes_nothing_and_a_good_one_is_saved() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         let data = DemoData::parse(SHIPPED).unwrap();
-        let store = Store::open(State::from_data(&data, now()), Some(path.clone()), None).unwrap();
+        let store = open(&data, Some(path.clone())).unwrap();
         let before = store.read(Clone::clone).await;
+        let created = fs::read(&path).unwrap();
         let rejected = store
             .write(|s| {
                 s.outbox.clear();
@@ -201,8 +179,7 @@ mod tests {
             .await;
         assert!(rejected.is_err());
         assert_eq!(store.read(Clone::clone).await, before);
-        let saved: State = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
-        assert_eq!(saved, before, "created at start, unchanged since");
+        assert_eq!(fs::read(&path).unwrap(), created, "unchanged since start");
         store
             .write(|s| {
                 s.dlp.values_mut().for_each(|d| d.ocr = !d.ocr);
@@ -210,20 +187,74 @@ mod tests {
             })
             .await
             .unwrap();
-        let reopened = Store::open(State::from_data(&data, now()), Some(path), None).unwrap();
+        // Reopened later, the zone pending in the data is still pending
+        // since the first start.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let reopened = open(&data, Some(path)).unwrap();
         assert_eq!(
             reopened.read(Clone::clone).await,
             store.read(Clone::clone).await
         );
     }
 
+    #[tokio::test]
+    async fn the_file_holds_only_what_differs_from_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let data = DemoData::parse(SHIPPED).unwrap();
+        let store = open(&data, Some(path.clone())).unwrap();
+        let zone = data.zones[9].id.clone();
+        store
+            .write(|s| {
+                let setting = s.zones.get_mut(&zone).unwrap();
+                setting.email = "changed@example.org".to_owned();
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let saved: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        let zones: Vec<&String> = saved["zones"].as_object().unwrap().keys().collect();
+        assert_eq!(zones, [&zone]);
+        assert_eq!(saved["dlp"].as_object().unwrap().len(), data.accounts.len());
+        let reopened = open(&data, Some(path)).unwrap();
+        assert_eq!(
+            reopened.read(|s| s.zones[&zone].email.clone()).await,
+            "changed@example.org"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_file_with_every_zone_and_a_long_outbox_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let data = DemoData::parse(SHIPPED).unwrap();
+        let mut old = State::from_data(&data, now());
+        let zone = data.zones[0].id.clone();
+        assert!(old.zones[&zone].enabled);
+        old.zones.get_mut(&zone).unwrap().enabled = false;
+        let mail = |n: usize| crate::mock::state::OutboxEntry {
+            zone_id: zone.clone(),
+            zone_name: format!("mail {n}"),
+            to: "a@b.co".to_owned(),
+            kind: crate::mock::state::OutboxKind::Resend,
+            at: "2026-01-01T00:00:00Z".to_owned(),
+        };
+        old.outbox = (0..1500).map(mail).collect();
+        fs::write(&path, serde_json::to_vec(&old).unwrap()).unwrap();
+        let store = open(&data, Some(path)).unwrap();
+        let (enabled, outbox) = store
+            .read(|s| (s.zones[&zone].enabled, s.outbox.clone()))
+            .await;
+        assert!(!enabled);
+        assert_eq!(outbox.len(), crate::mock::state::OUTBOX_CAPACITY);
+        assert_eq!(outbox[0].zone_name, "mail 500", "the newest are kept");
+    }
+
     #[test]
     fn a_state_file_in_a_missing_folder_fails_at_start() {
         let data = DemoData::parse(SHIPPED).unwrap();
         let path = PathBuf::from("/nonexistent-trustdeck-dir/state.json");
-        let err = Store::open(State::from_data(&data, now()), Some(path), None)
-            .err()
-            .unwrap();
+        let err = open(&data, Some(path)).err().unwrap();
         assert!(err.contains("cannot create state file"), "{err}");
     }
 
@@ -233,9 +264,7 @@ mod tests {
         let path = dir.path().join("state.json");
         fs::write(&path, "{ not json").unwrap();
         let data = DemoData::parse(SHIPPED).unwrap();
-        let err = Store::open(State::from_data(&data, now()), Some(path), None)
-            .err()
-            .unwrap();
+        let err = open(&data, Some(path)).err().unwrap();
         assert!(err.contains("corrupt"), "{err}");
     }
 }

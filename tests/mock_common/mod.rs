@@ -41,6 +41,23 @@ pub const ZONE_ONLY: &str = "tdemo-zone-only-5tJ0rW2qE8uY4iO6pA3sD7f";
 pub const EXPIRED: &str = "tdemo-expired-3hG6jK9lZ2xC5vB8nM1qW4e";
 pub const DISABLED: &str = "tdemo-disabled-7yU1iO4pA8sD2fG5hJ9kL3z";
 
+/// The shipped demo data as JSON.
+pub fn shipped_data() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo-data.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The shipped data changed by `edit`, in a file of a fresh temporary
+/// folder (kept alive by the returned guard).
+pub fn data_file(edit: impl FnOnce(&mut Value)) -> (tempfile::TempDir, std::path::PathBuf) {
+    let mut data = shipped_data();
+    edit(&mut data);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.json");
+    std::fs::write(&path, data.to_string()).unwrap();
+    (dir, path)
+}
+
 /// A running mock and a client for it.
 pub struct Harness {
     /// The server.

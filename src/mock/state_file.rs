@@ -1,0 +1,206 @@
+//! The `--state FILE` format and its disk work: what is saved (only what
+//! differs from the data, so a rewrite costs what was changed, not what was
+//! loaded), atomic writes, loading, and removing the temporary files that a
+//! killed mock left behind.
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::state::{CsamSetting, DlpSettings, EmailState, OutboxEntry, State};
+
+/// What the file holds. A file written before `started_at` existed (every
+/// zone, no start time) still loads.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Saved {
+    /// When this file was first created: the moment a zone that is pending
+    /// in the data went pending, so `--verify-after` keeps counting from it
+    /// across restarts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<String>,
+    /// The zones whose CSAM setting differs from the data's.
+    #[serde(default)]
+    zones: BTreeMap<String, CsamSetting>,
+    /// Every account's DLP settings (there are few accounts).
+    #[serde(default)]
+    dlp: BTreeMap<String, DlpSettings>,
+    /// The outbox, oldest first.
+    #[serde(default)]
+    outbox: VecDeque<OutboxEntry>,
+}
+
+/// [`Saved`] by reference, for writing without copying the state.
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    /// See [`Saved::started_at`].
+    started_at: &'a str,
+    /// See [`Saved::zones`].
+    zones: BTreeMap<&'a str, &'a CsamSetting>,
+    /// See [`Saved::dlp`].
+    dlp: &'a BTreeMap<String, DlpSettings>,
+    /// See [`Saved::outbox`].
+    outbox: &'a VecDeque<OutboxEntry>,
+}
+
+/// The bytes to save for `state` (compact JSON): the zones that differ
+/// from `base`, the DLP settings and the outbox.
+pub(crate) fn encode(state: &State, base: &State, started_at: &str) -> Result<Vec<u8>, String> {
+    let zones = state
+        .zones
+        .iter()
+        .filter(|(id, setting)| base.zones.get(*id) != Some(*setting))
+        .map(|(id, setting)| (id.as_str(), setting))
+        .collect();
+    let saved = SavedRef {
+        started_at,
+        zones,
+        dlp: &state.dlp,
+        outbox: &state.outbox,
+    };
+    serde_json::to_vec(&saved).map_err(|e| e.to_string())
+}
+
+/// A state file read back.
+pub(crate) struct Loaded {
+    /// The state to serve.
+    pub state: State,
+    /// What the file's zones are differences from: the data's state, with
+    /// the zones pending in the data pending since `started_at`.
+    pub base: State,
+    /// When the file was first created.
+    pub started_at: String,
+}
+
+/// The state in `path` over `initial` (the data's state as of
+/// `initial_at`). Zones that are pending in the data and absent from the
+/// file went pending at the file's start time. Ids the data does not know
+/// are dropped and ids the file lacks come from the data, so a file from
+/// older data still loads; an outbox too long is cut to the newest mails.
+pub(crate) fn load(path: &Path, mut initial: State, initial_at: &str) -> Result<Loaded, String> {
+    let text = fs::read_to_string(path)
+        .map_err(|e| format!("cannot read state file {}: {e}", path.display()))?;
+    let saved: Saved = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "state file {} is corrupt ({e}); delete it to start from the data",
+            path.display()
+        )
+    })?;
+    let started_at = saved.started_at.unwrap_or_else(|| initial_at.to_owned());
+    for csam in initial.zones.values_mut() {
+        if csam.email_state == EmailState::Pending
+            && csam.pending_since.as_deref() == Some(initial_at)
+        {
+            csam.pending_since = Some(started_at.clone());
+        }
+    }
+    let base = initial.clone();
+    let mut state = initial;
+    for (id, csam) in saved.zones {
+        if let Some(slot) = state.zones.get_mut(&id) {
+            *slot = csam;
+        }
+    }
+    for (id, dlp) in saved.dlp {
+        if let Some(slot) = state.dlp.get_mut(&id) {
+            *slot = dlp;
+        }
+    }
+    state.outbox = saved.outbox;
+    state.trim_outbox();
+    Ok(Loaded {
+        state,
+        base,
+        started_at,
+    })
+}
+
+/// Write to a temporary file in the same folder, flush it to disk, rename it
+/// over the target, then flush the folder: a crash leaves old or new, whole.
+/// The temporary file is `.NAME.PID.NUMBER.tmp` (see [`remove_orphans`]).
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], number: u64) -> std::io::Result<()> {
+    let dir = folder(path);
+    let tmp = dir.join(format!(
+        ".{}.{}.{number}.tmp",
+        file_name(path),
+        std::process::id()
+    ));
+    let mut file = File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&tmp, path)?;
+    File::open(&dir)?.sync_all()
+}
+
+/// Removes the temporary files of `path` that a mock killed mid-save left
+/// behind: exactly `.NAME.PID.NUMBER.tmp` (PID and NUMBER digits) next to
+/// it, and only when process PID is no longer running. Our own PID counts
+/// as gone: this runs before our first save, so such a file is from an
+/// earlier process that had our PID. Where running processes cannot be
+/// seen (no `/proc`), nothing is removed. Returns the files removed.
+pub(crate) fn remove_orphans(path: &Path) -> Vec<PathBuf> {
+    let dir = folder(path);
+    let prefix = format!(".{}.", file_name(path));
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(pid, number)| all_digits(pid) && all_digits(number))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if process_may_run(pid) {
+            continue;
+        }
+        let orphan = entry.path();
+        match fs::remove_file(&orphan) {
+            Ok(()) => {
+                tracing::info!(file = %orphan.display(), "removed a temporary state file left by a killed mock");
+                removed.push(orphan);
+            }
+            Err(e) => {
+                tracing::warn!(file = %orphan.display(), error = %e, "cannot remove a stale temporary state file");
+            }
+        }
+    }
+    removed
+}
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether process `pid` may still be running (and writing its file).
+fn process_may_run(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+fn folder(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
