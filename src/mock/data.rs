@@ -372,20 +372,14 @@ mod tests {
         assert_eq!(ids(&data), ids(&again));
     }
 
+    /// How fast this is, is measured by `cargo bench --bench mock_start`
+    /// (a timed test fails on a busy machine and proves nothing on an idle one).
     #[test]
-    fn loading_the_shipped_data_is_fast() {
-        // Best of five, so that a busy machine does not make it flaky.
-        let best = (0..5)
-            .map(|_| {
-                let started = std::time::Instant::now();
-                let data = DemoData::parse(SHIPPED).unwrap();
-                let state = State::from_data(&data, crate::mock::state::now());
-                assert!(state.zones.len() >= 500);
-                started.elapsed()
-            })
-            .min()
-            .unwrap();
-        assert!(best < std::time::Duration::from_millis(10), "{best:?}");
+    fn the_shipped_data_makes_every_zone() {
+        let data = DemoData::parse(SHIPPED).unwrap();
+        let state = State::from_data(&data, crate::mock::state::now());
+        assert!(state.zones.len() >= 500);
+        assert_eq!(state.zones.len(), data.zones.len());
     }
 
     #[test]
