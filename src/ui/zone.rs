@@ -116,10 +116,18 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
     };
     let mut rows = Vec::new();
 
+    // Until the name is known, the start of the id (all of it is on the
+    // bottom border): short, so the rows do not move when the name comes.
     let name = zone
         .zone_name
         .clone()
-        .or_else(|| zone.zone_id.as_deref().map(crate::api::validate::clip_id))
+        .or_else(|| {
+            let id = crate::api::validate::clip_id(zone.zone_id.as_deref()?);
+            Some(match id.char_indices().nth(8) {
+                Some((at, _)) if !id.starts_with('(') => format!("{}…", &id[..at]),
+                _ => id,
+            })
+        })
         .unwrap_or_else(|| "—".to_owned());
     let mut row = Row::new("Zone").piece(vec![Span::styled(name, theme.strong())]);
     if let Some(plan) = &value.zone_plan {

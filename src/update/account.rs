@@ -294,9 +294,17 @@ pub(super) fn on_reply(
                         state.account.read_only = Some(reason);
                     }
                     let text = if kind == InflightKind::Reset {
-                        save_failed_text(&format!("the reset of {account}"), &error, "D")
+                        save_failed_text(
+                            &format!("reset the DLP settings of {account}"),
+                            &error,
+                            "D",
+                        )
                     } else {
-                        save_failed_text(&format!("the DLP settings of {account}"), &error, "s")
+                        save_failed_text(
+                            &format!("save the DLP settings of {account}"),
+                            &error,
+                            "s",
+                        )
                     };
                     say_about(
                         state,

@@ -511,8 +511,9 @@ fn forget_shown(state: &mut AppState, kind: crate::state::PickerKind) {
     }
 }
 
-/// The sentence for a failed save or reset, with the key that really
-/// retries it (`s` for staged edits, `D` for the reset).
+/// The sentence for a failed save or reset (`what` says what could not be
+/// done: "save the CSAM setting of shop.example.com"), with the key that
+/// really retries it (`s` for staged edits, `D` for the reset).
 fn save_failed_text(what: &str, error: &ApiError, retry_key: &str) -> String {
     let kept = if retry_key == "s" {
         " Your edits are kept"
@@ -524,7 +525,7 @@ fn save_failed_text(what: &str, error: &ApiError, retry_key: &str) -> String {
     } else {
         format!("{kept}.")
     };
-    format!("Could not save {what}: {error}.{next}")
+    format!("Could not {what}: {error}.{next}")
 }
 
 /// The zone's name for messages, else its id (never longer than an id can be).

@@ -221,7 +221,7 @@ pub(super) fn on_reply(
                     state,
                     StatusKind::Error,
                     About::ZoneSave(zone_id),
-                    save_failed_text(&format!("the CSAM setting of {zone}"), &error, "s"),
+                    save_failed_text(&format!("save the CSAM setting of {zone}"), &error, "s"),
                 );
             } else {
                 say_about(
