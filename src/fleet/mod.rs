@@ -14,10 +14,12 @@
 
 mod event;
 mod row;
+mod scan;
 mod table;
 mod view;
 
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
+pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, SortKey, compare, visible};
