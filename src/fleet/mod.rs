@@ -12,12 +12,14 @@
 //!   views a table and a summary are made of.
 //! - [`ScanCache`] keeps the last scan per API and credential identity.
 
+mod cache;
 mod event;
 mod row;
 mod scan;
 mod table;
 mod view;
 
+pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
 pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
