@@ -51,6 +51,11 @@ pub struct ConnectionArgs {
     /// `read_only = true` turns it on too.
     #[arg(long)]
     pub read_only: bool,
+    /// Cloudflare's rate limit for these credentials as N/DURATION, when your
+    /// plan raised it (default 1200/5m, Cloudflare's limit per user). Bulk
+    /// work keeps 10 % of it for you. A profile's `rate_limit` sets it too.
+    #[arg(long, value_name = "N/DURATION")]
+    pub rate_limit: Option<String>,
 }
 
 /// Options of the dashboard face.

@@ -221,13 +221,16 @@ async fn prepare(args: &DashboardArgs) -> Result<(Config, Option<RunningMock>), 
             .with_targets(args.zone.clone(), args.account.clone());
         return Ok((config, None));
     }
+    let rate_limit = crate::config::rate_limit_flag(&args.connection).map_err(|e| e.to_string())?;
     let mock = mock::start(MockConfig::demo())
         .await
         .map_err(|e| format!("could not start the demo's mock server: {e}"))?;
     let credentials = Credentials::token(mock.credentials().full_access_token.clone());
     // The demo reads no environment and no profile: only its own credentials and the flags.
     let config = Config {
-        client: ClientConfig::new(credentials).with_base_url(mock.base_url()),
+        client: ClientConfig::new(credentials)
+            .with_base_url(mock.base_url())
+            .with_rate_limit(rate_limit),
         zone_id: args.zone.clone(),
         account_id: args.account.clone(),
         read_only: args.connection.read_only,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod files;
+pub mod fleet;
 pub mod input;
 pub mod logging;
 pub mod message;

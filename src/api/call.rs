@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::error::ApiError;
+use super::pacer::Priority;
 
 /// Whether a request may be sent again after a failure that might have
 /// reached the server.
@@ -52,6 +53,11 @@ pub(crate) struct Call<'a> {
     pub replay: Replay,
     /// Set on the CSAM write, where a bare 403 means "locked by Trust & Safety".
     pub locked_on_403: bool,
+    /// Which of the pacer's queues each attempt waits in: the client's own
+    /// priority (interactive unless it is a [`Client::bulk`] clone).
+    ///
+    /// [`Client::bulk`]: super::Client::bulk
+    pub priority: Priority,
 }
 
 impl<'a> Call<'a> {
@@ -83,6 +89,7 @@ impl<'a> Call<'a> {
             body: None,
             replay,
             locked_on_403: false,
+            priority: Priority::Interactive,
         }
     }
 
@@ -137,5 +144,6 @@ mod tests {
         );
         assert_eq!(Call::new(Method::GET, ACCOUNTS, &[]).path, ["accounts"]);
         assert_eq!(Call::new(Method::PATCH, DLP, &["a"]).replay, Replay::Unsafe);
+        assert_eq!(call.priority, Priority::Interactive);
     }
 }

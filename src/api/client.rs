@@ -1,10 +1,16 @@
 //! The HTTP client: base URL, auth, timeouts, retries, one method per endpoint.
+//!
+//! Every attempt waits for a [`Permit`](super::pacer::Permit) of the client's
+//! pacer right before it is sent and reports its response's headers to it, so
+//! every request of the process is paced against Cloudflare's rate limit.
+//! Clones share the pacer: make one `Client` per credential and clone it.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
+use tokio::sync::watch;
 use tracing::debug;
 
 use super::base_url::{is_loopback, parse_base_url};
@@ -16,8 +22,11 @@ use super::model::{
     Account, CsamPatch, CsamSetting, DlpSettings, DlpUpdate, ResponseInfo, ResultInfo,
     TokenVerification, Zone,
 };
+use super::pacer::{
+    Budget, DEFAULT_QUOTA, DEFAULT_WINDOW, Observed, Pacer, PacerConfig, Permit, Priority,
+};
 use super::response::{decode, innermost_cause, redirect_target};
-use super::retry::{RetryNotice, RetryPolicy, parse_retry_after};
+use super::retry::{RetryNotice, RetryPolicy};
 use super::validate;
 
 /// Cloudflare's API root.
@@ -36,6 +45,10 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// When and how long to wait before trying again.
     pub retry: RetryPolicy,
+    /// The rate limit the pacer starts from (`--rate-limit`, a profile's
+    /// `rate_limit`), as requests per window; `None`: Cloudflare's 1,200 per
+    /// 5 minutes. The server's `Ratelimit` headers correct it either way.
+    pub rate_limit: Option<(u32, Duration)>,
 }
 
 impl ClientConfig {
@@ -47,12 +60,19 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            rate_limit: None,
         }
     }
 
     /// The same, against another API root.
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self
+    }
+
+    /// The same, with another starting rate limit (`None`: the default).
+    pub fn with_rate_limit(mut self, rate_limit: Option<(u32, Duration)>) -> Self {
+        self.rate_limit = rate_limit;
         self
     }
 }
@@ -95,15 +115,28 @@ impl Default for ZoneQuery {
 /// Told about each retry before the client waits for it.
 pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
 
-/// The Cloudflare API client. Cheap to clone; clones share connections.
+/// The Cloudflare API client. Cheap to clone; clones share connections and
+/// the pacer.
 #[derive(Clone)]
 pub struct Client {
+    /// Keep-alive connections.
     http: reqwest::Client,
+    /// The API root.
     base: Url,
+    /// Sent with every request, only to `base`.
     credentials: Credentials,
+    /// Limit on one attempt, answer included (the wait for a permit is not).
     timeout: Duration,
+    /// When to try again.
     retry: RetryPolicy,
+    /// Told of each retry.
     observer: Option<RetryObserver>,
+    /// The rate-limit budget of these credentials, shared by every clone.
+    pacer: Pacer,
+    /// How the pacer was set up, for estimates (e.g. a scan's ETA).
+    pacer_config: PacerConfig,
+    /// The queue this client's requests wait in.
+    priority: Priority,
 }
 
 impl std::fmt::Debug for Client {
@@ -111,6 +144,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base", &self.base.as_str())
             .field("credentials", &self.credentials)
+            .field("priority", &self.priority)
             .finish_non_exhaustive()
     }
 }
@@ -139,6 +173,8 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
+        let pacer_config = PacerConfig::for_host(is_loopback(&base))
+            .with_rate_limit(config.rate_limit.unwrap_or((DEFAULT_QUOTA, DEFAULT_WINDOW)));
         Ok(Self {
             http,
             base,
@@ -146,7 +182,49 @@ impl Client {
             timeout: config.timeout,
             retry: config.retry,
             observer: None,
+            pacer: Pacer::new(pacer_config),
+            pacer_config,
+            priority: Priority::Interactive,
         })
+    }
+
+    /// A clone (sharing connections and the pacer) whose requests are bulk
+    /// work: they wait behind every interactive request and never spend the
+    /// reserve the pacer keeps for the person at the keyboard.
+    pub fn bulk(&self) -> Client {
+        Client {
+            priority: Priority::Bulk,
+            ..self.clone()
+        }
+    }
+
+    /// The queue this client's requests wait in.
+    pub fn priority(&self) -> Priority {
+        self.priority
+    }
+
+    /// The rate-limit budget of these credentials now.
+    pub fn budget(&self) -> Budget {
+        self.pacer.budget()
+    }
+
+    /// Told of every change of the budget (for a status line or a progress bar).
+    pub fn budget_watch(&self) -> watch::Receiver<Budget> {
+        self.pacer.watch()
+    }
+
+    /// How the pacer was set up (quota and window as configured, reserve,
+    /// concurrency).
+    pub fn pacer_config(&self) -> PacerConfig {
+        self.pacer_config
+    }
+
+    /// The email of legacy global-key credentials (not secret); `None` for a token.
+    pub fn key_email(&self) -> Option<&str> {
+        match &self.credentials {
+            Credentials::GlobalKey { email, .. } => Some(email),
+            Credentials::Token(_) => None,
+        }
     }
 
     /// A clone (sharing connections) that calls `observer` right before each
@@ -320,7 +398,8 @@ impl Client {
         url
     }
 
-    async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Reply<T>, ApiError> {
+    async fn call<T: DeserializeOwned>(&self, mut call: Call<'_>) -> Result<Reply<T>, ApiError> {
+        call.priority = self.priority;
         let url = self.url(&call);
         let mut retries = 0;
         loop {
@@ -350,6 +429,8 @@ impl Client {
                     error: failed.error,
                 });
             }
+            // After a 429 the pacer holds every request until the server
+            // takes them again; the next attempt waits for that in `acquire`.
             tokio::time::sleep(wait).await;
             retries += 1;
         }
@@ -360,9 +441,13 @@ impl Client {
         call: &Call<'_>,
         url: &Url,
     ) -> Result<Reply<T>, Attempt> {
+        // Each attempt has its own permit; the wait for it is not part of the
+        // request's time limit.
+        let permit = self.pacer.acquire(call.priority).await;
         // One deadline for the whole exchange, body included: a server that
-        // drips bytes forever cannot hold the request open.
-        match tokio::time::timeout(self.timeout, self.exchange(call, url)).await {
+        // drips bytes forever cannot hold the request open. A timed-out
+        // attempt drops its permit: sent, and maybe counted by the server.
+        match tokio::time::timeout(self.timeout, self.exchange(call, url, permit)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(Attempt {
                 error: ApiError::Timeout {
@@ -378,6 +463,7 @@ impl Client {
         &self,
         call: &Call<'_>,
         url: &Url,
+        permit: Permit,
     ) -> Result<Reply<T>, Attempt> {
         let mut request = self.http.request(call.method.clone(), url.clone());
         if let Ok(headers) = self.credentials.headers() {
@@ -390,16 +476,19 @@ impl Client {
         }
         let mut response = match request.send().await {
             Ok(response) => response,
+            // The permit is dropped with the error: counted as sent, unanswered.
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
+        let observed = Observed::from_headers(status.as_u16(), response.headers());
+        permit.finish(&observed);
+        let retry_after = observed.retry_after;
         if status.is_redirection() {
             return Err(Attempt::fatal(ApiError::Redirected {
                 status: status.as_u16(),
                 location: redirect_target(url, response.headers()),
             }));
         }
-        let retry_after = parse_retry_after(response.headers());
         let body = match read_limited(&mut response, BODY_LIMIT).await {
             Ok(body) => body,
             Err(BodyError::TooLarge) => {

@@ -18,5 +18,6 @@ pub use body::BODY_LIMIT;
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, RetryObserver, ZoneQuery};
 pub use credentials::Credentials;
 pub use error::ApiError;
+pub use pacer::{Budget, Priority};
 pub use retry::{RetryNotice, RetryPolicy};
 pub mod worker;

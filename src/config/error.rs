@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::api::credentials::CREDENTIAL_VARIABLES;
+use crate::api::pacer::RateLimitError;
 
 use super::choice::ProfileChoice;
 use super::file::{CONFIG_ENV, ProfileProblem};
@@ -170,6 +171,17 @@ pub enum ConfigError {
         /// The profile's base URL (or Cloudflare's).
         own: String,
     },
+    /// A rate limit that is not `N/DURATION` with both above zero.
+    #[error(
+        "{from}: {problem}; it is the requests your Cloudflare plan allows per window \
+         (Cloudflare's default is 1200/5m)"
+    )]
+    BadRateLimit {
+        /// The flag or the profile it came from.
+        from: RateLimitOrigin,
+        /// What is wrong with it.
+        problem: RateLimitError,
+    },
     /// A profile with a base URL but no credentials, while the environment's
     /// credentials may not go to a profile's base URL.
     #[error(
@@ -188,6 +200,33 @@ pub enum ConfigError {
         /// The environment's credential variables.
         env: &'static str,
     },
+}
+
+/// Where a refused rate limit was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateLimitOrigin {
+    /// The `--rate-limit` flag.
+    Flag,
+    /// A profile's `rate_limit` key.
+    Profile {
+        /// The config file.
+        path: PathBuf,
+        /// The profile.
+        name: String,
+    },
+}
+
+impl std::fmt::Display for RateLimitOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Flag => f.write_str("--rate-limit"),
+            Self::Profile { path, name } => write!(
+                f,
+                "rate_limit of profile `{name}` in the config file {}",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// What else could supply credentials, for the messages when there are none.

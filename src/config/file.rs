@@ -187,6 +187,9 @@ pub struct Profile {
     /// Hide every write (the `--read-only` flag turns it on too).
     #[serde(default)]
     pub read_only: bool,
+    /// The rate limit of this profile's credentials, `N/DURATION` (e.g.
+    /// `4000/5m` on a plan that raised it); `--rate-limit` wins over it.
+    pub rate_limit: Option<String>,
 }
 
 /// Where a profile's secret comes from, once checked.

@@ -18,13 +18,16 @@ mod file;
 mod secret;
 
 pub use choice::ProfileChoice;
-pub use error::{ConfigError, CredentialHints, SecretFileProblem};
+pub use error::{ConfigError, CredentialHints, RateLimitOrigin, SecretFileProblem};
 pub use file::{
     AuthMethod, CONFIG_ENV, ConfigFile, ConfigSource, PROFILE_ENV, Profile, ProfileAuth,
     ProfileProblem, SecretSource, config_path, default_config_path,
 };
 pub use secret::{expand_tilde, read_secret_file};
 
+use std::time::Duration;
+
+use crate::api::pacer::{RateLimitError, parse_rate_limit};
 use crate::api::{ClientConfig, Credentials};
 use crate::cli::ConnectionArgs;
 use choice::{ChosenProfile, Origin};
@@ -124,8 +127,28 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
+        let rate_limit = match (&args.rate_limit, in_use) {
+            (Some(_), _) => rate_limit_flag(args)?,
+            (None, Some(chosen)) => chosen
+                .profile
+                .rate_limit
+                .as_deref()
+                .map(|text| {
+                    checked_rate_limit(
+                        text,
+                        RateLimitOrigin::Profile {
+                            path: source.path.clone(),
+                            name: chosen.name.to_owned(),
+                        },
+                    )
+                })
+                .transpose()?,
+            (None, None) => None,
+        };
         Ok(Self {
-            client: ClientConfig::new(credentials).with_base_url(base_url),
+            client: ClientConfig::new(credentials)
+                .with_base_url(base_url)
+                .with_rate_limit(rate_limit),
             zone_id: var("CLOUDFLARE_ZONE_ID").or_else(|| from_profile(|p| &p.zone)),
             account_id: var("CLOUDFLARE_ACCOUNT_ID").or_else(|| from_profile(|p| &p.account)),
             read_only: args.read_only
@@ -148,6 +171,28 @@ impl Config {
         }
         self
     }
+}
+
+/// The `--rate-limit` flag, parsed: what `--demo` (which reads no profile)
+/// uses too.
+pub fn rate_limit_flag(args: &ConnectionArgs) -> Result<Option<(u32, Duration)>, ConfigError> {
+    args.rate_limit
+        .as_deref()
+        .map(|text| checked_rate_limit(text, RateLimitOrigin::Flag))
+        .transpose()
+}
+
+/// `N/DURATION`, or the error naming where it was written. A value that looks
+/// like a pasted secret is not echoed.
+fn checked_rate_limit(text: &str, from: RateLimitOrigin) -> Result<(u32, Duration), ConfigError> {
+    parse_rate_limit(text).map_err(|problem| {
+        let problem = if file::looks_like_secret(text.trim()) {
+            RateLimitError::Syntax("(not shown)".to_owned())
+        } else {
+            problem
+        };
+        ConfigError::BadRateLimit { from, problem }
+    })
 }
 
 /// The profile named by `--profile`, `TRUSTDECK_PROFILE` or `default_profile`.
@@ -391,5 +436,104 @@ mod tests {
             &no_file(),
         )
         .unwrap();
+    }
+
+    #[test]
+    fn the_rate_limit_comes_from_the_flag_then_the_profile_in_use() {
+        let source = ConfigSource::from_text(
+            "/c.toml",
+            "[profiles.ent]\ntoken_env = \"P\"\nrate_limit = \"4000/5m\"\n\
+             [profiles.other]\ntoken_env = \"P\"\n",
+        );
+        let args = |profile: Option<&str>, flag: Option<&str>| ConnectionArgs {
+            profile: profile.map(str::to_owned),
+            rate_limit: flag.map(str::to_owned),
+            ..ConnectionArgs::default()
+        };
+        let limit = |args: ConnectionArgs| {
+            Config::resolve(&args, env(&[("P", "p")]), &source)
+                .unwrap()
+                .client
+                .rate_limit
+        };
+        let five_minutes = Duration::from_secs(300);
+        assert_eq!(limit(args(Some("ent"), None)), Some((4000, five_minutes)));
+        assert_eq!(
+            limit(args(Some("ent"), Some("100/10s"))),
+            Some((100, Duration::from_secs(10)))
+        );
+        assert_eq!(limit(args(Some("other"), None)), None);
+        assert_eq!(
+            limit(args(Some("other"), Some("2000/5m"))),
+            Some((2000, five_minutes))
+        );
+    }
+
+    #[test]
+    fn a_set_aside_default_profile_lends_no_rate_limit() {
+        let source = ConfigSource::from_text(
+            "/c.toml",
+            "default_profile = \"ent\"\n[profiles.ent]\ntoken_env = \"P\"\nrate_limit = \"4000/5m\"\n",
+        );
+        let config = Config::resolve(
+            &ConnectionArgs::default(),
+            env(&[("CLOUDFLARE_API_TOKEN", "t"), ("P", "p")]),
+            &source,
+        )
+        .unwrap();
+        assert_eq!(
+            config.client.rate_limit, None,
+            "not these credentials' limit"
+        );
+    }
+
+    #[test]
+    fn a_bad_rate_limit_is_a_clear_error_naming_where_it_was_written() {
+        let flag = ConnectionArgs {
+            rate_limit: Some("1200 per 5m".into()),
+            ..ConnectionArgs::default()
+        };
+        let error =
+            Config::resolve(&flag, env(&[("CLOUDFLARE_API_TOKEN", "t")]), &no_file()).unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                ConfigError::BadRateLimit {
+                    from: RateLimitOrigin::Flag,
+                    problem: RateLimitError::Syntax(_)
+                }
+            ),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("--rate-limit: \"1200 per 5m\" is not N/DURATION"),
+            "{text}"
+        );
+        let source = ConfigSource::from_text(
+            "/c.toml",
+            "[profiles.p]\ntoken_env = \"P\"\nrate_limit = \"0/5m\"\n",
+        );
+        let chosen = ConnectionArgs {
+            profile: Some("p".into()),
+            ..ConnectionArgs::default()
+        };
+        let text = Config::resolve(&chosen, env(&[("P", "p")]), &source)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("rate_limit of profile `p` in the config file /c.toml")
+                && text.contains("above zero"),
+            "{text}"
+        );
+        let secret = "Ab3dEfGh1jKlMn0pQrStUvWxYz0123456789abcd";
+        let pasted = ConnectionArgs {
+            rate_limit: Some(secret.into()),
+            ..ConnectionArgs::default()
+        };
+        let text = Config::resolve(&pasted, env(&[("CLOUDFLARE_API_TOKEN", "t")]), &no_file())
+            .unwrap_err()
+            .to_string();
+        assert!(!text.contains(secret), "{text}");
     }
 }

@@ -1,0 +1,296 @@
+//! The last scan, kept so that the next start shows it at once (with its age)
+//! while a refresh runs: one file per API and credential identity (and
+//! account, when the scan was limited to one) in `dirs::cache_dir()/trustdeck/`.
+//!
+//! The identity is never the secret nor anything made from it: a token is
+//! named by its id (from `tokens/verify`), a global key by its account
+//! email. The file is the user's alone (0600, written atomically) and is
+//! read back with a size limit; one that is damaged, of another format or of
+//! other credentials is ignored with a warning.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use tracing::warn;
+
+use super::table::FleetScan;
+use crate::api::{ApiError, Client};
+use crate::files::{ReadError, create_private_dir, read_regular_file, write_atomic_private};
+
+/// The format written; a file of another one is ignored.
+pub const CACHE_FORMAT: u32 = 1;
+/// The largest cache file read: ten thousand rows take a few megabytes.
+const MAX_CACHE_FILE: u64 = 64 * 1024 * 1024;
+
+/// Who the credentials are, without their secret.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialIdentity {
+    /// An API token, by its id.
+    Token {
+        /// The id `tokens/verify` reports (not the secret).
+        id: String,
+    },
+    /// A global API key, by its account's email.
+    GlobalKey {
+        /// The `X-Auth-Email`.
+        email: String,
+    },
+}
+
+/// Finds out who `client`'s credentials are: a global key by its email (no
+/// request), a token by its id from `GET /user/tokens/verify`, or, for a
+/// token owned by `account_id`, from that account's `tokens/verify`.
+pub async fn identify(
+    client: &Client,
+    account_id: Option<&str>,
+) -> Result<CredentialIdentity, ApiError> {
+    if let Some(email) = client.key_email() {
+        return Ok(CredentialIdentity::GlobalKey {
+            email: email.to_owned(),
+        });
+    }
+    let verified = match (client.verify_token().await, account_id) {
+        (Err(ApiError::Auth { .. }), Some(account)) => client.verify_account_token(account).await,
+        (result, _) => result,
+    }?;
+    let id = verified.result.id.trim().to_owned();
+    if id.is_empty() {
+        return Err(ApiError::Decode {
+            status: 200,
+            detail: "the token verification named no token id".to_owned(),
+        });
+    }
+    Ok(CredentialIdentity::Token { id })
+}
+
+/// Which cached scan: the API, the credentials and the scan's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CacheKey {
+    /// The API root without its scheme, e.g. `api.cloudflare.com/client/v4`.
+    pub api: String,
+    /// Whose view of the zones it is.
+    pub identity: CredentialIdentity,
+    /// The account the scan was limited to, if it was.
+    pub account_id: Option<String>,
+}
+
+impl CacheKey {
+    /// The key of a scan through `base_url` (an API root).
+    pub fn new(base_url: &str, identity: CredentialIdentity, account_id: Option<String>) -> Self {
+        let api = match url::Url::parse(base_url) {
+            Ok(url) => {
+                let host = url.host_str().unwrap_or_default();
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                format!("{host}{port}{}", url.path().trim_end_matches('/'))
+            }
+            Err(_) => base_url.to_owned(),
+        };
+        Self {
+            api,
+            identity,
+            account_id,
+        }
+    }
+
+    /// The file's name: every part spelt out with only `[A-Za-z0-9.-]` and
+    /// `_XX` escapes, so different keys never share a file.
+    pub fn file_name(&self) -> String {
+        let who = match &self.identity {
+            CredentialIdentity::Token { id } => format!("token-{}", escape(id)),
+            CredentialIdentity::GlobalKey { email } => format!("key-{}", escape(email)),
+        };
+        let scope = match &self.account_id {
+            Some(account) => format!("account-{}", escape(account)),
+            None => "all".to_owned(),
+        };
+        format!("fleet-{}-{who}-{scope}.json", escape(&self.api))
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'.' {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// Why a cached scan was not used. The messages name the file, never a secret.
+#[derive(Debug, Error)]
+pub enum CacheWarning {
+    /// The file could not be read.
+    #[error("the cached scan {} could not be read ({detail}); scanning afresh", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        detail: String,
+    },
+    /// Not a cached scan of this format.
+    #[error("the cached scan {} is damaged ({detail}); it is ignored", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What does not fit.
+        detail: String,
+    },
+    /// Written by another version of trustdeck.
+    #[error(
+        "the cached scan {} has format {found}, not {CACHE_FORMAT}; it is ignored",
+        path.display()
+    )]
+    OtherFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format it says it has.
+        found: u64,
+    },
+    /// Of other credentials, another API or another scope.
+    #[error("the cached scan {} belongs to another API or credentials; it is ignored", path.display())]
+    OtherKey {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The file: the format, the key it belongs to, and the scan.
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    format: u32,
+    key: CacheKey,
+    scan: FleetScan,
+}
+
+/// Where cached scans live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanCache {
+    /// The folder of the files.
+    dir: PathBuf,
+}
+
+impl ScanCache {
+    /// `dirs::cache_dir()/trustdeck` (e.g. `~/.cache/trustdeck`), if the
+    /// platform has a cache directory.
+    pub fn default_location() -> Option<Self> {
+        dirs::cache_dir().map(|dir| Self::in_dir(dir.join("trustdeck")))
+    }
+
+    /// Cached scans in `dir`, created (0700) when the first one is written.
+    pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The file of `key`.
+    pub fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(key.file_name())
+    }
+
+    /// The cached scan of `key`: `Ok(None)` when there is none, `Err` (also
+    /// logged) when one is there but cannot be used.
+    pub fn load(&self, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> {
+        let path = self.path(key);
+        let loaded = read(&path, key);
+        if let Err(warning) = &loaded {
+            warn!("{warning}");
+        }
+        loaded
+    }
+
+    /// Writes `scan` as the cached scan of `key`, atomically, readable by the
+    /// user alone.
+    pub fn store(&self, key: &CacheKey, scan: &FleetScan) -> io::Result<()> {
+        create_private_dir(&self.dir)?;
+        let file = CacheFile {
+            format: CACHE_FORMAT,
+            key: key.clone(),
+            scan: scan.clone(),
+        };
+        let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
+        write_atomic_private(&self.path(key), &bytes)
+    }
+}
+
+fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> {
+    let bytes = match read_regular_file(path, MAX_CACHE_FILE) {
+        Ok(file) => file.bytes,
+        Err(error) if error.is_not_found() => return Ok(None),
+        Err(error) => {
+            let detail = match error {
+                ReadError::Io(e) => e.to_string(),
+                other => other.to_string(),
+            };
+            return Err(CacheWarning::Unreadable {
+                path: path.to_owned(),
+                detail,
+            });
+        }
+    };
+    let damaged = |detail: String| CacheWarning::Damaged {
+        path: path.to_owned(),
+        detail,
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+    match value.get("format").and_then(serde_json::Value::as_u64) {
+        Some(format) if format == u64::from(CACHE_FORMAT) => {}
+        Some(found) => {
+            return Err(CacheWarning::OtherFormat {
+                path: path.to_owned(),
+                found,
+            });
+        }
+        None => return Err(damaged("it has no format number".to_owned())),
+    }
+    let file: CacheFile = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
+    if file.key != *key {
+        return Err(CacheWarning::OtherKey {
+            path: path.to_owned(),
+        });
+    }
+    Ok(Some(file.scan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(id: &str) -> CredentialIdentity {
+        CredentialIdentity::Token { id: id.into() }
+    }
+
+    #[test]
+    fn keys_name_the_api_and_the_identity_in_a_safe_file_name() {
+        let key = CacheKey::new(
+            "https://api.cloudflare.com/client/v4/",
+            CredentialIdentity::GlobalKey {
+                email: "a+b@example.com".into(),
+            },
+            None,
+        );
+        assert_eq!(key.api, "api.cloudflare.com/client/v4");
+        assert_eq!(
+            key.file_name(),
+            "fleet-api.cloudflare.com_2fclient_2fv4-key-a_2bb_40example.com-all.json"
+        );
+        let mock = CacheKey::new(
+            "http://127.0.0.1:8787/client/v4",
+            token("../x"),
+            Some("acc".into()),
+        );
+        assert_eq!(mock.api, "127.0.0.1:8787/client/v4");
+        let name = mock.file_name();
+        assert!(!name.contains('/'), "{name}");
+        assert!(name.ends_with("-token-.._2fx-account-acc.json"), "{name}");
+        assert_ne!(
+            CacheKey::new("https://h/", token("a-b"), None).file_name(),
+            CacheKey::new("https://h/", token("a_2db"), None).file_name(),
+        );
+    }
+}

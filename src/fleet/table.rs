@@ -1,0 +1,246 @@
+//! The rows of the last scan, and how a running scan updates them in place:
+//! what the dashboard's page shows, the headless command prints and the
+//! cache keeps.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::event::{ScanEnd, ScanEvent, ScanOutcome};
+use super::row::FleetRow;
+use super::view::Coverage;
+
+/// Every zone of a scan, one row each, in the order they first came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
+pub struct FleetScan {
+    /// The account the scan was limited to, or `None` for every zone.
+    pub account_id: Option<String>,
+    /// The rows; a refresh replaces a zone's row where it stands.
+    rows: Vec<FleetRow>,
+    /// When the latest scan began (seconds since the Unix epoch).
+    pub started_at: u64,
+    /// When it ended, if it has.
+    pub finished_at: Option<u64>,
+    /// How it ended, if it has.
+    pub outcome: Option<ScanOutcome>,
+    /// Zone id -> index in `rows`.
+    index: HashMap<String, usize>,
+}
+
+/// [`FleetScan`] as written to the cache: without its index.
+#[derive(Clone, Serialize, Deserialize)]
+struct Stored {
+    account_id: Option<String>,
+    rows: Vec<FleetRow>,
+    started_at: u64,
+    finished_at: Option<u64>,
+    outcome: Option<ScanOutcome>,
+}
+
+impl From<Stored> for FleetScan {
+    fn from(stored: Stored) -> Self {
+        let mut scan = Self::new(stored.account_id, stored.started_at);
+        scan.finished_at = stored.finished_at;
+        scan.outcome = stored.outcome;
+        for row in stored.rows {
+            scan.upsert(row);
+        }
+        scan
+    }
+}
+
+impl From<FleetScan> for Stored {
+    fn from(scan: FleetScan) -> Self {
+        Self {
+            account_id: scan.account_id,
+            rows: scan.rows,
+            started_at: scan.started_at,
+            finished_at: scan.finished_at,
+            outcome: scan.outcome,
+        }
+    }
+}
+
+impl FleetScan {
+    /// No rows yet, of a scan of `account_id` (or of every zone) begun at
+    /// `started_at`.
+    pub fn new(account_id: Option<String>, started_at: u64) -> Self {
+        Self {
+            account_id,
+            rows: Vec::new(),
+            started_at,
+            finished_at: None,
+            outcome: None,
+            index: HashMap::new(),
+        }
+    }
+
+    /// The rows, in the order the zones first came.
+    pub fn rows(&self) -> &[FleetRow] {
+        &self.rows
+    }
+
+    /// The row of a zone.
+    pub fn row(&self, zone_id: &str) -> Option<&FleetRow> {
+        self.index.get(zone_id).map(|&i| &self.rows[i])
+    }
+
+    /// Puts a zone's row in place of its old one, or at the end if it is new.
+    pub fn upsert(&mut self, row: FleetRow) {
+        match self.index.get(&row.zone_id) {
+            Some(&i) => self.rows[i] = row,
+            None => {
+                self.index.insert(row.zone_id.clone(), self.rows.len());
+                self.rows.push(row);
+            }
+        }
+    }
+
+    /// Folds one event of a scan (a refresh of these rows, or the first scan).
+    pub fn apply(&mut self, event: &ScanEvent) {
+        match event {
+            ScanEvent::Started { at } => {
+                self.started_at = *at;
+                self.finished_at = None;
+                self.outcome = None;
+            }
+            ScanEvent::Listed { .. } | ScanEvent::Progress(_) => {}
+            ScanEvent::Row(row) => self.upsert(row.clone()),
+            ScanEvent::Finished(end) => self.finish(end),
+        }
+    }
+
+    /// Records the end of a scan; after a whole listing, drops the rows of
+    /// zones that are gone.
+    fn finish(&mut self, end: &ScanEnd) {
+        self.finished_at = Some(end.finished_at);
+        self.outcome = Some(end.outcome.clone());
+        if let Some(listed) = &end.listed {
+            let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
+            self.rows
+                .retain(|row| listed.contains(row.zone_id.as_str()));
+            self.index = self
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, row)| (row.zone_id.clone(), i))
+                .collect();
+        }
+    }
+
+    /// The coverage summary of every row.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::of(&self.rows)
+    }
+
+    /// How old the scan is at `now`: since it ended, or since it began while
+    /// it runs (or if it never ended).
+    pub fn age(&self, now: SystemTime) -> Duration {
+        let at = self.finished_at.unwrap_or(self.started_at);
+        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        Duration::from_secs(now.saturating_sub(at))
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::row::{CsamState, Lock, Scanning, ZoneCsam};
+    use super::*;
+
+    fn row(id: &str, scanning: Scanning, read_at: u64) -> FleetRow {
+        FleetRow {
+            zone_id: id.into(),
+            zone_name: format!("{id}.example"),
+            account: None,
+            plan: None,
+            status: None,
+            csam: ZoneCsam::Read(CsamState {
+                scanning,
+                email_state: None,
+                sources_on: 0,
+                sources_total: 0,
+                lock: Lock::Editable,
+            }),
+            read_at,
+        }
+    }
+
+    fn end(outcome: ScanOutcome, listed: Option<&[&str]>) -> ScanEvent {
+        ScanEvent::Finished(ScanEnd {
+            outcome,
+            total: 0,
+            read: 0,
+            failed: 0,
+            calls: 0,
+            elapsed: Duration::ZERO,
+            finished_at: 200,
+            listed: listed.map(|ids| ids.iter().map(|id| id.to_string()).collect()),
+        })
+    }
+
+    #[test]
+    fn a_refresh_updates_rows_in_place_and_drops_vanished_zones() {
+        let mut scan = FleetScan::new(None, 10);
+        for id in ["a", "b", "c"] {
+            scan.apply(&ScanEvent::Row(row(id, Scanning::Off, 10)));
+        }
+        scan.apply(&end(ScanOutcome::Complete, Some(&["a", "b", "c"])));
+        assert_eq!(
+            scan.age(UNIX_EPOCH + Duration::from_secs(260)).as_secs(),
+            60
+        );
+
+        scan.apply(&ScanEvent::Started { at: 100 });
+        assert_eq!(scan.finished_at, None);
+        scan.apply(&ScanEvent::Row(row("b", Scanning::On, 101)));
+        scan.apply(&ScanEvent::Row(row("d", Scanning::On, 101)));
+        let ids: Vec<&str> = scan.rows().iter().map(|r| r.zone_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"], "b replaced where it stood");
+        assert_eq!(scan.row("b").unwrap().read_at, 101);
+        assert_eq!(scan.coverage().scanning, 2);
+
+        scan.apply(&end(ScanOutcome::Complete, Some(&["b", "d", "a"])));
+        let ids: Vec<&str> = scan.rows().iter().map(|r| r.zone_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "d"]);
+        assert!(scan.row("c").is_none());
+        assert_eq!(scan.row("d").unwrap().zone_name, "d.example");
+        assert_eq!(scan.outcome, Some(ScanOutcome::Complete));
+    }
+
+    #[test]
+    fn a_cancelled_refresh_keeps_every_row() {
+        let mut scan = FleetScan::new(Some("acct".into()), 10);
+        scan.upsert(row("a", Scanning::Off, 10));
+        scan.upsert(row("b", Scanning::Off, 10));
+        scan.apply(&ScanEvent::Started { at: 50 });
+        scan.apply(&ScanEvent::Row(row("a", Scanning::On, 51)));
+        scan.apply(&end(ScanOutcome::Cancelled, None));
+        assert_eq!(scan.rows().len(), 2);
+        assert_eq!(scan.row("b").unwrap().read_at, 10, "kept as it was");
+        assert_eq!(scan.outcome, Some(ScanOutcome::Cancelled));
+    }
+
+    #[test]
+    fn the_index_is_rebuilt_when_read_back() {
+        let mut scan = FleetScan::new(None, 10);
+        scan.upsert(row("a", Scanning::Off, 10));
+        scan.upsert(row("b", Scanning::On, 10));
+        let text = serde_json::to_string(&scan).unwrap();
+        assert!(!text.contains("index"), "{text}");
+        let mut back: FleetScan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, scan);
+        back.upsert(row("b", Scanning::Off, 11));
+        assert_eq!(back.rows().len(), 2);
+        assert_eq!(back.coverage().scanning, 0);
+    }
+}

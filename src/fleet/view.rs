@@ -1,0 +1,440 @@
+//! What a fleet table shows: the coverage summary, what needs attention
+//! first, filters and sort orders. Pure functions over rows, shared by the
+//! dashboard's page, the headless table/JSON/CSV and a bulk-change planner.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::row::{FleetRow, Lock, Scanning, ZoneCsam};
+use crate::api::model::EmailState;
+
+/// How urgently a zone needs someone, most urgent first (the derived order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attention {
+    /// The setting could not be read: nobody knows whether it scans.
+    Unreadable,
+    /// Locked by Trust & Safety: only they can change it.
+    Locked,
+    /// Scanning is off (or not reported).
+    NotScanning,
+    /// The notification email is not verified.
+    EmailUnverified,
+    /// A verification email is out and not yet confirmed.
+    Pending,
+    /// Scanning, with a verified email.
+    Fine,
+}
+
+impl FleetRow {
+    /// The most urgent thing about this zone.
+    pub fn attention(&self) -> Attention {
+        let state = match &self.csam {
+            ZoneCsam::Failed(_) => return Attention::Unreadable,
+            ZoneCsam::Read(state) => state,
+        };
+        if state.lock == Lock::Locked {
+            Attention::Locked
+        } else if state.scanning != Scanning::On {
+            Attention::NotScanning
+        } else {
+            match state.email_state {
+                Some(EmailState::Valid) => Attention::Fine,
+                Some(EmailState::Pending) => Attention::Pending,
+                _ => Attention::EmailUnverified,
+            }
+        }
+    }
+}
+
+/// The coverage summary of a set of rows. A zone may count in several
+/// fields (locked and not scanning, say); `unreadable` ones in no other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Zones in the set.
+    pub zones: usize,
+    /// Zones whose setting says scanning is on.
+    pub scanning: usize,
+    /// Zones read with scanning off or not reported.
+    pub not_scanning: usize,
+    /// Zones whose notification email is `unverified`.
+    pub email_unverified: usize,
+    /// Zones whose notification email is `pending`.
+    pub pending: usize,
+    /// Zones locked by Trust & Safety.
+    pub locked: usize,
+    /// Zones whose setting could not be read.
+    pub unreadable: usize,
+}
+
+impl Coverage {
+    /// Counts `rows`.
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a FleetRow>) -> Self {
+        let mut coverage = Self::default();
+        for row in rows {
+            coverage.zones += 1;
+            let Some(state) = row.state() else {
+                coverage.unreadable += 1;
+                continue;
+            };
+            match state.scanning {
+                Scanning::On => coverage.scanning += 1,
+                Scanning::Off | Scanning::NotReported => coverage.not_scanning += 1,
+            }
+            match state.email_state {
+                Some(EmailState::Unverified) => coverage.email_unverified += 1,
+                Some(EmailState::Pending) => coverage.pending += 1,
+                _ => {}
+            }
+            if state.lock == Lock::Locked {
+                coverage.locked += 1;
+            }
+        }
+        coverage
+    }
+
+    /// The share of zones scanning, in whole percent rounded down (so 100 %
+    /// means every zone), or `None` for no zones.
+    pub fn scanning_percent(&self) -> Option<u32> {
+        (self.zones > 0).then(|| (self.scanning * 100 / self.zones) as u32)
+    }
+}
+
+/// "412 of 500 zones scanning (82 %) · 37 email unverified · 12 pending ·
+/// 3 locked · 6 could not be read"; the counts that are zero are left out.
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(percent) = self.scanning_percent() else {
+            return f.write_str("no zones");
+        };
+        let noun = if self.zones == 1 { "zone" } else { "zones" };
+        write!(
+            f,
+            "{} of {} {noun} scanning ({percent} %)",
+            self.scanning, self.zones
+        )?;
+        for (count, words) in [
+            (self.email_unverified, "email unverified"),
+            (self.pending, "pending"),
+            (self.locked, "locked"),
+            (self.unreadable, "could not be read"),
+        ] {
+            if count > 0 {
+                write!(f, " · {count} {words}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A quick filter: one question about a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quick {
+    /// Read, and scanning is not on.
+    NotScanning,
+    /// Read, and the email is anything but verified (pending included).
+    EmailNotVerified,
+    /// Read, and the email is pending.
+    Pending,
+    /// Read, and locked by Trust & Safety.
+    Locked,
+    /// The setting could not be read.
+    Error,
+}
+
+impl Quick {
+    /// Whether `row` answers yes.
+    pub fn matches(self, row: &FleetRow) -> bool {
+        let Some(state) = row.state() else {
+            return self == Self::Error;
+        };
+        match self {
+            Self::NotScanning => state.scanning != Scanning::On,
+            Self::EmailNotVerified => state.email_state != Some(EmailState::Valid),
+            Self::Pending => state.email_state == Some(EmailState::Pending),
+            Self::Locked => state.lock == Lock::Locked,
+            Self::Error => false,
+        }
+    }
+}
+
+/// Which rows to show: all of `quick` must match, and the name must contain
+/// `name_contains` (ignoring case).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    /// Quick filters, all of which must match.
+    pub quick: Vec<Quick>,
+    /// Part of the zone's name, or `None`/empty for any.
+    pub name_contains: Option<String>,
+}
+
+impl Filter {
+    /// Whether `row` passes.
+    pub fn matches(&self, row: &FleetRow) -> bool {
+        if !self.quick.iter().all(|quick| quick.matches(row)) {
+            return false;
+        }
+        match self.name_contains.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(part) => row.zone_name.to_lowercase().contains(&part.to_lowercase()),
+        }
+    }
+}
+
+/// The orders a fleet table can be sorted in; ties go by zone name, then id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// What needs attention first ([`Attention`]'s order).
+    #[default]
+    Attention,
+    /// By zone name.
+    Zone,
+    /// By account name.
+    Account,
+    /// By plan, the highest first (ent, business, pro, free, others).
+    Plan,
+}
+
+/// Compares two rows in `key`'s order.
+pub fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
+    // Zones of no known account go last.
+    let account = |row: &FleetRow| {
+        let name = row.account.as_ref().map(|a| a.name.to_lowercase());
+        (name.is_none(), name)
+    };
+    let first = match key {
+        SortKey::Attention => a.attention().cmp(&b.attention()),
+        SortKey::Zone => Ordering::Equal,
+        SortKey::Account => account(a).cmp(&account(b)),
+        SortKey::Plan => plan_rank(a.plan.as_deref()).cmp(&plan_rank(b.plan.as_deref())),
+    };
+    first
+        .then_with(|| a.zone_name.to_lowercase().cmp(&b.zone_name.to_lowercase()))
+        .then_with(|| a.zone_id.cmp(&b.zone_id))
+}
+
+fn plan_rank(plan: Option<&str>) -> usize {
+    ["ent", "enterprise", "business", "pro", "free"]
+        .iter()
+        .position(|known| plan.is_some_and(|p| p.eq_ignore_ascii_case(known)))
+        .map_or(5, |i| i.max(1) - 1)
+}
+
+/// The indices of the rows that pass `filter`, in `key`'s order: what a
+/// table draws (only the visible slice of it), without copying a row.
+pub fn visible(rows: &[FleetRow], filter: &Filter, key: SortKey) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..rows.len())
+        .filter(|&i| filter.matches(&rows[i]))
+        .collect();
+    shown.sort_by(|&a, &b| compare(&rows[a], &rows[b], key));
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::row::{AccountRef, CsamState, Failure, RowError};
+    use super::*;
+
+    fn row(name: &str, scanning: Scanning, email: Option<EmailState>, lock: Lock) -> FleetRow {
+        FleetRow {
+            zone_id: format!("id-{name}"),
+            zone_name: name.into(),
+            account: Some(AccountRef {
+                id: "a".into(),
+                name: "Acme".into(),
+            }),
+            plan: Some("pro".into()),
+            status: Some("active".into()),
+            csam: ZoneCsam::Read(CsamState {
+                scanning,
+                email_state: email,
+                sources_on: 1,
+                sources_total: 2,
+                lock,
+            }),
+            read_at: 0,
+        }
+    }
+
+    fn failed(name: &str) -> FleetRow {
+        FleetRow {
+            csam: ZoneCsam::Failed(RowError {
+                failure: Failure::NoPermission { permission: None },
+                message: "permission denied".into(),
+            }),
+            ..row(name, Scanning::On, None, Lock::Editable)
+        }
+    }
+
+    /// One zone of each kind, in no particular order.
+    fn fleet() -> Vec<FleetRow> {
+        use EmailState::*;
+        vec![
+            row("fine.example", Scanning::On, Some(Valid), Lock::Editable),
+            row(
+                "pending.example",
+                Scanning::On,
+                Some(Pending),
+                Lock::Editable,
+            ),
+            row("off.example", Scanning::Off, Some(Valid), Lock::Editable),
+            failed("broken.example"),
+            row(
+                "locked.example",
+                Scanning::Off,
+                Some(Unverified),
+                Lock::Locked,
+            ),
+            row(
+                "unverified.example",
+                Scanning::On,
+                Some(Unverified),
+                Lock::Editable,
+            ),
+            row(
+                "silent.example",
+                Scanning::NotReported,
+                None,
+                Lock::NotReported,
+            ),
+        ]
+    }
+
+    #[test]
+    fn attention_puts_the_unknown_and_the_stuck_first() {
+        let rows = fleet();
+        let order: Vec<&str> = visible(&rows, &Filter::default(), SortKey::Attention)
+            .into_iter()
+            .map(|i| rows[i].zone_name.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "broken.example",
+                "locked.example",
+                "off.example",
+                "silent.example",
+                "unverified.example",
+                "pending.example",
+                "fine.example",
+            ]
+        );
+    }
+
+    #[test]
+    fn coverage_counts_and_says_it_in_one_line() {
+        let coverage = Coverage::of(&fleet());
+        assert_eq!(
+            coverage,
+            Coverage {
+                zones: 7,
+                scanning: 3,
+                not_scanning: 3,
+                email_unverified: 2,
+                pending: 1,
+                locked: 1,
+                unreadable: 1,
+            }
+        );
+        assert_eq!(
+            coverage.to_string(),
+            "3 of 7 zones scanning (42 %) · 2 email unverified · 1 pending · 1 locked · \
+             1 could not be read"
+        );
+        let mut many = vec![row("a", Scanning::On, Some(EmailState::Valid), Lock::Editable); 999];
+        many.push(row("b", Scanning::Off, None, Lock::Editable));
+        let almost = Coverage::of(&many);
+        assert_eq!(almost.scanning_percent(), Some(99), "100 % only when all");
+        assert_eq!(almost.to_string(), "999 of 1000 zones scanning (99 %)");
+        assert_eq!(Coverage::of(&[]).to_string(), "no zones");
+        assert_eq!(
+            Coverage::of(&many[..1]).to_string(),
+            "1 of 1 zone scanning (100 %)"
+        );
+    }
+
+    #[test]
+    fn quick_filters_and_the_name_combine() {
+        let rows = fleet();
+        let names = |filter: Filter| -> Vec<String> {
+            visible(&rows, &filter, SortKey::Zone)
+                .into_iter()
+                .map(|i| rows[i].zone_name.clone())
+                .collect()
+        };
+        let quick = |quick: &[Quick]| Filter {
+            quick: quick.to_vec(),
+            name_contains: None,
+        };
+        assert_eq!(
+            names(quick(&[Quick::NotScanning])),
+            ["locked.example", "off.example", "silent.example"]
+        );
+        assert_eq!(
+            names(quick(&[Quick::EmailNotVerified])),
+            [
+                "locked.example",
+                "pending.example",
+                "silent.example",
+                "unverified.example"
+            ]
+        );
+        assert_eq!(names(quick(&[Quick::Pending])), ["pending.example"]);
+        assert_eq!(names(quick(&[Quick::Locked])), ["locked.example"]);
+        assert_eq!(names(quick(&[Quick::Error])), ["broken.example"]);
+        assert_eq!(
+            names(quick(&[Quick::NotScanning, Quick::Locked])),
+            ["locked.example"]
+        );
+        let by_name = Filter {
+            quick: vec![Quick::NotScanning],
+            name_contains: Some(" OFF".into()),
+        };
+        assert_eq!(names(by_name), ["off.example"]);
+        assert_eq!(
+            names(Filter {
+                name_contains: Some("  ".into()),
+                ..Filter::default()
+            })
+            .len(),
+            7
+        );
+    }
+
+    #[test]
+    fn sorting_by_plan_and_account_breaks_ties_by_name() {
+        let mut rows = fleet();
+        rows[0].plan = Some("ent".into());
+        rows[1].plan = Some("free".into());
+        rows[2].plan = None;
+        rows[3].account = Some(AccountRef {
+            id: "b".into(),
+            name: "Beta".into(),
+        });
+        rows[4].account = None;
+        let first_and_last = |key| {
+            let order = visible(&rows, &Filter::default(), key);
+            (
+                rows[order[0]].zone_name.clone(),
+                rows[*order.last().unwrap()].zone_name.clone(),
+            )
+        };
+        assert_eq!(
+            first_and_last(SortKey::Plan),
+            ("fine.example".into(), "off.example".into())
+        );
+        assert_eq!(
+            first_and_last(SortKey::Account),
+            ("fine.example".into(), "locked.example".into())
+        );
+        let order = visible(&rows, &Filter::default(), SortKey::Account);
+        assert_eq!(
+            rows[order[5]].zone_name, "broken.example",
+            "Beta after Acme"
+        );
+    }
+}
