@@ -13,6 +13,7 @@ pub mod input;
 pub mod logging;
 pub mod message;
 pub mod mock;
+pub mod outcome;
 pub mod recent;
 pub mod state;
 pub mod terminal;
