@@ -26,10 +26,10 @@ fn loaded_state() -> AppState {
     };
     let mut state = AppState::new(context, Some("zone".into()), Some("account".into()), now);
     state.gate = Gate::Open;
-    state.zone.zone_name = Some("images.acme-corp.com".into());
-    state.account.account_name = Some("Acme Corp".into());
+    state.settings.zone.name = Some("images.acme-corp.com".into());
+    state.settings.account.name = Some("Acme Corp".into());
     let sources = ["ncmec_ngo", "ncmec_industry", "iwf", "tech_coalition"];
-    state.zone.remote.succeed(
+    state.settings.zone.remote.succeed(
         CsamSetting {
             id: Some("csam_scanner".into()),
             editable: Some(true),
@@ -47,7 +47,7 @@ fn loaded_state() -> AppState {
         },
         now,
     );
-    state.account.remote.succeed(
+    state.settings.account.remote.succeed(
         DlpSettings {
             ai_context_analysis: true,
             ocr: true,

@@ -20,7 +20,7 @@ use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
 use crate::recent::{RecentZone, RecentZones};
-use crate::state::{AppState, Context, PickerItem, Status, StatusKind};
+use crate::state::{AppState, Context, Notice, PickerItem, Status, StatusKind};
 use crate::terminal::{Shutdown, ShutdownSignals, TerminalGuard};
 use crate::{app, logging};
 
@@ -94,7 +94,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
     if let Some(warning) = warning {
         warn!(%warning, "recent zones ignored");
         state.status = Some(Status {
-            text: warning,
+            notice: Notice::Text(warning),
             kind: StatusKind::Warning,
             at: now,
             about: None,

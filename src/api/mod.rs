@@ -11,7 +11,7 @@ pub mod model;
 pub mod pacer;
 mod response;
 pub mod retry;
-mod text;
+pub mod text;
 pub mod validate;
 
 pub use body::BODY_LIMIT;

@@ -39,7 +39,7 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
 }
 
 /// Characters that print nothing or reorder what follows.
-fn is_hidden(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -85,6 +85,23 @@ pub(crate) fn snippet(body: &str) -> String {
     } else {
         out
     }
+}
+
+/// A public key shown without drawing it: its first and last four
+/// characters (`MIIB…AQAB`), or `set` for a key too short to shorten; `""`
+/// stays `""` (it means "payload logging off"). The panel and the audit log
+/// use this one rule.
+pub fn key_fingerprint(key: &str) -> String {
+    let chars: Vec<char> = key.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    if chars.len() <= 10 {
+        return "set".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]

@@ -54,21 +54,7 @@ pub fn shown_email(email: &str) -> String {
     }
 }
 
-/// A public key as the log keeps it: its first and last four characters
-/// (`MIIB…AQAB`), or `set` for a key too short to shorten; `""` stays `""`
-/// (it means "payload logging off"). The same rule as the account panel's.
-pub fn key_fingerprint(key: &str) -> String {
-    let chars: Vec<char> = key.chars().filter(|c| !c.is_whitespace()).collect();
-    if chars.is_empty() {
-        return String::new();
-    }
-    if chars.len() <= 10 {
-        return "set".to_owned();
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}
+pub use crate::api::text::key_fingerprint;
 
 /// Any other text (a name, Cloudflare's message, an error line) made safe and
 /// small: one line without control characters, email addresses cut to their
@@ -178,7 +164,7 @@ fn single_line(text: &str) -> String {
     for c in text.chars() {
         if c.is_whitespace() {
             space = !out.is_empty();
-        } else if !is_hidden(c) {
+        } else if !crate::api::text::is_hidden(c) {
             if space {
                 out.push(' ');
                 space = false;
@@ -187,22 +173,6 @@ fn single_line(text: &str) -> String {
         }
     }
     out
-}
-
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
 }
 
 fn is_local(c: char) -> bool {

@@ -5,46 +5,42 @@ use crossterm::event::KeyCode;
 
 use super::{Binding, KeyContext, ch, code, ctrl};
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Panel, PickerKind, StatusKind, ZoneRow};
+use crate::state::{AppState, Gate, Panel, PickerKind, StatusKind};
 
 fn always(_: &AppState) -> bool {
     true
 }
 
-fn zone_editable(state: &AppState) -> bool {
-    state.zone.is_editable()
+fn editable(state: &AppState) -> bool {
+    state.settings.abilities().edit
 }
 
-fn zone_can_resend(state: &AppState) -> bool {
-    zone_editable(state) && state.zone.rows().contains(&ZoneRow::Resend)
+fn can_resend(state: &AppState) -> bool {
+    state.settings.abilities().resend
 }
 
-fn zone_can_save(state: &AppState) -> bool {
-    zone_editable(state) && state.zone.is_dirty()
+fn can_save(state: &AppState) -> bool {
+    state.settings.abilities().save
 }
 
-fn zone_dirty(state: &AppState) -> bool {
-    state.zone.is_dirty() && !state.zone.remote.is_locked_by_write()
+fn can_discard(state: &AppState) -> bool {
+    state.settings.abilities().discard
 }
 
-fn account_editable(state: &AppState) -> bool {
-    state.account.is_editable()
-}
-
-fn account_can_save(state: &AppState) -> bool {
-    account_editable(state) && state.account.is_dirty()
-}
-
-fn account_dirty(state: &AppState) -> bool {
-    state.account.is_dirty() && !state.account.remote.is_locked_by_write()
+fn can_reset(state: &AppState) -> bool {
+    state.settings.abilities().reset
 }
 
 fn can_refresh(state: &AppState) -> bool {
-    match state.focus {
-        Panel::Zone => state.zone.zone_id.is_some() && !state.zone.remote.is_locked_by_write(),
-        Panel::Account => {
-            state.account.account_id.is_some() && !state.account.remote.is_locked_by_write()
-        }
+    state.settings.abilities().reload
+}
+
+/// The text field's name in the footer: the zone's email; the account's
+/// key stays in the help (its row's toggle offers it too).
+fn field_label(state: &AppState) -> Option<&'static str> {
+    match state.settings.focus {
+        Panel::Zone => Some("edit email"),
+        Panel::Account => None,
     }
 }
 
@@ -53,10 +49,7 @@ fn picker_failed(state: &AppState) -> bool {
 }
 
 fn has_id(state: &AppState) -> bool {
-    match state.focus {
-        Panel::Zone => state.zone.zone_id.is_some(),
-        Panel::Account => state.account.account_id.is_some(),
-    }
+    state.settings.focused_id().is_some()
 }
 
 fn can_retry_gate(state: &AppState) -> bool {
@@ -64,8 +57,8 @@ fn can_retry_gate(state: &AppState) -> bool {
 }
 
 fn can_escape(state: &AppState) -> bool {
-    state.zone.remote.load_in_flight().is_some()
-        || state.account.remote.load_in_flight().is_some()
+    state.settings.zone.remote.load_in_flight().is_some()
+        || state.settings.account.remote.load_in_flight().is_some()
         || state
             .status
             .as_ref()
@@ -82,6 +75,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::FocusNext,
         footer: Some("tab"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -91,6 +85,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::FocusPrev,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -100,6 +95,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Focus(Panel::Zone),
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -109,132 +105,87 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Focus(Panel::Account),
         footer: None,
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "move",
         help: "move down",
         when: always,
         msg: Msg::Down,
         footer: Some("j/k"),
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('k'), code(KeyCode::Up)],
         label: "up",
         help: "move up",
         when: always,
         msg: Msg::Up,
         footer: None,
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[code(KeyCode::Char(' ')), code(KeyCode::Enter)],
         label: "toggle",
-        help: "toggle scanning or a source; edit the email; stage a re-send",
-        when: zone_editable,
+        help: "toggle, cycle or edit the selected row; on the reset row, open the reset",
+        when: editable,
         msg: Msg::Activate,
         footer: Some("space"),
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('e')],
-        label: "edit email",
-        help: "edit the notification email",
-        when: zone_editable,
+        label: "edit",
+        help: "edit the email (zone) or paste a new payload-logging public key (account)",
+        when: editable,
         msg: Msg::EditField,
         footer: Some("e"),
+        label_now: Some(field_label),
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('R')],
         label: "resend",
-        help: "stage a re-send of the verification email (pending, unverified)",
-        when: zone_can_resend,
+        help: "stage a re-send of the verification email (zone, pending or unverified)",
+        when: can_resend,
         msg: Msg::Resend,
         footer: Some("R"),
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('s')],
         label: "save",
         help: "save the staged changes (one PATCH)",
-        when: zone_can_save,
+        when: can_save,
         msg: Msg::Save,
         footer: Some("s"),
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Zone,
+        context: KeyContext::Settings,
         keys: &[ch('u')],
         label: "discard",
         help: "discard the staged changes",
-        when: zone_dirty,
+        when: can_discard,
         msg: Msg::Discard,
         footer: Some("u"),
+        label_now: None,
     },
     Binding {
-        context: KeyContext::Account,
-        keys: &[ch('j'), code(KeyCode::Down)],
-        label: "move",
-        help: "move down",
-        when: always,
-        msg: Msg::Down,
-        footer: Some("j/k"),
-    },
-    Binding {
-        context: KeyContext::Account,
-        keys: &[ch('k'), code(KeyCode::Up)],
-        label: "up",
-        help: "move up",
-        when: always,
-        msg: Msg::Up,
-        footer: None,
-    },
-    Binding {
-        context: KeyContext::Account,
-        keys: &[code(KeyCode::Char(' ')), code(KeyCode::Enter)],
-        label: "toggle",
-        help: "toggle a setting, cycle the masking level, or open the reset",
-        when: account_editable,
-        msg: Msg::Activate,
-        footer: Some("space"),
-    },
-    Binding {
-        context: KeyContext::Account,
-        keys: &[ch('e')],
-        label: "new key",
-        help: "paste a new payload-logging public key",
-        when: account_editable,
-        msg: Msg::EditField,
-        footer: None,
-    },
-    Binding {
-        context: KeyContext::Account,
-        keys: &[ch('s')],
-        label: "save",
-        help: "save the staged changes (one PATCH)",
-        when: account_can_save,
-        msg: Msg::Save,
-        footer: Some("s"),
-    },
-    Binding {
-        context: KeyContext::Account,
-        keys: &[ch('u')],
-        label: "discard",
-        help: "discard the staged changes",
-        when: account_dirty,
-        msg: Msg::Discard,
-        footer: Some("u"),
-    },
-    Binding {
-        context: KeyContext::Account,
+        context: KeyContext::Settings,
         keys: &[ch('D')],
         label: "reset…",
-        help: "reset DLP settings to defaults (asks first)",
-        when: account_editable,
+        help: "reset DLP settings to defaults (account; asks first)",
+        when: can_reset,
         msg: Msg::AskReset,
         footer: Some("D"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -244,6 +195,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::OpenPicker(PickerKind::Zone),
         footer: Some("z"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -253,6 +205,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::OpenPicker(PickerKind::Account),
         footer: Some("a"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -262,6 +215,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::OpenCommandLine,
         footer: Some(":"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -271,6 +225,7 @@ pub static BINDINGS: &[Binding] = &[
         when: can_refresh,
         msg: Msg::Refresh,
         footer: Some("r"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -280,6 +235,7 @@ pub static BINDINGS: &[Binding] = &[
         when: has_id,
         msg: Msg::CopyId,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -289,6 +245,7 @@ pub static BINDINGS: &[Binding] = &[
         when: can_escape,
         msg: Msg::Escape,
         footer: Some("esc"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -298,6 +255,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::ToggleHelp,
         footer: Some("?"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Global,
@@ -307,6 +265,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Quit,
         footer: Some("q"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Editing,
@@ -316,6 +275,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::CommitEdit,
         footer: Some("enter"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Editing,
@@ -325,6 +285,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::CancelEdit,
         footer: Some("esc"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Dialog,
@@ -334,6 +295,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Confirm,
         footer: Some("y"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Dialog,
@@ -343,6 +305,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Deny,
         footer: Some("n"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Dialog,
@@ -358,6 +321,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::ToggleChoice,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Dialog,
@@ -367,6 +331,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Choose,
         footer: Some("enter"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Help,
@@ -376,6 +341,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::ToggleHelp,
         footer: Some("?"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -385,6 +351,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Down,
         footer: Some("↓/↑"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -394,6 +361,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Up,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -403,6 +371,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::PageDown,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -412,6 +381,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::PageUp,
         footer: None,
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -421,6 +391,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Activate,
         footer: Some("enter"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -430,6 +401,7 @@ pub static BINDINGS: &[Binding] = &[
         when: picker_failed,
         msg: Msg::Refresh,
         footer: Some("ctrl-r"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Picker,
@@ -439,6 +411,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Escape,
         footer: Some("esc"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::CommandLine,
@@ -448,6 +421,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Activate,
         footer: Some("enter"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::CommandLine,
@@ -457,6 +431,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Complete,
         footer: Some("tab"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::CommandLine,
@@ -466,6 +441,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Escape,
         footer: Some("esc"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Gate,
@@ -475,6 +451,7 @@ pub static BINDINGS: &[Binding] = &[
         when: can_retry_gate,
         msg: Msg::Refresh,
         footer: Some("r"),
+        label_now: None,
     },
     Binding {
         context: KeyContext::Gate,
@@ -484,5 +461,6 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Quit,
         footer: Some("q"),
+        label_now: None,
     },
 ];

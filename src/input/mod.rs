@@ -6,17 +6,15 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 mod bindings;
 
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Panel};
+use crate::state::{AppState, Gate, Page};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyContext {
-    /// Anywhere outside dialogs, help and the email field.
+    /// Anywhere outside dialogs, help and the text fields.
     Global,
-    /// The zone panel has focus.
-    Zone,
-    /// The account panel has focus.
-    Account,
+    /// The settings page: the focused zone or account panel.
+    Settings,
     /// The email field is being edited.
     Editing,
     /// A confirmation dialog is open.
@@ -36,8 +34,7 @@ impl KeyContext {
     pub fn title(self) -> &'static str {
         match self {
             Self::Global => "Everywhere",
-            Self::Zone => "Zone panel (CSAM Scanner)",
-            Self::Account => "Account panel (DLP settings)",
+            Self::Settings => "Zone and account panels",
             Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
@@ -125,9 +122,19 @@ pub struct Binding {
     /// How the footer writes the key (`j/k`), or `None` to leave the binding
     /// to the help overlay so the footer stays short.
     pub footer: Option<&'static str>,
+    /// The footer's label when it depends on the focused panel (`e`: "edit
+    /// email" on the zone); `None` from it keeps the binding out of the
+    /// footer for now (it stays in the help).
+    pub label_now: Option<fn(&AppState) -> Option<&'static str>>,
 }
 
 impl Binding {
+    /// The footer's label for this binding now, if the footer shows it.
+    pub fn label_in(&self, state: &AppState) -> Option<&'static str> {
+        self.label_now
+            .map_or(Some(self.label), |label| label(state))
+    }
+
     /// The key as the footer writes it, when the footer shows this binding.
     pub fn footer_key(&self) -> Option<String> {
         self.footer.map(str::to_owned)
@@ -160,11 +167,10 @@ pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
     } else if state.is_editing() {
         KeyContext::Editing
     } else {
-        let panel = match state.focus {
-            Panel::Zone => KeyContext::Zone,
-            Panel::Account => KeyContext::Account,
+        let page = match state.page {
+            Page::Settings => KeyContext::Settings,
         };
-        return vec![panel, KeyContext::Global];
+        return vec![page, KeyContext::Global];
     };
     vec![only]
 }
@@ -174,10 +180,12 @@ pub fn footer_bindings(state: &AppState) -> Vec<&'static Binding> {
     let contexts = active_contexts(state);
     let mut shown: Vec<&'static Binding> = Vec::new();
     for context in contexts {
-        for binding in BINDINGS
-            .iter()
-            .filter(|b| b.context == context && b.footer.is_some() && (b.when)(state))
-        {
+        for binding in BINDINGS.iter().filter(|b| {
+            b.context == context
+                && b.footer.is_some()
+                && b.label_in(state).is_some()
+                && (b.when)(state)
+        }) {
             if !shown.iter().any(|s| s.label == binding.label) {
                 shown.push(binding);
             }
@@ -242,8 +250,8 @@ mod tests {
                 let overlap = a.context == b.context
                     || matches!(
                         (a.context, b.context),
-                        (KeyContext::Zone | KeyContext::Account, KeyContext::Global)
-                            | (KeyContext::Global, KeyContext::Zone | KeyContext::Account)
+                        (KeyContext::Settings, KeyContext::Global)
+                            | (KeyContext::Global, KeyContext::Settings)
                     );
                 assert!(
                     !(shared && overlap),

@@ -1,27 +1,47 @@
 //! Everything the dashboard knows. The reducer changes it; the UI only reads it.
+//!
+//! [`AppState`] holds what is global (the credential check, where the
+//! dashboard points, the status line, the overlays: picker, dialog, help,
+//! `:` line, and every request in flight) and the pages; [`Page`] says
+//! which one is shown. A page owns its state module here, its reducer
+//! module in `update/`, its view module in `ui/` and its key context.
 
-mod account;
+mod csam;
+mod dlp;
 mod picker;
 mod remote;
-mod zone;
+mod requests;
+mod setting;
+mod settings;
+mod status;
 
 use std::time::{Duration, Instant};
 
-pub use account::{
-    AccountPanel, AccountRow, DlpForm, MASKING_CYCLE, key_fingerprint, masking_meaning,
+pub use csam::{Csam, CsamForm, ZonePanel, ZoneRow};
+pub use dlp::{
+    AccountPanel, AccountRow, Dlp, DlpForm, MASKING_CYCLE, key_fingerprint, key_matches,
+    masking_meaning,
 };
 pub use picker::{PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem, PickerKind};
 pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote, Retry};
-pub use zone::{CsamForm, EmailEditor, ZonePanel, ZoneRow};
+pub use requests::{Discover, Lookup, Pending, Requests, Route};
+pub use setting::{FieldEditor, ReadOnly, Setting, SettingPanel};
+pub use settings::{Abilities, SettingsPage};
+pub use status::{About, Notice, SUCCESS_FADE, Status, StatusKind};
 
 use tui_input::Input;
 
-use crate::api::worker::RequestId;
+use crate::outcome::FieldChange;
 
-/// How long a success message stays on the status line.
-pub const SUCCESS_FADE: Duration = Duration::from_secs(4);
+/// The pages of the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    /// The zone and account panels.
+    #[default]
+    Settings,
+}
 
-/// The two panels.
+/// The two panels of the settings page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Panel {
     /// CSAM Scanner of a zone.
@@ -31,15 +51,23 @@ pub enum Panel {
     Account,
 }
 
+impl Panel {
+    /// The panel after (and before) this one: there are two.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Zone => Self::Account,
+            Self::Account => Self::Zone,
+        }
+    }
+}
+
 /// What a mouse click landed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A panel, outside its selectable rows.
     Panel(Panel),
-    /// A selectable zone row: an index into [`ZonePanel::rows`].
-    ZoneRow(usize),
-    /// A selectable account row: an index into [`AccountRow::ALL`].
-    AccountRow(usize),
+    /// A selectable row of a panel: an index into its rows.
+    Row(Panel, usize),
 }
 
 /// Where the dashboard points, for the header.
@@ -86,39 +114,6 @@ pub enum Gate {
     },
 }
 
-/// What a lookup request is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    /// `GET /zones/{id}`: the shown zone's name, and its account when none
-    /// was given.
-    ZoneDetails {
-        /// The zone looked up.
-        zone_id: String,
-    },
-    /// `GET /accounts/{id}`: the shown account's name.
-    AccountDetails {
-        /// The account looked up.
-        account_id: String,
-    },
-    /// `GET /zones?name=`: a zone given by its name (`--zone NAME` at
-    /// start, or `:zone NAME`); shown as soon as exactly one matches.
-    ZoneByName {
-        /// The name asked for.
-        name: String,
-    },
-    /// `GET /zones/{id}`: a zone typed on the command line by id, shown
-    /// (with its account) once it is known to exist.
-    ZoneById {
-        /// The id asked for.
-        zone_id: String,
-    },
-    /// `GET /accounts/{id}`: an account typed on the command line by id.
-    AccountById {
-        /// The id asked for.
-        account_id: String,
-    },
-}
-
 /// The `:` command line while it is open.
 #[derive(Debug, Clone, Default)]
 pub struct CommandLine {
@@ -126,61 +121,17 @@ pub struct CommandLine {
     pub input: Input,
 }
 
-/// How a status message reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusKind {
-    /// Done as asked; fades.
-    Success,
-    /// Worth knowing; fades.
-    Info,
-    /// Done, but not quite as asked (the server adjusted something); stays.
-    Warning,
-    /// Failed; stays until dismissed.
-    Error,
-}
-
-/// The sentence on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    /// What to say.
-    pub text: String,
-    /// How it reads.
-    pub kind: StatusKind,
-    /// When it was said, for fading.
-    pub at: Instant,
-    /// What it is about, so it goes when its cause is gone.
-    pub about: Option<About>,
-}
-
-/// What a status message is about. A message goes when its cause does: a
-/// load error when that load succeeds, a save report when its zone or
-/// account is no longer shown or its edits are discarded, an email problem
-/// once a valid address is staged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum About {
-    /// Loading the CSAM setting of the zone with this id.
-    ZoneLoad(String),
-    /// Saving the CSAM setting of the zone with this id.
-    ZoneSave(String),
-    /// Loading the DLP settings of the account with this id.
-    AccountLoad(String),
-    /// Saving or resetting the DLP settings of the account with this id.
-    AccountSave(String),
-    /// The notification email being typed.
-    EmailInput,
-    /// The lists that find a zone or an account at start-up.
-    Discovery,
-}
-
 /// A modal question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
-    /// Reset DLP settings: field, current value, value after reset.
+    /// Reset DLP settings: each field now and after reset.
     ConfirmReset {
         /// The account to reset.
         account_id: String,
-        /// (field, now, after) rows.
-        changes: Vec<(String, String, String)>,
+        /// Field by field, now → after.
+        changes: Vec<FieldChange>,
+        /// Staged edits the reset will drop.
+        staged: usize,
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },
@@ -205,12 +156,12 @@ pub enum Dialog {
 /// The whole dashboard state.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The focused panel.
-    pub focus: Panel,
-    /// The zone panel.
-    pub zone: ZonePanel,
-    /// The account panel.
-    pub account: AccountPanel,
+    /// The page shown.
+    pub page: Page,
+    /// The settings page: the zone and account panels.
+    pub settings: SettingsPage,
+    /// Every request in flight, by id.
+    pub requests: Requests,
     /// The status line.
     pub status: Option<Status>,
     /// A modal dialog, if open.
@@ -219,23 +170,12 @@ pub struct AppState {
     pub help: bool,
     /// Header facts.
     pub context: Context,
-    /// The next request id to hand out.
-    pub next_id: RequestId,
     /// The time of the latest message; the reducer reads no clock.
     pub now: Instant,
     /// Set once the user has quit.
     pub quit: bool,
-    /// The zone list asked for at start-up when no zone was given.
-    pub zone_discovery: Option<RequestId>,
-    /// The account list asked for at start-up when no account was given.
-    pub account_discovery: Option<RequestId>,
-    /// Names and ids being looked up (a zone's name and account, a zone
-    /// given by name), by request.
-    pub lookups: Vec<(RequestId, Lookup)>,
-    /// The credential check at start-up.
+    /// The credential check.
     pub gate: Gate,
-    /// The credential check in flight.
-    pub gate_request: Option<RequestId>,
     /// The account token check was tried after the user token check failed.
     pub gate_tried_account: bool,
     /// The zone or account picker, when open.
@@ -256,31 +196,18 @@ impl AppState {
         account_id: Option<String>,
         now: Instant,
     ) -> Self {
-        let read_only = context.read_only.then(|| "read-only mode".to_owned());
+        let settings = SettingsPage::new(zone_id, account_id, context.read_only);
         Self {
-            focus: Panel::Zone,
-            zone: ZonePanel {
-                zone_id,
-                read_only: read_only.clone(),
-                ..ZonePanel::default()
-            },
-            account: AccountPanel {
-                account_id,
-                read_only,
-                ..AccountPanel::default()
-            },
+            page: Page::Settings,
+            settings,
+            requests: Requests::default(),
             status: None,
             dialog: None,
             help: false,
             context,
-            next_id: 1,
             now,
             quit: false,
-            zone_discovery: None,
-            account_discovery: None,
-            lookups: Vec::new(),
             gate: Gate::Checking,
-            gate_request: None,
             gate_tried_account: false,
             picker: None,
             command_line: None,
@@ -291,21 +218,17 @@ impl AppState {
 
     /// True when any request is in flight (the spinner ticks only then).
     pub fn is_busy(&self) -> bool {
-        self.zone.remote.inflight.is_some()
-            || self.account.remote.inflight.is_some()
-            || self.gate_request.is_some()
-            || !self.lookups.is_empty()
-            || self.picker.as_ref().is_some_and(|p| p.loading.is_some())
+        self.requests.is_busy()
     }
 
-    /// True when any panel has staged edits.
+    /// True when any page has staged edits.
     pub fn is_dirty(&self) -> bool {
-        self.zone.is_dirty() || self.account.is_dirty()
+        self.settings.is_dirty()
     }
 
     /// True while a field (the email, the public key) takes the keyboard.
     pub fn is_editing(&self) -> bool {
-        self.zone.editor.is_some() || self.account.key_editor.is_some()
+        self.settings.is_editing()
     }
 
     /// True while typed text goes into a field (email, picker filter, command line).

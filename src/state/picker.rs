@@ -51,8 +51,6 @@ pub struct PageRequest {
     pub page: u32,
     /// The server-side name filter it carries, if any.
     pub filter: Option<String>,
-    /// The client's retry it waits for, when an attempt failed.
-    pub retry: Option<super::Retry>,
 }
 
 /// Rows a page holds.

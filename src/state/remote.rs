@@ -1,5 +1,6 @@
 //! Server data as a panel holds it: the last value, what is in flight, and
 //! the last failure, side by side so a reload keeps the old data on screen.
+//! `Remote` owns its transitions: start, succeed, fail, cancel.
 
 use std::time::Instant;
 
@@ -24,10 +25,8 @@ pub struct Inflight {
     pub id: RequestId,
     /// What it is.
     pub kind: InflightKind,
-    /// When it was sent, for the elapsed time on screen.
+    /// When it was sent.
     pub since: Instant,
-    /// The client's retry the request waits for, when an attempt failed.
-    pub retry: Option<Retry>,
 }
 
 /// A failed attempt the client will try again: what the status line says
@@ -101,32 +100,32 @@ impl<T> Remote<T> {
 
     /// Starts waiting for `id`; returns the load it supersedes, if any.
     pub fn start(&mut self, id: RequestId, kind: InflightKind, now: Instant) -> Option<RequestId> {
-        let superseded = self
-            .inflight
-            .filter(|i| i.kind == InflightKind::Load)
-            .map(|i| i.id);
+        let superseded = self.load_in_flight();
         self.inflight = Some(Inflight {
             id,
             kind,
             since: now,
-            retry: None,
         });
         superseded
     }
 
-    /// The in-flight request if `id` is the one this data waits for; a reply
-    /// with any other id is stale.
-    pub fn take_if_current(&mut self, id: RequestId) -> Option<Inflight> {
-        if self.inflight.is_some_and(|i| i.id == id) {
-            self.inflight.take()
-        } else {
-            None
-        }
-    }
-
-    /// Stores a fresh value from the server.
+    /// Stores a fresh value from the server; what was in flight is done.
     pub fn succeed(&mut self, value: T, now: Instant) {
         self.loaded = Some(Loaded { value, at: now });
+        self.inflight = None;
         self.failure = None;
+    }
+
+    /// Records why the request in flight failed; the last value stays.
+    pub fn fail(&mut self, error: ApiError, kind: InflightKind) {
+        self.inflight = None;
+        self.failure = Some(Failure { error, kind });
+    }
+
+    /// Stops waiting for a load; returns its id so it can be cancelled.
+    pub fn cancel_load(&mut self) -> Option<RequestId> {
+        let id = self.load_in_flight()?;
+        self.inflight = None;
+        Some(id)
     }
 }

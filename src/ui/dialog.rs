@@ -12,6 +12,7 @@ use super::panel::{Row, lay_out};
 use super::status::key_hints;
 use super::text::{pad, width};
 use super::theme::Theme;
+use super::words;
 use crate::input::footer_bindings;
 use crate::state::{AppState, Dialog, PickerKind};
 
@@ -24,22 +25,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
     let (title, intro, table, buttons, confirm) = match dialog {
         Dialog::ConfirmReset {
             changes,
+            staged,
             confirm_selected,
             ..
         } => {
-            let account = state
-                .account
-                .account_name
-                .clone()
-                .or_else(|| state.account.account_id.clone())
-                .unwrap_or_else(|| "this account".to_owned());
+            let account = &state.settings.account;
+            let account = place(account.name.as_ref(), account.id.as_ref(), "this account");
+            let mut rows: Vec<(String, String, String)> = changes
+                .iter()
+                .map(|change| {
+                    (
+                        words::change_field(change),
+                        words::change_value(&change.field, &change.now),
+                        words::change_value(&change.field, &change.after),
+                    )
+                })
+                .collect();
+            if *staged > 0 {
+                rows.push((
+                    "Unsaved edits".to_owned(),
+                    staged.to_string(),
+                    "discarded".to_owned(),
+                ));
+            }
             let intro = format!(
                 "Reset the DLP settings of {account} to their defaults? This cannot be undone."
             );
             (
                 " Reset DLP settings? ",
                 intro,
-                table(changes, theme),
+                table(&rows, theme),
                 ["[ Cancel ]", "[ Reset ]"],
                 *confirm_selected,
             )
@@ -54,16 +69,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
                 PickerKind::Zone => (
                     " Switch zone? ",
                     place(
-                        state.zone.zone_name.as_ref(),
-                        state.zone.zone_id.as_ref(),
+                        state.settings.zone.name.as_ref(),
+                        state.settings.zone.id.as_ref(),
                         "this zone",
                     ),
                 ),
                 PickerKind::Account => (
                     " Switch account? ",
                     place(
-                        state.account.account_name.as_ref(),
-                        state.account.account_id.as_ref(),
+                        state.settings.account.name.as_ref(),
+                        state.settings.account.id.as_ref(),
                         "this account",
                     ),
                 ),
@@ -111,7 +126,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
         .centered(),
     );
     lines.push(Line::default());
-    lines.push(key_hints(&hints, inner, theme).centered());
+    lines.push(key_hints(state, &hints, inner, theme).centered());
 
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = area.centered(
@@ -166,8 +181,8 @@ fn place(name: Option<&String>, id: Option<&String>, missing: &str) -> String {
 
 /// How many staged changes quitting loses, and where they are.
 fn quit_text(state: &AppState) -> String {
-    let zone = state.zone.form.count();
-    let account = state.account.form.count();
+    let zone = state.settings.zone.staged();
+    let account = state.settings.account.staged();
     let total = zone + account;
     let plural = if total == 1 { "" } else { "s" };
     let places: Vec<String> = [("zone", zone), ("account", account)]

@@ -76,7 +76,7 @@ fn refused(
     }
     rows.push(Row::blank());
     let mut lines = lay_out(&rows, LABEL_WIDTH, columns, theme).lines;
-    lines.push(key_hints(&footer_bindings(state), inner, theme).centered());
+    lines.push(key_hints(state, &footer_bindings(state), inner, theme).centered());
 
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = area.centered(

@@ -14,10 +14,9 @@ use crate::input::{BINDINGS, Binding, KeyContext};
 use crate::state::AppState;
 
 /// The groups, in the order they are read.
-const GROUPS: [KeyContext; 9] = [
+const GROUPS: [KeyContext; 8] = [
     KeyContext::Global,
-    KeyContext::Zone,
-    KeyContext::Account,
+    KeyContext::Settings,
     KeyContext::Editing,
     KeyContext::Picker,
     KeyContext::CommandLine,

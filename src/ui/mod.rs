@@ -8,17 +8,19 @@
 //! the panels, in that order. [`hit_test`] answers what a click lands on
 //! from the same layout and the same laid-out panel bodies.
 
-mod account;
+mod csam;
 mod dialog;
+mod dlp;
 mod gate;
 mod header;
 mod help;
 mod panel;
 mod picker;
+pub(crate) mod setting;
 mod status;
 mod text;
 mod theme;
-mod zone;
+pub mod words;
 
 #[cfg(test)]
 mod tests;
@@ -28,7 +30,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::state::{AppState, Gate, Target};
+use crate::state::{AppState, Csam, Dlp, Gate, Page, Target};
 use text::width;
 use theme::Theme;
 
@@ -89,9 +91,13 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     };
     header::render(frame, screen.header, state, theme);
     let mut cursor = if let Some([zone_area, account_area]) = screen.panels {
-        let email = zone::render(frame, zone_area, state, theme);
-        account::render(frame, account_area, state, theme);
-        email
+        match state.page {
+            Page::Settings => {
+                let zone = setting::render::<Csam>(frame, zone_area, state, theme);
+                let account = setting::render::<Dlp>(frame, account_area, state, theme);
+                zone.or(account)
+            }
+        }
     } else {
         gate::render(frame, screen.body, state, theme);
         None
@@ -103,7 +109,12 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     // filter, else the command line, else the email.
     let open = screen.panels.is_some();
     if let Some(picker) = state.picker.as_ref().filter(|_| open) {
-        cursor = picker::render(frame, screen.body, picker, state.now, theme);
+        let retry = picker
+            .loading
+            .as_ref()
+            .and_then(|l| state.requests.get(l.id))
+            .and_then(|p| p.retry);
+        cursor = picker::render(frame, screen.body, picker, retry, state.now, theme);
     } else if command.is_some() {
         cursor = command;
     }
@@ -130,8 +141,8 @@ pub fn hit_test(area: Rect, state: &AppState, column: u16, row: u16) -> Option<T
         return None;
     }
     let position = Position::new(column, row);
-    zone::target_at(state, zone_area, theme, position)
-        .or_else(|| account::target_at(state, account_area, theme, position))
+    setting::target_at::<Csam>(state, zone_area, theme, position)
+        .or_else(|| setting::target_at::<Dlp>(state, account_area, theme, position))
 }
 
 /// Side by side when wide, the account panel a little wider while the zone
@@ -143,8 +154,8 @@ fn panels(body: Rect, state: &AppState, theme: Theme) -> [Rect; 2] {
         let account = (body.width / 2).max(body.width.saturating_sub(ZONE_ROOM).min(ACCOUNT_ROOM));
         return Layout::horizontal([Constraint::Fill(1), Constraint::Length(account)]).areas(body);
     }
-    let zone = zone::height(state, body.width, theme);
-    let account = account::height(state, body.width, theme);
+    let zone = setting::height::<Csam>(state, body.width, theme);
+    let account = setting::height::<Dlp>(state, body.width, theme);
     let zone = zone.min(body.height.saturating_sub(account).max(body.height / 2));
     Layout::vertical([Constraint::Length(zone), Constraint::Fill(1)]).areas(body)
 }

@@ -16,7 +16,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::text::{fit, fit_line, pad, spans_width, width};
 use super::theme::Theme;
-use crate::state::{InflightKind, Panel, Remote, Target};
+use crate::state::{InflightKind, Panel, ReadOnly, Remote, Target};
 
 /// The selection marker column: `› ` on the selected row, blank elsewhere.
 const GUTTER: usize = 2;
@@ -365,7 +365,7 @@ pub fn title(base: &str, name: Option<&str>) -> String {
 /// first row (returned second), so the reason is never cut.
 pub fn notes<T>(
     remote: &Remote<T>,
-    read_only: Option<&str>,
+    read_only: Option<&ReadOnly>,
     staged: usize,
     columns: usize,
     theme: Theme,
@@ -455,19 +455,8 @@ pub fn place_id(
 }
 
 /// Why the panel is read-only, as the line that says so.
-pub fn lock_text(reason: &str) -> String {
-    if reason.to_lowercase().contains("read-only") {
-        let mut chars = reason.chars();
-        let first = chars
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>())
-            .unwrap_or_default();
-        format!("🔒 {first}{}", chars.as_str())
-    } else if reason.starts_with(char::is_uppercase) {
-        format!("🔒 {reason}: read-only")
-    } else {
-        format!("🔒 Read-only: {reason}")
-    }
+pub fn lock_text(reason: &ReadOnly) -> String {
+    format!("🔒 {}", super::words::read_only(reason))
 }
 
 /// What a panel shows before it has data: loading, the failure and how to
@@ -527,12 +516,14 @@ mod tests {
     #[test]
     fn lock_lines_read_as_sentences() {
         assert_eq!(
-            lock_text("Locked by Trust & Safety"),
+            lock_text(&ReadOnly::LockedByTrustAndSafety),
             "🔒 Locked by Trust & Safety: read-only"
         );
-        assert_eq!(lock_text("read-only mode"), "🔒 Read-only mode");
+        assert_eq!(lock_text(&ReadOnly::ReadOnlyMode), "🔒 Read-only mode");
         assert_eq!(
-            lock_text("the token lacks 'Zone Settings Write'"),
+            lock_text(&ReadOnly::MissingPermission {
+                name: Some("Zone Settings Write".into())
+            }),
             "🔒 Read-only: the token lacks 'Zone Settings Write'"
         );
     }

@@ -12,7 +12,7 @@ use super::text::{fit, fit_line, input_view, pad, retry_words, width, wrap};
 use super::theme::Theme;
 use std::time::Instant;
 
-use crate::state::{Picker, PickerItem};
+use crate::state::{Picker, PickerItem, Retry};
 
 /// Lines kept in view under the cursor, so the next entries show.
 const SCROLL_OFF: usize = 2;
@@ -29,6 +29,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     picker: &Picker,
+    retry: Option<Retry>,
     now: Instant,
     theme: Theme,
 ) -> Option<Position> {
@@ -83,7 +84,7 @@ pub fn render(
         frame.render_widget(line, Rect::new(inner.x, y, inner.width, 1));
     }
 
-    let (lines, selected) = list_lines(picker, columns, now, theme);
+    let (lines, selected) = list_lines(picker, columns, retry, now, theme);
     let rows = usize::from(list.height);
     let offset = scroll_offset(selected, lines.len(), rows);
     for (i, line) in lines.into_iter().skip(offset).take(rows).enumerate() {
@@ -146,6 +147,7 @@ fn filter_line(picker: &Picker, columns: usize, theme: Theme) -> (Line<'static>,
 fn list_lines(
     picker: &Picker,
     columns: usize,
+    retrying: Option<Retry>,
     now: Instant,
     theme: Theme,
 ) -> (Vec<Line<'static>>, Option<usize>) {
@@ -171,7 +173,6 @@ fn list_lines(
     }
 
     let indent = " ".repeat(MARGIN);
-    let retrying = picker.loading.as_ref().and_then(|l| l.retry);
     let note = match (&picker.loading, visible.is_empty()) {
         (Some(_), _) if retrying.is_some() => {
             retrying.map(|r| format!("… {}", retry_words(r, now)))

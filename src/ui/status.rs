@@ -9,7 +9,7 @@ use super::text::{fit, input_view, spans_width, wrap};
 use super::theme::Theme;
 use crate::input::{BINDINGS, Binding, KeyContext, footer_bindings};
 use crate::message::Msg;
-use crate::state::{AppState, CommandLine, Inflight, InflightKind, StatusKind};
+use crate::state::{AppState, CommandLine, InflightKind, Panel, Pending, Route, StatusKind};
 
 /// One braille frame per 100 ms, the rate the loop ticks at while busy.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -86,7 +86,8 @@ fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'sta
     };
     // ` ✓ ` before the first line; wrapped lines align under the text.
     let indent = 3;
-    let mut wrapped = wrap(&status.text, columns.saturating_sub(indent));
+    let text = super::words::notice(&status.notice);
+    let mut wrapped = wrap(&text, columns.saturating_sub(indent));
     if wrapped.len() > MAX_STATUS_LINES {
         wrapped.truncate(MAX_STATUS_LINES);
         if let Some(last) = wrapped.last_mut() {
@@ -109,32 +110,34 @@ fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'sta
         .collect()
 }
 
-/// `⠹ Saving zone… 1.3s · esc cancels` while anything is in flight.
+/// `⠹ Saving zone… 1.3s · esc cancels` while anything is in flight: the
+/// panels' requests, else the lookups and lists that find them (the gate
+/// and the picker show their own).
 fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
-    let flights: Vec<(&str, Inflight)> = [
-        ("zone", state.zone.remote.inflight),
-        ("account", state.account.remote.inflight),
-    ]
-    .into_iter()
-    .filter_map(|(what, inflight)| Some((what, inflight?)))
-    .collect();
-    let oldest = flights.iter().map(|(_, i)| i.since).min()?;
+    let all = state.requests.in_flight();
+    let panels: Vec<(&str, &Pending)> = all
+        .iter()
+        .filter_map(|(_, p)| Some((doing(&p.route, true)?, *p)))
+        .collect();
+    let flights = if panels.is_empty() {
+        all.iter()
+            .filter_map(|(_, p)| Some((doing(&p.route, false)?, *p)))
+            .collect()
+    } else {
+        panels
+    };
+    let oldest = flights.iter().map(|(_, p)| p.since).min()?;
     let elapsed = state.now.saturating_duration_since(oldest);
     let frame = SPINNER[usize::try_from(elapsed.as_millis() / 100).unwrap_or(0) % SPINNER.len()];
     let mut spans = vec![Span::raw(" "), Span::styled(frame, theme.warn())];
-    for (i, (what, inflight)) in flights.iter().enumerate() {
-        let doing = match (inflight.kind, *what) {
-            (InflightKind::Load, _) => format!("Loading {what}…"),
-            (InflightKind::Save, _) => format!("Saving {what}…"),
-            (InflightKind::Reset, _) => "Resetting DLP settings…".to_owned(),
-        };
+    for (i, (doing, pending)) in flights.iter().enumerate() {
         let seconds = state
             .now
-            .saturating_duration_since(inflight.since)
+            .saturating_duration_since(pending.since)
             .as_secs_f64();
         let sep = if i == 0 { " " } else { " · " };
         spans.push(Span::raw(format!("{sep}{doing} {seconds:.1}s")));
-        if let Some(retry) = inflight.retry {
+        if let Some(retry) = pending.retry {
             let why = super::text::retry_words(retry, state.now);
             spans.push(Span::styled(format!(" · {why}"), theme.warn()));
         }
@@ -143,7 +146,16 @@ fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
     // abandons the typing, in a picker it closes it): one key, one meaning.
     let esc = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Esc);
     let esc_cancels = !state.takes_text() && crate::input::map_key(state, esc) == Some(Msg::Escape);
-    if esc_cancels && flights.iter().any(|(_, i)| i.kind == InflightKind::Load) {
+    let loading = flights.iter().any(|(_, p)| {
+        matches!(
+            p.route,
+            Route::Panel {
+                kind: InflightKind::Load,
+                ..
+            }
+        )
+    });
+    if esc_cancels && loading {
         spans.push(Span::styled(" · ", theme.muted()));
         spans.push(Span::styled("esc", theme.key()));
         spans.push(Span::raw(" cancels"));
@@ -151,9 +163,31 @@ fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
     Some(spans)
 }
 
+/// What a request in flight is doing, in words: a panel's (when `panels`),
+/// else the lists and lookups that find one.
+fn doing(route: &Route, panels: bool) -> Option<&'static str> {
+    match (route, panels) {
+        (Route::Panel { panel, kind }, true) => Some(match (panel, kind) {
+            (Panel::Zone, InflightKind::Load) => "Loading zone…",
+            (Panel::Account, InflightKind::Load) => "Loading account…",
+            (Panel::Zone, _) => "Saving zone…",
+            (Panel::Account, InflightKind::Save) => "Saving account…",
+            (Panel::Account, InflightKind::Reset) => "Resetting DLP settings…",
+        }),
+        (Route::Discover(_), false) => Some("Looking for a zone and an account…"),
+        (Route::Lookup(_), false) => Some("Looking up names…"),
+        _ => None,
+    }
+}
+
 /// Draws the footer.
 pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
-    let line = key_hints(&footer_bindings(state), usize::from(area.width), theme);
+    let line = key_hints(
+        state,
+        &footer_bindings(state),
+        usize::from(area.width),
+        theme,
+    );
     frame.render_widget(line, area);
 }
 
@@ -161,8 +195,16 @@ pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: The
 /// and quit always, then the keys of the focused panel or dialog, then the
 /// global ones, the pickers and the command line last. `…` says something
 /// was left out.
-pub fn key_hints(bindings: &[&'static Binding], columns: usize, theme: Theme) -> Line<'static> {
-    let mut hints: Vec<Hint> = bindings.iter().map(|b| Hint::new(b, theme)).collect();
+pub fn key_hints(
+    state: &AppState,
+    bindings: &[&'static Binding],
+    columns: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let mut hints: Vec<Hint> = bindings
+        .iter()
+        .map(|b| Hint::new(state, b, theme))
+        .collect();
     hints.sort_by_key(|h| h.order);
     let total: usize = hints.iter().map(|h| spans_width(&h.spans)).sum();
     let shown: Vec<bool> = if total <= columns {
@@ -217,7 +259,7 @@ struct Hint {
 }
 
 impl Hint {
-    fn new(binding: &'static Binding, theme: Theme) -> Self {
+    fn new(state: &AppState, binding: &'static Binding, theme: Theme) -> Self {
         let keys = binding
             .footer_key()
             .or_else(|| binding.keys.first().map(|k| k.name()))
@@ -234,7 +276,10 @@ impl Hint {
             spans: vec![
                 Span::raw(" "),
                 Span::styled(keys, theme.key()),
-                Span::raw(format!(" {} ", binding.label)),
+                Span::raw(format!(
+                    " {} ",
+                    binding.label_in(state).unwrap_or(binding.label)
+                )),
             ],
             priority,
             order: BINDINGS

@@ -5,6 +5,7 @@ mod fixtures;
 mod mouse;
 mod overlays;
 
+use crate::state::ReadOnly;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -150,7 +151,9 @@ fn a_locked_zone_offers_no_edit_keys() {
     assert!(screen(80, 24, &locked()).contains("🔒 Locked by Trust & Safety: read-only"));
     let read_only = {
         let mut state = normal();
-        state.zone.read_only = Some("the token lacks 'Zone Settings Write'".into());
+        state.settings.zone.read_only = Some(ReadOnly::MissingPermission {
+            name: Some("Zone Settings Write".into()),
+        });
         state
     };
     assert!(
@@ -320,7 +323,7 @@ fn a_long_message_wraps_instead_of_losing_its_end() {
 #[test]
 fn a_field_the_server_did_not_send_is_not_reported_never_a_default() {
     let mut state = normal();
-    if let Some(loaded) = state.zone.remote.loaded.as_mut() {
+    if let Some(loaded) = state.settings.zone.remote.loaded.as_mut() {
         loaded.value.value.enabled = None;
         loaded.value.value.email_state = None;
     }

@@ -2,9 +2,9 @@
 //! nothing without a word: a locked zone, read-only mode, nothing staged,
 //! a save on its way.
 
-use super::{account_label, zone_label};
+use super::{label, say};
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Panel, Status, StatusKind, ZoneRow};
+use crate::state::{AppState, Gate, Notice, Panel, ReadOnly, StatusKind, ZoneRow};
 
 /// Says why `msg` (a key's message whose binding is not available now)
 /// does nothing. Repeating the key does not repeat the sentence.
@@ -16,15 +16,13 @@ pub(super) fn unavailable(state: &mut AppState, msg: &Msg) {
     let Some(text) = why_not(state, msg) else {
         return;
     };
-    if state.status.as_ref().is_some_and(|s| s.text == text) {
+    let said = Notice::Text(text);
+    if state.status.as_ref().is_some_and(|s| s.notice == said) {
         return;
     }
-    state.status = Some(Status {
-        text,
-        kind: StatusKind::Info,
-        at: state.now,
-        about: None,
-    });
+    if let Notice::Text(text) = said {
+        say(state, StatusKind::Info, text);
+    }
 }
 
 fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
@@ -38,15 +36,15 @@ fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
     if !writes {
         return None;
     }
-    match state.focus {
+    match state.settings.focus {
         Panel::Zone => zone_refused(state, msg),
         Panel::Account => account_refused(state, msg),
     }
 }
 
 fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
-    let zone = &state.zone;
-    let name = zone_label(state);
+    let zone = &state.settings.zone;
+    let name = label(state, Panel::Zone);
     if let Some(reason) = &zone.read_only {
         return Some(read_only_sentence(&name, "CSAM setting", reason));
     }
@@ -55,7 +53,7 @@ fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
             "A save of {name} is on its way; wait for its answer."
         ));
     }
-    if zone.setting().is_none() {
+    if zone.value().is_none() {
         return Some(format!(
             "The CSAM setting of {name} is not loaded; r loads it."
         ));
@@ -71,8 +69,8 @@ fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
 }
 
 fn account_refused(state: &AppState, msg: &Msg) -> Option<String> {
-    let account = &state.account;
-    let name = account_label(state);
+    let account = &state.settings.account;
+    let name = label(state, Panel::Account);
     if let Some(reason) = &account.read_only {
         return Some(read_only_sentence(&name, "DLP settings", reason));
     }
@@ -81,7 +79,7 @@ fn account_refused(state: &AppState, msg: &Msg) -> Option<String> {
             "A save or reset of {name} is on its way; wait for its answer."
         ));
     }
-    if account.settings().is_none() {
+    if account.value().is_none() {
         return Some(format!(
             "The DLP settings of {name} are not loaded; r loads them."
         ));
@@ -94,14 +92,15 @@ fn account_refused(state: &AppState, msg: &Msg) -> Option<String> {
 }
 
 fn refresh_refused(state: &AppState) -> Option<String> {
-    let (busy, missing) = match state.focus {
+    let page = &state.settings;
+    let (busy, missing) = match page.focus {
         Panel::Zone => (
-            state.zone.remote.is_locked_by_write(),
-            state.zone.zone_id.is_none(),
+            page.zone.remote.is_locked_by_write(),
+            page.zone.id.is_none(),
         ),
         Panel::Account => (
-            state.account.remote.is_locked_by_write(),
-            state.account.account_id.is_none(),
+            page.account.remote.is_locked_by_write(),
+            page.account.id.is_none(),
         ),
     };
     if busy {
@@ -113,14 +112,17 @@ fn refresh_refused(state: &AppState) -> Option<String> {
     }
 }
 
-fn read_only_sentence(name: &str, what: &str, reason: &str) -> String {
-    let lower = reason.to_lowercase();
-    if lower.contains("trust & safety") {
-        format!("{name} is locked by Trust & Safety: its {what} cannot be changed here.")
-    } else if lower.contains("read-only") {
-        "Read-only mode: nothing can be changed (started with --read-only or a read-only profile)."
-            .to_owned()
-    } else {
-        format!("The {what} of {name} cannot be changed: {reason}.")
+fn read_only_sentence(name: &str, what: &str, reason: &ReadOnly) -> String {
+    match reason {
+        ReadOnly::LockedByTrustAndSafety => {
+            format!("{name} is locked by Trust & Safety: its {what} cannot be changed here.")
+        }
+        ReadOnly::ReadOnlyMode => "Read-only mode: nothing can be changed (started with --read-only or a read-only profile).".to_owned(),
+        ReadOnly::MissingPermission { name: Some(permission) } => {
+            format!("The {what} of {name} cannot be changed: the token lacks '{permission}'.")
+        }
+        ReadOnly::MissingPermission { name: None } => {
+            format!("The {what} of {name} cannot be changed: the token may not change it.")
+        }
     }
 }

@@ -2,19 +2,17 @@
 //! credentials are known to work, and a bad token gets a screen that says
 //! which way it is bad and what to do.
 
-use super::{next_id, request};
+use super::{send, settings};
 use crate::api::ApiError;
 use crate::api::model::{TokenStatus, TokenVerification};
 use crate::api::worker::{ApiOp, ApiOutput};
 use crate::message::Command;
-use crate::state::{AppState, Gate};
+use crate::state::{AppState, Gate, Route};
 
 /// Sends the check: `tokens/verify` for a token, a cheap authenticated list
 /// for the legacy email + key pair (which `tokens/verify` does not accept).
 pub(super) fn check(state: &mut AppState) -> Vec<Command> {
-    let id = next_id(state);
     state.gate = Gate::Checking;
-    state.gate_request = Some(id);
     state.gate_tried_account = false;
     let op = if state.context.legacy_auth {
         ApiOp::ListAccounts {
@@ -24,7 +22,7 @@ pub(super) fn check(state: &mut AppState) -> Vec<Command> {
     } else {
         ApiOp::VerifyToken
     };
-    vec![request(id, op)]
+    vec![send(state, Route::Gate, op).1]
 }
 
 /// Handles the check's answer; returns the first loads once the gate opens.
@@ -35,14 +33,13 @@ pub(super) fn on_reply(state: &mut AppState, result: Result<ApiOutput, ApiError>
         Err(ApiError::Auth { .. })
             if !state.context.legacy_auth
                 && !state.gate_tried_account
-                && state.account.account_id.is_some() =>
+                && state.settings.account.id.is_some() =>
         {
             // An account-owned token is only known to its account's verify endpoint.
-            let account_id = state.account.account_id.clone().unwrap_or_default();
-            let id = next_id(state);
-            state.gate_request = Some(id);
+            let account_id = state.settings.account.id.clone().unwrap_or_default();
             state.gate_tried_account = true;
-            vec![request(id, ApiOp::VerifyAccountToken { account_id })]
+            let op = ApiOp::VerifyAccountToken { account_id };
+            vec![send(state, Route::Gate, op).1]
         }
         Err(ApiError::Auth { message, .. }) => {
             let (title, fix) = if state.context.legacy_auth {
@@ -108,7 +105,7 @@ fn on_token(state: &mut AppState, token: &TokenVerification) -> Vec<Command> {
 
 fn open(state: &mut AppState) -> Vec<Command> {
     state.gate = Gate::Open;
-    super::open_dashboard(state)
+    settings::open(state)
 }
 
 fn refuse(state: &mut AppState, title: &str, detail: String, retry: bool) -> Vec<Command> {

@@ -2,14 +2,14 @@
 //! `:zone`/`:account` line names, looked up on the server so the panels
 //! show names (not bare ids) and an exact name switches at once.
 
-use super::{account, next_id, picker, request, say};
+use super::{panel, picker, say, send, settings};
 use crate::api::ApiError;
 use crate::api::client::ZoneQuery;
 use crate::api::model::{Account, Zone};
 use crate::api::validate;
-use crate::api::worker::{ApiOp, ApiOutput, RequestId};
+use crate::api::worker::{ApiOp, ApiOutput};
 use crate::message::Command;
-use crate::state::{AppState, Lookup, PickerItem, PickerKind, StatusKind};
+use crate::state::{AppState, Dlp, Lookup, PickerItem, PickerKind, Route, StatusKind};
 
 /// Asks the server for `lookup`.
 pub(super) fn start(state: &mut AppState, lookup: Lookup) -> Vec<Command> {
@@ -28,9 +28,7 @@ pub(super) fn start(state: &mut AppState, lookup: Lookup) -> Vec<Command> {
             ..ZoneQuery::default()
         }),
     };
-    let id = next_id(state);
-    state.lookups.push((id, lookup));
-    vec![request(id, op)]
+    vec![send(state, Route::Lookup(lookup), op).1]
 }
 
 /// True when `text` can only be a zone's name (an id has no dot).
@@ -44,12 +42,6 @@ pub(super) fn looks_like_an_id(text: &str) -> bool {
     text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-/// Takes the lookup `id` answers, if it is one.
-pub(super) fn take(state: &mut AppState, id: RequestId) -> Option<Lookup> {
-    let at = state.lookups.iter().position(|(i, _)| *i == id)?;
-    Some(state.lookups.remove(at).1)
-}
-
 /// Applies a lookup's answer.
 pub(super) fn on_reply(
     state: &mut AppState,
@@ -61,10 +53,9 @@ pub(super) fn on_reply(
             zone_details(state, &zone_id, reply.result)
         }
         (Lookup::AccountDetails { account_id }, Ok(ApiOutput::Account(reply))) => {
-            if state.account.account_id.as_deref() == Some(account_id.as_str())
-                && !reply.result.name.is_empty()
-            {
-                state.account.account_name = Some(reply.result.name);
+            let account = &mut state.settings.account;
+            if account.id.as_deref() == Some(account_id.as_str()) && !reply.result.name.is_empty() {
+                account.name = Some(reply.result.name);
             }
             Vec::new()
         }
@@ -82,7 +73,7 @@ pub(super) fn on_reply(
         (Lookup::ZoneDetails { .. }, Err(error)) => {
             // The name is a nicety; the account is not: find one another way.
             tracing::info!(%error, "zone details unavailable");
-            super::discover_account(state)
+            settings::discover_account(state)
         }
         (Lookup::AccountDetails { .. }, Err(error)) => {
             tracing::info!(%error, "account details unavailable");
@@ -125,26 +116,27 @@ pub(super) fn on_reply(
 /// The shown zone's name and plan from `GET /zones/{id}`; its account
 /// opens in the account panel when none was given.
 fn zone_details(state: &mut AppState, zone_id: &str, found: Zone) -> Vec<Command> {
-    if state.zone.zone_id.as_deref() != Some(zone_id) {
+    let page = &mut state.settings;
+    if page.zone.id.as_deref() != Some(zone_id) {
         return Vec::new();
     }
     if !found.name.is_empty() {
-        state.zone.zone_name = Some(found.name.clone());
+        page.zone.name = Some(found.name.clone());
     }
-    let account = found.account.filter(|a| a.id.is_some());
-    match account {
-        Some(owner) if state.account.account_id.is_none() => {
-            state.account.account_id = owner.id;
-            state.account.account_name = owner.name;
-            account::load(state)
+    let owner = found.account.filter(|a| a.id.is_some());
+    match owner {
+        Some(owner) if page.account.id.is_none() => {
+            page.account.id = owner.id;
+            page.account.name = owner.name;
+            panel::load::<Dlp>(state)
         }
-        Some(owner) if state.account.account_id == owner.id => {
-            if state.account.account_name.is_none() {
-                state.account.account_name = owner.name;
+        Some(owner) if page.account.id == owner.id => {
+            if page.account.name.is_none() {
+                page.account.name = owner.name;
             }
             Vec::new()
         }
-        None if state.account.account_id.is_none() => super::discover_account(state),
+        None if page.account.id.is_none() => settings::discover_account(state),
         _ => Vec::new(),
     }
 }
@@ -158,7 +150,7 @@ fn zone_by_name(state: &mut AppState, name: &str, zones: Vec<Zone>) -> Vec<Comma
         .collect();
     if exact.len() == 1 {
         let item = picker::zone_item(&exact.remove(0));
-        if state.zone.zone_id.is_none() {
+        if state.settings.zone.id.is_none() {
             return picker::switch(state, PickerKind::Zone, item);
         }
         return picker::request_switch(state, PickerKind::Zone, item);

@@ -5,15 +5,15 @@ use crossterm::event::Event;
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{account, next_id, request, say, zone};
+use super::{cancel, panel, say, send, settings};
 use crate::api::ApiError;
 use crate::api::client::ZoneQuery;
 use crate::api::model::{Account, Zone};
 use crate::api::worker::{ApiOp, ApiOutput, RequestId};
 use crate::message::{Command, Msg};
 use crate::state::{
-    AccountPanel, AppState, Dialog, PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem,
-    PickerKind, StatusKind, ZonePanel,
+    AccountPanel, AppState, Csam, Dialog, Dlp, PAGE_SIZE, PREFETCH, PageRequest, Panel, Picker,
+    PickerItem, PickerKind, Route, StatusKind, ZonePanel,
 };
 
 /// Opens a picker with `query` typed in, and asks for its first page.
@@ -74,7 +74,7 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::Escape => {
             let loading = picker.loading.take();
             state.picker = None;
-            return loading.map(|l| Command::Cancel(l.id)).into_iter().collect();
+            return loading.map(|l| cancel(state, l.id)).into_iter().collect();
         }
         _ => return Vec::new(),
     }
@@ -115,11 +115,10 @@ fn more_if_near_the_end(state: &mut AppState) -> Vec<Command> {
 
 /// Sends one page request, superseding the one in flight.
 fn fetch(state: &mut AppState, page: u32, filter: Option<String>) -> Vec<Command> {
-    let id = next_id(state);
-    let Some(picker) = state.picker.as_mut() else {
+    let Some(kind) = state.picker.as_ref().map(|p| p.kind) else {
         return Vec::new();
     };
-    let op = match picker.kind {
+    let op = match kind {
         PickerKind::Zone => ApiOp::ListZones(ZoneQuery {
             account_id: None,
             name: filter.clone(),
@@ -131,17 +130,16 @@ fn fetch(state: &mut AppState, page: u32, filter: Option<String>) -> Vec<Command
             per_page: PAGE_SIZE,
         },
     };
-    let superseded = picker.loading.replace(PageRequest {
-        id,
-        page,
-        filter,
-        retry: None,
-    });
+    let (id, request) = send(state, Route::Picker, op);
+    let superseded = state
+        .picker
+        .as_mut()
+        .and_then(|picker| picker.loading.replace(PageRequest { id, page, filter }));
     let mut commands: Vec<Command> = superseded
-        .map(|old| Command::Cancel(old.id))
+        .map(|old| cancel(state, old.id))
         .into_iter()
         .collect();
-    commands.push(request(id, op));
+    commands.push(request);
     commands
 }
 
@@ -153,7 +151,10 @@ pub(super) fn on_reply(
     let Some(picker) = state.picker.as_mut() else {
         return Vec::new();
     };
-    let Some(asked) = picker.loading.take().filter(|l| l.id == id) else {
+    if picker.loading.as_ref().is_none_or(|l| l.id != id) {
+        return Vec::new();
+    }
+    let Some(asked) = picker.loading.take() else {
         return Vec::new();
     };
     let (items, info) = match result {
@@ -258,27 +259,28 @@ pub(super) fn request_switch(
     kind: PickerKind,
     target: PickerItem,
 ) -> Vec<Command> {
-    let staged = match kind {
-        PickerKind::Zone => state.zone.form.count(),
-        PickerKind::Account => state.account.form.count(),
-    };
     if let Some(loading) = state.picker.take().and_then(|p| p.loading) {
-        let mut commands = vec![Command::Cancel(loading.id)];
+        let mut commands = vec![cancel(state, loading.id)];
         commands.extend(request_switch(state, kind, target));
         return commands;
     }
-    let current = match kind {
-        PickerKind::Zone => state.zone.zone_id.as_deref(),
-        PickerKind::Account => state.account.account_id.as_deref(),
+    let page = &state.settings;
+    let (staged, current, saving) = match kind {
+        PickerKind::Zone => (
+            page.zone.staged(),
+            page.zone.id.as_deref(),
+            page.zone.remote.is_locked_by_write(),
+        ),
+        PickerKind::Account => (
+            page.account.staged(),
+            page.account.id.as_deref(),
+            page.account.remote.is_locked_by_write(),
+        ),
     };
     if current == Some(target.id.as_str()) {
         // Already shown: nothing to load, and staged edits stay.
         return Vec::new();
     }
-    let saving = match kind {
-        PickerKind::Zone => state.zone.remote.is_locked_by_write(),
-        PickerKind::Account => state.account.remote.is_locked_by_write(),
-    };
     if saving {
         say(
             state,
@@ -304,28 +306,26 @@ pub(super) fn request_switch(
 /// the account panel has staged edits.
 pub(super) fn switch(state: &mut AppState, kind: PickerKind, target: PickerItem) -> Vec<Command> {
     state.picker = None;
-    let read_only = state.context.read_only.then(|| "read-only mode".to_owned());
+    let read_only = state.context.read_only;
     let mut commands = Vec::new();
     match kind {
         PickerKind::Zone => {
-            commands.extend(state.zone.remote.load_in_flight().map(Command::Cancel));
-            super::forget_shown(state, PickerKind::Zone);
-            state.zone = ZonePanel {
-                zone_id: Some(target.id.clone()),
-                zone_name: Some(target.name.clone()),
-                read_only: read_only.clone(),
-                ..ZonePanel::default()
-            };
-            commands.extend(zone::load(state));
+            if let Some(load) = state.settings.zone.remote.cancel_load() {
+                commands.push(cancel(state, load));
+            }
+            settings::forget_shown(state, Panel::Zone);
+            let name = (!target.name.is_empty()).then(|| target.name.clone());
+            state.settings.zone = ZonePanel::new(Some(target.id.clone()), name, read_only);
+            commands.extend(panel::load::<Csam>(state));
             let mut remembered = target.clone();
             remembered.recent = true;
             state.recent_zones.retain(|z| z.id != target.id);
             state.recent_zones.insert(0, remembered.clone());
             commands.push(Command::RememberZone(remembered));
             let other_account =
-                target.account_id.is_some() && target.account_id != state.account.account_id;
+                target.account_id.is_some() && target.account_id != state.settings.account.id;
             if other_account {
-                if state.account.is_dirty() {
+                if state.settings.account.is_dirty() {
                     say(
                         state,
                         StatusKind::Info,
@@ -337,38 +337,27 @@ pub(super) fn switch(state: &mut AppState, kind: PickerKind, target: PickerItem)
                         name: target.account_name.clone().unwrap_or_default(),
                         ..target
                     };
-                    commands.extend(show_account(state, account, read_only));
+                    commands.extend(show_account(state, account));
                 }
             }
-            state.focus = crate::state::Panel::Zone;
+            state.settings.focus = Panel::Zone;
         }
         PickerKind::Account => {
-            commands.extend(show_account(state, target, read_only));
-            state.focus = crate::state::Panel::Account;
+            commands.extend(show_account(state, target));
+            state.settings.focus = Panel::Account;
         }
     }
     commands
 }
 
-fn show_account(
-    state: &mut AppState,
-    target: PickerItem,
-    read_only: Option<String>,
-) -> Vec<Command> {
-    let mut commands: Vec<Command> = state
-        .account
-        .remote
-        .load_in_flight()
-        .map(Command::Cancel)
-        .into_iter()
-        .collect();
-    super::forget_shown(state, PickerKind::Account);
-    state.account = AccountPanel {
-        account_id: Some(target.id),
-        account_name: (!target.name.is_empty()).then_some(target.name),
-        read_only,
-        ..AccountPanel::default()
-    };
-    commands.extend(account::load(state));
+fn show_account(state: &mut AppState, target: PickerItem) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if let Some(load) = state.settings.account.remote.cancel_load() {
+        commands.push(cancel(state, load));
+    }
+    settings::forget_shown(state, Panel::Account);
+    let name = (!target.name.is_empty()).then_some(target.name);
+    state.settings.account = AccountPanel::new(Some(target.id), name, state.context.read_only);
+    commands.extend(panel::load::<Dlp>(state));
     commands
 }

@@ -11,8 +11,15 @@ use crate::api::model::{
     CsamPatchValue, CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
     ResponseInfo,
 };
+use crate::api::worker::ApiOutput;
 use crate::input::map_key;
-use crate::state::{Context, ZoneRow};
+use crate::outcome::{Field, FieldChange, Value};
+use crate::state::{Context, InflightKind, ZoneRow};
+
+/// The status line's sentence, as the UI words it.
+pub(super) fn text_of(status: &Status) -> String {
+    crate::ui::words::notice(&status.notice)
+}
 
 pub(super) fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {
     CsamSetting {
@@ -80,8 +87,8 @@ pub(super) fn loaded_with(zone: CsamSetting, context: Context) -> AppState {
         Instant::now(),
     );
     // Names known already: no lookups, only the two loads.
-    state.zone.zone_name = Some("zone1.example.com".into());
-    state.account.account_name = Some("Account One".into());
+    state.settings.zone.name = Some("zone1.example.com".into());
+    state.settings.account.name = Some("Account One".into());
     let check = init(&mut state);
     let commands = pass_gate(&mut state, &check);
     let ids = request_ids(&commands);
@@ -157,12 +164,12 @@ fn toggling_and_saving_sends_one_patch_of_the_changed_fields() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
     // Rows: scanning, email, ncmec_industry, ncmec_ngo.
     assert!(press(&mut state, " jj ").is_empty());
-    assert_eq!(state.zone.form.enabled, Some(false));
+    assert_eq!(state.settings.zone.form.enabled, Some(false));
     assert_eq!(
-        state.zone.form.sources,
+        state.settings.zone.form.sources,
         BTreeMap::from([("ncmec_industry".into(), true)])
     );
-    assert_eq!(state.zone.form.count(), 2);
+    assert_eq!(state.settings.zone.form.count(), 2);
     let commands = press(&mut state, "s");
     let ApiOp::PatchCsam { zone_id, patch } = only_op(&commands) else {
         panic!("{commands:?}")
@@ -182,7 +189,7 @@ fn toggling_and_saving_sends_one_patch_of_the_changed_fields() {
 fn toggling_back_unstages() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
     press(&mut state, "  ");
-    assert!(!state.zone.is_dirty());
+    assert!(!state.settings.zone.is_dirty());
     assert!(press(&mut state, "s").is_empty(), "nothing to save");
 }
 
@@ -191,12 +198,12 @@ fn a_save_locks_the_panel_until_its_reply() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
     let commands = press(&mut state, " s");
     let id = request_ids(&commands)[0];
-    assert!(state.zone.remote.is_locked_by_write());
+    assert!(state.settings.zone.remote.is_locked_by_write());
     assert!(
         press(&mut state, "j s r").is_empty(),
         "no edits, saves or reloads while saving"
     );
-    assert_eq!(state.zone.form.enabled, Some(false));
+    assert_eq!(state.settings.zone.form.enabled, Some(false));
     let mut saved = setting(EmailState::Valid, false, true);
     saved.value.enabled = Some(false);
     update(
@@ -206,8 +213,8 @@ fn a_save_locks_the_panel_until_its_reply() {
             result: Ok(ApiOutput::Csam(reply(saved))),
         }),
     );
-    assert!(!state.zone.remote.is_locked_by_write());
-    assert!(!state.zone.is_dirty());
+    assert!(!state.settings.zone.remote.is_locked_by_write());
+    assert!(!state.settings.zone.is_dirty());
     assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Success);
 }
 
@@ -230,11 +237,11 @@ fn stale_replies_are_ignored() {
         }),
     );
     assert_eq!(
-        state.zone.email_state(),
+        state.settings.zone.email_state(),
         Some(&EmailState::Valid),
         "the stale reply changed nothing"
     );
-    assert!(state.zone.remote.inflight.is_some());
+    assert!(state.settings.zone.remote.inflight.is_some());
     let new = setting(EmailState::Pending, true, true);
     update(
         &mut state,
@@ -243,22 +250,25 @@ fn stale_replies_are_ignored() {
             result: Ok(ApiOutput::Csam(reply(new))),
         }),
     );
-    assert_eq!(state.zone.email_state(), Some(&EmailState::Pending));
+    assert_eq!(
+        state.settings.zone.email_state(),
+        Some(&EmailState::Pending)
+    );
 }
 
 #[test]
 fn a_locked_zone_refuses_edits() {
     let mut state = loaded(setting(EmailState::Valid, true, false));
     assert_eq!(
-        state.zone.read_only.as_deref(),
-        Some("Locked by Trust & Safety")
+        state.settings.zone.read_only,
+        Some(ReadOnly::LockedByTrustAndSafety)
     );
     assert!(press(&mut state, " e jj s").is_empty());
-    assert!(!state.zone.is_dirty());
-    assert!(state.zone.editor.is_none());
+    assert!(!state.settings.zone.is_dirty());
+    assert!(state.settings.zone.editor.is_none());
     let footer: Vec<&str> = crate::input::footer_bindings(&state)
         .iter()
-        .map(|b| b.label)
+        .filter_map(|b| b.label_in(&state))
         .collect();
     assert!(
         !footer.contains(&"toggle") && !footer.contains(&"edit email") && !footer.contains(&"save"),
@@ -272,7 +282,16 @@ fn email_is_typed_checked_and_staged() {
     press(&mut state, "e");
     assert!(state.is_editing());
     press(&mut state, "not-an-email");
-    assert!(state.zone.editor.as_ref().unwrap().problem.is_some());
+    assert!(
+        state
+            .settings
+            .zone
+            .editor
+            .as_ref()
+            .unwrap()
+            .problem
+            .is_some()
+    );
     press(&mut state, "\n");
     assert!(
         state.is_editing(),
@@ -286,14 +305,14 @@ fn email_is_typed_checked_and_staged() {
     press(&mut state, "sq@jobs.example.com\n");
     assert!(!state.is_editing());
     assert_eq!(
-        state.zone.form.email.as_deref(),
+        state.settings.zone.form.email.as_deref(),
         Some("sq@jobs.example.com")
     );
     assert!(!state.quit);
     press(&mut state, "e");
     // Too long is flagged and refused, never cut to fit (issue 7, item 10).
     update(&mut state, Msg::Paste("x".repeat(300)));
-    let editor = state.zone.editor.as_ref().unwrap();
+    let editor = state.settings.zone.editor.as_ref().unwrap();
     assert_eq!(
         editor.input.value(),
         format!("sq@jobs.example.com{}", "x".repeat(300)),
@@ -307,7 +326,7 @@ fn email_is_typed_checked_and_staged() {
     );
     press(&mut state, "\x1b");
     assert_eq!(
-        state.zone.form.email.as_deref(),
+        state.settings.zone.form.email.as_deref(),
         Some("sq@jobs.example.com"),
         "Esc abandons only the new typing"
     );
@@ -330,10 +349,17 @@ fn a_failed_save_keeps_the_edits_and_says_how_to_retry() {
             result: Err(error),
         }),
     );
-    assert_eq!(state.zone.form.email.as_deref(), Some("ops@example.com"));
+    assert_eq!(
+        state.settings.zone.form.email.as_deref(),
+        Some("ops@example.com")
+    );
     let status = state.status.clone().unwrap();
     assert_eq!(status.kind, StatusKind::Error);
-    assert!(status.text.contains("press s to retry"), "{}", status.text);
+    assert!(
+        text_of(&status).contains("press s to retry"),
+        "{}",
+        text_of(&status)
+    );
     assert_eq!(request_ids(&press(&mut state, "s")).len(), 1, "s retries");
 }
 
@@ -352,10 +378,10 @@ fn a_403_on_save_makes_the_panel_read_only_with_the_reason() {
         }),
     );
     assert_eq!(
-        state.zone.read_only.as_deref(),
-        Some("Locked by Trust & Safety")
+        state.settings.zone.read_only,
+        Some(ReadOnly::LockedByTrustAndSafety)
     );
-    assert!(state.zone.is_dirty(), "the edit stays visible");
+    assert!(state.settings.zone.is_dirty(), "the edit stays visible");
     assert!(press(&mut state, "s").is_empty());
 
     let mut state = loaded(setting(EmailState::Valid, true, true));
@@ -372,8 +398,10 @@ fn a_403_on_save_makes_the_panel_read_only_with_the_reason() {
         }),
     );
     assert_eq!(
-        state.zone.read_only.as_deref(),
-        Some("the token lacks 'Zone Settings Write'")
+        state.settings.zone.read_only,
+        Some(ReadOnly::MissingPermission {
+            name: Some("Zone Settings Write".into())
+        })
     );
 }
 
@@ -394,7 +422,7 @@ fn a_validation_error_lands_at_its_field() {
         }),
     );
     assert!(
-        matches!(&state.zone.field_error, Some((ZoneRow::Source(name), _)) if name == "ncmec_industry")
+        matches!(&state.settings.zone.field_error, Some((ZoneRow::Source(name), _)) if name == "ncmec_industry")
     );
 }
 
@@ -418,22 +446,24 @@ fn the_server_keeping_scanning_off_is_reported() {
     );
     let status = state.status.clone().unwrap();
     assert_eq!(status.kind, StatusKind::Warning);
-    assert!(status.text.contains("kept scanning off"), "{}", status.text);
     assert!(
-        status
-            .text
-            .contains("until the notification email is verified"),
+        text_of(&status).contains("kept scanning off"),
         "{}",
-        status.text
+        text_of(&status)
+    );
+    assert!(
+        text_of(&status).contains("until the notification email is verified"),
+        "{}",
+        text_of(&status)
     );
 }
 
 #[test]
 fn resend_is_offered_only_while_unverified_or_pending() {
     let mut valid = loaded(setting(EmailState::Valid, true, true));
-    assert!(!valid.zone.rows().contains(&ZoneRow::Resend));
+    assert!(!valid.settings.zone.rows().contains(&ZoneRow::Resend));
     press(&mut valid, "R");
-    assert!(!valid.zone.form.resend);
+    assert!(!valid.settings.zone.form.resend);
     let mut pending = loaded(setting(EmailState::Pending, false, true));
     press(&mut pending, "R");
     let commands = press(&mut pending, "s");
@@ -458,7 +488,11 @@ fn reset_requires_confirmation() {
     assert!(!confirm_selected, "Cancel is the default");
     assert_eq!(
         changes[0],
-        ("AI context analysis".into(), "on".into(), "off".into())
+        FieldChange {
+            field: Field::AiContextAnalysis,
+            now: Value::Bool(true),
+            after: Value::Bool(false),
+        }
     );
     assert!(
         press(&mut state, "\n").is_empty(),
@@ -475,7 +509,7 @@ fn reset_requires_confirmation() {
         }
     );
     assert_eq!(
-        state.account.remote.inflight.unwrap().kind,
+        state.settings.account.remote.inflight.unwrap().kind,
         InflightKind::Reset
     );
 }
@@ -485,10 +519,13 @@ fn dlp_edits_are_staged_and_saved_together() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
     // Rows: AI, OCR, payload logging, masking, reset.
     press(&mut state, "2 j jjj");
-    assert_eq!(state.account.form.ai_context_analysis, Some(false));
-    assert_eq!(state.account.form.ocr, Some(true));
+    assert_eq!(state.settings.account.form.ai_context_analysis, Some(false));
+    assert_eq!(state.settings.account.form.ocr, Some(true));
     press(&mut state, "k ");
-    assert_eq!(state.account.form.masking_level, Some(MaskingLevel::Full));
+    assert_eq!(
+        state.settings.account.form.masking_level,
+        Some(MaskingLevel::Full)
+    );
     let commands = press(&mut state, "s");
     let ApiOp::PatchDlp { update: body, .. } = only_op(&commands) else {
         panic!()
@@ -549,7 +586,7 @@ fn errors_stay_until_dismissed() {
     update(&mut state, Msg::Tick(at + Duration::from_secs(60)));
     assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Error);
     assert_eq!(
-        state.zone.email_state(),
+        state.settings.zone.email_state(),
         Some(&EmailState::Valid),
         "the old data stays on screen"
     );
@@ -581,8 +618,11 @@ fn with_no_ids_the_first_visible_zone_and_its_account_open() {
             result: Ok(ApiOutput::Zones(reply(vec![zone]))),
         }),
     );
-    assert_eq!(state.zone.zone_name.as_deref(), Some("shop.example.com"));
-    assert_eq!(state.account.account_name.as_deref(), Some("Acme"));
+    assert_eq!(
+        state.settings.zone.name.as_deref(),
+        Some("shop.example.com")
+    );
+    assert_eq!(state.settings.account.name.as_deref(), Some("Acme"));
     assert_eq!(request_ids(&commands).len(), 2);
 }
 
@@ -607,9 +647,13 @@ fn a_reset_that_does_not_reach_the_defaults_says_which_fields_stayed() {
         "AI context analysis is on",
         "OCR is on",
         "masking level is partial",
-        "payload logging is still on",
+        "payload logging is on",
     ] {
-        assert!(status.text.contains(said), "{said}: {}", status.text);
+        assert!(
+            text_of(status).contains(said),
+            "{said}: {}",
+            text_of(status)
+        );
     }
     let commands = press(&mut state, "Dy");
     let id = request_ids(&commands)[0];

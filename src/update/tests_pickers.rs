@@ -5,12 +5,15 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::tests::{dlp, loaded, loaded_with, only_op, press, reply, request_ids, setting};
+use super::tests::{
+    dlp, loaded, loaded_with, only_op, press, reply, request_ids, setting, text_of,
+};
 use super::*;
 use crate::api::client::ZoneQuery;
 use crate::api::model::{
     EmailState, ResultInfo, TokenStatus, TokenVerification, Zone, ZoneAccount,
 };
+use crate::api::worker::ApiOutput;
 use crate::input::map_key;
 use crate::state::{Context, Gate, PAGE_SIZE, PickerKind};
 
@@ -40,8 +43,8 @@ fn fresh(account: Option<&str>) -> (AppState, Vec<Command>) {
         Instant::now(),
     );
     // Names known already, so the gate opens only the loads.
-    state.zone.zone_name = Some("zone1.example.com".into());
-    state.account.account_name = account.map(|_| "Account One".into());
+    state.settings.zone.name = Some("zone1.example.com".into());
+    state.settings.account.name = account.map(|_| "Account One".into());
     let commands = init(&mut state);
     (state, commands)
 }
@@ -91,9 +94,12 @@ fn ids_without_names_are_looked_up_and_the_zone_brings_its_account() {
             result: Ok(ApiOutput::Zone(reply(zone))),
         }),
     );
-    assert_eq!(state.zone.zone_name.as_deref(), Some("shop.example.com"));
-    assert_eq!(state.account.account_id.as_deref(), Some("acct9"));
-    assert_eq!(state.account.account_name.as_deref(), Some("Acme"));
+    assert_eq!(
+        state.settings.zone.name.as_deref(),
+        Some("shop.example.com")
+    );
+    assert_eq!(state.settings.account.id.as_deref(), Some("acct9"));
+    assert_eq!(state.settings.account.name.as_deref(), Some("Acme"));
     assert_eq!(
         only_op(&next),
         &ApiOp::GetDlp {
@@ -117,7 +123,7 @@ fn a_zone_given_by_name_is_looked_up_first() {
         panic!("{opened:?}")
     };
     assert_eq!(query.name.as_deref(), Some("shop.example.com"));
-    assert_eq!(state.zone.zone_id, None, "a name is not sent as an id");
+    assert_eq!(state.settings.zone.id, None, "a name is not sent as an id");
 }
 
 #[test]
@@ -327,9 +333,9 @@ fn typing_filters_on_the_server_and_choosing_opens_the_zone() {
     );
     let chosen = press(&mut state, "\n");
     assert!(state.picker.is_none());
-    assert_eq!(state.zone.zone_id.as_deref(), Some("z420"));
+    assert_eq!(state.settings.zone.id.as_deref(), Some("z420"));
     assert_eq!(
-        state.account.account_id.as_deref(),
+        state.settings.account.id.as_deref(),
         Some("acct0"),
         "the account follows the zone"
     );
@@ -361,13 +367,13 @@ fn switching_zones_with_unsaved_edits_asks_first() {
         Some(Dialog::ConfirmSwitch { staged: 1, .. })
     ));
     press(&mut state, "n");
-    assert_eq!(state.zone.zone_id.as_deref(), Some("zone1"));
-    assert!(state.zone.is_dirty(), "the edits are still there");
+    assert_eq!(state.settings.zone.id.as_deref(), Some("zone1"));
+    assert!(state.settings.zone.is_dirty(), "the edits are still there");
     let first = press(&mut state, "z");
     answer(&mut state, &first, zones(0, 25, 500));
     press(&mut state, "\ny");
-    assert_eq!(state.zone.zone_id.as_deref(), Some("z000"));
-    assert!(!state.zone.is_dirty());
+    assert_eq!(state.settings.zone.id.as_deref(), Some("z000"));
+    assert!(!state.settings.zone.is_dirty());
 }
 
 #[test]
@@ -389,7 +395,7 @@ fn the_command_line_switches_completes_and_refuses_nonsense() {
         "zone site013.example.com"
     );
     press(&mut state, "\n");
-    assert_eq!(state.zone.zone_id.as_deref(), Some("z013"));
+    assert_eq!(state.settings.zone.id.as_deref(), Some("z013"));
     let opened = press(&mut state, ":account Globex\n");
     assert!(matches!(only_op(&opened), ApiOp::ListAccounts { .. }));
     assert_eq!(state.picker.as_ref().unwrap().kind, PickerKind::Account);
@@ -449,7 +455,7 @@ fn read_only_mode_sends_no_write_whatever_is_pressed() {
             }
             // Let loads finish so the panels keep offering their (read-only) rows.
             for id in request_ids(&commands) {
-                let result = match state.zone.remote.inflight.map(|i| i.id) {
+                let result = match state.settings.zone.remote.inflight.map(|i| i.id) {
                     Some(zone_load) if zone_load == id => Ok(ApiOutput::Csam(reply(setting(
                         EmailState::Pending,
                         false,
@@ -510,35 +516,38 @@ fn filtering_accounts_loads_more_pages_until_something_matches() {
 fn a_click_focuses_selects_and_a_second_click_toggles() {
     use crate::state::Target;
     let mut state = loaded(setting(EmailState::Valid, true, true));
-    assert!(update(&mut state, Msg::Click(Target::AccountRow(1))).is_empty());
-    assert_eq!(state.focus, crate::state::Panel::Account);
-    assert_eq!(state.account.selected, 1);
-    assert!(!state.account.is_dirty(), "the first click only selects");
-    update(&mut state, Msg::Click(Target::AccountRow(1)));
+    assert!(update(&mut state, Msg::Click(Target::Row(Panel::Account, 1))).is_empty());
+    assert_eq!(state.settings.focus, crate::state::Panel::Account);
+    assert_eq!(state.settings.account.selected, 1);
+    assert!(
+        !state.settings.account.is_dirty(),
+        "the first click only selects"
+    );
+    update(&mut state, Msg::Click(Target::Row(Panel::Account, 1)));
     assert_eq!(
-        state.account.form.ocr,
+        state.settings.account.form.ocr,
         Some(true),
         "clicking the selected row toggles it"
     );
-    update(&mut state, Msg::Click(Target::ZoneRow(2)));
+    update(&mut state, Msg::Click(Target::Row(Panel::Zone, 2)));
     assert_eq!(
-        (state.focus, state.zone.selected),
+        (state.settings.focus, state.settings.zone.selected),
         (crate::state::Panel::Zone, 2)
     );
     assert!(
-        !state.zone.is_dirty(),
+        !state.settings.zone.is_dirty(),
         "a click that moves focus does not toggle"
     );
     update(
         &mut state,
         Msg::Click(Target::Panel(crate::state::Panel::Account)),
     );
-    assert_eq!(state.focus, crate::state::Panel::Account);
+    assert_eq!(state.settings.focus, crate::state::Panel::Account);
     let locked = &mut loaded(setting(EmailState::Valid, true, false));
-    update(locked, Msg::Click(Target::ZoneRow(0)));
-    update(locked, Msg::Click(Target::ZoneRow(0)));
+    update(locked, Msg::Click(Target::Row(Panel::Zone, 0)));
+    update(locked, Msg::Click(Target::Row(Panel::Zone, 0)));
     assert!(
-        !locked.zone.is_dirty(),
+        !locked.settings.zone.is_dirty(),
         "a locked zone ignores clicks that would edit"
     );
 }
@@ -555,7 +564,7 @@ fn choosing_the_zone_already_shown_keeps_its_edits() {
     answer(&mut state, &first, listed);
     assert!(press(&mut state, "\n").is_empty());
     assert!(state.picker.is_none() && state.dialog.is_none());
-    assert!(state.zone.is_dirty());
+    assert!(state.settings.zone.is_dirty());
 }
 
 #[test]
@@ -577,8 +586,8 @@ fn a_save_that_changes_an_untouched_field_is_reported() {
     let status = state.status.clone().unwrap();
     assert_eq!(status.kind, StatusKind::Warning);
     assert!(
-        status.text.contains("turned scanning off"),
+        text_of(&status).contains("turned scanning off"),
         "{}",
-        status.text
+        text_of(&status)
     );
 }

@@ -11,10 +11,23 @@ use crate::api::ApiError;
 use crate::api::model::{
     CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
 };
+use crate::outcome::{Field, FieldChange, Value};
 use crate::state::{
-    AppState, Context, Dialog, EmailEditor, Failure, Gate, Inflight, InflightKind, Panel, Status,
-    StatusKind, ZoneRow,
+    AppState, Context, Dialog, Failure, FieldEditor, Gate, InflightKind, Notice, Panel, ReadOnly,
+    Route, Status, StatusKind, ZoneRow,
 };
+
+/// Files a request in flight for `panel`, sent `ago` before now, as the
+/// reducer would: in the request map and on the panel.
+fn in_flight(state: &mut AppState, panel: Panel, kind: InflightKind, ago: Duration) {
+    let since = state.now - ago;
+    let id = state.requests.start(Route::Panel { panel, kind }, since);
+    let remote_start = match panel {
+        Panel::Zone => state.settings.zone.remote.start(id, kind, since),
+        Panel::Account => state.settings.account.remote.start(id, kind, since),
+    };
+    assert_eq!(remote_start, None);
+}
 
 pub const PUBLIC_KEY: &str = "GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRs=";
 const ZONE_ID: &str = "117bf1e17392293e996d8990458815ea";
@@ -105,13 +118,13 @@ fn with_zone(zone: CsamSetting) -> AppState {
         now,
     );
     state.gate = Gate::Open;
-    state.zone.zone_name = Some("shop.acme-corp.com".into());
-    state.account.account_name = Some("Acme Corp".into());
+    state.settings.zone.name = Some("shop.acme-corp.com".into());
+    state.settings.account.name = Some("Acme Corp".into());
     if zone.editable == Some(false) {
-        state.zone.read_only = Some("Locked by Trust & Safety".into());
+        state.settings.zone.read_only = Some(ReadOnly::LockedByTrustAndSafety);
     }
-    state.zone.remote.succeed(zone, now);
-    state.account.remote.succeed(dlp(), now);
+    state.settings.zone.remote.succeed(zone, now);
+    state.settings.account.remote.succeed(dlp(), now);
     state
 }
 
@@ -121,7 +134,7 @@ pub fn normal() -> AppState {
 
 pub fn locked() -> AppState {
     let mut state = with_zone(locked_zone());
-    state.zone.selected = 1;
+    state.settings.zone.selected = 1;
     state
 }
 
@@ -134,72 +147,77 @@ pub fn read_only_mode() -> AppState {
     };
     let mut state = AppState::new(context, Some(ZONE_ID.into()), Some(ACCOUNT_ID.into()), now);
     state.gate = Gate::Open;
-    state.zone.zone_name = Some("shop.acme-corp.com".into());
-    state.account.account_name = Some("Acme Corp".into());
-    state.zone.remote.succeed(valid_zone(), now);
-    state.account.remote.succeed(dlp(), now);
-    state.focus = Panel::Account;
+    state.settings.zone.name = Some("shop.acme-corp.com".into());
+    state.settings.account.name = Some("Acme Corp".into());
+    state.settings.zone.remote.succeed(valid_zone(), now);
+    state.settings.account.remote.succeed(dlp(), now);
+    state.settings.focus = Panel::Account;
     state
 }
 
 /// A token without the write permission; the long reason must not be cut.
 pub fn missing_permission() -> AppState {
     let mut state = normal();
-    state.zone.read_only = Some("the token lacks 'Zone Settings Write'".into());
+    state.settings.zone.read_only = Some(ReadOnly::MissingPermission {
+        name: Some("Zone Settings Write".into()),
+    });
     state
 }
 
 pub fn pending() -> AppState {
     let mut state = with_zone(pending_zone());
-    state.zone.zone_name = Some("images.acme-corp.com".into());
-    state.zone.selected = 2;
+    state.settings.zone.name = Some("images.acme-corp.com".into());
+    state.settings.zone.selected = 2;
     state
 }
 
 /// A staged email and a toggled source on the tallest zone.
 pub fn dirty() -> AppState {
     let mut state = pending();
-    state.zone.form.email = Some("abuse@acme-corp.com".into());
-    state.zone.form.sources.insert("iwf".into(), false);
-    state.zone.selected = 5;
+    state.settings.zone.form.email = Some("abuse@acme-corp.com".into());
+    state.settings.zone.form.sources.insert("iwf".into(), false);
+    state.settings.zone.selected = 5;
     state
 }
 
 pub fn saving() -> AppState {
     let mut state = dirty();
-    state.zone.sent = Some(state.zone.form.clone());
-    state.zone.remote.inflight = Some(Inflight {
-        id: 7,
-        kind: InflightKind::Save,
-        since: state.now - Duration::from_millis(1_300),
-        retry: None,
-    });
+    state.settings.zone.sent = Some(state.settings.zone.form.clone());
+    in_flight(
+        &mut state,
+        Panel::Zone,
+        InflightKind::Save,
+        Duration::from_millis(1_300),
+    );
     state
 }
 
 /// A save the server refused, naming the email; the edits stay on screen.
 pub fn save_failed() -> AppState {
     let mut state = normal();
-    state.zone.form.email = Some("abuse@acme-corp.example".into());
+    state.settings.zone.form.email = Some("abuse@acme-corp.example".into());
     state
+        .settings
         .zone
         .form
         .sources
         .insert("ncmec_industry".into(), true);
-    state.zone.selected = 1;
+    state.settings.zone.selected = 1;
     let error = ApiError::Validation {
         code: 1007,
         message: "the notification email's domain does not accept mail".into(),
         pointer: Some("/value/email".into()),
     };
-    state.zone.field_error = Some((ZoneRow::Email, error.to_string()));
+    state.settings.zone.field_error = Some((ZoneRow::Email, error.to_string()));
     state.status = Some(Status {
-        text: format!("Could not save the zone setting: {error}. Your edits are kept."),
+        notice: Notice::Text(format!(
+            "Could not save the zone setting: {error}. Your edits are kept."
+        )),
         kind: StatusKind::Error,
         at: state.now,
         about: None,
     });
-    state.zone.remote.failure = Some(Failure {
+    state.settings.zone.remote.failure = Some(Failure {
         error,
         kind: InflightKind::Save,
     });
@@ -208,11 +226,11 @@ pub fn save_failed() -> AppState {
 
 pub fn account_focused() -> AppState {
     let mut state = normal();
-    state.focus = Panel::Account;
-    state.account.selected = 2;
-    state.account.form.masking_level = Some(MaskingLevel::Full);
+    state.settings.focus = Panel::Account;
+    state.settings.account.selected = 2;
+    state.settings.account.form.masking_level = Some(MaskingLevel::Full);
     state.status = Some(Status {
-        text: "Saved the DLP settings.".into(),
+        notice: Notice::Text("Saved the DLP settings.".into()),
         kind: StatusKind::Success,
         at: state.now,
         about: None,
@@ -222,28 +240,36 @@ pub fn account_focused() -> AppState {
 
 pub fn reset_dialog() -> AppState {
     let mut state = account_focused();
-    state.account.selected = 3;
+    state.settings.account.selected = 3;
     state.dialog = Some(Dialog::ConfirmReset {
         account_id: ACCOUNT_ID.into(),
         changes: vec![
-            ("AI context analysis".into(), "on".into(), "off".into()),
-            ("OCR".into(), "off".into(), "off".into()),
-            ("Masking level".into(), "partial".into(), "default".into()),
-            (
-                "Payload logging".into(),
-                "on (key set)".into(),
-                "off (no key)".into(),
+            change(
+                Field::AiContextAnalysis,
+                Value::Bool(true),
+                Value::Bool(false),
             ),
-            ("Unsaved edits".into(), "1".into(), "discarded".into()),
+            change(Field::Ocr, Value::Bool(false), Value::Bool(false)),
+            change(
+                Field::MaskingLevel,
+                Value::Text("partial".into()),
+                Value::Text("default".into()),
+            ),
+            change(Field::PayloadLogging, Value::Bool(true), Value::Bool(false)),
         ],
+        staged: 1,
         confirm_selected: false,
     });
     state
 }
 
+fn change(field: Field, now: Value, after: Value) -> FieldChange {
+    FieldChange { field, now, after }
+}
+
 pub fn quit_dialog() -> AppState {
     let mut state = dirty();
-    state.account.form.ocr = Some(true);
+    state.settings.account.form.ocr = Some(true);
     state.dialog = Some(Dialog::ConfirmQuit {
         confirm_selected: true,
     });
@@ -258,8 +284,8 @@ pub fn help() -> AppState {
 
 pub fn editing() -> AppState {
     let mut state = normal();
-    state.zone.selected = 1;
-    state.zone.editor = Some(EmailEditor {
+    state.settings.zone.selected = 1;
+    state.settings.zone.editor = Some(FieldEditor {
         input: Input::new("abuse@acme-corp".into()),
         problem: Some("has no valid domain after the '@' (\"acme-corp\")".into()),
     });
@@ -275,25 +301,28 @@ pub fn loading() -> AppState {
         now,
     );
     state.gate = Gate::Open;
-    state.zone.remote.inflight = Some(Inflight {
-        id: 1,
-        kind: InflightKind::Load,
-        since: now - Duration::from_millis(420),
-        retry: None,
-    });
-    state.account.remote.inflight = Some(Inflight {
-        id: 2,
-        kind: InflightKind::Load,
-        since: now - Duration::from_millis(380),
-        retry: None,
-    });
+    in_flight(
+        &mut state,
+        Panel::Zone,
+        InflightKind::Load,
+        Duration::from_millis(420),
+    );
+    in_flight(
+        &mut state,
+        Panel::Account,
+        InflightKind::Load,
+        Duration::from_millis(380),
+    );
     state
 }
 
 pub fn load_failed() -> AppState {
     let mut state = loading();
-    state.zone.remote.inflight = None;
-    state.zone.remote.failure = Some(Failure {
+    let loading = state.settings.zone.remote.cancel_load();
+    if let Some(id) = loading {
+        state.requests.forget(id);
+    }
+    state.settings.zone.remote.failure = Some(Failure {
         error: ApiError::Connection {
             host: "127.0.0.1".into(),
             detail: "connection refused".into(),

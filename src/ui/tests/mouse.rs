@@ -3,6 +3,8 @@
 //! by their text (not by asking the layout code), and every cell of the
 //! screen is clicked.
 
+use crate::state::{Csam, Dlp, Notice};
+use crate::ui::setting::SettingView;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -104,7 +106,7 @@ struct Looks {
 }
 
 fn zone_rows(state: &AppState) -> Vec<Looks> {
-    let zone = &state.zone;
+    let zone = &state.settings.zone;
     zone.rows()
         .into_iter()
         .enumerate()
@@ -123,7 +125,7 @@ fn zone_rows(state: &AppState) -> Vec<Looks> {
                 .filter(|_| first == "Email")
                 .and_then(|p| p.split_whitespace().last());
             Looks {
-                target: Target::ZoneRow(i),
+                target: Target::Row(Panel::Zone, i),
                 last: problem.map_or_else(|| first.clone(), str::to_owned),
                 first,
             }
@@ -141,14 +143,18 @@ fn account_rows(state: &AppState) -> Vec<Looks> {
                 AccountRow::Ocr => ("OCR".to_owned(), None),
                 AccountRow::PayloadLogging => ("Payload logging".to_owned(), None),
                 AccountRow::MaskingLevel => {
-                    let level = state.account.masking_level().expect("a masking level");
+                    let level = state
+                        .settings
+                        .account
+                        .masking_level()
+                        .expect("a masking level");
                     let meaning = masking_meaning(&level).split_whitespace().last();
                     ("masking".to_owned(), meaning.map(|w| format!("{w})")))
                 }
                 AccountRow::Reset => ("reset to defaults".to_owned(), None),
             };
             Looks {
-                target: Target::AccountRow(i),
+                target: Target::Row(Panel::Account, i),
                 last: last.unwrap_or_else(|| first.clone()),
                 first,
             }
@@ -190,8 +196,8 @@ fn clicks_match_the_screen(
     let terminal = terminal(width, height, state);
     let buffer = terminal.backend().buffer();
     let area = buffer.area;
-    let zone = panel_rect(buffer, super::super::zone::TITLE);
-    let account = panel_rect(buffer, super::super::account::TITLE);
+    let zone = panel_rect(buffer, <Csam as SettingView>::TITLE);
+    let account = panel_rect(buffer, <Dlp as SettingView>::TITLE);
     assert!(!zone.intersects(account), "{name}: the panels overlap");
 
     // (panel frame, screen line, row) for every line a row is drawn on.
@@ -284,9 +290,9 @@ fn clicks_match_the_screen(
         let inner = inner(*rect);
         for y in inner.y..inner.bottom() {
             if buffer[(inner.x, y)].symbol() == "›" {
-                let selected = match state.focus {
-                    Panel::Zone => Target::ZoneRow(state.zone.selected),
-                    Panel::Account => Target::AccountRow(state.account.selected),
+                let selected = match state.settings.focus {
+                    Panel::Zone => Target::Row(Panel::Zone, state.settings.zone.selected),
+                    Panel::Account => Target::Row(Panel::Account, state.settings.account.selected),
                 };
                 assert_eq!(hit_test(area, state, inner.x, y), Some(selected), "{name}");
             }
@@ -315,18 +321,20 @@ fn nothing_is_clickable(name: &str, state: &AppState, sizes: &[(u16, u16)]) {
 /// panel scrolls its first rows away.
 fn scrolled() -> AppState {
     let mut state = dirty();
-    state.zone.selected = state.zone.rows().len() - 1;
-    state.zone.field_error = Some((
+    state.settings.zone.selected = state.settings.zone.rows().len() - 1;
+    state.settings.zone.field_error = Some((
         ZoneRow::Enabled,
         "scanning cannot be switched while the verification email is pending; verify the \
          address first, then try again"
             .into(),
     ));
     state.status = Some(Status {
-        text: "Could not save the zone setting: the server took too long to answer and the \
+        notice: Notice::Text(
+            "Could not save the zone setting: the server took too long to answer and the \
                connection was closed before the reply arrived. Your edits are kept; press s to \
                try again or u to discard them."
-            .into(),
+                .into(),
+        ),
         kind: StatusKind::Error,
         at: state.now,
         about: None,
@@ -368,14 +376,14 @@ fn rows_that_wrap_take_every_line_they_are_drawn_on() {
     let masking = account_rows(&state).remove(row);
     let drawn = terminal(100, 30, &state);
     let buffer = drawn.backend().buffer();
-    let account = inner(panel_rect(buffer, super::super::account::TITLE));
+    let account = inner(panel_rect(buffer, <Dlp as SettingView>::TITLE));
     let (first, last) = lines_of(buffer, account, &masking).expect("the masking row");
     assert!(last > first, "the masking meaning wraps at 100x30");
     for y in first..=last {
         for x in account.x..account.right() {
             assert_eq!(
                 hit_test(buffer.area, &state, x, y),
-                Some(Target::AccountRow(row))
+                Some(Target::Row(Panel::Account, row))
             );
         }
     }
@@ -385,7 +393,7 @@ fn rows_that_wrap_take_every_line_they_are_drawn_on() {
     for (width, height) in SIZES {
         let drawn = terminal(width, height, &state);
         let buffer = drawn.backend().buffer();
-        let zone = inner(panel_rect(buffer, super::super::zone::TITLE));
+        let zone = inner(panel_rect(buffer, <Csam as SettingView>::TITLE));
         let (first, last) = lines_of(buffer, zone, &email).expect("the email row");
         assert!(
             last > first,
@@ -394,7 +402,7 @@ fn rows_that_wrap_take_every_line_they_are_drawn_on() {
         for y in first..=last {
             assert_eq!(
                 hit_test(buffer.area, &state, zone.right() - 1, y),
-                Some(Target::ZoneRow(1))
+                Some(Target::Row(Panel::Zone, 1))
             );
         }
     }
@@ -409,7 +417,7 @@ fn a_click_follows_the_scrolled_panel() {
         shown.contains("tech_coalition"),
         "the selection shows:\n{shown}"
     );
-    clicks_match_the_screen("scrolled", &state, 80, 24, &[Target::ZoneRow(0)]);
+    clicks_match_the_screen("scrolled", &state, 80, 24, &[Target::Row(Panel::Zone, 0)]);
     // Side by side there is room for all of it.
     for (width, height) in [(100, 30), (120, 40)] {
         clicks_match_the_screen("scrolled", &state, width, height, &[]);

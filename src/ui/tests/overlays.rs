@@ -113,7 +113,6 @@ pub fn zone_picker() -> AppState {
         id: 31,
         page: 2,
         filter: None,
-        retry: None,
     });
     picker.selected = 3;
     state.picker = Some(picker);
@@ -389,7 +388,7 @@ fn read_only_mode_offers_no_edit_keys_and_says_so_with_the_profile() {
         }
     }
     let mut zone_focused = state;
-    zone_focused.focus = crate::state::Panel::Zone;
+    zone_focused.settings.focus = crate::state::Panel::Zone;
     let footer = footer(&zone_focused);
     for key in ["save", "toggle", "edit email", "reset…"] {
         assert!(

@@ -1,18 +1,14 @@
-//! The zone panel: the CSAM Scanner setting, the staged edits on it, and the
-//! email field while it is edited.
+//! The zone panel's rows: the CSAM Scanner setting, the staged edits on it,
+//! and the email field while it is edited.
 
-use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
-use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
+use super::panel::{Row, format_time, on_off, staged_mark};
+use super::setting::{SettingView, pick};
 use super::text::{self, width};
 use super::theme::Theme;
 use crate::api::model::{CsamSetting, EmailState};
-use crate::state::{AppState, EmailEditor, Lookup, Panel, Target, ZonePanel, ZoneRow};
-
-/// The panel's title.
-pub const TITLE: &str = "1 Zone · CSAM Scanner";
+use crate::state::{AppState, Csam, Discover, FieldEditor, Lookup, Route, ZonePanel, ZoneRow};
 
 /// Room for the longest label ("Scanning", "Modified") and two spaces.
 const LABEL_WIDTH: usize = 10;
@@ -20,109 +16,50 @@ const LABEL_WIDTH: usize = 10;
 /// The email field's width when the panel is wide enough.
 const FIELD_WIDTH: usize = 34;
 
-/// The height the panel wants at `width` columns, borders included.
-pub fn height(state: &AppState, width: u16, theme: Theme) -> u16 {
-    let lines = content(state, width.saturating_sub(2), theme).0.height() + 2;
-    u16::try_from(lines).unwrap_or(u16::MAX)
-}
+impl SettingView for Csam {
+    const TITLE: &'static str = "1 Zone · CSAM Scanner";
+    const LABEL_WIDTH: usize = LABEL_WIDTH;
+    const ID_LABEL: &'static str = "id";
+    const LOADING: &'static str = "the CSAM setting";
 
-/// Draws the panel; returns where the text cursor goes while the email is edited.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> Option<Position> {
-    view(state, area, theme).render(frame, area)
-}
+    fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme) -> Vec<Row> {
+        rows_of(state, setting, columns, theme)
+    }
 
-/// What a click at `position` selects in the panel drawn into `area`.
-pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position) -> Option<Target> {
-    view(state, area, theme).target_at(area, position)
-}
-
-/// The panel laid out for `area`.
-fn view(state: &AppState, area: Rect, theme: Theme) -> View {
-    let body = content(state, area.width.saturating_sub(2), theme);
-    let title = panel::title(TITLE, state.zone.zone_name.as_deref());
-    let (body, notes, id) = body;
-    let block = panel::block(
-        &title,
-        state.focus == Panel::Zone,
-        notes,
-        id,
-        area.width,
-        theme,
-    );
-    View {
-        panel: Panel::Zone,
-        block,
-        body,
-        busy: state.zone.remote.is_locked_by_write().then(|| theme.busy()),
+    fn idle(state: &AppState) -> String {
+        let by_name = state
+            .requests
+            .in_flight()
+            .into_iter()
+            .find_map(|(_, p)| match &p.route {
+                Route::Lookup(Lookup::ZoneByName { name }) => Some(name.clone()),
+                _ => None,
+            });
+        let looking = state
+            .requests
+            .any(|r| *r == Route::Discover(Discover::Zone));
+        match (&state.settings.zone.id, looking, by_name) {
+            (None, _, Some(name)) => format!("Looking up the zone {name}…"),
+            (None, true, None) => "Looking for a zone…".to_owned(),
+            (None, false, None) => "No zone to show. Start trustdeck with --zone ZONE_ID_OR_NAME, or press z to pick one.".to_owned(),
+            (Some(_), _, _) => "Not loaded yet. Press r to load it.".to_owned(),
+        }
     }
 }
 
-/// The body laid out inside the borders, the notes for the bottom border,
-/// and the zone id for its right end (when it fits there).
-fn content(
-    state: &AppState,
-    inner_width: u16,
-    theme: Theme,
-) -> (Body, Vec<Span<'static>>, Option<Line<'static>>) {
-    let inner = usize::from(inner_width);
-    // One column stays free before the right border.
-    let columns = inner.saturating_sub(1);
-    let zone = &state.zone;
-    let (notes, lock) = panel::notes(
-        &zone.remote,
-        zone.read_only.as_deref(),
-        zone.form.count(),
-        inner,
-        theme,
-    );
-    let mut rows: Vec<Row> = lock.into_iter().collect();
-    rows.extend(match zone.setting() {
-        Some(setting) => rows_of(state, setting, columns, theme),
-        None => {
-            let by_name = state.lookups.iter().find_map(|(_, l)| match l {
-                Lookup::ZoneByName { name } => Some(name.as_str()),
-                _ => None,
-            });
-            let idle = match (&zone.zone_id, state.zone_discovery, by_name) {
-                (None, _, Some(name)) => format!("Looking up the zone {name}…"),
-                (None, Some(_), None) => "Looking for a zone…".to_owned(),
-                (None, None, None) => "No zone to show. Start trustdeck with --zone ZONE_ID_OR_NAME, or press z to pick one.".to_owned(),
-                (Some(_), _, _) => "Not loaded yet. Press r to load it.".to_owned(),
-            };
-            panel::placeholder(&zone.remote, "the CSAM setting", &idle, theme)
-        }
-    });
-    let (id, id_row) = panel::place_id("id", zone.zone_id.as_deref(), &notes, inner, theme);
-    rows.extend(id_row);
-    (
-        panel::lay_out(&rows, LABEL_WIDTH, columns, theme),
-        notes,
-        id,
-    )
-}
-
 fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme) -> Vec<Row> {
-    let zone = &state.zone;
+    let zone = &state.settings.zone;
     let value = &setting.value;
-    let selected = (state.focus == Panel::Zone && zone.editor.is_none())
-        .then(|| zone.selected_row())
-        .flatten();
-    // A selectable row: marked when selected, and a click on it selects it.
-    let selectable = zone.rows();
-    let pick = |line: Row, row: &ZoneRow| {
-        let index = selectable.iter().position(|r| r == row);
-        line.selected(selected.as_ref() == Some(row))
-            .target(index.map(Target::ZoneRow))
-    };
+    let pick = |line: Row, row: &ZoneRow| pick::<Csam>(state, line, row);
     let mut rows = Vec::new();
 
     // Until the name is known, the start of the id (all of it is on the
     // bottom border): short, so the rows do not move when the name comes.
     let name = zone
-        .zone_name
+        .name
         .clone()
         .or_else(|| {
-            let id = crate::api::validate::clip_id(zone.zone_id.as_deref()?);
+            let id = crate::api::validate::clip_id(zone.id.as_deref()?);
             Some(match id.char_indices().nth(8) {
                 Some((at, _)) if !id.starts_with('(') => format!("{}…", &id[..at]),
                 _ => id,
@@ -220,7 +157,7 @@ fn email_row(zone: &ZonePanel, columns: usize, theme: Theme) -> Row {
     }
     match (
         &zone.form.email,
-        zone.setting().and_then(|s| s.value.email.as_ref()),
+        zone.value().and_then(|s| s.value.email.as_ref()),
     ) {
         (Some(staged), _) => row.piece(vec![
             Span::raw(staged.clone()),
@@ -231,7 +168,7 @@ fn email_row(zone: &ZonePanel, columns: usize, theme: Theme) -> Row {
     }
 }
 
-fn email_field(row: Row, editor: &EmailEditor, field: usize, theme: Theme) -> Row {
+fn email_field(row: Row, editor: &FieldEditor, field: usize, theme: Theme) -> Row {
     let (mut shown, cursor) = text::input_view(&editor.input, field);
     // Padded to the field's width so the field reads as one box.
     shown.push_str(&" ".repeat(field.saturating_sub(width(&shown))));

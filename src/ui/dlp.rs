@@ -1,21 +1,18 @@
-//! The account panel: DLP settings, the staged edits on them, and the reset row.
+//! The account panel's rows: DLP settings, the staged edits on them,
+//! payload logging with its key field, and the reset row.
 
-use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
-use super::panel::{self, Body, Row, View, format_time, on_off, staged_mark};
+use super::panel::{Row, format_time, on_off, staged_mark};
+use super::setting::{SettingView, pick};
 use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
 use crate::state::{
-    AccountPanel, AccountRow, AppState, EmailEditor, Panel, Target, key_fingerprint,
+    AccountPanel, AccountRow, AppState, Discover, Dlp, FieldEditor, Route, key_fingerprint,
     masking_meaning,
 };
-
-/// The panel's title.
-pub const TITLE: &str = "2 Account · DLP settings";
 
 /// Room for the longest label ("AI context analysis") and two spaces.
 const LABEL_WIDTH: usize = 21;
@@ -27,101 +24,33 @@ const SUB_LABEL_WIDTH: usize = 9;
 /// a sub-label column beside the label instead of a heading above them.
 const COMPACT_WIDTH: usize = 70;
 
-/// The height the panel wants at `width` columns, borders included.
-pub fn height(state: &AppState, width: u16, theme: Theme) -> u16 {
-    let lines = content(state, width.saturating_sub(2), theme).0.height() + 2;
-    u16::try_from(lines).unwrap_or(u16::MAX)
-}
+impl SettingView for Dlp {
+    const TITLE: &'static str = "2 Account · DLP settings";
+    const LABEL_WIDTH: usize = LABEL_WIDTH;
+    const ID_LABEL: &'static str = "account id";
+    const LOADING: &'static str = "the DLP settings";
 
-/// Draws the panel.
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
-    // The account panel has no text field, so no cursor.
-    let _ = view(state, area, theme).render(frame, area);
-}
+    fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Theme) -> Vec<Row> {
+        rows_of(state, settings, columns, theme)
+    }
 
-/// What a click at `position` selects in the panel drawn into `area`.
-pub fn target_at(state: &AppState, area: Rect, theme: Theme, position: Position) -> Option<Target> {
-    view(state, area, theme).target_at(area, position)
-}
-
-/// The panel laid out for `area`.
-fn view(state: &AppState, area: Rect, theme: Theme) -> View {
-    let (body, notes, id) = content(state, area.width.saturating_sub(2), theme);
-    let focused = state.focus == Panel::Account;
-    View {
-        panel: Panel::Account,
-        block: panel::block(
-            &panel::title(TITLE, state.account.account_name.as_deref()),
-            focused,
-            notes,
-            id,
-            area.width,
-            theme,
-        ),
-        body,
-        busy: state
-            .account
-            .remote
-            .is_locked_by_write()
-            .then(|| theme.busy()),
+    fn idle(state: &AppState) -> String {
+        let looking = state
+            .requests
+            .any(|r| *r == Route::Discover(Discover::Account));
+        match (&state.settings.account.id, looking) {
+            (None, true) => "Looking for an account…",
+            (None, false) => "No account to show. Start trustdeck with --account ACCOUNT_ID.",
+            (Some(_), _) => "Not loaded yet. Press r to load it.",
+        }
+        .to_owned()
     }
 }
 
-/// The body laid out inside the borders, the notes for the bottom border,
-/// and the account id for its right end (when it fits there).
-fn content(
-    state: &AppState,
-    inner_width: u16,
-    theme: Theme,
-) -> (Body, Vec<Span<'static>>, Option<Line<'static>>) {
-    let account = &state.account;
-    let inner = usize::from(inner_width);
-    // One column stays free before the right border.
-    let columns = inner.saturating_sub(1);
-    let (notes, lock) = panel::notes(
-        &account.remote,
-        account.read_only.as_deref(),
-        account.form.count(),
-        inner,
-        theme,
-    );
-    let mut rows: Vec<Row> = lock.into_iter().collect();
-    rows.extend(match account.settings() {
-        Some(settings) => rows_of(state, settings, columns, theme),
-        None => {
-            let idle = match (&account.account_id, state.account_discovery) {
-                (None, Some(_)) => "Looking for an account…",
-                (None, None) => "No account to show. Start trustdeck with --account ACCOUNT_ID.",
-                (Some(_), _) => "Not loaded yet. Press r to load it.",
-            };
-            panel::placeholder(&account.remote, "the DLP settings", idle, theme)
-        }
-    });
-    let (id, id_row) = panel::place_id(
-        "account id",
-        account.account_id.as_deref(),
-        &notes,
-        inner,
-        theme,
-    );
-    rows.extend(id_row);
-    (
-        panel::lay_out(&rows, LABEL_WIDTH, columns, theme),
-        notes,
-        id,
-    )
-}
-
 fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Theme) -> Vec<Row> {
-    let account = &state.account;
+    let account = &state.settings.account;
     let form = &account.form;
-    let selected = (state.focus == Panel::Account).then(|| account.selected_row());
-    let is = |row: AccountRow| selected == Some(row);
-    // A selectable row: marked when selected, and a click on it selects it.
-    let pick = |line: Row, row: AccountRow| {
-        let index = AccountRow::ALL.iter().position(|r| *r == row);
-        line.selected(is(row)).target(index.map(Target::AccountRow))
-    };
+    let pick = |line: Row, row: AccountRow| pick::<Dlp>(state, line, &row);
     let toggle = |on: bool, staged: bool| -> Vec<Span<'static>> {
         [Some(on_off(on, theme)), staged_mark(staged, theme)]
             .into_iter()
@@ -144,7 +73,7 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     ];
 
     let mut logging_row = Row::new("Payload logging");
-    logging_row = match &account.key_editor {
+    logging_row = match &account.editor {
         Some(editor) => key_field(logging_row, editor, theme),
         None => {
             let mut on = toggle(account.payload_logging(), false);
@@ -238,7 +167,7 @@ fn key_value(account: &AccountPanel, theme: Theme) -> Vec<Span<'static>> {
 
 /// The public-key field while a key is pasted: its fingerprint and length
 /// (a key is never drawn in full), the cursor after it, and its problem.
-fn key_field(row: Row, editor: &EmailEditor, theme: Theme) -> Row {
+fn key_field(row: Row, editor: &FieldEditor, theme: Theme) -> Row {
     let mut lead = vec![Span::styled("key ", theme.label())];
     let typed = editor.input.value();
     let count = typed.chars().count();

@@ -1,0 +1,94 @@
+//! What only the account panel does: toggling the DLP settings, cycling
+//! the masking level, payload logging off or on with a pasted key, and the
+//! confirmed reset.
+
+use super::panel;
+use crate::api::model::MaskingLevel;
+use crate::api::worker::ApiOp;
+use crate::message::{Command, Msg};
+use crate::outcome::dlp_reset_preview;
+use crate::state::{AccountRow, AppState, Dialog, Dlp, InflightKind, MASKING_CYCLE};
+
+pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    if let Some(commands) = panel::common::<Dlp>(state, &msg) {
+        return commands;
+    }
+    let editable = state.settings.account.is_editable();
+    match msg {
+        Msg::Activate if editable => activate(state),
+        Msg::AskReset if editable => ask_reset(state),
+        Msg::EditField if editable => {
+            select(state, AccountRow::PayloadLogging);
+            panel::edit_field::<Dlp>(state);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn select(state: &mut AppState, row: AccountRow) {
+    if let Some(index) = AccountRow::ALL.iter().position(|r| *r == row) {
+        state.settings.account.selected = index;
+    }
+}
+
+fn activate(state: &mut AppState) {
+    let account = &mut state.settings.account;
+    let Some(server) = account.value().cloned() else {
+        return;
+    };
+    match account.selected_row() {
+        Some(AccountRow::AiContextAnalysis) => {
+            let wanted = !account.ai_context_analysis();
+            account.form.ai_context_analysis =
+                (wanted != server.ai_context_analysis).then_some(wanted);
+        }
+        Some(AccountRow::Ocr) => {
+            let wanted = !account.ocr();
+            account.form.ocr = (wanted != server.ocr).then_some(wanted);
+        }
+        Some(AccountRow::MaskingLevel) => {
+            let current = account.masking_level().unwrap_or(MaskingLevel::Default);
+            let at = MASKING_CYCLE.iter().position(|l| *l == current);
+            let next = MASKING_CYCLE[at.map_or(0, |i| (i + 1) % MASKING_CYCLE.len())].clone();
+            let server_level = server.payload_logging.masking_level.clone();
+            account.form.masking_level = (Some(&next) != server_level.as_ref()).then_some(next);
+        }
+        Some(AccountRow::PayloadLogging) => {
+            let on_at_server = account.server_key().is_some();
+            match (&account.form.public_key, on_at_server) {
+                // Staged either way: back to what the server has.
+                (Some(_), _) => account.form.public_key = None,
+                (None, true) => account.form.public_key = Some(String::new()),
+                // Turning it on needs a key.
+                (None, false) => panel::edit_field::<Dlp>(state),
+            }
+        }
+        Some(AccountRow::Reset) => ask_reset(state),
+        None => {}
+    }
+}
+
+/// Opens the confirmation that lists, field by field, now → after reset.
+fn ask_reset(state: &mut AppState) {
+    let account = &state.settings.account;
+    let (Some(account_id), Some(settings)) = (account.id.clone(), account.value()) else {
+        return;
+    };
+    state.dialog = Some(Dialog::ConfirmReset {
+        account_id,
+        changes: dlp_reset_preview(settings),
+        staged: account.staged(),
+        confirm_selected: false,
+    });
+}
+
+/// Sends the reset; only the confirmation dialog calls this.
+pub(super) fn reset(state: &mut AppState, account_id: String) -> Vec<Command> {
+    let account = &mut state.settings.account;
+    if account.remote.is_locked_by_write() {
+        return Vec::new();
+    }
+    account.sent = None;
+    panel::send_for::<Dlp>(state, InflightKind::Reset, ApiOp::ResetDlp { account_id })
+}
