@@ -101,7 +101,7 @@ async fn enabling_with_an_unverified_email_reports_the_adjustment() {
 #[tokio::test]
 async fn a_locked_zone_cannot_be_edited() {
     let mock = start_mock().await;
-    let ui = Dashboard::start(&mock, Some(CDN_LOCKED), Some(ACME), 120, 40);
+    let mut ui = Dashboard::start(&mock, Some(CDN_LOCKED), Some(ACME), 120, 40);
     let screen = ui.wait_for_text("Locked by Trust & Safety").await;
     assert!(
         !screen.contains("edit email"),
@@ -109,9 +109,15 @@ async fn a_locked_zone_cannot_be_edited() {
     );
     ui.type_keys(" e jj s");
     ui.type_keys("2");
-    ui.wait_for_text("AI context").await;
-    assert_eq!(count(&mock, "PATCH").await, 0);
+    ui.wait_for("the account panel focused", |s| {
+        s.lines().any(|l| l.contains("┏ 2 Account"))
+    })
+    .await;
     assert!(!ui.screen().contains("unsaved"));
+    // Every key read before the mock is asked what it saw.
+    ui.type_keys("q");
+    assert!(ui.finished().await.quit, "nothing staged: quit at once");
+    assert_eq!(count(&mock, "PATCH").await, 0);
 }
 
 #[tokio::test]
@@ -149,16 +155,23 @@ async fn reset_confirmed_puts_the_account_at_defaults() {
 #[tokio::test]
 async fn reset_cancelled_changes_nothing() {
     let mock = start_mock().await;
-    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    let mut ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
     ui.wait_for_text("partial").await;
     let before = mock_state(&mock).await["dlp"][ACME].clone();
     ui.type_keys("2D");
     ui.wait_for_text("Cancel").await;
     ui.type_keys("n");
     ui.wait_for_text("Reset cancelled").await;
-    ui.type_keys("D\n");
+    // Each key's own effect: the dialog opens again, then Enter (Cancel by
+    // default) closes it.
+    ui.type_keys("D");
+    ui.wait_for_text("[ Cancel ]").await;
+    ui.type_keys("\n");
     ui.wait_for("the dialog closed", |s| !s.contains("[ Cancel ]"))
         .await;
+    // Every key read before the mock is asked what it saw.
+    ui.type_keys("q");
+    assert!(ui.finished().await.quit);
     assert_eq!(count(&mock, "DELETE").await, 0);
     assert_eq!(mock_state(&mock).await["dlp"][ACME], before);
 }

@@ -36,11 +36,11 @@ async fn zone_pages(mock: &trustdeck::mock::RunningMock) -> Vec<(u32, Option<Str
 #[tokio::test]
 async fn the_zone_picker_loads_only_the_pages_shown() {
     let mock = start_mock().await;
-    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    let mut ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
     ui.wait_for_text("ncmec_ngo").await;
     ui.type_keys("z");
-    ui.wait_for_text("shop.acme-corp.com").await;
-    ui.wait_for("the first page", |s| s.contains("of ")).await;
+    ui.wait_for("the picker's first page", |s| s.contains(" loaded "))
+        .await;
     assert_eq!(
         zone_pages(&mock).await,
         vec![(1, None)],
@@ -57,6 +57,10 @@ async fn the_zone_picker_loads_only_the_pages_shown() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    // Every key read (Esc closes the picker, q quits) before counting.
+    ui.key(KeyCode::Esc);
+    ui.type_keys("q");
+    ui.finished().await;
     let pages = zone_pages(&mock).await;
     assert!(
         pages.iter().all(|(page, _)| *page <= 2),
@@ -160,7 +164,7 @@ async fn expired_disabled_and_invalid_tokens_get_their_screens() {
 #[tokio::test]
 async fn read_only_mode_hides_writes_and_sends_none() {
     let mock = start_mock().await;
-    let ui = Dashboard::start_with(
+    let mut ui = Dashboard::start_with(
         &mock,
         Credentials::token(FULL_TOKEN),
         Some(SHOP),
@@ -184,7 +188,13 @@ async fn read_only_mode_hides_writes_and_sends_none() {
     }
     ui.type_keys(" e s 2 D y s");
     ui.type_keys("1");
-    ui.wait_for_text("ncmec_ngo").await;
+    ui.wait_for("the zone panel focused again", |s| {
+        s.lines().any(|l| l.contains("┏ 1 Zone"))
+    })
+    .await;
+    // Every key read before the mock is asked what it saw.
+    ui.type_keys("q");
+    assert!(ui.finished().await.quit);
     let writes = requests(&mock)
         .await
         .into_iter()

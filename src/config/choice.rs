@@ -71,6 +71,17 @@ pub(crate) struct EnvCredentials {
     pub names: &'static str,
 }
 
+impl EnvCredentials {
+    /// "is" for one variable, "are" for the email and key pair: the verb
+    /// after [`EnvCredentials::names`].
+    pub fn verb(&self) -> &'static str {
+        match self.credentials {
+            Credentials::Token(_) => "is",
+            Credentials::GlobalKey { .. } => "are",
+        }
+    }
+}
+
 /// `CLOUDFLARE_API_TOKEN`, else `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`.
 pub(crate) fn env_credentials(lookup: impl Fn(&str) -> Option<String>) -> Option<EnvCredentials> {
     let credentials = Credentials::from_lookup(lookup)?;
@@ -179,11 +190,7 @@ pub(crate) fn decide<'f>(
             let note = format!(
                 "{} {} set but not used: profile `{}`, chosen by {}, uses its {}",
                 env.names,
-                if env.names.contains(" and ") {
-                    "are"
-                } else {
-                    "is"
-                },
+                env.verb(),
                 profile.name,
                 profile.how.words(),
                 describe_auth(&auth),
@@ -197,11 +204,7 @@ pub(crate) fn decide<'f>(
                  environment wins over a default profile. To use the profile, choose it with \
                  --profile {name} or {PROFILE_ENV}={name}",
                 names = env.names,
-                verb = if env.names.contains(" and ") {
-                    "are"
-                } else {
-                    "is"
-                },
+                verb = env.verb(),
                 name = profile.name,
                 auth = describe_auth(&auth),
                 kept = if read_only {
@@ -261,6 +264,7 @@ pub(crate) fn base_url(
                     profile: profile.name.to_owned(),
                     url,
                     env: env.names,
+                    verb: env.verb(),
                 }),
                 None => Ok(DEFAULT_BASE_URL.to_owned()),
             },

@@ -189,8 +189,7 @@ pub enum ConfigError {
          environment's {env} {verb} only sent to --base-url, CLOUDFLARE_BASE_URL or \
          Cloudflare's API, never to a profile's base_url. Give profile `{profile}` token_env = \
          \"VARIABLE\" or token_file = \"PATH\" for that host, or pass --base-url {url} to send \
-         the environment's credentials there on purpose.",
-        verb = if env.contains(" and ") { "are" } else { "is" }
+         the environment's credentials there on purpose."
     )]
     ProfileBaseUrlWithoutCredentials {
         /// The profile.
@@ -199,6 +198,8 @@ pub enum ConfigError {
         url: String,
         /// The environment's credential variables.
         env: &'static str,
+        /// "is" or "are", after them.
+        verb: &'static str,
     },
 }
 
