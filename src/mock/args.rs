@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::faults::RateLimit;
+use super::rate_limit::RateLimit;
 use super::{MockConfig, RunningMock, start};
 
 /// Flags of `trustdeck mock`.
@@ -26,7 +26,8 @@ pub struct MockArgs {
     /// Answer this fraction of API requests with a 5xx (JSON or HTML), 0 to 1.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
     pub fail_rate: f64,
-    /// Allow N API requests per DURATION per credential, then 429, e.g. 100/10s.
+    /// Allow N API requests per DURATION per credential, then 429 for the rest
+    /// of the window, e.g. 100/10s; `cloudflare` = 1200/5m (Cloudflare's own).
     #[arg(long, value_name = "N/DURATION")]
     pub rate_limit: Option<RateLimit>,
     /// Verify a pending notification email by itself DURATION after it was sent.

@@ -79,7 +79,8 @@
 //!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null}`.
 //! - `POST /__mock/faults`: changes them at run time, for the requests that
 //!   arrive from then on. JSON body `{"fail_rate"?: 0..=1, "latency_ms"?:
-//!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" | null}`; a
+//!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" |
+//!   "cloudflare" | null}`; a
 //!   missing field is kept; answers the settings now in force. A bad body
 //!   (or an unknown field) is a 400 envelope (6007 or 1007 with a pointer)
 //!   and changes nothing. E.g. `{"fail_rate": 1}` right before a save and
@@ -126,9 +127,22 @@
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
 //! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
 //! (half JSON 500 code 10002, half Cloudflare edge HTML pages 502/520);
-//! `rate_limit` counts per credential in fixed windows, then 429 code 1015
-//! with `Retry-After`. An injected failure never reaches the handler, so it
-//! never changes state.
+//! `rate_limit` is Cloudflare's rate limit (below). An injected failure
+//! never reaches the handler, so it never changes state.
+//!
+//! # The rate limit (`--rate-limit N/DURATION`, `cloudflare` = 1200/5m)
+//! Counted per credential: each `Authorization` value, each
+//! `X-Auth-Email` + `X-Auth-Key` pair (requests without credentials share
+//! one budget). Fixed windows: a credential's window opens at its first
+//! request (or its first after the previous window ended) and lasts
+//! DURATION. The n-th request of a window is served when n <= N, else
+//! refused with 429 code 1015 and `Retry-After`: for the rest of the
+//! window, Cloudflare's lock-out. While a limit is set, every `/client/v4`
+//! answer (success, error, 429, injected 5xx) carries
+//! `Ratelimit: "default";r=R;t=T` with R = max(N - n, 0) and T = the
+//! seconds until the window ends, rounded up (at least 1; `Retry-After`
+//! is the same T), and `Ratelimit-Policy: "default";q=N;w=W` with W =
+//! DURATION in seconds, rounded up. Mock-only endpoints are never limited.
 
 mod args;
 mod auth;
@@ -144,6 +158,7 @@ mod ids;
 mod mock_only;
 mod objects;
 mod query;
+mod rate_limit;
 mod routes;
 mod serve;
 mod state;
@@ -161,7 +176,7 @@ use tokio::task::JoinHandle;
 
 pub use args::{MockArgs, run_cli};
 pub use data::{DemoCredentials, DemoToken};
-pub use faults::RateLimit;
+pub use rate_limit::RateLimit;
 
 /// How to run a mock: where, with which data, and which faults.
 #[derive(Clone, Debug)]

@@ -132,10 +132,12 @@ async fn client_v4(State(mock): State<Shared>, request: Request, next: Next) -> 
     }
     let method = request.method().to_string();
     let query = request.uri().query().map(str::to_owned);
-    let response = match mock.faults.before(request.headers()).await {
-        Some(injected) => injected,
+    let decision = mock.faults.before(request.headers()).await;
+    let mut response = match decision.refused {
+        Some(refused) => refused,
         None => next.run(request).await,
     };
+    response.headers_mut().extend(decision.headers);
     let status = response.status().as_u16();
     tracing::debug!(%method, %path, status, "mock request");
     mock.requests.push(LoggedRequest {
