@@ -1,6 +1,7 @@
 //! Cloudflare's rate limit on the mock: `Ratelimit` / `Ratelimit-Policy` on
-//! every API answer, a quota per credential in fixed windows, and 429 with
-//! `Retry-After` for the rest of a window once it is spent.
+//! every API answer, a quota per credential in fixed windows, 429 with
+//! `Retry-After` for the rest of a window once it is spent, and a lock-out
+//! forced through `POST /__mock/faults`.
 mod mock_common;
 
 use std::time::{Duration, Instant};
@@ -202,4 +203,116 @@ async fn without_a_limit_there_are_no_rate_limit_headers() {
     ok.result();
     assert!(ok.headers.get("ratelimit").is_none());
     assert!(ok.headers.get("ratelimit-policy").is_none());
+}
+
+#[tokio::test]
+async fn a_forced_lock_out_refuses_every_api_request_until_it_ends() {
+    let h = Harness::start().await;
+    let before = h.state().await;
+    let set = h.set_faults(json!({"lock_out": "30s"})).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    let shown = h.faults().await;
+    let left = shown["lock_out"]["seconds_left"].as_u64().unwrap();
+    assert!((29..=30).contains(&left), "{shown}");
+    assert!(shown["lock_out"]["until"].as_str().unwrap().ends_with('Z'));
+    let creds = h.mock.credentials().clone();
+    let legacy = reply(
+        h.http
+            .get(h.api("/accounts"))
+            .header("X-Auth-Email", &creds.email)
+            .header("X-Auth-Key", &creds.global_key),
+    )
+    .await;
+    let anonymous = reply(h.http.get(h.api("/zones"))).await;
+    let write = h
+        .call(
+            Method::PATCH,
+            &Harness::csam(SHOP),
+            Some(json!({"value": {"enabled": false}})),
+        )
+        .await;
+    let read_only = h.call_as(READ_ONLY, Method::GET, "/zones", None).await;
+    for refused in [&legacy, &anonymous, &write, &read_only] {
+        assert_eq!(
+            refused.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.error_codes(), [1015]);
+        assert!((29..=30).contains(&retry_after(refused)));
+        assert!(
+            refused.headers.get("ratelimit").is_none(),
+            "no limit is configured"
+        );
+    }
+    assert_eq!(h.state().await, before, "nothing reached a handler");
+    let statuses: Vec<u64> = h
+        .requests()
+        .await
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [429, 429, 429, 429]);
+    let lifted = h.set_faults(json!({"lock_out": null})).await;
+    assert_eq!(lifted.body["lock_out"], serde_json::Value::Null);
+    h.call(Method::GET, "/zones", None).await.result();
+}
+
+#[tokio::test]
+async fn a_short_lock_out_ends_by_itself_and_keeps_the_limit_headers() {
+    let h = limited(100, Duration::from_secs(60)).await;
+    h.set_faults(json!({"lock_out": "400ms"})).await;
+    let refused = h.call(Method::GET, "/zones", None).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&refused), 1);
+    assert_eq!(ratelimit(&refused), (0, 1), "the shared budget is spent");
+    assert_eq!(policy(&refused), "\"default\";q=100;w=60");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let served = loop {
+        let reply = h.call(Method::GET, "/zones", None).await;
+        if reply.status == StatusCode::OK {
+            break reply;
+        }
+        assert!(Instant::now() < deadline, "still locked out");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        ratelimit(&served).0,
+        99,
+        "refused requests were not counted"
+    );
+    assert_eq!(h.faults().await["lock_out"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn bad_lock_outs_are_400_and_change_nothing() {
+    let h = Harness::start().await;
+    let before = h.faults().await;
+    for body in [
+        json!({"lock_out": "soon"}),
+        json!({"lock_out": 30}),
+        json!({"lock_out": "-1s"}),
+        json!({"lock_out": "2h"}),
+        json!({"lock_out": true}),
+        json!({"lock_out": "30s", "fail_rate": 2}),
+    ] {
+        let reply = h.set_faults(body.clone()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.error_codes(), [1007], "{body}");
+        let pointers: Vec<&str> = reply.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["source"]["pointer"].as_str().unwrap())
+            .collect();
+        assert!(
+            pointers.contains(&"/lock_out") || pointers.contains(&"/fail_rate"),
+            "{body}"
+        );
+    }
+    assert_eq!(h.faults().await, before);
+    h.call(Method::GET, "/zones", None).await.result();
+    let zero = h.set_faults(json!({"lock_out": "0s"})).await;
+    assert_eq!(zero.body["lock_out"], serde_json::Value::Null);
 }

@@ -131,7 +131,7 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
         (
             "POST",
             "/__mock/faults",
-            "change faults at run time, e.g. {\"fail_rate\": 1} (GET reads them)",
+            "change faults at run time, e.g. {\"fail_rate\": 1} or {\"lock_out\": \"30s\"} (GET reads them)",
         ),
     ] {
         lines.push(format!("#   {method} {root}{path}  {what}"));

@@ -1,5 +1,5 @@
-//! Misbehaviour on request: latency, injected 5xx (JSON or edge HTML) and
-//! the rate limit (`rate_limit.rs`). Decided before any
+//! Misbehaviour on request: latency, injected 5xx (JSON or edge HTML), the
+//! rate limit (`rate_limit.rs`) and a forced lock-out. Decided before any
 //! handler runs, so an injected failure never changes state. Set at
 //! start-up by the flags and changed at run time by `POST /__mock/faults`.
 use std::sync::{Mutex, PoisonError};
@@ -9,13 +9,17 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use rand::Rng;
 use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
 
 use super::auth::rate_limit_key;
 use super::envelope::{ApiError, Info, pointer_segment};
-use super::rate_limit::{RateLimit, Windows};
+use super::rate_limit::{Budget, RateLimit, Windows, ceil_secs};
+use super::state::format_time;
 
 /// The largest `latency_ms` that `POST /__mock/faults` accepts (10 minutes).
 const MAX_LATENCY_MS: u64 = 600_000;
+/// The longest `lock_out` that `POST /__mock/faults` accepts.
+const MAX_LOCK_OUT: Duration = Duration::from_secs(3600);
 
 /// What faults are on.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -26,15 +30,51 @@ pub(crate) struct FaultSettings {
     pub fail_rate: f64,
     /// The limit, when on.
     pub rate_limit: Option<RateLimit>,
+    /// Every API request is refused with 429 until then, when set.
+    pub lock_out: Option<LockOut>,
+}
+
+/// A forced lock-out, as when the web dashboard has spent the shared budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LockOut {
+    /// When it ends.
+    pub until: Instant,
+    /// The same moment on the wall clock, for `GET /__mock/faults`.
+    pub until_wall: OffsetDateTime,
+}
+
+impl LockOut {
+    /// A lock-out of `length` from now.
+    fn lasting(length: Duration) -> Self {
+        Self {
+            until: Instant::now() + length,
+            until_wall: OffsetDateTime::now_utc() + length,
+        }
+    }
+
+    /// How long it still lasts at `now`; None once it is over.
+    fn left(&self, now: Instant) -> Option<Duration> {
+        let left = self.until.saturating_duration_since(now);
+        (!left.is_zero()).then_some(left)
+    }
 }
 
 impl FaultSettings {
-    /// The JSON of `GET|POST /__mock/faults`.
+    /// The JSON of `GET|POST /__mock/faults`; a lock-out shows when it
+    /// ends and the seconds left (rounded up), or null once over.
     pub fn to_json(self) -> Value {
+        let lock_out = self.lock_out.and_then(|lock| {
+            let left = lock.left(Instant::now())?;
+            Some(json!({
+                "until": format_time(lock.until_wall),
+                "seconds_left": ceil_secs(left),
+            }))
+        });
         json!({
             "fail_rate": self.fail_rate,
             "latency_ms": self.latency.map_or(0, |l| u64::try_from(l.as_millis()).unwrap_or(u64::MAX)),
             "rate_limit": self.rate_limit.map(|limit| limit.to_string()),
+            "lock_out": lock_out,
         })
     }
 
@@ -77,9 +117,24 @@ impl FaultSettings {
                     pointer,
                     "rate_limit must be \"N/DURATION\", e.g. \"100/10s\", \"cloudflare\", or null",
                 )),
+                ("lock_out", Value::Null) => self.lock_out = None,
+                ("lock_out", Value::String(text)) => match humantime::parse_duration(text) {
+                    Ok(length) if length.is_zero() => self.lock_out = None,
+                    Ok(length) if length <= MAX_LOCK_OUT => {
+                        self.lock_out = Some(LockOut::lasting(length));
+                    }
+                    _ => errors.push(Info::invalid(
+                        pointer,
+                        format!("lock_out must be a duration up to 1h, e.g. \"30s\" (\"0s\" or null = none), got {:?}", super::ids::clip(text)),
+                    )),
+                },
+                ("lock_out", _) => errors.push(Info::invalid(
+                    pointer,
+                    "lock_out must be a duration string up to 1h, e.g. \"30s\", or null",
+                )),
                 _ => errors.push(Info::invalid(
                     pointer,
-                    format!("unknown field {:?}: the fields are fail_rate, latency_ms and rate_limit", super::ids::clip(key)),
+                    format!("unknown field {:?}: the fields are fail_rate, latency_ms, rate_limit and lock_out", super::ids::clip(key)),
                 )),
             }
         }
@@ -115,6 +170,7 @@ impl Faults {
                 latency,
                 fail_rate: fail_rate.clamp(0.0, 1.0),
                 rate_limit,
+                lock_out: None,
             }),
             windows: Mutex::new(Windows::default()),
         }
@@ -141,9 +197,9 @@ impl Faults {
         Ok(new)
     }
 
-    /// Waits the configured latency, then decides: the request is counted
-    /// against the rate limit and refused when over it; else it may get an
-    /// injected 5xx.
+    /// Waits the configured latency, then decides: a lock-out refuses the
+    /// request (uncounted); else it is counted against the rate limit and
+    /// refused when over it; else it may get an injected 5xx.
     pub async fn before(&self, headers: &HeaderMap) -> Decision {
         let settings = self.settings();
         if let Some(latency) = settings.latency {
@@ -153,15 +209,25 @@ impl Faults {
             tokio::time::sleep(wait).await;
         }
         let now = Instant::now();
-        let budget = settings.rate_limit.map(|limit| {
-            self.windows
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .count(limit, rate_limit_key(headers), now)
-        });
-        let limit_headers = budget
-            .map(|budget| budget.headers().into_iter().collect())
-            .unwrap_or_default();
+        let budget = if let Some(left) = settings.lock_out.and_then(|lock| lock.left(now)) {
+            Some(Budget::locked_out(
+                settings.rate_limit.unwrap_or(RateLimit::CLOUDFLARE),
+                left,
+            ))
+        } else {
+            settings.rate_limit.map(|limit| {
+                self.windows
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .count(limit, rate_limit_key(headers), now)
+            })
+        };
+        // The headers describe a configured limit; a lock-out without one
+        // only says when to come back.
+        let limit_headers = match (settings.rate_limit, budget) {
+            (Some(_), Some(budget)) => budget.headers().into_iter().collect(),
+            _ => Vec::new(),
+        };
         let refused = match budget {
             Some(budget) if budget.over => Some(
                 ApiError::new(
@@ -240,7 +306,7 @@ mod tests {
         assert_eq!(next.latency, Some(Duration::from_millis(5)));
         assert_eq!(
             next.to_json(),
-            json!({"fail_rate": 1.0, "latency_ms": 5, "rate_limit": "3/250ms"})
+            json!({"fail_rate": 1.0, "latency_ms": 5, "rate_limit": "3/250ms", "lock_out": null})
         );
         let off = next
             .updated(&object(json!({"latency_ms": 0, "rate_limit": null})))
@@ -248,7 +314,7 @@ mod tests {
         assert_eq!((off.latency, off.rate_limit), (None, None));
         let err = start
             .updated(&object(
-                json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1}),
+                json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1, "lock_out": "2h"}),
             ))
             .unwrap_err();
         let pointers: Vec<_> = err
@@ -256,6 +322,6 @@ mod tests {
             .iter()
             .map(|e| e.source.as_ref().unwrap().pointer.as_str())
             .collect();
-        assert_eq!(pointers.len(), 4, "{pointers:?}");
+        assert_eq!(pointers.len(), 5, "{pointers:?}");
     }
 }

@@ -76,17 +76,23 @@
 //! - `POST /__mock/reset`: back to the loaded data; clears the outbox and the
 //!   request log. The fault settings stay as they are.
 //! - `GET /__mock/faults`: the fault settings in force, as
-//!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null}`.
+//!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null,
+//!   "lock_out": {"until": "<RFC 3339>", "seconds_left": 30} | null}`.
 //! - `POST /__mock/faults`: changes them at run time, for the requests that
 //!   arrive from then on. JSON body `{"fail_rate"?: 0..=1, "latency_ms"?:
 //!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" |
-//!   "cloudflare" | null}`; a
-//!   missing field is kept; answers the settings now in force. A bad body
-//!   (or an unknown field) is a 400 envelope (6007 or 1007 with a pointer)
-//!   and changes nothing. E.g. `{"fail_rate": 1}` right before a save and
-//!   `{"fail_rate": 0}` after it makes only that save fail. A changed
-//!   `rate_limit` restarts every window.
-//!
+//!   "cloudflare" | null, "lock_out"?: "DURATION" up to 1h ("0s" or null =
+//!   none)}`; a missing field is kept; answers the settings now in force. A
+//!   bad body (or an unknown field) is a 400 envelope (6007 or 1007 with a
+//!   pointer) and changes nothing. E.g. `{"fail_rate": 1}` right before a
+//!   save and `{"fail_rate": 0}` after it makes only that save fail. A
+//!   changed `rate_limit` restarts every window. `{"lock_out": "30s"}`
+//!   refuses every API request, whatever its credential, with 429 1015 and
+//!   `Retry-After` (the seconds left, rounded up) for 30 s, as when the
+//!   admin's web dashboard has spent the shared budget; with a rate limit
+//!   set, those answers also say `r=0` and `t` = `Retry-After`. Requests
+//!   refused by a lock-out are not counted in any window.
+
 //! # Data
 //! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
 //! hand-written zones, tokens (`permissions`, and optional `scopes`:

@@ -87,6 +87,16 @@ pub(crate) struct Budget {
 }
 
 impl Budget {
+    /// The budget of a request refused by a lock-out lasting `left`.
+    pub fn locked_out(limit: RateLimit, left: Duration) -> Self {
+        Self {
+            limit,
+            remaining: 0,
+            reset_secs: ceil_secs(left),
+            over: true,
+        }
+    }
+
     /// `Ratelimit` and `Ratelimit-Policy`, as Cloudflare sends them.
     pub fn headers(&self) -> [(HeaderName, HeaderValue); 2] {
         let value = |text: String| {
@@ -236,13 +246,9 @@ mod tests {
             requests: 3,
             per: Duration::from_millis(250),
         };
-        let budget = Budget {
-            limit: sub_second,
-            remaining: 0,
-            reset_secs: 1,
-            over: true,
-        };
+        let budget = Budget::locked_out(sub_second, Duration::from_millis(10));
         assert_eq!(budget.headers()[1].1, "\"default\";q=3;w=1");
+        assert_eq!(budget.reset_secs, 1);
         assert_eq!(ceil_secs(Duration::from_secs(30)), 30);
         assert_eq!(ceil_secs(Duration::from_nanos(30_000_000_001)), 31);
     }
