@@ -134,6 +134,29 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
 }
 
 #[tokio::test]
+async fn zones_flag_generates_that_many_and_the_banner_says_so() {
+    let mut process = Process::start(&["--zones", "1000"]).await;
+    let mut data_line = None;
+    while data_line.is_none() {
+        let line = next_line(&mut process.lines).await.expect("a banner line");
+        data_line = line.strip_prefix("# data: ").map(str::to_owned);
+    }
+    assert_eq!(data_line.unwrap(), "1008 zones in 5 accounts");
+    let listed: Value = client()
+        .get(format!("{}/zones?per_page=5", process.base_url))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["result_info"]["total_count"], 1008);
+    signal(&process, "-TERM").await;
+    assert_eq!(process.wait().await.code(), Some(0));
+}
+
+#[tokio::test]
 async fn sigint_stops_cleanly() {
     let mut process = Process::start(&[]).await;
     signal(&process, "-INT").await;
@@ -281,6 +304,8 @@ async fn bad_flag_values_exit_2() {
         ["--listen", "localhost"],
         ["--verify-after", "later"],
         ["--read-timeout", "0s"],
+        ["--zones", "100001"],
+        ["--zones", "many"],
     ] {
         let output = command(&[&["mock"][..], &args[..]].concat()).output();
         let output = tokio::time::timeout(WAIT, output)

@@ -37,6 +37,20 @@ pub struct MockArgs {
     /// than DURATION to arrive (an idle connection too).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Generate N zones (from the data's seed) instead of the data's count,
+    /// spread over every account, up to 100000.
+    #[arg(long, value_name = "N", value_parser = parse_zones)]
+    pub zones: Option<usize>,
+}
+
+fn parse_zones(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= super::MAX_ZONES => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a number of zones from 0 to {}",
+            super::MAX_ZONES
+        )),
+    }
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
@@ -64,6 +78,7 @@ impl From<MockArgs> for MockConfig {
             rate_limit: args.rate_limit,
             verify_after: args.verify_after,
             read_timeout: args.read_timeout,
+            zones: args.zones,
         }
     }
 }
@@ -139,6 +154,11 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
     if let Some(faults) = faults {
         lines.push(format!("# faults on: {faults}"));
     }
+    lines.push(format!(
+        "# data: {} zones in {} accounts",
+        mock.zone_count(),
+        mock.account_count()
+    ));
     let mut out = std::io::stdout().lock();
     for line in lines {
         // A closed stdout (e.g. `| head -1`) must not stop the server.

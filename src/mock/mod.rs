@@ -96,11 +96,36 @@
 //! # Data
 //! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
 //! hand-written zones, tokens (`permissions`, and optional `scopes`:
-//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and `generated_zones`
-//! (`{"seed", "count", "accounts"}`): `count` more zones made from the seed
-//! after the hand-written ones, by the fixed rule in `generate.rs` (same
-//! seed, same zones and ids; at most 5000). Generated zones are ordinary
-//! zones everywhere (CSAM, filters, paging, state, state file).
+//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and
+//! `generated_zones` (`{"seed", "count", "accounts"?}`): `count` more zones
+//! made from the seed after the hand-written ones, by the fixed rule in
+//! `generate.rs` (same seed, same zones and ids). `zones` (`--zones N`,
+//! 0..=100,000) generates N zones instead of `count`. Generated zones are
+//! ordinary zones everywhere (CSAM, filters, paging, state, state file),
+//! and `GET /__mock/state` shows each one's setting.
+//!
+//! The shipped data: 5 accounts (Acme Corp, Globex Media, Initech,
+//! Umbrella Health, Hooli Labs), the 8 hand-written zones first (unchanged
+//! since they were written: tests name them), then 492 generated ones over
+//! all 5 accounts (`--zones 50000` spreads 50,000 the same way). A
+//! generated zone's plan is free 35 %, pro 30 %, business 20 %, ent 15 %;
+//! its status active 88 %, pending 12 %; its CSAM setting (drawn from the
+//! seed and the zone's index alone):
+//!
+//! | share | setting |
+//! |---|---|
+//! | 55 % | scanning on, email verified |
+//! | 14 % | email verified, scanning off |
+//! | 11 % | email pending verification (scanning off) |
+//! | 12 % | email unverified (scanning off) |
+//! | 8 % | never set up: no email (`""`), unverified, off; `resend_email` is 400 1007 until an email is set |
+//! | 5 % of all | locked by Trust & Safety (`editable: false`, PATCH 403 1403), on top of one of the above |
+//!
+//! Sources: none 3 %, 1: 20 %, 2: 42 %, 3: 17 %, 4: 13 %, 5: 3 %, 6: 2 %
+//! (from `ncmec_ngo`, `ncmec_industry`, `iwf`, `tech_coalition`,
+//! `c3p_arachnid`, `inhope`; each on 70 %). `GET /zones` scans the zones
+//! once per request and builds JSON for one page only: a name-filtered page
+//! over 10,000 zones takes about 1.5 ms (release build).
 //!
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
@@ -157,6 +182,7 @@ mod csam;
 mod data;
 mod discovery;
 mod dlp;
+mod draft;
 mod envelope;
 mod faults;
 mod generate;
@@ -204,7 +230,12 @@ pub struct MockConfig {
     /// How long a request's headers, and then its body, may take to arrive;
     /// a connection idle for this long is closed too.
     pub read_timeout: Duration,
+    /// Generate this many zones instead of the data file's count.
+    pub zones: Option<usize>,
 }
+
+/// The most zones [`MockConfig::zones`] may ask for.
+pub const MAX_ZONES: usize = generate::MAX_COUNT;
 
 /// The default [`MockConfig::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -221,6 +252,7 @@ impl MockConfig {
             rate_limit: None,
             verify_after: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            zones: None,
         }
     }
 }
@@ -267,6 +299,8 @@ pub enum MockError {
 pub struct RunningMock {
     /// The bound address (the real port when 0 was asked for).
     addr: SocketAddr,
+    /// How many zones and accounts the data has.
+    counts: (usize, usize),
     /// The credentials of the loaded data.
     credentials: DemoCredentials,
     /// Tells the server to stop accepting and finish in-flight requests.
@@ -289,6 +323,16 @@ impl RunningMock {
     /// The credentials of the loaded data.
     pub fn credentials(&self) -> &DemoCredentials {
         &self.credentials
+    }
+
+    /// How many zones the data has (hand-written and generated).
+    pub fn zone_count(&self) -> usize {
+        self.counts.0
+    }
+
+    /// How many accounts the data has.
+    pub fn account_count(&self) -> usize {
+        self.counts.1
     }
 
     /// Stops accepting, lets in-flight requests finish (at most 5 s), returns.
@@ -326,12 +370,12 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         }
         None => (data::SHIPPED.to_owned(), "shipped".to_owned()),
     };
-    let data =
-        data::DemoData::parse(&text).map_err(|detail| MockError::BadData { origin, detail })?;
+    let data = data::DemoData::parse_with(&text, config.zones)
+        .map_err(|detail| MockError::BadData { origin, detail })?;
     let loaded_at = state::now();
     let initial = state::State::from_data(&data, loaded_at);
     let store = store::Store::open(
-        initial.clone(),
+        initial,
         &state::format_time(loaded_at),
         config.state.clone(),
         config.verify_after,
@@ -348,9 +392,9 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         source,
     })?;
     let credentials = data.credentials();
+    let counts = (data.zones.len(), data.accounts.len());
     let mock = Arc::new(routes::Mock {
         data,
-        initial,
         store,
         faults: faults::Faults::new(config.latency, config.fail_rate, config.rate_limit),
         requests: mock_only::RequestLog::default(),
@@ -363,6 +407,7 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     tracing::info!(%addr, "mock Cloudflare API listening");
     Ok(RunningMock {
         addr,
+        counts,
         credentials,
         stop,
         task,

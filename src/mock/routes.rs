@@ -14,7 +14,6 @@ use super::data::DemoData;
 use super::envelope::ApiError;
 use super::faults::Faults;
 use super::mock_only::{LoggedRequest, RequestLog};
-use super::state::State as MockState;
 use super::store::Store;
 use super::{csam, discovery, dlp, mock_only};
 
@@ -22,8 +21,6 @@ use super::{csam, discovery, dlp, mock_only};
 pub(crate) struct Mock {
     /// The loaded demo data (read-only).
     pub data: DemoData,
-    /// The state the data describes, as of start-up: what reset goes back to.
-    pub initial: MockState,
     /// The mutable state.
     pub store: Store,
     /// Fault injection settings and counters.
