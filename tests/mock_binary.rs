@@ -105,16 +105,25 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
         "export CLOUDFLARE_EMAIL=admin@acme-corp.com CLOUDFLARE_API_KEY=c2547eb745079dac9320b638f5e225cf483cc"
     );
     let mut comments = Vec::new();
-    while comments.len() < 12 {
+    loop {
         let line = next_line(&mut process.lines).await.unwrap();
         assert!(line.starts_with("# "), "{line:?}");
+        let last = line.starts_with("# data: ");
         comments.push(line);
+        if last {
+            break;
+        }
     }
     let all = comments.join("\n");
     assert!(
         all.contains("tdemo-read-only-8bV3nM6xQ1zK4pR7wT2yH9s  read-only"),
         "{all}"
     );
+    assert!(
+        all.contains("tdemo-acme-settings-6mR2tY8wQ4nB1vX7cK3jH5p  lists every zone"),
+        "{all}"
+    );
+    assert_eq!(comments.last().unwrap(), "# data: 500 zones in 5 accounts");
     assert!(
         all.contains("/__mock/outbox")
             && all.contains("/__mock/reset")

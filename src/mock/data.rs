@@ -373,7 +373,7 @@ mod tests {
             "tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w"
         );
         assert_eq!(creds.email, "admin@acme-corp.com");
-        assert_eq!(creds.tokens.len(), 5);
+        assert_eq!(creds.tokens.len(), 6);
         assert_eq!(data.accounts.len(), 5);
     }
 

@@ -104,6 +104,14 @@
 //! ordinary zones everywhere (CSAM, filters, paging, state, state file),
 //! and `GET /__mock/state` shows each one's setting.
 //!
+//! The shipped tokens (fake; `trustdeck mock` prints them): full access;
+//! read-only (writes 403 9109); zone settings only (DLP 403); expired and
+//! disabled (401, verify tells which); and `tdemo-acme-settings-…`, which
+//! lists every zone and account but whose `Zone Settings Read`/`Write` cover
+//! only Acme Corp, so a fleet scan gets 403 9109 naming `'Zone Settings
+//! Read'` for every other account's zones. The legacy email + global key can
+//! do everything.
+//!
 //! The shipped data: 5 accounts (Acme Corp, Globex Media, Initech,
 //! Umbrella Health, Hooli Labs), the 8 hand-written zones first (unchanged
 //! since they were written: tests name them), then 492 generated ones over
