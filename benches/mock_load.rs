@@ -1,8 +1,8 @@
 //! Load on the in-process mock: many concurrent keep-alive clients doing GET
 //! and PATCH of the CSAM Scanner setting, without and with a state file (a
 //! fresh one, and one after 5,000 `resend_email` writes have filled the
-//! outbox). Criterion's `thrpt` line is the figure to read: requests per
-//! second.
+//! outbox), and `GET /zones` over 10,008 zones. Criterion's `thrpt` line is
+//! the figure to read for the first two: requests per second.
 //!
 //! Run with `cargo bench --bench mock_load` (one group: add its name, e.g.
 //! `-- mock_state_file`). The state file goes to a temporary folder, or
@@ -146,6 +146,66 @@ fn mock_state_file(c: &mut Criterion) {
     runtime.block_on(mock.shutdown());
 }
 
+/// `GET /zones` with a name filter over 10,008 zones (`zones: 10_000`), one
+/// request at a time: criterion's time per request, and p50/p95 of 500
+/// requests printed on stderr.
+fn mock_zones(c: &mut Criterion) {
+    let runtime = Runtime::new().expect("a tokio runtime");
+    let config = MockConfig {
+        zones: Some(10_000),
+        ..MockConfig::demo()
+    };
+    let mock = runtime
+        .block_on(mock::start(config))
+        .expect("the mock starts");
+    let http = client();
+    let token = mock.credentials().full_access_token.clone();
+    let get = |query: &str| {
+        let request = http
+            .get(format!("{}/zones?{query}", mock.base_url()))
+            .bearer_auth(&token);
+        async move {
+            let response = request.send().await.expect("the mock answers");
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<Value>().await.expect("JSON")
+        }
+    };
+    let page = runtime.block_on(get("per_page=50&page=120"));
+    let parts: Vec<String> = page["result"]
+        .as_array()
+        .expect("a page")
+        .iter()
+        .filter_map(|z| z["name"].as_str())
+        .map(|name| format!("name=contains:{}&per_page=50", &name[1..name.len() - 2]))
+        .collect();
+    let mut times: Vec<Duration> = runtime.block_on(async {
+        let mut times = Vec::new();
+        for query in parts.iter().cycle().take(500) {
+            let started = std::time::Instant::now();
+            get(query).await;
+            times.push(started.elapsed());
+        }
+        times
+    });
+    times.sort();
+    eprintln!(
+        "mock_zones: GET /zones?name=contains:… over 10,008 zones: p50 {:?}, p95 {:?} (n=500)",
+        times[times.len() / 2],
+        times[times.len() * 95 / 100]
+    );
+    let mut group = c.benchmark_group("mock_zones");
+    group.sample_size(50);
+    let mut next = parts.iter().cycle();
+    group.bench_function("list_10k_name_filter", |b| {
+        b.iter(|| runtime.block_on(get(next.next().expect("a query"))))
+    });
+    group.bench_function("list_10k_page_100", |b| {
+        b.iter(|| runtime.block_on(get("per_page=50&page=100")))
+    });
+    group.finish();
+    runtime.block_on(mock.shutdown());
+}
+
 fn client() -> Client {
     Client::builder()
         .timeout(Duration::from_secs(10))
@@ -154,5 +214,5 @@ fn client() -> Client {
         .expect("a client")
 }
 
-criterion_group!(benches, mock_load, mock_state_file);
+criterion_group!(benches, mock_load, mock_state_file, mock_zones);
 criterion_main!(benches);

@@ -2,7 +2,7 @@
 //! malformed headers, expired and disabled tokens, and token verify.
 mod mock_common;
 
-use mock_common::{ACME, DISABLED, EXPIRED, Harness, READ_ONLY, SHOP, reply};
+use mock_common::{ACME, ACME_SETTINGS, DISABLED, EXPIRED, Harness, READ_ONLY, SHOP, reply};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -200,4 +200,73 @@ async fn header_problems_have_cloudflare_codes() {
 async fn codes_of(request: reqwest::RequestBuilder) -> (StatusCode, Vec<u64>) {
     let reply = reply(request).await;
     (reply.status, reply.error_codes())
+}
+
+#[tokio::test]
+async fn a_token_scoped_to_one_account_lists_every_zone_but_reads_only_that_accounts_settings() {
+    let h = Harness::start().await;
+    let (all, _) = h.all_zones("").await;
+    let listed = h
+        .call_as(ACME_SETTINGS, Method::GET, "/zones?per_page=5", None)
+        .await;
+    assert_eq!(
+        listed.body["result_info"]["total_count"],
+        all.len(),
+        "it lists every zone"
+    );
+    let before = h.state().await;
+    let (acme, others): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) =
+        all.iter().partition(|z| z["account"]["id"] == ACME);
+    assert!(!acme.is_empty() && !others.is_empty());
+    for zone in acme.iter().take(5) {
+        let id = zone["id"].as_str().unwrap();
+        h.call_as(ACME_SETTINGS, Method::GET, &Harness::csam(id), None)
+            .await
+            .result();
+    }
+    for zone in others.iter().take(20) {
+        let id = zone["id"].as_str().unwrap();
+        let read = h
+            .call_as(ACME_SETTINGS, Method::GET, &Harness::csam(id), None)
+            .await;
+        assert_eq!(read.status, StatusCode::FORBIDDEN, "{id}");
+        assert_eq!(read.error_codes(), [9109]);
+        assert!(
+            read.first_message().contains("'Zone Settings Read'"),
+            "{}",
+            read.text
+        );
+        let write = h
+            .call_as(
+                ACME_SETTINGS,
+                Method::PATCH,
+                &Harness::csam(id),
+                Some(json!({"value": {"enabled": false}})),
+            )
+            .await;
+        assert_eq!(write.status, StatusCode::FORBIDDEN);
+        assert!(write.first_message().contains("'Zone Settings Write'"));
+        h.call_as(ACME_SETTINGS, Method::GET, &format!("/zones/{id}"), None)
+            .await
+            .result();
+    }
+    assert_eq!(h.state().await, before, "nothing changed");
+    let saved = h
+        .call_as(
+            ACME_SETTINGS,
+            Method::PATCH,
+            &Harness::csam(SHOP),
+            Some(json!({"value": {"sources": {"ncmec_industry": true}}})),
+        )
+        .await;
+    assert_eq!(saved.result()["value"]["sources"]["ncmec_industry"], true);
+    let dlp = h
+        .call_as(ACME_SETTINGS, Method::GET, &Harness::dlp(ACME), None)
+        .await;
+    assert_eq!(dlp.status, StatusCode::FORBIDDEN);
+    assert!(dlp.first_message().contains("'Zero Trust Read'"));
+    let accounts = h
+        .call_as(ACME_SETTINGS, Method::GET, "/accounts", None)
+        .await;
+    assert_eq!(accounts.body["result_info"]["total_count"], 5);
 }

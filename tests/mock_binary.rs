@@ -105,16 +105,25 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
         "export CLOUDFLARE_EMAIL=admin@acme-corp.com CLOUDFLARE_API_KEY=c2547eb745079dac9320b638f5e225cf483cc"
     );
     let mut comments = Vec::new();
-    while comments.len() < 12 {
+    loop {
         let line = next_line(&mut process.lines).await.unwrap();
         assert!(line.starts_with("# "), "{line:?}");
+        let last = line.starts_with("# data: ");
         comments.push(line);
+        if last {
+            break;
+        }
     }
     let all = comments.join("\n");
     assert!(
         all.contains("tdemo-read-only-8bV3nM6xQ1zK4pR7wT2yH9s  read-only"),
         "{all}"
     );
+    assert!(
+        all.contains("tdemo-acme-settings-6mR2tY8wQ4nB1vX7cK3jH5p  lists every zone"),
+        "{all}"
+    );
+    assert_eq!(comments.last().unwrap(), "# data: 500 zones in 5 accounts");
     assert!(
         all.contains("/__mock/outbox")
             && all.contains("/__mock/reset")
@@ -129,6 +138,29 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
         .unwrap();
     assert_eq!(reply.status(), 200);
 
+    signal(&process, "-TERM").await;
+    assert_eq!(process.wait().await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn zones_flag_generates_that_many_and_the_banner_says_so() {
+    let mut process = Process::start(&["--zones", "1000"]).await;
+    let mut data_line = None;
+    while data_line.is_none() {
+        let line = next_line(&mut process.lines).await.expect("a banner line");
+        data_line = line.strip_prefix("# data: ").map(str::to_owned);
+    }
+    assert_eq!(data_line.unwrap(), "1008 zones in 5 accounts");
+    let listed: Value = client()
+        .get(format!("{}/zones?per_page=5", process.base_url))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["result_info"]["total_count"], 1008);
     signal(&process, "-TERM").await;
     assert_eq!(process.wait().await.code(), Some(0));
 }
@@ -281,6 +313,8 @@ async fn bad_flag_values_exit_2() {
         ["--listen", "localhost"],
         ["--verify-after", "later"],
         ["--read-timeout", "0s"],
+        ["--zones", "100001"],
+        ["--zones", "many"],
     ] {
         let output = command(&[&["mock"][..], &args[..]].concat()).output();
         let output = tokio::time::timeout(WAIT, output)

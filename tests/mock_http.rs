@@ -226,7 +226,7 @@ async fn faults_switched_on_at_run_time_fail_only_the_save_and_change_nothing() 
     let h = Harness::start().await;
     assert_eq!(
         h.faults().await,
-        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null})
+        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null, "lock_out": null})
     );
     let loaded = h.call(Method::GET, &Harness::csam(SHOP), None).await;
     let loaded = loaded.result().clone();
@@ -236,7 +236,7 @@ async fn faults_switched_on_at_run_time_fail_only_the_save_and_change_nothing() 
     assert_eq!(on.status, StatusCode::OK, "{}", on.text);
     assert_eq!(
         on.body,
-        json!({"fail_rate": 1.0, "latency_ms": 0, "rate_limit": null})
+        json!({"fail_rate": 1.0, "latency_ms": 0, "rate_limit": null, "lock_out": null})
     );
     assert_eq!(h.faults().await, on.body);
     let save = h
@@ -289,7 +289,7 @@ async fn bad_fault_bodies_are_400_envelopes_and_change_nothing() {
     let current = h.faults().await;
     assert_eq!(
         current,
-        json!({"fail_rate": 0.25, "latency_ms": 0, "rate_limit": "100/10s"})
+        json!({"fail_rate": 0.25, "latency_ms": 0, "rate_limit": "100/10s", "lock_out": null})
     );
     for (body, pointer) in [
         (json!({"fail_rate": 1.5}), "/fail_rate"),
@@ -357,7 +357,7 @@ async fn rate_limit_and_latency_switch_on_and_off_at_run_time() {
     let fast = h.set_faults(json!({"latency_ms": null})).await;
     assert_eq!(
         fast.body,
-        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null})
+        json!({"fail_rate": 0.0, "latency_ms": 0, "rate_limit": null, "lock_out": null})
     );
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::faults::RateLimit;
+use super::rate_limit::RateLimit;
 use super::{MockConfig, RunningMock, start};
 
 /// Flags of `trustdeck mock`.
@@ -26,7 +26,8 @@ pub struct MockArgs {
     /// Answer this fraction of API requests with a 5xx (JSON or HTML), 0 to 1.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
     pub fail_rate: f64,
-    /// Allow N API requests per DURATION per credential, then 429, e.g. 100/10s.
+    /// Allow N API requests per DURATION per credential, then 429 for the rest
+    /// of the window, e.g. 100/10s; `cloudflare` = 1200/5m (Cloudflare's own).
     #[arg(long, value_name = "N/DURATION")]
     pub rate_limit: Option<RateLimit>,
     /// Verify a pending notification email by itself DURATION after it was sent.
@@ -36,6 +37,20 @@ pub struct MockArgs {
     /// than DURATION to arrive (an idle connection too).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Generate N zones (from the data's seed) instead of the data's count,
+    /// spread over every account, up to 100000.
+    #[arg(long, value_name = "N", value_parser = parse_zones)]
+    pub zones: Option<usize>,
+}
+
+fn parse_zones(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= super::MAX_ZONES => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a number of zones from 0 to {}",
+            super::MAX_ZONES
+        )),
+    }
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
@@ -63,6 +78,7 @@ impl From<MockArgs> for MockConfig {
             rate_limit: args.rate_limit,
             verify_after: args.verify_after,
             read_timeout: args.read_timeout,
+            zones: args.zones,
         }
     }
 }
@@ -130,7 +146,7 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
         (
             "POST",
             "/__mock/faults",
-            "change faults at run time, e.g. {\"fail_rate\": 1} (GET reads them)",
+            "change faults at run time, e.g. {\"fail_rate\": 1} or {\"lock_out\": \"30s\"} (GET reads them)",
         ),
     ] {
         lines.push(format!("#   {method} {root}{path}  {what}"));
@@ -138,6 +154,11 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
     if let Some(faults) = faults {
         lines.push(format!("# faults on: {faults}"));
     }
+    lines.push(format!(
+        "# data: {} zones in {} accounts",
+        mock.zone_count(),
+        mock.account_count()
+    ));
     let mut out = std::io::stdout().lock();
     for line in lines {
         // A closed stdout (e.g. `| head -1`) must not stop the server.

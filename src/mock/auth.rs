@@ -159,16 +159,21 @@ pub(crate) fn token_to_verify<'a>(
     }
 }
 
-/// The key that rate limiting counts requests under: the raw credential.
+/// The key that rate limiting counts requests under: the credential as
+/// sent (the `Authorization` header, else the email + key pair), so that
+/// every token and every email + key has its own budget.
 pub(crate) fn rate_limit_key(headers: &HeaderMap) -> String {
-    let raw = |name| {
+    let raw = |name: &str| {
         headers
             .get(name)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
-    raw(header::AUTHORIZATION.as_str())
-        .or_else(|| raw("x-auth-email"))
-        .unwrap_or_default()
+    if let Some(authorization) = raw(header::AUTHORIZATION.as_str()) {
+        return format!("authorization {authorization}");
+    }
+    let email = raw("x-auth-email").unwrap_or_default();
+    let key = raw("x-auth-key").unwrap_or_default();
+    format!("key {email}\n{key}")
 }
 
 fn caller<'a>(data: &'a DemoData, headers: &HeaderMap) -> Result<Caller<'a>, ApiError> {

@@ -71,18 +71,26 @@ pub(crate) async fn patch_setting(
     )?;
     let (setting, messages) = mock
         .store
-        .write(|state| {
-            let setting = state
-                .zones
-                .get_mut(&zone.id)
+        .write(|draft| {
+            let setting = draft
+                .zone_mut(&zone.id)
                 .ok_or_else(|| zone_not_found(&zone.id))?;
             if !setting.editable {
                 return Err(locked());
             }
+            if patch.resend && patch.email.is_none() && setting.email.is_empty() {
+                return Err(ApiError::many(
+                    StatusCode::BAD_REQUEST,
+                    vec![Info::invalid(
+                        "/value/resend_email",
+                        "there is no notification email to verify: set value.email first",
+                    )],
+                ));
+            }
             let mut mails = Vec::new();
             let messages = apply(setting, zone, patch, &mut mails);
             let setting = setting.clone();
-            mails.into_iter().for_each(|mail| state.send(mail));
+            mails.into_iter().for_each(|mail| draft.send(mail));
             Ok((setting, messages))
         })
         .await?;

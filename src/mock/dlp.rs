@@ -91,10 +91,9 @@ async fn write(
     };
     let settings = mock
         .store
-        .write(|state| {
-            let current = state
-                .dlp
-                .get_mut(&account.id)
+        .write(|draft| {
+            let current = draft
+                .dlp_mut(&account.id)
                 .ok_or_else(|| not_found(&account.id))?;
             let previous = current.payload_logging.updated_at.clone();
             *current = match mode {

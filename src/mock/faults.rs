@@ -1,67 +1,25 @@
-//! Misbehaviour on request: latency, injected 5xx (JSON or edge HTML) and a
-//! fixed-window rate limit. Decided before any handler runs, so an injected
-//! failure never changes state. Set at start-up by the flags and changed at
-//! run time by `POST /__mock/faults`.
-use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
+//! Misbehaviour on request: latency, injected 5xx (JSON or edge HTML), the
+//! rate limit (`rate_limit.rs`) and a forced lock-out. Decided before any
+//! handler runs, so an injected failure never changes state. Set at
+//! start-up by the flags and changed at run time by `POST /__mock/faults`.
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use rand::Rng;
 use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
 
 use super::auth::rate_limit_key;
 use super::envelope::{ApiError, Info, pointer_segment};
+use super::rate_limit::{Budget, RateLimit, Windows, ceil_secs};
+use super::state::format_time;
 
 /// The largest `latency_ms` that `POST /__mock/faults` accepts (10 minutes).
 const MAX_LATENCY_MS: u64 = 600_000;
-
-/// `--rate-limit N/DURATION`: at most `requests` per credential per `per`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Requests allowed in one window.
-    pub requests: u32,
-    /// The window length.
-    pub per: Duration,
-}
-
-impl FromStr for RateLimit {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let usage = || format!("{text:?} is not N/DURATION, e.g. 100/10s");
-        let (count, window) = text.split_once('/').ok_or_else(usage)?;
-        let requests: u32 = count.trim().parse().map_err(|_| usage())?;
-        let window = window.trim();
-        // "100/s" reads as "100 per 1s".
-        let window = if window.starts_with(|c: char| c.is_ascii_digit()) {
-            window.to_owned()
-        } else {
-            format!("1{window}")
-        };
-        let per = humantime::parse_duration(&window).map_err(|_| usage())?;
-        if requests == 0 || per.is_zero() {
-            return Err(format!(
-                "{text:?}: both the count and the duration must be above zero"
-            ));
-        }
-        Ok(Self { requests, per })
-    }
-}
-
-impl fmt::Display for RateLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/{}",
-            self.requests,
-            humantime::format_duration(self.per)
-        )
-    }
-}
+/// The longest `lock_out` that `POST /__mock/faults` accepts.
+const MAX_LOCK_OUT: Duration = Duration::from_secs(3600);
 
 /// What faults are on.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,15 +30,51 @@ pub(crate) struct FaultSettings {
     pub fail_rate: f64,
     /// The limit, when on.
     pub rate_limit: Option<RateLimit>,
+    /// Every API request is refused with 429 until then, when set.
+    pub lock_out: Option<LockOut>,
+}
+
+/// A forced lock-out, as when the web dashboard has spent the shared budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LockOut {
+    /// When it ends.
+    pub until: Instant,
+    /// The same moment on the wall clock, for `GET /__mock/faults`.
+    pub until_wall: OffsetDateTime,
+}
+
+impl LockOut {
+    /// A lock-out of `length` from now.
+    fn lasting(length: Duration) -> Self {
+        Self {
+            until: Instant::now() + length,
+            until_wall: OffsetDateTime::now_utc() + length,
+        }
+    }
+
+    /// How long it still lasts at `now`; None once it is over.
+    fn left(&self, now: Instant) -> Option<Duration> {
+        let left = self.until.saturating_duration_since(now);
+        (!left.is_zero()).then_some(left)
+    }
 }
 
 impl FaultSettings {
-    /// The JSON of `GET|POST /__mock/faults`.
+    /// The JSON of `GET|POST /__mock/faults`; a lock-out shows when it
+    /// ends and the seconds left (rounded up), or null once over.
     pub fn to_json(self) -> Value {
+        let lock_out = self.lock_out.and_then(|lock| {
+            let left = lock.left(Instant::now())?;
+            Some(json!({
+                "until": format_time(lock.until_wall),
+                "seconds_left": ceil_secs(left),
+            }))
+        });
         json!({
             "fail_rate": self.fail_rate,
             "latency_ms": self.latency.map_or(0, |l| u64::try_from(l.as_millis()).unwrap_or(u64::MAX)),
             "rate_limit": self.rate_limit.map(|limit| limit.to_string()),
+            "lock_out": lock_out,
         })
     }
 
@@ -121,11 +115,26 @@ impl FaultSettings {
                 },
                 ("rate_limit", _) => errors.push(Info::invalid(
                     pointer,
-                    "rate_limit must be \"N/DURATION\", e.g. \"100/10s\", or null",
+                    "rate_limit must be \"N/DURATION\", e.g. \"100/10s\", \"cloudflare\", or null",
+                )),
+                ("lock_out", Value::Null) => self.lock_out = None,
+                ("lock_out", Value::String(text)) => match humantime::parse_duration(text) {
+                    Ok(length) if length.is_zero() => self.lock_out = None,
+                    Ok(length) if length <= MAX_LOCK_OUT => {
+                        self.lock_out = Some(LockOut::lasting(length));
+                    }
+                    _ => errors.push(Info::invalid(
+                        pointer,
+                        format!("lock_out must be a duration up to 1h, e.g. \"30s\" (\"0s\" or null = none), got {:?}", super::ids::clip(text)),
+                    )),
+                },
+                ("lock_out", _) => errors.push(Info::invalid(
+                    pointer,
+                    "lock_out must be a duration string up to 1h, e.g. \"30s\", or null",
                 )),
                 _ => errors.push(Info::invalid(
                     pointer,
-                    format!("unknown field {key:?}: the fields are fail_rate, latency_ms and rate_limit"),
+                    format!("unknown field {:?}: the fields are fail_rate, latency_ms, rate_limit and lock_out", super::ids::clip(key)),
                 )),
             }
         }
@@ -141,8 +150,16 @@ impl FaultSettings {
 pub(crate) struct Faults {
     /// What is on now; copied by every request before it is decided.
     settings: Mutex<FaultSettings>,
-    /// Credential -> (window start, requests in it).
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// The open window of every credential.
+    windows: Mutex<Windows>,
+}
+
+/// What the faults decided for one request.
+pub(crate) struct Decision {
+    /// The answer to send instead of running the handler, if any.
+    pub refused: Option<Response>,
+    /// Headers every answer to this request carries (the rate limit's).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Faults {
@@ -153,8 +170,9 @@ impl Faults {
                 latency,
                 fail_rate: fail_rate.clamp(0.0, 1.0),
                 rate_limit,
+                lock_out: None,
             }),
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows::default()),
         }
     }
 
@@ -179,9 +197,10 @@ impl Faults {
         Ok(new)
     }
 
-    /// Waits the configured latency, then returns the failure to answer
-    /// instead of running the handler, if any.
-    pub async fn before(&self, headers: &HeaderMap) -> Option<Response> {
+    /// Waits the configured latency, then decides: a lock-out refuses the
+    /// request (uncounted); else it is counted against the rate limit and
+    /// refused when over it; else it may get an injected 5xx.
+    pub async fn before(&self, headers: &HeaderMap) -> Decision {
         let settings = self.settings();
         if let Some(latency) = settings.latency {
             let factor = rand::rng().random_range(0.75..=1.25);
@@ -189,42 +208,45 @@ impl Faults {
                 Duration::try_from_secs_f64(latency.as_secs_f64() * factor).unwrap_or(latency);
             tokio::time::sleep(wait).await;
         }
-        if let Some(retry_after) = settings
-            .rate_limit
-            .and_then(|limit| self.over_limit(limit, headers))
-        {
-            let response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                1015,
-                "You are being rate limited",
-            )
-            .header(header::RETRY_AFTER, &retry_after.to_string());
-            return Some(response.into_response());
-        }
-        if settings.fail_rate > 0.0 && rand::rng().random_bool(settings.fail_rate) {
-            return Some(injected_failure());
-        }
-        None
-    }
-
-    /// Counts the request; Some(seconds to wait) when it is over the limit.
-    fn over_limit(&self, limit: RateLimit, headers: &HeaderMap) -> Option<u64> {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < limit.per);
+        let budget = if let Some(left) = settings.lock_out.and_then(|lock| lock.left(now)) {
+            Some(Budget::locked_out(
+                settings.rate_limit.unwrap_or(RateLimit::CLOUDFLARE),
+                left,
+            ))
+        } else {
+            settings.rate_limit.map(|limit| {
+                self.windows
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .count(limit, rate_limit_key(headers), now)
+            })
+        };
+        // The headers describe a configured limit; a lock-out without one
+        // only says when to come back.
+        let limit_headers = match (settings.rate_limit, budget) {
+            (Some(_), Some(budget)) => budget.headers().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let refused = match budget {
+            Some(budget) if budget.over => Some(
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    1015,
+                    "You are being rate limited",
+                )
+                .header(header::RETRY_AFTER, &budget.reset_secs.to_string())
+                .into_response(),
+            ),
+            _ if settings.fail_rate > 0.0 && rand::rng().random_bool(settings.fail_rate) => {
+                Some(injected_failure())
+            }
+            _ => None,
+        };
+        Decision {
+            refused,
+            headers: limit_headers,
         }
-        let (start, count) = windows.entry(rate_limit_key(headers)).or_insert((now, 0));
-        if now.duration_since(*start) >= limit.per {
-            *start = now;
-            *count = 0;
-        }
-        *count += 1;
-        if *count <= limit.requests {
-            return None;
-        }
-        let left = limit.per.saturating_sub(now.duration_since(*start));
-        Some(left.as_secs_f64().ceil().max(1.0) as u64)
     }
 }
 
@@ -267,43 +289,6 @@ fn edge_page(status: StatusCode, title: &str, detail: &str) -> Response {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rate_limit_parses_counts_and_durations() {
-        let limit: RateLimit = "100/10s".parse().unwrap();
-        assert_eq!(
-            limit,
-            RateLimit {
-                requests: 100,
-                per: Duration::from_secs(10)
-            }
-        );
-        assert_eq!(
-            "5/s".parse::<RateLimit>().unwrap().per,
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            "3/250ms".parse::<RateLimit>().unwrap().per,
-            Duration::from_millis(250)
-        );
-        for bad in ["", "100", "x/10s", "0/1s", "5/0s", "5/banana"] {
-            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_window_refuses_the_request_after_the_limit() {
-        let limit = RateLimit {
-            requests: 2,
-            per: Duration::from_secs(60),
-        };
-        let faults = Faults::new(None, 0.0, Some(limit));
-        let headers = HeaderMap::new();
-        assert_eq!(faults.over_limit(limit, &headers), None);
-        assert_eq!(faults.over_limit(limit, &headers), None);
-        let wait = faults.over_limit(limit, &headers).unwrap();
-        assert!((1..=60).contains(&wait), "{wait}");
-    }
-
     fn object(value: Value) -> Map<String, Value> {
         match value {
             Value::Object(map) => map,
@@ -321,7 +306,7 @@ mod tests {
         assert_eq!(next.latency, Some(Duration::from_millis(5)));
         assert_eq!(
             next.to_json(),
-            json!({"fail_rate": 1.0, "latency_ms": 5, "rate_limit": "3/250ms"})
+            json!({"fail_rate": 1.0, "latency_ms": 5, "rate_limit": "3/250ms", "lock_out": null})
         );
         let off = next
             .updated(&object(json!({"latency_ms": 0, "rate_limit": null})))
@@ -329,7 +314,7 @@ mod tests {
         assert_eq!((off.latency, off.rate_limit), (None, None));
         let err = start
             .updated(&object(
-                json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1}),
+                json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1, "lock_out": "2h"}),
             ))
             .unwrap_err();
         let pointers: Vec<_> = err
@@ -337,6 +322,6 @@ mod tests {
             .iter()
             .map(|e| e.source.as_ref().unwrap().pointer.as_str())
             .collect();
-        assert_eq!(pointers.len(), 4, "{pointers:?}");
+        assert_eq!(pointers.len(), 5, "{pointers:?}");
     }
 }

@@ -1,26 +1,35 @@
 //! Zones made from a seed, so that the data file stays small while the
-//! pickers, filters and paging have hundreds of zones to work on.
+//! pickers, filters, paging and fleet views have hundreds (or, with
+//! `--zones N`, tens of thousands) of zones to work on.
 //!
 //! The data file's `generated_zones` section,
 //! `{"seed": 42, "count": 492, "accounts": ["<account id>", ...]}`
-//! (`accounts` optional: every account), adds `count` zones after the
-//! hand-written ones. The rule, fixed here so that the same seed always
-//! gives the same zones:
-//! - one SplitMix64 stream seeded with `seed` draws every attribute, zone
-//!   after zone, in the order of the code below;
+//! (`accounts` optional: every account), adds `count` zones (`--zones N`
+//! replaces it) after the hand-written ones. The rule, fixed here so that
+//! the same seed always gives the same zones:
+//! - one SplitMix64 stream seeded with `seed` draws every zone attribute
+//!   but the CSAM setting, zone after zone, in the order of the code below;
 //! - name: `<word>-<word>.<tld>` (55 %) or `<service>.<word><word>.<tld>`,
 //!   from the small word lists below; a name already taken (hand-written or
-//!   generated, compared without case) is drawn again;
+//!   generated, compared without case) is drawn again, and after 20 draws
+//!   the zone is `<word>-<word>-<index>.<tld>`;
 //! - id: 32 hex digits hashed from (seed, index, salt), salt 0 unless that
 //!   id is already taken, then 1, 2, ...;
 //! - account: uniformly from `accounts`; plan free 35 %, pro 30 %,
 //!   business 20 %, ent 15 %; status active 88 %, pending 12 %;
 //!   `created_on` 1 to 1401 days after the account's creation (second
 //!   precision);
-//! - CSAM: email `<role>@<registrable domain>`, email_state valid 60 %,
-//!   pending 15 %, unverified 25 %; enabled for 75 % of the valid ones;
-//!   4 % locked by Trust & Safety; 1 to 4 distinct sources from
-//!   `ncmec_ngo`, `ncmec_industry`, `iwf`, `tech_coalition`, each on 60 %.
+//! - CSAM setting, from a stream of its own seeded by (seed, index), so a
+//!   zone's setting depends on nothing else:
+//!   - scanning on with a verified email 55 %; verified email, scanning off
+//!     14 %; email pending verification 11 %; email unverified 12 %; never
+//!     set up (no email, unverified, off) 8 %;
+//!   - locked by Trust & Safety (`editable: false`, PATCH answers 403 1403)
+//!     5 %, whatever the above;
+//!   - sources: none 3 %, 1: 20 %, 2: 42 %, 3: 17 %, 4: 13 %, 5: 3 %,
+//!     6: 2 %, distinct, from `ncmec_ngo`, `ncmec_industry`, `iwf`,
+//!     `tech_coalition`, `c3p_arachnid`, `inhope`, each on 70 %;
+//!   - email `<role>@<registrable domain>`.
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
@@ -28,10 +37,11 @@ use serde::Deserialize;
 
 use super::data::{AccountData, ZoneData};
 use super::state::{CsamSetting, EmailState, format_time, parse_time};
+use time::OffsetDateTime;
 
-/// The most zones a data file may ask for; keeps start-up fast and the
-/// word lists able to give every zone its own name.
-pub(crate) const MAX_COUNT: usize = 5000;
+/// The most zones a data file (or `--zones`) may ask for: start-up stays
+/// around a second in a release build (50,000 zones: about 0.6 s).
+pub(crate) const MAX_COUNT: usize = 100_000;
 
 /// The `generated_zones` section of the data file.
 #[derive(Clone, Debug, Deserialize)]
@@ -97,11 +107,30 @@ const TLDS: [(&str, u64); 7] = [
 
 const PLANS: [(&str, u64); 4] = [("free", 35), ("pro", 30), ("business", 20), ("ent", 15)];
 const STATUSES: [(&str, u64); 2] = [("active", 88), ("pending", 12)];
-const EMAIL_STATES: [(EmailState, u64); 3] = [
-    (EmailState::Valid, 60),
-    (EmailState::Pending, 15),
-    (EmailState::Unverified, 25),
+/// Where a generated zone stands with CSAM scanning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Setup {
+    /// Verified email, scanning on.
+    On,
+    /// Verified email, scanning off.
+    Off,
+    /// A verification email is out.
+    Pending,
+    /// An email that was never verified.
+    Unverified,
+    /// No email at all.
+    NotSetUp,
+}
+
+const SETUPS: [(Setup, u64); 5] = [
+    (Setup::On, 55),
+    (Setup::Off, 14),
+    (Setup::Pending, 11),
+    (Setup::Unverified, 12),
+    (Setup::NotSetUp, 8),
 ];
+/// Percent of generated zones locked by Trust & Safety.
+const LOCKED_PERCENT: u64 = 5;
 const ROLES: [&str; 8] = [
     "abuse",
     "trust-safety",
@@ -112,8 +141,18 @@ const ROLES: [&str; 8] = [
     "moderation",
     "compliance",
 ];
-const SOURCES: [&str; 4] = ["ncmec_ngo", "ncmec_industry", "iwf", "tech_coalition"];
-const SOURCE_COUNTS: [(usize, u64); 4] = [(1, 30), (2, 40), (3, 15), (4, 15)];
+const SOURCES: [&str; 6] = [
+    "ncmec_ngo",
+    "ncmec_industry",
+    "iwf",
+    "tech_coalition",
+    "c3p_arachnid",
+    "inhope",
+];
+const SOURCE_COUNTS: [(usize, u64); 7] =
+    [(0, 3), (1, 20), (2, 42), (3, 17), (4, 13), (5, 3), (6, 2)];
+/// Draws before a taken name gives way to a numbered one.
+const NAME_DRAWS: usize = 20;
 
 /// SplitMix64: tiny, fast, and fixed forever (unlike `rand`'s `StdRng`,
 /// whose algorithm may change between versions).
@@ -207,31 +246,25 @@ pub(crate) fn zones(
     if owners.is_empty() && spec.count > 0 {
         return Err("generated_zones: there is no account to own the zones".to_owned());
     }
+    // Parsed once per account rather than once per zone.
+    let owners: Vec<(&AccountData, Option<OffsetDateTime>)> = owners
+        .into_iter()
+        .map(|account| (account, parse_time(&account.created_on)))
+        .collect();
     let mut names: HashSet<String> = existing.iter().map(|z| z.name.to_lowercase()).collect();
     let mut ids: HashSet<String> = existing.iter().map(|z| z.id.to_lowercase()).collect();
     ids.extend(accounts.iter().map(|a| a.id.to_lowercase()));
     let mut rng = SplitMix64(spec.seed);
     let mut out = Vec::with_capacity(spec.count);
     for index in 0..spec.count as u64 {
-        let mut zone_name = name(&mut rng);
-        let mut attempts = 0;
-        while !names.insert(zone_name.clone()) {
-            attempts += 1;
-            if attempts > 1000 {
-                return Err(format!(
-                    "generated_zones: cannot find {} unique names",
-                    spec.count
-                ));
-            }
-            zone_name = name(&mut rng);
-        }
+        let zone_name = unique_name(&mut rng, &mut names, index);
         let id = (0..)
             .map(|salt| zone_id(spec.seed, index, salt))
             .find(|id| !ids.contains(id))
             .unwrap_or_default();
         ids.insert(id.clone());
-        let owner = *rng.pick(&owners);
-        let created = parse_time(&owner.created_on)
+        let (owner, owner_created) = *rng.pick(&owners);
+        let created = owner_created
             .map(|at| {
                 let days = 1 + rng.below(1400);
                 at + Duration::from_secs(86_400 * days + rng.below(86_400))
@@ -239,7 +272,10 @@ pub(crate) fn zones(
             .map_or_else(|| owner.created_on.clone(), format_time);
         let plan = rng.weighted(&PLANS);
         let status = rng.weighted(&STATUSES);
-        let csam = csam(&mut rng, &zone_name);
+        let csam = csam(
+            &mut SplitMix64(mix(spec.seed ^ 0xC5A4_0000_0000_0000) ^ mix(index)),
+            &zone_name,
+        );
         out.push(ZoneData {
             id,
             name: zone_name,
@@ -253,13 +289,37 @@ pub(crate) fn zones(
     Ok(out)
 }
 
+/// A name no zone has yet (compared without case), recorded in `names`.
+fn unique_name(rng: &mut SplitMix64, names: &mut HashSet<String>, index: u64) -> String {
+    for _ in 0..NAME_DRAWS {
+        let drawn = name(rng);
+        if names.insert(drawn.clone()) {
+            return drawn;
+        }
+    }
+    let tld = rng.weighted(&TLDS);
+    let stem = format!("{}-{}-{index}", rng.pick(&FIRST), rng.pick(&SECOND));
+    (0..)
+        .map(|n| match n {
+            0 => format!("{stem}.{tld}"),
+            n => format!("{stem}-{n}.{tld}"),
+        })
+        .find(|candidate| names.insert(candidate.clone()))
+        .unwrap_or_default()
+}
+
 fn csam(rng: &mut SplitMix64, zone_name: &str) -> CsamSetting {
     let labels: Vec<&str> = zone_name.rsplitn(3, '.').collect();
     let domain = format!("{}.{}", labels[1], labels[0]);
-    let email = format!("{}@{domain}", rng.pick(&ROLES));
-    let email_state = rng.weighted(&EMAIL_STATES);
-    let enabled = email_state == EmailState::Valid && rng.chance(75);
-    let editable = !rng.chance(4);
+    let role = rng.pick(&ROLES);
+    let setup = rng.weighted(&SETUPS);
+    let editable = !rng.chance(LOCKED_PERCENT);
+    let (email, email_state) = match setup {
+        Setup::On | Setup::Off => (format!("{role}@{domain}"), EmailState::Valid),
+        Setup::Pending => (format!("{role}@{domain}"), EmailState::Pending),
+        Setup::Unverified => (format!("{role}@{domain}"), EmailState::Unverified),
+        Setup::NotSetUp => (String::new(), EmailState::Unverified),
+    };
     let mut pool = SOURCES;
     let count = rng.weighted(&SOURCE_COUNTS);
     let mut sources = BTreeMap::new();
@@ -267,13 +327,13 @@ fn csam(rng: &mut SplitMix64, zone_name: &str) -> CsamSetting {
         // A partial Fisher-Yates shuffle: `count` distinct sources.
         let j = i + rng.below((pool.len() - i) as u64) as usize;
         pool.swap(i, j);
-        sources.insert(pool[i].to_owned(), rng.chance(60));
+        sources.insert(pool[i].to_owned(), rng.chance(70));
     }
     CsamSetting {
         editable,
         email,
         email_state,
-        enabled,
+        enabled: setup == Setup::On,
         sources,
         pending_since: None,
     }
@@ -316,7 +376,7 @@ mod tests {
         assert_eq!(names.len(), 400);
         assert!(one.iter().all(|z| z.id.len() == 32
             && z.id.bytes().all(|b| b.is_ascii_hexdigit())
-            && (1..=4).contains(&z.csam.sources.len())
+            && z.csam.sources.len() <= SOURCES.len()
             && (!z.csam.enabled || z.csam.email_state == EmailState::Valid)));
         for account in &accounts {
             assert!(one.iter().filter(|z| z.account_id == account.id).count() > 100);
@@ -324,11 +384,55 @@ mod tests {
     }
 
     #[test]
-    fn the_word_lists_fit_the_largest_count() {
+    fn the_largest_count_gets_unique_names_and_ids() {
         let accounts = [account(&"a".repeat(32))];
         let many = zones(&spec(1, MAX_COUNT), &accounts, &[]).unwrap();
         assert_eq!(many.len(), MAX_COUNT);
+        let names: HashSet<String> = many.iter().map(|z| z.name.to_lowercase()).collect();
+        let ids: HashSet<&str> = many.iter().map(|z| z.id.as_str()).collect();
+        assert_eq!((names.len(), ids.len()), (MAX_COUNT, MAX_COUNT));
         assert!(zones(&spec(1, MAX_COUNT + 1), &accounts, &[]).is_err());
+    }
+
+    #[test]
+    fn csam_states_come_in_the_documented_proportions() {
+        let accounts = [account(&"a".repeat(32))];
+        let many = zones(&spec(42, 20_000), &accounts, &[]).unwrap();
+        let share = |test: &dyn Fn(&CsamSetting) -> bool| {
+            let n = many.iter().filter(|z| test(&z.csam)).count();
+            (n * 1000 / many.len()) as i64
+        };
+        let near = |permille: i64, percent: i64| (permille - percent * 10).abs() <= 12;
+        let valid = |c: &CsamSetting| c.email_state == EmailState::Valid;
+        assert!(near(share(&|c| c.enabled), 55));
+        assert!(near(share(&|c| valid(c) && !c.enabled), 14));
+        assert!(near(share(&|c| c.email_state == EmailState::Pending), 11));
+        assert!(near(
+            share(&|c| c.email_state == EmailState::Unverified && !c.email.is_empty()),
+            12
+        ));
+        assert!(near(share(&|c| c.email.is_empty()), 8));
+        assert!(near(share(&|c| !c.editable), 5));
+        assert!(near(share(&|c| c.sources.is_empty()), 3));
+        assert!(near(share(&|c| c.sources.len() >= 5), 5));
+        let registrable = |name: &str| {
+            let labels: Vec<&str> = name.rsplitn(3, '.').collect();
+            format!("@{}.{}", labels[1], labels[0])
+        };
+        assert!(
+            many.iter()
+                .all(|z| z.csam.email.is_empty() || z.csam.email.ends_with(&registrable(&z.name)))
+        );
+    }
+
+    #[test]
+    fn a_zone_setting_depends_only_on_the_seed_and_its_index() {
+        let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
+        let short = zones(&spec(9, 50), &accounts, &[]).unwrap();
+        let long = zones(&spec(9, 500), &accounts, &[]).unwrap();
+        for (a, b) in short.iter().zip(&long) {
+            assert_eq!((&a.id, &a.name, &a.csam), (&b.id, &b.name, &b.csam));
+        }
     }
 
     #[test]

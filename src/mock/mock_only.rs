@@ -79,8 +79,7 @@ pub(crate) async fn requests(State(mock): State<Shared>) -> Response {
 
 /// `POST /__mock/reset`: back to the loaded data; clears outbox and log.
 pub(crate) async fn reset(State(mock): State<Shared>) -> Result<Response, ApiError> {
-    let fresh = mock.initial.clone();
-    mock.store.replace(fresh.clone()).await?;
+    let fresh = mock.store.reset().await?;
     mock.requests.clear();
     Ok(Json(fresh).into_response())
 }
@@ -112,8 +111,8 @@ pub(crate) async fn verify_email(
     let id = zone_id.map(|Path(id)| id).unwrap_or_default();
     let setting = mock
         .store
-        .write(|state| {
-            let setting = state.zones.get_mut(&id).ok_or_else(|| {
+        .write(|draft| {
+            let setting = draft.zone_mut(&id).ok_or_else(|| {
                 ApiError::new(
                     StatusCode::NOT_FOUND,
                     1001,

@@ -23,6 +23,20 @@
 //!   7000, an unknown one 404 7003 + 7000.
 //! - `GET /user/tokens/verify`, `GET /accounts/{account_id}/tokens/verify`
 //!
+//! # Auth
+//! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
+//! can do everything). A token without the needed permission gets 403 code
+//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`. Reading
+//! one zone or account needs what listing them needs (`Zone Read`,
+//! `Account Settings Read`).
+//!
+//! A token's permission can be limited to some accounts (`scopes` in the
+//! data file). The lists then show only the zones and accounts covered, and
+//! a zone or account outside the scope answers 403 9109 naming the
+//! permission (`the 'Zone Settings Read' permission of this API token does
+//! not cover the account that owns it`): a token only ever sees what it
+//! could list.
+//!
 //! # Input checks (every refusal is a 4xx envelope and changes nothing)
 //! - Zone ids: 1 to 32 ASCII letters and digits, else 400 1001. Account ids
 //!   (every `{account_id}` route): exactly 32 ASCII letters and digits (the
@@ -38,19 +52,6 @@
 //!   or invisible format characters (U+202A–U+202E, U+2066–U+2069,
 //!   U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064, U+FEFF), else
 //!   400 1007 with pointer `/value/email` naming the character.
-//!
-//! Auth is a bearer token or `X-Auth-Email` + `X-Auth-Key` (the global key
-//! can do everything). A token without the needed permission gets 403 code
-//! 9109 naming it: `... lacks the 'Zone Settings Write' permission`. Reading
-//! one zone or account needs what listing them needs (`Zone Read`,
-//! `Account Settings Read`).
-//!
-//! A token's permission can be limited to some accounts (`scopes` in the
-//! data file). The lists then show only the zones and accounts covered, and
-//! a zone or account outside the scope answers 403 9109 naming the
-//! permission (`the 'Zone Settings Read' permission of this API token does
-//! not cover the account that owns it`): a token only ever sees what it
-//! could list.
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
@@ -76,24 +77,64 @@
 //! - `POST /__mock/reset`: back to the loaded data; clears the outbox and the
 //!   request log. The fault settings stay as they are.
 //! - `GET /__mock/faults`: the fault settings in force, as
-//!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null}`.
+//!   `{"fail_rate": 0.0, "latency_ms": 0, "rate_limit": "N/DURATION" | null,
+//!   "lock_out": {"until": "<RFC 3339>", "seconds_left": 30} | null}`.
 //! - `POST /__mock/faults`: changes them at run time, for the requests that
 //!   arrive from then on. JSON body `{"fail_rate"?: 0..=1, "latency_ms"?:
-//!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" | null}`; a
-//!   missing field is kept; answers the settings now in force. A bad body
-//!   (or an unknown field) is a 400 envelope (6007 or 1007 with a pointer)
-//!   and changes nothing. E.g. `{"fail_rate": 1}` right before a save and
-//!   `{"fail_rate": 0}` after it makes only that save fail. A changed
-//!   `rate_limit` restarts every window.
+//!   0..=600000 (0 or null = none), "rate_limit"?: "N/DURATION" |
+//!   "cloudflare" | null, "lock_out"?: "DURATION" up to 1h ("0s" or null =
+//!   none)}`; a missing field is kept; answers the settings now in force. A
+//!   bad body (or an unknown field) is a 400 envelope (6007 or 1007 with a
+//!   pointer) and changes nothing. E.g. `{"fail_rate": 1}` right before a
+//!   save and `{"fail_rate": 0}` after it makes only that save fail. A
+//!   changed `rate_limit` restarts every window. `{"lock_out": "30s"}`
+//!   refuses every API request, whatever its credential, with 429 1015 and
+//!   `Retry-After` (the seconds left, rounded up) for 30 s, as when the
+//!   admin's web dashboard has spent the shared budget; with a rate limit
+//!   set, those answers also say `r=0` and `t` = `Retry-After`. Requests
+//!   refused by a lock-out are not counted in any window.
 //!
 //! # Data
 //! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
 //! hand-written zones, tokens (`permissions`, and optional `scopes`:
-//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and `generated_zones`
-//! (`{"seed", "count", "accounts"}`): `count` more zones made from the seed
-//! after the hand-written ones, by the fixed rule in `generate.rs` (same
-//! seed, same zones and ids; at most 5000). Generated zones are ordinary
-//! zones everywhere (CSAM, filters, paging, state, state file).
+//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and
+//! `generated_zones` (`{"seed", "count", "accounts"?}`): `count` more zones
+//! made from the seed after the hand-written ones, by the fixed rule in
+//! `generate.rs` (same seed, same zones and ids). `zones` (`--zones N`,
+//! 0..=100,000) generates N zones instead of `count`. Generated zones are
+//! ordinary zones everywhere (CSAM, filters, paging, state, state file),
+//! and `GET /__mock/state` shows each one's setting.
+//!
+//! The shipped tokens (fake; `trustdeck mock` prints them): full access;
+//! read-only (writes 403 9109); zone settings only (DLP 403); expired and
+//! disabled (401, verify tells which); and `tdemo-acme-settings-…`, which
+//! lists every zone and account but whose `Zone Settings Read`/`Write` cover
+//! only Acme Corp, so a fleet scan gets 403 9109 naming `'Zone Settings
+//! Read'` for every other account's zones. The legacy email + global key can
+//! do everything.
+//!
+//! The shipped data: 5 accounts (Acme Corp, Globex Media, Initech,
+//! Umbrella Health, Hooli Labs), the 8 hand-written zones first (unchanged
+//! since they were written: tests name them), then 492 generated ones over
+//! all 5 accounts (`--zones 50000` spreads 50,000 the same way). A
+//! generated zone's plan is free 35 %, pro 30 %, business 20 %, ent 15 %;
+//! its status active 88 %, pending 12 %; its CSAM setting (drawn from the
+//! seed and the zone's index alone):
+//!
+//! | share | setting |
+//! |---|---|
+//! | 55 % | scanning on, email verified |
+//! | 14 % | email verified, scanning off |
+//! | 11 % | email pending verification (scanning off) |
+//! | 12 % | email unverified (scanning off) |
+//! | 8 % | never set up: no email (`""`), unverified, off; `resend_email` is 400 1007 until an email is set |
+//! | 5 % of all | locked by Trust & Safety (`editable: false`, PATCH 403 1403), on top of one of the above |
+//!
+//! Sources: none 3 %, 1: 20 %, 2: 42 %, 3: 17 %, 4: 13 %, 5: 3 %, 6: 2 %
+//! (from `ncmec_ngo`, `ncmec_industry`, `iwf`, `tech_coalition`,
+//! `c3p_arachnid`, `inhope`; each on 70 %). `GET /zones` scans the zones
+//! once per request and builds JSON for one page only: a name-filtered page
+//! over 10,000 zones takes about 1 ms (release build).
 //!
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
@@ -126,9 +167,22 @@
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
 //! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
 //! (half JSON 500 code 10002, half Cloudflare edge HTML pages 502/520);
-//! `rate_limit` counts per credential in fixed windows, then 429 code 1015
-//! with `Retry-After`. An injected failure never reaches the handler, so it
-//! never changes state.
+//! `rate_limit` is Cloudflare's rate limit (below). An injected failure
+//! never reaches the handler, so it never changes state.
+//!
+//! # The rate limit (`--rate-limit N/DURATION`, `cloudflare` = 1200/5m)
+//! Counted per credential: each `Authorization` value, each
+//! `X-Auth-Email` + `X-Auth-Key` pair (requests without credentials share
+//! one budget). Fixed windows: a credential's window opens at its first
+//! request (or its first after the previous window ended) and lasts
+//! DURATION. The n-th request of a window is served when n <= N, else
+//! refused with 429 code 1015 and `Retry-After`: for the rest of the
+//! window, Cloudflare's lock-out. While a limit is set, every `/client/v4`
+//! answer (success, error, 429, injected 5xx) carries
+//! `Ratelimit: "default";r=R;t=T` with R = max(N - n, 0) and T = the
+//! seconds until the window ends, rounded up (at least 1; `Retry-After`
+//! is the same T), and `Ratelimit-Policy: "default";q=N;w=W` with W =
+//! DURATION in seconds, rounded up. Mock-only endpoints are never limited.
 
 mod args;
 mod auth;
@@ -137,6 +191,7 @@ mod csam;
 mod data;
 mod discovery;
 mod dlp;
+mod draft;
 mod envelope;
 mod faults;
 mod generate;
@@ -144,6 +199,7 @@ mod ids;
 mod mock_only;
 mod objects;
 mod query;
+mod rate_limit;
 mod routes;
 mod serve;
 mod state;
@@ -161,7 +217,7 @@ use tokio::task::JoinHandle;
 
 pub use args::{MockArgs, run_cli};
 pub use data::{DemoCredentials, DemoToken};
-pub use faults::RateLimit;
+pub use rate_limit::RateLimit;
 
 /// How to run a mock: where, with which data, and which faults.
 #[derive(Clone, Debug)]
@@ -183,7 +239,12 @@ pub struct MockConfig {
     /// How long a request's headers, and then its body, may take to arrive;
     /// a connection idle for this long is closed too.
     pub read_timeout: Duration,
+    /// Generate this many zones instead of the data file's count.
+    pub zones: Option<usize>,
 }
+
+/// The most zones [`MockConfig::zones`] may ask for.
+pub const MAX_ZONES: usize = generate::MAX_COUNT;
 
 /// The default [`MockConfig::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -200,6 +261,7 @@ impl MockConfig {
             rate_limit: None,
             verify_after: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            zones: None,
         }
     }
 }
@@ -246,6 +308,8 @@ pub enum MockError {
 pub struct RunningMock {
     /// The bound address (the real port when 0 was asked for).
     addr: SocketAddr,
+    /// How many zones and accounts the data has.
+    counts: (usize, usize),
     /// The credentials of the loaded data.
     credentials: DemoCredentials,
     /// Tells the server to stop accepting and finish in-flight requests.
@@ -268,6 +332,16 @@ impl RunningMock {
     /// The credentials of the loaded data.
     pub fn credentials(&self) -> &DemoCredentials {
         &self.credentials
+    }
+
+    /// How many zones the data has (hand-written and generated).
+    pub fn zone_count(&self) -> usize {
+        self.counts.0
+    }
+
+    /// How many accounts the data has.
+    pub fn account_count(&self) -> usize {
+        self.counts.1
     }
 
     /// Stops accepting, lets in-flight requests finish (at most 5 s), returns.
@@ -305,12 +379,12 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         }
         None => (data::SHIPPED.to_owned(), "shipped".to_owned()),
     };
-    let data =
-        data::DemoData::parse(&text).map_err(|detail| MockError::BadData { origin, detail })?;
+    let data = data::DemoData::parse_with(&text, config.zones)
+        .map_err(|detail| MockError::BadData { origin, detail })?;
     let loaded_at = state::now();
     let initial = state::State::from_data(&data, loaded_at);
     let store = store::Store::open(
-        initial.clone(),
+        initial,
         &state::format_time(loaded_at),
         config.state.clone(),
         config.verify_after,
@@ -327,9 +401,9 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         source,
     })?;
     let credentials = data.credentials();
+    let counts = (data.zones.len(), data.accounts.len());
     let mock = Arc::new(routes::Mock {
         data,
-        initial,
         store,
         faults: faults::Faults::new(config.latency, config.fail_rate, config.rate_limit),
         requests: mock_only::RequestLog::default(),
@@ -342,6 +416,7 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
     tracing::info!(%addr, "mock Cloudflare API listening");
     Ok(RunningMock {
         addr,
+        counts,
         credentials,
         stop,
         task,

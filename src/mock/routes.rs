@@ -14,7 +14,6 @@ use super::data::DemoData;
 use super::envelope::ApiError;
 use super::faults::Faults;
 use super::mock_only::{LoggedRequest, RequestLog};
-use super::state::State as MockState;
 use super::store::Store;
 use super::{csam, discovery, dlp, mock_only};
 
@@ -22,8 +21,6 @@ use super::{csam, discovery, dlp, mock_only};
 pub(crate) struct Mock {
     /// The loaded demo data (read-only).
     pub data: DemoData,
-    /// The state the data describes, as of start-up: what reset goes back to.
-    pub initial: MockState,
     /// The mutable state.
     pub store: Store,
     /// Fault injection settings and counters.
@@ -132,10 +129,12 @@ async fn client_v4(State(mock): State<Shared>, request: Request, next: Next) -> 
     }
     let method = request.method().to_string();
     let query = request.uri().query().map(str::to_owned);
-    let response = match mock.faults.before(request.headers()).await {
-        Some(injected) => injected,
+    let decision = mock.faults.before(request.headers()).await;
+    let mut response = match decision.refused {
+        Some(refused) => refused,
         None => next.run(request).await,
     };
+    response.headers_mut().extend(decision.headers);
     let status = response.status().as_u16();
     tracing::debug!(%method, %path, status, "mock request");
     mock.requests.push(LoggedRequest {

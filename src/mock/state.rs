@@ -170,19 +170,26 @@ impl State {
     /// Marks as valid every pending email that has waited `verify_after`;
     /// a pure function of the state and the clock, so it is never saved on
     /// its own.
-    pub fn settle(&mut self, now: OffsetDateTime, verify_after: Option<Duration>) {
-        let Some(wait) = verify_after else { return };
-        for csam in self.zones.values_mut() {
-            let due = csam
-                .pending_since
-                .as_deref()
-                .and_then(parse_time)
-                .is_some_and(|since| since + wait <= now);
-            if csam.email_state == EmailState::Pending && due {
+    /// Returns the zones it changed.
+    pub fn settle(&mut self, now: OffsetDateTime, verify_after: Option<Duration>) -> Vec<String> {
+        let Some(wait) = verify_after else {
+            return Vec::new();
+        };
+        let mut settled = Vec::new();
+        for (id, csam) in &mut self.zones {
+            let due = csam.email_state == EmailState::Pending
+                && csam
+                    .pending_since
+                    .as_deref()
+                    .and_then(parse_time)
+                    .is_some_and(|since| since + wait <= now);
+            if due {
                 csam.email_state = EmailState::Valid;
                 csam.pending_since = None;
+                settled.push(id.clone());
             }
         }
+        settled
     }
 }
 

@@ -2,7 +2,7 @@
 //! differs from the data, so a rewrite costs what was changed, not what was
 //! loaded), atomic writes, loading, and removing the temporary files that a
 //! killed mock left behind.
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -44,14 +44,17 @@ struct SavedRef<'a> {
     outbox: &'a VecDeque<OutboxEntry>,
 }
 
-/// The bytes to save for `state` (compact JSON): the zones that differ
-/// from `base`, the DLP settings and the outbox.
-pub(crate) fn encode(state: &State, base: &State, started_at: &str) -> Result<Vec<u8>, String> {
-    let zones = state
-        .zones
+/// The bytes to save for `state` (compact JSON): the zones named in
+/// `differs` (those that differ from the data), the DLP settings and the
+/// outbox.
+pub(crate) fn encode(
+    state: &State,
+    differs: &BTreeSet<String>,
+    started_at: &str,
+) -> Result<Vec<u8>, String> {
+    let zones = differs
         .iter()
-        .filter(|(id, setting)| base.zones.get(*id) != Some(*setting))
-        .map(|(id, setting)| (id.as_str(), setting))
+        .filter_map(|id| Some((id.as_str(), state.zones.get(id)?)))
         .collect();
     let saved = SavedRef {
         started_at,
@@ -60,6 +63,18 @@ pub(crate) fn encode(state: &State, base: &State, started_at: &str) -> Result<Ve
         outbox: &state.outbox,
     };
     serde_json::to_vec(&saved).map_err(|e| e.to_string())
+}
+
+/// The zones of `state` whose setting differs from `base`'s; both have the
+/// same zones (the data's), so one walk in step compares them.
+pub(crate) fn differing_zones(state: &State, base: &State) -> BTreeSet<String> {
+    state
+        .zones
+        .iter()
+        .zip(&base.zones)
+        .filter(|((id, setting), (base_id, base_setting))| id != base_id || setting != base_setting)
+        .map(|((id, _), _)| id.clone())
+        .collect()
 }
 
 /// A state file read back.

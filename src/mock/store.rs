@@ -1,5 +1,6 @@
 //! The state behind one lock, and its optional file, written atomically
 //! before a write is acknowledged (the format is in `state_file.rs`).
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
@@ -7,26 +8,38 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
+use super::draft::{Draft, Undo};
 use super::envelope::ApiError;
 use super::state::{State, now};
-use super::state_file::{self, Loaded, encode, write_atomically};
+use super::state_file::{self, Loaded, differing_zones, encode, write_atomically};
 
 /// The shared, lockable state of a running mock.
 pub(crate) struct Store {
     /// One lock for everything: readers never see half a write.
-    state: Mutex<State>,
+    live: Mutex<Live>,
     /// Where to save, when `--state FILE` was given.
     file: Option<Arc<StateFile>>,
     /// `--verify-after`, applied lazily whenever the state is touched.
     verify_after: Option<Duration>,
+    /// The data's state: what `/__mock/reset` goes back to and what the
+    /// state file's zones are differences from.
+    base: Arc<State>,
+}
+
+/// What the lock guards.
+struct Live {
+    /// The state served.
+    state: State,
+    /// The zones whose setting differs from the data's: what the state
+    /// file lists, kept up to date by every write so a save never compares
+    /// every zone.
+    differs: BTreeSet<String>,
 }
 
 /// The state file and the order of its writes.
 struct StateFile {
     /// The file itself.
     path: PathBuf,
-    /// What the saved zones are differences from.
-    base: State,
     /// When the file was first created (saved in it).
     started_at: String,
     /// Hands out a number to every save, in lock order.
@@ -47,7 +60,11 @@ impl Store {
     ) -> Result<Self, String> {
         let Some(path) = file else {
             return Ok(Self {
-                state: Mutex::new(initial),
+                base: Arc::new(initial.clone()),
+                live: Mutex::new(Live {
+                    state: initial,
+                    differs: BTreeSet::new(),
+                }),
                 file: None,
                 verify_after,
             });
@@ -58,7 +75,7 @@ impl Store {
         } else {
             // Writing the file now turns a bad path into a start-up error
             // instead of a 500 on the first write.
-            let bytes = encode(&initial, &initial, initial_at)?;
+            let bytes = encode(&initial, &BTreeSet::new(), initial_at)?;
             write_atomically(&path, &bytes, 0)
                 .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
             Loaded {
@@ -68,10 +85,13 @@ impl Store {
             }
         };
         Ok(Self {
-            state: Mutex::new(loaded.state),
+            live: Mutex::new(Live {
+                differs: differing_zones(&loaded.state, &loaded.base),
+                state: loaded.state,
+            }),
+            base: Arc::new(loaded.base),
             file: Some(Arc::new(StateFile {
                 path,
-                base: loaded.base,
                 started_at: loaded.started_at,
                 next: AtomicU64::new(1),
                 written: std::sync::Mutex::new(0),
@@ -82,56 +102,92 @@ impl Store {
 
     /// Runs `f` on the current state.
     pub async fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        let mut state = self.state.lock().await;
-        state.settle(now(), self.verify_after);
-        f(&state)
+        let mut live = self.live.lock().await;
+        self.settle(&mut live);
+        f(&live.state)
     }
 
-    /// Runs `f` on the state; a rejected request changes nothing.
+    /// Runs `f` on the state through a [`Draft`]; a rejected request
+    /// changes nothing.
     ///
-    /// Every writer checks its request before it changes anything, so an
-    /// error from `f` leaves the state as it was. With a state file, `f`
-    /// runs on a copy that is kept only once it is saved, so a failed save
-    /// is undone too; without one there is nothing to undo and no copy of
-    /// the whole state (hundreds of zones) is made per write.
+    /// `f` changes the state in place; the draft keeps the old value of
+    /// whatever it touches. An error from `f` is undone at once; with a
+    /// state file the change is saved before the answer, and a failed save
+    /// is undone too. No copy of the whole state is made per write.
     pub async fn write<T>(
         &self,
-        f: impl FnOnce(&mut State) -> Result<T, ApiError>,
+        f: impl FnOnce(&mut Draft<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut state = self.state.lock().await;
-        state.settle(now(), self.verify_after);
-        if self.file.is_none() {
-            return f(&mut state);
-        }
-        let mut draft = state.clone();
-        let out = f(&mut draft)?;
-        if draft != *state {
-            let old = std::mem::replace(&mut *state, draft);
-            // The new state is in memory before the save is awaited: if the
-            // client goes away mid-save, memory and file still agree.
-            if let Err(e) = self.save(&state).await {
-                tracing::error!(error = %e, "the mock could not save its state; the write is refused");
-                *state = old;
-                return Err(ApiError::internal(e));
+        let mut live = self.live.lock().await;
+        self.settle(&mut live);
+        let mut draft = Draft::new(&mut live.state);
+        let result = f(&mut draft);
+        let undo = draft.finish();
+        let out = match result {
+            Ok(out) => out,
+            Err(e) => {
+                undo.revert(&mut live.state);
+                return Err(e);
             }
+        };
+        if self.file.is_none() || !undo.changed(&live.state) {
+            return Ok(out);
+        }
+        self.mark(&mut live, &undo);
+        // The new state is in memory before the save is awaited: if the
+        // client goes away mid-save, memory and file still agree.
+        if let Err(e) = self.save(&live).await {
+            tracing::error!(error = %e, "the mock could not save its state; the write is refused");
+            let touched = undo
+                .touched_zones()
+                .map(|ids| ids.map(str::to_owned).collect::<Vec<_>>());
+            undo.revert(&mut live.state);
+            match touched {
+                Some(ids) => ids.iter().for_each(|id| self.mark_zone(&mut live, id)),
+                None => live.differs = differing_zones(&live.state, &self.base),
+            }
+            return Err(ApiError::internal(e));
         }
         Ok(out)
     }
 
-    /// Replaces the whole state (for `/__mock/reset`).
-    pub async fn replace(&self, new: State) -> Result<(), ApiError> {
-        self.write(|state| {
-            *state = new;
-            Ok(())
+    /// Back to the data's state (for `/__mock/reset`); returns it.
+    pub async fn reset(&self) -> Result<State, ApiError> {
+        self.write(|draft| {
+            draft.replace(State::clone(&self.base));
+            Ok(draft.state().clone())
         })
         .await
     }
 
-    async fn save(&self, state: &State) -> Result<(), String> {
+    /// `--verify-after`: validates the emails that are due.
+    fn settle(&self, live: &mut Live) {
+        for id in live.state.settle(now(), self.verify_after) {
+            self.mark_zone(live, &id);
+        }
+    }
+
+    /// Brings `differs` up to date with what `undo`'s write touched.
+    fn mark(&self, live: &mut Live, undo: &Undo) {
+        match undo.touched_zones() {
+            Some(ids) => ids.for_each(|id| self.mark_zone(live, id)),
+            None => live.differs = differing_zones(&live.state, &self.base),
+        }
+    }
+
+    fn mark_zone(&self, live: &mut Live, id: &str) {
+        if live.state.zones.get(id) == self.base.zones.get(id) {
+            live.differs.remove(id);
+        } else {
+            live.differs.insert(id.to_owned());
+        }
+    }
+
+    async fn save(&self, live: &Live) -> Result<(), String> {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let bytes = encode(state, &file.base, &file.started_at)?;
+        let bytes = encode(&live.state, &live.differs, &file.started_at)?;
         let number = file.next.fetch_add(1, Ordering::SeqCst);
         let file = Arc::clone(file);
         tokio::task::spawn_blocking(move || {
@@ -170,10 +226,19 @@ mod tests {
         let store = open(&data, Some(path.clone())).unwrap();
         let before = store.read(Clone::clone).await;
         let created = fs::read(&path).unwrap();
+        let zone = data.zones[0].id.clone();
+        let account = data.accounts[0].id.clone();
         let rejected = store
-            .write(|s| {
-                s.outbox.clear();
-                s.dlp.clear();
+            .write(|draft| {
+                draft.zone_mut(&zone).unwrap().enabled = false;
+                draft.dlp_mut(&account).unwrap().ocr = false;
+                draft.send(crate::mock::state::OutboxEntry {
+                    zone_id: zone.clone(),
+                    zone_name: "x".to_owned(),
+                    to: "a@b.co".to_owned(),
+                    kind: crate::mock::state::OutboxKind::Resend,
+                    at: "2026-01-01T00:00:00Z".to_owned(),
+                });
                 Err::<(), _>(ApiError::internal("no"))
             })
             .await;
@@ -181,12 +246,14 @@ mod tests {
         assert_eq!(store.read(Clone::clone).await, before);
         assert_eq!(fs::read(&path).unwrap(), created, "unchanged since start");
         store
-            .write(|s| {
-                s.dlp.values_mut().for_each(|d| d.ocr = !d.ocr);
+            .write(|draft| {
+                let dlp = draft.dlp_mut(&account).unwrap();
+                dlp.ocr = !dlp.ocr;
                 Ok(())
             })
             .await
             .unwrap();
+        assert_ne!(fs::read(&path).unwrap(), created, "saved");
         // Reopened later, the zone pending in the data is still pending
         // since the first start.
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -198,6 +265,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_failed_save_is_undone_and_answers_500() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let data = DemoData::parse(SHIPPED).unwrap();
+        let store = open(&data, Some(path)).unwrap();
+        let before = store.read(Clone::clone).await;
+        fs::remove_dir_all(dir.path()).unwrap();
+        let zone = data.zones[0].id.clone();
+        let failed = store
+            .write(|draft| {
+                draft.zone_mut(&zone).unwrap().enabled = false;
+                Ok(())
+            })
+            .await;
+        assert_eq!(failed.unwrap_err().status, 500);
+        assert_eq!(store.read(Clone::clone).await, before);
+        let reset = store.reset().await;
+        assert!(reset.is_ok(), "a reset that changes nothing saves nothing");
+    }
+
+    #[tokio::test]
     async fn the_file_holds_only_what_differs_from_the_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
@@ -205,8 +293,8 @@ mod tests {
         let store = open(&data, Some(path.clone())).unwrap();
         let zone = data.zones[9].id.clone();
         store
-            .write(|s| {
-                let setting = s.zones.get_mut(&zone).unwrap();
+            .write(|draft| {
+                let setting = draft.zone_mut(&zone).unwrap();
                 setting.email = "changed@example.org".to_owned();
                 Ok(())
             })

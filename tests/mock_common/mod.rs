@@ -40,6 +40,8 @@ pub const READ_ONLY: &str = "tdemo-read-only-8bV3nM6xQ1zK4pR7wT2yH9s";
 pub const ZONE_ONLY: &str = "tdemo-zone-only-5tJ0rW2qE8uY4iO6pA3sD7f";
 pub const EXPIRED: &str = "tdemo-expired-3hG6jK9lZ2xC5vB8nM1qW4e";
 pub const DISABLED: &str = "tdemo-disabled-7yU1iO4pA8sD2fG5hJ9kL3z";
+/// Lists every zone; CSAM read/write only on Acme Corp's zones; no DLP.
+pub const ACME_SETTINGS: &str = "tdemo-acme-settings-6mR2tY8wQ4nB1vX7cK3jH5p";
 
 /// The shipped demo data as JSON.
 pub fn shipped_data() -> Value {
