@@ -85,9 +85,9 @@ async fn a_bulk_burst_told_the_mocks_limit_gets_no_429() {
 }
 
 #[tokio::test]
-async fn the_same_burst_not_told_the_limit_is_refused() {
-    // The control of the test above: without `--rate-limit` the pacer
-    // believes 1,200 per 5 minutes, and the mock refuses part of the burst.
+async fn the_same_burst_not_told_the_limit_learns_it_from_the_headers() {
+    // Without `--rate-limit` the pacer starts from 1,200 per 5 minutes; the
+    // mock's `Ratelimit` headers (like Cloudflare's) teach it the real one.
     let mock = start_mock_with(MockConfig {
         rate_limit: Some("20/1s".parse().unwrap()),
         ..MockConfig::demo()
@@ -104,6 +104,37 @@ async fn the_same_burst_not_told_the_limit_is_refused() {
     })
     .await;
     let refused = statuses(&mock).await.iter().filter(|s| **s == 429).count();
+    assert_eq!(refused, 0, "learned from the headers, not told");
+    let budget = client.budget();
+    assert!(budget.learned_from_server, "{budget:?}");
+    assert_eq!(budget.quota, 20, "{budget:?}");
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_mock_refuses_a_burst_that_goes_around_the_pacer() {
+    // The control of the tests above: the mock's limit is real.
+    let mock = start_mock_with(MockConfig {
+        rate_limit: Some("20/1s".parse().unwrap()),
+        ..MockConfig::demo()
+    })
+    .await;
+    let raw = reqwest::Client::new();
+    let url = format!(
+        "{}/zones/{SHOP}/settings/csam_scanner_third_party",
+        mock.base_url()
+    );
+    let mut tasks = JoinSet::new();
+    for _ in 0..30 {
+        let request = raw.get(&url).bearer_auth(FULL_TOKEN);
+        tasks.spawn(async move { request.send().await.map(|r| r.status().as_u16()) });
+    }
+    let mut refused = 0;
+    while let Some(status) = tasks.join_next().await {
+        if status.unwrap().unwrap() == 429 {
+            refused += 1;
+        }
+    }
     assert!(refused > 0, "the mock's limit is real");
     mock.shutdown().await;
 }
