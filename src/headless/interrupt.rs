@@ -13,11 +13,24 @@ pub struct Interrupt {
 
 impl Interrupt {
     /// Takes SIGINT over from the default (which would kill the process in
-    /// the middle of a write) on the current tokio runtime.
+    /// the middle of a write) on the current tokio runtime. On Unix the
+    /// handler is in place when this returns, before any request is sent.
     pub fn install() -> Self {
         let (sender, pressed) = watch::channel(false);
-        tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
             // Without a handler (an error here) Ctrl-C keeps its default.
+            if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
+                tokio::spawn(async move {
+                    if sigint.recv().await.is_some() {
+                        sender.send_replace(true);
+                    }
+                });
+            }
+        }
+        #[cfg(not(unix))]
+        tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 sender.send_replace(true);
             }
