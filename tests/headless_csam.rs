@@ -59,11 +59,17 @@ async fn set_sends_one_patch_of_what_differs_and_the_mock_holds_it() {
         "scanning and ncmec_ngo were already on: not sent"
     );
     assert_eq!(report["applied"], true);
-    assert_eq!(report["before"]["value"]["sources"]["ncmec_industry"], false);
+    assert_eq!(
+        report["before"]["value"]["sources"]["ncmec_industry"],
+        false
+    );
     assert_eq!(report["after"]["value"]["sources"]["ncmec_industry"], true);
     assert_eq!(report["adjusted"], json!([]));
     assert_eq!(report["target"]["name"], "shop.acme-corp.com");
-    assert_eq!(cli.zone_state(SHOP).await["sources"]["ncmec_industry"], true);
+    assert_eq!(
+        cli.zone_state(SHOP).await["sources"]["ncmec_industry"],
+        true
+    );
     let patch = format!("/client/v4/zones/{SHOP}/settings/csam_scanner_third_party");
     assert_eq!(cli.writes().await, [("PATCH".to_owned(), patch)]);
 }
@@ -75,10 +81,21 @@ async fn set_with_nothing_different_says_so_and_sends_nothing() {
         .run(&["csam", "set", SHOP, "--enable", "--source", "ncmec_ngo=on"])
         .await;
     run.expect(0);
-    assert!(run.stdout.starts_with("Nothing to change"), "{}", run.stdout);
-    assert!(run.stdout.contains("scanning is already on"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("Nothing to change"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("scanning is already on"),
+        "{}",
+        run.stdout
+    );
     assert!(cli.writes().await.is_empty());
-    assert!(cli.audit_text().is_empty(), "nothing written, nothing audited");
+    assert!(
+        cli.audit_text().is_empty(),
+        "nothing written, nothing audited"
+    );
 }
 
 #[tokio::test]
@@ -89,8 +106,7 @@ async fn an_unverified_email_keeps_scanning_off_exit_1_with_the_adjustment_in_wo
         .await;
     run.expect(1);
     assert!(
-        run.stdout
-            .contains("scanning kept off: email not verified"),
+        run.stdout.contains("scanning kept off: email not verified"),
         "{}",
         run.stdout
     );
@@ -126,10 +142,16 @@ async fn a_new_email_is_sent_verified_noted_and_kept_out_of_the_audit_log() {
     assert_eq!(state["email"], address);
     assert_eq!(state["email_state"], "pending");
     let outbox = outbox(&cli.mock).await;
-    assert!(outbox.iter().any(|mail| mail["to"] == address), "{outbox:?}");
+    assert!(
+        outbox.iter().any(|mail| mail["to"] == address),
+        "{outbox:?}"
+    );
     let log = cli.audit_text();
     assert!(log.contains("…@acme-corp.com"), "{log}");
-    assert!(!log.contains(address) && !log.contains("new-abuse-desk"), "{log}");
+    assert!(
+        !log.contains(address) && !log.contains("new-abuse-desk"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -156,7 +178,10 @@ async fn dry_run_prints_the_patch_body_and_sends_nothing() {
     let report = json.json();
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["applied"], false);
-    assert_eq!(report["sent"]["value"], json!({"sources": {"ncmec_ngo": true}}));
+    assert_eq!(
+        report["sent"]["value"],
+        json!({"sources": {"ncmec_ngo": true}})
+    );
     assert_eq!(report["after"], serde_json::Value::Null);
     assert!(cli.writes().await.is_empty());
     assert_eq!(cli.zone_state(GLOBEX_OFF).await["enabled"], false);
@@ -173,9 +198,13 @@ async fn bad_flags_are_refused_before_any_request() {
     assert!(email.stderr.contains("--email"), "{}", email.stderr);
     let nothing = cli.run(&["csam", "set", SHOP]).await;
     nothing.expect(2);
-    let both = cli.run(&["csam", "set", SHOP, "--enable", "--disable"]).await;
+    let both = cli
+        .run(&["csam", "set", SHOP, "--enable", "--disable"])
+        .await;
     both.expect(2);
-    let source = cli.run(&["csam", "set", SHOP, "--source", "ncmec_ngo"]).await;
+    let source = cli
+        .run(&["csam", "set", SHOP, "--source", "ncmec_ngo"])
+        .await;
     source.expect(2);
     assert_eq!(cli.request_count().await, 0, "nothing reached the mock");
 }
@@ -235,4 +264,26 @@ async fn a_resend_is_sent_once_and_reported() {
         .filter(|mail| mail["kind"] == "resend")
         .collect();
     assert_eq!(resent.len(), 1, "{resent:?}");
+}
+
+#[tokio::test]
+async fn a_write_whose_intent_cannot_be_recorded_is_not_sent() {
+    let cli = Headless::start().await;
+    let not_a_folder = cli.home.path().join("state-is-a-file");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let run = cli
+        .run_with(
+            &["csam", "set", SHOP, "--disable"],
+            &[("XDG_STATE_HOME", not_a_folder.to_str().unwrap())],
+        )
+        .await;
+    run.expect(2);
+    assert!(
+        run.stderr.contains("cannot write the audit log")
+            && run.stderr.contains("the write was not sent"),
+        "{}",
+        run.stderr
+    );
+    assert!(cli.writes().await.is_empty());
+    assert_eq!(cli.zone_state(SHOP).await["enabled"], true);
 }

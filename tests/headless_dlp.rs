@@ -21,7 +21,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
     let json = cli.run(&["dlp", "get", "Acme Corp", "--json"]).await;
     json.expect(0);
     let settings = json.json();
-    assert_eq!(settings["ai_context_analysis"], state["ai_context_analysis"]);
+    assert_eq!(
+        settings["ai_context_analysis"],
+        state["ai_context_analysis"]
+    );
     assert_eq!(settings["ocr"], state["ocr"]);
     assert_eq!(
         settings["payload_logging"]["masking_level"],
@@ -30,7 +33,11 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
     assert_eq!(settings["payload_logging"]["public_key"], "GIHt…vRs=");
     let table = cli.run(&["dlp", "get", ACME]).await;
     table.expect(0);
-    assert!(table.stdout.contains("Masking level        partial"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("Masking level        partial"),
+        "{}",
+        table.stdout
+    );
     for run in [&json, &table] {
         assert!(!run.stdout.contains(ACME_KEY), "{}", run.stdout);
     }
@@ -41,7 +48,15 @@ async fn set_patches_what_differs_and_reports_before_sent_after() {
     let cli = Headless::start().await;
     let run = cli
         .run(&[
-            "dlp", "set", "acme corp", "--ocr", "off", "--ai-context", "on", "--masking", "full",
+            "dlp",
+            "set",
+            "acme corp",
+            "--ocr",
+            "off",
+            "--ai-context",
+            "on",
+            "--masking",
+            "full",
             "--json",
         ])
         .await;
@@ -69,26 +84,48 @@ async fn payload_logging_goes_on_from_a_key_file_and_off_and_the_key_is_never_pr
     std::fs::write(&key_file, format!("{NEW_KEY}\n")).unwrap();
     let key_path = key_file.to_str().unwrap();
     let on = cli
-        .run(&["dlp", "set", GLOBEX, "--public-key-file", key_path, "--json"])
+        .run(&[
+            "dlp",
+            "set",
+            GLOBEX,
+            "--public-key-file",
+            key_path,
+            "--json",
+        ])
         .await;
     on.expect(0);
     assert_eq!(
         cli.dlp_state(GLOBEX).await["payload_logging"]["public_key"],
         NEW_KEY
     );
-    assert_eq!(on.json()["sent"]["payload_logging"]["public_key"], "q2Vw…3Jk=");
+    assert_eq!(
+        on.json()["sent"]["payload_logging"]["public_key"],
+        "q2Vw…3Jk="
+    );
     let off = cli.run(&["dlp", "set", ACME, "--no-payload-logging"]).await;
     off.expect(0);
-    assert!(off.stdout.contains("payload logging: on (key GIHt…vRs=) → off"), "{}", off.stdout);
+    assert!(
+        off.stdout
+            .contains("payload logging: on (key GIHt…vRs=) → off"),
+        "{}",
+        off.stdout
+    );
     assert_eq!(
         cli.dlp_state(ACME).await["payload_logging"]["public_key"],
         Value::Null
     );
     let log = cli.audit_text();
     for text in [&on.stdout, &on.stderr, &off.stdout, &log] {
-        assert!(!text.contains(NEW_KEY) && !text.contains(ACME_KEY), "{text}");
+        assert!(
+            !text.contains(NEW_KEY) && !text.contains(ACME_KEY),
+            "{text}"
+        );
     }
-    assert_eq!(cli.audit_lines().len(), 4, "two writes, intent and outcome each");
+    assert_eq!(
+        cli.audit_lines().len(),
+        4,
+        "two writes, intent and outcome each"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +134,13 @@ async fn a_bad_key_file_is_refused_before_any_request() {
     let key_file = cli.home.path().join("bad.pub");
     std::fs::write(&key_file, "not base64 at all").unwrap();
     let run = cli
-        .run(&["dlp", "set", ACME, "--public-key-file", key_file.to_str().unwrap()])
+        .run(&[
+            "dlp",
+            "set",
+            ACME,
+            "--public-key-file",
+            key_file.to_str().unwrap(),
+        ])
         .await;
     run.expect(2);
     assert!(run.stderr.contains("--public-key-file"), "{}", run.stderr);
@@ -106,7 +149,14 @@ async fn a_bad_key_file_is_refused_before_any_request() {
         .await;
     missing.expect(2);
     let both = cli
-        .run(&["dlp", "set", ACME, "--public-key-file", "/x", "--no-payload-logging"])
+        .run(&[
+            "dlp",
+            "set",
+            ACME,
+            "--public-key-file",
+            "/x",
+            "--no-payload-logging",
+        ])
         .await;
     both.expect(2);
     assert_eq!(cli.request_count().await, 0);
@@ -118,7 +168,11 @@ async fn reset_without_a_terminal_and_without_yes_shows_the_preview_and_sends_no
     let before = cli.dlp_state(ACME).await;
     let run = cli.run(&["dlp", "reset", "Acme Corp"]).await;
     run.expect(2);
-    assert!(run.stdout.contains("masking level        partial  default"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("masking level        partial  default"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(cli.writes().await.is_empty());
     assert_eq!(cli.dlp_state(ACME).await, before);
@@ -138,7 +192,10 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
         report["preview"][2],
         json!({"field": "masking_level", "now": "partial", "after": "default"})
     );
-    assert_eq!(report["after"]["payload_logging"]["public_key"], Value::Null);
+    assert_eq!(
+        report["after"]["payload_logging"]["public_key"],
+        Value::Null
+    );
     let state = cli.dlp_state(ACME).await;
     assert_eq!(state["ai_context_analysis"], false);
     assert_eq!(state["payload_logging"]["masking_level"], "default");
@@ -150,23 +207,48 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
     assert_eq!(lines[1]["outcome"]["after"]["ocr"], false);
     let again = cli.run(&["dlp", "reset", ACME, "--yes"]).await;
     again.expect(0);
-    assert!(again.stdout.contains("already are at their defaults"), "{}", again.stdout);
-    assert_eq!(cli.writes().await.len(), 1, "nothing to reset, nothing sent");
+    assert!(
+        again.stdout.contains("already are at their defaults"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        cli.writes().await.len(),
+        1,
+        "nothing to reset, nothing sent"
+    );
 }
 
 #[tokio::test]
 async fn dry_run_and_read_only_send_no_write() {
     let cli = Headless::start().await;
     let dry = cli
-        .run(&["dlp", "set", ACME, "--ocr", "off", "--dry-run", "--read-only", "--json"])
+        .run(&[
+            "dlp",
+            "set",
+            ACME,
+            "--ocr",
+            "off",
+            "--dry-run",
+            "--read-only",
+            "--json",
+        ])
         .await;
     dry.expect(0);
     assert_eq!(dry.json()["sent"], json!({"ocr": false}));
     assert_eq!(dry.json()["blocked"], "read_only");
-    let set = cli.run(&["dlp", "set", ACME, "--ocr", "off", "--read-only"]).await;
+    let set = cli
+        .run(&["dlp", "set", ACME, "--ocr", "off", "--read-only"])
+        .await;
     set.expect(3);
-    assert!(set.stderr.contains("read-only mode (--read-only)"), "{}", set.stderr);
-    let reset = cli.run(&["--read-only", "dlp", "reset", ACME, "--yes"]).await;
+    assert!(
+        set.stderr.contains("read-only mode (--read-only)"),
+        "{}",
+        set.stderr
+    );
+    let reset = cli
+        .run(&["--read-only", "dlp", "reset", ACME, "--yes"])
+        .await;
     reset.expect(3);
     assert!(cli.writes().await.is_empty());
     assert!(cli.audit_text().is_empty());
@@ -176,7 +258,10 @@ async fn dry_run_and_read_only_send_no_write() {
 async fn a_token_without_zero_trust_gets_3_and_the_refusal_is_audited() {
     let cli = Headless::start().await;
     let read = cli
-        .run_with(&["dlp", "get", ACME], &[("CLOUDFLARE_API_TOKEN", ZONE_ONLY_TOKEN)])
+        .run_with(
+            &["dlp", "get", ACME],
+            &[("CLOUDFLARE_API_TOKEN", ZONE_ONLY_TOKEN)],
+        )
         .await;
     read.expect(3);
     assert!(read.stderr.contains("permission"), "{}", read.stderr);

@@ -22,12 +22,20 @@ async fn exit_2_for_usage_configuration_and_an_ambiguous_name() {
         .expect(2);
     let demo = cli.run(&["--demo", "csam", "get", SHOP]).await;
     demo.expect(2);
-    assert!(demo.stderr.contains("--demo is a flag of the dashboard"), "{}", demo.stderr);
+    assert!(
+        demo.stderr.contains("--demo is a flag of the dashboard"),
+        "{}",
+        demo.stderr
+    );
     let no_credentials = cli
         .run_with(&["csam", "get", SHOP], &[("CLOUDFLARE_API_TOKEN", "")])
         .await;
     no_credentials.expect(2);
-    assert!(no_credentials.stderr.contains("CLOUDFLARE_API_TOKEN"), "{}", no_credentials.stderr);
+    assert!(
+        no_credentials.stderr.contains("CLOUDFLARE_API_TOKEN"),
+        "{}",
+        no_credentials.stderr
+    );
     let plain_http = cli
         .run_with(
             &["zones"],
@@ -59,7 +67,9 @@ async fn exit_2_for_usage_configuration_and_an_ambiguous_name() {
     ambiguous.expect(2);
     assert!(
         ambiguous.stderr.contains("2 zones are named")
-            && ambiguous.stderr.contains("aaa1  twin.example.com (account First)")
+            && ambiguous
+                .stderr
+                .contains("aaa1  twin.example.com (account First)")
             && ambiguous.stderr.contains("bbb2"),
         "{}",
         ambiguous.stderr
@@ -77,7 +87,11 @@ async fn exit_3_for_a_read_only_token_flag_or_profile_and_a_bad_token() {
         )
         .await;
     token.expect(3);
-    assert!(token.stderr.contains("Zone Settings Write"), "{}", token.stderr);
+    assert!(
+        token.stderr.contains("Zone Settings Write"),
+        "{}",
+        token.stderr
+    );
     assert_eq!(cli.zone_state(SHOP).await["enabled"], true);
     let patches_seen = cli.writes().await.len();
     assert_eq!(patches_seen, 1, "the server refused the one PATCH");
@@ -102,13 +116,25 @@ async fn exit_3_for_a_read_only_token_flag_or_profile_and_a_bad_token() {
         )
         .await;
     profile.expect(3);
-    assert!(profile.stderr.contains("profile `ro` has read_only = true"), "{}", profile.stderr);
-    assert_eq!(cli.writes().await.len(), patches_seen, "read-only sent no write");
+    assert!(
+        profile.stderr.contains("profile `ro` has read_only = true"),
+        "{}",
+        profile.stderr
+    );
+    assert_eq!(
+        cli.writes().await.len(),
+        patches_seen,
+        "read-only sent no write"
+    );
     let expired = cli
         .run_with(&["zones"], &[("CLOUDFLARE_API_TOKEN", EXPIRED_TOKEN)])
         .await;
     expired.expect(3);
-    assert!(!expired.stderr.contains(EXPIRED_TOKEN), "{}", expired.stderr);
+    assert!(
+        !expired.stderr.contains(EXPIRED_TOKEN),
+        "{}",
+        expired.stderr
+    );
 }
 
 #[tokio::test]
@@ -116,7 +142,12 @@ async fn exit_4_for_an_unknown_zone_name_or_id_and_account() {
     let cli = Headless::start().await;
     let name = cli.run(&["csam", "get", "nowhere.acme-corp.com"]).await;
     name.expect(4);
-    assert!(name.stderr.contains("no zone named \"nowhere.acme-corp.com\""), "{}", name.stderr);
+    assert!(
+        name.stderr
+            .contains("no zone named \"nowhere.acme-corp.com\""),
+        "{}",
+        name.stderr
+    );
     let similar = cli.run(&["csam", "get", "acme-corp.com"]).await;
     similar.expect(4);
     assert!(
@@ -139,10 +170,21 @@ async fn exit_5_for_the_zone_locked_by_trust_and_safety_before_anything_is_sent(
         .run(&["csam", "set", "cdn.acme-corp.com", "--disable"])
         .await;
     run.expect(5);
-    assert!(run.stderr.contains("locked by Trust & Safety"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("locked by Trust & Safety"),
+        "{}",
+        run.stderr
+    );
     assert!(cli.writes().await.is_empty());
     let dry = cli
-        .run(&["csam", "set", CDN_LOCKED, "--disable", "--dry-run", "--json"])
+        .run(&[
+            "csam",
+            "set",
+            CDN_LOCKED,
+            "--disable",
+            "--dry-run",
+            "--json",
+        ])
         .await;
     dry.expect(0);
     assert_eq!(dry.json()["blocked"], "locked");
@@ -201,7 +243,10 @@ async fn sigint_during_a_write_exits_130_and_reports_it_in_flight() {
     let cli = Headless::start().await;
     set_faults(&cli.mock, json!({"latency_ms": 1500})).await;
     let child = cli.spawn(&["csam", "set", SHOP, "--disable"]);
-    until("the intent line", || cli.audit_text().contains("\"intent\"")).await;
+    until("the intent line", || {
+        cli.audit_text().contains("\"intent\"")
+    })
+    .await;
     interrupt(&child);
     let run = ended(child).await;
     run.expect(130);
@@ -229,7 +274,11 @@ async fn sigint_during_a_read_exits_130_and_sends_no_write() {
     interrupt(&child);
     let run = ended(child).await;
     run.expect(130);
-    assert!(run.stderr.contains("no write was in flight"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no write was in flight"),
+        "{}",
+        run.stderr
+    );
     set_faults(&cli.mock, json!({"latency_ms": 0})).await;
     assert!(cli.writes().await.is_empty());
     assert!(cli.audit_text().is_empty());
@@ -279,7 +328,11 @@ async fn completions_and_the_man_page_cover_the_headless_commands() {
     }
     let man = cli.run(&["man"]).await;
     man.expect(0);
-    assert!(man.stdout.contains(".TH trustdeck 1"), "{}", &man.stdout[..200]);
+    assert!(
+        man.stdout.contains(".TH trustdeck 1"),
+        "{}",
+        &man.stdout[..200]
+    );
     assert!(man.stdout.contains("csam"));
     let dir = cli.home.path().join("man");
     std::fs::create_dir(&dir).unwrap();

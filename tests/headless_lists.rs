@@ -35,7 +35,11 @@ async fn zones_lists_every_page_as_the_mock_holds_them() {
     assert!(ids.len() > 50, "more than one page");
     let table = cli.run(&["zones"]).await;
     table.expect(0);
-    assert_eq!(table.stdout.lines().count(), held.len() + 1, "a header and a line each");
+    assert_eq!(
+        table.stdout.lines().count(),
+        held.len() + 1,
+        "a header and a line each"
+    );
     assert!(table.stdout.starts_with("ID  "), "{}", table.stdout);
 }
 
@@ -49,7 +53,10 @@ async fn zones_filters_by_account_name_and_by_name() {
     let zones = globex.json();
     let zones = zones.as_array().unwrap();
     assert!(!zones.is_empty());
-    assert!(zones.iter().all(|z| z["account"]["id"] == GLOBEX), "{zones:?}");
+    assert!(
+        zones.iter().all(|z| z["account"]["id"] == GLOBEX),
+        "{zones:?}"
+    );
     let named = cli.run(&["zones", "--name", "contains:acme-corp"]).await;
     named.expect(0);
     let names: Vec<&str> = named
@@ -92,7 +99,11 @@ async fn accounts_lists_them_as_a_table_and_an_array() {
     let table = cli.run(&["accounts"]).await;
     table.expect(0);
     assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
-    assert!(table.stdout.contains(&format!("{ACME}  Acme Corp")), "{}", table.stdout);
+    assert!(
+        table.stdout.contains(&format!("{ACME}  Acme Corp")),
+        "{}",
+        table.stdout
+    );
 }
 
 #[tokio::test]
@@ -102,12 +113,22 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     empty.expect(0);
     assert_eq!(empty.stdout, "No writes recorded.\n");
     cli.run(&["csam", "set", SHOP, "--disable"]).await.expect(0);
-    cli.run(&["dlp", "set", GLOBEX, "--ocr", "on"]).await.expect(0);
+    cli.run(&["dlp", "set", GLOBEX, "--ocr", "on"])
+        .await
+        .expect(0);
     let table = cli.run(&["log"]).await;
     table.expect(0);
     assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
-    assert!(table.stdout.contains("zone shop.acme-corp.com"), "{}", table.stdout);
-    assert!(table.stdout.contains("enabled on → off"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("zone shop.acme-corp.com"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("enabled on → off"),
+        "{}",
+        table.stdout
+    );
     let zone = cli
         .run(&["log", "--zone", "shop.acme-corp.com", "--json"])
         .await;
@@ -117,7 +138,11 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     assert_eq!(entries[0]["state"], "applied");
     assert_eq!(entries[0]["command"], "csam set");
     let account = cli.run(&["log", "--account", ACME, "--json"]).await;
-    assert_eq!(account.json()["entries"].as_array().map(Vec::len), Some(1), "the zone's account");
+    assert_eq!(
+        account.json()["entries"].as_array().map(Vec::len),
+        Some(1),
+        "the zone's account"
+    );
     let recent = cli.run(&["log", "--since", "1h", "--json"]).await;
     assert_eq!(recent.json()["entries"].as_array().map(Vec::len), Some(2));
     let mut file = std::fs::OpenOptions::new()
@@ -130,7 +155,11 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     let document: Value = damaged.json();
     assert_eq!(document["entries"].as_array().map(Vec::len), Some(2));
     assert_eq!(document["skipped"], 1);
-    assert!(damaged.stderr.contains("line 5: skipped"), "{}", damaged.stderr);
+    assert!(
+        damaged.stderr.contains("line 5: skipped"),
+        "{}",
+        damaged.stderr
+    );
     let bad = cli.run(&["log", "--since", "yesterday-ish"]).await;
     bad.expect(2);
     assert!(bad.stderr.contains("--since"), "{}", bad.stderr);

@@ -110,10 +110,15 @@ fn setting_text(zone: &ZoneRef, setting: &CsamSetting) -> String {
 }
 
 /// What `csam set` was asked, checked before anything is sent.
+#[derive(Debug)]
 struct Wanted {
+    /// `--enable` or `--disable`.
     enabled: Option<bool>,
+    /// `--email`, checked like the dashboard checks it.
     email: Option<String>,
+    /// Every `--source NAME=on|off`, once each.
     sources: BTreeMap<String, bool>,
+    /// `--resend`.
     resend: bool,
 }
 
@@ -440,8 +445,8 @@ mod tests {
 
     #[test]
     fn the_plan_holds_only_what_differs() {
-        let wanted = wanted(&args(true, &[("a", true), ("b", true)])).unwrap();
-        let value = plan(&wanted, &now(true), &zone()).unwrap();
+        let asked = wanted(&args(true, &[("a", true), ("b", true)])).unwrap();
+        let value = plan(&asked, &now(true), &zone()).unwrap();
         assert_eq!(value.enabled, None);
         assert_eq!(value.sources, Some(BTreeMap::from([("b".into(), true)])));
         let same = wanted(&args(true, &[("a", true)])).unwrap();
@@ -450,8 +455,8 @@ mod tests {
 
     #[test]
     fn an_unknown_source_lists_the_zones_sources() {
-        let wanted = wanted(&args(false, &[("nope", true)])).unwrap();
-        let error = plan(&wanted, &now(true), &zone()).unwrap_err().to_string();
+        let asked = wanted(&args(false, &[("nope", true)])).unwrap();
+        let error = plan(&asked, &now(true), &zone()).unwrap_err().to_string();
         assert!(
             error.contains("no source nope") && error.contains("a, b"),
             "{error}"

@@ -119,9 +119,13 @@ enum KeyWanted {
 
 /// What `dlp set` was asked, checked before anything is sent.
 struct Wanted {
+    /// `--ai-context`.
     ai_context: Option<bool>,
+    /// `--ocr`.
     ocr: Option<bool>,
+    /// `--masking`.
     masking: Option<MaskingLevel>,
+    /// `--public-key-file` (read and checked) or `--no-payload-logging`.
     key: Option<KeyWanted>,
 }
 

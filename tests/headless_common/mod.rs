@@ -57,7 +57,7 @@ impl Headless {
     }
 
     /// The child's environment: the full-access token unless `env` says otherwise.
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
         let dir = self.home.path();
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"));
         command
@@ -90,13 +90,11 @@ impl Headless {
 
     /// Runs `trustdeck ARGS` with `env` on top (an empty value removes a variable).
     pub async fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = tokio::time::timeout(
-            Duration::from_secs(60),
-            self.command(args, env).output(),
-        )
-        .await
-        .unwrap_or_else(|_| panic!("trustdeck {args:?} did not end within 60 s"))
-        .expect("the binary runs");
+        let output =
+            tokio::time::timeout(Duration::from_secs(60), self.command(args, env).output())
+                .await
+                .unwrap_or_else(|_| panic!("trustdeck {args:?} did not end within 60 s"))
+                .expect("the binary runs");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
