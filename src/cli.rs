@@ -1,7 +1,12 @@
 //! Command-line definitions. Secrets are never flags: they come from the
 //! environment or from a profile's `token_env`/`token_file`, so they never
 //! show in the process list.
-use clap::{Args, Parser, Subcommand};
+//!
+//! Every headless command that talks to the API flattens [`ConnectionArgs`],
+//! so it connects exactly as the dashboard does; `src/headless/` runs them.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::mock::MockArgs;
 
@@ -47,7 +52,8 @@ pub struct ConnectionArgs {
     /// The config file's profile to use (else TRUSTDECK_PROFILE, else its `default_profile`).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Hide every key that writes; nothing can be changed. A profile's
+    /// Change nothing: the dashboard hides every key that writes, a headless
+    /// write command refuses (exit 3) before sending. A profile's
     /// `read_only = true` turns it on too.
     #[arg(long)]
     pub read_only: bool,
@@ -88,4 +94,350 @@ pub struct DashboardArgs {
 pub enum Command {
     /// Run the mock Cloudflare API server (demo data, loopback by default).
     Mock(MockArgs),
+    /// The headless commands, for scripts, cron and CI.
+    #[command(flatten)]
+    Headless(HeadlessCommand),
+}
+
+/// What every headless command's `--help` ends with.
+const EXIT_HELP: &str = "Exit status: 0 done; 1 done, but the server left something other than \
+asked (or a --fail-on condition holds); 2 refused before sending (usage, bad value, \
+configuration, not confirmed); 3 authentication, permission or read-only; 4 not found; \
+5 locked by Trust & Safety; 6 network, timeout or server error after retries; 130 \
+interrupted. Output: a table, or with --json one JSON document on stdout; messages and \
+progress go to stderr.";
+
+/// The headless commands: plain tables for a person, `--json` for a program,
+/// documented exit codes (see `src/headless/exit.rs`).
+#[derive(Subcommand, Debug)]
+pub enum HeadlessCommand {
+    /// Show or change a zone's CSAM Scanner setting.
+    #[command(subcommand)]
+    Csam(CsamCommand),
+    /// Show, change or reset an account's DLP settings.
+    #[command(subcommand)]
+    Dlp(DlpCommand),
+    /// List the zones the credentials can see (every page).
+    #[command(after_help = EXIT_HELP)]
+    Zones(ZonesArgs),
+    /// List the accounts the credentials can see (every page).
+    #[command(after_help = EXIT_HELP)]
+    Accounts(AccountsArgs),
+    /// Print the audit log: every write trustdeck sent, from every face.
+    #[command(after_help = EXIT_HELP)]
+    Log(LogArgs),
+    /// Every zone at once: scan the fleet's CSAM Scanner coverage.
+    #[command(subcommand)]
+    Fleet(FleetCommand),
+    /// Print a shell completion script (e.g. `trustdeck completions bash`).
+    Completions(CompletionsArgs),
+    /// Print trustdeck's man page (roff), e.g. `trustdeck man > trustdeck.1`.
+    Man(ManArgs),
+}
+
+/// `trustdeck csam …`.
+#[derive(Subcommand, Debug)]
+pub enum CsamCommand {
+    /// Show a zone's CSAM Scanner setting.
+    #[command(after_help = EXIT_HELP)]
+    Get(CsamGetArgs),
+    /// Change a zone's CSAM Scanner setting: one PATCH of what differs.
+    #[command(after_help = EXIT_HELP)]
+    Set(CsamSetArgs),
+}
+
+/// `trustdeck csam get ZONE`.
+#[derive(Args, Debug, Clone)]
+pub struct CsamGetArgs {
+    /// The zone: its id, or its name (e.g. shop.example.com).
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+    /// Print the setting as one JSON document, as the API returns it.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// Scanning on or off, a source on or off.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnOff {
+    /// Switch it on.
+    On,
+    /// Switch it off.
+    Off,
+}
+
+impl OnOff {
+    /// `true` for on.
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
+}
+
+/// One `--source NAME=on|off`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSwitch {
+    /// The source's name, as the zone's setting lists it.
+    pub name: String,
+    /// On or off.
+    pub on: bool,
+}
+
+impl std::str::FromStr for SourceSwitch {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, state) = text
+            .split_once('=')
+            .ok_or_else(|| format!("{text:?} is not NAME=on or NAME=off"))?;
+        let on = match state.trim() {
+            "on" => true,
+            "off" => false,
+            other => return Err(format!("{other:?} is neither on nor off")),
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("the source name is empty".to_owned());
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            on,
+        })
+    }
+}
+
+/// `trustdeck csam set ZONE …`.
+#[derive(Args, Debug, Clone)]
+pub struct CsamSetArgs {
+    /// The zone: its id, or its name.
+    #[arg(value_name = "ZONE")]
+    pub zone: String,
+    /// Turn scanning on (the server keeps it off until the email is verified).
+    #[arg(long, conflicts_with = "disable")]
+    pub enable: bool,
+    /// Turn scanning off.
+    #[arg(long)]
+    pub disable: bool,
+    /// A new notification email; always sent, since the server shows the
+    /// current one masked. A new address starts its verification.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// Switch one scanning source on or off; repeat for several.
+    #[arg(long = "source", value_name = "NAME=on|off")]
+    pub sources: Vec<SourceSwitch>,
+    /// Send the verification email again (once).
+    #[arg(long)]
+    pub resend: bool,
+    /// Print the PATCH body that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck dlp …`.
+#[derive(Subcommand, Debug)]
+pub enum DlpCommand {
+    /// Show an account's DLP settings.
+    #[command(after_help = EXIT_HELP)]
+    Get(DlpGetArgs),
+    /// Change an account's DLP settings: one PATCH of what differs.
+    #[command(after_help = EXIT_HELP)]
+    Set(DlpSetArgs),
+    /// Reset an account's DLP settings to their defaults (asks first).
+    #[command(after_help = EXIT_HELP)]
+    Reset(DlpResetArgs),
+}
+
+/// `trustdeck dlp get ACCOUNT`.
+#[derive(Args, Debug, Clone)]
+pub struct DlpGetArgs {
+    /// The account: its id, or its name.
+    #[arg(value_name = "ACCOUNT")]
+    pub account: String,
+    /// Print the settings as one JSON document (the public key as its fingerprint).
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// A payload-log masking level.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Masking {
+    /// The whole payload is masked.
+    Full,
+    /// Part of the payload is masked.
+    Partial,
+    /// Nothing is masked.
+    Clear,
+    /// DLP's default behaviour.
+    Default,
+}
+
+/// `trustdeck dlp set ACCOUNT …`.
+#[derive(Args, Debug, Clone)]
+pub struct DlpSetArgs {
+    /// The account: its id, or its name.
+    #[arg(value_name = "ACCOUNT")]
+    pub account: String,
+    /// AI context analysis on or off.
+    #[arg(long, value_name = "on|off")]
+    pub ai_context: Option<OnOff>,
+    /// OCR on or off.
+    #[arg(long, value_name = "on|off")]
+    pub ocr: Option<OnOff>,
+    /// How much of a logged payload is masked.
+    #[arg(long, value_name = "LEVEL")]
+    pub masking: Option<Masking>,
+    /// Turn payload logging on with the base64 public key in FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_payload_logging")]
+    pub public_key_file: Option<PathBuf>,
+    /// Turn payload logging off.
+    #[arg(long)]
+    pub no_payload_logging: bool,
+    /// Print the PATCH body that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck dlp reset ACCOUNT`.
+#[derive(Args, Debug, Clone)]
+pub struct DlpResetArgs {
+    /// The account: its id, or its name.
+    #[arg(value_name = "ACCOUNT")]
+    pub account: String,
+    /// Reset without asking; needed when stdin or stderr is not a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the preview and the result as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck zones`.
+#[derive(Args, Debug, Clone)]
+pub struct ZonesArgs {
+    /// Only the zones of this account (id or name).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Only zones of this name, or Cloudflare's operators: contains:acme,
+    /// starts_with:shop, ends_with:.tv.
+    #[arg(long, value_name = "FILTER")]
+    pub name: Option<String>,
+    /// Print one JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck accounts`.
+#[derive(Args, Debug, Clone)]
+pub struct AccountsArgs {
+    /// Print one JSON array.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck log`: reads the local audit log only, so it takes no
+/// connection flags.
+#[derive(Args, Debug, Clone)]
+pub struct LogArgs {
+    /// Only writes of the last DURATION, e.g. 2h, 30m, 7days.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only writes to this zone (id or name).
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Only writes to this account or its zones (id or name).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `trustdeck fleet …`.
+#[derive(Subcommand, Debug)]
+pub enum FleetCommand {
+    /// Read every zone's CSAM Scanner setting: coverage, then what needs
+    /// attention first.
+    #[command(after_help = EXIT_HELP)]
+    Scan(FleetScanArgs),
+}
+
+/// A condition `fleet scan --fail-on` exits 1 for.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailOn {
+    /// A zone that is not scanning.
+    Off,
+    /// A zone whose notification email is unverified (or has no state).
+    Unverified,
+    /// A zone whose verification email is pending.
+    Pending,
+    /// A zone locked by Trust & Safety.
+    Locked,
+    /// A zone whose setting could not be read.
+    Error,
+}
+
+/// `trustdeck fleet scan`.
+#[derive(Args, Debug, Clone)]
+pub struct FleetScanArgs {
+    /// Only the zones of this account (id or name).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Print one JSON document with every zone.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print every zone as CSV, one line each, with a header line.
+    #[arg(long)]
+    pub csv: bool,
+    /// Exit 1 when any zone meets one of these, e.g. --fail-on off,error.
+    #[arg(long, value_name = "CONDITIONS", value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
+    /// Print the last scan of these credentials (with its age); send nothing.
+    #[arg(long)]
+    pub cached: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck completions SHELL`.
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `trustdeck man [--out-dir DIR]`.
+#[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// Write a page per command (trustdeck.1, trustdeck-csam-set.1, …) into
+    /// DIR instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod dashboard;
 pub mod files;
 pub mod fleet;
+pub mod headless;
 pub mod input;
 pub mod logging;
 pub mod message;

@@ -11,6 +11,7 @@ async fn main() -> ExitCode {
             trustdeck::logging::to_stderr();
             trustdeck::mock::run_cli(args).await
         }
+        Some(Command::Headless(command)) => trustdeck::headless::run(command, cli.dashboard).await,
         None => trustdeck::dashboard::run(cli.dashboard).await,
     }
 }

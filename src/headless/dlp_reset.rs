@@ -1,0 +1,144 @@
+//! `trustdeck dlp reset ACCOUNT [--yes]`: the field-by-field preview, then a
+//! confirmation (Cancel is the default) on a terminal, or `--yes` without
+//! one; only then the DELETE, audited.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use tokio::sync::oneshot;
+
+use crate::audit::{Command, Intent, Origin, Outcome};
+use crate::cli::DlpResetArgs;
+use crate::outcome::{Field, FieldChange, dlp_reset_outcome, dlp_reset_preview};
+
+use super::dlp::{change_lines, read, settings_json};
+use super::output::{Table, note, print};
+use super::resolve::{self, AccountRef};
+use super::write::{self, Report};
+use super::{Context, Exit, Failure};
+
+/// `dlp reset`.
+pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> {
+    let account = resolve::account(ctx, &args.account).await?;
+    let before = read(ctx, &account).await?;
+    let preview = dlp_reset_preview(&before);
+    let mut report = Report::new(account.target(), settings_json(&before));
+    report.preview = Some(preview.clone());
+    if preview.iter().all(|change| change.now == change.after) {
+        write::finish(args.json, &report, || {
+            format!(
+                "The DLP settings of {} already are at their defaults; nothing was sent.\n",
+                account.label()
+            )
+        });
+        return Ok(Exit::Done);
+    }
+    let preview_text = preview_text(&account, &preview);
+    if !args.json {
+        print(&preview_text);
+    }
+    ctx.refuse_if_read_only(|| format!("it would reset the DLP settings of {}", account.label()))?;
+    if !args.yes {
+        confirm(ctx, &account, args.json.then_some(preview_text.as_str())).await?;
+    }
+    let intent = Intent::dlp_reset(
+        Origin::headless(Command::DlpReset),
+        account.target(),
+        Some(&before),
+    );
+    let what = format!("the reset of the DLP settings of {}", account.label());
+    let account_id = account.id.clone();
+    let reply = write::audited(
+        ctx,
+        intent,
+        &what,
+        |client| async move { client.reset_dlp(&account_id).await },
+        Outcome::dlp,
+    )
+    .await?;
+    let after = reply.result;
+    report.outcome = dlp_reset_outcome(&after, &reply.messages);
+    report.after = Some(settings_json(&after));
+    write::finish(args.json, &report, || {
+        let mut text = format!("Reset the DLP settings of {}:\n", account.label());
+        text.push_str(&change_lines(&before, &after));
+        text.push_str(&write::outcome_lines(
+            &report.outcome,
+            write::adjustment_words,
+        ));
+        text
+    });
+    Ok(write::exit_of(&report.outcome))
+}
+
+fn preview_text(account: &AccountRef, preview: &[FieldChange]) -> String {
+    let mut table = Table::new(&["FIELD", "NOW", "AFTER RESET"]);
+    for change in preview {
+        table.row(vec![
+            label(&change.field).to_owned(),
+            change.now.words(),
+            change.after.words(),
+        ]);
+    }
+    format!(
+        "Resetting the DLP settings of {} ({}) to their defaults:\n{}",
+        account.label(),
+        account.id,
+        table.render()
+    )
+}
+
+fn label(field: &Field) -> &'static str {
+    match field {
+        Field::AiContextAnalysis => "AI context analysis",
+        Field::Ocr => "OCR",
+        Field::MaskingLevel => "masking level",
+        Field::PayloadLogging => "payload logging",
+        Field::Scanning | Field::Source(_) | Field::Email => "other",
+    }
+}
+
+/// Asks on stderr when stdin and stderr are a terminal (anything but `y` or
+/// `yes` cancels); refuses without one. `preview` is shown first when stdout
+/// got none (`--json`).
+async fn confirm(
+    ctx: &Context,
+    account: &AccountRef,
+    preview: Option<&str>,
+) -> Result<(), Failure> {
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return Err(Failure::NotConfirmed(format!(
+            "not confirmed: without a terminal trustdeck cannot ask; add --yes to reset the \
+             DLP settings of {} without asking. Nothing was sent",
+            account.label()
+        )));
+    }
+    if let Some(preview) = preview {
+        note(preview.trim_end());
+    }
+    eprint!(
+        "Reset the DLP settings of {}? This cannot be undone. [y/N] ",
+        account.label()
+    );
+    let _ = io::stderr().flush();
+    let (answer, answered) = oneshot::channel();
+    // A thread of its own, not the runtime's blocking pool: a read that
+    // never returns (Ctrl-C at the prompt) must not hold the exit up.
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = io::stdin().lock().read_line(&mut line);
+        let _ = answer.send(read.map(|_| line));
+    });
+    let line = tokio::select! {
+        line = answered => line.ok().and_then(Result::ok).unwrap_or_default(),
+        () = ctx.interrupt.wait() => {
+            eprintln!();
+            return Err(Failure::Interrupted { in_flight: None });
+        }
+    };
+    match line.trim().to_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Failure::NotConfirmed(
+            "cancelled: nothing was sent".to_owned(),
+        )),
+    }
+}

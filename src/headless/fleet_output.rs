@@ -1,0 +1,358 @@
+//! A fleet scan as a table (the coverage line, then every zone, what needs
+//! attention first), one JSON document, or CSV; and `--fail-on`, which
+//! turns the conditions a cron job cares about into exit 1.
+
+use std::time::Duration;
+
+use clap::ValueEnum;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::api::model::EmailState;
+use crate::cli::FailOn;
+use crate::fleet::{
+    Attention, Filter, FleetRow, FleetScan, Lock, Quick, Scanning, SortKey, ZoneCsam, visible,
+};
+
+use super::Exit;
+use super::output::{self, Table, note, print_json};
+
+/// The version of the `--json` document; it only grows by new keys.
+pub const FLEET_JSON_VERSION: u32 = 1;
+
+/// How a scan is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A table for a person.
+    Table,
+    /// One JSON document.
+    Json,
+    /// CSV with a header line.
+    Csv,
+}
+
+impl Format {
+    /// From `--json` and `--csv` (which clap keeps apart).
+    pub fn of(json: bool, csv: bool) -> Self {
+        match (json, csv) {
+            (true, _) => Self::Json,
+            (_, true) => Self::Csv,
+            _ => Self::Table,
+        }
+    }
+}
+
+/// Whether `row` meets `condition`.
+pub fn holds(condition: FailOn, row: &FleetRow) -> bool {
+    match condition {
+        FailOn::Off => Quick::NotScanning.matches(row),
+        FailOn::Unverified => row.state().is_some_and(|state| {
+            !matches!(
+                state.email_state,
+                Some(EmailState::Valid | EmailState::Pending)
+            )
+        }),
+        FailOn::Pending => Quick::Pending.matches(row),
+        FailOn::Locked => Quick::Locked.matches(row),
+        FailOn::Error => Quick::Error.matches(row),
+    }
+}
+
+fn condition_name(condition: FailOn) -> String {
+    condition
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
+}
+
+/// Prints `scan` (cached `age` ago, if it is from the cache) and returns the
+/// exit status `--fail-on` asks for; each condition that holds is also said
+/// on stderr.
+pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<Duration>) -> Exit {
+    let rows = scan.rows();
+    let order = visible(rows, &Filter::default(), SortKey::Attention);
+    let mut conditions: Vec<FailOn> = Vec::new();
+    for condition in fail_on {
+        if !conditions.contains(condition) {
+            conditions.push(*condition);
+        }
+    }
+    let counts: Vec<(FailOn, usize)> = conditions
+        .iter()
+        .map(|&c| (c, rows.iter().filter(|row| holds(c, row)).count()))
+        .collect();
+    if let Some(age) = age {
+        note(&cached_line(scan, age));
+    }
+    match format {
+        Format::Table => output::print(&table(scan, &order)),
+        Format::Json => print_json(&document(scan, &order, &counts, age)),
+        Format::Csv => output::print(&csv(rows, &order)),
+    }
+    let mut exit = Exit::Done;
+    for (condition, zones) in counts.iter().filter(|(_, n)| *n > 0) {
+        note(&format!(
+            "trustdeck: --fail-on {}: {zones} zone{} {}",
+            condition_name(*condition),
+            if *zones == 1 { "" } else { "s" },
+            condition_words(*condition)
+        ));
+        exit = Exit::Unmet;
+    }
+    exit
+}
+
+fn condition_words(condition: FailOn) -> &'static str {
+    match condition {
+        FailOn::Off => "not scanning",
+        FailOn::Unverified => "with the notification email unverified",
+        FailOn::Pending => "with a verification email pending",
+        FailOn::Locked => "locked by Trust & Safety",
+        FailOn::Error => "whose setting could not be read",
+    }
+}
+
+fn cached_line(scan: &FleetScan, age: Duration) -> String {
+    let when = scan
+        .finished_at
+        .and_then(|at| OffsetDateTime::from_unix_timestamp(at as i64).ok())
+        .and_then(|at| {
+            at.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| "an unknown time".to_owned());
+    let age = humantime::format_duration(Duration::from_secs(age.as_secs()));
+    format!("Cached scan from {age} ago ({when}); no request was sent.")
+}
+
+fn attention_words(attention: Attention) -> &'static str {
+    match attention {
+        Attention::Unreadable => "could not be read",
+        Attention::Locked => "locked",
+        Attention::NotScanning => "not scanning",
+        Attention::EmailUnverified => "email unverified",
+        Attention::Pending => "email pending",
+        Attention::Fine => "ok",
+    }
+}
+
+fn scanning_word(scanning: Scanning) -> &'static str {
+    match scanning {
+        Scanning::On => "on",
+        Scanning::Off => "off",
+        Scanning::NotReported => "not reported",
+    }
+}
+
+fn lock_word(lock: Lock) -> &'static str {
+    match lock {
+        Lock::Editable => "editable",
+        Lock::Locked => "locked",
+        Lock::NotReported => "not reported",
+    }
+}
+
+/// The cells of one row: zone, account, plan, scanning, email, sources,
+/// lock, attention, and the error (empty when read).
+fn cells(row: &FleetRow) -> [String; 9] {
+    let account = row
+        .account
+        .as_ref()
+        .map(|a| {
+            if a.name.is_empty() {
+                a.id.clone()
+            } else {
+                a.name.clone()
+            }
+        })
+        .unwrap_or_default();
+    let (scanning, email, sources, lock, error) = match &row.csam {
+        ZoneCsam::Read(state) => (
+            scanning_word(state.scanning).to_owned(),
+            state
+                .email_state
+                .as_ref()
+                .map_or("not reported", EmailState::as_str)
+                .to_owned(),
+            format!("{}/{}", state.sources_on, state.sources_total),
+            lock_word(state.lock).to_owned(),
+            String::new(),
+        ),
+        ZoneCsam::Failed(error) => (
+            "?".to_owned(),
+            "?".to_owned(),
+            "?".to_owned(),
+            "?".to_owned(),
+            error.message.clone(),
+        ),
+    };
+    [
+        row.zone_name.clone(),
+        account,
+        row.plan.clone().unwrap_or_default(),
+        scanning,
+        email,
+        sources,
+        lock,
+        attention_words(row.attention()).to_owned(),
+        error,
+    ]
+}
+
+fn table(scan: &FleetScan, order: &[usize]) -> String {
+    let mut table = Table::new(&[
+        "ZONE",
+        "ACCOUNT",
+        "PLAN",
+        "SCANNING",
+        "EMAIL",
+        "SOURCES",
+        "LOCK",
+        "ATTENTION",
+        "ERROR",
+    ]);
+    for &i in order {
+        table.row(cells(&scan.rows()[i]).to_vec());
+    }
+    format!("{}\n{}", scan.coverage(), table.render())
+}
+
+fn document(
+    scan: &FleetScan,
+    order: &[usize],
+    counts: &[(FailOn, usize)],
+    age: Option<Duration>,
+) -> Value {
+    let zones: Vec<Value> = order
+        .iter()
+        .map(|&i| {
+            let row = &scan.rows()[i];
+            let mut zone = serde_json::to_value(row).unwrap_or(Value::Null);
+            zone["attention"] = json!(row.attention());
+            zone
+        })
+        .collect();
+    json!({
+        "version": FLEET_JSON_VERSION,
+        "cached": age.is_some(),
+        "age_seconds": age.map(|a| a.as_secs()),
+        "account_id": scan.account_id,
+        "started_at": scan.started_at,
+        "finished_at": scan.finished_at,
+        "coverage": scan.coverage(),
+        "fail_on": counts
+            .iter()
+            .map(|(c, n)| json!({"condition": condition_name(*c), "zones": n}))
+            .collect::<Vec<_>>(),
+        "failing": counts.iter().any(|(_, n)| *n > 0),
+        "zones": zones,
+    })
+}
+
+const CSV_HEADER: &str = "zone_id,zone_name,account_id,account_name,plan,status,attention,\
+scanning,email_state,sources_on,sources_total,lock,error_kind,error";
+
+fn csv(rows: &[FleetRow], order: &[usize]) -> String {
+    let mut out = format!("{CSV_HEADER}\n");
+    for &i in order {
+        let row = &rows[i];
+        let (scanning, email, on, total, lock, kind, error) = match &row.csam {
+            ZoneCsam::Read(state) => (
+                json_word(&state.scanning),
+                state
+                    .email_state
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                state.sources_on.to_string(),
+                state.sources_total.to_string(),
+                json_word(&state.lock),
+                String::new(),
+                String::new(),
+            ),
+            ZoneCsam::Failed(error) => (
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                serde_json::to_value(&error.failure)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                error.message.clone(),
+            ),
+        };
+        let fields = [
+            row.zone_id.clone(),
+            row.zone_name.clone(),
+            row.account
+                .as_ref()
+                .map(|a| a.id.clone())
+                .unwrap_or_default(),
+            row.account
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            row.plan.clone().unwrap_or_default(),
+            row.status.clone().unwrap_or_default(),
+            json_word(&row.attention()),
+            scanning,
+            email,
+            on,
+            total,
+            lock,
+            kind,
+            error,
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// A value's JSON word (`not_scanning`), for CSV cells.
+fn json_word(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One CSV cell: quoted when it holds a comma, a quote or a line break
+/// (RFC 4180), and prefixed with `'` when a spreadsheet would take it for a
+/// formula.
+fn csv_field(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("a\u{1b}b"), "a b");
+    }
+}

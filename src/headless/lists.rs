@@ -1,0 +1,121 @@
+//! `trustdeck zones [--account A] [--name FILTER]` and `trustdeck accounts`:
+//! every page, as a table or one JSON array.
+
+use serde_json::{Value, json};
+
+use crate::api::ZoneQuery;
+use crate::api::model::{Account, Zone};
+use crate::cli::{AccountsArgs, ZonesArgs};
+
+use super::output::{Table, print, print_json};
+use super::resolve;
+use super::{Context, Exit, Failure};
+
+/// Zones a page holds (the API's most).
+const PER_PAGE: u32 = 50;
+/// The most pages read: 100,000 zones (a server claiming more is not believed).
+const MAX_PAGES: u32 = 2_000;
+
+/// `zones`.
+pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
+    let account_id = match &args.account {
+        Some(text) => Some(resolve::account(ctx, text).await?.id),
+        None => None,
+    };
+    let mut zones: Vec<Zone> = Vec::new();
+    let mut page = 1;
+    loop {
+        let query = ZoneQuery {
+            account_id: account_id.clone(),
+            name: args.name.clone(),
+            page,
+            per_page: PER_PAGE,
+        };
+        let reply = ctx
+            .call(
+                || format!("listing zones (page {page})"),
+                ctx.client.list_zones(&query),
+            )
+            .await?;
+        let count = reply.result.len();
+        zones.extend(reply.result);
+        let pages = reply.result_info.and_then(|info| info.total_pages);
+        let last = match pages {
+            Some(pages) => u64::from(page) >= pages,
+            None => count < PER_PAGE as usize,
+        };
+        if last || count == 0 {
+            break;
+        }
+        if page == MAX_PAGES {
+            return Err(Failure::Usage(format!(
+                "the listing has more than {} zones; narrow it with --account or --name",
+                MAX_PAGES * PER_PAGE
+            )));
+        }
+        page += 1;
+    }
+    if args.json {
+        print_json(&Value::Array(zones.iter().map(zone_json).collect()));
+    } else {
+        let mut table = Table::new(&["ID", "NAME", "STATUS", "PLAN", "ACCOUNT"]);
+        for zone in &zones {
+            table.row(vec![
+                zone.id.clone(),
+                zone.name.clone(),
+                zone.status.clone().unwrap_or_default(),
+                plan(zone),
+                zone.account
+                    .as_ref()
+                    .and_then(|a| a.name.clone().or_else(|| a.id.clone()))
+                    .unwrap_or_default(),
+            ]);
+        }
+        print(&table.render());
+    }
+    Ok(Exit::Done)
+}
+
+fn plan(zone: &Zone) -> String {
+    zone.plan
+        .as_ref()
+        .and_then(|p| p.legacy_id.clone().or_else(|| p.name.clone()))
+        .unwrap_or_default()
+}
+
+/// A zone with the API's field names (the part trustdeck reads).
+fn zone_json(zone: &Zone) -> Value {
+    json!({
+        "id": zone.id,
+        "name": zone.name,
+        "status": zone.status,
+        "paused": zone.paused,
+        "account": zone.account.as_ref().map(|a| json!({"id": a.id, "name": a.name})),
+        "plan": zone.plan.as_ref().map(|p| json!({
+            "id": p.id, "name": p.name, "legacy_id": p.legacy_id,
+        })),
+    })
+}
+
+/// `accounts`.
+pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failure> {
+    let accounts = resolve::all_accounts(ctx).await?;
+    if args.json {
+        print_json(&Value::Array(accounts.iter().map(account_json).collect()));
+    } else {
+        let mut table = Table::new(&["ID", "NAME", "TYPE"]);
+        for account in &accounts {
+            table.row(vec![
+                account.id.clone(),
+                account.name.clone(),
+                account.kind.clone().unwrap_or_default(),
+            ]);
+        }
+        print(&table.render());
+    }
+    Ok(Exit::Done)
+}
+
+fn account_json(account: &Account) -> Value {
+    json!({"id": account.id, "name": account.name, "type": account.kind})
+}

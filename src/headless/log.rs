@@ -1,0 +1,42 @@
+//! `trustdeck log [--since DURATION] [--zone Z] [--account A] [--json]`: the
+//! audit log, read locally (no request), newest first; a damaged line is a
+//! warning on stderr, never a failure.
+
+use time::OffsetDateTime;
+
+use crate::audit::{self, AuditLog, Filter};
+use crate::cli::LogArgs;
+
+use super::output::{print, print_json, warn};
+use super::{Exit, Failure};
+
+/// `log`.
+pub fn run(args: &LogArgs) -> Result<Exit, Failure> {
+    let mut filter = Filter {
+        zone: args.zone.clone(),
+        account: args.account.clone(),
+        ..Filter::default()
+    };
+    if let Some(since) = &args.since {
+        let ago = humantime::parse_duration(since.trim()).map_err(|error| {
+            Failure::Usage(format!(
+                "--since {since:?}: {error}; give a duration such as 30m, 2h or 7days"
+            ))
+        })?;
+        filter = filter.since_ago(ago, OffsetDateTime::now_utc());
+    }
+    let report = audit::read(&AuditLog::default_path(), &filter);
+    for warning in &report.warnings {
+        warn(&warning.to_string());
+    }
+    let unlisted = report.skipped.saturating_sub(report.warnings.len());
+    if unlisted > 0 {
+        warn(&format!("{unlisted} more damaged lines were skipped"));
+    }
+    if args.json {
+        print_json(&audit::to_json(&report));
+    } else {
+        print(&audit::render_table(&report));
+    }
+    Ok(Exit::Done)
+}

@@ -1,0 +1,155 @@
+//! What the headless commands print: plain tables and JSON documents on
+//! stdout, messages on stderr. Whatever came from a server is cleaned of
+//! control and bidirectional-text characters before it reaches a table, so a
+//! hostile answer cannot drive the terminal; JSON escapes by itself.
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+/// Writes `text` to stdout. A closed pipe (`trustdeck zones | head`) is
+/// not an error: the reader has what it wanted.
+pub fn print(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// Writes one JSON document, pretty-printed, and a newline to stdout.
+pub fn print_json(value: &Value) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    print(&format!("{text}\n"));
+}
+
+/// A line for the person on stderr (never mixed into a document on stdout).
+pub fn note(text: &str) {
+    eprintln!("{text}");
+}
+
+/// A warning on stderr.
+pub fn warn(text: &str) {
+    eprintln!("trustdeck: warning: {text}");
+}
+
+/// `text` with every control, bidirectional-text and invisible format
+/// character replaced by `?`.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe(c) { '?' } else { c })
+        .collect()
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{061C}'
+                | '\u{00AD}'
+                | '\u{180E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `on`, `off`, or `not reported`.
+pub fn on_off(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "on",
+        Some(false) => "off",
+        None => "not reported",
+    }
+}
+
+/// A plain table: a header line, then one line per row, columns padded
+/// with two spaces, no colour, no trailing blanks.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The column titles.
+    header: Vec<String>,
+    /// The cells, already cleaned.
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column titles.
+    pub fn new(header: &[&str]) -> Self {
+        Self {
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row; each cell is cleaned.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells.iter().map(|c| clean(c)).collect());
+    }
+
+    /// The table as text, each line ending in a newline.
+    pub fn render(&self) -> String {
+        let columns = self.header.len();
+        let mut widths = vec![0usize; columns];
+        for line in std::iter::once(&self.header).chain(&self.rows) {
+            for (width, cell) in widths.iter_mut().zip(line) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        for line in std::iter::once(&self.header).chain(&self.rows) {
+            let mut text = String::new();
+            for (i, (cell, width)) in line.iter().zip(&widths).enumerate() {
+                text.push_str(cell);
+                if i + 1 < columns {
+                    let pad = width - cell.chars().count() + 2;
+                    text.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Label-value lines (`Zone      shop.example.com`), labels padded to one width.
+pub fn fields(pairs: &[(&str, String)]) -> String {
+    let width = pairs
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    pairs
+        .iter()
+        .map(|(label, value)| {
+            let line = format!("{label:<width$}  {}", clean(value));
+            format!("{}\n", line.trim_end())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_pads_columns_and_cleans_cells() {
+        let mut table = Table::new(&["ID", "NAME"]);
+        table.row(vec!["1".into(), "shop.example.com".into()]);
+        table.row(vec!["22".into(), "evil\u{1b}[2J\u{202e}moc.x".into()]);
+        assert_eq!(
+            table.render(),
+            "ID  NAME\n1   shop.example.com\n22  evil?[2J?moc.x\n"
+        );
+    }
+
+    #[test]
+    fn field_lines_share_one_label_width() {
+        assert_eq!(
+            fields(&[("Zone", "a".into()), ("Scanning", "on".into())]),
+            "Zone      a\nScanning  on\n"
+        );
+    }
+}

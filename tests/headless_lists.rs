@@ -1,0 +1,166 @@
+//! `trustdeck zones`, `trustdeck accounts` and `trustdeck log` as the real
+//! binary: every page, filters, both outputs, and the audit log's warnings
+//! on stderr only.
+
+mod common;
+mod headless_common;
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use common::*;
+use headless_common::Headless;
+use serde_json::Value;
+
+#[tokio::test]
+async fn zones_lists_every_page_as_the_mock_holds_them() {
+    let cli = Headless::start().await;
+    let state = cli.state().await;
+    let all = cli.run(&["zones", "--json"]).await;
+    all.expect(0);
+    let zones = all.json();
+    let ids: HashSet<&str> = zones
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["id"].as_str().unwrap())
+        .collect();
+    let held: HashSet<&str> = state["zones"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(ids, held, "every zone once, across every page");
+    assert!(ids.len() > 50, "more than one page");
+    let table = cli.run(&["zones"]).await;
+    table.expect(0);
+    assert_eq!(
+        table.stdout.lines().count(),
+        held.len() + 1,
+        "a header and a line each"
+    );
+    assert!(table.stdout.starts_with("ID  "), "{}", table.stdout);
+}
+
+#[tokio::test]
+async fn zones_filters_by_account_name_and_by_name() {
+    let cli = Headless::start().await;
+    let globex = cli
+        .run(&["zones", "--account", "Globex Media", "--json"])
+        .await;
+    globex.expect(0);
+    let zones = globex.json();
+    let zones = zones.as_array().unwrap();
+    assert!(!zones.is_empty());
+    assert!(
+        zones.iter().all(|z| z["account"]["id"] == GLOBEX),
+        "{zones:?}"
+    );
+    let named = cli.run(&["zones", "--name", "contains:acme-corp"]).await;
+    named.expect(0);
+    let names: Vec<&str> = named
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "shop.acme-corp.com",
+            "images.acme-corp.com",
+            "blog.acme-corp.com",
+            "forum.acme-corp.com",
+            "cdn.acme-corp.com"
+        ]
+    );
+    let unknown = cli.run(&["zones", "--account", "Initech"]).await;
+    unknown.expect(4);
+    assert!(
+        unknown.stderr.contains("Acme Corp") && unknown.stderr.contains("Globex Media"),
+        "what is visible is listed: {}",
+        unknown.stderr
+    );
+}
+
+#[tokio::test]
+async fn accounts_lists_them_as_a_table_and_an_array() {
+    let cli = Headless::start().await;
+    let json = cli.run(&["accounts", "--json"]).await;
+    json.expect(0);
+    assert_eq!(
+        json.json(),
+        serde_json::json!([
+            {"id": ACME, "name": "Acme Corp", "type": "enterprise"},
+            {"id": GLOBEX, "name": "Globex Media", "type": "standard"},
+        ])
+    );
+    let table = cli.run(&["accounts"]).await;
+    table.expect(0);
+    assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
+    assert!(
+        table.stdout.contains(&format!("{ACME}  Acme Corp")),
+        "{}",
+        table.stdout
+    );
+}
+
+#[tokio::test]
+async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr() {
+    let cli = Headless::start().await;
+    let empty = cli.run(&["log"]).await;
+    empty.expect(0);
+    assert_eq!(empty.stdout, "No writes recorded.\n");
+    cli.run(&["csam", "set", SHOP, "--disable"]).await.expect(0);
+    cli.run(&["dlp", "set", GLOBEX, "--ocr", "on"])
+        .await
+        .expect(0);
+    let table = cli.run(&["log"]).await;
+    table.expect(0);
+    assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
+    assert!(
+        table.stdout.contains("zone shop.acme-corp.com"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("enabled on → off"),
+        "{}",
+        table.stdout
+    );
+    let zone = cli
+        .run(&["log", "--zone", "shop.acme-corp.com", "--json"])
+        .await;
+    zone.expect(0);
+    let entries = zone.json()["entries"].clone();
+    assert_eq!(entries.as_array().map(Vec::len), Some(1), "{entries}");
+    assert_eq!(entries[0]["state"], "applied");
+    assert_eq!(entries[0]["command"], "csam set");
+    let account = cli.run(&["log", "--account", ACME, "--json"]).await;
+    assert_eq!(
+        account.json()["entries"].as_array().map(Vec::len),
+        Some(1),
+        "the zone's account"
+    );
+    let recent = cli.run(&["log", "--since", "1h", "--json"]).await;
+    assert_eq!(recent.json()["entries"].as_array().map(Vec::len), Some(2));
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(cli.audit_path())
+        .unwrap();
+    writeln!(file, "this is not an audit record").unwrap();
+    let damaged = cli.run(&["log", "--json"]).await;
+    damaged.expect(0);
+    let document: Value = damaged.json();
+    assert_eq!(document["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(document["skipped"], 1);
+    assert!(
+        damaged.stderr.contains("line 5: skipped"),
+        "{}",
+        damaged.stderr
+    );
+    let bad = cli.run(&["log", "--since", "yesterday-ish"]).await;
+    bad.expect(2);
+    assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
+}
