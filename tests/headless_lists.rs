@@ -75,7 +75,9 @@ async fn zones_filters_by_account_name_and_by_name() {
             "cdn.acme-corp.com"
         ]
     );
-    let unknown = cli.run(&["zones", "--account", "Initech"]).await;
+    let unknown = cli
+        .run(&["zones", "--account", "Vandelay Industries"])
+        .await;
     unknown.expect(4);
     assert!(
         unknown.stderr.contains("Acme Corp") && unknown.stderr.contains("Globex Media"),
@@ -89,16 +91,29 @@ async fn accounts_lists_them_as_a_table_and_an_array() {
     let cli = Headless::start().await;
     let json = cli.run(&["accounts", "--json"]).await;
     json.expect(0);
+    let listed = json.json();
+    let listed = listed.as_array().expect("an array");
     assert_eq!(
-        json.json(),
-        serde_json::json!([
-            {"id": ACME, "name": "Acme Corp", "type": "enterprise"},
-            {"id": GLOBEX, "name": "Globex Media", "type": "standard"},
-        ])
+        listed[..2],
+        [
+            serde_json::json!({"id": ACME, "name": "Acme Corp", "type": "enterprise"}),
+            serde_json::json!({"id": GLOBEX, "name": "Globex Media", "type": "standard"}),
+        ]
     );
+    let visible = full_client(&cli.mock)
+        .list_accounts(1, 50)
+        .await
+        .expect("the mock's accounts")
+        .result;
+    assert_eq!(listed.len(), visible.len(), "every account, all pages");
     let table = cli.run(&["accounts"]).await;
     table.expect(0);
-    assert_eq!(table.stdout.lines().count(), 3, "{}", table.stdout);
+    assert_eq!(
+        table.stdout.lines().count(),
+        visible.len() + 1,
+        "{}",
+        table.stdout
+    );
     assert!(
         table.stdout.contains(&format!("{ACME}  Acme Corp")),
         "{}",
