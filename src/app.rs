@@ -15,34 +15,14 @@ use ratatui::layout::Rect;
 use tracing::{debug, info};
 
 use crate::api::worker::{ApiEvent, Worker};
+use crate::effects::Effects;
 use crate::input::map_key;
-use crate::message::{Command, Msg};
-use crate::state::{AppState, PickerItem};
+use crate::message::Msg;
+use crate::state::AppState;
 use crate::ui;
 use crate::update::{init, update};
 
-/// Side effects the loop carries out besides API calls.
-pub struct Hooks {
-    /// Called when a zone is chosen, to remember it as recently used.
-    pub remember_zone: Box<dyn FnMut(&PickerItem) + Send>,
-    /// Puts text on the clipboard (the real terminal writes OSC 52).
-    pub copy: Box<dyn FnMut(&str) + Send>,
-}
-
-impl Default for Hooks {
-    fn default() -> Self {
-        Self {
-            remember_zone: Box::new(|_| {}),
-            copy: Box::new(|_| {}),
-        }
-    }
-}
-
-/// Where the reducer's commands go.
-struct Effects {
-    worker: Worker,
-    hooks: Hooks,
-}
+pub use crate::effects::Hooks;
 
 /// Runs the dashboard until the user quits, the input ends, or `shutdown`
 /// completes (a signal); returns the final state.
@@ -61,7 +41,7 @@ where
     F: Future<Output = ()>,
 {
     tokio::pin!(shutdown);
-    let mut effects = Effects { worker, hooks };
+    let mut effects = Effects::new(worker, hooks);
     state.now = Instant::now();
     let commands = init(&mut state);
     effects.execute(commands);
@@ -70,7 +50,8 @@ where
         // Replies that are already queued are applied before drawing, so one
         // frame shows them all.
         while let Ok(event) = effects.worker.responses.try_recv() {
-            effects.dispatch(&mut state, event_msg(event));
+            effects.observe(&event);
+            dispatch(&mut effects, &mut state, event_msg(event));
             changed = true;
         }
         if changed {
@@ -86,7 +67,11 @@ where
         let msg = tokio::select! {
             biased;
             () = &mut shutdown => Some(Msg::Terminate),
-            Some(event) = effects.worker.responses.recv() => Some(event_msg(event)),
+            Some(event) = effects.worker.responses.recv() => {
+                effects.observe(&event);
+                Some(event_msg(event))
+            }
+            Some(msg) = effects.messages.recv() => Some(msg),
             event = events.next() => match event {
                 Some(Ok(Event::Resize(..))) => {
                     changed = true;
@@ -105,7 +90,7 @@ where
             () = sleep_until(deadline), if deadline.is_some() => Some(Msg::Tick(Instant::now())),
         };
         if let Some(msg) = msg {
-            effects.dispatch(&mut state, msg);
+            dispatch(&mut effects, &mut state, msg);
             changed = true;
         }
     }
@@ -147,26 +132,13 @@ fn to_msg(state: &AppState, event: Event, area: Rect) -> Option<Msg> {
     }
 }
 
-impl Effects {
-    fn dispatch(&mut self, state: &mut AppState, msg: Msg) {
-        if !matches!(msg, Msg::Tick(_)) {
-            state.now = Instant::now();
-            debug!(msg = msg_name(&msg), "msg");
-        }
-        let commands = update(state, msg);
-        self.execute(commands);
+fn dispatch(effects: &mut Effects, state: &mut AppState, msg: Msg) {
+    if !matches!(msg, Msg::Tick(_)) {
+        state.now = Instant::now();
+        debug!(msg = msg_name(&msg), "msg");
     }
-
-    fn execute(&mut self, commands: Vec<Command>) {
-        for command in commands {
-            match command {
-                Command::Api(request) => self.worker.send(request),
-                Command::Cancel(id) => self.worker.cancel(id),
-                Command::RememberZone(zone) => (self.hooks.remember_zone)(&zone),
-                Command::Copy(text) => (self.hooks.copy)(&text),
-            }
-        }
-    }
+    let commands = update(state, msg);
+    effects.execute(commands);
 }
 
 /// A message's name for the log: never its contents (typed text stays private).
@@ -174,6 +146,7 @@ fn msg_name(msg: &Msg) -> &'static str {
     match msg {
         Msg::Api(_) => "api reply",
         Msg::Retrying { .. } => "api retry",
+        Msg::AuditRead(_) => "audit read",
         Msg::EditKey(_) | Msg::Paste(_) => "edit",
         _ => "action",
     }

@@ -16,6 +16,7 @@ use tracing::{error, info, warn};
 
 use crate::api::worker::Worker;
 use crate::api::{ApiError, Client, ClientConfig, Credentials};
+use crate::audit::AuditLog;
 use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
 use crate::mock::{self, MockConfig, RunningMock};
@@ -75,6 +76,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         legacy_auth: matches!(config.client.credentials, Credentials::GlobalKey { .. }),
         profile: config.profile.clone(),
         credentials_note: config.credentials_note.clone(),
+        audit_path: None,
     };
     info!(
         base = client.base_url(),
@@ -87,6 +89,11 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         info!(%note, "credentials");
     }
     let now = std::time::Instant::now();
+    let audit = audit_log(&config, client.base_url(), demo.is_some());
+    let context = Context {
+        audit_path: Some(audit.path().display().to_string()),
+        ..context
+    };
     let mut state = AppState::new(context, config.zone_id, config.account_id, now);
     let recent_path = recent_path(demo.is_some());
     let (recent, warning) = RecentZones::load(&recent_path);
@@ -125,7 +132,10 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
                 state,
                 watch_input(EventStream::new(), input_ended.clone()),
                 worker,
-                remember_hook(recent, recent_path),
+                app::Hooks {
+                    audit: Some(audit),
+                    ..remember_hook(recent, recent_path)
+                },
                 shutdown,
             )
             .await;
@@ -325,7 +335,20 @@ fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
             }
         }),
         copy: Box::new(copy_to_clipboard),
+        audit: None,
     }
+}
+
+/// The audit log every save and reset is recorded in; the demo keeps its
+/// own (`audit.demo.jsonl`), so changes to the mock never mix with real ones.
+fn audit_log(config: &Config, base_url: &str, demo: bool) -> AuditLog {
+    let path = AuditLog::default_path();
+    let path = if demo {
+        path.with_file_name("audit.demo.jsonl")
+    } else {
+        path
+    };
+    AuditLog::new(path, config.profile.as_deref(), base_url)
 }
 
 /// OSC 52: the terminal (local, or the one at the end of an SSH session)

@@ -6,6 +6,8 @@ use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
+use crate::audit::Intent;
+use crate::state::AuditLine;
 use crate::state::{Panel, PickerItem, PickerKind, Target};
 
 /// Everything that can happen to the dashboard.
@@ -88,6 +90,10 @@ pub enum Msg {
     Quit,
     /// Copy the focused panel's zone or account id to the clipboard.
     CopyId,
+    /// Open or close the overlay of the last changes (the audit log).
+    ToggleAudit,
+    /// The last changes, read from the audit log (or why they could not be).
+    AuditRead(Result<Vec<AuditLine>, String>),
     /// The terminal is gone or a signal arrived: quit now.
     Terminate,
     /// A bound key whose action cannot work now (say why instead of
@@ -107,6 +113,17 @@ impl Msg {
 pub enum Command {
     /// Send a request to the API worker.
     Api(ApiRequest),
+    /// Send a write, recorded in the audit log first (the intent) and once
+    /// its reply is in (the outcome); a write whose intent cannot be
+    /// recorded is not sent.
+    Write {
+        /// The request.
+        request: ApiRequest,
+        /// What the audit log records before it is sent.
+        intent: Box<Intent>,
+    },
+    /// Read the last changes from the audit log (the `L` overlay).
+    ReadAudit,
     /// Cancel a load that is no longer wanted.
     Cancel(RequestId),
     /// Remember a zone as recently used (written to the state directory).

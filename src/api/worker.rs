@@ -162,6 +162,7 @@ pub enum ApiEvent {
 #[derive(Debug)]
 enum Job {
     Run(ApiRequest),
+    Refuse(RequestId, ApiError),
     Cancel(RequestId),
     Finished(RequestId),
 }
@@ -192,6 +193,32 @@ impl Worker {
     /// sent, the server may apply them, so their reply is always delivered.
     pub fn cancel(&self, id: RequestId) {
         let _ = self.jobs.send(Job::Cancel(id));
+    }
+
+    /// A handle that can queue requests from another task.
+    pub fn handle(&self) -> WorkerHandle {
+        WorkerHandle {
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+/// Queues requests into the worker from another task (e.g. once a write's
+/// audit intent is on disk).
+#[derive(Debug, Clone)]
+pub struct WorkerHandle {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl WorkerHandle {
+    /// Queues a request; its response arrives on the worker's `responses`.
+    pub fn send(&self, request: ApiRequest) {
+        let _ = self.jobs.send(Job::Run(request));
+    }
+
+    /// Answers request `id` with `error` without sending it.
+    pub fn refuse(&self, id: RequestId, error: ApiError) {
+        let _ = self.jobs.send(Job::Refuse(id, error));
     }
 }
 
@@ -227,6 +254,10 @@ async fn run(
                 if !is_write {
                     loads.insert(id, task.abort_handle());
                 }
+            }
+            Job::Refuse(id, error) => {
+                let result = Err(error);
+                let _ = events.send(ApiEvent::Reply(ApiResponse { id, result }));
             }
             Job::Cancel(id) => {
                 if let Some(handle) = loads.remove(&id) {

@@ -21,6 +21,8 @@ pub enum KeyContext {
     Dialog,
     /// The help overlay is open.
     Help,
+    /// The overlay of the last changes (audit log) is open.
+    Audit,
     /// The zone or account picker is open.
     Picker,
     /// The `:` command line is open.
@@ -38,6 +40,7 @@ impl KeyContext {
             Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
+            Self::Audit => "Last changes (audit log)",
             Self::Picker => "Zone and account pickers (type to filter)",
             Self::CommandLine => "Command line (:zone, :account, :refresh, :quit, :help)",
             Self::Gate => "Credential check",
@@ -158,6 +161,8 @@ pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
         KeyContext::Dialog
     } else if state.help {
         KeyContext::Help
+    } else if state.audit.is_some() {
+        KeyContext::Audit
     } else if state.gate != Gate::Open {
         KeyContext::Gate
     } else if state.picker.is_some() {

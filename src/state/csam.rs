@@ -10,6 +10,7 @@ use crate::api::client::Reply;
 use crate::api::model::{CsamPatch, CsamPatchValue, CsamSetting, EmailState, ResponseInfo};
 use crate::api::validate::{self, EMAIL_MAX};
 use crate::api::worker::{ApiOp, ApiOutput};
+use crate::audit::{Intent, Origin, Target};
 use crate::outcome::{SaveOutcome, csam_outcome};
 
 /// The CSAM Scanner setting of a zone.
@@ -91,6 +92,19 @@ impl Setting for Csam {
             zone_id,
             patch: CsamPatch::of(form.to_patch()),
         }
+    }
+
+    fn intent(panel: &ZonePanel, form: &CsamForm) -> Intent {
+        let zone = Target::zone(
+            panel.id.as_deref().unwrap_or_default(),
+            panel.name.as_deref(),
+        );
+        Intent::csam_patch(
+            Origin::dashboard(),
+            zone,
+            &CsamPatch::of(form.to_patch()),
+            panel.value(),
+        )
     }
 
     fn reply(output: ApiOutput) -> Option<Reply<CsamSetting>> {

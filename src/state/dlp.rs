@@ -8,6 +8,7 @@ use crate::api::client::Reply;
 use crate::api::model::{DlpSettings, DlpUpdate, MaskingLevel, PayloadLoggingUpdate, ResponseInfo};
 use crate::api::validate;
 use crate::api::worker::{ApiOp, ApiOutput};
+use crate::audit::{Intent, Origin, Target};
 use crate::outcome::{SaveOutcome, dlp_outcome, dlp_reset_outcome};
 
 pub use crate::api::text::key_fingerprint;
@@ -149,6 +150,15 @@ impl Setting for Dlp {
         }
     }
 
+    fn intent(panel: &AccountPanel, form: &DlpForm) -> Intent {
+        Intent::dlp_patch(
+            Origin::dashboard(),
+            panel.audit_target(),
+            &form.to_update(),
+            panel.value(),
+        )
+    }
+
     fn reply(output: ApiOutput) -> Option<Reply<DlpSettings>> {
         match output {
             ApiOutput::Dlp(reply) => Some(reply),
@@ -232,6 +242,11 @@ impl Setting for Dlp {
 }
 
 impl AccountPanel {
+    /// The account as the audit log names it.
+    pub fn audit_target(&self) -> Target {
+        Target::account(self.id.as_deref().unwrap_or_default(), self.name.as_deref())
+    }
+
     /// AI context analysis as it will be after a save.
     pub fn ai_context_analysis(&self) -> bool {
         self.form

@@ -81,6 +81,8 @@ pub struct Context {
     pub read_only: bool,
     /// Where the log file is, for the help overlay.
     pub log_path: Option<String>,
+    /// Where the audit log is, for the last-changes overlay.
+    pub audit_path: Option<String>,
     /// How the credentials authenticate, in words (never the secret).
     pub auth: String,
     /// `NO_COLOR` is set: convey state with bold, reverse and symbols only.
@@ -112,6 +114,32 @@ pub enum Gate {
         /// Whether trying again may help (network trouble, not a bad token).
         retry: bool,
     },
+}
+
+/// One change in the audit log, worded by the audit module for the `L`
+/// overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    /// When (UTC).
+    pub time: String,
+    /// The zone or account.
+    pub target: String,
+    /// What was sent, before → after.
+    pub change: String,
+    /// How it ended (or "outcome unknown"), in words.
+    pub outcome: String,
+    /// How it ended, as data: what the overlay colours by.
+    pub verdict: crate::audit::Verdict,
+}
+
+/// The overlay of the last changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditOverlay {
+    /// The changes, newest first; `None` while they are read; `Err` when
+    /// the log could not be read.
+    pub lines: Option<Result<Vec<AuditLine>, String>>,
+    /// The first line shown.
+    pub scroll: usize,
 }
 
 /// The `:` command line while it is open.
@@ -168,6 +196,8 @@ pub struct AppState {
     pub dialog: Option<Dialog>,
     /// The help overlay is open.
     pub help: bool,
+    /// The overlay of the last changes (the audit log), when open.
+    pub audit: Option<AuditOverlay>,
     /// Header facts.
     pub context: Context,
     /// The time of the latest message; the reducer reads no clock.
@@ -204,6 +234,7 @@ impl AppState {
             status: None,
             dialog: None,
             help: false,
+            audit: None,
             context,
             now,
             quit: false,

@@ -13,6 +13,7 @@ use super::settings::SettingsPage;
 use crate::api::client::Reply;
 use crate::api::model::ResponseInfo;
 use crate::api::worker::{ApiOp, ApiOutput};
+use crate::audit::Intent;
 use crate::outcome::SaveOutcome;
 
 /// Why a panel takes no edits.
@@ -65,6 +66,8 @@ pub trait Setting: Sized + 'static {
     fn load(id: String) -> ApiOp;
     /// The request that saves `form` (only the staged fields).
     fn save(id: String, form: &Self::Form) -> ApiOp;
+    /// What the audit log records before `form` is saved on `panel`.
+    fn intent(panel: &SettingPanel<Self>, form: &Self::Form) -> Intent;
     /// The setting in a reply, if the reply is one.
     fn reply(output: ApiOutput) -> Option<Reply<Self::Value>>;
 

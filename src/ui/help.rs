@@ -14,7 +14,7 @@ use crate::input::{BINDINGS, Binding, KeyContext};
 use crate::state::AppState;
 
 /// The groups, in the order they are read.
-const GROUPS: [KeyContext; 8] = [
+const GROUPS: [KeyContext; 9] = [
     KeyContext::Global,
     KeyContext::Settings,
     KeyContext::Editing,
@@ -23,6 +23,7 @@ const GROUPS: [KeyContext; 8] = [
     KeyContext::Dialog,
     KeyContext::Gate,
     KeyContext::Help,
+    KeyContext::Audit,
 ];
 
 /// Columns between help columns.

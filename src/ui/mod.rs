@@ -8,6 +8,7 @@
 //! the panels, in that order. [`hit_test`] answers what a click lands on
 //! from the same layout and the same laid-out panel bodies.
 
+mod audit;
 mod csam;
 mod dialog;
 mod dlp;
@@ -118,6 +119,10 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     } else if command.is_some() {
         cursor = command;
     }
+    if let Some(overlay) = &state.audit {
+        let log = state.context.audit_path.as_deref();
+        audit::render(frame, screen.body.union(screen.status), overlay, log, theme);
+    }
     if state.help {
         help::render(frame, screen.body.union(screen.status), state, theme);
     }
@@ -125,7 +130,8 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         dialog::render(frame, screen.body, state, dialog, theme);
     }
     // Nothing that covers the field may show its cursor.
-    if let Some(cursor) = cursor.filter(|_| state.dialog.is_none() && !state.help) {
+    let covered = state.dialog.is_some() || state.help || state.audit.is_some();
+    if let Some(cursor) = cursor.filter(|_| !covered) {
         frame.set_cursor_position(cursor);
     }
 }
@@ -137,7 +143,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 pub fn hit_test(area: Rect, state: &AppState, column: u16, row: u16) -> Option<Target> {
     let theme = Theme::new(&state.context);
     let [zone_area, account_area] = Screen::new(area, state, theme)?.panels?;
-    if state.picker.is_some() || state.help || state.dialog.is_some() {
+    if state.picker.is_some() || state.help || state.dialog.is_some() || state.audit.is_some() {
         return None;
     }
     let position = Position::new(column, row);

@@ -5,6 +5,7 @@
 use super::panel;
 use crate::api::model::MaskingLevel;
 use crate::api::worker::ApiOp;
+use crate::audit::{Intent, Origin};
 use crate::message::{Command, Msg};
 use crate::outcome::dlp_reset_preview;
 use crate::state::{AccountRow, AppState, Dialog, Dlp, InflightKind, MASKING_CYCLE};
@@ -90,5 +91,7 @@ pub(super) fn reset(state: &mut AppState, account_id: String) -> Vec<Command> {
         return Vec::new();
     }
     account.sent = None;
-    panel::send_for::<Dlp>(state, InflightKind::Reset, ApiOp::ResetDlp { account_id })
+    let intent = Intent::dlp_reset(Origin::dashboard(), account.audit_target(), account.value());
+    let op = ApiOp::ResetDlp { account_id };
+    panel::send_for::<Dlp>(state, InflightKind::Reset, op, Some(intent))
 }

@@ -21,8 +21,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiOp, ApiRequest, ApiResponse, RequestId};
 use crate::message::{Command, Msg};
 use crate::state::{
-    About, AppState, CommandLine, Dialog, Gate, Notice, Page, Panel, ReadOnly, Retry, Route,
-    SUCCESS_FADE, Status, StatusKind,
+    About, AppState, AuditOverlay, CommandLine, Dialog, Gate, Notice, Page, Panel, ReadOnly, Retry,
+    Route, SUCCESS_FADE, Status, StatusKind,
 };
 
 /// The first request: the credential check. The panels load once it passes.
@@ -80,6 +80,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             state.help = !state.help;
             Vec::new()
         }
+        Msg::AuditRead(lines) => {
+            if let Some(overlay) = state.audit.as_mut() {
+                overlay.lines = Some(lines);
+            }
+            Vec::new()
+        }
+        Msg::ToggleAudit if state.audit.is_some() => {
+            state.audit = None;
+            Vec::new()
+        }
+        Msg::ToggleAudit => {
+            state.audit = Some(AuditOverlay::default());
+            vec![Command::ReadAudit]
+        }
+        _ if state.audit.is_some() => {
+            scroll_audit(state, &msg);
+            Vec::new()
+        }
         _ if state.picker.is_some() => picker::on_msg(state, msg),
         _ if state.command_line.is_some() => command::on_msg(state, msg),
         Msg::OpenPicker(kind) => picker::open(state, kind, ""),
@@ -90,6 +108,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         other => match state.page {
             Page::Settings => settings::on_msg(state, other),
         },
+    }
+}
+
+/// The last-changes overlay: the cursor keys scroll it.
+fn scroll_audit(state: &mut AppState, msg: &Msg) {
+    let Some(overlay) = state.audit.as_mut() else {
+        return;
+    };
+    let count = match &overlay.lines {
+        Some(Ok(lines)) => lines.len(),
+        _ => 0,
+    };
+    match msg {
+        Msg::Down => overlay.scroll = (overlay.scroll + 1).min(count.saturating_sub(1)),
+        Msg::Up => overlay.scroll = overlay.scroll.saturating_sub(1),
+        Msg::PageDown => overlay.scroll = (overlay.scroll + 10).min(count.saturating_sub(1)),
+        Msg::PageUp => overlay.scroll = overlay.scroll.saturating_sub(10),
+        _ => {}
     }
 }
 

@@ -9,6 +9,7 @@ use tui_input::{Input, InputRequest};
 use super::{cancel, forget, label, read_only_of, say, say_about, send, tell};
 use crate::api::ApiError;
 use crate::api::worker::{ApiOutput, RequestId};
+use crate::audit::Intent;
 use crate::message::{Command, Msg};
 use crate::outcome::SaveOutcome;
 use crate::state::{
@@ -19,17 +20,26 @@ fn panel<S: Setting>(state: &mut AppState) -> &mut SettingPanel<S> {
     S::of_mut(&mut state.settings)
 }
 
-/// Files `op` for the panel's data, cancelling the load it supersedes.
+/// Files `op` for the panel's data, cancelling the load it supersedes; a
+/// write goes with what the audit log records before it is sent.
 pub(super) fn send_for<S: Setting>(
     state: &mut AppState,
     kind: InflightKind,
     op: crate::api::worker::ApiOp,
+    intent: Option<Intent>,
 ) -> Vec<Command> {
     let route = Route::Panel {
         panel: S::PANEL,
         kind,
     };
     let (id, request) = send(state, route, op);
+    let request = match (intent, request) {
+        (Some(intent), Command::Api(request)) => Command::Write {
+            request,
+            intent: Box::new(intent),
+        },
+        (_, request) => request,
+    };
     let now = state.now;
     let superseded = panel::<S>(state).remote.start(id, kind, now);
     let mut commands: Vec<Command> = superseded
@@ -49,7 +59,7 @@ pub(super) fn load<S: Setting>(state: &mut AppState) -> Vec<Command> {
     if panel.remote.is_locked_by_write() {
         return Vec::new();
     }
-    send_for::<S>(state, InflightKind::Load, S::load(id))
+    send_for::<S>(state, InflightKind::Load, S::load(id), None)
 }
 
 /// Saves the staged edits: one request of only what changed.
@@ -62,9 +72,10 @@ pub(super) fn save<S: Setting>(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     };
     let op = S::save(id, &panel.form);
+    let intent = S::intent(panel, &panel.form);
     panel.sent = Some(panel.form.clone());
     panel.field_error = None;
-    send_for::<S>(state, InflightKind::Save, op)
+    send_for::<S>(state, InflightKind::Save, op, Some(intent))
 }
 
 /// Drops the staged edits.

@@ -115,8 +115,11 @@ pub(super) fn request_ids(commands: &[Command]) -> Vec<RequestId> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Api(r) => Some(r.id),
-            Command::Cancel(_) | Command::RememberZone(_) | Command::Copy(_) => None,
+            Command::Api(r) | Command::Write { request: r, .. } => Some(r.id),
+            Command::Cancel(_)
+            | Command::RememberZone(_)
+            | Command::Copy(_)
+            | Command::ReadAudit => None,
         })
         .collect()
 }
@@ -147,8 +150,11 @@ pub(super) fn only_op(commands: &[Command]) -> &ApiOp {
     let ops: Vec<&ApiOp> = commands
         .iter()
         .filter_map(|c| match c {
-            Command::Api(r) => Some(&r.op),
-            Command::Cancel(_) | Command::RememberZone(_) | Command::Copy(_) => None,
+            Command::Api(r) | Command::Write { request: r, .. } => Some(&r.op),
+            Command::Cancel(_)
+            | Command::RememberZone(_)
+            | Command::Copy(_)
+            | Command::ReadAudit => None,
         })
         .collect();
     assert_eq!(

@@ -117,6 +117,41 @@ impl Dashboard {
         height: u16,
         read_only: bool,
     ) -> Self {
+        Self::start_full(
+            mock,
+            credentials,
+            (zone, account),
+            (width, height),
+            read_only,
+            None,
+        )
+    }
+
+    /// Starts the loop with every write recorded in `audit`.
+    pub fn start_audited(
+        mock: &RunningMock,
+        zone: Option<&str>,
+        account: Option<&str>,
+        audit: trustdeck::audit::AuditLog,
+    ) -> Self {
+        Self::start_full(
+            mock,
+            Credentials::token(FULL_TOKEN),
+            (zone, account),
+            (120, 40),
+            false,
+            Some(audit),
+        )
+    }
+
+    fn start_full(
+        mock: &RunningMock,
+        credentials: Credentials,
+        (zone, account): (Option<&str>, Option<&str>),
+        (width, height): (u16, u16),
+        read_only: bool,
+        audit: Option<trustdeck::audit::AuditLog>,
+    ) -> Self {
         let legacy_auth = matches!(credentials, Credentials::GlobalKey { .. });
         let client = client_for(&mock.base_url(), credentials);
         let context = Context {
@@ -141,6 +176,7 @@ impl Dashboard {
         let sink = copied.clone();
         let hooks = trustdeck::app::Hooks {
             copy: Box::new(move |text: &str| sink.lock().unwrap().push(text.to_owned())),
+            audit,
             ..trustdeck::app::Hooks::default()
         };
         let task = tokio::spawn(async move {

@@ -1,0 +1,176 @@
+//! Carrying out the reducer's commands: requests to the API worker, the
+//! audit log around every write, reading the audit log for the overlay,
+//! and the terminal-side hooks (recent zones, clipboard). Results that come
+//! back later arrive as messages on [`Effects::messages`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+use tracing::warn;
+
+use crate::api::ApiError;
+use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
+use crate::audit::{self, AuditLog, Intent, Outcome};
+use crate::message::{Command, Msg};
+use crate::state::{AuditLine, PickerItem};
+
+/// How many changes the `L` overlay shows.
+const AUDIT_LINES: usize = 200;
+
+/// Side effects the loop carries out besides API calls.
+pub struct Hooks {
+    /// Called when a zone is chosen, to remember it as recently used.
+    pub remember_zone: Box<dyn FnMut(&PickerItem) + Send>,
+    /// Puts text on the clipboard (the real terminal writes OSC 52).
+    pub copy: Box<dyn FnMut(&str) + Send>,
+    /// Where every write is recorded before it is sent and after; `None`
+    /// sends writes unrecorded (tests that do not look at the log).
+    pub audit: Option<AuditLog>,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Self {
+            remember_zone: Box::new(|_| {}),
+            copy: Box::new(|_| {}),
+            audit: None,
+        }
+    }
+}
+
+/// Where the reducer's commands go.
+pub struct Effects {
+    /// The API worker; its replies are read by the loop.
+    pub worker: Worker,
+    hooks: Hooks,
+    /// Writes whose intent is on disk, waiting for their outcome.
+    written: Arc<Mutex<HashMap<RequestId, audit::Pending>>>,
+    /// Results of work done off the loop (the audit overlay's lines).
+    sender: mpsc::UnboundedSender<Msg>,
+    /// What the loop reads those results from.
+    pub messages: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Effects {
+    /// Effects that go to `worker` and `hooks`.
+    pub fn new(worker: Worker, hooks: Hooks) -> Self {
+        let (sender, messages) = mpsc::unbounded_channel();
+        Self {
+            worker,
+            hooks,
+            written: Arc::default(),
+            sender,
+            messages,
+        }
+    }
+
+    /// Carries out `commands`, in order.
+    pub fn execute(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            match command {
+                Command::Api(request) => self.worker.send(request),
+                Command::Write { request, intent } => self.write(request, *intent),
+                Command::Cancel(id) => self.worker.cancel(id),
+                Command::RememberZone(zone) => (self.hooks.remember_zone)(&zone),
+                Command::Copy(text) => (self.hooks.copy)(&text),
+                Command::ReadAudit => self.read_audit(),
+            }
+        }
+    }
+
+    /// Notes a worker event before the reducer sees it: a write's reply is
+    /// its outcome in the audit log.
+    pub fn observe(&self, event: &ApiEvent) {
+        let (Some(log), ApiEvent::Reply(ApiResponse { id, result })) = (&self.hooks.audit, event)
+        else {
+            return;
+        };
+        let Some(pending) = self.written.lock().ok().and_then(|mut w| w.remove(id)) else {
+            return;
+        };
+        let outcome = outcome_of(result);
+        let log = log.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = log.record_outcome(&pending, &outcome) {
+                warn!(%error, "could not record a write's outcome in the audit log");
+            }
+        });
+    }
+
+    /// Sends a write once its intent is on disk; a write whose intent cannot
+    /// be recorded is answered with the reason and never sent.
+    fn write(&mut self, request: ApiRequest, intent: Intent) {
+        let Some(log) = self.hooks.audit.clone() else {
+            self.worker.send(request);
+            return;
+        };
+        let worker = self.worker.handle();
+        let written = self.written.clone();
+        tokio::spawn(async move {
+            let id = request.id;
+            let recorded = tokio::task::spawn_blocking(move || log.record_intent(&intent)).await;
+            match recorded {
+                Ok(Ok(pending)) => {
+                    if let Ok(mut written) = written.lock() {
+                        written.insert(id, pending);
+                    }
+                    // The intent is on disk before the request leaves.
+                    worker.send(request);
+                }
+                Ok(Err(error)) => worker.refuse(id, not_recorded(&error.to_string())),
+                Err(error) => worker.refuse(id, not_recorded(&error.to_string())),
+            }
+        });
+    }
+
+    /// Reads the last changes off the loop; they come back as a message.
+    fn read_audit(&self) {
+        let sender = self.sender.clone();
+        let Some(log) = self.hooks.audit.clone() else {
+            let _ = sender.send(Msg::AuditRead(Err(
+                "no audit log in this session".to_owned()
+            )));
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            let filter = audit::Filter {
+                limit: Some(AUDIT_LINES),
+                ..audit::Filter::default()
+            };
+            let report = log.read(&filter);
+            let lines = report
+                .entries
+                .iter()
+                .map(|entry| AuditLine {
+                    time: audit::time_text(entry),
+                    target: entry.target.label(),
+                    change: audit::change_text(entry),
+                    outcome: audit::outcome_text(entry),
+                    verdict: entry.state.clone(),
+                })
+                .collect();
+            let _ = sender.send(Msg::AuditRead(Ok(lines)));
+        });
+    }
+}
+
+fn not_recorded(why: &str) -> ApiError {
+    ApiError::InvalidInput {
+        field: "audit log".to_owned(),
+        reason: format!("the write was not recorded, so it was not sent ({why})"),
+    }
+}
+
+/// A reply as the audit log records it.
+fn outcome_of(result: &Result<ApiOutput, ApiError>) -> Outcome {
+    match result {
+        Ok(ApiOutput::Csam(reply)) => Outcome::csam(&Ok(reply.clone())),
+        Ok(ApiOutput::Dlp(reply)) => Outcome::dlp(&Ok(reply.clone())),
+        Ok(_) => Outcome::from_error(&ApiError::Decode {
+            status: 200,
+            detail: "not the setting that was written".to_owned(),
+        }),
+        Err(error) => Outcome::from_error(error),
+    }
+}
