@@ -355,11 +355,17 @@ fn planned_lines(before: &CsamSetting, value: &CsamPatchValue) -> Vec<String> {
 
 fn change_lines(before: &CsamSetting, after: &CsamSetting, value: &CsamPatchValue) -> String {
     let mut text = String::new();
+    // What was asked, when the server left it otherwise: "off → off (asked on)".
+    let asked = |wanted: Option<bool>, now: Option<bool>| match wanted {
+        Some(wanted) if Some(wanted) != now => format!(" (asked {})", on_off(Some(wanted))),
+        _ => String::new(),
+    };
     if value.enabled.is_some() || before.value.enabled != after.value.enabled {
         text.push_str(&format!(
-            "  scanning: {} → {}\n",
+            "  scanning: {} → {}{}\n",
             on_off(before.value.enabled),
-            on_off(after.value.enabled)
+            on_off(after.value.enabled),
+            asked(value.enabled, after.value.enabled)
         ));
     }
     if let Some(email) = &value.email {
@@ -370,11 +376,13 @@ fn change_lines(before: &CsamSetting, after: &CsamSetting, value: &CsamPatchValu
             .map_or("not reported", EmailState::as_str);
         text.push_str(&format!("  email: → {} ({state})\n", clean(email)));
     }
-    for name in value.sources.iter().flatten().map(|(name, _)| name) {
+    for (name, wanted) in value.sources.iter().flatten() {
+        let now = after.value.sources.get(name).copied();
         text.push_str(&format!(
-            "  source {name}: {} → {}\n",
+            "  source {name}: {} → {}{}\n",
             on_off(before.value.sources.get(name).copied()),
-            on_off(after.value.sources.get(name).copied())
+            on_off(now),
+            asked(Some(*wanted), now)
         ));
     }
     if value.resend_email {
