@@ -74,6 +74,10 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         ),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         legacy_auth: matches!(config.client.credentials, Credentials::GlobalKey { .. }),
+        key_email: match &config.client.credentials {
+            Credentials::GlobalKey { email, .. } => Some(email.clone()),
+            Credentials::Token(_) => None,
+        },
         profile: config.profile.clone(),
         credentials_note: config.credentials_note.clone(),
         audit_path: None,

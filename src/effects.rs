@@ -12,7 +12,10 @@ use tracing::warn;
 use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
-use crate::message::{Command, Msg};
+use crate::fleet::{
+    self, CacheKey, CredentialIdentity, FleetScan, ScanCache, ScanCancel, ScanOptions,
+};
+use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AuditLine, PickerItem};
 
 /// How many changes the `L` overlay shows.
@@ -46,6 +49,8 @@ pub struct Effects {
     hooks: Hooks,
     /// Writes whose intent is on disk, waiting for their outcome.
     written: Arc<Mutex<HashMap<RequestId, audit::Pending>>>,
+    /// Stops the running fleet scan.
+    scan: Option<ScanCancel>,
     /// Results of work done off the loop (the audit overlay's lines).
     sender: mpsc::UnboundedSender<Msg>,
     /// What the loop reads those results from.
@@ -60,6 +65,7 @@ impl Effects {
             worker,
             hooks,
             written: Arc::default(),
+            scan: None,
             sender,
             messages,
         }
@@ -75,8 +81,69 @@ impl Effects {
                 Command::RememberZone(zone) => (self.hooks.remember_zone)(&zone),
                 Command::Copy(text) => (self.hooks.copy)(&text),
                 Command::ReadAudit => self.read_audit(),
+                Command::StartScan(options) => self.start_scan(options),
+                Command::CancelScan => {
+                    if let Some(scan) = self.scan.take() {
+                        scan.cancel();
+                    }
+                }
+                Command::LoadFleetCache(identity) => self.load_cache(identity),
+                Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
             }
         }
+    }
+
+    /// Runs a fleet scan through the worker's client (its pacer, as bulk
+    /// work); its reports come back as messages.
+    fn start_scan(&mut self, options: ScanOptions) {
+        if let Some(old) = self.scan.take() {
+            old.cancel();
+        }
+        let mut run = fleet::start_scan(self.worker.client(), options);
+        self.scan = Some(run.canceller());
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            while let Some(event) = run.next().await {
+                let news = FleetNews::Scan(event);
+                if sender.send(Msg::Fleet(Box::new(news))).is_err() {
+                    run.cancel();
+                    break;
+                }
+            }
+        });
+    }
+
+    fn cache_key(&self, identity: CredentialIdentity) -> Option<(ScanCache, CacheKey)> {
+        let cache = ScanCache::default_location()?;
+        Some((
+            cache,
+            CacheKey::new(self.worker.client().base_url(), identity, None),
+        ))
+    }
+
+    /// Reads the last scan of these credentials off the loop.
+    fn load_cache(&self, identity: CredentialIdentity) {
+        let sender = self.sender.clone();
+        let Some((cache, key)) = self.cache_key(identity) else {
+            let _ = sender.send(Msg::Fleet(Box::new(FleetNews::Cached(Ok(None)))));
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            let cached = cache.load(&key).map_err(|warning| warning.to_string());
+            let _ = sender.send(Msg::Fleet(Box::new(FleetNews::Cached(cached))));
+        });
+    }
+
+    /// Keeps a finished scan for the next start, off the loop.
+    fn store_cache(&self, identity: CredentialIdentity, scan: FleetScan) {
+        let Some((cache, key)) = self.cache_key(identity) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = cache.store(&key, &scan) {
+                warn!(%error, "could not keep the fleet scan in the cache");
+            }
+        });
     }
 
     /// Notes a worker event before the reducer sees it: a write's reply is

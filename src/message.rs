@@ -7,8 +7,9 @@ use crossterm::event::KeyEvent;
 use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
+use crate::fleet::{CredentialIdentity, FleetScan, Quick, ScanEvent, ScanOptions};
 use crate::state::AuditLine;
-use crate::state::{Panel, PickerItem, PickerKind, Target};
+use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
 
 /// Everything that can happen to the dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +93,20 @@ pub enum Msg {
     CopyId,
     /// Open or close the overlay of the last changes (the audit log).
     ToggleAudit,
+    /// Show a page (the settings, the fleet).
+    ShowPage(Page),
+    /// To the first row.
+    Top,
+    /// To the last row.
+    Bottom,
+    /// Turn a quick filter of the fleet table on or off.
+    ToggleQuick(Quick),
+    /// Sort the fleet table by the next key.
+    CycleSort,
+    /// Type a name filter for the fleet table.
+    OpenFilter,
+    /// What the fleet engine reports.
+    Fleet(Box<FleetNews>),
     /// The last changes, read from the audit log (or why they could not be).
     AuditRead(Result<Vec<AuditLine>, String>),
     /// The terminal is gone or a signal arrived: quit now.
@@ -106,6 +121,16 @@ impl Msg {
     pub fn api(response: ApiResponse) -> Self {
         Self::Api(Box::new(response))
     }
+}
+
+/// What the fleet engine tells the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FleetNews {
+    /// A report of the running scan.
+    Scan(ScanEvent),
+    /// The cached last scan of these credentials (`None`: there is none),
+    /// or why it could not be read.
+    Cached(Result<Option<FleetScan>, String>),
 }
 
 /// Side effects the reducer asks the loop to carry out.
@@ -124,6 +149,14 @@ pub enum Command {
     },
     /// Read the last changes from the audit log (the `L` overlay).
     ReadAudit,
+    /// Scan every zone (of one account, or all), as bulk work.
+    StartScan(ScanOptions),
+    /// Stop the running scan (what was read stays).
+    CancelScan,
+    /// Read the cached last scan of these credentials.
+    LoadFleetCache(CredentialIdentity),
+    /// Keep this scan as the last one of these credentials.
+    StoreFleetCache(CredentialIdentity, Box<FleetScan>),
     /// Cancel a load that is no longer wanted.
     Cancel(RequestId),
     /// Remember a zone as recently used (written to the state directory).

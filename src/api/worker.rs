@@ -171,6 +171,9 @@ enum Job {
 #[derive(Debug)]
 pub struct Worker {
     jobs: mpsc::UnboundedSender<Job>,
+    /// The client the requests go through (its clones share the pacer):
+    /// for engines that send their own requests (the fleet scan).
+    client: Client,
     /// Replies in the order they complete, and retry notices as they happen.
     pub responses: mpsc::UnboundedReceiver<ApiEvent>,
 }
@@ -180,8 +183,17 @@ impl Worker {
     pub fn spawn(client: Client) -> Self {
         let (jobs, job_rx) = mpsc::unbounded_channel();
         let (event_tx, responses) = mpsc::unbounded_channel();
-        tokio::spawn(run(client, jobs.clone(), job_rx, event_tx));
-        Self { jobs, responses }
+        tokio::spawn(run(client.clone(), jobs.clone(), job_rx, event_tx));
+        Self {
+            jobs,
+            client,
+            responses,
+        }
+    }
+
+    /// The client its requests go through, with the same pacer.
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Queues a request; its response arrives on `responses`.

@@ -87,6 +87,11 @@ impl FleetScan {
         self.index.get(zone_id).map(|&i| &self.rows[i])
     }
 
+    /// Where a zone's row stands in [`FleetScan::rows`].
+    pub fn index_of(&self, zone_id: &str) -> Option<usize> {
+        self.index.get(zone_id).copied()
+    }
+
     /// Puts a zone's row in place of its old one, or at the end if it is new.
     pub fn upsert(&mut self, row: FleetRow) {
         match self.index.get(&row.zone_id) {

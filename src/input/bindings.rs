@@ -4,11 +4,20 @@
 use crossterm::event::KeyCode;
 
 use super::{Binding, KeyContext, ch, code, ctrl};
+use crate::fleet::Quick;
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Panel, PickerKind, StatusKind};
+use crate::state::{AppState, Gate, Page, Panel, PickerKind, StatusKind};
 
 fn always(_: &AppState) -> bool {
     true
+}
+
+fn on_settings(state: &AppState) -> bool {
+    state.page == Page::Settings
+}
+
+fn has_fleet_row(state: &AppState) -> bool {
+    state.fleet.selected_row().is_some()
 }
 
 fn editable(state: &AppState) -> bool {
@@ -32,7 +41,10 @@ fn can_reset(state: &AppState) -> bool {
 }
 
 fn can_refresh(state: &AppState) -> bool {
-    state.settings.abilities().reload
+    match state.page {
+        Page::Settings => state.settings.abilities().reload,
+        Page::Fleet => state.fleet.scanning.is_none(),
+    }
 }
 
 /// The text field's name in the footer: the zone's email; the account's
@@ -49,7 +61,10 @@ fn picker_failed(state: &AppState) -> bool {
 }
 
 fn has_id(state: &AppState) -> bool {
-    state.settings.focused_id().is_some()
+    match state.page {
+        Page::Settings => state.settings.focused_id().is_some(),
+        Page::Fleet => state.fleet.selected_row().is_some(),
+    }
 }
 
 fn can_retry_gate(state: &AppState) -> bool {
@@ -57,7 +72,8 @@ fn can_retry_gate(state: &AppState) -> bool {
 }
 
 fn can_escape(state: &AppState) -> bool {
-    state.settings.zone.remote.load_in_flight().is_some()
+    state.fleet.scanning.is_some() && state.page == Page::Fleet
+        || state.settings.zone.remote.load_in_flight().is_some()
         || state.settings.account.remote.load_in_flight().is_some()
         || state
             .status
@@ -72,7 +88,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Tab), ch('l'), code(KeyCode::Right)],
         label: "panel",
         help: "focus the next panel",
-        when: always,
+        when: on_settings,
         msg: Msg::FocusNext,
         footer: Some("tab"),
         label_now: None,
@@ -82,7 +98,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::BackTab), ch('h'), code(KeyCode::Left)],
         label: "prev panel",
         help: "focus the previous panel",
-        when: always,
+        when: on_settings,
         msg: Msg::FocusPrev,
         footer: None,
         label_now: None,
@@ -91,7 +107,7 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Global,
         keys: &[ch('1')],
         label: "zone",
-        help: "focus the zone panel",
+        help: "show and focus the zone panel",
         when: always,
         msg: Msg::Focus(Panel::Zone),
         footer: None,
@@ -101,10 +117,20 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Global,
         keys: &[ch('2')],
         label: "account",
-        help: "focus the account panel",
+        help: "show and focus the account panel",
         when: always,
         msg: Msg::Focus(Panel::Account),
         footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Global,
+        keys: &[ch('f'), ch('3')],
+        label: "fleet",
+        help: "show the fleet: the CSAM status of every zone",
+        when: on_settings,
+        msg: Msg::ShowPage(Page::Fleet),
+        footer: Some("f"),
         label_now: None,
     },
     Binding {
@@ -221,7 +247,7 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Global,
         keys: &[ch('r')],
         label: "refresh",
-        help: "reload or retry the focused panel",
+        help: "reload the focused panel, or scan the fleet again",
         when: can_refresh,
         msg: Msg::Refresh,
         footer: Some("r"),
@@ -275,6 +301,146 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Quit,
         footer: Some("q"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('j'), code(KeyCode::Down)],
+        label: "move",
+        help: "move down",
+        when: always,
+        msg: Msg::Down,
+        footer: Some("j/k"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('k'), code(KeyCode::Up)],
+        label: "up",
+        help: "move up",
+        when: always,
+        msg: Msg::Up,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('g'), code(KeyCode::Home)],
+        label: "top",
+        help: "to the first zone",
+        when: always,
+        msg: Msg::Top,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('G'), code(KeyCode::End)],
+        label: "bottom",
+        help: "to the last zone",
+        when: always,
+        msg: Msg::Bottom,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[code(KeyCode::PageDown), ctrl('d')],
+        label: "page down",
+        help: "move a page down",
+        when: always,
+        msg: Msg::PageDown,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[code(KeyCode::PageUp), ctrl('u')],
+        label: "page up",
+        help: "move a page up",
+        when: always,
+        msg: Msg::PageUp,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[code(KeyCode::Enter)],
+        label: "open",
+        help: "open the zone in the zone panel (its account follows)",
+        when: has_fleet_row,
+        msg: Msg::Activate,
+        footer: Some("enter"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('/')],
+        label: "filter",
+        help: "filter the zones by name",
+        when: always,
+        msg: Msg::OpenFilter,
+        footer: Some("/"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('o')],
+        label: "not scanning",
+        help: "only zones not scanning (again: all)",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::NotScanning),
+        footer: Some("o"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('v')],
+        label: "unverified",
+        help: "only zones whose email is not verified",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::EmailNotVerified),
+        footer: Some("v"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('p')],
+        label: "pending",
+        help: "only zones whose email is pending verification",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::Pending),
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('l')],
+        label: "locked",
+        help: "only zones locked by Trust & Safety",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::Locked),
+        footer: Some("l"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('x')],
+        label: "unreadable",
+        help: "only zones whose setting could not be read",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::Error),
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('s')],
+        label: "sort",
+        help: "sort by what needs attention, zone, account or plan",
+        when: always,
+        msg: Msg::CycleSort,
+        footer: Some("s"),
         label_now: None,
     },
     Binding {

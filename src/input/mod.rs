@@ -15,6 +15,8 @@ pub enum KeyContext {
     Global,
     /// The settings page: the focused zone or account panel.
     Settings,
+    /// The fleet page: every zone in a table.
+    Fleet,
     /// The email field is being edited.
     Editing,
     /// A confirmation dialog is open.
@@ -37,6 +39,7 @@ impl KeyContext {
         match self {
             Self::Global => "Everywhere",
             Self::Settings => "Zone and account panels",
+            Self::Fleet => "Fleet (every zone)",
             Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
@@ -174,6 +177,7 @@ pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
     } else {
         let page = match state.page {
             Page::Settings => KeyContext::Settings,
+            Page::Fleet => KeyContext::Fleet,
         };
         return vec![page, KeyContext::Global];
     };
@@ -252,12 +256,22 @@ mod tests {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
                 let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                // A page's keys may shadow only the global keys that mean
+                // nothing on that page (the fleet has no panels to focus).
+                let panel_only =
+                    |binding: &Binding| matches!(binding.msg, Msg::FocusNext | Msg::FocusPrev);
                 let overlap = a.context == b.context
                     || matches!(
                         (a.context, b.context),
                         (KeyContext::Settings, KeyContext::Global)
                             | (KeyContext::Global, KeyContext::Settings)
-                    );
+                    )
+                    || (a.context == KeyContext::Fleet
+                        && b.context == KeyContext::Global
+                        && !panel_only(b))
+                    || (a.context == KeyContext::Global
+                        && b.context == KeyContext::Fleet
+                        && !panel_only(a));
                 assert!(
                     !(shared && overlap),
                     "{:?} and {:?} share a key",

@@ -8,6 +8,7 @@
 
 mod csam;
 mod dlp;
+mod fleet;
 mod picker;
 mod remote;
 mod requests;
@@ -22,6 +23,7 @@ pub use dlp::{
     AccountPanel, AccountRow, Dlp, DlpForm, MASKING_CYCLE, key_fingerprint, key_matches,
     masking_meaning,
 };
+pub use fleet::{FleetPage, Scanning, Source};
 pub use picker::{PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem, PickerKind};
 pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote, Retry};
 pub use requests::{Discover, Lookup, Pending, Requests, Route};
@@ -39,6 +41,8 @@ pub enum Page {
     /// The zone and account panels.
     #[default]
     Settings,
+    /// Every zone's CSAM Scanner status in one table.
+    Fleet,
 }
 
 /// The two panels of the settings page.
@@ -90,6 +94,9 @@ pub struct Context {
     /// The legacy email + global key pair is in use (checked with a cheap
     /// call instead of `tokens/verify`).
     pub legacy_auth: bool,
+    /// The global key's email (not secret), when that pair is in use: who
+    /// the fleet cache is kept for.
+    pub key_email: Option<String>,
     /// The configuration profile in use, if any.
     pub profile: Option<String>,
     /// Which credentials are used and why, when more than one source had
@@ -188,6 +195,11 @@ pub struct AppState {
     pub page: Page,
     /// The settings page: the zone and account panels.
     pub settings: SettingsPage,
+    /// The fleet page: every zone at once.
+    pub fleet: FleetPage,
+    /// Who the credentials are (a token's id, a global key's email), once
+    /// the credential check said: what the fleet cache is kept under.
+    pub identity: Option<crate::fleet::CredentialIdentity>,
     /// Every request in flight, by id.
     pub requests: Requests,
     /// The status line.
@@ -230,6 +242,8 @@ impl AppState {
         Self {
             page: Page::Settings,
             settings,
+            fleet: FleetPage::default(),
+            identity: None,
             requests: Requests::default(),
             status: None,
             dialog: None,
@@ -257,9 +271,13 @@ impl AppState {
         self.settings.is_dirty()
     }
 
-    /// True while a field (the email, the public key) takes the keyboard.
+    /// True while a field (the email, the public key, the fleet's name
+    /// filter) takes the keyboard.
     pub fn is_editing(&self) -> bool {
-        self.settings.is_editing()
+        match self.page {
+            Page::Settings => self.settings.is_editing(),
+            Page::Fleet => self.fleet.typing.is_some(),
+        }
     }
 
     /// True while typed text goes into a field (email, picker filter, command line).

@@ -11,12 +11,22 @@ use super::panel::{Row, lay_out};
 use super::text::{fit, width};
 use super::theme::Theme;
 use crate::input::{BINDINGS, Binding, KeyContext};
-use crate::state::AppState;
+use crate::state::{AppState, Page};
 
-/// The groups, in the order they are read.
-const GROUPS: [KeyContext; 9] = [
-    KeyContext::Global,
-    KeyContext::Settings,
+/// The groups, in the order they are read; the other page's keys are left
+/// out (the help is about the page shown).
+fn groups(page: Page) -> Vec<KeyContext> {
+    let page = match page {
+        Page::Settings => KeyContext::Settings,
+        Page::Fleet => KeyContext::Fleet,
+    };
+    let mut groups = vec![KeyContext::Global, page];
+    groups.extend(OVERLAYS);
+    groups
+}
+
+/// The groups of every page, after the page's own.
+const OVERLAYS: [KeyContext; 7] = [
     KeyContext::Editing,
     KeyContext::Picker,
     KeyContext::CommandLine,
@@ -49,9 +59,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
         .min(inner.height);
     let groups_height = inner.height - about_height;
     let mut x = inner.x;
-    for (column_width, lines) in
-        arrange(usize::from(inner.width), usize::from(groups_height), theme)
-    {
+    for (column_width, lines) in arrange(
+        &groups(state.page),
+        usize::from(inner.width),
+        usize::from(groups_height),
+        theme,
+    ) {
         let column_width = u16::try_from(column_width).unwrap_or(u16::MAX);
         for (y, line) in lines
             .into_iter()
@@ -101,7 +114,7 @@ type Column = (usize, Vec<Line<'static>>);
 /// before what is under them) if that fits; else without the blank lines;
 /// else with the short labels instead of the sentences; else each group as
 /// one paragraph of `key label` pairs.
-fn arrange(columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
+fn arrange(groups: &[KeyContext], columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
     let sentence: fn(&Binding) -> &'static str = |b| b.help;
     let label: fn(&Binding) -> &'static str = |b| b.label;
     for (text, spaced) in [
@@ -112,6 +125,7 @@ fn arrange(columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
     ] {
         for count in 1..=3 {
             let layout = Layout {
+                groups,
                 text,
                 spaced,
                 theme,
@@ -122,7 +136,7 @@ fn arrange(columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
             }
         }
     }
-    let flowed: Vec<Line<'static>> = GROUPS
+    let flowed: Vec<Line<'static>> = groups
         .iter()
         .flat_map(|g| flow(*g, columns, theme))
         .collect();
@@ -131,7 +145,9 @@ fn arrange(columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
 
 /// How the groups are written in columns.
 #[derive(Clone, Copy)]
-struct Layout {
+struct Layout<'g> {
+    /// The groups shown.
+    groups: &'g [KeyContext],
     /// The sentence or the short label of a binding.
     text: fn(&Binding) -> &'static str,
     /// A blank line between groups.
@@ -140,7 +156,7 @@ struct Layout {
     theme: Theme,
 }
 
-impl Layout {
+impl Layout<'_> {
     /// Of the ways to cut the groups, in order, into `count` columns that
     /// share `columns` (each at least as wide as its headings), the one with
     /// the shortest tallest column, if that fits in `rows`. Two columns try
@@ -148,11 +164,11 @@ impl Layout {
     fn best(self, count: usize, columns: usize, rows: usize) -> Option<Vec<Column>> {
         let room = columns.checked_sub(GAP * (count - 1))?;
         let mut best: Option<(usize, Vec<Column>)> = None;
-        for runs in runs(GROUPS.len(), count) {
+        for runs in runs(self.groups.len(), count) {
             let mut start = 0;
             let mut wanted = Vec::new();
             for run in &runs {
-                let groups = &GROUPS[start..start + run];
+                let groups = &self.groups[start..start + run];
                 start += run;
                 wanted.push((groups, self.least(groups)));
             }

@@ -12,6 +12,7 @@ mod audit;
 mod csam;
 mod dialog;
 mod dlp;
+mod fleet;
 mod gate;
 mod header;
 mod help;
@@ -71,7 +72,8 @@ impl Screen {
             Constraint::Length(1),
         ])
         .areas(area);
-        let panels = (state.gate == Gate::Open).then(|| panels(body, state, theme));
+        let panels = (state.gate == Gate::Open && state.page == Page::Settings)
+            .then(|| panels(body, state, theme));
         Some(Self {
             header,
             body,
@@ -91,14 +93,12 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         return;
     };
     header::render(frame, screen.header, state, theme);
-    let mut cursor = if let Some([zone_area, account_area]) = screen.panels {
-        match state.page {
-            Page::Settings => {
-                let zone = setting::render::<Csam>(frame, zone_area, state, theme);
-                let account = setting::render::<Dlp>(frame, account_area, state, theme);
-                zone.or(account)
-            }
-        }
+    let mut cursor = if state.gate == Gate::Open && state.page == Page::Fleet {
+        fleet::render(frame, screen.body, state, theme)
+    } else if let Some([zone_area, account_area]) = screen.panels {
+        let zone = setting::render::<Csam>(frame, zone_area, state, theme);
+        let account = setting::render::<Dlp>(frame, account_area, state, theme);
+        zone.or(account)
     } else {
         gate::render(frame, screen.body, state, theme);
         None
@@ -108,7 +108,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 
     // The text cursor goes to the field that takes the keys: the picker's
     // filter, else the command line, else the email.
-    let open = screen.panels.is_some();
+    let open = state.gate == Gate::Open;
     if let Some(picker) = state.picker.as_ref().filter(|_| open) {
         let retry = picker
             .loading

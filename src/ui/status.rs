@@ -268,7 +268,7 @@ impl Hint {
         // lists it; a short footer keeps the keys of the moment instead.
         let priority = match (&binding.msg, binding.context) {
             (Msg::ToggleHelp | Msg::Quit, _) => PINNED,
-            (Msg::OpenPicker(_) | Msg::OpenCommandLine, KeyContext::Global) => 3,
+            (Msg::OpenPicker(_) | Msg::OpenCommandLine | Msg::ShowPage(_), KeyContext::Global) => 3,
             (_, KeyContext::Global) => 2,
             _ => 1,
         };

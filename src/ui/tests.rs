@@ -166,7 +166,7 @@ fn the_footer_lists_the_keys_that_work_now() {
     let footer = footer(&normal());
     assert_eq!(
         footer,
-        " tab panel  j/k move  space toggle  e edit email  z zones  a accounts  : command  r refresh  ? help  q quit"
+        " tab panel  f fleet  j/k move  space toggle  e edit email  z zones  a accounts  : command  r refresh  ? help  q quit"
     );
     let narrow = screen(80, 24, &dirty());
     let last = narrow.lines().last().unwrap_or_default();
@@ -265,9 +265,22 @@ fn any_size_draws_without_panicking() {
 
 #[test]
 fn the_help_lists_every_binding_and_the_log_file() {
-    for (width, height) in [(80, 24), (120, 40)] {
-        let shown = screen(width, height, &help());
-        for binding in crate::input::BINDINGS {
+    // The help is about the page shown: every binding but the other page's.
+    let mut fleet_help = help();
+    fleet_help.page = crate::state::Page::Fleet;
+    let pages = [
+        (help(), crate::input::KeyContext::Fleet),
+        (fleet_help, crate::input::KeyContext::Settings),
+    ];
+    for ((width, height), (state, other_page)) in [(80, 24), (120, 40)]
+        .into_iter()
+        .flat_map(|size| pages.clone().map(|page| (size, page)))
+    {
+        let shown = screen(width, height, &state);
+        for binding in crate::input::BINDINGS
+            .iter()
+            .filter(|b| b.context != other_page)
+        {
             assert!(
                 shown.contains(&binding.key_names()),
                 "{} missing at {width}x{height}",

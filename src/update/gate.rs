@@ -6,6 +6,7 @@ use super::{send, settings};
 use crate::api::ApiError;
 use crate::api::model::{TokenStatus, TokenVerification};
 use crate::api::worker::{ApiOp, ApiOutput};
+use crate::fleet::CredentialIdentity;
 use crate::message::Command;
 use crate::state::{AppState, Gate, Route};
 
@@ -29,7 +30,12 @@ pub(super) fn check(state: &mut AppState) -> Vec<Command> {
 pub(super) fn on_reply(state: &mut AppState, result: Result<ApiOutput, ApiError>) -> Vec<Command> {
     match result {
         Ok(ApiOutput::Token(reply)) => on_token(state, &reply.result),
-        Ok(_) | Err(ApiError::Permission { .. }) => open(state),
+        Ok(_) | Err(ApiError::Permission { .. }) => {
+            if let Some(email) = state.context.key_email.clone() {
+                state.identity = Some(CredentialIdentity::GlobalKey { email });
+            }
+            open(state)
+        }
         Err(ApiError::Auth { .. })
             if !state.context.legacy_auth
                 && !state.gate_tried_account
@@ -79,7 +85,14 @@ fn on_token(state: &mut AppState, token: &TokenVerification) -> Vec<Command> {
         .map(|at| format!(" on {at}"))
         .unwrap_or_default();
     match &token.status {
-        TokenStatus::Active => open(state),
+        TokenStatus::Active => {
+            if !token.id.is_empty() {
+                state.identity = Some(CredentialIdentity::Token {
+                    id: token.id.clone(),
+                });
+            }
+            open(state)
+        }
         TokenStatus::Expired => refuse(
             state,
             "This API token has expired",

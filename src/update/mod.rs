@@ -9,6 +9,7 @@ mod command;
 mod csam;
 mod dlp;
 mod explain;
+mod fleet;
 mod gate;
 mod lookup;
 mod panel;
@@ -58,6 +59,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             explain::unavailable(state, &msg);
             Vec::new()
         }
+        Msg::Fleet(news) => fleet::on_news(state, *news),
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
@@ -105,8 +107,19 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             state.command_line = Some(CommandLine::default());
             Vec::new()
         }
+        Msg::ShowPage(Page::Fleet) => fleet::show(state),
+        Msg::ShowPage(Page::Settings) => {
+            state.page = Page::Settings;
+            Vec::new()
+        }
+        Msg::Focus(panel) => {
+            state.page = Page::Settings;
+            state.settings.focus = panel;
+            Vec::new()
+        }
         other => match state.page {
             Page::Settings => settings::on_msg(state, other),
+            Page::Fleet => fleet::on_msg(state, other),
         },
     }
 }

@@ -306,6 +306,7 @@ pub(super) fn request_switch(
 /// the account panel has staged edits.
 pub(super) fn switch(state: &mut AppState, kind: PickerKind, target: PickerItem) -> Vec<Command> {
     state.picker = None;
+    state.page = crate::state::Page::Settings;
     let read_only = state.context.read_only;
     let mut commands = Vec::new();
     match kind {

@@ -116,10 +116,7 @@ pub(super) fn request_ids(commands: &[Command]) -> Vec<RequestId> {
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) | Command::Write { request: r, .. } => Some(r.id),
-            Command::Cancel(_)
-            | Command::RememberZone(_)
-            | Command::Copy(_)
-            | Command::ReadAudit => None,
+            _ => None,
         })
         .collect()
 }
@@ -151,10 +148,7 @@ pub(super) fn only_op(commands: &[Command]) -> &ApiOp {
         .iter()
         .filter_map(|c| match c {
             Command::Api(r) | Command::Write { request: r, .. } => Some(&r.op),
-            Command::Cancel(_)
-            | Command::RememberZone(_)
-            | Command::Copy(_)
-            | Command::ReadAudit => None,
+            _ => None,
         })
         .collect();
     assert_eq!(

@@ -1,0 +1,396 @@
+//! The fleet page: the coverage summary, the scan's progress and the rate
+//! budget, the filters, and the table of zones (what needs attention
+//! first). Only the rows that fit are drawn, so 10,000 zones cost what 40
+//! do; narrow screens drop columns (sources, then plan, then account).
+
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+
+use super::text::{fit, input_view, pad, width};
+use super::theme::Theme;
+use crate::api::Budget;
+use crate::api::model::EmailState;
+use crate::fleet::{Failure, FleetRow, Lock, Quick, Scanning as Scan, SortKey, ZoneCsam};
+use crate::state::{AppState, FleetPage, Scanning, Source};
+
+/// The page's title.
+pub const TITLE: &str = "3 Fleet · CSAM Scanner of every zone";
+
+/// Lines above the table: summary, progress, filters, column heads.
+const HEAD: u16 = 4;
+
+/// Draws the page into `area`; returns where the text cursor goes while
+/// the name filter is typed.
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> Option<Position> {
+    let fleet = &state.fleet;
+    let block = Block::bordered()
+        .border_type(Theme::border_type(true))
+        .border_style(theme.border(true))
+        .title(Line::from(format!(" {TITLE} ")).style(theme.title(true)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return None;
+    }
+    let columns = usize::from(inner.width);
+    let wall = std::time::SystemTime::now();
+    let (filters, cursor) = filter_line(fleet, columns, theme);
+    let head = [
+        summary(fleet, theme),
+        progress(fleet, state.now, wall, theme),
+        filters,
+        Layout::new(columns).heads(theme),
+    ];
+    for (i, line) in head.into_iter().enumerate().take(usize::from(inner.height)) {
+        let y = inner.y + u16::try_from(i).unwrap_or(0);
+        frame.render_widget(
+            Line::from(fit(line.spans, columns)),
+            Rect::new(inner.x, y, inner.width, 1),
+        );
+    }
+    let rows = usize::from(inner.height.saturating_sub(HEAD));
+    let layout = Layout::new(columns);
+    let offset = scroll_offset(fleet.selected, fleet.order.len(), rows);
+    for line in 0..rows.min(fleet.order.len().saturating_sub(offset)) {
+        let position = offset + line;
+        let Some(row) = fleet.shown(position) else {
+            break;
+        };
+        let marked = fleet.marked.contains(&row.zone_id);
+        let spans = layout.row(row, marked, theme);
+        let mut line_widget = Line::from(fit(spans, columns));
+        if position == fleet.selected {
+            line_widget = line_widget.style(theme.selected());
+        }
+        let y = inner.y + HEAD + u16::try_from(line).unwrap_or(0);
+        frame.render_widget(line_widget, Rect::new(inner.x, y, inner.width, 1));
+    }
+    if fleet.order.is_empty() && rows > 0 {
+        let empty = empty_text(fleet);
+        let y = inner.y + HEAD;
+        frame.render_widget(
+            Line::styled(empty, theme.muted()),
+            Rect::new(inner.x, y, inner.width, 1),
+        );
+    }
+    let column = u16::try_from(cursor?).ok().filter(|c| *c < inner.width)?;
+    Some(Position::new(inner.x + column, inner.y + 2))
+}
+
+/// The first row shown: the cursor stays in view with two rows below it.
+fn scroll_offset(selected: usize, total: usize, rows: usize) -> usize {
+    if rows == 0 || total <= rows {
+        return 0;
+    }
+    let keep = 2.min(rows.saturating_sub(1));
+    (selected + keep + 1).saturating_sub(rows).min(total - rows)
+}
+
+fn empty_text(fleet: &FleetPage) -> &'static str {
+    match (fleet.rows().is_empty(), fleet.scanning.is_some()) {
+        (true, true) => "Listing the zones…",
+        (true, false) => "No zones yet: r scans every zone.",
+        (false, _) => "No zone matches the filters.",
+    }
+}
+
+/// "412 of 500 zones scanning (82 %) · 37 email unverified · …".
+fn summary(fleet: &FleetPage, theme: Theme) -> Line<'static> {
+    if fleet.rows().is_empty() {
+        let text = match fleet.source {
+            Source::Nothing if fleet.scanning.is_none() => "No scan yet.",
+            _ => "Reading the zones…",
+        };
+        return Line::styled(text, theme.muted());
+    }
+    Line::styled(fleet.coverage().to_string(), theme.strong())
+}
+
+/// While a scan runs: n of N, requests/s, ETA and the budget; when the
+/// server rate limits, for how long; else how old the rows are.
+fn progress(
+    fleet: &FleetPage,
+    now: Instant,
+    wall: std::time::SystemTime,
+    theme: Theme,
+) -> Line<'static> {
+    let Some(scanning) = &fleet.scanning else {
+        let Some(scan) = &fleet.scan else {
+            return Line::default();
+        };
+        let age = words_of(scan.age(wall));
+        let from = match fleet.source {
+            Source::Cache => " (from the cache)",
+            _ => "",
+        };
+        return Line::from(vec![
+            Span::styled(format!("Scanned {age} ago{from} · "), theme.muted()),
+            Span::styled("r", theme.key()),
+            Span::styled(" scans again", theme.muted()),
+        ]);
+    };
+    scan_line(scanning, now, theme)
+}
+
+fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
+    let Some(progress) = &scanning.progress else {
+        let what = match scanning.total {
+            Some(total) => format!("Scanning {total} zones…"),
+            None => "Listing the zones…".to_owned(),
+        };
+        return Line::styled(what, theme.warn());
+    };
+    let budget = progress.budget.as_of(now);
+    let mut spans = vec![Span::styled(
+        format!(
+            "Scanning {} of {} · {:.0} requests/s",
+            progress.done, progress.total, progress.per_second
+        ),
+        theme.warn(),
+    )];
+    if let Some(eta) = progress.eta {
+        spans.push(Span::raw(format!(" · ETA {}", words_of(eta))));
+    }
+    spans.push(Span::styled(" · ", theme.muted()));
+    spans.push(budget_span(&budget, theme));
+    spans.push(Span::styled(" · esc stops", theme.muted()));
+    Line::from(spans)
+}
+
+/// "812 of 1,200 left this window · resets in 2m10s", or why bulk work waits.
+fn budget_span(budget: &Budget, theme: Theme) -> Span<'static> {
+    if let Some(blocked) = budget.blocked_for {
+        return Span::styled(
+            format!(
+                "rate limited by Cloudflare · bulk work resumes in {}",
+                words_of(blocked)
+            ),
+            theme.error(),
+        );
+    }
+    Span::raw(format!(
+        "{} of {} left this window · resets in {}",
+        thousands(budget.remaining),
+        thousands(budget.quota),
+        words_of(budget.resets_in)
+    ))
+}
+
+/// The filters in force, the sort, and how many zones they show.
+fn filter_line(fleet: &FleetPage, columns: usize, theme: Theme) -> (Line<'static>, Option<usize>) {
+    let mut spans = vec![Span::styled("filter ", theme.label())];
+    let quick: Vec<&str> = [
+        (Quick::NotScanning, "not scanning"),
+        (Quick::EmailNotVerified, "email not verified"),
+        (Quick::Pending, "pending"),
+        (Quick::Locked, "locked"),
+        (Quick::Error, "could not be read"),
+    ]
+    .into_iter()
+    .filter(|(q, _)| fleet.has(*q))
+    .map(|(_, words)| words)
+    .collect();
+    let mut cursor = None;
+    if let Some(input) = &fleet.typing {
+        let lead = width("filter name ");
+        let (shown, at) = input_view(input, columns.saturating_sub(lead + 30).max(8));
+        spans.push(Span::styled("name ", theme.label()));
+        spans.push(Span::styled(shown, theme.input()));
+        cursor = Some(lead + at);
+    } else if let Some(name) = &fleet.filter.name_contains {
+        spans.push(Span::raw(format!("name {name:?}")));
+    } else if quick.is_empty() {
+        spans.push(Span::styled("none", theme.muted()));
+    }
+    if !quick.is_empty() {
+        let sep = if spans.len() > 1 { " · " } else { "" };
+        spans.push(Span::raw(format!("{sep}{}", quick.join(" · "))));
+    }
+    let sort = match fleet.sort {
+        SortKey::Attention => "attention",
+        SortKey::Zone => "zone",
+        SortKey::Account => "account",
+        SortKey::Plan => "plan",
+    };
+    spans.push(Span::styled(format!("   sort {sort}"), theme.muted()));
+    spans.push(Span::styled(
+        format!("   {} of {} shown", fleet.order.len(), fleet.rows().len()),
+        theme.muted(),
+    ));
+    if !fleet.marked.is_empty() {
+        spans.push(Span::styled(
+            format!(" · {} marked", fleet.marked.len()),
+            theme.staged(),
+        ));
+    }
+    (Line::from(spans), cursor)
+}
+
+/// Which columns fit, and how wide each is.
+struct Layout {
+    zone: usize,
+    account: Option<usize>,
+    plan: bool,
+    sources: bool,
+}
+
+const SCANNING: usize = 10;
+const EMAIL: usize = 13;
+const LOCK: usize = 8;
+const PLAN: usize = 10;
+const SOURCES: usize = 9;
+const ACCOUNT: usize = 18;
+/// The mark and the selection marker before the zone.
+const MARK: usize = 2;
+
+impl Layout {
+    /// The widest table that fits `columns`; columns go in the order
+    /// sources, plan, account when room is short.
+    fn new(columns: usize) -> Self {
+        let fixed = MARK + SCANNING + EMAIL + LOCK;
+        let mut layout = Self {
+            zone: 0,
+            account: Some(ACCOUNT),
+            plan: true,
+            sources: true,
+        };
+        let needed = |l: &Self| {
+            fixed
+                + l.account.unwrap_or(0)
+                + if l.plan { PLAN } else { 0 }
+                + if l.sources { SOURCES } else { 0 }
+                + 22
+        };
+        if needed(&layout) > columns {
+            layout.sources = false;
+        }
+        if needed(&layout) > columns {
+            layout.plan = false;
+        }
+        if needed(&layout) > columns {
+            layout.account = None;
+        }
+        layout.zone = columns.saturating_sub(needed(&layout) - 22).max(10);
+        layout
+    }
+
+    fn heads(&self, theme: Theme) -> Line<'static> {
+        let mut text = format!("{}{}", " ".repeat(MARK), pad("ZONE", self.zone));
+        if let Some(account) = self.account {
+            text.push_str(&pad("ACCOUNT", account));
+        }
+        if self.plan {
+            text.push_str(&pad("PLAN", PLAN));
+        }
+        text.push_str(&pad("SCANNING", SCANNING));
+        text.push_str(&pad("EMAIL", EMAIL));
+        if self.sources {
+            text.push_str(&pad("SOURCES", SOURCES));
+        }
+        text.push_str("LOCK");
+        Line::styled(text, theme.label())
+    }
+
+    fn row(&self, row: &FleetRow, marked: bool, theme: Theme) -> Vec<Span<'static>> {
+        let mark = if marked { "● " } else { "  " };
+        let mut spans = vec![
+            Span::styled(mark, theme.staged()),
+            Span::styled(cut(&row.zone_name, self.zone), theme.strong()),
+        ];
+        if let Some(account) = self.account {
+            let name = row.account.as_ref().map_or("—", |a| a.name.as_str());
+            spans.push(Span::raw(cut(name, account)));
+        }
+        if self.plan {
+            spans.push(Span::raw(cut(row.plan.as_deref().unwrap_or("—"), PLAN)));
+        }
+        match &row.csam {
+            ZoneCsam::Read(state) => {
+                let (scanning, style) = match state.scanning {
+                    Scan::On => ("✓ on", theme.ok()),
+                    Scan::Off => ("✗ off", theme.error()),
+                    Scan::NotReported => ("? not said", theme.muted()),
+                };
+                spans.push(Span::styled(pad(scanning, SCANNING), style));
+                let (email, style) = match &state.email_state {
+                    Some(EmailState::Valid) => ("✓ valid".to_owned(), theme.ok()),
+                    Some(EmailState::Pending) => ("◐ pending".to_owned(), theme.warn()),
+                    Some(EmailState::Unverified) => ("✗ unverified".to_owned(), theme.error()),
+                    Some(EmailState::Unknown(other)) => (other.clone(), Style::new()),
+                    None => ("—".to_owned(), theme.muted()),
+                };
+                spans.push(Span::styled(cut(&email, EMAIL), style));
+                if self.sources {
+                    let sources = format!("{}/{}", state.sources_on, state.sources_total);
+                    spans.push(Span::raw(pad(&sources, SOURCES)));
+                }
+                let lock = match state.lock {
+                    Lock::Locked => Span::styled("🔒 T&S", theme.warn()),
+                    Lock::Editable => Span::raw(""),
+                    Lock::NotReported => Span::styled("?", theme.muted()),
+                };
+                spans.push(lock);
+            }
+            ZoneCsam::Failed(error) => {
+                let why = match &error.failure {
+                    Failure::NoPermission {
+                        permission: Some(p),
+                    } => format!("no permission ({p})"),
+                    Failure::NoPermission { permission: None } => "no permission".to_owned(),
+                    _ => error.message.clone(),
+                };
+                spans.push(Span::styled(
+                    format!("✗ could not be read: {why}"),
+                    theme.error(),
+                ));
+            }
+        }
+        spans
+    }
+}
+
+/// `text` in `columns` (with two spaces of gap), cut with `…`.
+fn cut(text: &str, columns: usize) -> String {
+    let room = columns.saturating_sub(2);
+    if width(text) <= room {
+        return pad(text, columns);
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if width(&out) + 2 > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    pad(&out, columns)
+}
+
+/// A duration as a person says it: `41 s`, `2m10s`, `3 min`, `2 h`.
+pub fn words_of(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0..=59 => format!("{seconds} s"),
+        60..=599 => format!("{}m{:02}s", seconds / 60, seconds % 60),
+        600..=7199 => format!("{} min", seconds / 60),
+        _ => format!("{} h", seconds / 3600),
+    }
+}
+
+/// 1200 as "1,200".
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
