@@ -139,8 +139,9 @@
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
 //! starts from it (or creates it from the data) and saves every change
-//! atomically (temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync of the
-//! folder) before answering. The file holds only what differs from the
+//! atomically before answering, with the helper the client's own files use
+//! (`crate::files`: temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync
+//! of the folder; the file is 0600). The file holds only what differs from the
 //! data: the changed zones, every account's DLP settings, the outbox and
 //! when the file was created (compact JSON; a file with every zone, as
 //! older versions wrote, loads too). At start the mock removes the

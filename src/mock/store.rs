@@ -11,7 +11,8 @@ use tokio::sync::Mutex;
 use super::draft::{Draft, Undo};
 use super::envelope::ApiError;
 use super::state::{State, now};
-use super::state_file::{self, Loaded, differing_zones, encode, write_atomically};
+use super::state_file::{self, Loaded, differing_zones, encode};
+use crate::files::{remove_orphaned_temps, write_atomic_private};
 
 /// The shared, lockable state of a running mock.
 pub(crate) struct Store {
@@ -69,14 +70,14 @@ impl Store {
                 verify_after,
             });
         };
-        state_file::remove_orphans(&path);
+        remove_orphaned_temps(&path);
         let loaded = if path.exists() {
             state_file::load(&path, initial, initial_at)?
         } else {
             // Writing the file now turns a bad path into a start-up error
             // instead of a 500 on the first write.
             let bytes = encode(&initial, &BTreeSet::new(), initial_at)?;
-            write_atomically(&path, &bytes, 0)
+            write_atomic_private(&path, &bytes)
                 .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
             Loaded {
                 base: initial.clone(),
@@ -195,7 +196,7 @@ impl Store {
             if *written > number {
                 return Ok(());
             }
-            write_atomically(&file.path, &bytes, number)
+            write_atomic_private(&file.path, &bytes)
                 .map_err(|e| format!("cannot save {}: {e}", file.path.display()))?;
             *written = number;
             Ok(())
