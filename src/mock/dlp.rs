@@ -7,6 +7,9 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 
 use super::auth::{Permission, authorize};
@@ -226,16 +229,18 @@ fn parse_update(body: &Map<String, Value>) -> Result<Update, ApiError> {
     }
 }
 
+/// Standard base64 as the mock takes it: padding required, and unused low
+/// bits in the last character allowed (`YWJ=` passes, as it always has).
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
+
 /// Whether `text` is non-empty standard base64 with correct padding.
 pub(crate) fn is_base64(text: &str) -> bool {
-    let body = text.trim_end_matches('=');
-    let padding = text.len() - body.len();
-    !text.is_empty()
-        && text.len().is_multiple_of(4)
-        && padding <= 2
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    !text.is_empty() && BASE64.decode(text).is_ok()
 }
 
 #[cfg(test)]
@@ -250,6 +255,41 @@ mod tests {
         for bad in ["", "YWJ", "YW=j", "YW-_", "Y===", "not base64!"] {
             assert!(!is_base64(bad), "{bad}");
         }
+    }
+
+    /// What the mock has always accepted: a multiple of four characters
+    /// from the standard alphabet, at most two `=` and only at the end.
+    fn plain_rule(text: &str) -> bool {
+        let body = text.trim_end_matches('=');
+        let padding = text.len() - body.len();
+        let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        !text.is_empty()
+            && text.len().is_multiple_of(4)
+            && padding <= 2
+            && body.bytes().all(alphabet)
+    }
+
+    #[test]
+    fn base64_accepts_what_the_plain_rule_accepts_and_nothing_else() {
+        // Every string of up to 8 characters (two quanta) over a letter
+        // with and one without unused low bits, an extra symbol, padding
+        // and an outsider.
+        const SYMBOLS: &[u8] = b"AJ/=-";
+        let mut text = Vec::new();
+        let mut checked = 0;
+        for len in 0..=8u32 {
+            for mut n in 0..SYMBOLS.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(SYMBOLS[n % SYMBOLS.len()]);
+                    n /= SYMBOLS.len();
+                }
+                let text = std::str::from_utf8(&text).unwrap();
+                assert_eq!(is_base64(text), plain_rule(text), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 450_000);
     }
 
     #[test]
