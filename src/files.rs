@@ -354,12 +354,8 @@ mod tests {
         })
         .unwrap();
         let (temp, before_rename) = seen.unwrap();
-        let temp_name = temp.file_name().unwrap().to_str().unwrap().to_owned();
-        assert_eq!(
-            before_rename,
-            [temp_name.clone()],
-            "one temporary file, next to it"
-        );
+        let temp_name = temp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(before_rename, [temp_name], "one temporary file, next to it");
         assert_eq!(fs::read(&path).unwrap(), b"new");
         // A process killed before the rename leaves exactly that file.
         fs::write(&temp, "half").unwrap();

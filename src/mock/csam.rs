@@ -3,19 +3,23 @@
 use std::collections::BTreeMap;
 
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::auth::{Permission, authorize};
+use super::auth::Permission;
 use super::body::{json_object, optional_bool};
 use super::data::ZoneData;
-use super::envelope::{ApiError, Info, pointer_segment, success};
-use super::ids;
+use super::draft::Draft;
+use super::envelope::{ApiError, Info, pointer_segment};
+use super::ids::IdPath;
 use super::routes::Shared;
-use super::state::{CsamSetting, EmailState, OutboxEntry, OutboxKind, format_time, now};
+use super::setting::{self, Setting};
+use super::state::{
+    CsamSetting, EmailState, OutboxEntry, OutboxKind, State as MockState, format_time, now,
+};
 use crate::api::validate;
 
 /// Message code: `enabled` was kept false because the email is not verified.
@@ -32,70 +36,61 @@ pub(crate) const LOCKED: u32 = 1403;
 /// What the masked email looks like in every response.
 const MASK: &str = "**********";
 
-/// GET: the zone's setting, email masked.
-pub(crate) async fn get_setting(
-    State(mock): State<Shared>,
-    zone_id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsRead)?;
-    let zone = find_zone(&mock, zone_id)?;
-    grant.check(&zone.account_id)?;
-    let setting = mock
-        .store
-        .read(|state| state.zones.get(&zone.id).cloned())
-        .await;
-    let setting = setting.ok_or_else(|| zone_not_found(&zone.id))?;
-    Ok(success(view(&setting, zone), Vec::new()))
-}
-
 /// PATCH: validates the whole body first, then applies it in one write.
+/// (GET is [`setting::get`].)
 pub(crate) async fn patch_setting(
     State(mock): State<Shared>,
-    zone_id: Result<Path<String>, PathRejection>,
+    zone_id: IdPath,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let grant = authorize(&mock.data, &headers, Permission::ZoneSettingsWrite)?;
-    let zone = find_zone(&mock, zone_id)?;
-    grant.check(&zone.account_id)?;
+    let zone = setting::target_to_write::<CsamSetting>(&mock, &headers, zone_id)?;
     let editable = mock
         .store
         .read(|state| state.zones.get(&zone.id).map(|s| s.editable))
         .await;
-    if !editable.ok_or_else(|| zone_not_found(&zone.id))? {
+    if !editable.ok_or_else(|| setting::not_found::<CsamSetting>(zone))? {
         return Err(locked());
     }
     let patch = parse_patch(
         &json_object(&headers, body, mock.body_timeout).await?,
         &zone.csam.sources,
     )?;
-    let (setting, messages) = mock
-        .store
-        .write(|draft| {
-            let setting = draft
-                .zone_mut(&zone.id)
-                .ok_or_else(|| zone_not_found(&zone.id))?;
-            if !setting.editable {
-                return Err(locked());
-            }
-            if patch.resend && patch.email.is_none() && setting.email.is_empty() {
-                return Err(ApiError::many(
-                    StatusCode::BAD_REQUEST,
-                    vec![Info::invalid(
-                        "/value/resend_email",
-                        "there is no notification email to verify: set value.email first",
-                    )],
-                ));
-            }
-            let mut mails = Vec::new();
-            let messages = apply(setting, zone, patch, &mut mails);
-            let setting = setting.clone();
-            mails.into_iter().for_each(|mail| draft.send(mail));
-            Ok((setting, messages))
-        })
-        .await?;
-    Ok(success(view(&setting, zone), messages))
+    setting::write(&mock, zone, |setting: &mut CsamSetting, mails| {
+        if !setting.editable {
+            return Err(locked());
+        }
+        if patch.resend && patch.email.is_none() && setting.email.is_empty() {
+            return Err(ApiError::many(
+                StatusCode::BAD_REQUEST,
+                vec![Info::invalid(
+                    "/value/resend_email",
+                    "there is no notification email to verify: set value.email first",
+                )],
+            ));
+        }
+        Ok(apply(setting, zone, patch, mails))
+    })
+    .await
+}
+
+impl Setting for CsamSetting {
+    type Target = ZoneData;
+    const ROUTE: &'static str = "/zones/{}/settings/csam_scanner_third_party";
+    const READ: Permission = Permission::ZoneSettingsRead;
+    const WRITE: Permission = Permission::ZoneSettingsWrite;
+
+    fn of<'s>(state: &'s MockState, id: &str) -> Option<&'s Self> {
+        state.zones.get(id)
+    }
+
+    fn of_mut<'d>(draft: &'d mut Draft<'_>, id: &str) -> Option<&'d mut Self> {
+        draft.zone_mut(id)
+    }
+
+    fn view(&self, zone: &ZoneData) -> impl Serialize {
+        view(self, zone)
+    }
 }
 
 /// The API's view of a setting: `email` masked, `modified_on` null.
@@ -112,22 +107,6 @@ fn view(setting: &CsamSetting, zone: &ZoneData) -> Value {
             "zone_plan": zone.plan,
         }
     })
-}
-
-/// The path of this setting, with `{}` for the zone id.
-const ROUTE: &str = "/zones/{}/settings/csam_scanner_third_party";
-
-/// The zone of a path, or 400 (malformed id) / 404 (unknown zone).
-fn find_zone(
-    mock: &Shared,
-    zone_id: Result<Path<String>, PathRejection>,
-) -> Result<&ZoneData, ApiError> {
-    let id = ids::zone_id(zone_id)?;
-    mock.data.zone(&id).ok_or_else(|| zone_not_found(&id))
-}
-
-fn zone_not_found(id: &str) -> ApiError {
-    ids::zone_not_found(ROUTE, id)
 }
 
 fn locked() -> ApiError {
@@ -169,11 +148,7 @@ fn parse_patch(
         Some(Value::Object(value)) => parse_value(value, known, &mut patch, &mut errors),
         Some(_) => errors.push(Info::invalid("/value", "value must be an object")),
     }
-    if errors.is_empty() {
-        Ok(patch)
-    } else {
-        Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
-    }
+    ApiError::unless_invalid(patch, errors)
 }
 
 fn parse_value(
@@ -310,11 +285,7 @@ mod tests {
             unreachable!()
         };
         let err = parse_patch(&body, &known).unwrap_err();
-        let pointers: Vec<_> = err
-            .errors
-            .iter()
-            .map(|e| e.source.as_ref().unwrap().pointer.as_str())
-            .collect();
+        let pointers = err.pointers();
         assert_eq!(
             pointers,
             [

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
+use serde_json::{Value, json};
 
 use super::envelope::ApiError;
 
@@ -71,6 +72,53 @@ impl Query {
                 &format!("must be a number from {min} to {max}"),
             )),
         }
+    }
+}
+
+/// `page` and `per_page` of a list request.
+#[derive(Clone, Copy)]
+pub(crate) struct Paging {
+    /// The page asked for, from 1.
+    pub page: usize,
+    /// How many items a page holds.
+    pub per_page: usize,
+}
+
+impl Query {
+    /// `page` (1 to 2^32 - 1, default 1) and `per_page` (5 to 50, default
+    /// 20), as both list endpoints take them.
+    pub fn paging(&self) -> Result<Paging, ApiError> {
+        Ok(Paging {
+            page: self.number("page", 1.0, f64::from(u32::MAX), 1)?,
+            per_page: self.number("per_page", 5.0, 50.0, 20)?,
+        })
+    }
+
+    /// `direction=desc` (else ascending).
+    pub fn descending(&self) -> Result<bool, ApiError> {
+        Ok(self.one_of("direction", &["asc", "desc"])? == Some("desc"))
+    }
+}
+
+impl Paging {
+    /// This page of `items`, each made JSON by `object`, and its
+    /// `result_info` (`page`, `per_page`, `count`, `total_count`).
+    pub fn page<T>(self, items: Vec<T>, object: impl FnMut(T) -> Value) -> (Vec<Value>, Value) {
+        let total = items.len();
+        let start = self.page.saturating_sub(1).saturating_mul(self.per_page);
+        let result: Vec<Value> = items
+            .into_iter()
+            .skip(start)
+            .take(self.per_page)
+            .map(object)
+            .collect();
+        let info = json!({
+            "page": self.page,
+            "per_page": self.per_page,
+            "count": result.len(),
+            "total_count": total,
+        });
+        (result, info)
     }
 }
 
@@ -174,12 +222,6 @@ impl Filter {
             }
         }
     }
-}
-
-/// Page `page` (1-based) of `items`, `per_page` at a time.
-pub(crate) fn page_of<T>(items: Vec<T>, page: usize, per_page: usize) -> Vec<T> {
-    let start = page.saturating_sub(1).saturating_mul(per_page);
-    items.into_iter().skip(start).take(per_page).collect()
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a

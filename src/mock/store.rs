@@ -214,6 +214,13 @@ mod tests {
     use crate::mock::data::{DemoData, SHIPPED};
     use crate::mock::state::format_time;
 
+    /// A folder for a state file, the file's path in it and the shipped data.
+    fn fixture() -> (tempfile::TempDir, PathBuf, DemoData) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        (dir, path, DemoData::parse(SHIPPED).unwrap())
+    }
+
     fn open(data: &DemoData, path: Option<PathBuf>) -> Result<Store, String> {
         let at = now();
         Store::open(State::from_data(data, at), &format_time(at), path, None)
@@ -221,9 +228,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_changes_nothing_and_a_good_one_is_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let store = open(&data, Some(path.clone())).unwrap();
         let before = store.read(Clone::clone).await;
         let created = fs::read(&path).unwrap();
@@ -267,9 +272,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_save_is_undone_and_answers_500() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (dir, path, data) = fixture();
         let store = open(&data, Some(path)).unwrap();
         let before = store.read(Clone::clone).await;
         fs::remove_dir_all(dir.path()).unwrap();
@@ -288,9 +291,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_file_holds_only_what_differs_from_the_data() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let store = open(&data, Some(path.clone())).unwrap();
         let zone = data.zones[9].id.clone();
         store
@@ -314,9 +315,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_with_every_zone_and_a_long_outbox_still_loads() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let mut old = State::from_data(&data, now());
         let zone = data.zones[0].id.clone();
         assert!(old.zones[&zone].enabled);
@@ -349,10 +348,8 @@ mod tests {
 
     #[test]
     fn a_corrupt_file_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
+        let (_dir, path, data) = fixture();
         fs::write(&path, "{ not json").unwrap();
-        let data = DemoData::parse(SHIPPED).unwrap();
         let err = open(&data, Some(path)).err().unwrap();
         assert!(err.contains("corrupt"), "{err}");
     }
