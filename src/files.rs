@@ -8,7 +8,8 @@
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Creates `path` (and missing parents) with mode 0700. An existing `path`
 /// must be a directory of the current user; when group or others may enter
@@ -80,30 +81,142 @@ pub fn open_append_private(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Numbers this process's temporary files, so two writes at once never
+/// share one.
+static TEMP_NUMBER: AtomicU64 = AtomicU64::new(0);
+
+/// How many taken temporary names a write steps over before it gives up.
+const TEMP_TRIES: usize = 64;
+
 /// Replaces `path` with `bytes` so that a crash leaves the old content or the
 /// new, never a mix: a temporary file (0600) in the same directory is
 /// written, flushed to disk, renamed over `path`, and the directory is
 /// flushed so the rename survives a power cut. The directory must exist.
+///
+/// The temporary file is `.NAME.PID.NUMBER.tmp`; a failed write removes it,
+/// and one that a killed process left is what [`remove_orphaned_temps`]
+/// removes.
 pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // tempfile creates the file 0600 with O_EXCL, and deletes it on failure.
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
+    write_atomic_checked(path, bytes, |_| {})
+}
+
+/// [`write_atomic_private`], calling `before_rename` with the temporary
+/// file once it is complete (tests look at it there).
+fn write_atomic_checked(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce(&Path),
+) -> io::Result<()> {
+    let dir = folder(path);
+    let (temp, mut file) = create_temp(dir, &file_name(path))?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            before_rename(&temp);
+            fs::rename(&temp, path)
+        });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
     #[cfg(unix)]
     File::open(dir)?.sync_all()?;
     Ok(())
+}
+
+/// A new temporary file for `name` in `dir`, created 0600 with `O_EXCL`; a
+/// name already taken (a file left by an earlier process with our PID) is
+/// stepped over.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut taken = None;
+    for _ in 0..TEMP_TRIES {
+        let number = TEMP_NUMBER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}.{number}.tmp", std::process::id()));
+        match options.open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => taken = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(taken.unwrap_or_else(|| io::Error::other("no free temporary file name")))
+}
+
+/// Removes the temporary files of `path` that a process killed in the
+/// middle of [`write_atomic_private`] left behind: exactly
+/// `.NAME.PID.NUMBER.tmp` (PID and NUMBER digits) next to it, and only when
+/// process PID is no longer running. Our own PID counts as gone: call this
+/// before this process first writes `path`, so such a file is from an
+/// earlier process that had our PID. Where running processes cannot be
+/// seen (no `/proc`), nothing is removed. Returns the files removed.
+pub fn remove_orphaned_temps(path: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.", file_name(path));
+    let Ok(entries) = fs::read_dir(folder(path)) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(pid, number)| all_digits(pid) && all_digits(number))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if process_may_run(pid) {
+            continue;
+        }
+        let orphan = entry.path();
+        match fs::remove_file(&orphan) {
+            Ok(()) => {
+                tracing::info!(file = %orphan.display(), "removed a temporary file left by a killed process");
+                removed.push(orphan);
+            }
+            Err(e) => {
+                tracing::warn!(file = %orphan.display(), error = %e, "cannot remove a stale temporary file");
+            }
+        }
+    }
+    removed
+}
+
+fn all_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether process `pid` may still be running (and writing its file).
+fn process_may_run(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+/// The directory `path` is in (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A file read by [`read_regular_file`], with what `fstat` said of it.
@@ -216,4 +329,71 @@ fn kind(metadata: &Metadata) -> &'static str {
 fn current_uid() -> u32 {
     // SAFETY: geteuid takes no arguments, cannot fail and touches no memory.
     unsafe { libc::geteuid() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn what_a_killed_write_leaves_is_what_the_cleanup_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut seen = None;
+        write_atomic_checked(&path, b"new", |temp| {
+            seen = Some((temp.to_path_buf(), names(dir.path())));
+        })
+        .unwrap();
+        let (temp, before_rename) = seen.unwrap();
+        let temp_name = temp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(before_rename, [temp_name], "one temporary file, next to it");
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        // A process killed before the rename leaves exactly that file.
+        fs::write(&temp, "half").unwrap();
+        fs::write(dir.path().join(".other.json.1.1.tmp"), "").unwrap();
+        assert_eq!(remove_orphaned_temps(&path), [temp]);
+        assert_eq!(names(dir.path()), [".other.json.1.1.tmp", "state.json"]);
+    }
+
+    #[test]
+    fn a_failed_write_removes_its_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("taken");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("inside"), "x").unwrap();
+        assert!(write_atomic_private(&path, b"new").is_err());
+        assert_eq!(names(dir.path()), ["taken"]);
+    }
+
+    #[test]
+    fn temporary_names_left_by_an_earlier_process_with_our_pid_are_stepped_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("recent.json");
+        let next = TEMP_NUMBER.load(Ordering::Relaxed);
+        let pid = std::process::id();
+        for number in next..next + 8 {
+            fs::write(
+                dir.path().join(format!(".recent.json.{pid}.{number}.tmp")),
+                "",
+            )
+            .unwrap();
+        }
+        write_atomic_private(&path, b"saved").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"saved");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }

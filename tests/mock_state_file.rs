@@ -4,6 +4,7 @@
 #![cfg(target_os = "linux")]
 mod mock_common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mock_common::{BLOG, Harness, SHOP};
@@ -68,6 +69,12 @@ async fn start_removes_only_the_temporary_files_of_dead_mocks() {
     expected.push("state.json".to_owned());
     expected.sort();
     assert_eq!(names, expected);
+    // Written by the same helper as the client's files: its owner's alone.
+    let mode = std::fs::metadata(dir.path().join("state.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
 }
 
 #[tokio::test]

@@ -55,13 +55,15 @@ pub fn shown_email(email: &str) -> String {
 }
 
 pub use crate::api::text::key_fingerprint;
+use crate::api::text::one_line;
 
 /// Any other text (a name, Cloudflare's message, an error line) made safe and
 /// small: one line without control characters, email addresses cut to their
 /// domain, runs that look like a credential replaced by `[redacted]`, at most
 /// `max` characters (then `…`).
 pub fn redact_text(text: &str, max: usize) -> String {
-    let line = single_line(text);
+    // Whole, so that a credential is cut before the text is clipped.
+    let line = one_line(text, usize::MAX);
     let without_emails = cut_email_locals(&line);
     let without_tokens = cut_token_runs(&without_emails);
     clip(&without_tokens, max)
@@ -155,24 +157,6 @@ const KEY_KEY: &str = "payload_logging.public_key";
 
 fn source_key(name: &str) -> String {
     format!("sources.{}", redact_text(name, 64))
-}
-
-/// Whitespace runs become one space; control and invisible characters go.
-fn single_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(4 * TEXT_MAX));
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if !crate::api::text::is_hidden(c) {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn is_local(c: char) -> bool {

@@ -98,14 +98,10 @@ impl Grant<'_> {
         if self.allows(account_id) {
             Ok(())
         } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                9109,
-                format!(
-                    "Unauthorized to access requested resource: the '{}' permission of this API token does not cover the account that owns it",
-                    self.needed.name()
-                ),
-            ))
+            Err(unauthorized(format!(
+                "the '{}' permission of this API token does not cover the account that owns it",
+                self.needed.name()
+            )))
         }
     }
 }
@@ -133,14 +129,19 @@ pub(crate) fn authorize<'a>(
             token: Some(token),
         });
     }
-    Err(ApiError::new(
+    Err(unauthorized(format!(
+        "this API token lacks the '{}' permission",
+        needed.name()
+    )))
+}
+
+/// 403 9109, Cloudflare's refusal of a permission the caller lacks.
+fn unauthorized(detail: String) -> ApiError {
+    ApiError::new(
         StatusCode::FORBIDDEN,
         9109,
-        format!(
-            "Unauthorized to access requested resource: this API token lacks the '{}' permission",
-            needed.name()
-        ),
-    ))
+        format!("Unauthorized to access requested resource: {detail}"),
+    )
 }
 
 /// The token of a verify request, whatever its status (verify reports it);

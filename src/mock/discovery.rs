@@ -1,18 +1,18 @@
 //! Finding things: `GET /zones`, `GET /zones/{zone_id}`, `GET /accounts`,
 //! `GET /accounts/{account_id}` and the two token verify endpoints. A token
 //! sees only the zones and accounts its read permission covers.
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::auth::{Permission, authorize, token_to_verify};
 use super::data::{AccountData, DemoData, ZoneData};
 use super::envelope::{ApiError, Info, success, success_list};
-use super::ids;
+use super::ids::{self, IdPath};
+use super::lookup;
 use super::objects::{ZONE_TYPE, account_object, plan_id, zone_object};
-use super::query::{Filter, Query, page_of};
+use super::query::{Filter, Query};
 use super::routes::Shared;
 
 /// Message code of a successful verify.
@@ -44,9 +44,8 @@ pub(crate) async fn list_zones(
         "order",
         &["name", "status", "account.id", "account.name", "plan.id"],
     )?;
-    let descending = query.one_of("direction", &["asc", "desc"])? == Some("desc");
-    let page = query.number("page", 1.0, f64::from(u32::MAX), 1)?;
-    let per_page = query.number("per_page", 5.0, 50.0, 20)?;
+    let descending = query.descending()?;
+    let paging = query.paging()?;
 
     let data = &mock.data;
     let wanted = |zone: &ZoneData| {
@@ -84,18 +83,9 @@ pub(crate) async fn list_zones(
     if descending {
         zones.reverse();
     }
-    let total = zones.len();
-    let result: Vec<Value> = page_of(zones, page, per_page)
-        .into_iter()
-        .map(|z| zone_object(data, z))
-        .collect();
-    let info = json!({
-        "page": page,
-        "per_page": per_page,
-        "count": result.len(),
-        "total_count": total,
-        "total_pages": total.div_ceil(per_page),
-    });
+    let total_pages = zones.len().div_ceil(paging.per_page);
+    let (result, mut info) = paging.page(zones, |z| zone_object(data, z));
+    info["total_pages"] = json!(total_pages);
     Ok(success_list(result, info))
 }
 
@@ -108,9 +98,8 @@ pub(crate) async fn list_accounts(
     let grant = authorize(&mock.data, &headers, Permission::AccountSettingsRead)?;
     let query = Query::parse(raw.as_deref())?;
     let name = query.text("name", 100)?.map(Filter::parse);
-    let descending = query.one_of("direction", &["asc", "desc"])? == Some("desc");
-    let page = query.number("page", 1.0, f64::from(u32::MAX), 1)?;
-    let per_page = query.number("per_page", 5.0, 50.0, 20)?;
+    let descending = query.descending()?;
+    let paging = query.paging()?;
     let mut accounts: Vec<&AccountData> = mock
         .data
         .accounts
@@ -125,46 +114,29 @@ pub(crate) async fn list_accounts(
             ordering
         }
     });
-    let total = accounts.len();
-    let result: Vec<Value> = page_of(accounts, page, per_page)
-        .into_iter()
-        .map(account_object)
-        .collect();
-    let info =
-        json!({ "page": page, "per_page": per_page, "count": result.len(), "total_count": total });
+    let (result, info) = paging.page(accounts, account_object);
     Ok(success_list(result, info))
 }
 
 /// `GET /zones/{zone_id}`: one zone, as `GET /zones` lists it.
 pub(crate) async fn get_zone(
     State(mock): State<Shared>,
-    zone_id: Result<Path<String>, PathRejection>,
+    zone_id: IdPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let grant = authorize(&mock.data, &headers, Permission::ZoneRead)?;
-    let id = ids::zone_id(zone_id)?;
-    let zone = mock
-        .data
-        .zone(&id)
-        .ok_or_else(|| ids::zone_not_found("/zones/{}", &id))?;
-    grant.check(&zone.account_id)?;
+    let zone: &ZoneData =
+        lookup::find(&mock, &headers, zone_id, Permission::ZoneRead, "/zones/{}")?;
     Ok(success(zone_object(&mock.data, zone), Vec::new()))
 }
 
 /// `GET /accounts/{account_id}`: one account, as `GET /accounts` lists it.
 pub(crate) async fn get_account(
     State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
+    account_id: IdPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "/accounts/{}";
-    let grant = authorize(&mock.data, &headers, Permission::AccountSettingsRead)?;
-    let id = ids::account_id(account_id, ROUTE)?;
-    let account = mock
-        .data
-        .account(&id)
-        .ok_or_else(|| ids::account_not_found(ROUTE, &id))?;
-    grant.check(&account.id)?;
+    let needed = Permission::AccountSettingsRead;
+    let account: &AccountData = lookup::find(&mock, &headers, account_id, needed, "/accounts/{}")?;
     Ok(success(account_object(account), Vec::new()))
 }
 
@@ -179,7 +151,7 @@ pub(crate) async fn verify_user_token(
 /// `GET /accounts/{account_id}/tokens/verify`: the same, for an existing account.
 pub(crate) async fn verify_account_token(
     State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
+    account_id: IdPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     const ROUTE: &str = "/accounts/{}/tokens/verify";

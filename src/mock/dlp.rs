@@ -3,62 +3,48 @@
 //! values a new account starts with (not to the data file's values: that is
 //! `/__mock/reset`).
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method};
 use axum::response::Response;
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::auth::{Permission, authorize};
+use super::auth::Permission;
 use super::body::{json_object, optional_bool};
 use super::data::AccountData;
-use super::envelope::{ApiError, Info, success};
-use super::ids;
+use super::draft::Draft;
+use super::envelope::{ApiError, Info};
+use super::ids::IdPath;
 use super::routes::Shared;
-use super::state::{DlpSettings, MaskingLevel, next_update_time, now};
+use super::setting::{self, Setting};
+use super::state::{DlpSettings, MaskingLevel, State as MockState, next_update_time, now};
 
-/// GET: the current settings.
-pub(crate) async fn get_settings(
+/// PUT: full replacement (a missing or null field gets its default);
+/// PATCH: partial update (a missing or null field keeps its value). (GET
+/// is [`setting::get`].)
+pub(crate) async fn put_or_patch_settings(
     State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustRead)?;
-    let account = find_account(&mock, account_id)?;
-    grant.check(&account.id)?;
-    let settings = mock
-        .store
-        .read(|state| state.dlp.get(&account.id).cloned())
-        .await;
-    let settings = settings.ok_or_else(|| not_found(&account.id))?;
-    Ok(success(settings, Vec::new()))
-}
-
-/// PUT: full replacement; a missing or null field gets its default.
-pub(crate) async fn put_settings(
-    State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
+    account_id: IdPath,
+    method: Method,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    write(mock, account_id, headers, Some(body), Mode::Replace).await
-}
-
-/// PATCH: partial update; a missing or null field keeps its value.
-pub(crate) async fn patch_settings(
-    State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    write(mock, account_id, headers, Some(body), Mode::Merge).await
+    let mode = if method == Method::PUT {
+        Mode::Replace
+    } else {
+        Mode::Merge
+    };
+    write(mock, account_id, headers, Some(body), mode).await
 }
 
 /// DELETE: "reset to initial values", i.e. those of a new account
 /// (`DlpSettings::defaults`, `updated_at` = now); returns them.
 pub(crate) async fn delete_settings(
     State(mock): State<Shared>,
-    account_id: Result<Path<String>, PathRejection>,
+    account_id: IdPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     write(mock, account_id, headers, None, Mode::Reset).await
@@ -77,51 +63,46 @@ enum Mode {
 
 async fn write(
     mock: Shared,
-    account_id: Result<Path<String>, PathRejection>,
+    account_id: IdPath,
     headers: HeaderMap,
     body: Option<Body>,
     mode: Mode,
 ) -> Result<Response, ApiError> {
-    let grant = authorize(&mock.data, &headers, Permission::ZeroTrustWrite)?;
-    let account = find_account(&mock, account_id)?;
-    grant.check(&account.id)?;
+    let account = setting::target_to_write::<DlpSettings>(&mock, &headers, account_id)?;
     let update = match body {
         Some(body) => parse_update(&json_object(&headers, body, mock.body_timeout).await?)?,
         None => Update::default(),
     };
-    let settings = mock
-        .store
-        .write(|draft| {
-            let current = draft
-                .dlp_mut(&account.id)
-                .ok_or_else(|| not_found(&account.id))?;
-            let previous = current.payload_logging.updated_at.clone();
-            *current = match mode {
-                Mode::Reset => DlpSettings::defaults(),
-                Mode::Replace => update.over(&DlpSettings::defaults()),
-                Mode::Merge => update.over(current),
-            };
-            current.payload_logging.updated_at = next_update_time(&previous, now());
-            Ok(current.clone())
-        })
-        .await?;
-    Ok(success(settings, Vec::new()))
+    setting::write(&mock, account, |current: &mut DlpSettings, _mails| {
+        let previous = current.payload_logging.updated_at.clone();
+        *current = match mode {
+            Mode::Reset => DlpSettings::defaults(),
+            Mode::Replace => update.over(&DlpSettings::defaults()),
+            Mode::Merge => update.over(current),
+        };
+        current.payload_logging.updated_at = next_update_time(&previous, now());
+        Ok(Vec::new())
+    })
+    .await
 }
 
-/// The path of these settings, with `{}` for the account id.
-const ROUTE: &str = "/accounts/{}/dlp/settings";
+impl Setting for DlpSettings {
+    type Target = AccountData;
+    const ROUTE: &'static str = "/accounts/{}/dlp/settings";
+    const READ: Permission = Permission::ZeroTrustRead;
+    const WRITE: Permission = Permission::ZeroTrustWrite;
 
-/// The account of a path, or 400 (malformed id) / 404 (unknown account).
-fn find_account(
-    mock: &Shared,
-    account_id: Result<Path<String>, PathRejection>,
-) -> Result<&AccountData, ApiError> {
-    let id = ids::account_id(account_id, ROUTE)?;
-    mock.data.account(&id).ok_or_else(|| not_found(&id))
-}
+    fn of<'s>(state: &'s MockState, id: &str) -> Option<&'s Self> {
+        state.dlp.get(id)
+    }
 
-fn not_found(id: &str) -> ApiError {
-    ids::account_not_found(ROUTE, id)
+    fn of_mut<'d>(draft: &'d mut Draft<'_>, id: &str) -> Option<&'d mut Self> {
+        draft.dlp_mut(id)
+    }
+
+    fn view(&self, _account: &AccountData) -> impl Serialize {
+        self
+    }
 }
 
 impl DlpSettings {
@@ -219,23 +200,21 @@ fn parse_update(body: &Map<String, Value>) -> Result<Update, ApiError> {
             "payload_logging must be an object",
         )),
     }
-    if errors.is_empty() {
-        Ok(update)
-    } else {
-        Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
-    }
+    ApiError::unless_invalid(update, errors)
 }
+
+/// Standard base64 as the mock takes it: padding required, and unused low
+/// bits in the last character allowed (`YWJ=` passes, as it always has).
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// Whether `text` is non-empty standard base64 with correct padding.
 pub(crate) fn is_base64(text: &str) -> bool {
-    let body = text.trim_end_matches('=');
-    let padding = text.len() - body.len();
-    !text.is_empty()
-        && text.len().is_multiple_of(4)
-        && padding <= 2
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    !text.is_empty() && BASE64.decode(text).is_ok()
 }
 
 #[cfg(test)]
@@ -250,6 +229,41 @@ mod tests {
         for bad in ["", "YWJ", "YW=j", "YW-_", "Y===", "not base64!"] {
             assert!(!is_base64(bad), "{bad}");
         }
+    }
+
+    /// What the mock has always accepted: a multiple of four characters
+    /// from the standard alphabet, at most two `=` and only at the end.
+    fn plain_rule(text: &str) -> bool {
+        let body = text.trim_end_matches('=');
+        let padding = text.len() - body.len();
+        let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        !text.is_empty()
+            && text.len().is_multiple_of(4)
+            && padding <= 2
+            && body.bytes().all(alphabet)
+    }
+
+    #[test]
+    fn base64_accepts_what_the_plain_rule_accepts_and_nothing_else() {
+        // Every string of up to 8 characters (two quanta) over a letter
+        // with and one without unused low bits, an extra symbol, padding
+        // and an outsider.
+        const SYMBOLS: &[u8] = b"AJ/=-";
+        let mut text = Vec::new();
+        let mut checked = 0;
+        for len in 0..=8u32 {
+            for mut n in 0..SYMBOLS.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(SYMBOLS[n % SYMBOLS.len()]);
+                    n /= SYMBOLS.len();
+                }
+                let text = std::str::from_utf8(&text).unwrap();
+                assert_eq!(is_base64(text), plain_rule(text), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 450_000);
     }
 
     #[test]

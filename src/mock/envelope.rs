@@ -78,6 +78,25 @@ impl ApiError {
         }
     }
 
+    /// `value` when `errors` is empty, else 400 with every one of them: a
+    /// body's checks report all their problems at once.
+    pub fn unless_invalid<T>(value: T, errors: Vec<Info>) -> Result<T, Self> {
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(Self::many(StatusCode::BAD_REQUEST, errors))
+        }
+    }
+
+    /// The JSON pointers of the errors, in order (for tests).
+    #[cfg(test)]
+    pub fn pointers(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .map(|e| e.source.as_ref().map_or("", |s| s.pointer.as_str()))
+            .collect()
+    }
+
     /// Adds another error after the first.
     pub fn and(mut self, code: u32, message: impl Into<String>) -> Self {
         self.errors.push(Info::new(code, message));
@@ -101,6 +120,12 @@ impl ApiError {
     /// Cloudflare's answer for a path it cannot route, or an unknown object;
     /// a long path is quoted clipped.
     pub fn no_route(path: &str) -> Self {
+        Self::unroutable(path).and(7000, "No route for that URI")
+    }
+
+    /// 404 7003 alone, the first error of every "not found" (the caller
+    /// adds the second); a long path is quoted clipped.
+    pub fn unroutable(path: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             7003,
@@ -109,7 +134,6 @@ impl ApiError {
                 clip_to(path, PATH_ECHO_LIMIT)
             ),
         )
-        .and(7000, "No route for that URI")
     }
 
     /// A body that is not JSON (or not an object, or too large).

@@ -138,11 +138,7 @@ impl FaultSettings {
                 )),
             }
         }
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(ApiError::many(StatusCode::BAD_REQUEST, errors))
-        }
+        ApiError::unless_invalid(self, errors)
     }
 }
 
@@ -317,11 +313,7 @@ mod tests {
                 json!({"fail_rate": 2, "latency_ms": -1, "rate_limit": "x", "failrate": 1, "lock_out": "2h"}),
             ))
             .unwrap_err();
-        let pointers: Vec<_> = err
-            .errors
-            .iter()
-            .map(|e| e.source.as_ref().unwrap().pointer.as_str())
-            .collect();
+        let pointers = err.pointers();
         assert_eq!(pointers.len(), 5, "{pointers:?}");
     }
 }

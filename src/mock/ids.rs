@@ -14,6 +14,9 @@ const ZONE_ID_MAX: usize = 32;
 /// The length of every account id (`iam_account_identifier`: min and max 32).
 const ACCOUNT_ID_LEN: usize = 32;
 
+/// An id from a route's path, or why axum could not extract it.
+pub(crate) type IdPath = Result<Path<String>, PathRejection>;
+
 /// `text` cut to [`ECHO_LIMIT`] characters, with `…` when something was cut.
 pub(crate) fn clip(text: &str) -> String {
     clip_to(text, ECHO_LIMIT)
@@ -28,7 +31,7 @@ pub(crate) fn clip_to(text: &str, max: usize) -> String {
 }
 
 /// The zone id of a path: 1 to 32 ASCII letters and digits, else 400 1001.
-pub(crate) fn zone_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+pub(crate) fn zone_id(path: IdPath) -> Result<String, ApiError> {
     let invalid = || ApiError::new(StatusCode::BAD_REQUEST, 1001, "Invalid zone identifier");
     let Path(id) = path.map_err(|_| invalid())?;
     if id.is_empty() || id.len() > ZONE_ID_MAX || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -40,10 +43,7 @@ pub(crate) fn zone_id(path: Result<Path<String>, PathRejection>) -> Result<Strin
 /// The account id of a path: exactly 32 ASCII letters and digits, else a
 /// 400 that names the route with the id clipped. `route` is the path with
 /// `{}` where the id goes, e.g. `/accounts/{}/dlp/settings`.
-pub(crate) fn account_id(
-    path: Result<Path<String>, PathRejection>,
-    route: &str,
-) -> Result<String, ApiError> {
+pub(crate) fn account_id(path: IdPath, route: &str) -> Result<String, ApiError> {
     let Ok(Path(id)) = path else {
         return Err(ApiError::no_route(&route.replace("{}", "(invalid)"))
             .with_status(StatusCode::BAD_REQUEST));
@@ -57,15 +57,7 @@ pub(crate) fn account_id(
 
 /// 404 for a well-formed zone id that no zone has.
 pub(crate) fn zone_not_found(route: &str, id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        7003,
-        format!(
-            "Could not route to {}, perhaps your object identifier is invalid?",
-            route.replace("{}", &clip(id))
-        ),
-    )
-    .and(1001, "Zone not found")
+    ApiError::unroutable(&route.replace("{}", &clip(id))).and(1001, "Zone not found")
 }
 
 /// 404 for a well-formed account id that no account has.

@@ -6,7 +6,6 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,7 @@ use serde_json::json;
 
 use super::body::json_object;
 use super::envelope::ApiError;
-use super::ids::clip;
+use super::ids::{IdPath, clip};
 use super::routes::Shared;
 use super::state::{EmailState, State as MockState};
 
@@ -106,7 +105,7 @@ pub(crate) async fn set_faults(
 /// `POST /__mock/zones/{zone_id}/verify-email`: the recipient "clicks the link".
 pub(crate) async fn verify_email(
     State(mock): State<Shared>,
-    zone_id: Result<Path<String>, PathRejection>,
+    zone_id: IdPath,
 ) -> Result<Response, ApiError> {
     let id = zone_id.map(|Path(id)| id).unwrap_or_default();
     let setting = mock

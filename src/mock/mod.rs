@@ -47,11 +47,14 @@
 //!   `Content-Type: application/json` (parameters such as `charset` are
 //!   fine), else 415 **1415**; an empty body is 400 6007; more than 1 MiB,
 //!   or not a JSON object, is 400 6007.
-//! - A notification email: at most 254 characters, `local@domain.tld`, no
-//!   spaces, no control characters (C0, DEL, C1) and no bidirectional-text
-//!   or invisible format characters (U+202A–U+202E, U+2066–U+2069,
-//!   U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064, U+FEFF), else
-//!   400 1007 with pointer `/value/email` naming the character.
+//! - A notification email: the client's own check (`api::validate::email`):
+//!   at most 254 characters, at most 64 bytes before the `@`,
+//!   `local@domain.tld` without a leading, trailing or doubled `.` before
+//!   the `@`, no spaces, no control characters (C0, DEL, C1) and no
+//!   bidirectional-text or invisible format characters (U+202A–U+202E,
+//!   U+2066–U+206F, U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064,
+//!   U+FEFF, U+FFF9–U+FFFB), else 400 1007 with pointer `/value/email` and
+//!   the client's reason (which names a refused character's code point).
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
@@ -139,8 +142,9 @@
 //! # State
 //! Everything lives in memory behind one lock. With a state file the mock
 //! starts from it (or creates it from the data) and saves every change
-//! atomically (temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync of the
-//! folder) before answering. The file holds only what differs from the
+//! atomically before answering, with the helper the client's own files use
+//! (`crate::files`: temporary file `.FILE.PID.N.tmp`, fsync, rename, fsync
+//! of the folder; the file is 0600). The file holds only what differs from the
 //! data: the changed zones, every account's DLP settings, the outbox and
 //! when the file was created (compact JSON; a file with every zone, as
 //! older versions wrote, loads too). At start the mock removes the
@@ -196,12 +200,14 @@ mod envelope;
 mod faults;
 mod generate;
 mod ids;
+mod lookup;
 mod mock_only;
 mod objects;
 mod query;
 mod rate_limit;
 mod routes;
 mod serve;
+mod setting;
 mod state;
 mod state_file;
 mod store;

@@ -1,8 +1,10 @@
 //! Query strings of the list endpoints: decoding, Cloudflare's filter
 //! operators (`name=contains:acme`) and paging parameters.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
+use serde_json::{Value, json};
 
 use super::envelope::ApiError;
 
@@ -70,6 +72,53 @@ impl Query {
                 &format!("must be a number from {min} to {max}"),
             )),
         }
+    }
+}
+
+/// `page` and `per_page` of a list request.
+#[derive(Clone, Copy)]
+pub(crate) struct Paging {
+    /// The page asked for, from 1.
+    pub page: usize,
+    /// How many items a page holds.
+    pub per_page: usize,
+}
+
+impl Query {
+    /// `page` (1 to 2^32 - 1, default 1) and `per_page` (5 to 50, default
+    /// 20), as both list endpoints take them.
+    pub fn paging(&self) -> Result<Paging, ApiError> {
+        Ok(Paging {
+            page: self.number("page", 1.0, f64::from(u32::MAX), 1)?,
+            per_page: self.number("per_page", 5.0, 50.0, 20)?,
+        })
+    }
+
+    /// `direction=desc` (else ascending).
+    pub fn descending(&self) -> Result<bool, ApiError> {
+        Ok(self.one_of("direction", &["asc", "desc"])? == Some("desc"))
+    }
+}
+
+impl Paging {
+    /// This page of `items`, each made JSON by `object`, and its
+    /// `result_info` (`page`, `per_page`, `count`, `total_count`).
+    pub fn page<T>(self, items: Vec<T>, object: impl FnMut(T) -> Value) -> (Vec<Value>, Value) {
+        let total = items.len();
+        let start = self.page.saturating_sub(1).saturating_mul(self.per_page);
+        let result: Vec<Value> = items
+            .into_iter()
+            .skip(start)
+            .take(self.per_page)
+            .map(object)
+            .collect();
+        let info = json!({
+            "page": self.page,
+            "per_page": self.per_page,
+            "count": result.len(),
+            "total_count": total,
+        });
+        (result, info)
     }
 }
 
@@ -175,45 +224,20 @@ impl Filter {
     }
 }
 
-/// Page `page` (1-based) of `items`, `per_page` at a time.
-pub(crate) fn page_of<T>(items: Vec<T>, page: usize, per_page: usize) -> Vec<T> {
-    let start = page.saturating_sub(1).saturating_mul(per_page);
-    items.into_iter().skip(start).take(per_page).collect()
-}
-
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a
+/// byte, and a `%` without two hex digits stays as it is.
 fn decode(text: &str) -> Result<String, ApiError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escape = (bytes[i] == b'%')
-            .then(|| escaped(bytes.get(i + 1..i + 3)))
-            .flatten();
-        match (bytes[i], escape) {
-            (_, Some(byte)) => {
-                out.push(byte);
-                i += 2;
-            }
-            (b'+', None) => out.push(b' '),
-            (byte, None) => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            1004,
-            "Invalid query string: not UTF-8 after percent-decoding",
-        )
-    })
-}
-
-/// The byte of a `%XX` escape's two hex digits.
-fn escaped(digits: Option<&[u8]>) -> Option<u8> {
-    let text = std::str::from_utf8(digits?).ok()?;
-    u8::from_str_radix(text, 16)
-        .ok()
-        .filter(|_| !text.starts_with('+'))
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                1004,
+                "Invalid query string: not UTF-8 after percent-decoding",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -244,5 +268,18 @@ mod tests {
         assert_eq!(query.get("x"), Some("%zz"));
         assert_eq!(query.get("page"), Some("3"));
         assert!(Query::parse(Some("name=%FF")).is_err());
+        let odd = Query::parse(Some(
+            "a=%2B%2b+&b=%+1&c=%4&d=100%&e=%%41&f=%C3%A9%e2%80%8B&g=%00",
+        ))
+        .unwrap();
+        assert_eq!(odd.get("a"), Some("++ "), "an escaped + is a plus");
+        assert_eq!(odd.get("b"), Some("% 1"), "a sign is not a hex digit");
+        assert_eq!(odd.get("c"), Some("%4"));
+        assert_eq!(odd.get("d"), Some("100%"));
+        assert_eq!(odd.get("e"), Some("%A"));
+        assert_eq!(odd.get("f"), Some("\u{e9}\u{200B}"));
+        assert_eq!(odd.get("g"), Some("\0"));
+        let named = Query::parse(Some("na%6De=x&%FF=1"));
+        assert!(named.is_err(), "names are decoded too");
     }
 }

@@ -193,12 +193,16 @@ mod tests {
         }
     }
 
+    fn per_seconds(requests: u32, seconds: u64) -> RateLimit {
+        RateLimit {
+            requests,
+            per: Duration::from_secs(seconds),
+        }
+    }
+
     #[test]
     fn the_window_arithmetic_is_exact() {
-        let limit = RateLimit {
-            requests: 3,
-            per: Duration::from_secs(10),
-        };
+        let limit = per_seconds(3, 10);
         let mut windows = Windows::default();
         let t0 = Instant::now();
         let at = |ms: u64| t0 + Duration::from_millis(ms);
@@ -218,10 +222,7 @@ mod tests {
 
     #[test]
     fn credentials_have_their_own_windows() {
-        let limit = RateLimit {
-            requests: 1,
-            per: Duration::from_secs(60),
-        };
+        let limit = per_seconds(1, 60);
         let mut windows = Windows::default();
         let now = Instant::now();
         assert!(!windows.count(limit, "a".into(), now).over);

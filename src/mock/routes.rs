@@ -14,6 +14,8 @@ use super::data::DemoData;
 use super::envelope::ApiError;
 use super::faults::Faults;
 use super::mock_only::{LoggedRequest, RequestLog};
+use super::setting;
+use super::state::{CsamSetting, DlpSettings};
 use super::store::Store;
 use super::{csam, discovery, dlp, mock_only};
 
@@ -49,7 +51,7 @@ pub(crate) fn router(mock: Shared) -> Router {
         .route(
             &api("/zones/{zone_id}/settings/csam_scanner_third_party"),
             declared(
-                get(csam::get_setting).patch(csam::patch_setting),
+                get(setting::get::<CsamSetting>).patch(csam::patch_setting),
                 "GET, PATCH",
             ),
         )
@@ -64,9 +66,9 @@ pub(crate) fn router(mock: Shared) -> Router {
         .route(
             &api("/accounts/{account_id}/dlp/settings"),
             declared(
-                get(dlp::get_settings)
-                    .put(dlp::put_settings)
-                    .patch(dlp::patch_settings)
+                get(setting::get::<DlpSettings>)
+                    .put(dlp::put_or_patch_settings)
+                    .patch(dlp::put_or_patch_settings)
                     .delete(dlp::delete_settings),
                 "GET, PUT, PATCH, DELETE",
             ),

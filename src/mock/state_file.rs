@@ -1,11 +1,10 @@
-//! The `--state FILE` format and its disk work: what is saved (only what
-//! differs from the data, so a rewrite costs what was changed, not what was
-//! loaded), atomic writes, loading, and removing the temporary files that a
-//! killed mock left behind.
+//! The `--state FILE` format: what is saved (only what differs from the
+//! data, so a rewrite costs what was changed, not what was loaded) and how
+//! it is loaded. The disk work (atomic writes, removing the temporary files
+//! that a killed mock left behind) is `crate::files`'.
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -129,93 +128,4 @@ pub(crate) fn load(path: &Path, mut initial: State, initial_at: &str) -> Result<
         base,
         started_at,
     })
-}
-
-/// Write to a temporary file in the same folder, flush it to disk, rename it
-/// over the target, then flush the folder: a crash leaves old or new, whole.
-/// The temporary file is `.NAME.PID.NUMBER.tmp` (see [`remove_orphans`]).
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], number: u64) -> std::io::Result<()> {
-    let dir = folder(path);
-    let tmp = dir.join(format!(
-        ".{}.{}.{number}.tmp",
-        file_name(path),
-        std::process::id()
-    ));
-    let mut file = File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(&tmp, path)?;
-    File::open(&dir)?.sync_all()
-}
-
-/// Removes the temporary files of `path` that a mock killed mid-save left
-/// behind: exactly `.NAME.PID.NUMBER.tmp` (PID and NUMBER digits) next to
-/// it, and only when process PID is no longer running. Our own PID counts
-/// as gone: this runs before our first save, so such a file is from an
-/// earlier process that had our PID. Where running processes cannot be
-/// seen (no `/proc`), nothing is removed. Returns the files removed.
-pub(crate) fn remove_orphans(path: &Path) -> Vec<PathBuf> {
-    let dir = folder(path);
-    let prefix = format!(".{}.", file_name(path));
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut removed = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|name| name.strip_prefix(&prefix))
-            .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|rest| rest.split_once('.'))
-            .filter(|(pid, number)| all_digits(pid) && all_digits(number))
-            .and_then(|(pid, _)| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if process_may_run(pid) {
-            continue;
-        }
-        let orphan = entry.path();
-        match fs::remove_file(&orphan) {
-            Ok(()) => {
-                tracing::info!(file = %orphan.display(), "removed a temporary state file left by a killed mock");
-                removed.push(orphan);
-            }
-            Err(e) => {
-                tracing::warn!(file = %orphan.display(), error = %e, "cannot remove a stale temporary state file");
-            }
-        }
-    }
-    removed
-}
-
-fn all_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether process `pid` may still be running (and writing its file).
-fn process_may_run(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return false;
-    }
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return true;
-    }
-    proc.join(pid.to_string()).exists()
-}
-
-fn folder(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

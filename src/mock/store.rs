@@ -11,7 +11,8 @@ use tokio::sync::Mutex;
 use super::draft::{Draft, Undo};
 use super::envelope::ApiError;
 use super::state::{State, now};
-use super::state_file::{self, Loaded, differing_zones, encode, write_atomically};
+use super::state_file::{self, Loaded, differing_zones, encode};
+use crate::files::{remove_orphaned_temps, write_atomic_private};
 
 /// The shared, lockable state of a running mock.
 pub(crate) struct Store {
@@ -69,14 +70,14 @@ impl Store {
                 verify_after,
             });
         };
-        state_file::remove_orphans(&path);
+        remove_orphaned_temps(&path);
         let loaded = if path.exists() {
             state_file::load(&path, initial, initial_at)?
         } else {
             // Writing the file now turns a bad path into a start-up error
             // instead of a 500 on the first write.
             let bytes = encode(&initial, &BTreeSet::new(), initial_at)?;
-            write_atomically(&path, &bytes, 0)
+            write_atomic_private(&path, &bytes)
                 .map_err(|e| format!("cannot create state file {}: {e}", path.display()))?;
             Loaded {
                 base: initial.clone(),
@@ -195,7 +196,7 @@ impl Store {
             if *written > number {
                 return Ok(());
             }
-            write_atomically(&file.path, &bytes, number)
+            write_atomic_private(&file.path, &bytes)
                 .map_err(|e| format!("cannot save {}: {e}", file.path.display()))?;
             *written = number;
             Ok(())
@@ -213,6 +214,13 @@ mod tests {
     use crate::mock::data::{DemoData, SHIPPED};
     use crate::mock::state::format_time;
 
+    /// A folder for a state file, the file's path in it and the shipped data.
+    fn fixture() -> (tempfile::TempDir, PathBuf, DemoData) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        (dir, path, DemoData::parse(SHIPPED).unwrap())
+    }
+
     fn open(data: &DemoData, path: Option<PathBuf>) -> Result<Store, String> {
         let at = now();
         Store::open(State::from_data(data, at), &format_time(at), path, None)
@@ -220,9 +228,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_changes_nothing_and_a_good_one_is_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let store = open(&data, Some(path.clone())).unwrap();
         let before = store.read(Clone::clone).await;
         let created = fs::read(&path).unwrap();
@@ -266,9 +272,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_save_is_undone_and_answers_500() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (dir, path, data) = fixture();
         let store = open(&data, Some(path)).unwrap();
         let before = store.read(Clone::clone).await;
         fs::remove_dir_all(dir.path()).unwrap();
@@ -287,9 +291,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_file_holds_only_what_differs_from_the_data() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let store = open(&data, Some(path.clone())).unwrap();
         let zone = data.zones[9].id.clone();
         store
@@ -313,9 +315,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_with_every_zone_and_a_long_outbox_still_loads() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
-        let data = DemoData::parse(SHIPPED).unwrap();
+        let (_dir, path, data) = fixture();
         let mut old = State::from_data(&data, now());
         let zone = data.zones[0].id.clone();
         assert!(old.zones[&zone].enabled);
@@ -348,10 +348,8 @@ mod tests {
 
     #[test]
     fn a_corrupt_file_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.json");
+        let (_dir, path, data) = fixture();
         fs::write(&path, "{ not json").unwrap();
-        let data = DemoData::parse(SHIPPED).unwrap();
         let err = open(&data, Some(path)).err().unwrap();
         assert!(err.contains("corrupt"), "{err}");
     }
