@@ -54,6 +54,9 @@ pub struct FleetPage {
     pub marked: HashSet<String>,
     /// The page has asked for its rows (the cache, then maybe a scan).
     pub opened: bool,
+    /// The cursor was moved by hand: it follows its zone when the rows are
+    /// sorted again (else it stays on the first row, what needs attention).
+    pub moved: bool,
 }
 
 impl Default for FleetPage {
@@ -69,6 +72,7 @@ impl Default for FleetPage {
             typing: None,
             marked: HashSet::new(),
             opened: false,
+            moved: false,
         }
     }
 }
@@ -99,11 +103,16 @@ impl FleetPage {
         self.filter.quick.contains(&quick)
     }
 
-    /// Filters and sorts the rows again, keeping the cursor on its zone.
+    /// Filters and sorts the rows again, keeping the cursor on its zone
+    /// once it was moved by hand (else on the first row).
     pub fn reorder(&mut self) {
         let keep = self.selected_row().map(|row| row.zone_id.clone());
         self.order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
-        self.select_zone(keep.as_deref());
+        if self.moved {
+            self.select_zone(keep.as_deref());
+        } else {
+            self.selected = 0;
+        }
     }
 
     /// Takes in a row that came (new or refreshed) at `index` of the rows:

@@ -31,7 +31,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     let block = Block::bordered()
         .border_type(Theme::border_type(true))
         .border_style(theme.border(true))
-        .title(Line::from(format!(" {TITLE} ")).style(theme.title(true)));
+        .title(Line::from(format!(" {TITLE} ")).style(theme.title(true)))
+        .padding(ratatui::widgets::Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
@@ -62,7 +63,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
             break;
         };
         let marked = fleet.marked.contains(&row.zone_id);
-        let spans = layout.row(row, marked, theme);
+        let selected = position == fleet.selected;
+        let spans = layout.row(row, selected, marked, theme);
         let mut line_widget = Line::from(fit(spans, columns));
         if position == fleet.selected {
             line_widget = line_widget.style(theme.selected());
@@ -123,13 +125,18 @@ fn progress(
         let Some(scan) = &fleet.scan else {
             return Line::default();
         };
-        let age = words_of(scan.age(wall));
+        let age = scan.age(wall);
+        let age = if age < Duration::from_secs(5) {
+            "just now".to_owned()
+        } else {
+            format!("{} ago", words_of(age))
+        };
         let from = match fleet.source {
             Source::Cache => " (from the cache)",
             _ => "",
         };
         return Line::from(vec![
-            Span::styled(format!("Scanned {age} ago{from} · "), theme.muted()),
+            Span::styled(format!("Scanned {age}{from} · "), theme.muted()),
             Span::styled("r", theme.key()),
             Span::styled(" scans again", theme.muted()),
         ]);
@@ -240,7 +247,7 @@ struct Layout {
 }
 
 const SCANNING: usize = 10;
-const EMAIL: usize = 13;
+const EMAIL: usize = 14;
 const LOCK: usize = 8;
 const PLAN: usize = 10;
 const SOURCES: usize = 9;
@@ -296,9 +303,11 @@ impl Layout {
         Line::styled(text, theme.label())
     }
 
-    fn row(&self, row: &FleetRow, marked: bool, theme: Theme) -> Vec<Span<'static>> {
-        let mark = if marked { "● " } else { "  " };
+    fn row(&self, row: &FleetRow, selected: bool, marked: bool, theme: Theme) -> Vec<Span<'static>> {
+        let cursor = if selected { "›" } else { " " };
+        let mark = if marked { "●" } else { " " };
         let mut spans = vec![
+            Span::raw(cursor),
             Span::styled(mark, theme.staged()),
             Span::styled(cut(&row.zone_name, self.zone), theme.strong()),
         ];

@@ -35,6 +35,12 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
     }
     let fleet = &mut state.fleet;
     let last = fleet.order.len().saturating_sub(1);
+    if matches!(
+        msg,
+        Msg::Down | Msg::Up | Msg::PageDown | Msg::PageUp | Msg::Top | Msg::Bottom
+    ) {
+        fleet.moved = true;
+    }
     match msg {
         Msg::Down => fleet.selected = (fleet.selected + 1).min(last),
         Msg::Up => fleet.selected = fleet.selected.saturating_sub(1),
