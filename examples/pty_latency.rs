@@ -152,7 +152,10 @@ fn find_zone(session: &mut Session, query: &str, expect: &str) -> (Duration, usi
             .find(|l| l.contains("› ") && l.contains('.'))
             .is_some_and(|l| l.contains(expect))
     });
-    session.key_to_frame(b"\x1b", |t| !t.contains("loaded"));
+    // The title says "N match" once something is typed, so wait for the
+    // picker's box itself to go: an Esc that runs into the next `z` would be
+    // read as alt-z.
+    session.key_to_frame(b"\x1b", |t| !t.contains("Zones · "));
     (found - started, query.len())
 }
 
