@@ -147,11 +147,10 @@ fn find_zone(session: &mut Session, query: &str, expect: &str) -> (Duration, usi
         session.writer.write_all(&[c]).unwrap();
         session.writer.flush().unwrap();
     }
-    let found = session.wait(|t| {
-        t.lines()
-            .find(|l| l.contains("› ") && l.contains('.'))
-            .is_some_and(|l| l.contains(expect))
-    });
+    // The cursor (`› `) is on the first row after each keystroke's refilter;
+    // the query line has the same prompt, and a query may hold a dot.
+    let marked = format!("› {expect}");
+    let found = session.wait(|t| t.contains(&marked));
     // The title says "N match" once something is typed, so wait for the
     // picker's box itself to go: an Esc that runs into the next `z` would be
     // read as alt-z.
