@@ -12,6 +12,7 @@ pub mod pacer;
 mod response;
 pub mod retry;
 mod text;
+mod tls;
 pub mod validate;
 
 pub use body::BODY_LIMIT;
