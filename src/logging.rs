@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tracing::Level;
-use tracing_subscriber::filter::Targets;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -29,7 +29,9 @@ pub fn to_file() -> Option<PathBuf> {
     let path = log_path();
     create_private_dir(path.parent()?).ok()?;
     let file = open_append_private(&path).ok()?;
+    // The builder alone stops at INFO; the Targets filter is what decides.
     tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
         .with_ansi(false)
         .with_writer(Mutex::new(file))
         .finish()
@@ -46,6 +48,7 @@ pub fn to_stderr() {
     let colour = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
         .with_ansi(colour)
         .with_writer(std::io::stderr)
         .finish()

@@ -20,4 +20,5 @@ pub use client::{Client, ClientConfig, DEFAULT_BASE_URL, Reply, RetryObserver, Z
 pub use credentials::Credentials;
 pub use error::ApiError;
 pub use retry::{RetryNotice, RetryPolicy};
+pub use tls::install_crypto_provider;
 pub mod worker;

@@ -12,12 +12,20 @@
 use reqwest::{Certificate, Client, ClientBuilder, Url};
 use tracing::info;
 
+/// Makes *ring* the process's rustls crypto provider, which every
+/// `reqwest::Client` needs: reqwest is built without one, and building a
+/// client before this panics. [`crate::api::Client::new`] calls it; code that
+/// builds a `reqwest::Client` of its own (tests, benches) calls it first.
+/// A second call, or a provider installed by an embedding program, leaves
+/// the first one in place.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Builds the HTTP client for `base` from `builder` (called again when the
 /// system has no roots, to try once more with the built-in ones).
 pub(super) fn build(builder: impl Fn() -> ClientBuilder, base: &Url) -> reqwest::Result<Client> {
-    // reqwest is built without a provider of its own; a second install (or
-    // one by an embedding program) leaves the first in place.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_crypto_provider();
     if base.scheme() == "http" {
         // Redirects are not followed and loopback goes through no proxy, so
         // this client never meets a certificate.

@@ -62,6 +62,7 @@ pub fn root(mock: &RunningMock) -> String {
 }
 
 pub async fn mock_get(mock: &RunningMock, path: &str) -> Value {
+    trustdeck::api::install_crypto_provider();
     reqwest::get(format!("{}{path}", root(mock)))
         .await
         .expect("mock-only endpoint")
