@@ -64,6 +64,7 @@ fn mock_load(c: &mut Criterion) {
     let mock = runtime
         .block_on(mock::start(MockConfig::demo()))
         .expect("the mock starts");
+    trustdeck::api::install_crypto_provider();
     let load = Load {
         clients: (0..CLIENTS).map(|_| client()).collect(),
         url: format!(

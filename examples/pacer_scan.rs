@@ -122,6 +122,7 @@ async fn scan(zones: u64, mock_limit: Option<&str>, pacer: PacerConfig) {
     })
     .await
     .expect("the mock starts");
+    trustdeck::api::install_crypto_provider();
     let scan = Scan {
         http: reqwest::Client::new(),
         base: running.base_url(),

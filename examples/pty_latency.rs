@@ -7,6 +7,7 @@
 //! Linux only (reads /proc). Talks only to loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::num::NonZeroU16;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,6 +27,10 @@ fn bin() -> std::path::PathBuf {
     bin
 }
 
+/// The pseudo-terminal's size.
+const ROWS: NonZeroU16 = NonZeroU16::new(40).unwrap();
+const COLS: NonZeroU16 = NonZeroU16::new(120).unwrap();
+
 struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
@@ -37,8 +42,8 @@ impl Session {
     fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Self, Instant) {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: 40,
-                cols: 120,
+                rows: ROWS.get(),
+                cols: COLS.get(),
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -52,7 +57,7 @@ impl Session {
         let started = Instant::now();
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
-        let screen = Arc::new(Mutex::new((vt100::Parser::new(40, 120, 0), 0u64)));
+        let screen = Arc::new(Mutex::new((vt100::Parser::new(ROWS, COLS, 0), 0u64)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let feed = screen.clone();
         std::thread::spawn(move || {
@@ -147,12 +152,14 @@ fn find_zone(session: &mut Session, query: &str, expect: &str) -> (Duration, usi
         session.writer.write_all(&[c]).unwrap();
         session.writer.flush().unwrap();
     }
-    let found = session.wait(|t| {
-        t.lines()
-            .find(|l| l.contains("› ") && l.contains('.'))
-            .is_some_and(|l| l.contains(expect))
-    });
-    session.key_to_frame(b"\x1b", |t| !t.contains("loaded"));
+    // The cursor (`› `) is on the first row after each keystroke's refilter;
+    // the query line has the same prompt, and a query may hold a dot.
+    let marked = format!("› {expect}");
+    let found = session.wait(|t| t.contains(&marked));
+    // The title says "N match" once something is typed, so wait for the
+    // picker's box itself to go: an Esc that runs into the next `z` would be
+    // read as alt-z.
+    session.key_to_frame(b"\x1b", |t| !t.contains("Zones · "));
     (found - started, query.len())
 }
 

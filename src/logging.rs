@@ -5,7 +5,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use tracing_subscriber::EnvFilter;
+use tracing::Level;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::files::{create_private_dir, open_append_private};
 
@@ -26,10 +29,13 @@ pub fn to_file() -> Option<PathBuf> {
     let path = log_path();
     create_private_dir(path.parent()?).ok()?;
     let file = open_append_private(&path).ok()?;
+    // The builder alone stops at INFO; the Targets filter is what decides.
     tracing_subscriber::fmt()
-        .with_env_filter(filter())
+        .with_max_level(LevelFilter::TRACE)
         .with_ansi(false)
         .with_writer(Mutex::new(file))
+        .finish()
+        .with(filter())
         .try_init()
         .ok()?;
     Some(path)
@@ -42,12 +48,45 @@ pub fn to_stderr() {
     let colour = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter())
+        .with_max_level(LevelFilter::TRACE)
         .with_ansi(colour)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(filter())
         .try_init();
 }
 
-fn filter() -> EnvFilter {
-    EnvFilter::try_from_env("TRUSTDECK_LOG").unwrap_or_else(|_| EnvFilter::new("info"))
+/// `TRUSTDECK_LOG`: a level (`debug`) or per-target levels
+/// (`info,trustdeck=debug,hyper_util=trace`); unset, empty or unreadable, `info`.
+/// (A `Targets` filter, not an `EnvFilter`: the same syntax without span
+/// and field matching, and without a regex engine in the binary.)
+fn filter() -> Targets {
+    filter_from(std::env::var("TRUSTDECK_LOG").ok().as_deref())
+}
+
+fn filter_from(text: Option<&str>) -> Targets {
+    text.filter(|text| !text.trim().is_empty())
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(Level::INFO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trustdeck_log_takes_a_level_or_per_target_levels_and_falls_back_to_info() {
+        let debug = filter_from(Some("debug"));
+        assert!(debug.would_enable("trustdeck::api::client", &Level::DEBUG));
+        assert!(!debug.would_enable("trustdeck::api::client", &Level::TRACE));
+        for info in [None, Some(""), Some("  "), Some("trustdeck=loud")] {
+            let info = filter_from(info);
+            assert!(info.would_enable("trustdeck", &Level::INFO), "{info}");
+            assert!(!info.would_enable("trustdeck", &Level::DEBUG), "{info}");
+        }
+        let mixed = filter_from(Some("info,trustdeck=debug,hyper_util=warn"));
+        assert!(mixed.would_enable("trustdeck::mock", &Level::DEBUG));
+        assert!(!mixed.would_enable("hyper_util::client", &Level::INFO));
+        assert!(mixed.would_enable("axum", &Level::INFO));
+    }
 }

@@ -119,7 +119,7 @@ async fn the_mock_refuses_a_burst_that_goes_around_the_pacer() {
         ..MockConfig::demo()
     })
     .await;
-    let raw = reqwest::Client::new();
+    let raw = plain_http();
     let url = format!(
         "{}/zones/{SHOP}/settings/csam_scanner_third_party",
         mock.base_url()

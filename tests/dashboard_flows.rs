@@ -229,6 +229,7 @@ async fn the_screen_follows_a_resize() {
 }
 
 async fn set_fail_rate(mock: &trustdeck::mock::RunningMock, rate: f64) {
+    trustdeck::api::install_crypto_provider();
     let response = reqwest::Client::new()
         .post(format!("{}/__mock/faults", root(mock)))
         .json(&serde_json::json!({ "fail_rate": rate }))

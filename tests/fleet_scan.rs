@@ -119,7 +119,7 @@ async fn log(mock: &RunningMock) -> Vec<(String, String, String, u64)> {
 }
 
 async fn set_faults(mock: &RunningMock, faults: Value) {
-    let answer = reqwest::Client::new()
+    let answer = plain_http()
         .post(format!("{}/__mock/faults", root(mock)))
         .json(&faults)
         .send()

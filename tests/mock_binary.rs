@@ -81,6 +81,7 @@ async fn signal(process: &Process, name: &str) {
 }
 
 fn client() -> reqwest::Client {
+    trustdeck::api::install_crypto_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -4,7 +4,6 @@
 mod mock_common;
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
 
 use mock_common::{HAND_WRITTEN, Harness, shipped_data};
 use reqwest::{Method, StatusCode};
@@ -179,7 +178,7 @@ async fn more_zones_than_allowed_is_refused_at_start() {
 }
 
 #[tokio::test]
-async fn a_filtered_page_of_ten_thousand_zones_is_fast() {
+async fn a_name_filter_over_ten_thousand_zones_finds_each_zone() {
     let h = with_zones(10_000).await;
     let sample = h
         .call(Method::GET, "/zones?per_page=50&page=150", None)
@@ -192,10 +191,8 @@ async fn a_filtered_page_of_ten_thousand_zones_is_fast() {
         .iter()
         .map(|z| z["name"].as_str().unwrap().to_owned())
         .collect();
-    let mut times = Vec::new();
     for name in names.iter().cycle().take(60) {
         let part = &name[1..name.len() - 2];
-        let started = Instant::now();
         let reply = h
             .call(
                 Method::GET,
@@ -203,7 +200,6 @@ async fn a_filtered_page_of_ten_thousand_zones_is_fast() {
                 None,
             )
             .await;
-        times.push(started.elapsed());
         assert!(
             reply
                 .result()
@@ -214,13 +210,5 @@ async fn a_filtered_page_of_ten_thousand_zones_is_fast() {
             "{part}"
         );
     }
-    times.sort();
-    let p50 = times[times.len() / 2];
-    eprintln!(
-        "GET /zones?name=contains:… over 10,008 zones: p50 {p50:?}, max {:?}",
-        times[times.len() - 1]
-    );
-    // A debug build on a busy machine, so generous; building the JSON of
-    // every zone instead of one page's (~0.5 s here) would not pass.
-    assert!(p50 < Duration::from_millis(150), "p50 {p50:?}");
+    // How fast: `cargo bench --bench mock_load -- mock_zones`.
 }

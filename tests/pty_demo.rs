@@ -4,6 +4,7 @@
 #![cfg(target_os = "linux")]
 
 use std::io::{Read, Write};
+use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -62,7 +63,11 @@ impl Pty {
             .spawn_command(command)
             .expect("spawn trustdeck --demo");
         drop(pair.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(rows).expect("rows > 0"),
+            NonZeroU16::new(cols).expect("cols > 0"),
+            0,
+        )));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let feed = screen.clone();
         let raw = Arc::new(Mutex::new(Vec::new()));

@@ -27,6 +27,7 @@ use super::pacer::{
 };
 use super::response::{decode, innermost_cause, redirect_target};
 use super::retry::{RetryNotice, RetryPolicy};
+use super::tls;
 use super::validate;
 
 /// Cloudflare's API root.
@@ -160,18 +161,21 @@ impl Client {
                 "contains characters that cannot be sent in an HTTP header",
             )
         })?;
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none());
-        if is_loopback(&base) {
-            // A proxy would see a plain-http request, credentials and all;
-            // https requests keep the proxies of the environment.
-            builder = builder.no_proxy();
-        }
-        let http = builder
-            .build()
+        let builder = || {
+            let builder = reqwest::Client::builder()
+                .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.timeout)
+                .redirect(reqwest::redirect::Policy::none());
+            if is_loopback(&base) {
+                // A proxy would see a plain-http request, credentials and all;
+                // https requests keep the proxies of the environment.
+                builder.no_proxy()
+            } else {
+                builder
+            }
+        };
+        let http = tls::build(builder, &base)
             .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
         let pacer_config = PacerConfig::for_host(is_loopback(&base))
             .with_rate_limit(config.rate_limit.unwrap_or((DEFAULT_QUOTA, DEFAULT_WINDOW)));

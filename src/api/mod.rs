@@ -12,6 +12,7 @@ pub mod pacer;
 mod response;
 pub mod retry;
 pub mod text;
+mod tls;
 pub mod validate;
 
 pub use body::BODY_LIMIT;
@@ -20,4 +21,5 @@ pub use credentials::Credentials;
 pub use error::ApiError;
 pub use pacer::{Budget, Priority};
 pub use retry::{RetryNotice, RetryPolicy};
+pub use tls::install_crypto_provider;
 pub mod worker;

@@ -303,7 +303,13 @@ impl Layout {
         Line::styled(text, theme.label())
     }
 
-    fn row(&self, row: &FleetRow, selected: bool, marked: bool, theme: Theme) -> Vec<Span<'static>> {
+    fn row(
+        &self,
+        row: &FleetRow,
+        selected: bool,
+        marked: bool,
+        theme: Theme,
+    ) -> Vec<Span<'static>> {
         let cursor = if selected { "›" } else { " " };
         let mark = if marked { "●" } else { " " };
         let mut spans = vec![

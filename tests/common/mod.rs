@@ -61,8 +61,17 @@ pub fn root(mock: &RunningMock) -> String {
     format!("http://{}", mock.addr())
 }
 
+/// A plain HTTP client for the mock-only endpoints (trustdeck's TLS
+/// provider installed first, as reqwest is built without one).
+pub fn plain_http() -> reqwest::Client {
+    trustdeck::api::install_crypto_provider();
+    reqwest::Client::new()
+}
+
 pub async fn mock_get(mock: &RunningMock, path: &str) -> Value {
-    reqwest::get(format!("{}{path}", root(mock)))
+    plain_http()
+        .get(format!("{}{path}", root(mock)))
+        .send()
         .await
         .expect("mock-only endpoint")
         .json()
@@ -188,7 +197,7 @@ pub const CSAM_OK: &str = r#"{"success":true,"errors":[],"messages":[],"result":
 
 /// Changes the mock's fault injection (`POST /__mock/faults`).
 pub async fn set_faults(mock: &RunningMock, faults: Value) {
-    let response = reqwest::Client::new()
+    let response = plain_http()
         .post(format!("{}/__mock/faults", root(mock)))
         .json(&faults)
         .send()

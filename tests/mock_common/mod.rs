@@ -87,6 +87,7 @@ impl Harness {
     /// A mock with `config`.
     pub async fn with(config: MockConfig) -> Self {
         let mock = mock::start(config).await.expect("mock starts");
+        trustdeck::api::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
