@@ -19,6 +19,7 @@ use crate::api::{ApiError, Client, ClientConfig, Credentials};
 use crate::audit::AuditLog;
 use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
+use crate::fleet::ScanCache;
 use crate::mock::{self, MockConfig, RunningMock};
 use crate::recent::{RecentZone, RecentZones};
 use crate::state::{AppState, Context, Notice, PickerItem, Status, StatusKind};
@@ -138,6 +139,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
                 worker,
                 app::Hooks {
                     audit: Some(audit),
+                    fleet_cache: fleet_cache(demo.is_some()),
                     ..remember_hook(recent, recent_path)
                 },
                 shutdown,
@@ -322,6 +324,16 @@ fn picker_item(zone: &RecentZone) -> PickerItem {
     }
 }
 
+/// The demo keeps no fleet scans: its mock's data is new each run, and
+/// its port too, so a kept scan would never be read again.
+fn fleet_cache(demo: bool) -> Option<ScanCache> {
+    if demo {
+        None
+    } else {
+        ScanCache::default_location()
+    }
+}
+
 /// Remembers each chosen zone and writes the list at once, so it survives
 /// a crash or a dropped SSH session.
 fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
@@ -340,6 +352,7 @@ fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
         }),
         copy: Box::new(copy_to_clipboard),
         audit: None,
+        fleet_cache: None,
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Hooks {
     /// Where every write is recorded before it is sent and after; `None`
     /// sends writes unrecorded (tests that do not look at the log).
     pub audit: Option<AuditLog>,
+    /// Where finished fleet scans are kept for the next start; `None`
+    /// keeps none (the demo, whose data is new each run, and tests).
+    pub fleet_cache: Option<ScanCache>,
 }
 
 impl Default for Hooks {
@@ -38,6 +41,7 @@ impl Default for Hooks {
             remember_zone: Box::new(|_| {}),
             copy: Box::new(|_| {}),
             audit: None,
+            fleet_cache: None,
         }
     }
 }
@@ -114,7 +118,7 @@ impl Effects {
     }
 
     fn cache_key(&self, identity: CredentialIdentity) -> Option<(ScanCache, CacheKey)> {
-        let cache = ScanCache::default_location()?;
+        let cache = self.hooks.fleet_cache.clone()?;
         Some((
             cache,
             CacheKey::new(self.worker.client().base_url(), identity, None),

@@ -317,12 +317,29 @@ impl Scanner {
     async fn read_all(&mut self, zones: &[Zone]) {
         let mut next = zones.iter();
         let mut pending = FuturesUnordered::new();
+        let mut budget = self.client.budget_watch();
+        let mut blocked = budget.borrow().blocked_for.is_some();
         loop {
             while pending.len() < self.options.queued.max(1) {
                 let Some(zone) = next.next() else { break };
                 pending.push(read_zone(self.client.clone(), zone.clone(), 0));
             }
-            let Some(read) = pending.next().await else {
+            if pending.is_empty() {
+                break;
+            }
+            // While the pacer holds every read (a 429, a spent budget) no row
+            // arrives: a change of the budget is reported on its own.
+            let read = tokio::select! {
+                read = pending.next() => read,
+                Ok(()) = budget.changed() => {
+                    let now_blocked = budget.borrow_and_update().blocked_for.is_some();
+                    let flipped = now_blocked != blocked;
+                    blocked = now_blocked;
+                    self.progress(flipped);
+                    continue;
+                }
+            };
+            let Some(read) = read else {
                 break;
             };
             self.calls += 1;

@@ -56,6 +56,25 @@ fn field_label(state: &AppState) -> Option<&'static str> {
     }
 }
 
+/// On the fleet page, `r` scans every zone again.
+fn refresh_label(state: &AppState) -> Option<&'static str> {
+    Some(match state.page {
+        Page::Settings => "refresh",
+        Page::Fleet => "scan again",
+    })
+}
+
+/// While the fleet is scanned, esc stops the scan.
+fn escape_label(state: &AppState) -> Option<&'static str> {
+    Some(
+        if state.page == Page::Fleet && state.fleet.scanning.is_some() {
+            "stop scan"
+        } else {
+            "cancel/dismiss"
+        },
+    )
+}
+
 fn picker_failed(state: &AppState) -> bool {
     state.picker.as_ref().is_some_and(|p| p.error.is_some())
 }
@@ -391,7 +410,7 @@ pub static BINDINGS: &[Binding] = &[
         when: can_refresh,
         msg: Msg::Refresh,
         footer: Some("r"),
-        label_now: None,
+        label_now: Some(refresh_label),
     },
     Binding {
         context: KeyContext::Global,
@@ -421,7 +440,7 @@ pub static BINDINGS: &[Binding] = &[
         when: can_escape,
         msg: Msg::Escape,
         footer: Some("esc"),
-        label_now: None,
+        label_now: Some(escape_label),
     },
     Binding {
         context: KeyContext::Global,

@@ -15,7 +15,9 @@ use super::text::{fit, input_view, pad, width};
 use super::theme::Theme;
 use crate::api::Budget;
 use crate::api::model::EmailState;
-use crate::fleet::{Failure, FleetRow, Lock, Quick, Scanning as Scan, SortKey, ZoneCsam};
+use crate::fleet::{
+    Failure, FleetRow, Lock, Quick, ScanOutcome, Scanning as Scan, SortKey, ZoneCsam,
+};
 use crate::state::{AppState, FleetPage, Scanning, Source};
 
 /// The page's title.
@@ -95,7 +97,7 @@ fn scroll_offset(selected: usize, total: usize, rows: usize) -> usize {
 
 fn empty_text(fleet: &FleetPage) -> &'static str {
     match (fleet.rows().is_empty(), fleet.scanning.is_some()) {
-        (true, true) => "Listing the zones…",
+        (true, true) => "Each zone shows here as soon as it is read.",
         (true, false) => "No zones yet: r scans every zone.",
         (false, _) => "No zone matches the filters.",
     }
@@ -104,11 +106,7 @@ fn empty_text(fleet: &FleetPage) -> &'static str {
 /// "412 of 500 zones scanning (82 %) · 37 email unverified · …".
 fn summary(fleet: &FleetPage, theme: Theme) -> Line<'static> {
     if fleet.rows().is_empty() {
-        let text = match fleet.source {
-            Source::Nothing if fleet.scanning.is_none() => "No scan yet.",
-            _ => "Reading the zones…",
-        };
-        return Line::styled(text, theme.muted());
+        return Line::styled("No zones read yet.", theme.muted());
     }
     Line::styled(fleet.coverage().to_string(), theme.strong())
 }
@@ -135,8 +133,20 @@ fn progress(
             Source::Cache => " (from the cache)",
             _ => "",
         };
+        let (what, style) = match &scan.outcome {
+            Some(ScanOutcome::Cancelled) => (
+                format!("Scan stopped {age}, before every zone was read"),
+                theme.warn(),
+            ),
+            Some(ScanOutcome::ListingFailed(_)) => (
+                format!("Scanned {age}, but not every zone could be listed"),
+                theme.warn(),
+            ),
+            _ => (format!("Scanned {age}{from}"), theme.muted()),
+        };
         return Line::from(vec![
-            Span::styled(format!("Scanned {age}{from} · "), theme.muted()),
+            Span::styled(what, style),
+            Span::styled(" · ", theme.muted()),
             Span::styled("r", theme.key()),
             Span::styled(" scans again", theme.muted()),
         ]);
@@ -144,6 +154,8 @@ fn progress(
     scan_line(scanning, now, theme)
 }
 
+/// What matters most first, so a narrow screen cuts the least of it:
+/// how far, a rate limit, the ETA, the budget, the pace.
 fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
     let Some(progress) = &scanning.progress else {
         let what = match scanning.total {
@@ -153,23 +165,30 @@ fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
         return Line::styled(what, theme.warn());
     };
     let budget = progress.budget.as_of(now);
+    let sep = || Span::styled(" · ", theme.muted());
     let mut spans = vec![Span::styled(
-        format!(
-            "Scanning {} of {} · {:.0} requests/s",
-            progress.done, progress.total, progress.per_second
-        ),
+        format!("Scanning {} of {}", progress.done, progress.total),
         theme.warn(),
     )];
-    if let Some(eta) = progress.eta {
-        spans.push(Span::raw(format!(" · ETA {}", words_of(eta))));
+    let blocked = budget.blocked_for.is_some();
+    if blocked {
+        spans.extend([sep(), budget_span(&budget, theme)]);
     }
-    spans.push(Span::styled(" · ", theme.muted()));
-    spans.push(budget_span(&budget, theme));
-    spans.push(Span::styled(" · esc stops", theme.muted()));
+    if let Some(eta) = progress.eta {
+        spans.extend([sep(), Span::raw(format!("ETA {}", words_of(eta)))]);
+    }
+    if !blocked {
+        spans.extend([sep(), budget_span(&budget, theme)]);
+    }
+    spans.extend([
+        sep(),
+        Span::raw(format!("{:.0} requests/s", progress.per_second)),
+        Span::styled(" · esc stops", theme.muted()),
+    ]);
     Line::from(spans)
 }
 
-/// "812 of 1,200 left this window · resets in 2m10s", or why bulk work waits.
+/// "budget 812 of 1,200 · resets in 2m10s", or why bulk work waits.
 fn budget_span(budget: &Budget, theme: Theme) -> Span<'static> {
     if let Some(blocked) = budget.blocked_for {
         return Span::styled(
@@ -181,7 +200,7 @@ fn budget_span(budget: &Budget, theme: Theme) -> Span<'static> {
         );
     }
     Span::raw(format!(
-        "{} of {} left this window · resets in {}",
+        "budget {} of {} · resets in {}",
         thousands(budget.remaining),
         thousands(budget.quota),
         words_of(budget.resets_in)
@@ -249,9 +268,13 @@ struct Layout {
 const SCANNING: usize = 10;
 const EMAIL: usize = 14;
 const LOCK: usize = 8;
-const PLAN: usize = 10;
+const PLAN: usize = 12;
 const SOURCES: usize = 9;
 const ACCOUNT: usize = 18;
+/// The zone column grows to this; what is left widens the account column.
+const ZONE_MAX: usize = 36;
+/// The account column grows to this.
+const ACCOUNT_MAX: usize = 30;
 /// The mark and the selection marker before the zone.
 const MARK: usize = 2;
 
@@ -281,6 +304,10 @@ impl Layout {
         }
         if needed(&layout) > columns {
             layout.account = None;
+        }
+        let room = columns.saturating_sub(needed(&layout) - 22);
+        if let Some(account) = layout.account.as_mut() {
+            *account = (*account + room.saturating_sub(ZONE_MAX)).min(ACCOUNT_MAX);
         }
         layout.zone = columns.saturating_sub(needed(&layout) - 22).max(10);
         layout
@@ -357,12 +384,9 @@ impl Layout {
                         permission: Some(p),
                     } => format!("no permission ({p})"),
                     Failure::NoPermission { permission: None } => "no permission".to_owned(),
-                    _ => error.message.clone(),
+                    _ => format!("not read: {}", error.message),
                 };
-                spans.push(Span::styled(
-                    format!("✗ could not be read: {why}"),
-                    theme.error(),
-                ));
+                spans.push(Span::styled(format!("? {why}"), theme.error()));
             }
         }
         spans

@@ -2,6 +2,7 @@
 //! 80x24 and 120x40, plus the promises a snapshot cannot state on its own.
 
 mod fixtures;
+mod fleet;
 mod mouse;
 mod overlays;
 

@@ -298,4 +298,6 @@ fn label(state: &AppState, panel: Panel) -> String {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_fleet;
+#[cfg(test)]
 mod tests_pickers;

@@ -123,7 +123,7 @@ impl Dashboard {
             (zone, account),
             (width, height),
             read_only,
-            None,
+            (None, None),
         )
     }
 
@@ -140,7 +140,24 @@ impl Dashboard {
             (zone, account),
             (120, 40),
             false,
-            Some(audit),
+            (Some(audit), None),
+        )
+    }
+
+    /// Starts the loop at `width`x`height`, fleet scans kept in `cache`.
+    pub fn start_fleet(
+        mock: &RunningMock,
+        cache: trustdeck::fleet::ScanCache,
+        width: u16,
+        height: u16,
+    ) -> Self {
+        Self::start_full(
+            mock,
+            Credentials::token(FULL_TOKEN),
+            (None, None),
+            (width, height),
+            false,
+            (None, Some(cache)),
         )
     }
 
@@ -150,7 +167,10 @@ impl Dashboard {
         (zone, account): (Option<&str>, Option<&str>),
         (width, height): (u16, u16),
         read_only: bool,
-        audit: Option<trustdeck::audit::AuditLog>,
+        (audit, fleet_cache): (
+            Option<trustdeck::audit::AuditLog>,
+            Option<trustdeck::fleet::ScanCache>,
+        ),
     ) -> Self {
         let legacy_auth = matches!(credentials, Credentials::GlobalKey { .. });
         let client = client_for(&mock.base_url(), credentials);
@@ -177,6 +197,7 @@ impl Dashboard {
         let hooks = trustdeck::app::Hooks {
             copy: Box::new(move |text: &str| sink.lock().unwrap().push(text.to_owned())),
             audit,
+            fleet_cache,
             ..trustdeck::app::Hooks::default()
         };
         let task = tokio::spawn(async move {

@@ -357,5 +357,6 @@ pub fn scenarios() -> Vec<(&'static str, AppState)> {
         ("load_failed", load_failed()),
     ];
     all.extend(super::overlays::scenarios());
+    all.extend(super::fleet::scenarios());
     all
 }

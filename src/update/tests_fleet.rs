@@ -1,0 +1,282 @@
+//! Reducer tests of the fleet page: the cache first, a scan only when
+//! there is none, the scan's reports, the cursor, filters, sort, cancel,
+//! and opening a zone. No terminal, no network.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::tests::{loaded, press, setting};
+use super::*;
+use crate::api::model::{CsamSetting, EmailState, Zone};
+use crate::api::{ApiError, Reply};
+use crate::fleet::{
+    CredentialIdentity, FleetRow, FleetScan, ScanEnd, ScanEvent, ScanOutcome, ScanProgress,
+    unix_now,
+};
+use crate::message::FleetNews;
+use crate::state::{Page, Source};
+
+fn row(n: usize, enabled: bool) -> FleetRow {
+    let zone: Zone = serde_json::from_value(json!({
+        "id": format!("{n:032x}"),
+        "name": format!("zone-{n:03}.example.com"),
+        "account": {"id": "a".repeat(32), "name": "Acme"},
+    }))
+    .expect("a zone");
+    let answer: Result<Reply<CsamSetting>, ApiError> = Ok(Reply {
+        result: setting(EmailState::Valid, enabled, true),
+        messages: Vec::new(),
+        result_info: None,
+    });
+    FleetRow::new(&zone, &answer, unix_now())
+}
+
+fn news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
+    update(state, Msg::Fleet(Box::new(news)))
+}
+
+fn scan_event(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
+    news(state, FleetNews::Scan(event))
+}
+
+fn progress(done: usize, total: usize) -> ScanProgress {
+    ScanProgress {
+        done,
+        total,
+        failed: 0,
+        calls: done as u64 + 1,
+        per_second: 10.0,
+        eta: None,
+        budget: crate::api::Budget {
+            remaining: 1000,
+            quota: 1200,
+            window: Duration::from_secs(300),
+            resets_in: Duration::from_secs(200),
+            blocked_for: None,
+            in_flight: 0,
+            waiting_bulk: 0,
+            waiting_interactive: 0,
+            learned_from_server: false,
+            at: std::time::Instant::now(),
+        },
+        elapsed: Duration::from_secs(1),
+    }
+}
+
+fn end(outcome: ScanOutcome, total: usize) -> ScanEnd {
+    ScanEnd {
+        outcome,
+        total,
+        read: total,
+        failed: 0,
+        calls: total as u64 + 1,
+        elapsed: Duration::from_secs(1),
+        finished_at: unix_now(),
+        listed: None,
+    }
+}
+
+fn starts_scan(commands: &[Command]) -> bool {
+    commands.iter().any(|c| matches!(c, Command::StartScan(_)))
+}
+
+/// The fleet page opened on a loaded dashboard, its cache empty, a scan
+/// of `rows` come in and finished.
+fn scanned(rows: Vec<FleetRow>) -> AppState {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    let total = rows.len();
+    scan_event(&mut state, ScanEvent::Listed { total });
+    for row in rows {
+        scan_event(&mut state, ScanEvent::Row(row));
+    }
+    scan_event(&mut state, ScanEvent::Progress(progress(total, total)));
+    scan_event(
+        &mut state,
+        ScanEvent::Finished(end(ScanOutcome::Complete, total)),
+    );
+    state
+}
+
+fn shown_names(state: &AppState) -> Vec<String> {
+    (0..state.fleet.order.len())
+        .filter_map(|i| state.fleet.shown(i).map(|r| r.zone_name.clone()))
+        .collect()
+}
+
+#[test]
+fn the_page_reads_the_cache_first_and_scans_only_without_one() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let commands = press(&mut state, "f");
+    assert_eq!(state.page, Page::Fleet);
+    let identity = CredentialIdentity::Token { id: "t".into() };
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadFleetCache(i)] if *i == identity),
+        "{commands:?}"
+    );
+    assert!(!starts_scan(&commands));
+
+    let mut cached = FleetScan::new(None, unix_now() - 3600);
+    cached.upsert(row(1, false));
+    cached.finished_at = Some(unix_now() - 3600);
+    let commands = news(&mut state, FleetNews::Cached(Ok(Some(cached))));
+    assert!(commands.is_empty(), "a cached scan is shown, not redone");
+    assert_eq!(state.fleet.source, Source::Cache);
+    assert_eq!(shown_names(&state), ["zone-001.example.com"]);
+
+    // Leaving and coming back asks for nothing again.
+    press(&mut state, "1");
+    assert_eq!(state.page, Page::Settings);
+    assert!(press(&mut state, "f").is_empty());
+
+    // Without a cache, the scan starts by itself.
+    let mut fresh = loaded(setting(EmailState::Valid, true, true));
+    press(&mut fresh, "f");
+    assert!(starts_scan(&news(&mut fresh, FleetNews::Cached(Ok(None)))));
+    let mut broken = loaded(setting(EmailState::Valid, true, true));
+    press(&mut broken, "f");
+    let commands = news(&mut broken, FleetNews::Cached(Err("unreadable".into())));
+    assert!(starts_scan(&commands));
+    assert!(
+        broken.status.is_some(),
+        "a cache that could not be read is said"
+    );
+}
+
+#[test]
+fn rows_stream_in_and_the_cursor_stays_on_top_until_moved() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    scan_event(&mut state, ScanEvent::Listed { total: 3 });
+    scan_event(&mut state, ScanEvent::Row(row(1, true)));
+    scan_event(&mut state, ScanEvent::Row(row(2, true)));
+    assert_eq!(state.fleet.order.len(), 2, "rows show as they come");
+    scan_event(&mut state, ScanEvent::Row(row(3, false)));
+    scan_event(&mut state, ScanEvent::Progress(progress(3, 3)));
+    // The zone not scanning sorts first and the untouched cursor is on it.
+    assert_eq!(
+        state.fleet.selected_row().map(|r| r.zone_name.as_str()),
+        Some("zone-003.example.com")
+    );
+
+    press(&mut state, "j");
+    let chosen = state.fleet.selected_row().map(|r| r.zone_id.clone());
+    // A zone read again (now off) sorts first; the moved cursor follows its zone.
+    scan_event(&mut state, ScanEvent::Row(row(2, false)));
+    scan_event(&mut state, ScanEvent::Progress(progress(3, 3)));
+    assert_eq!(
+        state.fleet.selected_row().map(|r| r.zone_id.clone()),
+        chosen
+    );
+}
+
+#[test]
+fn a_complete_scan_is_cached_and_a_cancelled_one_is_not() {
+    let state = scanned(vec![row(1, true)]);
+    assert!(state.fleet.scanning.is_none());
+
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    scan_event(&mut state, ScanEvent::Row(row(1, true)));
+    let commands = scan_event(
+        &mut state,
+        ScanEvent::Finished(end(ScanOutcome::Complete, 1)),
+    );
+    assert!(
+        matches!(commands.as_slice(), [Command::StoreFleetCache(..)]),
+        "{commands:?}"
+    );
+
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    let commands = press(&mut state, "\x1b");
+    assert!(
+        matches!(commands.as_slice(), [Command::CancelScan]),
+        "{commands:?}"
+    );
+    let commands = scan_event(
+        &mut state,
+        ScanEvent::Finished(end(ScanOutcome::Cancelled, 0)),
+    );
+    assert!(commands.is_empty(), "{commands:?}");
+}
+
+#[test]
+fn r_scans_again_but_not_while_a_scan_runs() {
+    let mut state = scanned(vec![row(1, true)]);
+    assert!(starts_scan(&press(&mut state, "r")));
+    assert!(state.fleet.scanning.is_some());
+    assert!(!starts_scan(&press(&mut state, "r")));
+    assert_eq!(state.fleet.order.len(), 1, "the old rows stay meanwhile");
+}
+
+#[test]
+fn the_name_filter_applies_as_typed_enter_keeps_it_and_esc_drops_it() {
+    let mut state = scanned((1..=12).map(|n| row(n, true)).collect());
+    press(&mut state, "/01");
+    assert_eq!(
+        shown_names(&state),
+        [
+            "zone-001.example.com",
+            "zone-010.example.com",
+            "zone-011.example.com",
+            "zone-012.example.com"
+        ]
+    );
+    press(&mut state, "\n");
+    assert!(state.fleet.typing.is_none());
+    assert_eq!(state.fleet.order.len(), 4, "Enter keeps the filter");
+    // `j` moves again once the filter is kept: it is no longer typed.
+    press(&mut state, "j");
+    assert_eq!(state.fleet.selected, 1);
+    press(&mut state, "/2\x1b");
+    assert_eq!(state.fleet.order.len(), 12, "Esc drops the filter");
+    assert_eq!(state.fleet.filter.name_contains, None);
+}
+
+#[test]
+fn quick_filters_toggle_and_sort_cycles() {
+    let mut state = scanned(vec![row(1, true), row(2, false), row(3, true)]);
+    press(&mut state, "o");
+    assert_eq!(shown_names(&state), ["zone-002.example.com"]);
+    press(&mut state, "o");
+    assert_eq!(state.fleet.order.len(), 3);
+    press(&mut state, "s");
+    assert_eq!(
+        shown_names(&state),
+        [
+            "zone-001.example.com",
+            "zone-002.example.com",
+            "zone-003.example.com"
+        ],
+        "sorted by zone name"
+    );
+}
+
+#[test]
+fn enter_opens_the_zone_in_the_settings_page_with_its_account() {
+    let mut state = scanned(vec![row(7, false)]);
+    let commands = press(&mut state, "\n");
+    assert_eq!(state.page, Page::Settings);
+    assert_eq!(
+        state.settings.zone.id.as_deref(),
+        Some(format!("{:032x}", 7).as_str())
+    );
+    assert_eq!(
+        state.settings.account.id.as_deref(),
+        Some("a".repeat(32).as_str())
+    );
+    assert!(
+        !super::tests::request_ids(&commands).is_empty(),
+        "the zone's setting loads: {commands:?}"
+    );
+}
