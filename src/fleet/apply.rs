@@ -239,11 +239,13 @@ pub async fn resume_apply(
                 zone: entry.zone.clone(),
                 outcome: ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
                 at: unix_now(),
+                state: None,
             };
             writer.queue(&Line::Outcome {
                 zone: entry.zone.id.clone(),
                 at: result.at,
                 outcome: result.outcome.clone(),
+                state: None,
             });
             table.record(&result);
             earlier.push(result);

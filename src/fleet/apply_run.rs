@@ -82,20 +82,22 @@ pub(crate) struct Shared {
 }
 
 /// How one zone's task ended.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per zone, moved once into the runner"
+)]
 enum TaskEnd {
     /// An outcome, and the entry as it stands (replanned when `replanned`).
     Outcome {
         entry: PlanEntry,
         replanned: bool,
         outcome: ZoneOutcome,
+        state: Option<CsamState>,
     },
     /// Stopped before anything was sent: the zone is left.
     Left,
-    /// The run's records failed; nothing more may be sent.
-    Stop {
-        reason: StopReason,
-        outcome: Option<(PlanEntry, ZoneOutcome)>,
-    },
+    /// The run's records failed; nothing more may be sent (this zone was not).
+    Stop { reason: StopReason },
 }
 
 /// The run's state, owned by its task.
@@ -217,22 +219,20 @@ impl Runner {
     }
 
     fn finish_task(&mut self, task: TaskEnd, tally: &mut Tally, end: &mut Option<RunState>) {
-        let (entry, replanned, outcome) = match task {
+        let (entry, replanned, outcome, state) = match task {
             TaskEnd::Left => return,
-            TaskEnd::Stop { reason, outcome } => {
+            TaskEnd::Stop { reason } => {
                 if end.is_none() || *end == Some(RunState::Cancelled) {
                     *end = Some(RunState::Stopped(reason));
                 }
-                match outcome {
-                    Some((entry, outcome)) => (entry, false, outcome),
-                    None => return,
-                }
+                return;
             }
             TaskEnd::Outcome {
                 entry,
                 replanned,
                 outcome,
-            } => (entry, replanned, outcome),
+                state,
+            } => (entry, replanned, outcome, state),
         };
         if replanned {
             self.table.replan(entry.clone());
@@ -248,6 +248,7 @@ impl Runner {
             zone: entry.zone,
             outcome,
             at: unix_now(),
+            state,
         };
         self.table.record(&result);
         self.send(ApplyEvent::Zone(result));
@@ -310,8 +311,14 @@ async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
     };
     match prepared {
         Err(end) => {
-            if let TaskEnd::Outcome { entry, outcome, .. } = &end {
-                journal_outcome(&shared, entry, outcome);
+            if let TaskEnd::Outcome {
+                entry,
+                outcome,
+                state,
+                ..
+            } = &end
+            {
+                journal_outcome(&shared, entry, outcome, state.as_ref());
             }
             end
         }
@@ -320,12 +327,18 @@ async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
 }
 
 /// Queues a zone's outcome line: on disk before any later `sending` line.
-fn journal_outcome(shared: &Shared, entry: &PlanEntry, outcome: &ZoneOutcome) {
+fn journal_outcome(
+    shared: &Shared,
+    entry: &PlanEntry,
+    outcome: &ZoneOutcome,
+    state: Option<&CsamState>,
+) {
     if let Some(journal) = &shared.journal {
         journal.queue(&Line::Outcome {
             zone: entry.zone.id.clone(),
             at: unix_now(),
             outcome: outcome.clone(),
+            state: state.cloned(),
         });
     }
 }
@@ -357,6 +370,7 @@ async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd
                     entry,
                     replanned: false,
                     outcome,
+                    state: None,
                 });
             }
         };
@@ -371,19 +385,20 @@ async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd
         };
         replanned = fresh.step != entry.step;
         entry = fresh;
-        if settles {
-            return Err(TaskEnd::Outcome {
-                entry,
-                replanned,
-                outcome: ZoneOutcome::Skipped(Skip::Settled),
-            });
-        }
-        if let Step::Skip(skip) = &entry.step {
-            let outcome = ZoneOutcome::Skipped(skip.clone());
+        let outcome = if settles {
+            Some(ZoneOutcome::Skipped(Skip::Settled))
+        } else if let Step::Skip(skip) = &entry.step {
+            Some(ZoneOutcome::Skipped(skip.clone()))
+        } else {
+            None
+        };
+        if let Some(outcome) = outcome {
+            let state = entry.state.clone();
             return Err(TaskEnd::Outcome {
                 entry,
                 replanned,
                 outcome,
+                state,
             });
         }
     }
@@ -477,7 +492,6 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
                 Err(detail) => {
                     return TaskEnd::Stop {
                         reason: StopReason::Audit { detail },
-                        outcome: None,
                     };
                 }
             },
@@ -507,7 +521,6 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
                     reason: StopReason::Journal {
                         detail: error.to_string(),
                     },
-                    outcome: None,
                 };
             }
         }
@@ -524,11 +537,16 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
             continue;
         }
         let outcome = classify(&shared.change, &entry, &result);
-        journal_outcome(shared, &entry, &outcome);
+        let state = result
+            .as_ref()
+            .ok()
+            .map(|reply| CsamState::of(&reply.result));
+        journal_outcome(shared, &entry, &outcome, state.as_ref());
         return TaskEnd::Outcome {
             entry,
             replanned,
             outcome,
+            state,
         };
     }
 }

@@ -47,6 +47,7 @@ use tokio::sync::oneshot;
 use super::apply_event::RunState;
 use super::change::Change;
 use super::plan::PlanEntry;
+use super::row::CsamState;
 use super::zone_outcome::ZoneOutcome;
 use crate::files::create_private_dir;
 
@@ -236,6 +237,9 @@ pub(crate) enum Line {
         at: u64,
         /// What.
         outcome: ZoneOutcome,
+        /// The setting the run learned, when it did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<CsamState>,
     },
     /// A process took the run over after an interruption.
     Resumed {

@@ -296,7 +296,12 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
                 *sent.entry(zone.clone()).or_default() += 1;
                 open.insert(zone);
             }
-            Line::Outcome { zone, at, outcome } => {
+            Line::Outcome {
+                zone,
+                at,
+                outcome,
+                state,
+            } => {
                 open.remove(&zone);
                 let Some(entry) = index.get(&zone).map(|&i| &entries[i]) else {
                     continue;
@@ -307,6 +312,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
                         zone: entry.zone.clone(),
                         outcome,
                         at,
+                        state,
                     },
                 );
             }

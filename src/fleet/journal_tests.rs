@@ -94,6 +94,7 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
         outcome: ZoneOutcome::Done {
             outcome: SaveOutcome::default(),
         },
+        state: None,
     });
     writer
         .write(&Line::Sending {
@@ -141,6 +142,7 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
             zone: "b".into(),
             at: 5,
             outcome: ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
+            state: None,
         })
         .await
         .unwrap();

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::change::Change;
 use super::plan::{Plan, PlanEntry, PlanZone, Skip, SkipKind, Step};
-use super::row::RowError;
+use super::row::{CsamState, RowError, ZoneCsam};
+use super::table::FleetScan;
 use crate::api::model::CsamSetting;
 use crate::api::{ApiError, Reply};
 use crate::outcome::{SaveOutcome, csam_outcome};
@@ -180,6 +181,29 @@ pub struct ZoneResult {
     pub outcome: ZoneOutcome,
     /// When it was known (seconds since the Unix epoch).
     pub at: u64,
+    /// The setting as the server returned it (or a re-read showed it), when
+    /// the run learned it: what a fleet table shows for the zone now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<CsamState>,
+}
+
+impl FleetScan {
+    /// Folds a bulk run's outcome into the zone's row: the setting the run
+    /// learned replaces the old one; a zone whose outcome is unknown gets
+    /// `read_at` 0, so the next plan reads it again before sending.
+    pub fn record(&mut self, result: &ZoneResult) {
+        let Some(row) = self.row(&result.zone.id) else {
+            return;
+        };
+        let mut row = row.clone();
+        if let Some(state) = &result.state {
+            row.csam = ZoneCsam::Read(state.clone());
+            row.read_at = result.at;
+        } else if result.outcome.kind() == OutcomeKind::Unknown {
+            row.read_at = 0;
+        }
+        self.upsert(row);
+    }
 }
 
 /// The counts of a run's outcomes.

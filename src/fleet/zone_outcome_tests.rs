@@ -134,6 +134,7 @@ fn the_table_counts_planned_skips_outcomes_and_what_is_left() {
         zone: entry(id, send()).zone,
         outcome,
         at: 2,
+        state: None,
     };
     table.record(&result(
         "a",
