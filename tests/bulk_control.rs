@@ -374,3 +374,64 @@ async fn a_resumed_run_reads_interrupted_zones_again_and_never_resends_a_verific
     assert!(matches!(again, Err(JournalError::Finished { .. })));
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_run_whose_records_cannot_be_written_sends_nothing() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = full_client(&mock);
+    let scan = scan(&client).await;
+    let plan = Plan::new(Change::DisableScanning, scan.rows());
+    // A file where the journal folder should be.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").unwrap();
+    let refused = start_apply(
+        &client,
+        plan.clone(),
+        ApplyOptions {
+            journal: Some(trustdeck::fleet::RunsDir::in_dir(&blocked)),
+            ..options(&dir, &mock)
+        },
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(JournalError::Write { .. })),
+        "{refused:?}"
+    );
+    // A folder where the audit log's file should be.
+    let audit_dir = dir.path().join("audit-is-a-folder");
+    std::fs::create_dir(&audit_dir).unwrap();
+    let run = start_apply(
+        &client,
+        plan,
+        ApplyOptions {
+            audit: Some(trustdeck::audit::AuditLog::new(
+                &audit_dir,
+                None,
+                &mock.base_url(),
+            )),
+            ..options(&dir, &mock)
+        },
+    )
+    .await
+    .unwrap();
+    let id = run.id().clone();
+    let (_, end) = finish(run).await;
+    assert!(
+        matches!(
+            &end.state,
+            RunState::Stopped(trustdeck::fleet::StopReason::Audit { .. })
+        ),
+        "{:?}",
+        end.state
+    );
+    assert_eq!(
+        count_requests(&mock, "PATCH").await,
+        0,
+        "nothing unaudited was sent"
+    );
+    let record = runs(&dir).load(&id).unwrap();
+    assert_eq!(record.status(), RunStatus::Unfinished, "it can be resumed");
+    assert!(record.sent.is_empty());
+    mock.shutdown().await;
+}

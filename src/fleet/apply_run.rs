@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tracing::{info, warn};
 
+use super::apply_audit::{record_intent, record_outcome};
 use super::apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 use super::change::Change;
 use super::event::{PROGRESS_EVERY, estimate_eta};
@@ -29,7 +30,7 @@ use super::table::unix_now;
 use super::zone_outcome::{ApplyTable, UnknownCause, ZoneOutcome, ZoneResult, classify};
 use crate::api::model::{CsamPatch, CsamSetting};
 use crate::api::{ApiError, Client, Reply};
-use crate::audit::{AuditLog, Intent, Origin, Outcome, Target, Verdict};
+use crate::audit::{AuditLog, Origin, Outcome, Verdict};
 
 /// Pause and cancel, as the handle sets them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -548,41 +549,5 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
             outcome,
             state,
         };
-    }
-}
-
-fn target(entry: &PlanEntry) -> Target {
-    let zone = Target::zone(&entry.zone.id, Some(&entry.zone.name));
-    match &entry.zone.account {
-        Some(account) => zone.in_account(&account.id, Some(&account.name)),
-        None => zone,
-    }
-}
-
-async fn record_intent(
-    audit: &AuditLog,
-    shared: &Shared,
-    entry: &PlanEntry,
-) -> Result<crate::audit::Pending, String> {
-    let intent = Intent::csam_patch(
-        shared.origin.clone(),
-        target(entry),
-        &shared.patch,
-        entry.before().as_ref(),
-    );
-    let audit = audit.clone();
-    // The audit log fsyncs each line: off the runtime's threads.
-    tokio::task::spawn_blocking(move || audit.record_intent(&intent))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
-}
-
-async fn record_outcome(audit: &AuditLog, pending: crate::audit::Pending, outcome: Outcome) {
-    let audit = audit.clone();
-    let written =
-        tokio::task::spawn_blocking(move || audit.record_outcome(&pending, &outcome)).await;
-    if let Ok(Err(error)) = written {
-        warn!("{error}; the write itself is done");
     }
 }

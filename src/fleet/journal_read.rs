@@ -185,6 +185,33 @@ impl RunsDir {
     /// Every run in the folder, newest first, with the journals that could
     /// not be read.
     pub fn list(&self) -> (Vec<RunInfo>, Vec<JournalError>) {
+        let mut runs = Vec::new();
+        let mut errors = Vec::new();
+        for id in self.ids() {
+            match self.load(&id) {
+                Ok(record) => runs.push(record.info()),
+                Err(error) => errors.push(error),
+            }
+        }
+        (runs, errors)
+    }
+
+    /// The unfinished runs against `api` (as [`api_of`] spells it), newest
+    /// first: what a start offers to resume. A journal whose last line says
+    /// it finished is not read any further, so a folder of many large
+    /// finished runs costs little.
+    pub fn unfinished(&self, api: &str) -> Vec<RunInfo> {
+        let mut ids = self.ids();
+        ids.retain(|id| !ends_finished(&self.path(id)));
+        ids.into_iter()
+            .filter_map(|id| self.load(&id).ok())
+            .map(|record| record.info())
+            .filter(|run| run.status == RunStatus::Unfinished && run.api == api)
+            .collect()
+    }
+
+    /// The run ids of the folder's journals, newest first.
+    fn ids(&self) -> Vec<RunId> {
         let mut ids: Vec<RunId> = match std::fs::read_dir(self.dir()) {
             Ok(entries) => entries
                 .filter_map(Result::ok)
@@ -196,25 +223,7 @@ impl RunsDir {
             Err(_) => Vec::new(),
         };
         ids.sort_unstable_by(|a, b| b.cmp(a));
-        let mut runs = Vec::new();
-        let mut errors = Vec::new();
-        for id in ids {
-            match self.load(&id) {
-                Ok(record) => runs.push(record.info()),
-                Err(error) => errors.push(error),
-            }
-        }
-        (runs, errors)
-    }
-
-    /// The unfinished runs against `api` (as [`api_of`] spells it), newest
-    /// first: what a start offers to resume.
-    pub fn unfinished(&self, api: &str) -> Vec<RunInfo> {
-        self.list()
-            .0
-            .into_iter()
-            .filter(|run| run.status == RunStatus::Unfinished && run.api == api)
-            .collect()
+        ids
     }
 }
 
@@ -228,6 +237,27 @@ pub fn api_of(base_url: &str) -> String {
         }
         Err(_) => String::new(),
     }
+}
+
+/// Whether the journal's last line is its `finished` line (read from the
+/// file's last few kilobytes only).
+pub(super) fn ends_finished(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let from = len.saturating_sub(4096);
+    let mut tail = Vec::new();
+    if file.seek(SeekFrom::Start(from)).is_err() || file.read_to_end(&mut tail).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&tail);
+    let last = text.trim_end().rsplit('\n').next().unwrap_or_default();
+    matches!(
+        serde_json::from_str::<Line>(last),
+        Ok(Line::Finished { .. })
+    )
 }
 
 /// Reads a journal's lines into a record.

@@ -125,6 +125,8 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
     assert!(record.warnings[1].last, "the torn line is the last");
     assert!(record.warnings[0].problem.contains("does not name"));
     assert_eq!(record.status(), RunStatus::Unfinished);
+    assert_eq!(runs.unfinished(&header.api).len(), 1);
+    assert!(runs.unfinished("elsewhere/client/v4").is_empty());
     let summary = record.info().summary;
     assert_eq!((summary.done, summary.left), (1, 1));
 
@@ -157,6 +159,8 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
     let record = runs.load(&header.id).unwrap();
     assert_eq!(record.status(), RunStatus::Complete);
     assert!(record.in_flight.is_empty());
+    assert!(super::super::journal_read::ends_finished(&path));
+    assert!(runs.unfinished(&header.api).is_empty());
     let (listed, errors) = runs.list();
     assert!(errors.is_empty());
     assert_eq!(listed.len(), 1);

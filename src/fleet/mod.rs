@@ -22,6 +22,7 @@
 //!   [`retry_apply`] takes its retryable failures once.
 
 mod apply;
+mod apply_audit;
 mod apply_event;
 mod apply_run;
 mod cache;
