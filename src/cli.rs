@@ -387,7 +387,7 @@ pub enum FleetCommand {
     Scan(FleetScanArgs),
     /// Make one change on many zones: the plan, a confirmation, then a paced
     /// run, journaled so that it can be resumed.
-    #[command(after_help = BULK_EXIT_HELP)]
+    #[command(after_help = BULK_EXIT_HELP, override_usage = APPLY_USAGE)]
     Apply(FleetApplyArgs),
     /// Resume a bulk run that was interrupted (the latest unfinished one of
     /// this API by default): nothing done is sent again.
@@ -396,6 +396,11 @@ pub enum FleetCommand {
     /// List the bulk runs in the journal folder and where each stands.
     Runs(FleetRunsArgs),
 }
+
+/// `fleet apply`'s usage, in lines that fit 80 columns.
+const APPLY_USAGE: &str = "trustdeck fleet apply CHANGE [OPTIONS]
+       CHANGE is one of --enable, --disable, --email ADDR, --resend,
+       --source NAME=on|off";
 
 /// What `fleet apply` and `fleet resume` end their `--help` with.
 const BULK_EXIT_HELP: &str = "Exit status: 0 every zone done as asked (or already so); 1 the \
