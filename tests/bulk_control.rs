@@ -435,3 +435,52 @@ async fn a_run_whose_records_cannot_be_written_sends_nothing() {
     assert!(record.sent.is_empty());
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_pause_holds_zones_waiting_for_rate_limit_budget() {
+    let mock = start_mock_with(MockConfig {
+        zones: Some(100),
+        ..MockConfig::demo()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let rows = scan(&full_client(&mock)).await;
+    let plan = Plan::new(Change::DisableScanning, rows.rows());
+    assert!(plan.to_send() > 30);
+    // 20 a window of 2 s, 2 of them kept for the person: 18 for the run.
+    let mut config = ClientConfig::new(Credentials::token(FULL_TOKEN))
+        .with_base_url(mock.base_url())
+        .with_rate_limit(Some((20, Duration::from_secs(2))));
+    config.retry = fast_retries();
+    let client = trustdeck::api::Client::new(config).unwrap();
+    let mut run = start_apply(&client, plan, options(&dir, &mock))
+        .await
+        .unwrap();
+    let mut done = 0;
+    while done < 18 {
+        if let Some(ApplyEvent::Zone(_)) = next(&mut run).await {
+            done += 1;
+        }
+    }
+    // The others wait for the next window; pause before it comes.
+    run.pause();
+    let patched = count_requests(&mock, "PATCH").await;
+    assert!(patched <= 20, "{patched}");
+    let window = tokio::time::Instant::now() + Duration::from_millis(3000);
+    while let Ok(event) = tokio::time::timeout_at(window, run.next()).await {
+        assert!(
+            !matches!(event, Some(ApplyEvent::Finished(_))),
+            "finished while paused"
+        );
+    }
+    assert_eq!(
+        count_requests(&mock, "PATCH").await,
+        patched,
+        "a new window came and nothing was sent while paused"
+    );
+    run.resume();
+    let (_, end) = finish(run).await;
+    assert_eq!(end.state, RunState::Complete);
+    assert!(per_zone(&mock, "PATCH").await.values().all(|n| *n == 1));
+    mock.shutdown().await;
+}

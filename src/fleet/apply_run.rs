@@ -425,15 +425,22 @@ async fn read_zone(shared: &Shared, zone_id: &str) -> Result<Reply<CsamSetting>,
 /// is handed to the pacer. `None`: cancelled meanwhile.
 async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
     let mut control = shared.control.clone();
-    let open = control.wait_for(|c| !c.paused || c.cancelled).await;
-    if open.is_ok_and(|c| c.cancelled) {
-        return None;
-    }
     let mut budget = shared.client.budget_watch();
     let reserve_share = shared.client.pacer_config().bulk_reserve;
+    // Once the handle is dropped nothing can resume the run: a pause then no
+    // longer holds it, and its channel is not waited on (it would not wait).
+    let mut handle_gone = false;
     loop {
-        if shared.control.borrow().cancelled {
+        let now = *control.borrow_and_update();
+        if now.cancelled {
             return None;
+        }
+        if now.paused && !handle_gone {
+            handle_gone = control
+                .wait_for(|c| !c.paused || c.cancelled)
+                .await
+                .is_err();
+            continue;
         }
         let now = shared.client.budget();
         let reserve = (f64::from(now.quota) * reserve_share - 1e-6).ceil() as u64;
@@ -448,6 +455,7 @@ async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
             .clamp(Duration::from_millis(10), Duration::from_secs(1));
         tokio::select! {
             _ = budget.changed() => {}
+            changed = control.changed(), if !handle_gone => handle_gone = changed.is_err(),
             () = tokio::time::sleep(wait) => {}
         }
     }
