@@ -4,19 +4,26 @@
 //! without sending anything twice.
 //!
 //! ```text
-//! {"kind":"run","format":1,"id":"20250601T100000123Z-3f9c0a1b","created_at":1748772000,
-//!  "api":"api.cloudflare.com/client/v4","change":{"kind":"enable_scanning"},"zones":3,
+//! {"kind":"run","format":1,"id":"20261201T222156206Z-d0064093","created_at":1796163716,
+//!  "api":"127.0.0.1:41253/client/v4","change":{"kind":"enable_scanning"},"zones":4,
 //!  "to_send":2,"retry_of":null}
-//! {"kind":"plan","zone":{"id":"…","name":"shop.example.com","account":{…}},
-//!  "step":"send","expect":"as_asked","state":{…},"read_at":1748771990}
-//! {"kind":"plan","zone":{…},"step":"skip","reason":"locked","state":{…},"read_at":…}
-//! {"kind":"planned","zones":3}
-//! {"kind":"sending","zone":"<zone id>","at":1748772001}
-//! {"kind":"outcome","zone":"<zone id>","at":1748772001,"outcome":{"result":"done",…}}
+//! {"kind":"plan","zone":{"id":"4771…","name":"globex-media.tv","account":{"id":"617c…",
+//!  "name":"Globex Media"}},"step":"send","expect":"as_asked","state":{"scanning":"off",
+//!  "email_state":"valid",…},"read_at":1796163715}
+//! {"kind":"plan","zone":{…"name":"cdn.acme-corp.com"…},"step":"skip","reason":"locked",…}
+//! {"kind":"planned","zones":4}
+//! {"kind":"sending","zone":"4771…","at":1796163716}
+//! {"kind":"outcome","zone":"4771…","at":1796163716,"outcome":{"result":"done",
+//!  "outcome":{"adjusted":[],"notes":[],"messages":[]}},"state":{"scanning":"on",…}}
 //! {"kind":"resumed","at":…,"pid":4242}
 //! {"kind":"retried","by":"<run id>","at":…}
-//! {"kind":"finished","at":…,"state":{"state":"complete"}}
+//! {"kind":"finished","at":1796163716,"state":{"state":"complete"}}
 //! ```
+//!
+//! A set email is kept in full in the `run` line's change (a resumed run
+//! sends it); times are seconds since the Unix epoch; a `finished` line is
+//! written only for a run that is complete or cancelled, never for one that
+//! stopped (it stays resumable).
 //!
 //! # The order that makes it safe
 //! The plan (every `plan` line and the `planned` count) is on disk, fsync'd,

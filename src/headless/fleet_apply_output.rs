@@ -37,7 +37,7 @@ use crate::fleet::{
     ApplyEnd, ApplyProgress, ApplyTable, Change, Expect, Plan, PlanEntry, RunId, RunState, Step,
     UnknownCause, ZoneOutcome, ZoneOutcomeRef, skip_words,
 };
-use crate::outcome::Note;
+use crate::outcome::{Note, codes};
 
 use super::fleet::seconds;
 use super::output::{Table, clean};
@@ -137,7 +137,16 @@ pub fn outcome_words(outcome: &ZoneOutcome, change: &Change) -> String {
         }
         ZoneOutcome::Adjusted { outcome } => {
             let adjusted: Vec<String> = outcome.adjusted.iter().map(adjustment_words).collect();
-            format!("adjusted by the server: {}", adjusted.join(", "))
+            let kept_off = outcome
+                .messages
+                .iter()
+                .any(|m| m.code == codes::SCANNING_KEPT_OFF);
+            let why = if kept_off {
+                ": the email is not verified"
+            } else {
+                ""
+            };
+            format!("adjusted by the server: {}{why}", adjusted.join(", "))
         }
         ZoneOutcome::Skipped(skip) => format!("skipped: {}", skip_words(skip.kind(), change)),
         ZoneOutcome::Failed { error, retryable } => {
@@ -335,4 +344,95 @@ pub fn progress_line(report: &ApplyProgress) -> String {
         budget.quota,
         seconds(budget.resets_in)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::api::Budget;
+    use crate::api::model::ResponseInfo;
+    use crate::fleet::{Failure, RowError};
+    use crate::outcome::{Adjustment, Field, SaveOutcome, Value};
+
+    #[test]
+    fn outcomes_say_what_happened_and_what_to_check() {
+        let change = Change::EnableScanning;
+        let kept = ZoneOutcome::Adjusted {
+            outcome: SaveOutcome {
+                adjusted: vec![Adjustment {
+                    field: Field::Scanning,
+                    asked: Some(Value::Bool(true)),
+                    now: Value::Bool(false),
+                }],
+                notes: Vec::new(),
+                messages: vec![ResponseInfo {
+                    code: codes::SCANNING_KEPT_OFF,
+                    message: "kept off".into(),
+                    documentation_url: None,
+                    source: None,
+                }],
+            },
+        };
+        assert_eq!(
+            outcome_words(&kept, &change),
+            "adjusted by the server: scanning kept off (asked on): the email is not verified"
+        );
+        let lost = ZoneOutcome::Unknown(UnknownCause::ReplyLost {
+            error: RowError {
+                failure: Failure::Timeout,
+                message: "no answer within 30s".into(),
+            },
+        });
+        let words = outcome_words(&lost, &change);
+        assert!(words.starts_with("unknown: the reply was lost"), "{words}");
+        assert!(words.ends_with("check the zone"), "{words}");
+        assert_eq!(
+            step_words(&Step::Skip(crate::fleet::Skip::AlreadySo), &change),
+            "already on"
+        );
+    }
+
+    #[test]
+    fn the_progress_line_shows_trouble_and_a_pause() {
+        let report = ApplyProgress {
+            done: 120,
+            total: 500,
+            failed: 2,
+            unknown: 1,
+            in_flight: 3,
+            calls: 130,
+            per_second: 38.2,
+            eta: Some(Duration::from_secs(12)),
+            budget: Budget {
+                remaining: 1080,
+                quota: 1200,
+                window: Duration::from_secs(300),
+                resets_in: Duration::from_secs(130),
+                blocked_for: None,
+                in_flight: 3,
+                waiting_bulk: 0,
+                waiting_interactive: 0,
+                learned_from_server: true,
+                at: Instant::now(),
+            },
+            elapsed: Duration::from_secs(3),
+            paused: false,
+        };
+        assert_eq!(
+            progress_line(&report),
+            "applying 120 of 500 zones (2 failed, 1 unknown) · 38 req/s · ETA 12s · budget \
+             1080 of 1200 left, resets in 2m 10s"
+        );
+        let paused = ApplyProgress {
+            paused: true,
+            ..report
+        };
+        let line = progress_line(&paused);
+        assert!(
+            line.ends_with(" · paused") && !line.contains("ETA"),
+            "{line}"
+        );
+    }
 }
