@@ -6,7 +6,7 @@
 //! so it connects exactly as the dashboard does; `src/headless/` runs them.
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::mock::MockArgs;
 
@@ -385,6 +385,112 @@ pub enum FleetCommand {
     /// attention first.
     #[command(after_help = EXIT_HELP)]
     Scan(FleetScanArgs),
+    /// Make one change on many zones: the plan, a confirmation, then a paced
+    /// run, journaled so that it can be resumed.
+    #[command(after_help = BULK_EXIT_HELP, override_usage = APPLY_USAGE)]
+    Apply(FleetApplyArgs),
+    /// Resume a bulk run that was interrupted (the latest unfinished one of
+    /// this API by default): nothing done is sent again.
+    #[command(after_help = BULK_EXIT_HELP)]
+    Resume(FleetResumeArgs),
+    /// List the bulk runs in the journal folder and where each stands.
+    Runs(FleetRunsArgs),
+}
+
+/// `fleet apply`'s usage, in lines that fit 80 columns.
+const APPLY_USAGE: &str = "trustdeck fleet apply CHANGE [OPTIONS]
+       CHANGE is one of --enable, --disable, --email ADDR, --resend,
+       --source NAME=on|off";
+
+/// What `fleet apply` and `fleet resume` end their `--help` with.
+const BULK_EXIT_HELP: &str = "Exit status: 0 every zone done as asked (or already so); 1 the \
+server adjusted some (scanning kept off until the email is verified) or some were skipped \
+(locked, no permission, could not be read, no such source); 2 refused before sending (usage, \
+not confirmed, a journal or audit log that cannot be written; also a run stopped for that); 3 \
+authentication, permission or read-only mode (--read-only prints the plan, then exits 3); 4 a \
+zone of --zones FILE, the account or the run is not there; 6 some zones failed or their outcome \
+is unknown; 130 interrupted (the run is cancelled: requests in flight finish and are \
+journaled). The journal is $XDG_STATE_HOME/trustdeck/runs/RUN.jsonl; `trustdeck fleet runs` \
+lists the runs.";
+
+/// The one change of `fleet apply`.
+#[derive(Args, Debug, Clone, Default)]
+#[command(group(
+    ArgGroup::new("change")
+        .required(true)
+        .args(["enable", "disable", "email", "resend", "source"])
+))]
+pub struct BulkChangeArgs {
+    /// Turn scanning on (the server keeps it off until the email is verified).
+    #[arg(long)]
+    pub enable: bool,
+    /// Turn scanning off (asks to type the number of zones when more than one).
+    #[arg(long)]
+    pub disable: bool,
+    /// Set the notification email; each zone then verifies the new address.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// Send the verification email again (at most once per zone).
+    #[arg(long)]
+    pub resend: bool,
+    /// Switch one scanning source on or off.
+    #[arg(long, value_name = "NAME=on|off")]
+    pub source: Option<SourceSwitch>,
+}
+
+/// `trustdeck fleet apply`.
+#[derive(Args, Debug, Clone)]
+pub struct FleetApplyArgs {
+    /// The change.
+    #[command(flatten)]
+    pub change: BulkChangeArgs,
+    /// Only the zones of this account (id or name).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Only zones that meet any of these, e.g. --only off,unverified,pending.
+    #[arg(long, value_name = "CONDITIONS", value_delimiter = ',')]
+    pub only: Vec<FailOn>,
+    /// Only the zones listed in FILE, one id or name a line (# comments).
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
+    /// Print the plan, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking; needed when stdin or stderr is not a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan and the outcomes as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck fleet resume [RUN]`.
+#[derive(Args, Debug, Clone)]
+pub struct FleetResumeArgs {
+    /// The run's id (see `trustdeck fleet runs`); default: the latest
+    /// unfinished run against this API.
+    #[arg(value_name = "RUN")]
+    pub run: Option<String>,
+    /// Resume without asking; needed when stdin or stderr is not a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the run's plan and outcomes as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck fleet runs`: reads the local journals only.
+#[derive(Args, Debug, Clone)]
+pub struct FleetRunsArgs {
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A condition `fleet scan --fail-on` exits 1 for.

@@ -11,17 +11,51 @@
 //! - [`Coverage`], [`Attention`], [`Filter`] and [`visible`] are the pure
 //!   views a table and a summary are made of.
 //! - [`ScanCache`] keeps the last scan per API and credential identity.
+//! - Bulk changes: a [`Change`] and the rows make a [`Plan`] (per zone
+//!   `Send` with what the server is expected to adjust, or `Skip` and why,
+//!   counted by [`PlanSummary`]); [`start_apply`] runs it as bulk work,
+//!   streaming [`ApplyEvent`]s, pausable and cancellable through
+//!   [`ApplyControl`], each zone's [`ZoneOutcome`] folded into an
+//!   [`ApplyTable`]. Every run is written down first in its journal
+//!   ([`RunsDir`], module `journal` for the format and the order that makes
+//!   it safe), so [`resume_apply`] continues one after a crash and
+//!   [`retry_apply`] takes its retryable failures once.
 
+mod apply;
+mod apply_audit;
+mod apply_event;
+mod apply_run;
 mod cache;
+mod change;
 mod event;
+mod journal;
+mod journal_read;
+mod plan;
 mod row;
 mod scan;
 mod table;
 mod view;
+mod zone_outcome;
 
+pub use apply::{
+    ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, outcomes_of, resume_apply,
+    retry_apply, start_apply,
+};
+pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
+pub use change::{Change, ChangeError};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
+pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir};
+pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, api_of};
+pub use plan::{
+    Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
+    skip_of_failure, skip_words, step_for,
+};
 pub use row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
 pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, SortKey, compare, visible};
+pub use zone_outcome::{
+    ApplySummary, ApplyTable, OutcomeKind, UnknownCause, ZoneOutcome, ZoneOutcomeRef, ZoneResult,
+    classify,
+};

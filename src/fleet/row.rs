@@ -1,6 +1,8 @@
 //! One zone of a fleet scan, as data: what the listing said of it and what
 //! its CSAM Scanner setting said, or why the setting could not be read.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::api::model::{CsamSetting, EmailState, Zone};
@@ -58,6 +60,14 @@ pub struct CsamState {
     pub sources_total: u32,
     /// Whether the setting may be changed.
     pub lock: Lock,
+    /// Each source by name, on or off: what a bulk change of one source
+    /// plans from (empty in a cache written before it was kept).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, bool>,
+    /// Whether a notification email is set (the server shows it masked, or
+    /// empty when there is none); `None`: not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_email: Option<bool>,
 }
 
 /// Scanning on, off, or not said.
@@ -183,6 +193,8 @@ impl CsamState {
                 Some(false) => Lock::Locked,
                 None => Lock::NotReported,
             },
+            sources: value.sources.clone(),
+            has_email: value.email.as_ref().map(|email| !email.is_empty()),
         }
     }
 }

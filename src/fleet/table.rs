@@ -175,6 +175,8 @@ mod tests {
                 sources_on: 0,
                 sources_total: 0,
                 lock: Lock::Editable,
+                sources: Default::default(),
+                has_email: None,
             }),
             read_at,
         }

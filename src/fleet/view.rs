@@ -255,6 +255,8 @@ mod tests {
                 sources_on: 1,
                 sources_total: 2,
                 lock,
+                sources: Default::default(),
+                has_email: Some(true),
             }),
             read_at: 0,
         }

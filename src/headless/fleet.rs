@@ -52,7 +52,7 @@ pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> 
 
 /// Runs a scan to its end; a listing that failed is a failure (not every
 /// zone was read), Ctrl-C cancels it.
-async fn run(ctx: &Context, account_id: Option<String>) -> Result<FleetScan, Failure> {
+pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<FleetScan, Failure> {
     let mut progress = Progress::new(io::stderr().is_terminal());
     let mut table = FleetScan::new(account_id.clone(), unix_now());
     let mut run = start_scan(
@@ -163,7 +163,7 @@ pub fn progress_line(report: &ScanProgress) -> String {
     )
 }
 
-fn seconds(duration: Duration) -> String {
+pub(super) fn seconds(duration: Duration) -> String {
     humantime::format_duration(Duration::from_secs(duration.as_secs_f64().ceil() as u64))
         .to_string()
 }

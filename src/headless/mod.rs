@@ -1,5 +1,6 @@
 //! The headless face: `trustdeck csam …`, `dlp …`, `zones`, `accounts`,
-//! `log`, `fleet scan`, `completions`, `man`, for scripts, cron and CI.
+//! `log`, `fleet scan|apply|resume|runs`, `completions`, `man`, for
+//! scripts, cron and CI.
 //!
 //! Every command connects as the dashboard does ([`Config::from_environment`]
 //! with the same [`ConnectionArgs`]), prints a short table or, with `--json`,
@@ -16,8 +17,12 @@ mod dlp_reset;
 mod docs;
 pub mod exit;
 mod fleet;
+mod fleet_apply;
+mod fleet_apply_output;
 mod fleet_cache;
+mod fleet_confirm;
 mod fleet_output;
+mod fleet_runs;
 mod interrupt;
 mod lists;
 mod log;
@@ -87,6 +92,13 @@ async fn dispatch(
         HeadlessCommand::Fleet(FleetCommand::Scan(args)) => {
             fleet::scan(&connect(&args.connection)?, &args).await
         }
+        HeadlessCommand::Fleet(FleetCommand::Apply(args)) => {
+            fleet_apply::apply(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Fleet(FleetCommand::Resume(args)) => {
+            fleet_runs::resume(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Fleet(FleetCommand::Runs(args)) => fleet_runs::list(&args),
         HeadlessCommand::Log(args) => log::run(&args),
         HeadlessCommand::Completions(args) => Ok(docs::completions(args.shell)),
         HeadlessCommand::Man(args) => docs::man(args.out_dir.as_deref()),

@@ -10,12 +10,12 @@ mod dlp;
 pub use csam::csam_outcome;
 pub use dlp::{dlp_outcome, dlp_reset_outcome, dlp_reset_preview};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::model::ResponseInfo;
 
 /// A setting's field, named the same way for every face.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "field", content = "name", rename_all = "snake_case")]
 pub enum Field {
     /// CSAM scanning on/off (`value.enabled`).
@@ -50,7 +50,7 @@ impl Field {
 }
 
 /// A field's value, as far as an outcome cares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     /// On or off.
@@ -80,7 +80,7 @@ impl From<Option<bool>> for Value {
 }
 
 /// A field the server left other than asked, or changed without being asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adjustment {
     /// Which field.
     #[serde(flatten)]
@@ -92,7 +92,7 @@ pub struct Adjustment {
 }
 
 /// Something a write did besides its fields, learned from the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Note {
     /// A new notification email went pending: a verification was sent.
@@ -104,7 +104,7 @@ pub enum Note {
 }
 
 /// What a save (PATCH), or a reset, did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveOutcome {
     /// Fields the server left other than asked (empty: done as asked).
     pub adjusted: Vec<Adjustment>,

@@ -1,0 +1,450 @@
+//! Starting a bulk run, resuming one, retrying one's failures, and the
+//! handle that pauses, resumes and cancels it.
+//!
+//! Every run goes through the client's pacer as bulk work (the person at
+//! the keyboard keeps the reserve), at most `concurrency` zones at once.
+//! Before its first request the plan is in the journal; after a crash
+//! [`resume_apply`] continues it: zones with an outcome are never sent
+//! again, zones that were in flight are read again first — sent again only
+//! when the change is idempotent and the re-read does not show it done — and
+//! an interrupted re-send of the verification email is never sent again
+//! (its outcome is unknown, for the admin to check). [`retry_apply`] makes
+//! a new run of a finished run's retryable failures, once per run.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+use super::apply_event::{ApplyEvent, RunState};
+use super::apply_run::{Control, Job, Runner, Shared};
+use super::journal::{
+    JOURNAL_FORMAT, JournalError, JournalWriter, Line, RunHeader, RunId, RunsDir,
+};
+use super::journal_read::{RunRecord, api_of};
+use super::plan::{Plan, PlanEntry};
+use super::table::unix_now;
+use super::zone_outcome::{ApplyTable, OutcomeKind, UnknownCause, ZoneOutcome, ZoneResult};
+use crate::api::Client;
+use crate::api::model::CsamPatch;
+use crate::audit::{AuditLog, Command, Origin};
+
+/// How a bulk run is made.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Zones worked on at once; `None`: as many as the pacer lets bulk work
+    /// have in flight (28 of its 32 slots by default).
+    pub concurrency: Option<usize>,
+    /// A zone whose row is older than this is read again right before its
+    /// PATCH (default 5 minutes), so a plan is never applied to stale data.
+    pub max_row_age: Duration,
+    /// Where the journal goes; `None` keeps none (for measurements: such a
+    /// run can be neither resumed nor retried).
+    pub journal: Option<RunsDir>,
+    /// Where every write is audited; `None` audits nothing (measurements).
+    pub audit: Option<AuditLog>,
+    /// The headless command that made the run, for the audit log.
+    pub command: Option<Command>,
+    /// How many more times a call still rate limited after the client's own
+    /// retries is queued again (a 429 is never applied, so this is safe for
+    /// every change).
+    pub rate_limited_retries: u32,
+}
+
+/// The default of [`ApplyOptions::max_row_age`].
+pub const MAX_ROW_AGE: Duration = Duration::from_secs(300);
+
+impl ApplyOptions {
+    /// A run journaled in `journal` and audited in `audit`: what every face uses.
+    pub fn recorded(journal: RunsDir, audit: AuditLog) -> Self {
+        Self {
+            journal: Some(journal),
+            audit: Some(audit),
+            ..Self::unrecorded()
+        }
+    }
+
+    /// A run that keeps no journal and no audit (measurements only).
+    pub fn unrecorded() -> Self {
+        Self {
+            concurrency: None,
+            max_row_age: MAX_ROW_AGE,
+            journal: None,
+            audit: None,
+            command: None,
+            rate_limited_retries: 3,
+        }
+    }
+}
+
+/// What [`retry_apply`] takes again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryOptions {
+    /// Also the zones whose outcome is unknown, read again before sending
+    /// (for an idempotent change only: an unknown re-send is never retried).
+    pub include_unknown: bool,
+}
+
+/// A running bulk run: its events, in order, and its controls.
+#[derive(Debug)]
+pub struct ApplyRun {
+    /// `Started`, outcomes and progress, `Finished` last. Dropping it
+    /// cancels the run (in-flight requests still finish and are journaled).
+    pub events: mpsc::UnboundedReceiver<ApplyEvent>,
+    /// Pause, resume, cancel.
+    control: ApplyControl,
+    /// The run.
+    run: RunId,
+    /// Its journal, if it keeps one.
+    journal: Option<PathBuf>,
+}
+
+/// Pauses, resumes or cancels a run; cheap to clone (e.g. for a key handler).
+#[derive(Debug, Clone)]
+pub struct ApplyControl(Arc<watch::Sender<Control>>);
+
+impl ApplyControl {
+    /// No new request is sent (re-reads included); those in flight finish.
+    pub fn pause(&self) {
+        self.0.send_modify(|c| c.paused = true);
+    }
+
+    /// Sending goes on.
+    pub fn resume(&self) {
+        self.0.send_modify(|c| c.paused = false);
+    }
+
+    /// No new request is sent, ever: those in flight finish and get their
+    /// outcome, the zones not sent are left, and the run is finished as
+    /// cancelled.
+    pub fn cancel(&self) {
+        self.0.send_modify(|c| c.cancelled = true);
+    }
+
+    /// Whether it is paused.
+    pub fn is_paused(&self) -> bool {
+        self.0.borrow().paused
+    }
+
+    /// Whether it was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.borrow().cancelled
+    }
+}
+
+impl ApplyRun {
+    /// The run's id.
+    pub fn id(&self) -> &RunId {
+        &self.run
+    }
+
+    /// The journal file, if the run keeps one.
+    pub fn journal_path(&self) -> Option<&Path> {
+        self.journal.as_deref()
+    }
+
+    /// A handle on the controls.
+    pub fn control(&self) -> ApplyControl {
+        self.control.clone()
+    }
+
+    /// See [`ApplyControl::pause`].
+    pub fn pause(&self) {
+        self.control.pause();
+    }
+
+    /// See [`ApplyControl::resume`].
+    pub fn resume(&self) {
+        self.control.resume();
+    }
+
+    /// See [`ApplyControl::cancel`].
+    pub fn cancel(&self) {
+        self.control.cancel();
+    }
+
+    /// The next event; `None` after `Finished`.
+    pub async fn next(&mut self) -> Option<ApplyEvent> {
+        self.events.recv().await
+    }
+}
+
+/// Starts applying `plan` on the current tokio runtime with a bulk clone of
+/// `client`. Returns once the plan is in the journal (and before any
+/// request): an `Err` means nothing was sent.
+pub async fn start_apply(
+    client: &Client,
+    plan: Plan,
+    options: ApplyOptions,
+) -> Result<ApplyRun, JournalError> {
+    let header = header(client, &plan, None);
+    let journal = create(&options, &header, &plan.entries).await?;
+    let jobs = plan
+        .entries
+        .iter()
+        .filter(|e| e.sends())
+        .cloned()
+        .map(Job::Fresh)
+        .collect();
+    Ok(launch(
+        client,
+        header.id,
+        ApplyTable::new(plan),
+        jobs,
+        Vec::new(),
+        journal,
+        options,
+    ))
+}
+
+/// Resumes run `id` from its journal (which `options.journal` names): the
+/// zones with an outcome are left alone, those in flight are read again
+/// first (see the module docs), the others are sent as planned.
+pub async fn resume_apply(
+    client: &Client,
+    id: &RunId,
+    options: ApplyOptions,
+) -> Result<ApplyRun, JournalError> {
+    let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
+    let (writer, record) = take_over(&runs, id).await?;
+    check_resumable(&record, client)?;
+    writer
+        .write(&Line::Resumed {
+            at: unix_now(),
+            pid: std::process::id(),
+        })
+        .await?;
+    let change = record.plan.change.clone();
+    let mut earlier: Vec<ZoneResult> = Vec::new();
+    let mut jobs = VecDeque::new();
+    let mut table = record.table();
+    for entry in &record.plan.entries {
+        if let Some(result) = record.outcomes.get(&entry.zone.id) {
+            earlier.push(result.clone());
+            continue;
+        }
+        if !entry.sends() {
+            continue;
+        }
+        if !record.in_flight.contains(&entry.zone.id) {
+            jobs.push_back(Job::Fresh(entry.clone()));
+        } else if change.is_idempotent() {
+            jobs.push_back(Job::Interrupted(entry.clone()));
+        } else {
+            // Never sent again: it may have mailed someone already.
+            let result = ZoneResult {
+                zone: entry.zone.clone(),
+                outcome: ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
+                at: unix_now(),
+                state: None,
+            };
+            writer.queue(&Line::Outcome {
+                zone: entry.zone.id.clone(),
+                at: result.at,
+                outcome: result.outcome.clone(),
+                state: None,
+            });
+            table.record(&result);
+            earlier.push(result);
+        }
+    }
+    Ok(launch(
+        client,
+        id.clone(),
+        table,
+        jobs,
+        earlier,
+        Some(writer),
+        options,
+    ))
+}
+
+/// Starts a new run of the retryable failures of finished run `id` (and,
+/// with `retry.include_unknown`, of its unknown zones of an idempotent
+/// change, read again first). A run is retried once: a second retry is
+/// refused (retry the retry instead), so no second press sends twice.
+pub async fn retry_apply(
+    client: &Client,
+    id: &RunId,
+    retry: RetryOptions,
+    options: ApplyOptions,
+) -> Result<ApplyRun, JournalError> {
+    let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
+    let (source, record) = take_over(&runs, id).await?;
+    if record.finished.is_none() {
+        return Err(JournalError::Unfinished(id.to_string()));
+    }
+    if let Some(by) = &record.retried_by
+        && runs.path(by).exists()
+    {
+        return Err(JournalError::AlreadyRetried {
+            id: id.to_string(),
+            by: by.to_string(),
+        });
+    }
+    let change = record.plan.change.clone();
+    let table = record.table();
+    let mut entries: Vec<PlanEntry> = table.retryable().into_iter().cloned().collect();
+    if retry.include_unknown && change.is_idempotent() {
+        entries.extend(table.unknown().into_iter().cloned().map(|entry| PlanEntry {
+            read_at: 0,
+            ..entry
+        }));
+    }
+    if entries.is_empty() {
+        return Err(JournalError::NothingToRetry(id.to_string()));
+    }
+    let plan = Plan { change, entries };
+    let header = header(client, &plan, Some(id.clone()));
+    // The source says it was retried before the retry exists: a crash in
+    // between leaves a retry that never started, which a new retry replaces.
+    source
+        .write(&Line::Retried {
+            by: header.id.clone(),
+            at: unix_now(),
+        })
+        .await?;
+    drop(source);
+    let journal = create(&options, &header, &plan.entries).await?;
+    let jobs = plan.entries.iter().cloned().map(Job::Fresh).collect();
+    Ok(launch(
+        client,
+        header.id,
+        ApplyTable::new(plan),
+        jobs,
+        Vec::new(),
+        journal,
+        options,
+    ))
+}
+
+fn header(client: &Client, plan: &Plan, retry_of: Option<RunId>) -> RunHeader {
+    RunHeader {
+        format: JOURNAL_FORMAT,
+        id: RunId::new(),
+        created_at: unix_now(),
+        api: api_of(client.base_url()),
+        change: plan.change.clone(),
+        zones: plan.entries.len(),
+        to_send: plan.to_send(),
+        retry_of,
+    }
+}
+
+async fn create(
+    options: &ApplyOptions,
+    header: &RunHeader,
+    entries: &[PlanEntry],
+) -> Result<Option<JournalWriter>, JournalError> {
+    let Some(runs) = options.journal.clone() else {
+        return Ok(None);
+    };
+    let (header, entries) = (header.clone(), entries.to_vec());
+    tokio::task::spawn_blocking(move || JournalWriter::create(&runs, &header, &entries))
+        .await
+        .map_err(|e| JournalError::Write {
+            path: PathBuf::new(),
+            detail: e.to_string(),
+        })?
+        .map(Some)
+}
+
+/// Locks run `id`'s journal for this process, then reads it.
+async fn take_over(runs: &RunsDir, id: &RunId) -> Result<(JournalWriter, RunRecord), JournalError> {
+    let (runs, id) = (runs.clone(), id.clone());
+    tokio::task::spawn_blocking(move || {
+        let writer = JournalWriter::reopen(&runs, &id)?;
+        let record = runs.load(&id)?;
+        Ok((writer, record))
+    })
+    .await
+    .map_err(|e| JournalError::Write {
+        path: PathBuf::new(),
+        detail: e.to_string(),
+    })?
+}
+
+fn check_resumable(record: &RunRecord, client: &Client) -> Result<(), JournalError> {
+    let id = record.header.id.to_string();
+    if !record.plan_complete {
+        return Err(JournalError::NoPlan(id));
+    }
+    if let Some(state @ (RunState::Complete | RunState::Cancelled)) = &record.finished {
+        return Err(JournalError::Finished {
+            id,
+            state: state.word().to_owned(),
+        });
+    }
+    let api = api_of(client.base_url());
+    if record.header.api != api {
+        return Err(JournalError::Incompatible {
+            id,
+            why: format!("it ran against {}, not {api}", record.header.api),
+        });
+    }
+    Ok(())
+}
+
+fn launch(
+    client: &Client,
+    run: RunId,
+    table: ApplyTable,
+    jobs: VecDeque<Job>,
+    earlier: Vec<ZoneResult>,
+    journal: Option<JournalWriter>,
+    options: ApplyOptions,
+) -> ApplyRun {
+    let client = client.bulk();
+    let pacer = client.pacer_config();
+    let bulk_slots = ((pacer.max_in_flight as f64 * (1.0 - pacer.bulk_reserve)) as usize).max(1);
+    let concurrency = options.concurrency.unwrap_or(bulk_slots).max(1);
+    let (control, watched) = watch::channel(Control::default());
+    let (events, receiver) = mpsc::unbounded_channel();
+    let journal_path = journal.as_ref().map(|j| j.path().to_owned());
+    let change = table.plan().change.clone();
+    let shared = Shared {
+        patch: CsamPatch::of(change.patch()),
+        change,
+        origin: Origin::bulk(run.as_str(), options.command.clone()),
+        run: run.clone(),
+        client,
+        journal,
+        audit: options.audit,
+        max_row_age: options.max_row_age,
+        rate_limited_retries: options.rate_limited_retries,
+        control: watched,
+        calls: AtomicU64::new(0),
+        gated: AtomicUsize::new(0),
+        writing: AtomicUsize::new(0),
+    };
+    let runner = Runner {
+        shared: Arc::new(shared),
+        events,
+        table,
+        concurrency,
+        earlier,
+    };
+    tokio::spawn(runner.run(jobs));
+    ApplyRun {
+        events: receiver,
+        control: ApplyControl(Arc::new(control)),
+        run,
+        journal: journal_path,
+    }
+}
+
+/// The outcomes of a run that are `kind`, from its journal (e.g. the
+/// unknown zones, for the admin to check).
+pub fn outcomes_of(record: &RunRecord, kind: OutcomeKind) -> Vec<ZoneResult> {
+    record
+        .plan
+        .entries
+        .iter()
+        .filter_map(|e| record.outcomes.get(&e.zone.id))
+        .filter(|r| r.outcome.kind() == kind)
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,561 @@
+//! The task of a bulk run: zones taken `concurrency` at a time, each read
+//! again when its row is old, then — unless paused or cancelled — audited,
+//! journaled and sent, its outcome journaled and audited.
+//!
+//! Per zone, in this order: (1) a re-read if needed, cancellable; (2) the
+//! wait while paused and for rate-limit budget, cancellable; (3) the audit
+//! intent; (4) the journal's `sending` line, on disk; (5) the PATCH; (6) the
+//! journal's `outcome` line and the audit outcome. From (3) on nothing
+//! cancels the zone: a write once begun runs to its outcome.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use tracing::{info, warn};
+
+use super::apply_audit::{record_intent, record_outcome};
+use super::apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
+use super::change::Change;
+use super::event::{PROGRESS_EVERY, estimate_eta};
+use super::journal::{JournalWriter, Line, RunId};
+use super::plan::{PlanEntry, Skip, Step, settled, step_for};
+use super::row::{CsamState, RowError};
+use super::table::unix_now;
+use super::zone_outcome::{ApplyTable, UnknownCause, ZoneOutcome, ZoneResult, classify};
+use crate::api::model::{CsamPatch, CsamSetting};
+use crate::api::{ApiError, Client, Reply};
+use crate::audit::{AuditLog, Origin, Outcome, Verdict};
+
+/// Pause and cancel, as the handle sets them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Control {
+    /// No new zone is started.
+    pub paused: bool,
+    /// No new zone is started, ever; the run ends once those begun end.
+    pub cancelled: bool,
+}
+
+/// One zone to work on.
+#[derive(Debug, Clone)]
+pub(crate) enum Job {
+    /// Not sent yet.
+    Fresh(PlanEntry),
+    /// Its request was in flight when a process stopped: read it again, and
+    /// send it again only if the re-read shows it unsettled.
+    Interrupted(PlanEntry),
+}
+
+/// What every zone's task shares.
+pub(crate) struct Shared {
+    /// Bulk priority.
+    pub client: Client,
+    /// The change.
+    pub change: Change,
+    /// Its PATCH body.
+    pub patch: CsamPatch,
+    /// The run.
+    pub run: RunId,
+    /// The journal, unless the run keeps none.
+    pub journal: Option<JournalWriter>,
+    /// The audit log, unless the run keeps none.
+    pub audit: Option<AuditLog>,
+    /// Who sends (bulk, with the run id).
+    pub origin: Origin,
+    /// Rows older than this are read again.
+    pub max_row_age: Duration,
+    /// Requeues of a call still rate limited after the client's retries.
+    pub rate_limited_retries: u32,
+    /// Pause and cancel.
+    pub control: watch::Receiver<Control>,
+    /// API calls finished.
+    pub calls: AtomicU64,
+    /// Zones past the budget gate whose PATCH has not been handed to the
+    /// pacer yet: the gate counts them as spent.
+    pub gated: AtomicUsize,
+    /// Zones whose write has begun and has no outcome yet.
+    pub writing: AtomicUsize,
+}
+
+/// How one zone's task ended.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per zone, moved once into the runner"
+)]
+enum TaskEnd {
+    /// An outcome, and the entry as it stands (replanned when `replanned`).
+    Outcome {
+        entry: PlanEntry,
+        replanned: bool,
+        outcome: ZoneOutcome,
+        state: Option<CsamState>,
+    },
+    /// Stopped before anything was sent: the zone is left.
+    Left,
+    /// The run's records failed; nothing more may be sent (this zone was not).
+    Stop { reason: StopReason },
+}
+
+/// The run's state, owned by its task.
+pub(crate) struct Runner {
+    /// What the zones' tasks share.
+    pub shared: Arc<Shared>,
+    /// Where events go.
+    pub events: mpsc::UnboundedSender<ApplyEvent>,
+    /// The plan and every outcome.
+    pub table: ApplyTable,
+    /// Zones at once.
+    pub concurrency: usize,
+    /// Outcomes recorded before this process began (a resumed run).
+    pub earlier: Vec<ZoneResult>,
+}
+
+/// Counters of this process's work.
+struct Tally {
+    started: Instant,
+    last_progress: Option<Instant>,
+    total: usize,
+    done: usize,
+    failed: usize,
+    unknown: usize,
+    paused: bool,
+}
+
+impl Runner {
+    pub(crate) async fn run(mut self, mut jobs: VecDeque<Job>) {
+        let mut tally = Tally {
+            started: Instant::now(),
+            last_progress: None,
+            total: jobs.len(),
+            done: 0,
+            failed: 0,
+            unknown: 0,
+            paused: false,
+        };
+        let earlier = std::mem::take(&mut self.earlier);
+        self.send(ApplyEvent::Started(ApplyStart {
+            run: self.shared.run.clone(),
+            at: unix_now(),
+            zones: self.table.plan().entries.len(),
+            to_do: jobs.len(),
+            earlier,
+        }));
+        let mut control = self.shared.control.clone();
+        let mut control_gone = false;
+        let events = self.events.clone();
+        let mut end: Option<RunState> = None;
+        let mut pending = FuturesUnordered::new();
+        loop {
+            let now = *control.borrow_and_update();
+            if now.paused != tally.paused && end.is_none() {
+                tally.paused = now.paused;
+                self.send(if now.paused {
+                    ApplyEvent::Paused
+                } else {
+                    ApplyEvent::Resumed
+                });
+                self.progress(&mut tally, true);
+            }
+            if (now.cancelled || self.events.is_closed()) && end.is_none() {
+                end = Some(RunState::Cancelled);
+            }
+            while end.is_none() && !now.paused && pending.len() < self.concurrency {
+                let Some(job) = jobs.pop_front() else { break };
+                pending.push(zone_task(self.shared.clone(), job));
+            }
+            if pending.is_empty() && (jobs.is_empty() || end.is_some()) {
+                break;
+            }
+            let due = tally
+                .last_progress
+                .map_or(Instant::now(), |at| at + PROGRESS_EVERY);
+            tokio::select! {
+                biased;
+                Some(task) = pending.next() => self.finish_task(task, &mut tally, &mut end),
+                changed = control.changed(), if !control_gone => control_gone = changed.is_err(),
+                () = events.closed(), if end.is_none() => {}
+                () = tokio::time::sleep_until(due), if !pending.is_empty() && !tally.paused => {
+                    self.progress(&mut tally, false);
+                }
+            }
+        }
+        self.progress(&mut tally, true);
+        let state = end.unwrap_or(RunState::Complete);
+        if let Some(journal) = &self.shared.journal {
+            if !matches!(state, RunState::Stopped(_)) {
+                journal.queue(&Line::Finished {
+                    at: unix_now(),
+                    state: state.clone(),
+                });
+            }
+            if let Err(error) = journal.close().await {
+                warn!("{error}");
+            }
+        }
+        let summary = self.table.summary();
+        let calls = self.shared.calls.load(Ordering::Relaxed);
+        info!(
+            run = %self.shared.run,
+            state = state.word(),
+            done = summary.done,
+            adjusted = summary.adjusted,
+            failed = summary.failed,
+            unknown = summary.unknown,
+            left = summary.left,
+            calls,
+            "bulk run ended"
+        );
+        self.send(ApplyEvent::Finished(ApplyEnd {
+            run: self.shared.run.clone(),
+            state,
+            summary,
+            calls,
+            elapsed: tally.started.elapsed(),
+        }));
+    }
+
+    fn finish_task(&mut self, task: TaskEnd, tally: &mut Tally, end: &mut Option<RunState>) {
+        let (entry, replanned, outcome, state) = match task {
+            TaskEnd::Left => return,
+            TaskEnd::Stop { reason } => {
+                if end.is_none() || *end == Some(RunState::Cancelled) {
+                    *end = Some(RunState::Stopped(reason));
+                }
+                return;
+            }
+            TaskEnd::Outcome {
+                entry,
+                replanned,
+                outcome,
+                state,
+            } => (entry, replanned, outcome, state),
+        };
+        if replanned {
+            self.table.replan(entry.clone());
+            self.send(ApplyEvent::Replanned(entry.clone()));
+        }
+        tally.done += 1;
+        match &outcome {
+            ZoneOutcome::Failed { .. } => tally.failed += 1,
+            ZoneOutcome::Unknown(_) => tally.unknown += 1,
+            _ => {}
+        }
+        let result = ZoneResult {
+            zone: entry.zone,
+            outcome,
+            at: unix_now(),
+            state,
+        };
+        self.table.record(&result);
+        self.send(ApplyEvent::Zone(result));
+        // While paused, say at once when the last write in flight is done.
+        self.progress(tally, tally.paused);
+    }
+
+    fn progress(&self, tally: &mut Tally, now: bool) {
+        let due = tally
+            .last_progress
+            .is_none_or(|last| last.elapsed() >= PROGRESS_EVERY);
+        if !(now || due) {
+            return;
+        }
+        tally.last_progress = Some(Instant::now());
+        let elapsed = tally.started.elapsed();
+        let calls = self.shared.calls.load(Ordering::Relaxed);
+        let per_second = if elapsed.is_zero() {
+            0.0
+        } else {
+            calls as f64 / elapsed.as_secs_f64()
+        };
+        let budget = self.shared.client.budget();
+        let reserve = self.shared.client.pacer_config().bulk_reserve;
+        let left = tally.total.saturating_sub(tally.done);
+        self.send(ApplyEvent::Progress(ApplyProgress {
+            done: tally.done,
+            total: tally.total,
+            failed: tally.failed,
+            unknown: tally.unknown,
+            in_flight: self.shared.writing.load(Ordering::Relaxed),
+            calls,
+            per_second,
+            eta: estimate_eta(left, per_second, &budget, reserve),
+            budget,
+            elapsed,
+            paused: tally.paused,
+        }));
+    }
+
+    fn send(&self, event: ApplyEvent) {
+        // A closed channel cancels the run (see the loop).
+        let _ = self.events.send(event);
+    }
+}
+
+async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
+    let mut control = shared.control.clone();
+    let cancelled = async {
+        if control.wait_for(|c| c.cancelled).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    // Dropping `prepare` on a cancel drops its re-read and its waits: only
+    // reads were sent.
+    let prepared = tokio::select! {
+        biased;
+        () = cancelled => return TaskEnd::Left,
+        prepared = prepare(&shared, job) => prepared,
+    };
+    match prepared {
+        Err(end) => {
+            if let TaskEnd::Outcome {
+                entry,
+                outcome,
+                state,
+                ..
+            } = &end
+            {
+                journal_outcome(&shared, entry, outcome, state.as_ref());
+            }
+            end
+        }
+        Ok((entry, replanned)) => send(&shared, entry, replanned).await,
+    }
+}
+
+/// Queues a zone's outcome line: on disk before any later `sending` line.
+fn journal_outcome(
+    shared: &Shared,
+    entry: &PlanEntry,
+    outcome: &ZoneOutcome,
+    state: Option<&CsamState>,
+) {
+    if let Some(journal) = &shared.journal {
+        journal.queue(&Line::Outcome {
+            zone: entry.zone.id.clone(),
+            at: unix_now(),
+            outcome: outcome.clone(),
+            state: state.cloned(),
+        });
+    }
+}
+
+/// Reads the zone again when its row is old (or its request was
+/// interrupted), then waits while paused and for budget. `Err` when the zone
+/// is settled without sending.
+async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd> {
+    let (mut entry, interrupted) = match job {
+        Job::Fresh(entry) => (entry, false),
+        Job::Interrupted(entry) => (entry, true),
+    };
+    let age = unix_now().saturating_sub(entry.read_at);
+    let stale = entry.read_at == 0 || Duration::from_secs(age) > shared.max_row_age;
+    let mut replanned = false;
+    if interrupted || stale {
+        let read = read_zone(shared, &entry.zone.id).await;
+        let setting = match read {
+            Ok(reply) => reply.result,
+            Err(error) => {
+                let outcome = if interrupted {
+                    ZoneOutcome::Unknown(UnknownCause::Interrupted {
+                        reread: Some(RowError::from_api(&error)),
+                    })
+                } else {
+                    ZoneOutcome::read_failed(&error)
+                };
+                return Err(TaskEnd::Outcome {
+                    entry,
+                    replanned: false,
+                    outcome,
+                    state: None,
+                });
+            }
+        };
+        let state = CsamState::of(&setting);
+        let step = step_for(&shared.change, &state);
+        let settles = interrupted && settled(&shared.change, &step);
+        let fresh = PlanEntry {
+            zone: entry.zone.clone(),
+            step,
+            state: Some(state),
+            read_at: unix_now(),
+        };
+        replanned = fresh.step != entry.step;
+        entry = fresh;
+        let outcome = if settles {
+            Some(ZoneOutcome::Skipped(Skip::Settled))
+        } else if let Step::Skip(skip) = &entry.step {
+            Some(ZoneOutcome::Skipped(skip.clone()))
+        } else {
+            None
+        };
+        if let Some(outcome) = outcome {
+            let state = entry.state.clone();
+            return Err(TaskEnd::Outcome {
+                entry,
+                replanned,
+                outcome,
+                state,
+            });
+        }
+    }
+    Ok((entry, replanned))
+}
+
+/// A GET of the zone's setting, queued again while it is rate limited.
+async fn read_zone(shared: &Shared, zone_id: &str) -> Result<Reply<CsamSetting>, ApiError> {
+    let mut left = shared.rate_limited_retries;
+    loop {
+        let result = shared.client.get_csam(zone_id).await;
+        shared.calls.fetch_add(1, Ordering::Relaxed);
+        match result {
+            Err(ApiError::RateLimited { .. }) if left > 0 => left -= 1,
+            result => return result,
+        }
+    }
+}
+
+/// Waits while paused, then for the bulk budget to have room (so that a
+/// zone marked `sending` in the journal is sent at once, not after minutes
+/// in the pacer's queue); returns the gate's hold, released when the PATCH
+/// is handed to the pacer. `None`: cancelled meanwhile.
+async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
+    let mut control = shared.control.clone();
+    let mut budget = shared.client.budget_watch();
+    let reserve_share = shared.client.pacer_config().bulk_reserve;
+    // Once the handle is dropped nothing can resume the run: a pause then no
+    // longer holds it, and its channel is not waited on (it would not wait).
+    let mut handle_gone = false;
+    loop {
+        let now = *control.borrow_and_update();
+        if now.cancelled {
+            return None;
+        }
+        if now.paused && !handle_gone {
+            handle_gone = control
+                .wait_for(|c| !c.paused || c.cancelled)
+                .await
+                .is_err();
+            continue;
+        }
+        let now = shared.client.budget();
+        let reserve = (f64::from(now.quota) * reserve_share - 1e-6).ceil() as u64;
+        let queued = now.waiting_bulk as u64 + shared.gated.load(Ordering::Relaxed) as u64;
+        if now.blocked_for.is_none() && u64::from(now.remaining) > reserve + queued {
+            shared.gated.fetch_add(1, Ordering::Relaxed);
+            return Some(GateHold(&shared.gated));
+        }
+        let wait = now
+            .blocked_for
+            .unwrap_or(now.resets_in)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        tokio::select! {
+            _ = budget.changed() => {}
+            changed = control.changed(), if !handle_gone => handle_gone = changed.is_err(),
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// A zone counted as in flight from its audit intent to its outcome.
+struct Writing<'a>(&'a AtomicUsize);
+
+impl<'a> Writing<'a> {
+    fn begin(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A zone counted as spending budget until its PATCH reaches the pacer.
+struct GateHold<'a>(&'a AtomicUsize);
+
+impl Drop for GateHold<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Audits, journals and sends the PATCH (again after a 429, which the
+/// server did not apply), then records its outcome.
+async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
+    let mut requeues = shared.rate_limited_retries;
+    loop {
+        let Some(hold) = wait_to_send(shared).await else {
+            return TaskEnd::Left;
+        };
+        let _writing = Writing::begin(&shared.writing);
+        let pending = match &shared.audit {
+            Some(audit) => match record_intent(audit, shared, &entry).await {
+                Ok(pending) => Some((audit, pending)),
+                Err(detail) => {
+                    return TaskEnd::Stop {
+                        reason: StopReason::Audit { detail },
+                    };
+                }
+            },
+            None => None,
+        };
+        if let Some(journal) = &shared.journal {
+            let line = Line::Sending {
+                zone: entry.zone.id.clone(),
+                at: unix_now(),
+            };
+            if let Err(error) = journal.write(&line).await {
+                if let Some((audit, pending)) = pending {
+                    let not_sent = Outcome {
+                        result: Verdict::NotSent,
+                        status: None,
+                        after: None,
+                        errors: Vec::new(),
+                        messages: Vec::new(),
+                        error: Some(
+                            "the run's journal could not be written; the write was not sent"
+                                .to_owned(),
+                        ),
+                    };
+                    record_outcome(audit, pending, not_sent).await;
+                }
+                return TaskEnd::Stop {
+                    reason: StopReason::Journal {
+                        detail: error.to_string(),
+                    },
+                };
+            }
+        }
+        // From here the request may reach the server: it runs to its reply.
+        let call = shared.client.patch_csam(&entry.zone.id, &shared.patch);
+        drop(hold);
+        let result = call.await;
+        shared.calls.fetch_add(1, Ordering::Relaxed);
+        if let Some((audit, pending)) = pending {
+            record_outcome(audit, pending, Outcome::csam(&result)).await;
+        }
+        if matches!(result, Err(ApiError::RateLimited { .. })) && requeues > 0 {
+            requeues -= 1;
+            continue;
+        }
+        let outcome = classify(&shared.change, &entry, &result);
+        let state = result
+            .as_ref()
+            .ok()
+            .map(|reply| CsamState::of(&reply.result));
+        journal_outcome(shared, &entry, &outcome, state.as_ref());
+        return TaskEnd::Outcome {
+            entry,
+            replanned,
+            outcome,
+            state,
+        };
+    }
+}

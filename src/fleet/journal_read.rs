@@ -1,0 +1,404 @@
+//! Reading journals back: one run in full (to resume or retry it), or every
+//! run in brief (to list them and find an unfinished one at start). A
+//! damaged line is skipped with a warning (a torn last line after a crash is
+//! normal); a line about a zone the plan does not name is skipped too.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::apply_event::RunState;
+use super::change::Change;
+use super::journal::{JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held};
+use super::plan::{Plan, PlanEntry};
+use super::zone_outcome::{ApplySummary, ApplyTable, ZoneResult};
+use crate::files::read_regular_file;
+
+/// The largest journal read: 100,000 zones take well under this.
+const MAX_JOURNAL: u64 = 512 * 1024 * 1024;
+
+/// A line of a journal that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalWarning {
+    /// The journal.
+    pub file: PathBuf,
+    /// The line's number (1-based).
+    pub line: usize,
+    /// What is wrong with it.
+    pub problem: String,
+    /// True for the file's last line: a write torn by a crash.
+    pub last: bool,
+}
+
+impl std::fmt::Display for JournalWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} line {}: {}; skipped",
+            self.file.display(),
+            self.line,
+            self.problem
+        )?;
+        if self.last {
+            f.write_str(" (a last line torn by a crash is normal)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a run stands, as its journal (and its lock) tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// A process holds it right now.
+    Running,
+    /// Nobody runs it and it has not finished: it can be resumed.
+    Unfinished,
+    /// Every zone has an outcome.
+    Complete,
+    /// Cancelled.
+    Cancelled,
+    /// Its plan never reached the disk in full: nothing was sent.
+    NoPlan,
+}
+
+/// One run, read back in full.
+#[derive(Debug, Clone)]
+pub struct RunRecord {
+    /// Its first line.
+    pub header: RunHeader,
+    /// The plan, as written before the first request.
+    pub plan: Plan,
+    /// Whether the plan's `planned` line is there (and its count matched).
+    pub plan_complete: bool,
+    /// Each zone's latest outcome.
+    pub outcomes: HashMap<String, ZoneResult>,
+    /// Zones whose request was sent without a recorded outcome, plan order.
+    pub in_flight: Vec<String>,
+    /// How many times each zone's PATCH was sent (its `sending` lines).
+    pub sent: HashMap<String, u32>,
+    /// How it finished, if it did.
+    pub finished: Option<RunState>,
+    /// The retry made from it, if one was.
+    pub retried_by: Option<RunId>,
+    /// When processes resumed it.
+    pub resumed: Vec<u64>,
+    /// The lines skipped.
+    pub warnings: Vec<JournalWarning>,
+    /// Whether a process holds it now.
+    pub held: bool,
+}
+
+impl RunRecord {
+    /// Where it stands.
+    pub fn status(&self) -> RunStatus {
+        if self.held {
+            RunStatus::Running
+        } else if !self.plan_complete {
+            RunStatus::NoPlan
+        } else {
+            match &self.finished {
+                Some(RunState::Complete) => RunStatus::Complete,
+                Some(RunState::Cancelled) => RunStatus::Cancelled,
+                Some(RunState::Stopped(_)) | None => RunStatus::Unfinished,
+            }
+        }
+    }
+
+    /// The plan with every recorded outcome.
+    pub fn table(&self) -> ApplyTable {
+        let mut table = ApplyTable::new(self.plan.clone());
+        for result in self.outcomes.values() {
+            table.record(result);
+        }
+        table
+    }
+
+    /// The run in brief.
+    pub fn info(&self) -> RunInfo {
+        RunInfo {
+            id: self.header.id.clone(),
+            created_at: self.header.created_at,
+            api: self.header.api.clone(),
+            change: self.header.change.clone(),
+            to_send: self.header.to_send,
+            summary: self.table().summary(),
+            in_flight: self.in_flight.len(),
+            status: self.status(),
+            retry_of: self.header.retry_of.clone(),
+            retried_by: self.retried_by.clone(),
+            warnings: self.warnings.len(),
+        }
+    }
+}
+
+/// A run in brief, for a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunInfo {
+    /// The run.
+    pub id: RunId,
+    /// When its plan was written (seconds since the Unix epoch).
+    pub created_at: u64,
+    /// The API it ran against.
+    pub api: String,
+    /// The change (a typed email is in it in full: print
+    /// [`Change::words`]).
+    pub change: Change,
+    /// Zones to send the PATCH in the plan.
+    pub to_send: usize,
+    /// The outcome counts so far (`left` includes those in flight).
+    pub summary: ApplySummary,
+    /// Zones in flight when the last process stopped.
+    pub in_flight: usize,
+    /// Where it stands.
+    pub status: RunStatus,
+    /// The run it retried, if it is a retry.
+    pub retry_of: Option<RunId>,
+    /// The retry made from it, if one was.
+    pub retried_by: Option<RunId>,
+    /// Damaged lines skipped.
+    pub warnings: usize,
+}
+
+impl RunsDir {
+    /// Reads run `id` in full.
+    pub fn load(&self, id: &RunId) -> Result<RunRecord, JournalError> {
+        let path = self.path(id);
+        let bytes = match read_regular_file(&path, MAX_JOURNAL) {
+            Ok(file) => file.bytes,
+            Err(error) if error.is_not_found() => {
+                return Err(JournalError::NoSuchRun(id.to_string()));
+            }
+            Err(error) => {
+                return Err(JournalError::Read {
+                    path,
+                    detail: error.to_string(),
+                });
+            }
+        };
+        let mut record = parse(&path, &bytes)?;
+        record.held = is_held(&path);
+        Ok(record)
+    }
+
+    /// Every run in the folder, newest first, with the journals that could
+    /// not be read.
+    pub fn list(&self) -> (Vec<RunInfo>, Vec<JournalError>) {
+        let mut runs = Vec::new();
+        let mut errors = Vec::new();
+        for id in self.ids() {
+            match self.load(&id) {
+                Ok(record) => runs.push(record.info()),
+                Err(error) => errors.push(error),
+            }
+        }
+        (runs, errors)
+    }
+
+    /// The unfinished runs against `api` (as [`api_of`] spells it), newest
+    /// first: what a start offers to resume. A journal whose last line says
+    /// it finished is not read any further, so a folder of many large
+    /// finished runs costs little.
+    pub fn unfinished(&self, api: &str) -> Vec<RunInfo> {
+        let mut ids = self.ids();
+        ids.retain(|id| !ends_finished(&self.path(id)));
+        ids.into_iter()
+            .filter_map(|id| self.load(&id).ok())
+            .map(|record| record.info())
+            .filter(|run| run.status == RunStatus::Unfinished && run.api == api)
+            .collect()
+    }
+
+    /// The run ids of the folder's journals, newest first.
+    fn ids(&self) -> Vec<RunId> {
+        let mut ids: Vec<RunId> = match std::fs::read_dir(self.dir()) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| {
+                    let name = entry.file_name().into_string().ok()?;
+                    RunId::parse(name.strip_suffix(".jsonl")?).ok()
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids
+    }
+}
+
+/// An API root as a journal names it: `host[:port]/path`, never a secret.
+pub fn api_of(base_url: &str) -> String {
+    match url::Url::parse(base_url) {
+        Ok(url) => {
+            let host = url.host_str().unwrap_or_default();
+            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{host}{port}{}", url.path().trim_end_matches('/'))
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether the journal's last line is its `finished` line (read from the
+/// file's last few kilobytes only).
+pub(super) fn ends_finished(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let from = len.saturating_sub(4096);
+    let mut tail = Vec::new();
+    if file.seek(SeekFrom::Start(from)).is_err() || file.read_to_end(&mut tail).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&tail);
+    let last = text.trim_end().rsplit('\n').next().unwrap_or_default();
+    matches!(
+        serde_json::from_str::<Line>(last),
+        Ok(Line::Finished { .. })
+    )
+}
+
+/// Reads a journal's lines into a record.
+fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let count = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let mut warnings = Vec::new();
+    let mut warn = |line: usize, problem: String| {
+        warnings.push(JournalWarning {
+            file: path.to_owned(),
+            line,
+            problem,
+            last: line == count,
+        });
+    };
+    let mut header: Option<RunHeader> = None;
+    let mut entries: Vec<PlanEntry> = Vec::new();
+    let mut planned = None;
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut outcomes: HashMap<String, ZoneResult> = HashMap::new();
+    let mut sent: HashMap<String, u32> = HashMap::new();
+    let mut open: HashSet<String> = HashSet::new();
+    let mut finished = None;
+    let mut retried_by = None;
+    let mut resumed = Vec::new();
+    for (i, text) in lines.iter().take(count).enumerate() {
+        let number = i + 1;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let line = match serde_json::from_str::<Line>(text) {
+            Ok(line) => line,
+            Err(error) => {
+                warn(number, format!("not a journal line ({error})"));
+                continue;
+            }
+        };
+        match line {
+            Line::Run(first) if header.is_none() && number == 1 => header = Some(first),
+            Line::Run(_) => warn(number, "a second run line".to_owned()),
+            Line::Plan(entry) if planned.is_none() => {
+                if !index.contains_key(&entry.zone.id) {
+                    index.insert(entry.zone.id.clone(), entries.len());
+                    entries.push(entry);
+                } else {
+                    warn(number, "a zone planned twice".to_owned());
+                }
+            }
+            Line::Planned { zones } if planned.is_none() => planned = Some(zones),
+            Line::Plan(_) | Line::Planned { .. } => {
+                warn(number, "a plan line after the plan".to_owned());
+            }
+            Line::Sending { zone, .. } | Line::Outcome { zone, .. }
+                if !index.contains_key(&zone) =>
+            {
+                warn(number, "a zone the plan does not name".to_owned());
+            }
+            Line::Sending { zone, .. } => {
+                // Sent again after an outcome (never done, but be safe): the
+                // zone is in flight once more.
+                outcomes.remove(&zone);
+                *sent.entry(zone.clone()).or_default() += 1;
+                open.insert(zone);
+            }
+            Line::Outcome {
+                zone,
+                at,
+                outcome,
+                state,
+            } => {
+                open.remove(&zone);
+                let Some(entry) = index.get(&zone).map(|&i| &entries[i]) else {
+                    continue;
+                };
+                outcomes.insert(
+                    zone,
+                    ZoneResult {
+                        zone: entry.zone.clone(),
+                        outcome,
+                        at,
+                        state,
+                    },
+                );
+            }
+            Line::Resumed { at, .. } => resumed.push(at),
+            Line::Retried { by, .. } => retried_by = Some(by),
+            Line::Finished { state, .. } => finished = Some(state),
+        }
+    }
+    let Some(header) = header else {
+        return Err(JournalError::Read {
+            path: path.to_owned(),
+            detail: "its first line is not a run line".to_owned(),
+        });
+    };
+    if header.format != JOURNAL_FORMAT {
+        return Err(JournalError::Incompatible {
+            id: header.id.to_string(),
+            why: format!(
+                "its journal has format {}, this trustdeck writes {JOURNAL_FORMAT}",
+                header.format
+            ),
+        });
+    }
+    let plan_complete = match planned {
+        Some(n) if n == entries.len() => true,
+        Some(n) => {
+            warn(
+                0,
+                format!(
+                    "the plan names {n} zones but {} were read: the missing ones are not resumed",
+                    entries.len()
+                ),
+            );
+            true
+        }
+        None => false,
+    };
+    let in_flight = entries
+        .iter()
+        .filter(|e| open.contains(&e.zone.id))
+        .map(|e| e.zone.id.clone())
+        .collect();
+    Ok(RunRecord {
+        plan: Plan {
+            change: header.change.clone(),
+            entries,
+        },
+        header,
+        plan_complete,
+        outcomes,
+        in_flight,
+        sent,
+        finished,
+        retried_by,
+        resumed,
+        warnings,
+        held: false,
+    })
+}

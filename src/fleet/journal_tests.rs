@@ -1,0 +1,191 @@
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::fleet::journal_read::RunStatus;
+use crate::fleet::plan::{Expect, PlanZone, Skip, Step};
+use crate::fleet::row::{CsamState, Lock, Scanning};
+use crate::fleet::zone_outcome::UnknownCause;
+use crate::outcome::SaveOutcome;
+
+fn entry(id: &str, step: Step) -> PlanEntry {
+    PlanEntry {
+        zone: PlanZone {
+            id: id.into(),
+            name: format!("{id}.example"),
+            account: None,
+        },
+        step,
+        state: Some(CsamState {
+            scanning: Scanning::Off,
+            email_state: None,
+            sources_on: 0,
+            sources_total: 0,
+            lock: Lock::Editable,
+            sources: BTreeMap::new(),
+            has_email: None,
+        }),
+        read_at: 5,
+    }
+}
+
+fn send() -> Step {
+    Step::Send {
+        expect: Expect::AsAsked,
+    }
+}
+
+fn header(zones: usize) -> RunHeader {
+    RunHeader {
+        format: JOURNAL_FORMAT,
+        id: RunId::new(),
+        created_at: 1,
+        api: "127.0.0.1:1/client/v4".into(),
+        change: Change::EnableScanning,
+        zones,
+        to_send: zones,
+        retry_of: None,
+    }
+}
+
+#[test]
+fn run_ids_sort_by_time_and_are_never_paths() {
+    let first = RunId::new();
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let second = RunId::new();
+    assert!(first < second, "{first} {second}");
+    assert_eq!(first.as_str().len(), 28);
+    assert!(RunId::parse(first.as_str()).is_ok());
+    for bad in ["", "../x", "a/b", "a.b", &"x".repeat(33)] {
+        assert_eq!(RunId::parse(bad), Err(JournalError::BadRunId), "{bad}");
+    }
+    let text = serde_json::to_string(&first).unwrap();
+    assert_eq!(serde_json::from_str::<RunId>(&text).unwrap(), first);
+    assert!(serde_json::from_str::<RunId>(r#""../etc""#).is_err());
+}
+
+#[tokio::test]
+async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = RunsDir::in_dir(dir.path().join("runs"));
+    let header = header(3);
+    let entries = [
+        entry("a", send()),
+        entry("b", send()),
+        entry("c", Step::Skip(Skip::Locked)),
+    ];
+    let writer = JournalWriter::create(&runs, &header, &entries).unwrap();
+    assert!(
+        matches!(
+            JournalWriter::reopen(&runs, &header.id),
+            Err(JournalError::Running(_))
+        ),
+        "held while a writer has it"
+    );
+    for zone in ["a", "b"] {
+        let line = Line::Sending {
+            zone: zone.into(),
+            at: 2,
+        };
+        writer.write(&line).await.unwrap();
+    }
+    writer.queue(&Line::Outcome {
+        zone: "a".into(),
+        at: 3,
+        outcome: ZoneOutcome::Done {
+            outcome: SaveOutcome::default(),
+        },
+        state: None,
+    });
+    writer
+        .write(&Line::Sending {
+            zone: "nope".into(),
+            at: 3,
+        })
+        .await
+        .unwrap();
+    let held = runs.load(&header.id).unwrap();
+    assert!(held.held);
+    writer.close().await.unwrap();
+    let path = runs.path(&header.id);
+    // A crash in the middle of a line.
+    use std::io::Write as _;
+    let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(br#"{"kind":"outcome","zone":"b","at":4,"outc"#)
+        .unwrap();
+    drop(file);
+
+    let record = runs.load(&header.id).unwrap();
+    assert!(!record.held, "the lock goes with the writer");
+    assert!(record.plan_complete);
+    assert_eq!(record.plan.entries.len(), 3);
+    assert_eq!(record.outcomes.len(), 1);
+    assert_eq!(record.in_flight, ["b"]);
+    assert_eq!(record.sent.get("a"), Some(&1));
+    assert_eq!(record.warnings.len(), 2, "{:?}", record.warnings);
+    assert!(record.warnings[1].last, "the torn line is the last");
+    assert!(record.warnings[0].problem.contains("does not name"));
+    assert_eq!(record.status(), RunStatus::Unfinished);
+    assert_eq!(runs.unfinished(&header.api).len(), 1);
+    assert!(runs.unfinished("elsewhere/client/v4").is_empty());
+    let summary = record.info().summary;
+    assert_eq!((summary.done, summary.left), (1, 1));
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(runs.dir()), 0o700);
+    }
+
+    let again = JournalWriter::reopen(&runs, &header.id).unwrap();
+    again
+        .write(&Line::Outcome {
+            zone: "b".into(),
+            at: 5,
+            outcome: ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
+            state: None,
+        })
+        .await
+        .unwrap();
+    again
+        .write(&Line::Finished {
+            at: 6,
+            state: RunState::Complete,
+        })
+        .await
+        .unwrap();
+    again.close().await.unwrap();
+    let record = runs.load(&header.id).unwrap();
+    assert_eq!(record.status(), RunStatus::Complete);
+    assert!(record.in_flight.is_empty());
+    assert!(super::super::journal_read::ends_finished(&path));
+    assert!(runs.unfinished(&header.api).is_empty());
+    let (listed, errors) = runs.list();
+    assert!(errors.is_empty());
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].summary.unknown, 1);
+}
+
+#[test]
+fn a_plan_that_never_reached_the_disk_in_full_was_never_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = RunsDir::in_dir(dir.path());
+    let header = header(2);
+    let mut text = serde_json::to_string(&Line::Run(header.clone())).unwrap();
+    text.push('\n');
+    text.push_str(&serde_json::to_string(&Line::Plan(entry("a", send()))).unwrap());
+    text.push('\n');
+    std::fs::write(runs.path(&header.id), text).unwrap();
+    let record = runs.load(&header.id).unwrap();
+    assert_eq!(record.status(), RunStatus::NoPlan);
+    assert!(matches!(
+        runs.load(&RunId::parse("nothing-here").unwrap()),
+        Err(JournalError::NoSuchRun(_))
+    ));
+    std::fs::write(runs.path(&header.id), "not json\n").unwrap();
+    assert!(matches!(
+        runs.load(&header.id),
+        Err(JournalError::Read { .. })
+    ));
+}
