@@ -1,5 +1,6 @@
 //! Render and reducer costs: a full frame on a TestBackend at 80x24 and
-//! 120x40, and one key through the reducer.
+//! 120x40 (the settings page, and the fleet page holding 10,000 zones), one
+//! key through the reducer, and a fleet filter key over 10,000 zones.
 //!
 //!     cargo bench --bench render
 
@@ -13,8 +14,16 @@ use ratatui::backend::TestBackend;
 use trustdeck::api::model::{
     CsamSetting, CsamValue, DlpSettings, EmailState, MaskingLevel, PayloadLogging,
 };
+use trustdeck::fleet::Quick;
 use trustdeck::message::Msg;
 use trustdeck::state::{AppState, Context, Gate};
+
+#[path = "support/fleet.rs"]
+mod fleet;
+use fleet::fleet_state;
+
+/// Zones on the fleet page in the fleet benches.
+const FLEET_ZONES: usize = 10_000;
 
 fn loaded_state() -> AppState {
     let now = Instant::now();
@@ -76,6 +85,29 @@ fn render(c: &mut Criterion) {
             })
         });
     }
+    let fleet = fleet_state(loaded_state(), FLEET_ZONES);
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        c.bench_function(&format!("fleet frame {FLEET_ZONES} zones {w}x{h}"), |b| {
+            b.iter(|| {
+                terminal.clear().unwrap();
+                terminal
+                    .draw(|f| trustdeck::ui::draw(f, black_box(&fleet)))
+                    .unwrap();
+            })
+        });
+    }
+    c.bench_function(
+        &format!("fleet filter key over {FLEET_ZONES} zones (o, o)"),
+        |b| {
+            let mut state = fleet_state(loaded_state(), FLEET_ZONES);
+            b.iter(|| {
+                let not_scanning = Msg::ToggleQuick(Quick::NotScanning);
+                black_box(trustdeck::update::update(&mut state, not_scanning.clone()));
+                black_box(trustdeck::update::update(&mut state, not_scanning));
+            })
+        },
+    );
     c.bench_function("reducer: toggle + untoggle", |b| {
         let mut state = loaded_state();
         trustdeck::update::update(&mut state, Msg::Activate);

@@ -1,8 +1,11 @@
 //! Measures the real binary in a pseudo-terminal: time to first frame with
-//! `--demo`, key-to-frame latency (idle, and while a request takes seconds),
-//! idle CPU and resident memory.
+//! `--demo`, key-to-frame latency (idle, while a request takes seconds, and
+//! on the fleet page while 1,000 zones are scanned), idle CPU and resident
+//! memory.
 //!
-//!     cargo build --release && cargo run --release --example pty_latency
+//!     cargo build --release && cargo run --release --example pty_latency [-- fleet]
+//!
+//! (`fleet`: only the fleet page's part.)
 //!
 //! Linux only (reads /proc). Talks only to loopback.
 
@@ -186,6 +189,9 @@ fn rss_kib(pid: u32) -> u64 {
 
 fn main() {
     let state = tempfile::tempdir().unwrap();
+    if std::env::args().any(|a| a == "fleet") {
+        return fleet(state.path());
+    }
     let state_env = [("XDG_STATE_HOME", state.path().to_str().unwrap())];
 
     // 1. Time to first frame, and to the first frame with both panels' data.
@@ -214,7 +220,7 @@ fn main() {
     let mut searches = Vec::new();
     let mut keys = 0;
     for (query, expect) in [
-        ("royal-m", "royal-music.app"),
+        ("royal-me", "royal-media.net"),
         ("uploads", "uploads.globex-media.tv"),
         ("cdn.acme", "cdn.acme-corp.com"),
     ] {
@@ -238,24 +244,8 @@ fn main() {
     let _ = session.child.wait();
 
     // 3. Key-to-frame while a request takes seconds: a separate mock with 3 s latency.
-    let mut mock = Command::new(bin())
-        .args(["mock", "--listen", "127.0.0.1:0", "--latency", "3s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(mock.stdout.take().unwrap()).lines();
-    let first_line = lines.next().unwrap().unwrap();
-    let url = first_line.rsplit(' ').next().unwrap().to_owned();
-    let token_line = lines.next().unwrap().unwrap();
-    let token = token_line.split('=').nth(1).unwrap().to_owned();
-    let env = [
-        ("XDG_STATE_HOME", state.path().to_str().unwrap()),
-        ("CLOUDFLARE_API_TOKEN", token.as_str()),
-        ("CLOUDFLARE_BASE_URL", url.as_str()),
-        ("CLOUDFLARE_ZONE_ID", "117bf1e17392293e996d8990458815ea"),
-        ("CLOUDFLARE_ACCOUNT_ID", "22d8a840ba3ae743d9774caa9ab3fdc4"),
-    ];
+    let (mut mock, env) = spawn_mock(&["--latency", "3s"], state.path());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (mut session, _) = Session::spawn(&[], &env);
     session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR"));
     let mut busy = Vec::new();
@@ -273,4 +263,104 @@ fn main() {
     let _ = session.child.wait();
     let _ = mock.kill();
     let _ = mock.wait();
+
+    fleet(state.path());
+}
+
+/// Part 4: key-to-frame on the fleet page while 1,000 zones are being
+/// scanned, and once they are.
+fn fleet(state: &std::path::Path) {
+    // The mock's rate-limit headers give a budget for three scans in a row
+    // (under Cloudflare's 1,200 / 5 min the second would wait for the window).
+    let (mut mock, env) = spawn_mock(
+        &[
+            "--zones",
+            "1000",
+            "--latency",
+            "200ms",
+            "--rate-limit",
+            "100000/5m",
+        ],
+        state,
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let mut env = env;
+    env.push((
+        "XDG_CACHE_HOME".into(),
+        cache.path().to_str().unwrap().into(),
+    ));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (mut session, _) = Session::spawn(&[], &env);
+    session.wait(|t| t.contains("ncmec_ngo") && t.contains("OCR"));
+    let mut scanning = Vec::new();
+    for round in 0..3 {
+        let key: &[u8] = if round == 0 { b"f" } else { b"r" };
+        session.key_to_frame(key, |t| t.contains("Scanning ") && t.contains(" of 1008"));
+        while session.text().contains("esc stops") {
+            scanning.extend(fleet_sort_round_trips(&mut session, 2));
+        }
+        session.wait(|t| t.contains("Scanned just now"));
+    }
+    report(
+        "key → frame (fleet page, `s` re-sorts 1,008 zones while they are scanned)",
+        &mut scanning,
+    );
+    report(
+        "key → frame (fleet page idle, `s` re-sorts 1,008 zones)",
+        &mut fleet_sort_round_trips(&mut session, 50),
+    );
+    println!(
+        "resident memory after 3 scans of 1,008 zones: {} KiB",
+        rss_kib(session.pid())
+    );
+    session.writer.write_all(b"q").unwrap();
+    let _ = session.child.wait();
+    let _ = mock.kill();
+    let _ = mock.wait();
+}
+
+/// Starts `trustdeck mock` with `args` on a free port; the environment that
+/// points the dashboard at it (shop and Acme Corp chosen).
+fn spawn_mock(
+    args: &[&str],
+    state: &std::path::Path,
+) -> (std::process::Child, Vec<(String, String)>) {
+    let mut mock = Command::new(bin())
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(mock.stdout.take().unwrap()).lines();
+    let first_line = lines.next().unwrap().unwrap();
+    let url = first_line.rsplit(' ').next().unwrap().to_owned();
+    let token_line = lines.next().unwrap().unwrap();
+    let token = token_line.split('=').nth(1).unwrap().to_owned();
+    let env = [
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("CLOUDFLARE_API_TOKEN", token.as_str()),
+        ("CLOUDFLARE_BASE_URL", url.as_str()),
+        ("CLOUDFLARE_ZONE_ID", "117bf1e17392293e996d8990458815ea"),
+        ("CLOUDFLARE_ACCOUNT_ID", "22d8a840ba3ae743d9774caa9ab3fdc4"),
+    ];
+    let env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (mock, env)
+}
+
+/// Cycles the fleet table's sort: each `s` re-sorts every row and names the
+/// new order on the filter line, whatever the rows do meanwhile (a cursor key
+/// can be swallowed by the cursor's zone moving to the top as rows arrive).
+fn fleet_sort_round_trips(session: &mut Session, rounds: usize) -> Vec<Duration> {
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        for next in ["zone", "account", "plan", "attention"] {
+            let shown = format!("sort {next} ");
+            samples.push(session.key_to_frame(b"s", |t| t.contains(&shown)));
+        }
+    }
+    samples
 }

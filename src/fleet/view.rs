@@ -2,6 +2,7 @@
 //! first, filters and sort orders. Pure functions over rows, shared by the
 //! dashboard's page, the headless table/JSON/CSV and a bulk-change planner.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -179,7 +180,7 @@ impl Filter {
         }
         match self.name_contains.as_deref().map(str::trim) {
             None | Some("") => true,
-            Some(part) => row.zone_name.to_lowercase().contains(&part.to_lowercase()),
+            Some(part) => lowercase(&row.zone_name).contains(&*lowercase(part)),
         }
     }
 }
@@ -201,20 +202,59 @@ pub enum SortKey {
 
 /// Compares two rows in `key`'s order.
 pub fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
-    // Zones of no known account go last.
-    let account = |row: &FleetRow| {
-        let name = row.account.as_ref().map(|a| a.name.to_lowercase());
-        (name.is_none(), name)
-    };
-    let first = match key {
-        SortKey::Attention => a.attention().cmp(&b.attention()),
-        SortKey::Zone => Ordering::Equal,
-        SortKey::Account => account(a).cmp(&account(b)),
-        SortKey::Plan => plan_rank(a.plan.as_deref()).cmp(&plan_rank(b.plan.as_deref())),
-    };
-    first
-        .then_with(|| a.zone_name.to_lowercase().cmp(&b.zone_name.to_lowercase()))
-        .then_with(|| a.zone_id.cmp(&b.zone_id))
+    RowKey::of(a, key).cmp(&RowKey::of(b, key))
+}
+
+/// A row's place in a sort order, made once per row so that sorting
+/// thousands of rows allocates at most a lowercase name for each.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey<'a> {
+    first: First,
+    name: Cow<'a, str>,
+    id: &'a str,
+}
+
+/// The part of a [`RowKey`] the sort key decides.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum First {
+    Attention(Attention),
+    Nothing,
+    /// Zones of no known account go last.
+    Account {
+        unknown: bool,
+        name: Option<String>,
+    },
+    Plan(usize),
+}
+
+impl<'a> RowKey<'a> {
+    fn of(row: &'a FleetRow, key: SortKey) -> Self {
+        let first = match key {
+            SortKey::Attention => First::Attention(row.attention()),
+            SortKey::Zone => First::Nothing,
+            SortKey::Account => {
+                let name = row.account.as_ref().map(|a| a.name.to_lowercase());
+                First::Account {
+                    unknown: name.is_none(),
+                    name,
+                }
+            }
+            SortKey::Plan => First::Plan(plan_rank(row.plan.as_deref())),
+        };
+        Self {
+            first,
+            name: lowercase(&row.zone_name),
+            id: &row.zone_id,
+        }
+    }
+}
+
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        Cow::Owned(text.to_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn plan_rank(plan: Option<&str>) -> usize {
@@ -227,11 +267,15 @@ fn plan_rank(plan: Option<&str>) -> usize {
 /// The indices of the rows that pass `filter`, in `key`'s order: what a
 /// table draws (only the visible slice of it), without copying a row.
 pub fn visible(rows: &[FleetRow], filter: &Filter, key: SortKey) -> Vec<usize> {
-    let mut shown: Vec<usize> = (0..rows.len())
-        .filter(|&i| filter.matches(&rows[i]))
+    let mut shown: Vec<(RowKey<'_>, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| filter.matches(row))
+        .map(|(i, row)| (RowKey::of(row, key), i))
         .collect();
-    shown.sort_by(|&a, &b| compare(&rows[a], &rows[b], key));
-    shown
+    // The zone id ends every key, so no two keys are equal.
+    shown.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    shown.into_iter().map(|(_, i)| i).collect()
 }
 
 #[cfg(test)]
