@@ -285,16 +285,19 @@ impl AppState {
         self.is_editing() || self.picker.is_some() || self.command_line.is_some()
     }
 
-    /// When the next timed change is due (spinner frame or status fade), if any.
+    /// When the next timed change is due (spinner frame, status fade, or
+    /// the fleet scan's countdowns: budget reset, rate-limit block, ETA), if any.
     pub fn next_deadline(&self) -> Option<Instant> {
         let spinner = self
             .is_busy()
             .then(|| self.now + Duration::from_millis(100));
+        let countdown = (self.page == Page::Fleet && self.fleet.scanning.is_some())
+            .then(|| self.now + Duration::from_secs(1));
         let fade = self
             .status
             .as_ref()
             .filter(|s| matches!(s.kind, StatusKind::Success | StatusKind::Info))
             .map(|s| s.at + SUCCESS_FADE);
-        spinner.into_iter().chain(fade).min()
+        spinner.into_iter().chain(countdown).chain(fade).min()
     }
 }

@@ -280,3 +280,27 @@ fn enter_opens_the_zone_in_the_settings_page_with_its_account() {
         "the zone's setting loads: {commands:?}"
     );
 }
+
+#[test]
+fn the_scan_line_counts_down_each_second_only_while_a_scan_runs_on_screen() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    state.status = None;
+    assert_eq!(state.next_deadline(), None, "a quiet settings page sleeps");
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    state.status = None;
+    let tick = state.next_deadline().expect("a running scan ticks");
+    assert!(tick <= state.now + Duration::from_secs(1), "{tick:?}");
+
+    press(&mut state, "1");
+    state.status = None;
+    assert_eq!(state.next_deadline(), None, "not on screen: no tick");
+    press(&mut state, "f");
+    scan_event(
+        &mut state,
+        ScanEvent::Finished(end(ScanOutcome::Complete, 0)),
+    );
+    state.status = None;
+    assert_eq!(state.next_deadline(), None, "a finished scan sleeps");
+}
