@@ -451,10 +451,7 @@ async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
             return None;
         }
         if now.paused && !handle_gone {
-            handle_gone = control
-                .wait_for(|c| !c.paused || c.stops())
-                .await
-                .is_err();
+            handle_gone = control.wait_for(|c| !c.paused || c.stops()).await.is_err();
             continue;
         }
         let now = shared.client.budget();
