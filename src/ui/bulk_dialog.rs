@@ -209,7 +209,7 @@ fn menu(
     for (i, choice) in choices.iter().enumerate().skip(first).take(rows) {
         let on = i == selected;
         let line = Line::from(vec![
-            Span::raw(if on { " › " } else { "   " }),
+            Span::raw(if on { "  › " } else { "    " }),
             Span::raw(choice_words(choice)),
         ]);
         body.push(if on {
@@ -237,7 +237,7 @@ fn email(label: &str, input: &Typed, problem: Option<&str>, columns: usize, them
         theme,
     );
     body.push(Line::default());
-    let lead = "Email ";
+    let lead = "  Email ";
     let (shown, _) = input_view(&input.0, columns.saturating_sub(width(lead) + 2));
     body.push(Line::from(vec![
         Span::styled(lead, theme.label()),
@@ -310,7 +310,8 @@ fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) ->
     } else if count == 0 {
         tail.extend(words("Nothing to send.", theme.muted(), columns, theme));
     } else if let Some(typed) = &dialog.typed {
-        let lead = format!("This stops CSAM scanning on {count} zones. Type {count} to confirm: ");
+        let lead =
+            format!("  This stops CSAM scanning on {count} zones. Type {count} to confirm: ");
         let (shown, _) = input_view(&typed.0, 8);
         tail.push(Line::from(fit(
             vec![
@@ -333,6 +334,7 @@ fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) ->
     let (buttons, labels) = if dialog.runnable() {
         let run = match plan.change {
             Change::DisableScanning => format!("[ Stop scanning on {count} ]"),
+            _ if count == 1 => "[ Run on 1 zone ]".to_owned(),
             _ => format!("[ Run on {count} zones ]"),
         };
         (vec!["[ Cancel ]"], vec!["[ Cancel ]".to_owned(), run])
@@ -349,8 +351,17 @@ fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) ->
     }
 }
 
+/// The zones sent the change first, those it may not take as asked next,
+/// the skipped last; each group in the table's order.
 fn zone_list(dialog: &PlanDialog, columns: usize, rows: usize, theme: Theme) -> Vec<Line<'static>> {
-    let entries = &dialog.plan.entries;
+    let mut entries: Vec<&PlanEntry> = dialog.plan.entries.iter().collect();
+    entries.sort_by_key(|e| match e.step {
+        Step::Send {
+            expect: Expect::AsAsked,
+        } => 0,
+        Step::Send { .. } => 1,
+        Step::Skip(_) => 2,
+    });
     let zone_width = entries
         .iter()
         .map(|e| width(&e.zone.name))
@@ -369,7 +380,7 @@ fn zone_list(dialog: &PlanDialog, columns: usize, rows: usize, theme: Theme) -> 
     }
     .max(1);
     let first = dialog.scroll.min(entries.len().saturating_sub(shown));
-    for entry in entries.iter().skip(first).take(shown) {
+    for entry in entries.iter().copied().skip(first).take(shown) {
         let (what, style) = step_words(entry, &dialog.plan.change);
         let name = clip(&entry.zone.name, zone_width);
         lines.push(Line::from(fit(

@@ -305,6 +305,8 @@ fn label(state: &AppState, panel: Panel) -> String {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_bulk;
+#[cfg(test)]
 mod tests_fleet;
 #[cfg(test)]
 mod tests_pickers;
