@@ -87,14 +87,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &BulkDial
         } => {
             let mut words = format!(
                 "Run {} ({}) was interrupted with {} of {} zones left. Zones with an outcome \
-                 are never sent again; the {} that were in flight are read again before \
-                 anything is sent to them.",
+                 are never sent again.",
                 run.id,
                 run.change.words(),
                 run.summary.left,
                 run.to_send,
-                run.in_flight
             );
+            if run.in_flight > 0 {
+                words.push_str(&format!(
+                    " The {} that were in flight are read again before anything is sent to them.",
+                    run.in_flight
+                ));
+            }
             if *more > 0 {
                 words.push_str(&format!(
                     " {more} more unfinished: `trustdeck fleet runs` lists them."
