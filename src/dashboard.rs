@@ -19,7 +19,7 @@ use crate::api::{ApiError, Client, ClientConfig, Credentials};
 use crate::audit::AuditLog;
 use crate::cli::DashboardArgs;
 use crate::config::{self, Config};
-use crate::fleet::ScanCache;
+use crate::fleet::{RunsDir, ScanCache};
 use crate::mock::{self, MockConfig, RunningMock};
 use crate::recent::{RecentZone, RecentZones};
 use crate::state::{AppState, Context, Notice, PickerItem, Status, StatusKind};
@@ -113,6 +113,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         });
     }
     let worker = Worker::spawn(client);
+    let (runs, _demo_runs) = runs_dir(demo.is_some());
     // Before the terminal is taken: from here on these signals end the loop
     // (and the guard restores the terminal) instead of killing the process.
     let mut signals = match ShutdownSignals::listen() {
@@ -140,6 +141,7 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
                 app::Hooks {
                     audit: Some(audit),
                     fleet_cache: fleet_cache(demo.is_some()),
+                    runs,
                     ..remember_hook(recent, recent_path)
                 },
                 shutdown,
@@ -353,6 +355,28 @@ fn remember_hook(mut recent: RecentZones, path: PathBuf) -> app::Hooks {
         copy: Box::new(copy_to_clipboard),
         audit: None,
         fleet_cache: None,
+        runs: None,
+    }
+}
+
+/// The folder bulk runs are journaled in: `$XDG_STATE_HOME/trustdeck/runs`,
+/// as for the headless commands. The demo journals in a folder of its own
+/// that goes with it (the guard): its mock's zones are gone at exit, so a
+/// demo run could never be resumed, and it must never be offered to a real
+/// session. `None` (no run can be made) when that folder cannot be created.
+fn runs_dir(demo: bool) -> (Option<RunsDir>, Option<tempfile::TempDir>) {
+    if !demo {
+        return (Some(RunsDir::default_location()), None);
+    }
+    match tempfile::Builder::new()
+        .prefix("trustdeck-demo-runs-")
+        .tempdir()
+    {
+        Ok(dir) => (Some(RunsDir::in_dir(dir.path())), Some(dir)),
+        Err(error) => {
+            warn!(%error, "no folder for the demo's bulk runs; none can be made");
+            (None, None)
+        }
     }
 }
 

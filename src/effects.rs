@@ -3,6 +3,8 @@
 //! and the terminal-side hooks (recent zones, clipboard). Results that come
 //! back later arrive as messages on [`Effects::messages`].
 
+mod bulk;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -13,10 +15,11 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
 use crate::fleet::{
-    self, CacheKey, CredentialIdentity, FleetScan, ScanCache, ScanCancel, ScanOptions,
+    self, CacheKey, CredentialIdentity, FleetScan, RunsDir, ScanCache, ScanCancel, ScanOptions,
 };
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AuditLine, PickerItem};
+use bulk::{Begin, RunSlot};
 
 /// How many changes the `L` overlay shows.
 const AUDIT_LINES: usize = 200;
@@ -33,6 +36,9 @@ pub struct Hooks {
     /// Where finished fleet scans are kept for the next start; `None`
     /// keeps none (the demo, whose data is new each run, and tests).
     pub fleet_cache: Option<ScanCache>,
+    /// Where bulk runs are journaled (and found again to resume); `None`
+    /// makes none (tests that do not run one).
+    pub runs: Option<RunsDir>,
 }
 
 impl Default for Hooks {
@@ -42,6 +48,7 @@ impl Default for Hooks {
             copy: Box::new(|_| {}),
             audit: None,
             fleet_cache: None,
+            runs: None,
         }
     }
 }
@@ -55,6 +62,8 @@ pub struct Effects {
     written: Arc<Mutex<HashMap<RequestId, audit::Pending>>>,
     /// Stops the running fleet scan.
     scan: Option<ScanCancel>,
+    /// Pauses, stops or interrupts the bulk run going.
+    run: RunSlot,
     /// Results of work done off the loop (the audit overlay's lines).
     sender: mpsc::UnboundedSender<Msg>,
     /// What the loop reads those results from.
@@ -70,6 +79,7 @@ impl Effects {
             hooks,
             written: Arc::default(),
             scan: None,
+            run: RunSlot::default(),
             sender,
             messages,
         }
@@ -93,8 +103,33 @@ impl Effects {
                 }
                 Command::LoadFleetCache(identity) => self.load_cache(identity),
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
+                Command::StartApply(plan) => self.begin(Begin::Start(plan)),
+                Command::RetryApply(id) => self.begin(Begin::Retry(id)),
+                Command::ResumeApply(id) => self.begin(Begin::Resume(id)),
+                Command::PauseApply(paused) => self.run.pause(paused),
+                Command::StopApply => self.run.stop(),
+                Command::InterruptApply => self.run.interrupt(),
+                Command::FindUnfinished => bulk::find_unfinished(
+                    self.hooks.runs.clone(),
+                    self.worker.client().base_url(),
+                    self.sender.clone(),
+                ),
             }
         }
+    }
+
+    /// Begins a bulk run; the one before it has ended (the reducer starts
+    /// one at a time).
+    fn begin(&mut self, how: Begin) {
+        self.run = RunSlot::default();
+        bulk::Runner {
+            client: self.worker.client().clone(),
+            runs: self.hooks.runs.clone(),
+            audit: self.hooks.audit.clone(),
+            slot: self.run.clone(),
+            sender: self.sender.clone(),
+        }
+        .begin(how);
     }
 
     /// Runs a fleet scan through the worker's client (its pacer, as bulk
@@ -223,6 +258,15 @@ impl Effects {
                 .collect();
             let _ = sender.send(Msg::AuditRead(Ok(lines)));
         });
+    }
+}
+
+/// The loop is gone (a quit, a signal, a crash unwinding): a bulk run
+/// going stops sending and stays unfinished, so the next start offers it
+/// for resuming.
+impl Drop for Effects {
+    fn drop(&mut self) {
+        self.run.interrupt();
     }
 }
 

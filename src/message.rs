@@ -7,7 +7,10 @@ use crossterm::event::KeyEvent;
 use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
-use crate::fleet::{CredentialIdentity, FleetScan, Quick, ScanEvent, ScanOptions};
+use crate::fleet::{
+    ApplyEvent, ApplyTable, CredentialIdentity, FleetScan, Plan, Quick, RunId, RunInfo, ScanEvent,
+    ScanOptions,
+};
 use crate::state::AuditLine;
 use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
 
@@ -105,6 +108,23 @@ pub enum Msg {
     CycleSort,
     /// Type a name filter for the fleet table.
     OpenFilter,
+    /// Mark or unmark the zone under the cursor for a bulk change (and move down).
+    ToggleMark,
+    /// Mark every zone the filters show.
+    MarkShown,
+    /// Unmark every zone.
+    ClearMarks,
+    /// Open the bulk change menu for the marked zones (else the one under
+    /// the cursor).
+    OpenBulk,
+    /// Pause the bulk run, or resume it.
+    PauseRun,
+    /// Ask to stop the bulk run.
+    AskStopRun,
+    /// Retry the last run's retryable failures (a new run).
+    RetryFailed,
+    /// Show only the zones the last run failed on or could not confirm (again: all).
+    ToggleNeedsALook,
     /// What the fleet engine reports.
     Fleet(Box<FleetNews>),
     /// The last changes, read from the audit log (or why they could not be).
@@ -131,6 +151,14 @@ pub enum FleetNews {
     /// The cached last scan of these credentials (`None`: there is none),
     /// or why it could not be read.
     Cached(Result<Option<FleetScan>, String>),
+    /// A report of the running bulk run.
+    Apply(ApplyEvent),
+    /// A bulk run could not start (nothing was sent), and why.
+    ApplyRefused(String),
+    /// The plan and outcomes of a run about to be resumed, from its journal.
+    Resuming(Box<ApplyTable>),
+    /// The unfinished runs against this API found at start, newest first.
+    Unfinished(Vec<RunInfo>),
 }
 
 /// Side effects the reducer asks the loop to carry out.
@@ -157,6 +185,20 @@ pub enum Command {
     LoadFleetCache(CredentialIdentity),
     /// Keep this scan as the last one of these credentials.
     StoreFleetCache(CredentialIdentity, Box<FleetScan>),
+    /// Start a bulk run of this plan (journaled and audited first).
+    StartApply(Box<Plan>),
+    /// Start a new run of a finished run's retryable failures.
+    RetryApply(RunId),
+    /// Resume an unfinished run from its journal.
+    ResumeApply(RunId),
+    /// Pause the bulk run (`true`) or let it go on.
+    PauseApply(bool),
+    /// Stop the bulk run: no new request; those in flight finish.
+    StopApply,
+    /// Stop the bulk run and leave it unfinished, to be resumed later (a quit).
+    InterruptApply,
+    /// Look for unfinished runs against this API in the journal folder.
+    FindUnfinished,
     /// Cancel a load that is no longer wanted.
     Cancel(RequestId),
     /// Remember a zone as recently used (written to the state directory).

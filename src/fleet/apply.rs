@@ -124,6 +124,13 @@ impl ApplyControl {
         self.0.send_modify(|c| c.cancelled = true);
     }
 
+    /// No new request is sent, ever: those in flight finish and get their
+    /// outcome, and the run ends unfinished, so a later start can resume it
+    /// (what a process does before it goes away).
+    pub fn interrupt(&self) {
+        self.0.send_modify(|c| c.interrupted = true);
+    }
+
     /// Whether it is paused.
     pub fn is_paused(&self) -> bool {
         self.0.borrow().paused

@@ -119,6 +119,19 @@ pub enum StopReason {
         /// The error, in words (names the file).
         detail: String,
     },
+    /// The process that ran it is going away (the dashboard quit or got a
+    /// signal): nothing more was sent, and it can be resumed.
+    Interrupted,
+}
+
+impl StopReason {
+    /// Why, in words.
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::Journal { detail } | Self::Audit { detail } => detail,
+            Self::Interrupted => "interrupted before its end",
+        }
+    }
 }
 
 impl RunState {

@@ -39,6 +39,16 @@ pub(crate) struct Control {
     pub paused: bool,
     /// No new zone is started, ever; the run ends once those begun end.
     pub cancelled: bool,
+    /// Like `cancelled`, but the run ends unfinished (resumable): the
+    /// process is going away (a quit, a signal).
+    pub interrupted: bool,
+}
+
+impl Control {
+    /// No new request may be sent.
+    fn stops(self) -> bool {
+        self.cancelled || self.interrupted
+    }
 }
 
 /// One zone to work on.
@@ -160,6 +170,11 @@ impl Runner {
                     ApplyEvent::Resumed
                 });
                 self.progress(&mut tally, true);
+            }
+            // Checked before the closed channel: a process that quits says so
+            // first, and its run stays resumable.
+            if now.interrupted && end.is_none() {
+                end = Some(RunState::Stopped(StopReason::Interrupted));
             }
             if (now.cancelled || self.events.is_closed()) && end.is_none() {
                 end = Some(RunState::Cancelled);
@@ -299,7 +314,7 @@ impl Runner {
 async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
     let mut control = shared.control.clone();
     let cancelled = async {
-        if control.wait_for(|c| c.cancelled).await.is_err() {
+        if control.wait_for(|c| c.stops()).await.is_err() {
             std::future::pending::<()>().await;
         }
     };
@@ -432,14 +447,11 @@ async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
     let mut handle_gone = false;
     loop {
         let now = *control.borrow_and_update();
-        if now.cancelled {
+        if now.stops() {
             return None;
         }
         if now.paused && !handle_gone {
-            handle_gone = control
-                .wait_for(|c| !c.paused || c.cancelled)
-                .await
-                .is_err();
+            handle_gone = control.wait_for(|c| !c.paused || c.stops()).await.is_err();
             continue;
         }
         let now = shared.client.budget();

@@ -211,11 +211,7 @@ pub fn run_text(table: &ApplyTable, run: &RunResult) -> String {
     }
     text.push_str(&format!(" · {}\n", parts.join(" · ")));
     if let Some(RunState::Stopped(reason)) = run.end.as_ref().map(|e| &e.state) {
-        let detail = match reason {
-            crate::fleet::StopReason::Journal { detail }
-            | crate::fleet::StopReason::Audit { detail } => detail,
-        };
-        text.push_str(&format!("Stopped: {}\n", clean(detail)));
+        text.push_str(&format!("Stopped: {}\n", clean(reason.detail())));
     }
     let mut zones = Table::new(&["ZONE", "ACCOUNT", "OUTCOME"]);
     let mut listed = 0;

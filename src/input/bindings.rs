@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use super::{Binding, KeyContext, ch, code, ctrl};
 use crate::fleet::Quick;
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Page, Panel, PickerKind, StatusKind};
+use crate::state::{AppState, BulkDialog, Dialog, Gate, Page, Panel, PickerKind, StatusKind};
 
 fn always(_: &AppState) -> bool {
     true
@@ -43,8 +43,92 @@ fn can_reset(state: &AppState) -> bool {
 fn can_refresh(state: &AppState) -> bool {
     match state.page {
         Page::Settings => state.settings.abilities().reload,
-        Page::Fleet => state.fleet.scanning.is_none(),
+        Page::Fleet => state.fleet.scanning.is_none() && !state.fleet.run_going(),
     }
+}
+
+fn has_shown_rows(state: &AppState) -> bool {
+    !state.fleet.order.is_empty()
+}
+
+fn has_marks(state: &AppState) -> bool {
+    !state.fleet.marked.is_empty()
+}
+
+fn can_bulk(state: &AppState) -> bool {
+    !state.fleet.run_going() && (has_marks(state) || has_fleet_row(state))
+}
+
+fn can_retry_run(state: &AppState) -> bool {
+    !state.context.read_only
+        && state.fleet.run.as_ref().is_some_and(|run| {
+            run.id.is_some()
+                && run
+                    .end
+                    .as_ref()
+                    .is_some_and(|end| end.summary.retryable > 0)
+        })
+}
+
+fn had_run(state: &AppState) -> bool {
+    state.fleet.run.is_some()
+}
+
+/// While a run goes, until it is asked to stop or the dashboard to quit.
+fn run_steerable(state: &AppState) -> bool {
+    state
+        .fleet
+        .run
+        .as_ref()
+        .is_some_and(|run| run.has_started() && !run.stopping && !run.quitting)
+}
+
+/// The footer offers `b` once zones are marked (the help always lists it):
+/// room for the marking key first.
+fn bulk_label(state: &AppState) -> Option<&'static str> {
+    has_marks(state).then_some("change…")
+}
+
+/// `p` says what it will do.
+fn pause_label(state: &AppState) -> Option<&'static str> {
+    Some(if state.fleet.run.as_ref().is_some_and(|r| r.paused) {
+        "go on"
+    } else {
+        "pause"
+    })
+}
+
+fn bulk_dialog(state: &AppState) -> Option<&BulkDialog> {
+    match &state.dialog {
+        Some(Dialog::Bulk(dialog)) => Some(dialog),
+        _ => None,
+    }
+}
+
+/// The bulk dialogs with a list to move in.
+fn dialog_has_list(state: &AppState) -> bool {
+    matches!(
+        bulk_dialog(state),
+        Some(BulkDialog::Menu { .. } | BulkDialog::Plan(_) | BulkDialog::Summary { .. })
+    )
+}
+
+/// Enter in a bulk dialog's field: the email makes the plan, the typed
+/// count runs it.
+fn commit_label(state: &AppState) -> Option<&'static str> {
+    Some(match bulk_dialog(state) {
+        Some(BulkDialog::Email { .. }) => "plan",
+        Some(BulkDialog::Plan(_)) => "run",
+        _ => "keep",
+    })
+}
+
+fn abandon_label(state: &AppState) -> Option<&'static str> {
+    Some(match bulk_dialog(state) {
+        Some(BulkDialog::Email { .. }) => "back",
+        Some(BulkDialog::Plan(_)) => "cancel",
+        _ => "abandon",
+    })
 }
 
 /// The text field's name in the footer: the zone's email; the account's
@@ -233,6 +317,26 @@ pub static BINDINGS: &[Binding] = &[
         label_now: None,
     },
     Binding {
+        context: KeyContext::Run,
+        keys: &[ch('p')],
+        label: "pause",
+        help: "pause the bulk run, or let it go on (requests in flight finish)",
+        when: run_steerable,
+        msg: Msg::PauseRun,
+        footer: Some("p"),
+        label_now: Some(pause_label),
+    },
+    Binding {
+        context: KeyContext::Run,
+        keys: &[code(KeyCode::Esc)],
+        label: "stop run…",
+        help: "stop the bulk run (asks; requests in flight finish, the rest are not sent)",
+        when: run_steerable,
+        msg: Msg::AskStopRun,
+        footer: Some("esc"),
+        label_now: None,
+    },
+    Binding {
         context: KeyContext::Fleet,
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "move",
@@ -304,6 +408,46 @@ pub static BINDINGS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        keys: &[code(KeyCode::Char(' '))],
+        label: "mark",
+        help: "mark or unmark the zone for a bulk change, and move down",
+        when: has_fleet_row,
+        msg: Msg::ToggleMark,
+        footer: Some("space"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('b')],
+        label: "change…",
+        help: "bulk change of the marked zones (else the one under the cursor): pick it, read the plan, run it",
+        when: can_bulk,
+        msg: Msg::OpenBulk,
+        footer: Some("b"),
+        label_now: Some(bulk_label),
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('*')],
+        label: "mark all",
+        help: "mark every zone the filters show",
+        when: has_shown_rows,
+        msg: Msg::MarkShown,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('u')],
+        label: "unmark",
+        help: "unmark every zone",
+        when: has_marks,
+        msg: Msg::ClearMarks,
+        footer: Some("u"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
         keys: &[ch('/')],
         label: "filter",
         help: "filter the zones by name",
@@ -349,7 +493,7 @@ pub static BINDINGS: &[Binding] = &[
         help: "only zones locked by Trust & Safety",
         when: always,
         msg: Msg::ToggleQuick(Quick::Locked),
-        footer: Some("l"),
+        footer: None,
         label_now: None,
     },
     Binding {
@@ -370,6 +514,26 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::CycleSort,
         footer: Some("s"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('R')],
+        label: "retry",
+        help: "retry the last bulk run's failures that may work now (a new run, once)",
+        when: can_retry_run,
+        msg: Msg::RetryFailed,
+        footer: Some("R"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('F')],
+        label: "failed/unknown",
+        help: "only the zones the last bulk run failed on or could not confirm (again: all)",
+        when: had_run,
+        msg: Msg::ToggleNeedsALook,
+        footer: Some("F"),
         label_now: None,
     },
     Binding {
@@ -466,11 +630,11 @@ pub static BINDINGS: &[Binding] = &[
         context: KeyContext::Editing,
         keys: &[code(KeyCode::Enter)],
         label: "keep",
-        help: "keep what was typed staged",
+        help: "keep what was typed staged (in a bulk dialog: make the plan, run it)",
         when: always,
         msg: Msg::CommitEdit,
         footer: Some("enter"),
-        label_now: None,
+        label_now: Some(commit_label),
     },
     Binding {
         context: KeyContext::Editing,
@@ -480,7 +644,7 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::CancelEdit,
         footer: Some("esc"),
-        label_now: None,
+        label_now: Some(abandon_label),
     },
     Binding {
         context: KeyContext::Dialog,
@@ -526,6 +690,46 @@ pub static BINDINGS: &[Binding] = &[
         when: always,
         msg: Msg::Choose,
         footer: Some("enter"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Dialog,
+        keys: &[ch('j'), code(KeyCode::Down)],
+        label: "move",
+        help: "move down a list (the change menu, the plan's zones)",
+        when: dialog_has_list,
+        msg: Msg::Down,
+        footer: Some("j/k"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Dialog,
+        keys: &[ch('k'), code(KeyCode::Up)],
+        label: "up",
+        help: "move up a list",
+        when: dialog_has_list,
+        msg: Msg::Up,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Dialog,
+        keys: &[code(KeyCode::PageDown)],
+        label: "page down",
+        help: "a page down a list",
+        when: dialog_has_list,
+        msg: Msg::PageDown,
+        footer: None,
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Dialog,
+        keys: &[code(KeyCode::PageUp)],
+        label: "page up",
+        help: "a page up a list",
+        when: dialog_has_list,
+        msg: Msg::PageUp,
+        footer: None,
         label_now: None,
     },
     Binding {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 mod bindings;
 
 use crate::message::Msg;
-use crate::state::{AppState, Gate, Page};
+use crate::state::{AppState, Dialog, Gate, Page};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub enum KeyContext {
     Settings,
     /// The fleet page: every zone in a table.
     Fleet,
+    /// The fleet page while a bulk run goes: its keys come first.
+    Run,
     /// The email field is being edited.
     Editing,
     /// A confirmation dialog is open.
@@ -40,6 +42,7 @@ impl KeyContext {
             Self::Global => "Everywhere",
             Self::Settings => "Zone and account panels",
             Self::Fleet => "Fleet (every zone)",
+            Self::Run => "While a bulk run goes",
             Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
@@ -160,8 +163,12 @@ pub use bindings::BINDINGS;
 
 /// The contexts that apply now, most specific first.
 pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
-    let only = if state.dialog.is_some() {
-        KeyContext::Dialog
+    let only = if let Some(dialog) = &state.dialog {
+        if dialog.takes_text() {
+            KeyContext::Editing
+        } else {
+            KeyContext::Dialog
+        }
     } else if state.help {
         KeyContext::Help
     } else if state.audit.is_some() {
@@ -175,11 +182,13 @@ pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
     } else if state.is_editing() {
         KeyContext::Editing
     } else {
-        let page = match state.page {
-            Page::Settings => KeyContext::Settings,
-            Page::Fleet => KeyContext::Fleet,
+        return match state.page {
+            Page::Settings => vec![KeyContext::Settings, KeyContext::Global],
+            Page::Fleet if state.fleet.run.as_ref().is_some_and(|r| r.has_started()) => {
+                vec![KeyContext::Run, KeyContext::Fleet, KeyContext::Global]
+            }
+            Page::Fleet => vec![KeyContext::Fleet, KeyContext::Global],
         };
-        return vec![page, KeyContext::Global];
     };
     vec![only]
 }
@@ -218,7 +227,7 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
         Some(binding) if (binding.when)(state) => Some(binding.msg.clone()),
         Some(binding) => Some(Msg::Unavailable(Box::new(binding.msg.clone()))),
         None if state.takes_text()
-            && state.dialog.is_none()
+            && state.dialog.as_ref().is_none_or(Dialog::takes_text)
             && !state.help
             && state.gate == Gate::Open =>
         {

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use tui_input::Input;
 
+use super::bulk::BulkRun;
 use crate::fleet::{Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey};
 
 /// A scan the page waits for.
@@ -57,6 +58,10 @@ pub struct FleetPage {
     /// The cursor was moved by hand: it follows its zone when the rows are
     /// sorted again (else it stays on the first row, what needs attention).
     pub moved: bool,
+    /// The bulk run going, or the last one (its outcomes stay on the rows).
+    pub run: Option<BulkRun>,
+    /// Only the zones the last run failed on or could not confirm are shown.
+    pub needs_a_look: bool,
 }
 
 impl Default for FleetPage {
@@ -73,6 +78,8 @@ impl Default for FleetPage {
             marked: HashSet::new(),
             opened: false,
             moved: false,
+            run: None,
+            needs_a_look: false,
         }
     }
 }
@@ -86,6 +93,11 @@ impl FleetPage {
     /// The row at `position` of the shown order.
     pub fn shown(&self, position: usize) -> Option<&FleetRow> {
         self.rows().get(*self.order.get(position)?)
+    }
+
+    /// Whether a bulk run goes (asked for and not ended).
+    pub fn run_going(&self) -> bool {
+        self.run.as_ref().is_some_and(BulkRun::is_going)
     }
 
     /// The row under the cursor.
@@ -107,7 +119,15 @@ impl FleetPage {
     /// once it was moved by hand (else on the first row).
     pub fn reorder(&mut self) {
         let keep = self.selected_row().map(|row| row.zone_id.clone());
-        self.order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
+        let mut order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
+        if let Some(run) = self.run.as_ref().filter(|_| self.needs_a_look) {
+            let rows = self.rows();
+            order.retain(|&i| {
+                run.mark(&rows[i].zone_id)
+                    .is_some_and(super::bulk::RowMark::needs_a_look)
+            });
+        }
+        self.order = order;
         if self.moved {
             self.select_zone(keep.as_deref());
         } else {
@@ -122,7 +142,13 @@ impl FleetPage {
         let Some(row) = self.rows().get(index) else {
             return;
         };
-        let passes = self.filter.matches(row);
+        let passes = self.filter.matches(row)
+            && (!self.needs_a_look
+                || self
+                    .run
+                    .as_ref()
+                    .and_then(|run| run.mark(&row.zone_id))
+                    .is_some_and(super::bulk::RowMark::needs_a_look));
         let at = self.order.iter().position(|i| *i == index);
         match (passes, at) {
             (true, None) => self.order.push(index),

@@ -6,6 +6,7 @@
 //! which one is shown. A page owns its state module here, its reducer
 //! module in `update/`, its view module in `ui/` and its key context.
 
+mod bulk;
 mod csam;
 mod dlp;
 mod fleet;
@@ -18,6 +19,9 @@ mod status;
 
 use std::time::{Duration, Instant};
 
+pub use bulk::{
+    BulkDialog, BulkRun, MenuChoice, PlanDialog, RowMark, Selection, SummaryChoice, Typed,
+};
 pub use csam::{Csam, CsamForm, ZonePanel, ZoneRow};
 pub use dlp::{
     AccountPanel, AccountRow, Dlp, DlpForm, MASKING_CYCLE, key_fingerprint, key_matches,
@@ -186,6 +190,24 @@ pub enum Dialog {
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },
+    /// A bulk change of the fleet page: its menu, its plan, its run's
+    /// questions and summary.
+    Bulk(Box<BulkDialog>),
+}
+
+impl Dialog {
+    /// Whether the dialog has a field that takes the keys (an email, the
+    /// number of zones typed to confirm).
+    pub fn takes_text(&self) -> bool {
+        match self {
+            Self::Bulk(bulk) => match bulk.as_ref() {
+                BulkDialog::Email { .. } => true,
+                BulkDialog::Plan(plan) => plan.typed.is_some(),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 /// The whole dashboard state.
@@ -282,7 +304,10 @@ impl AppState {
 
     /// True while typed text goes into a field (email, picker filter, command line).
     pub fn takes_text(&self) -> bool {
-        self.is_editing() || self.picker.is_some() || self.command_line.is_some()
+        self.is_editing()
+            || self.picker.is_some()
+            || self.command_line.is_some()
+            || self.dialog.as_ref().is_some_and(Dialog::takes_text)
     }
 
     /// When the next timed change is due (spinner frame, status fade, or

@@ -21,6 +21,9 @@ const MIN_INNER: usize = 48;
 
 /// Draws `dialog` over the middle of `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, theme: Theme) {
+    if let Dialog::Bulk(bulk) = dialog {
+        return super::bulk_dialog::render(frame, area, state, bulk, theme);
+    }
     let hints = footer_bindings(state);
     let (title, intro, table, buttons, confirm) = match dialog {
         Dialog::ConfirmReset {
@@ -103,6 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
             ["[ Stay ]", "[ Quit ]"],
             *confirm_selected,
         ),
+        Dialog::Bulk(_) => return,
     };
     let max_inner = usize::from(area.width).saturating_sub(4);
     let widest = table.iter().map(Line::width).max().unwrap_or(0);

@@ -11,6 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
+use super::bulk::{RUN_COLUMN, mark_cell, run_line};
 use super::text::{fit, input_view, pad, width};
 use super::theme::Theme;
 use crate::api::Budget;
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
         summary(fleet, theme),
         progress(fleet, state.now, wall, theme),
         filters,
-        Layout::new(columns).heads(theme),
+        Layout::new(columns, fleet.run.is_some()).heads(theme),
     ];
     for (i, line) in head.into_iter().enumerate().take(usize::from(inner.height)) {
         let y = inner.y + u16::try_from(i).unwrap_or(0);
@@ -57,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
         );
     }
     let rows = usize::from(inner.height.saturating_sub(HEAD));
-    let layout = Layout::new(columns);
+    let layout = Layout::new(columns, fleet.run.is_some());
     let offset = scroll_offset(fleet.selected, fleet.order.len(), rows);
     for line in 0..rows.min(fleet.order.len().saturating_sub(offset)) {
         let position = offset + line;
@@ -66,7 +67,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
         };
         let marked = fleet.marked.contains(&row.zone_id);
         let selected = position == fleet.selected;
-        let spans = layout.row(row, selected, marked, theme);
+        let outcome = fleet.run.as_ref().and_then(|run| run.mark(&row.zone_id));
+        let spans = layout.row(row, selected, marked, outcome, theme);
         let mut line_widget = Line::from(fit(spans, columns));
         if position == fleet.selected {
             line_widget = line_widget.style(theme.selected());
@@ -119,6 +121,14 @@ fn progress(
     wall: std::time::SystemTime,
     theme: Theme,
 ) -> Line<'static> {
+    // A run's line, until a scan after its end takes the place.
+    if let Some(run) = fleet
+        .run
+        .as_ref()
+        .filter(|r| r.is_going() || fleet.scanning.is_none())
+    {
+        return run_line(run, now, theme);
+    }
     let Some(scanning) = &fleet.scanning else {
         let Some(scan) = &fleet.scan else {
             return Line::default();
@@ -189,7 +199,7 @@ fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
 }
 
 /// "budget 812 of 1,200 · resets in 2m10s", or why bulk work waits.
-fn budget_span(budget: &Budget, theme: Theme) -> Span<'static> {
+pub(super) fn budget_span(budget: &Budget, theme: Theme) -> Span<'static> {
     if let Some(blocked) = budget.blocked_for {
         return Span::styled(
             format!(
@@ -260,6 +270,7 @@ fn filter_line(fleet: &FleetPage, columns: usize, theme: Theme) -> (Line<'static
 /// Which columns fit, and how wide each is.
 struct Layout {
     zone: usize,
+    run: bool,
     account: Option<usize>,
     plan: bool,
     sources: bool,
@@ -281,10 +292,11 @@ const MARK: usize = 2;
 impl Layout {
     /// The widest table that fits `columns`; columns go in the order
     /// sources, plan, account when room is short.
-    fn new(columns: usize) -> Self {
-        let fixed = MARK + SCANNING + EMAIL + LOCK;
+    fn new(columns: usize, run: bool) -> Self {
+        let fixed = MARK + SCANNING + EMAIL + LOCK + if run { RUN_COLUMN } else { 0 };
         let mut layout = Self {
             zone: 0,
+            run,
             account: Some(ACCOUNT),
             plan: true,
             sources: true,
@@ -315,6 +327,9 @@ impl Layout {
 
     fn heads(&self, theme: Theme) -> Line<'static> {
         let mut text = format!("{}{}", " ".repeat(MARK), pad("ZONE", self.zone));
+        if self.run {
+            text.push_str(&pad("RUN", RUN_COLUMN));
+        }
         if let Some(account) = self.account {
             text.push_str(&pad("ACCOUNT", account));
         }
@@ -335,6 +350,7 @@ impl Layout {
         row: &FleetRow,
         selected: bool,
         marked: bool,
+        outcome: Option<crate::state::RowMark>,
         theme: Theme,
     ) -> Vec<Span<'static>> {
         let cursor = if selected { "›" } else { " " };
@@ -344,6 +360,10 @@ impl Layout {
             Span::styled(mark, theme.staged()),
             Span::styled(cut(&row.zone_name, self.zone), theme.strong()),
         ];
+        if self.run {
+            let (text, style) = mark_cell(outcome, theme);
+            spans.push(Span::styled(pad(text, RUN_COLUMN), style));
+        }
         if let Some(account) = self.account {
             let name = row.account.as_ref().map_or("—", |a| a.name.as_str());
             spans.push(Span::raw(cut(name, account)));

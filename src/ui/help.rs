@@ -16,11 +16,10 @@ use crate::state::{AppState, Page};
 /// The groups, in the order they are read; the other page's keys are left
 /// out (the help is about the page shown).
 fn groups(page: Page) -> Vec<KeyContext> {
-    let page = match page {
-        Page::Settings => KeyContext::Settings,
-        Page::Fleet => KeyContext::Fleet,
+    let mut groups = match page {
+        Page::Settings => vec![KeyContext::Global, KeyContext::Settings],
+        Page::Fleet => vec![KeyContext::Global, KeyContext::Fleet, KeyContext::Run],
     };
-    let mut groups = vec![KeyContext::Global, page];
     groups.extend(OVERLAYS);
     groups
 }

@@ -9,6 +9,8 @@
 //! from the same layout and the same laid-out panel bodies.
 
 mod audit;
+mod bulk;
+mod bulk_dialog;
 mod csam;
 mod dialog;
 mod dlp;

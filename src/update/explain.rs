@@ -26,6 +26,11 @@ pub(super) fn unavailable(state: &mut AppState, msg: &Msg) {
 }
 
 fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
+    if state.page == crate::state::Page::Fleet
+        && let Some(text) = super::bulk::why_not(state, msg)
+    {
+        return Some(text);
+    }
     let writes = matches!(
         msg,
         Msg::Activate | Msg::EditField | Msg::Resend | Msg::Save | Msg::Discard | Msg::AskReset

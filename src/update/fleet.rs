@@ -6,7 +6,7 @@ use crossterm::event::Event;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{picker, say};
+use super::{bulk, bulk_run, picker, say};
 use crate::fleet::{Quick, ScanEvent, ScanOptions, ScanOutcome, SortKey, unix_now};
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AppState, Page, PickerItem, PickerKind, Scanning, Source, StatusKind};
@@ -62,7 +62,17 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
             let typed = fleet.filter.name_contains.clone().unwrap_or_default();
             fleet.typing = Some(Input::new(typed));
         }
-        Msg::Refresh if fleet.scanning.is_none() => return start(state),
+        Msg::Refresh if fleet.scanning.is_none() && !fleet.run_going() => return start(state),
+        Msg::ToggleMark => bulk::toggle_mark(state),
+        Msg::MarkShown => bulk::mark_shown(state),
+        Msg::ClearMarks => bulk::clear_marks(state),
+        Msg::OpenBulk if !fleet.run_going() => return bulk::open(state),
+        Msg::PauseRun => return bulk_run::pause(state),
+        Msg::AskStopRun if fleet.run.as_ref().is_some_and(|r| r.has_started()) => {
+            bulk_run::ask_stop(state);
+        }
+        Msg::RetryFailed => return bulk_run::retry(state),
+        Msg::ToggleNeedsALook => bulk_run::toggle_needs_a_look(state),
         Msg::Escape if fleet.scanning.is_some() => {
             say(
                 state,
@@ -181,6 +191,7 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
             start(state)
         }
         FleetNews::Scan(event) => on_scan(state, event),
+        other => bulk_run::on_news(state, other),
     }
 }
 

@@ -118,7 +118,10 @@ fn on_token(state: &mut AppState, token: &TokenVerification) -> Vec<Command> {
 
 fn open(state: &mut AppState) -> Vec<Command> {
     state.gate = Gate::Open;
-    settings::open(state)
+    let mut commands = settings::open(state);
+    // The credentials work, so a run a crash or a kill left can go on.
+    commands.push(Command::FindUnfinished);
+    commands
 }
 
 fn refuse(state: &mut AppState, title: &str, detail: String, retry: bool) -> Vec<Command> {

@@ -5,6 +5,8 @@
 //! help, the overlays); everything else goes to the page shown. A reply is
 //! routed by taking its id out of the request map.
 
+mod bulk;
+mod bulk_run;
 mod command;
 mod csam;
 mod dlp;
@@ -64,10 +66,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             state.quit = true;
             Vec::new()
         }
+        _ if matches!(state.dialog, Some(Dialog::Bulk(_))) && bulk::takes(&msg) => {
+            bulk::on_dialog(state, msg)
+        }
         Msg::Confirm | Msg::Deny | Msg::ToggleChoice | Msg::Choose => on_dialog(state, msg),
         _ if state.dialog.is_some() => Vec::new(),
         Msg::Quit => {
-            if state.is_dirty() {
+            if state.fleet.run_going() {
+                bulk_run::ask_quit(state);
+            } else if state.is_dirty() {
                 state.dialog = Some(Dialog::ConfirmQuit {
                     confirm_selected: false,
                 });
@@ -151,7 +158,7 @@ fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
             confirm_selected, ..
         }
         | Dialog::ConfirmQuit { confirm_selected } => Some(confirm_selected),
-        Dialog::ConfirmSwitch { .. } => None,
+        Dialog::ConfirmSwitch { .. } | Dialog::Bulk(_) => None,
     };
     let confirmed = match (msg, highlighted) {
         (Msg::ToggleChoice, Some(selected)) => {
@@ -297,6 +304,8 @@ fn label(state: &AppState, panel: Panel) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bulk;
 #[cfg(test)]
 mod tests_fleet;
 #[cfg(test)]

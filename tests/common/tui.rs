@@ -123,7 +123,7 @@ impl Dashboard {
             (zone, account),
             (width, height),
             read_only,
-            (None, None),
+            (None, None, None),
         )
     }
 
@@ -140,7 +140,7 @@ impl Dashboard {
             (zone, account),
             (120, 40),
             false,
-            (Some(audit), None),
+            (Some(audit), None, None),
         )
     }
 
@@ -157,7 +157,26 @@ impl Dashboard {
             (None, None),
             (width, height),
             false,
-            (None, Some(cache)),
+            (None, Some(cache), None),
+        )
+    }
+
+    /// Starts the loop at 120x40 with bulk runs journaled in `runs`, every
+    /// write audited in `audit` and scans kept in `cache`.
+    pub fn start_bulk(
+        mock: &RunningMock,
+        runs: trustdeck::fleet::RunsDir,
+        audit: trustdeck::audit::AuditLog,
+        cache: trustdeck::fleet::ScanCache,
+        read_only: bool,
+    ) -> Self {
+        Self::start_full(
+            mock,
+            Credentials::token(FULL_TOKEN),
+            (None, None),
+            (120, 40),
+            read_only,
+            (Some(audit), Some(cache), Some(runs)),
         )
     }
 
@@ -167,9 +186,10 @@ impl Dashboard {
         (zone, account): (Option<&str>, Option<&str>),
         (width, height): (u16, u16),
         read_only: bool,
-        (audit, fleet_cache): (
+        (audit, fleet_cache, runs): (
             Option<trustdeck::audit::AuditLog>,
             Option<trustdeck::fleet::ScanCache>,
+            Option<trustdeck::fleet::RunsDir>,
         ),
     ) -> Self {
         let legacy_auth = matches!(credentials, Credentials::GlobalKey { .. });
@@ -198,6 +218,7 @@ impl Dashboard {
             copy: Box::new(move |text: &str| sink.lock().unwrap().push(text.to_owned())),
             audit,
             fleet_cache,
+            runs,
             ..trustdeck::app::Hooks::default()
         };
         let task = tokio::spawn(async move {

@@ -358,5 +358,6 @@ pub fn scenarios() -> Vec<(&'static str, AppState)> {
     ];
     all.extend(super::overlays::scenarios());
     all.extend(super::fleet::scenarios());
+    all.extend(super::bulk::scenarios());
     all
 }

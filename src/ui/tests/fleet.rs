@@ -97,7 +97,7 @@ pub fn fleet_cached() -> AppState {
     on_fleet(Some(scan_of(rows())), Source::Cache)
 }
 
-fn budget(remaining: u32, blocked_for: Option<Duration>, at: Instant) -> Budget {
+pub fn budget(remaining: u32, blocked_for: Option<Duration>, at: Instant) -> Budget {
     Budget {
         remaining,
         quota: 1200,
