@@ -4,7 +4,7 @@
 //! (n of N, requests per second, ETA, budget) goes to stderr, and only when
 //! stderr is a terminal.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::time::{Duration, SystemTime};
 
 use crate::cli::FleetScanArgs;
@@ -14,6 +14,7 @@ use crate::fleet::{
 
 use super::fleet_cache;
 use super::fleet_output::{self, Format};
+use super::output::ProgressLine;
 use super::resolve;
 use super::{Context, Exit, Failure};
 
@@ -53,7 +54,7 @@ pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> 
 /// Runs a scan to its end; a listing that failed is a failure (not every
 /// zone was read), Ctrl-C cancels it.
 pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<FleetScan, Failure> {
-    let mut progress = Progress::new(io::stderr().is_terminal());
+    let mut progress = ProgressLine::new(io::stderr().is_terminal());
     let mut table = FleetScan::new(account_id.clone(), unix_now());
     let mut run = start_scan(
         &ctx.client,
@@ -74,7 +75,7 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
         };
         let Some(event) = event else { break None };
         if let ScanEvent::Progress(report) = &event {
-            progress.show(report);
+            progress.show(&progress_line(report));
         }
         table.apply(&event);
         if let ScanEvent::Finished(end) = event {
@@ -100,38 +101,6 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
                 error.message
             ),
         }),
-    }
-}
-
-/// The progress line on stderr, redrawn in place; nothing when stderr is
-/// not a terminal.
-struct Progress {
-    /// Whether to draw at all.
-    on: bool,
-    /// Whether a line is on screen.
-    drawn: bool,
-}
-
-impl Progress {
-    fn new(on: bool) -> Self {
-        Self { on, drawn: false }
-    }
-
-    fn show(&mut self, report: &ScanProgress) {
-        if !self.on {
-            return;
-        }
-        let mut stderr = io::stderr().lock();
-        let _ = write!(stderr, "\r\x1b[2K{}", progress_line(report));
-        let _ = stderr.flush();
-        self.drawn = true;
-    }
-
-    fn clear(&mut self) {
-        if self.drawn {
-            eprint!("\r\x1b[2K");
-            self.drawn = false;
-        }
     }
 }
 

@@ -11,7 +11,7 @@
 //! `--read-only` prints it and exits 3. Ctrl-C cancels the run: no new
 //! request, those in flight finish and are journaled, exit 130.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -19,14 +19,14 @@ use crate::audit::Command;
 use crate::cli::{BulkChangeArgs, FailOn, FleetApplyArgs};
 use crate::files::read_regular_file;
 use crate::fleet::{
-    ApplyEvent, ApplyOptions, ApplyProgress, ApplyRun, ApplyTable, Change, FleetRow, FleetScan,
-    JournalError, MAX_ROW_AGE, Plan, RunState, RunsDir, api_of, start_apply,
+    ApplyEvent, ApplyOptions, ApplyRun, ApplyTable, Change, FleetRow, FleetScan, JournalError,
+    MAX_ROW_AGE, Plan, RunState, RunsDir, api_of, start_apply,
 };
 
 use super::fleet_apply_output::{self as out, RunResult, ScanSource};
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_output::holds;
-use super::output::{clean, note, print, print_json, warn};
+use super::output::{ProgressLine, clean, note, print, print_json, warn};
 use super::resolve::{self, AccountRef};
 use super::{Context, Exit, Failure, fleet, fleet_cache};
 
@@ -323,7 +323,7 @@ pub async fn drive(
     mut table: ApplyTable,
     mut scan: Option<&mut FleetScan>,
 ) -> (ApplyTable, RunResult) {
-    let mut progress = Progress::new(io::stderr().is_terminal());
+    let mut progress = ProgressLine::new(io::stderr().is_terminal());
     let mut result = RunResult {
         id: run.id().clone(),
         journal: run.journal_path().map(Path::to_path_buf),
@@ -355,7 +355,7 @@ pub async fn drive(
                     scan.record(&zone);
                 }
             }
-            Some(ApplyEvent::Progress(report)) => progress.show(&report),
+            Some(ApplyEvent::Progress(report)) => progress.show(&out::progress_line(&report)),
             Some(ApplyEvent::Paused | ApplyEvent::Resumed) => {}
             Some(ApplyEvent::Finished(end)) => {
                 result.end = Some(end);
@@ -407,37 +407,5 @@ fn exit_of_plan(table: &ApplyTable) -> Exit {
         Exit::Unmet
     } else {
         Exit::Done
-    }
-}
-
-/// The progress line on stderr, redrawn in place; nothing when stderr is
-/// not a terminal.
-struct Progress {
-    /// Whether to draw at all.
-    on: bool,
-    /// Whether a line is on screen.
-    drawn: bool,
-}
-
-impl Progress {
-    fn new(on: bool) -> Self {
-        Self { on, drawn: false }
-    }
-
-    fn show(&mut self, report: &ApplyProgress) {
-        if !self.on {
-            return;
-        }
-        let mut stderr = io::stderr().lock();
-        let _ = write!(stderr, "\r\x1b[2K{}", out::progress_line(report));
-        let _ = stderr.flush();
-        self.drawn = true;
-    }
-
-    fn clear(&mut self) {
-        if self.drawn {
-            eprint!("\r\x1b[2K");
-            self.drawn = false;
-        }
     }
 }

@@ -153,3 +153,37 @@ mod tests {
         );
     }
 }
+
+/// A progress line on stderr, redrawn in place; nothing when stderr is not
+/// a terminal.
+pub struct ProgressLine {
+    /// Whether to draw at all.
+    on: bool,
+    /// Whether a line is on screen.
+    drawn: bool,
+}
+
+impl ProgressLine {
+    pub fn new(on: bool) -> Self {
+        Self { on, drawn: false }
+    }
+
+    /// Replaces the line on screen with `line`.
+    pub fn show(&mut self, line: &str) {
+        if !self.on {
+            return;
+        }
+        let mut stderr = io::stderr().lock();
+        let _ = write!(stderr, "\r\x1b[2K{line}");
+        let _ = stderr.flush();
+        self.drawn = true;
+    }
+
+    /// Takes the line off the screen, before other output.
+    pub fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+}
