@@ -130,30 +130,6 @@ pub fn fields(pairs: &[(&str, String)]) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_table_pads_columns_and_cleans_cells() {
-        let mut table = Table::new(&["ID", "NAME"]);
-        table.row(vec!["1".into(), "shop.example.com".into()]);
-        table.row(vec!["22".into(), "evil\u{1b}[2J\u{202e}moc.x".into()]);
-        assert_eq!(
-            table.render(),
-            "ID  NAME\n1   shop.example.com\n22  evil?[2J?moc.x\n"
-        );
-    }
-
-    #[test]
-    fn field_lines_share_one_label_width() {
-        assert_eq!(
-            fields(&[("Zone", "a".into()), ("Scanning", "on".into())]),
-            "Zone      a\nScanning  on\n"
-        );
-    }
-}
-
 /// A progress line on stderr, redrawn in place; nothing when stderr is not
 /// a terminal.
 pub struct ProgressLine {
@@ -185,5 +161,29 @@ impl ProgressLine {
             eprint!("\r\x1b[2K");
             self.drawn = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_pads_columns_and_cleans_cells() {
+        let mut table = Table::new(&["ID", "NAME"]);
+        table.row(vec!["1".into(), "shop.example.com".into()]);
+        table.row(vec!["22".into(), "evil\u{1b}[2J\u{202e}moc.x".into()]);
+        assert_eq!(
+            table.render(),
+            "ID  NAME\n1   shop.example.com\n22  evil?[2J?moc.x\n"
+        );
+    }
+
+    #[test]
+    fn field_lines_share_one_label_width() {
+        assert_eq!(
+            fields(&[("Zone", "a".into()), ("Scanning", "on".into())]),
+            "Zone      a\nScanning  on\n"
+        );
     }
 }

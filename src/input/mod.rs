@@ -115,6 +115,7 @@ impl Key {
 }
 
 /// One entry of the key table.
+#[derive(Clone)]
 pub struct Binding {
     /// Where it applies.
     pub context: KeyContext,
@@ -250,7 +251,7 @@ mod tests {
     #[test]
     fn the_readme_lists_every_binding() {
         let readme = include_str!("../../README.md");
-        for binding in BINDINGS {
+        for binding in BINDINGS.iter() {
             assert!(
                 readme.contains(&format!("| {} |", binding.help)),
                 "README.md lacks the key table row for {:?} ({})",
