@@ -216,12 +216,12 @@ impl Field {
     fn of<'a>(self, data: &'a DemoData, zone: &'a ZoneData) -> &'a str {
         match self {
             Self::Name => &zone.name,
-            Self::Status => &zone.status,
+            Self::Status => zone.status,
             Self::AccountId => &zone.account_id,
             Self::AccountName => data
                 .account(&zone.account_id)
                 .map_or("", |a| a.name.as_str()),
-            Self::Plan => plan_id(&zone.plan),
+            Self::Plan => plan_id(zone.plan),
         }
     }
 }

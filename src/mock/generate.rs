@@ -30,12 +30,14 @@
 //!     6: 2 %, distinct, from `ncmec_ngo`, `ncmec_industry`, `iwf`,
 //!     `tech_coalition`, `c3p_arachnid`, `inhope`, each on 70 %;
 //!   - email `<role>@<registrable domain>`.
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::data::{AccountData, ZoneData};
+use super::ids::Id;
+use super::sources::Sources;
 use super::state::{CsamSetting, EmailState, format_time, parse_time};
 use time::OffsetDateTime;
 
@@ -218,12 +220,13 @@ fn name(rng: &mut SplitMix64) -> String {
     }
 }
 
-/// The generated zones, in order, after the hand-written `existing` ones.
-pub(crate) fn zones(
+/// The generated zones and their settings, in order, after the
+/// hand-written zones whose (id, name) are `existing`.
+pub(crate) fn zones<'a>(
     spec: &GeneratedZones,
     accounts: &[AccountData],
-    existing: &[ZoneData],
-) -> Result<Vec<ZoneData>, String> {
+    existing: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
     if spec.count > MAX_COUNT {
         return Err(format!(
             "generated_zones.count must be at most {MAX_COUNT}, got {}",
@@ -247,12 +250,26 @@ pub(crate) fn zones(
         return Err("generated_zones: there is no account to own the zones".to_owned());
     }
     // Parsed once per account rather than once per zone.
-    let owners: Vec<(&AccountData, Option<OffsetDateTime>)> = owners
+    let Some(owners) = owners
         .into_iter()
-        .map(|account| (account, parse_time(&account.created_on)))
-        .collect();
-    let mut names: HashSet<String> = existing.iter().map(|z| z.name.to_lowercase()).collect();
-    let mut ids: HashSet<String> = existing.iter().map(|z| z.id.to_lowercase()).collect();
+        .map(|account| {
+            Some((
+                account,
+                Id::new(&account.id)?,
+                parse_time(&account.created_on),
+            ))
+        })
+        .collect::<Option<Vec<(&AccountData, Id, Option<OffsetDateTime>)>>>()
+    else {
+        // An account id that is no id: the data's check refuses it next.
+        return Ok(Vec::new());
+    };
+    let mut names = HashSet::new();
+    let mut ids = HashSet::new();
+    for (id, name) in existing {
+        names.insert(name.to_lowercase());
+        ids.insert(id.to_lowercase());
+    }
     ids.extend(accounts.iter().map(|a| a.id.to_lowercase()));
     let mut rng = SplitMix64(spec.seed);
     let mut out = Vec::with_capacity(spec.count);
@@ -262,8 +279,10 @@ pub(crate) fn zones(
             .map(|salt| zone_id(spec.seed, index, salt))
             .find(|id| !ids.contains(id))
             .unwrap_or_default();
-        ids.insert(id.clone());
-        let (owner, owner_created) = *rng.pick(&owners);
+        let compact_id =
+            Id::new(&id).ok_or_else(|| "a generated zone id is 32 hex digits".to_owned())?;
+        ids.insert(id);
+        let (owner, owner_id, owner_created) = *rng.pick(&owners);
         let created = owner_created
             .map(|at| {
                 let days = 1 + rng.below(1400);
@@ -276,15 +295,15 @@ pub(crate) fn zones(
             &mut SplitMix64(mix(spec.seed ^ 0xC5A4_0000_0000_0000) ^ mix(index)),
             &zone_name,
         );
-        out.push(ZoneData {
-            id,
-            name: zone_name,
-            account_id: owner.id.clone(),
-            plan: plan.to_owned(),
-            status: status.to_owned(),
-            created_on: created,
-            csam,
-        });
+        let zone = ZoneData {
+            id: compact_id,
+            name: zone_name.into(),
+            account_id: owner_id,
+            plan,
+            status,
+            created_on: created.into(),
+        };
+        out.push((zone, csam));
     }
     Ok(out)
 }
@@ -322,12 +341,12 @@ fn csam(rng: &mut SplitMix64, zone_name: &str) -> CsamSetting {
     };
     let mut pool = SOURCES;
     let count = rng.weighted(&SOURCE_COUNTS);
-    let mut sources = BTreeMap::new();
+    let mut sources = Sources::default();
     for i in 0..count {
         // A partial Fisher-Yates shuffle: `count` distinct sources.
         let j = i + rng.below((pool.len() - i) as u64) as usize;
         pool.swap(i, j);
-        sources.insert(pool[i].to_owned(), rng.chance(70));
+        sources.insert(pool[i], rng.chance(70));
     }
     CsamSetting {
         editable,
@@ -360,46 +379,50 @@ mod tests {
         }
     }
 
+    /// No hand-written zone.
+    const NONE: [(&str, &str); 0] = [];
+
     #[test]
     fn same_seed_same_zones_other_seed_other_zones() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let one = zones(&spec(7, 400), &accounts, &[]).unwrap();
-        let two = zones(&spec(7, 400), &accounts, &[]).unwrap();
-        let other = zones(&spec(8, 400), &accounts, &[]).unwrap();
-        let key = |z: &ZoneData| (z.id.clone(), z.name.clone(), z.account_id.clone());
+        let one = zones(&spec(7, 400), &accounts, NONE).unwrap();
+        let two = zones(&spec(7, 400), &accounts, NONE).unwrap();
+        let other = zones(&spec(8, 400), &accounts, NONE).unwrap();
+        let key = |(z, _): &(ZoneData, CsamSetting)| (z.id, z.name.clone(), z.account_id);
         assert_eq!(
             one.iter().map(key).collect::<Vec<_>>(),
             two.iter().map(key).collect::<Vec<_>>()
         );
-        assert_ne!(one[0].id, other[0].id);
-        let names: HashSet<_> = one.iter().map(|z| z.name.as_str()).collect();
+        assert_ne!(one[0].0.id, other[0].0.id);
+        let names: HashSet<_> = one.iter().map(|(z, _)| &*z.name).collect();
         assert_eq!(names.len(), 400);
-        assert!(one.iter().all(|z| z.id.len() == 32
+        assert!(one.iter().all(|(z, csam)| z.id.len() == 32
             && z.id.bytes().all(|b| b.is_ascii_hexdigit())
-            && z.csam.sources.len() <= SOURCES.len()
-            && (!z.csam.enabled || z.csam.email_state == EmailState::Valid)));
+            && csam.sources.len() <= SOURCES.len()
+            && (!csam.enabled || csam.email_state == EmailState::Valid)));
         for account in &accounts {
-            assert!(one.iter().filter(|z| z.account_id == account.id).count() > 100);
+            let owned = one.iter().filter(|(z, _)| *z.account_id == account.id);
+            assert!(owned.count() > 100);
         }
     }
 
     #[test]
     fn the_largest_count_gets_unique_names_and_ids() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(1, MAX_COUNT), &accounts, &[]).unwrap();
+        let many = zones(&spec(1, MAX_COUNT), &accounts, NONE).unwrap();
         assert_eq!(many.len(), MAX_COUNT);
-        let names: HashSet<String> = many.iter().map(|z| z.name.to_lowercase()).collect();
-        let ids: HashSet<&str> = many.iter().map(|z| z.id.as_str()).collect();
+        let names: HashSet<String> = many.iter().map(|(z, _)| z.name.to_lowercase()).collect();
+        let ids: HashSet<&str> = many.iter().map(|(z, _)| z.id.as_str()).collect();
         assert_eq!((names.len(), ids.len()), (MAX_COUNT, MAX_COUNT));
-        assert!(zones(&spec(1, MAX_COUNT + 1), &accounts, &[]).is_err());
+        assert!(zones(&spec(1, MAX_COUNT + 1), &accounts, NONE).is_err());
     }
 
     #[test]
     fn csam_states_come_in_the_documented_proportions() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(42, 20_000), &accounts, &[]).unwrap();
+        let many = zones(&spec(42, 20_000), &accounts, NONE).unwrap();
         let share = |test: &dyn Fn(&CsamSetting) -> bool| {
-            let n = many.iter().filter(|z| test(&z.csam)).count();
+            let n = many.iter().filter(|(_, csam)| test(csam)).count();
             (n * 1000 / many.len()) as i64
         };
         let near = |permille: i64, percent: i64| (permille - percent * 10).abs() <= 12;
@@ -413,7 +436,7 @@ mod tests {
         ));
         assert!(near(share(&|c| c.email.is_empty()), 8));
         assert!(near(share(&|c| !c.editable), 5));
-        assert!(near(share(&|c| c.sources.is_empty()), 3));
+        assert!(near(share(&|c| c.sources.len() == 0), 3));
         assert!(near(share(&|c| c.sources.len() >= 5), 5));
         let registrable = |name: &str| {
             let labels: Vec<&str> = name.rsplitn(3, '.').collect();
@@ -421,29 +444,29 @@ mod tests {
         };
         assert!(
             many.iter()
-                .all(|z| z.csam.email.is_empty() || z.csam.email.ends_with(&registrable(&z.name)))
+                .all(|(z, csam)| csam.email.is_empty()
+                    || csam.email.ends_with(&registrable(&z.name)))
         );
     }
 
     #[test]
     fn a_zone_setting_depends_only_on_the_seed_and_its_index() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let short = zones(&spec(9, 50), &accounts, &[]).unwrap();
-        let long = zones(&spec(9, 500), &accounts, &[]).unwrap();
-        for (a, b) in short.iter().zip(&long) {
-            assert_eq!((&a.id, &a.name, &a.csam), (&b.id, &b.name, &b.csam));
+        let short = zones(&spec(9, 50), &accounts, NONE).unwrap();
+        let long = zones(&spec(9, 500), &accounts, NONE).unwrap();
+        for ((a, a_csam), (b, b_csam)) in short.iter().zip(&long) {
+            assert_eq!((&a.id, &a.name, a_csam), (&b.id, &b.name, b_csam));
         }
     }
 
     #[test]
     fn an_id_already_taken_is_salted_away() {
         let accounts = [account(&"a".repeat(32))];
-        let first = zones(&spec(3, 1), &accounts, &[]).unwrap().remove(0);
-        let again = zones(&spec(3, 1), &accounts, std::slice::from_ref(&first))
-            .unwrap()
-            .remove(0);
+        let (first, _) = zones(&spec(3, 1), &accounts, NONE).unwrap().remove(0);
+        let taken = [(first.id.as_str(), &*first.name)];
+        let (again, _) = zones(&spec(3, 1), &accounts, taken).unwrap().remove(0);
         assert_ne!(again.id, first.id);
-        assert_eq!(again.id, zone_id(3, 0, 1));
+        assert_eq!(again.id.as_str(), zone_id(3, 0, 1));
         assert_ne!(again.name, first.name);
     }
 }

@@ -27,7 +27,7 @@ pub(crate) fn zone_object(data: &DemoData, zone: &ZoneData) -> Value {
     let account_name = data
         .account(&zone.account_id)
         .map_or("", |a| a.name.as_str());
-    let (price, rules, certs) = match zone.plan.as_str() {
+    let (price, rules, certs) = match zone.plan {
         "free" => (0, 3, 0),
         "pro" => (20, 20, 0),
         "business" => (200, 50, 1),
@@ -60,8 +60,8 @@ pub(crate) fn zone_object(data: &DemoData, zone: &ZoneData) -> Value {
         "account": { "id": zone.account_id, "name": account_name },
         "permissions": ["#zone:read", "#zone_settings:read", "#zone_settings:edit"],
         "plan": {
-            "id": plan_id(&zone.plan),
-            "name": plan_name(&zone.plan).unwrap_or("Free Website"),
+            "id": plan_id(zone.plan),
+            "name": plan_name(zone.plan).unwrap_or("Free Website"),
             "price": price,
             "currency": "USD",
             "frequency": if zone.plan == "free" || zone.plan == "ent" { "" } else { "monthly" },
