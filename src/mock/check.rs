@@ -62,8 +62,7 @@ pub(crate) fn zones(
         if !names.insert(zone.name.to_lowercase()) {
             return Err(format!("zone name {} appears twice", zone.name));
         }
-        let account = accounts.iter().find(|a| a.id == zone.account_id);
-        let Some(account_id) = account.and_then(|a| Id::new(&a.id)) else {
+        let Some(account) = accounts.iter().position(|a| a.id == zone.account_id) else {
             return Err(format!(
                 "zone {id}: account {} is not in the data",
                 zone.account_id
@@ -88,7 +87,7 @@ pub(crate) fn zones(
         let compact = ZoneData {
             id: compact_id,
             name: zone.name.into(),
-            account_id,
+            account: account as u32,
             plan,
             status,
             created_on: zone.created_on.into(),

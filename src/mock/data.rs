@@ -100,8 +100,8 @@ pub(crate) struct ZoneData {
     pub id: Id,
     /// The domain name.
     pub name: Box<str>,
-    /// The owning account's id.
-    pub account_id: Id,
+    /// The owning account: its position in [`DemoData::accounts`].
+    pub account: u32,
     /// Plan level: free, pro, business or ent.
     pub plan: &'static str,
     /// initializing, pending, active or moved.
@@ -271,6 +271,16 @@ impl DemoData {
             .binary_search_by(|&i| zones[i as usize].id.as_str().cmp(id))
             .ok()
             .map(|k| &zones[self.by_id[k] as usize])
+    }
+
+    /// The account that owns `zone`.
+    pub fn owner(&self, zone: &ZoneData) -> Option<&AccountData> {
+        self.accounts.get(zone.account as usize)
+    }
+
+    /// The id of the account that owns `zone`.
+    pub fn owner_id(&self, zone: &ZoneData) -> &str {
+        self.owner(zone).map_or("", |account| &account.id)
     }
 
     /// The account with this id.

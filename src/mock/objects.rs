@@ -140,20 +140,20 @@ struct Plan {
 
 /// The full `zones_zone` object for a demo zone.
 pub(crate) fn zone_object<'a>(data: &'a DemoData, zone: &'a ZoneData) -> ZoneObject<'a> {
-    let account_name = data
-        .account(&zone.account_id)
-        .map_or("", |a| a.name.as_str());
+    let owner = data.owner(zone);
+    let account_id = owner.map_or("", |a| a.id.as_str());
+    let account_name = owner.map_or("", |a| a.name.as_str());
     let (price, rules, certs) = match zone.plan {
         "free" => (0, 3, 0),
         "pro" => (20, 20, 0),
         "business" => (200, 50, 1),
         _ => (0, 125, 10),
     };
-    let seed = zone.account_id.bytes().map(usize::from).sum::<usize>();
+    let seed = account_id.bytes().map(usize::from).sum::<usize>();
     let plan = zone.plan;
     ZoneObject {
         account: AccountRef {
-            id: &zone.account_id,
+            id: account_id,
             name: account_name,
         },
         activated_on: (zone.status == "active").then_some(&*zone.created_on),
@@ -173,7 +173,7 @@ pub(crate) fn zone_object<'a>(data: &'a DemoData, zone: &'a ZoneData) -> ZoneObj
         original_name_servers: None,
         original_registrar: None,
         owner: Owner {
-            id: &zone.account_id,
+            id: account_id,
             name: account_name,
             kind: "organization",
         },
@@ -219,16 +219,15 @@ mod tests {
 
     /// The zone object as the JSON map it replaced built it.
     fn as_before(data: &DemoData, zone: &ZoneData) -> Value {
-        let account_name = data
-            .account(&zone.account_id)
-            .map_or("", |a| a.name.as_str());
+        let account_id = &data.owner(zone).unwrap().id;
+        let account_name = data.account(account_id).map_or("", |a| a.name.as_str());
         let (price, rules, certs) = match zone.plan {
             "free" => (0, 3, 0),
             "pro" => (20, 20, 0),
             "business" => (200, 50, 1),
             _ => (0, 125, 10),
         };
-        let seed = zone.account_id.bytes().map(usize::from).sum::<usize>();
+        let seed = account_id.bytes().map(usize::from).sum::<usize>();
         json!({
             "id": zone.id, "name": zone.name, "status": zone.status, "paused": false,
             "type": ZONE_TYPE, "development_mode": 0,
@@ -239,8 +238,8 @@ mod tests {
             "activated_on": if zone.status == "active" { json!(zone.created_on) } else { Value::Null },
             "meta": { "step": 2, "custom_certificate_quota": certs, "page_rule_quota": rules,
                 "phishing_detected": false },
-            "owner": { "id": zone.account_id, "type": "organization", "name": account_name },
-            "account": { "id": zone.account_id, "name": account_name },
+            "owner": { "id": account_id, "type": "organization", "name": account_name },
+            "account": { "id": account_id, "name": account_name },
             "permissions": ["#zone:read", "#zone_settings:read", "#zone_settings:edit"],
             "plan": { "id": plan_id(zone.plan), "name": plan_name(zone.plan).unwrap_or("Free Website"),
                 "price": price, "currency": "USD",
