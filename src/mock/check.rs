@@ -8,7 +8,8 @@ use super::auth::ALL;
 use super::data::{AccountData, PLANS, STATUSES, TokenData, ZoneData, ZoneFile};
 use super::dlp::is_base64;
 use super::ids::Id;
-use super::state::{CsamSetting, EmailState, parse_time};
+use super::state::{EmailState, parse_time};
+use super::zones::Loaded;
 
 /// Ids, types, times and keys of the accounts.
 pub(crate) fn accounts(accounts: &[AccountData]) -> Result<(), String> {
@@ -41,14 +42,15 @@ pub(crate) fn accounts(accounts: &[AccountData]) -> Result<(), String> {
 }
 
 /// The hand-written zones, checked (ids unique among zones and accounts,
-/// names unique without case), as the compact zones and their settings.
+/// names unique without case): the compact zones, and their settings by id.
 pub(crate) fn zones(
     files: Vec<ZoneFile>,
     accounts: &[AccountData],
-) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+) -> Result<(Vec<ZoneData>, Loaded), String> {
     let mut seen: HashSet<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let mut names = HashSet::new();
-    let mut out = Vec::with_capacity(files.len());
+    let mut zones = Vec::with_capacity(files.len());
+    let mut settings = Vec::with_capacity(files.len());
     for zone in files {
         let id = &zone.id;
         let Some(compact_id) = Id::new(id) else {
@@ -84,17 +86,17 @@ pub(crate) fn zones(
                 "zone {id}: scanning is enabled but the email is not valid"
             ));
         }
-        let compact = ZoneData {
+        zones.push(ZoneData {
             id: compact_id,
             name: zone.name.into(),
             account: account as u32,
             plan,
             status,
             created_on: zone.created_on.into(),
-        };
-        out.push((compact, zone.csam));
+        });
+        settings.push((compact_id, zone.csam));
     }
-    Ok(out)
+    Ok((zones, settings))
 }
 
 /// Statuses, values, expiry times, scopes and permission names of the tokens.

@@ -220,28 +220,23 @@ impl DemoData {
             });
             spec.count = count;
         }
-        let generated = match &file.generated_zones {
-            Some(spec) => {
-                let taken = file.zones.iter().map(|z| (z.id.as_str(), z.name.as_str()));
-                generate::zones(spec, &file.accounts, taken)?
-            }
+        // A bad `generated_zones` is reported first, then the checks'.
+        let owners = match &file.generated_zones {
+            Some(spec) => generate::owners(spec, &file.accounts)?,
             None => Vec::new(),
         };
         check::accounts(&file.accounts)?;
-        let hand_written = check::zones(file.zones, &file.accounts)?;
+        let (mut zones, mut settings) = check::zones(file.zones, &file.accounts)?;
         check::tokens(&file.tokens, &file.accounts)?;
+        if let Some(spec) = &file.generated_zones {
+            generate::zones(spec, &file.accounts, &owners, &mut zones, &mut settings)?;
+        }
         let since = format_time(loaded_at);
-        let (zones, settings): (Vec<ZoneData>, Vec<(Id, CsamSetting)>) = hand_written
-            .into_iter()
-            .chain(generated)
-            .map(|(zone, mut csam)| {
-                if csam.email_state == EmailState::Pending && csam.pending_since.is_none() {
-                    csam.pending_since = Some(since.clone());
-                }
-                let id = zone.id;
-                (zone, (id, csam))
-            })
-            .unzip();
+        for (_, csam) in &mut settings {
+            if csam.email_state == EmailState::Pending && csam.pending_since.is_none() {
+                csam.pending_since = Some(since.clone());
+            }
+        }
         let mut by_id: Vec<u32> = (0..zones.len() as u32).collect();
         by_id.sort_unstable_by(|&a, &b| zones[a as usize].id.cmp(&zones[b as usize].id));
         let data = Self {
@@ -385,6 +380,12 @@ mod tests {
         value["zones"][1]["name"] = serde_json::json!("SHOP.acme-corp.com");
         let err = DemoData::parse(&value.to_string()).unwrap_err();
         assert!(err.contains("appears twice"), "{err}");
+        value["generated_zones"]["accounts"] = serde_json::json!(["0".repeat(32)]);
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(
+            err.contains("generated_zones"),
+            "reported before the zones': {err}"
+        );
     }
 
     #[test]

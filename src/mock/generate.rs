@@ -39,6 +39,7 @@ use super::data::{AccountData, ZoneData};
 use super::ids::Id;
 use super::sources::Sources;
 use super::state::{CsamSetting, EmailState, format_time, parse_time};
+use super::zones::Loaded;
 use time::OffsetDateTime;
 
 /// The most zones a data file (or `--zones`) may ask for: start-up stays
@@ -220,29 +221,25 @@ fn name(rng: &mut SplitMix64) -> String {
     }
 }
 
-/// The generated zones and their settings, in order, after the
-/// hand-written zones whose (id, name) are `existing`.
-pub(crate) fn zones<'a>(
-    spec: &GeneratedZones,
-    accounts: &[AccountData],
-    existing: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+/// The positions in `accounts` of the accounts that own the generated
+/// zones, or why the section cannot be generated.
+pub(crate) fn owners(spec: &GeneratedZones, accounts: &[AccountData]) -> Result<Vec<u32>, String> {
     if spec.count > MAX_COUNT {
         return Err(format!(
             "generated_zones.count must be at most {MAX_COUNT}, got {}",
             spec.count
         ));
     }
-    let owners: Vec<(usize, &AccountData)> = if spec.accounts.is_empty() {
-        accounts.iter().enumerate().collect()
+    let owners: Vec<u32> = if spec.accounts.is_empty() {
+        (0..accounts.len() as u32).collect()
     } else {
         spec.accounts
             .iter()
             .map(|id| {
                 accounts
                     .iter()
-                    .enumerate()
-                    .find(|(_, a)| a.id == *id)
+                    .position(|a| a.id == *id)
+                    .map(|i| i as u32)
                     .ok_or_else(|| format!("generated_zones: account {id} is not in the data"))
             })
             .collect::<Result<_, _>>()?
@@ -250,20 +247,39 @@ pub(crate) fn zones<'a>(
     if owners.is_empty() && spec.count > 0 {
         return Err("generated_zones: there is no account to own the zones".to_owned());
     }
+    Ok(owners)
+}
+
+/// Appends the generated zones to `zones` (the hand-written ones) and
+/// their settings to `settings`, in order; `owners` is what [`owners`]
+/// gave. Written straight into the data's vectors: no short-lived copy of
+/// every zone is left behind in the heap.
+pub(crate) fn zones(
+    spec: &GeneratedZones,
+    accounts: &[AccountData],
+    owners: &[u32],
+    zones: &mut Vec<ZoneData>,
+    settings: &mut Loaded,
+) -> Result<(), String> {
     // Parsed once per account rather than once per zone.
     let owners: Vec<(u32, &AccountData, Option<OffsetDateTime>)> = owners
-        .into_iter()
-        .map(|(i, account)| (i as u32, account, parse_time(&account.created_on)))
+        .iter()
+        .filter_map(|&i| accounts.get(i as usize).map(|account| (i, account)))
+        .map(|(i, account)| (i, account, parse_time(&account.created_on)))
         .collect();
+    if owners.is_empty() && spec.count > 0 {
+        return Err("generated_zones: there is no account to own the zones".to_owned());
+    }
     let mut names = HashSet::new();
     let mut ids = HashSet::new();
-    for (id, name) in existing {
-        names.insert(name.to_lowercase());
-        ids.insert(id.to_lowercase());
+    for zone in zones.iter() {
+        names.insert(zone.name.to_lowercase());
+        ids.insert(zone.id.to_lowercase());
     }
     ids.extend(accounts.iter().map(|a| a.id.to_lowercase()));
     let mut rng = SplitMix64(spec.seed);
-    let mut out = Vec::with_capacity(spec.count);
+    zones.reserve_exact(spec.count);
+    settings.reserve_exact(spec.count);
     for index in 0..spec.count as u64 {
         let zone_name = unique_name(&mut rng, &mut names, index);
         let id = (0..)
@@ -286,17 +302,17 @@ pub(crate) fn zones<'a>(
             &mut SplitMix64(mix(spec.seed ^ 0xC5A4_0000_0000_0000) ^ mix(index)),
             &zone_name,
         );
-        let zone = ZoneData {
+        zones.push(ZoneData {
             id: compact_id,
             name: zone_name.into(),
             account: owner_index,
             plan,
             status,
             created_on: created.into(),
-        };
-        out.push((zone, csam));
+        });
+        settings.push((compact_id, csam));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A name no zone has yet (compared without case), recorded in `names`.
@@ -370,15 +386,37 @@ mod tests {
         }
     }
 
-    /// No hand-written zone.
-    const NONE: [(&str, &str); 0] = [];
+    /// The zones `spec` adds after `existing`, with their settings.
+    fn zones_after(
+        spec: &GeneratedZones,
+        accounts: &[AccountData],
+        mut existing: Vec<ZoneData>,
+    ) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+        let before = existing.len();
+        let owners = owners(spec, accounts)?;
+        let mut settings = Vec::new();
+        zones(spec, accounts, &owners, &mut existing, &mut settings)?;
+        Ok(existing
+            .drain(before..)
+            .zip(settings)
+            .map(|(z, (_, s))| (z, s))
+            .collect())
+    }
+
+    /// `spec`'s zones with no hand-written zone before them.
+    fn generated(
+        spec: &GeneratedZones,
+        accounts: &[AccountData],
+    ) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+        zones_after(spec, accounts, Vec::new())
+    }
 
     #[test]
     fn same_seed_same_zones_other_seed_other_zones() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let one = zones(&spec(7, 400), &accounts, NONE).unwrap();
-        let two = zones(&spec(7, 400), &accounts, NONE).unwrap();
-        let other = zones(&spec(8, 400), &accounts, NONE).unwrap();
+        let one = generated(&spec(7, 400), &accounts).unwrap();
+        let two = generated(&spec(7, 400), &accounts).unwrap();
+        let other = generated(&spec(8, 400), &accounts).unwrap();
         let key = |(z, _): &(ZoneData, CsamSetting)| (z.id, z.name.clone(), z.account);
         assert_eq!(
             one.iter().map(key).collect::<Vec<_>>(),
@@ -399,18 +437,18 @@ mod tests {
     #[test]
     fn the_largest_count_gets_unique_names_and_ids() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(1, MAX_COUNT), &accounts, NONE).unwrap();
+        let many = generated(&spec(1, MAX_COUNT), &accounts).unwrap();
         assert_eq!(many.len(), MAX_COUNT);
         let names: HashSet<String> = many.iter().map(|(z, _)| z.name.to_lowercase()).collect();
         let ids: HashSet<&str> = many.iter().map(|(z, _)| z.id.as_str()).collect();
         assert_eq!((names.len(), ids.len()), (MAX_COUNT, MAX_COUNT));
-        assert!(zones(&spec(1, MAX_COUNT + 1), &accounts, NONE).is_err());
+        assert!(generated(&spec(1, MAX_COUNT + 1), &accounts).is_err());
     }
 
     #[test]
     fn csam_states_come_in_the_documented_proportions() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(42, 20_000), &accounts, NONE).unwrap();
+        let many = generated(&spec(42, 20_000), &accounts).unwrap();
         let share = |test: &dyn Fn(&CsamSetting) -> bool| {
             let n = many.iter().filter(|(_, csam)| test(csam)).count();
             (n * 1000 / many.len()) as i64
@@ -442,8 +480,8 @@ mod tests {
     #[test]
     fn a_zone_setting_depends_only_on_the_seed_and_its_index() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let short = zones(&spec(9, 50), &accounts, NONE).unwrap();
-        let long = zones(&spec(9, 500), &accounts, NONE).unwrap();
+        let short = generated(&spec(9, 50), &accounts).unwrap();
+        let long = generated(&spec(9, 500), &accounts).unwrap();
         for ((a, a_csam), (b, b_csam)) in short.iter().zip(&long) {
             assert_eq!((&a.id, &a.name, a_csam), (&b.id, &b.name, b_csam));
         }
@@ -452,11 +490,13 @@ mod tests {
     #[test]
     fn an_id_already_taken_is_salted_away() {
         let accounts = [account(&"a".repeat(32))];
-        let (first, _) = zones(&spec(3, 1), &accounts, NONE).unwrap().remove(0);
-        let taken = [(first.id.as_str(), &*first.name)];
-        let (again, _) = zones(&spec(3, 1), &accounts, taken).unwrap().remove(0);
-        assert_ne!(again.id, first.id);
+        let (first, _) = generated(&spec(3, 1), &accounts).unwrap().remove(0);
+        let (first_id, first_name) = (first.id, first.name.clone());
+        let (again, _) = zones_after(&spec(3, 1), &accounts, vec![first])
+            .unwrap()
+            .remove(0);
+        assert_ne!(again.id, first_id);
         assert_eq!(again.id.as_str(), zone_id(3, 0, 1));
-        assert_ne!(again.name, first.name);
+        assert_ne!(again.name, first_name);
     }
 }

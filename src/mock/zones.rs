@@ -12,6 +12,9 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::ids::Id;
 use super::state::CsamSetting;
 
+/// Zones' settings by id, as loaded: what [`Zones::new`] takes.
+pub(crate) type Loaded = Vec<(Id, CsamSetting)>;
+
 /// Zone id -> setting, looked up, iterated and serialized in id order like
 /// a `BTreeMap<String, CsamSetting>` of the same zones.
 #[derive(Clone, Default)]
@@ -25,9 +28,10 @@ pub(crate) struct Zones {
 }
 
 impl Zones {
-    /// The zones of `settings`; an id given twice keeps its first setting.
-    pub fn new(mut settings: Vec<(Id, CsamSetting)>) -> Self {
-        settings.sort_by_key(|(id, _)| *id);
+    /// The zones of `settings`, whose ids are unique.
+    pub fn new(mut settings: Loaded) -> Self {
+        // Ids are unique (the data's checks): no order to keep among equals.
+        settings.sort_unstable_by_key(|(id, _)| *id);
         settings.dedup_by(|(later, _), (first, _)| later == first);
         settings.shrink_to_fit();
         Self {
