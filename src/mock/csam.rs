@@ -1,7 +1,5 @@
 //! `GET|PATCH /zones/{zone_id}/settings/csam_scanner_third_party`: the
 //! masked view, strict PATCH validation and the email verification flow.
-use std::collections::BTreeMap;
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,6 +15,7 @@ use super::envelope::{ApiError, Info, pointer_segment};
 use super::ids::IdPath;
 use super::routes::Shared;
 use super::setting::{self, Setting};
+use super::sources::Sources;
 use super::state::{
     CsamSetting, EmailState, OutboxEntry, OutboxKind, State as MockState, format_time, now,
 };
@@ -52,9 +51,15 @@ pub(crate) async fn patch_setting(
     if !editable.ok_or_else(|| setting::not_found::<CsamSetting>(zone))? {
         return Err(locked());
     }
+    let none = Sources::default();
+    let known = mock
+        .data
+        .settings
+        .get(&zone.id)
+        .map_or(&none, |s| &s.sources);
     let patch = parse_patch(
         &json_object(&headers, body, mock.body_timeout).await?,
-        &zone.csam.sources,
+        known,
     )?;
     setting::write(&mock, zone, |setting: &mut CsamSetting, mails| {
         if !setting.editable {
@@ -132,10 +137,7 @@ struct Patch {
 
 /// Checks every field and reports every problem at once (code 1007 with a
 /// pointer). Unknown fields are ignored, as the schema allows them.
-fn parse_patch(
-    body: &Map<String, Value>,
-    known: &BTreeMap<String, bool>,
-) -> Result<Patch, ApiError> {
+fn parse_patch(body: &Map<String, Value>, known: &Sources) -> Result<Patch, ApiError> {
     let mut errors = Vec::new();
     let mut patch = Patch::default();
     if let Some(id) = body.get("id")
@@ -153,7 +155,7 @@ fn parse_patch(
 
 fn parse_value(
     value: &Map<String, Value>,
-    known: &BTreeMap<String, bool>,
+    known: &Sources,
     patch: &mut Patch,
     errors: &mut Vec<Info>,
 ) {
@@ -173,14 +175,14 @@ fn parse_value(
         Some(Value::Object(sources)) => {
             for (name, on) in sources {
                 let pointer = format!("/value/sources/{}", pointer_segment(name));
-                match (known.contains_key(name), on) {
+                match (known.contains(name), on) {
                     (true, Value::Bool(on)) => patch.sources.push((name.clone(), *on)),
                     (true, _) => errors.push(Info::invalid(
                         pointer,
                         format!("sources.{name} must be true or false"),
                     )),
                     (false, _) => {
-                        let names: Vec<&str> = known.keys().map(String::as_str).collect();
+                        let names: Vec<&str> = known.iter().map(|(name, _)| name).collect();
                         let message = format!(
                             "unknown source {name:?}: this zone's sources are {}",
                             names.join(", ")
@@ -209,8 +211,8 @@ fn apply(
     let mut messages = Vec::new();
     let mut send = |kind, to: &str| {
         outbox.push(OutboxEntry {
-            zone_id: zone.id.clone(),
-            zone_name: zone.name.clone(),
+            zone_id: zone.id.to_string(),
+            zone_name: zone.name.to_string(),
             to: to.to_owned(),
             kind,
             at: at.clone(),
@@ -242,7 +244,7 @@ fn apply(
         }
     }
     for (name, on) in patch.sources {
-        setting.sources.insert(name, on);
+        setting.sources.insert(&name, on);
     }
     let wanted = patch.enabled.unwrap_or(setting.enabled);
     setting.enabled = wanted && setting.email_state == EmailState::Valid;
@@ -261,7 +263,7 @@ mod tests {
 
     #[test]
     fn an_email_is_refused_with_the_clients_reason() {
-        let known = BTreeMap::new();
+        let known = Sources::default();
         for bad in [
             "a@b",
             "ab\u{202E}moc.evil@x.co",
@@ -279,7 +281,7 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_its_pointer() {
-        let known = BTreeMap::from([("ncmec_ngo".to_owned(), true)]);
+        let known: Sources = [("ncmec_ngo", true)].into_iter().collect();
         let body = json!({"id": "x", "value": {"email": 5, "enabled": "yes", "sources": {"iwf": true, "ncmec_ngo": 1}}});
         let Value::Object(body) = body else {
             unreachable!()

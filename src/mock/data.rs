@@ -1,40 +1,78 @@
 //! The demo data file (`assets/demo-data.json` or `--data FILE`): accounts,
 //! hand-written zones, zones generated from a seed (`generate.rs`), tokens
-//! and global keys, checked once at start-up.
-use std::collections::{BTreeMap, HashMap, HashSet};
+//! and global keys, checked once at start-up (`check.rs`) and then held
+//! compactly: tens of thousands of zones stay a few hundred bytes each.
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
+use time::OffsetDateTime;
 
-use super::auth::ALL;
-use super::dlp::is_base64;
+use super::check;
 use super::generate::{self, GeneratedZones};
-use super::state::{CsamSetting, DlpSettings, EmailState, parse_time};
+use super::ids::Id;
+use super::state::{CsamSetting, DlpSettings, EmailState, format_time};
+use super::zones::Zones;
 
 /// The data shipped in the binary, used when no `--data FILE` is given.
 pub(crate) const SHIPPED: &str = include_str!("../../assets/demo-data.json");
 
-/// The whole data file. Unknown fields are ignored so the file can grow.
-#[derive(Debug, Deserialize)]
+/// The whole data file as written. Unknown fields are ignored so the file
+/// can grow.
+#[derive(Deserialize)]
+struct DataFile {
+    /// Accounts, with their initial DLP settings.
+    accounts: Vec<AccountData>,
+    /// The hand-written zones, in file order.
+    zones: Vec<ZoneFile>,
+    /// Zones to generate from a seed, after the hand-written ones.
+    #[serde(default)]
+    generated_zones: Option<GeneratedZones>,
+    /// API tokens and what they may do.
+    tokens: Vec<TokenData>,
+    /// Legacy email + global API key pairs (full access).
+    global_keys: Vec<GlobalKeyData>,
+}
+
+/// One hand-written zone as the file spells it (checked, then made a
+/// [`ZoneData`] and its initial setting).
+#[derive(Deserialize)]
+pub(crate) struct ZoneFile {
+    /// 1..=32 alphanumeric identifier.
+    pub id: String,
+    /// The domain name.
+    pub name: String,
+    /// The owning account's id.
+    pub account_id: String,
+    /// Plan level: free, pro, business or ent.
+    pub plan: String,
+    /// initializing, pending, active or moved.
+    pub status: String,
+    /// RFC 3339 creation time.
+    pub created_on: String,
+    /// The initial CSAM Scanner setting.
+    pub csam: CsamSetting,
+}
+
+/// The loaded data (read-only once loaded).
+#[derive(Debug)]
 pub(crate) struct DemoData {
     /// Accounts, with their initial DLP settings.
     pub accounts: Vec<AccountData>,
-    /// Zones, with their initial CSAM Scanner settings: the hand-written
-    /// ones in file order, then the generated ones.
+    /// Zones: the hand-written ones in file order, then the generated ones.
     pub zones: Vec<ZoneData>,
-    /// Zones to generate from a seed, appended to `zones` by `parse`.
-    #[serde(default)]
-    pub generated_zones: Option<GeneratedZones>,
+    /// Every zone's initial CSAM Scanner setting, shared with each state
+    /// made from the data; a zone pending in the data without a
+    /// `pending_since` went pending at `loaded_at`.
+    pub settings: Zones,
+    /// When the data was loaded.
+    pub loaded_at: OffsetDateTime,
     /// API tokens and what they may do.
     pub tokens: Vec<TokenData>,
     /// Legacy email + global API key pairs (full access).
     pub global_keys: Vec<GlobalKeyData>,
-    /// Zone id -> position in `zones`, built by `parse`.
-    #[serde(skip)]
-    zone_index: HashMap<String, usize>,
-    /// How many of `zones` the file lists (the rest are generated).
-    #[serde(skip)]
-    pub hand_written: usize,
+    /// Positions in `zones`, in id order (for finding a zone by id).
+    by_id: Vec<u32>,
 }
 
 /// One account.
@@ -54,24 +92,29 @@ pub(crate) struct AccountData {
     pub dlp: DlpSettings,
 }
 
-/// One zone, in the compact form the full zone object is generated from.
-#[derive(Debug, Deserialize)]
+/// One zone, in the compact form the full zone object is made from (its
+/// setting is in [`DemoData::settings`]).
+#[derive(Debug)]
 pub(crate) struct ZoneData {
     /// 1..=32 alphanumeric identifier.
-    pub id: String,
+    pub id: Id,
     /// The domain name.
-    pub name: String,
-    /// The owning account's id.
-    pub account_id: String,
+    pub name: Box<str>,
+    /// The owning account: its position in [`DemoData::accounts`].
+    pub account: u32,
     /// Plan level: free, pro, business or ent.
-    pub plan: String,
+    pub plan: &'static str,
     /// initializing, pending, active or moved.
-    pub status: String,
+    pub status: &'static str,
     /// RFC 3339 creation time.
-    pub created_on: String,
-    /// The initial CSAM Scanner setting.
-    pub csam: CsamSetting,
+    pub created_on: Box<str>,
 }
+
+/// The plan levels a zone may have.
+pub(crate) const PLANS: [&str; 4] = ["free", "pro", "business", "ent"];
+
+/// The statuses a zone may have.
+pub(crate) const STATUSES: [&str; 4] = ["initializing", "pending", "active", "moved"];
 
 /// One API token.
 #[derive(Debug, Deserialize)]
@@ -153,43 +196,86 @@ impl fmt::Debug for DemoToken {
 const FULL_ACCESS: [&str; 2] = ["Zone Settings Write", "Zero Trust Write"];
 
 impl DemoData {
-    /// Parses and checks a data file; the error is one sentence.
+    /// Parses and checks a data file as of now; the error is one sentence.
     #[cfg(test)]
     pub fn parse(text: &str) -> Result<Self, String> {
-        Self::parse_with(text, None)
+        Self::parse_with(text, None, super::state::now())
     }
 
-    /// [`DemoData::parse`], with `zones` generated zones instead of the
-    /// file's count (`--zones N`; the file's seed, or 42 without one).
-    pub fn parse_with(text: &str, zones: Option<usize>) -> Result<Self, String> {
-        let mut data: Self =
+    /// [`DemoData::parse`] as loaded at `loaded_at`, with `zones`
+    /// generated zones instead of the file's count (`--zones N`; the
+    /// file's seed, or 42 without one).
+    pub fn parse_with(
+        text: &str,
+        zones: Option<usize>,
+        loaded_at: OffsetDateTime,
+    ) -> Result<Self, String> {
+        let mut file: DataFile =
             serde_json::from_str(text).map_err(|e| format!("not valid demo data: {e}"))?;
         if let Some(count) = zones {
-            let spec = data.generated_zones.get_or_insert_with(|| GeneratedZones {
+            let spec = file.generated_zones.get_or_insert_with(|| GeneratedZones {
                 seed: 42,
                 count: 0,
                 accounts: Vec::new(),
             });
             spec.count = count;
         }
-        data.hand_written = data.zones.len();
-        if let Some(spec) = &data.generated_zones {
-            let generated = generate::zones(spec, &data.accounts, &data.zones)?;
-            data.zones.extend(generated);
+        // A bad `generated_zones` is reported first, then the checks'.
+        let owners = match &file.generated_zones {
+            Some(spec) => generate::owners(spec, &file.accounts)?,
+            None => Vec::new(),
+        };
+        check::accounts(&file.accounts)?;
+        let (mut zones, mut settings) = check::zones(file.zones, &file.accounts)?;
+        check::tokens(&file.tokens, &file.accounts)?;
+        if let Some(spec) = &file.generated_zones {
+            generate::zones(spec, &file.accounts, &owners, &mut zones, &mut settings)?;
         }
-        data.check()?;
-        data.zone_index = data
-            .zones
-            .iter()
-            .enumerate()
-            .map(|(i, zone)| (zone.id.clone(), i))
-            .collect();
+        let since = format_time(loaded_at);
+        for (_, csam) in &mut settings {
+            if csam.email_state == EmailState::Pending && csam.pending_since.is_none() {
+                csam.pending_since = Some(since.clone());
+            }
+        }
+        let mut by_id: Vec<u32> = (0..zones.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| zones[a as usize].id.cmp(&zones[b as usize].id));
+        let data = Self {
+            accounts: file.accounts,
+            zones,
+            settings: Zones::new(settings),
+            loaded_at,
+            tokens: file.tokens,
+            global_keys: file.global_keys,
+            by_id,
+        };
+        if data.credentials().full_access_token.is_empty() {
+            return Err(
+                "no active token has both Zone Settings Write and Zero Trust Write".to_owned(),
+            );
+        }
+        if data.global_keys.is_empty() {
+            return Err("global_keys is empty: the legacy email + key demo needs one".to_owned());
+        }
         Ok(data)
     }
 
     /// The zone with this id.
     pub fn zone(&self, id: &str) -> Option<&ZoneData> {
-        self.zone_index.get(id).map(|&i| &self.zones[i])
+        let zones = &self.zones;
+        self.by_id
+            .binary_search_by(|&i| zones[i as usize].id.as_str().cmp(id))
+            .ok()
+            .map(|k| &zones[self.by_id[k] as usize])
+    }
+
+    /// The account that owns `zone`.
+    pub fn owner(&self, zone: &ZoneData) -> Option<&AccountData> {
+        self.accounts.get(zone.account as usize)
+    }
+
+    /// The id of the account that owns `zone`.
+    pub fn owner_id(&self, zone: &ZoneData) -> &str {
+        self.owner(zone).map_or("", |account| &account.id)
     }
 
     /// The account with this id.
@@ -221,124 +307,6 @@ impl DemoData {
                 .collect(),
         }
     }
-
-    fn check(&self) -> Result<(), String> {
-        let mut seen = HashSet::new();
-        for account in &self.accounts {
-            if account.id.len() != 32 || !account.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(format!(
-                    "account id {:?} is not 32 alphanumeric characters",
-                    account.id
-                ));
-            }
-            if !seen.insert(account.id.as_str()) {
-                return Err(format!("account id {} appears twice", account.id));
-            }
-            if !["standard", "enterprise"].contains(&account.kind.as_str()) {
-                return Err(format!(
-                    "account {}: type must be standard or enterprise",
-                    account.id
-                ));
-            }
-            check_time(&account.created_on, &account.id)?;
-            check_time(&account.dlp.payload_logging.updated_at, &account.id)?;
-            if let Some(key) = &account.dlp.payload_logging.public_key
-                && !is_base64(key)
-            {
-                return Err(format!("account {}: public_key is not base64", account.id));
-            }
-        }
-        let mut names = HashSet::new();
-        for (index, zone) in self.zones.iter().enumerate() {
-            let id = &zone.id;
-            if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(format!(
-                    "zone id {id:?} is not 1 to 32 alphanumeric characters"
-                ));
-            }
-            if !seen.insert(id.as_str()) {
-                return Err(format!("id {id} appears twice"));
-            }
-            if !names.insert(zone.name.to_lowercase()) {
-                return Err(format!("zone name {} appears twice", zone.name));
-            }
-            if self.account(&zone.account_id).is_none() {
-                return Err(format!(
-                    "zone {id}: account {} is not in the data",
-                    zone.account_id
-                ));
-            }
-            if plan_name(&zone.plan).is_none() {
-                return Err(format!(
-                    "zone {id}: plan must be free, pro, business or ent"
-                ));
-            }
-            if !["initializing", "pending", "active", "moved"].contains(&zone.status.as_str()) {
-                return Err(format!(
-                    "zone {id}: status must be initializing, pending, active or moved"
-                ));
-            }
-            // Generated zones' times come from `format_time`.
-            if index < self.hand_written {
-                check_time(&zone.created_on, id)?;
-            }
-            if zone.csam.enabled && zone.csam.email_state != EmailState::Valid {
-                return Err(format!(
-                    "zone {id}: scanning is enabled but the email is not valid"
-                ));
-            }
-        }
-        for token in &self.tokens {
-            if !["active", "disabled", "expired"].contains(&token.status.as_str()) {
-                return Err(format!(
-                    "token {}: status must be active, disabled or expired",
-                    token.id
-                ));
-            }
-            if token.value.is_empty() || token.value.chars().any(char::is_whitespace) {
-                return Err(format!(
-                    "token {}: value must be non-empty without spaces",
-                    token.id
-                ));
-            }
-            if let Some(at) = &token.expires_on {
-                check_time(at, &token.id)?;
-            }
-            for (permission, accounts) in &token.scopes {
-                if !token.permissions.contains(permission) {
-                    return Err(format!(
-                        "token {}: scopes names {permission:?}, which is not among its permissions",
-                        token.id
-                    ));
-                }
-                if let Some(unknown) = accounts.iter().find(|a| self.account(a).is_none()) {
-                    return Err(format!(
-                        "token {}: scope account {unknown} is not in the data",
-                        token.id
-                    ));
-                }
-            }
-            if let Some(unknown) = token
-                .permissions
-                .iter()
-                .find(|name| !ALL.iter().any(|p| p.name() == name.as_str()))
-            {
-                return Err(format!(
-                    "token {}: unknown permission {unknown:?}",
-                    token.id
-                ));
-            }
-        }
-        if self.credentials().full_access_token.is_empty() {
-            return Err(
-                "no active token has both Zone Settings Write and Zero Trust Write".to_owned(),
-            );
-        }
-        if self.global_keys.is_empty() {
-            return Err("global_keys is empty: the legacy email + key demo needs one".to_owned());
-        }
-        Ok(())
-    }
 }
 
 /// The API's plan name for a plan level; None for an unknown level.
@@ -349,13 +317,6 @@ pub(crate) fn plan_name(level: &str) -> Option<&'static str> {
         "business" => Some("Business Website"),
         "ent" => Some("Enterprise Website"),
         _ => None,
-    }
-}
-
-fn check_time(text: &str, owner: &str) -> Result<(), String> {
-    match parse_time(text) {
-        Some(_) => Ok(()),
-        None => Err(format!("{owner}: {text:?} is not an RFC 3339 date-time")),
     }
 }
 
@@ -381,8 +342,8 @@ mod tests {
     fn shipped_data_has_the_hand_written_zones_first_then_generated_ones() {
         let data = DemoData::parse(SHIPPED).unwrap();
         assert_eq!(data.zones.len(), 8 + 492);
-        assert_eq!(data.zones[0].name, "shop.acme-corp.com");
-        assert_eq!(data.zones[7].name, "status.globex-media.tv");
+        assert_eq!(&*data.zones[0].name, "shop.acme-corp.com");
+        assert_eq!(&*data.zones[7].name, "status.globex-media.tv");
         for (i, zone) in data.zones.iter().enumerate() {
             assert_eq!(
                 data.zone(&zone.id).map(|z| &z.name),
@@ -391,7 +352,7 @@ mod tests {
             );
         }
         let again = DemoData::parse(SHIPPED).unwrap();
-        let ids = |d: &DemoData| d.zones.iter().map(|z| z.id.clone()).collect::<Vec<_>>();
+        let ids = |d: &DemoData| d.zones.iter().map(|z| z.id).collect::<Vec<_>>();
         assert_eq!(ids(&data), ids(&again));
     }
 
@@ -400,9 +361,13 @@ mod tests {
     #[test]
     fn the_shipped_data_makes_every_zone() {
         let data = DemoData::parse(SHIPPED).unwrap();
-        let state = State::from_data(&data, crate::mock::state::now());
+        let state = State::from_data(&data);
         assert!(state.zones.len() >= 500);
         assert_eq!(state.zones.len(), data.zones.len());
+        assert!(
+            state.zones.same_base(&data.settings) && state.clone().zones.same_base(&data.settings),
+            "a state and its copies share the data's settings instead of copying every zone"
+        );
     }
 
     #[test]
@@ -415,6 +380,12 @@ mod tests {
         value["zones"][1]["name"] = serde_json::json!("SHOP.acme-corp.com");
         let err = DemoData::parse(&value.to_string()).unwrap_err();
         assert!(err.contains("appears twice"), "{err}");
+        value["generated_zones"]["accounts"] = serde_json::json!(["0".repeat(32)]);
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(
+            err.contains("generated_zones"),
+            "reported before the zones': {err}"
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub(crate) async fn list_zones(
 
     let data = &mock.data;
     let wanted = |zone: &ZoneData| {
-        if !grant.allows(&zone.account_id) {
+        if !grant.allows(data.owner_id(zone)) {
             return false;
         }
         let mut checks = searches
@@ -216,12 +216,10 @@ impl Field {
     fn of<'a>(self, data: &'a DemoData, zone: &'a ZoneData) -> &'a str {
         match self {
             Self::Name => &zone.name,
-            Self::Status => &zone.status,
-            Self::AccountId => &zone.account_id,
-            Self::AccountName => data
-                .account(&zone.account_id)
-                .map_or("", |a| a.name.as_str()),
-            Self::Plan => plan_id(&zone.plan),
+            Self::Status => zone.status,
+            Self::AccountId => data.owner_id(zone),
+            Self::AccountName => data.owner(zone).map_or("", |a| a.name.as_str()),
+            Self::Plan => plan_id(zone.plan),
         }
     }
 }

@@ -117,7 +117,9 @@ impl Undo {
             return;
         }
         for (id, old) in self.zones {
-            state.zones.insert(id, old);
+            if let Some(setting) = state.zones.get_mut(&id) {
+                *setting = old;
+            }
         }
         for (id, old) in self.dlp {
             state.dlp.insert(id, old);

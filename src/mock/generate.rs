@@ -30,13 +30,16 @@
 //!     6: 2 %, distinct, from `ncmec_ngo`, `ncmec_industry`, `iwf`,
 //!     `tech_coalition`, `c3p_arachnid`, `inhope`, each on 70 %;
 //!   - email `<role>@<registrable domain>`.
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::data::{AccountData, ZoneData};
+use super::ids::Id;
+use super::sources::Sources;
 use super::state::{CsamSetting, EmailState, format_time, parse_time};
+use super::zones::Loaded;
 use time::OffsetDateTime;
 
 /// The most zones a data file (or `--zones`) may ask for: start-up stays
@@ -218,27 +221,25 @@ fn name(rng: &mut SplitMix64) -> String {
     }
 }
 
-/// The generated zones, in order, after the hand-written `existing` ones.
-pub(crate) fn zones(
-    spec: &GeneratedZones,
-    accounts: &[AccountData],
-    existing: &[ZoneData],
-) -> Result<Vec<ZoneData>, String> {
+/// The positions in `accounts` of the accounts that own the generated
+/// zones, or why the section cannot be generated.
+pub(crate) fn owners(spec: &GeneratedZones, accounts: &[AccountData]) -> Result<Vec<u32>, String> {
     if spec.count > MAX_COUNT {
         return Err(format!(
             "generated_zones.count must be at most {MAX_COUNT}, got {}",
             spec.count
         ));
     }
-    let owners: Vec<&AccountData> = if spec.accounts.is_empty() {
-        accounts.iter().collect()
+    let owners: Vec<u32> = if spec.accounts.is_empty() {
+        (0..accounts.len() as u32).collect()
     } else {
         spec.accounts
             .iter()
             .map(|id| {
                 accounts
                     .iter()
-                    .find(|a| a.id == *id)
+                    .position(|a| a.id == *id)
+                    .map(|i| i as u32)
                     .ok_or_else(|| format!("generated_zones: account {id} is not in the data"))
             })
             .collect::<Result<_, _>>()?
@@ -246,24 +247,49 @@ pub(crate) fn zones(
     if owners.is_empty() && spec.count > 0 {
         return Err("generated_zones: there is no account to own the zones".to_owned());
     }
+    Ok(owners)
+}
+
+/// Appends the generated zones to `zones` (the hand-written ones) and
+/// their settings to `settings`, in order; `owners` is what [`owners`]
+/// gave. Written straight into the data's vectors: no short-lived copy of
+/// every zone is left behind in the heap.
+pub(crate) fn zones(
+    spec: &GeneratedZones,
+    accounts: &[AccountData],
+    owners: &[u32],
+    zones: &mut Vec<ZoneData>,
+    settings: &mut Loaded,
+) -> Result<(), String> {
     // Parsed once per account rather than once per zone.
-    let owners: Vec<(&AccountData, Option<OffsetDateTime>)> = owners
-        .into_iter()
-        .map(|account| (account, parse_time(&account.created_on)))
+    let owners: Vec<(u32, &AccountData, Option<OffsetDateTime>)> = owners
+        .iter()
+        .filter_map(|&i| accounts.get(i as usize).map(|account| (i, account)))
+        .map(|(i, account)| (i, account, parse_time(&account.created_on)))
         .collect();
-    let mut names: HashSet<String> = existing.iter().map(|z| z.name.to_lowercase()).collect();
-    let mut ids: HashSet<String> = existing.iter().map(|z| z.id.to_lowercase()).collect();
+    if owners.is_empty() && spec.count > 0 {
+        return Err("generated_zones: there is no account to own the zones".to_owned());
+    }
+    let mut names = HashSet::new();
+    let mut ids = HashSet::new();
+    for zone in zones.iter() {
+        names.insert(zone.name.to_lowercase());
+        ids.insert(zone.id.to_lowercase());
+    }
     ids.extend(accounts.iter().map(|a| a.id.to_lowercase()));
     let mut rng = SplitMix64(spec.seed);
-    let mut out = Vec::with_capacity(spec.count);
+    zones.reserve_exact(spec.count);
+    settings.reserve_exact(spec.count);
     for index in 0..spec.count as u64 {
         let zone_name = unique_name(&mut rng, &mut names, index);
         let id = (0..)
             .map(|salt| zone_id(spec.seed, index, salt))
             .find(|id| !ids.contains(id))
             .unwrap_or_default();
-        ids.insert(id.clone());
-        let (owner, owner_created) = *rng.pick(&owners);
+        let compact_id =
+            Id::new(&id).ok_or_else(|| "a generated zone id is 32 hex digits".to_owned())?;
+        ids.insert(id);
+        let (owner_index, owner, owner_created) = *rng.pick(&owners);
         let created = owner_created
             .map(|at| {
                 let days = 1 + rng.below(1400);
@@ -276,17 +302,17 @@ pub(crate) fn zones(
             &mut SplitMix64(mix(spec.seed ^ 0xC5A4_0000_0000_0000) ^ mix(index)),
             &zone_name,
         );
-        out.push(ZoneData {
-            id,
-            name: zone_name,
-            account_id: owner.id.clone(),
-            plan: plan.to_owned(),
-            status: status.to_owned(),
-            created_on: created,
-            csam,
+        zones.push(ZoneData {
+            id: compact_id,
+            name: zone_name.into(),
+            account: owner_index,
+            plan,
+            status,
+            created_on: created.into(),
         });
+        settings.push((compact_id, csam));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A name no zone has yet (compared without case), recorded in `names`.
@@ -322,12 +348,12 @@ fn csam(rng: &mut SplitMix64, zone_name: &str) -> CsamSetting {
     };
     let mut pool = SOURCES;
     let count = rng.weighted(&SOURCE_COUNTS);
-    let mut sources = BTreeMap::new();
+    let mut sources = Sources::default();
     for i in 0..count {
         // A partial Fisher-Yates shuffle: `count` distinct sources.
         let j = i + rng.below((pool.len() - i) as u64) as usize;
         pool.swap(i, j);
-        sources.insert(pool[i].to_owned(), rng.chance(70));
+        sources.insert(pool[i], rng.chance(70));
     }
     CsamSetting {
         editable,
@@ -360,46 +386,71 @@ mod tests {
         }
     }
 
+    /// The zones `spec` adds after `existing`, with their settings.
+    fn zones_after(
+        spec: &GeneratedZones,
+        accounts: &[AccountData],
+        mut existing: Vec<ZoneData>,
+    ) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+        let before = existing.len();
+        let owners = owners(spec, accounts)?;
+        let mut settings = Vec::new();
+        zones(spec, accounts, &owners, &mut existing, &mut settings)?;
+        Ok(existing
+            .drain(before..)
+            .zip(settings)
+            .map(|(z, (_, s))| (z, s))
+            .collect())
+    }
+
+    /// `spec`'s zones with no hand-written zone before them.
+    fn generated(
+        spec: &GeneratedZones,
+        accounts: &[AccountData],
+    ) -> Result<Vec<(ZoneData, CsamSetting)>, String> {
+        zones_after(spec, accounts, Vec::new())
+    }
+
     #[test]
     fn same_seed_same_zones_other_seed_other_zones() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let one = zones(&spec(7, 400), &accounts, &[]).unwrap();
-        let two = zones(&spec(7, 400), &accounts, &[]).unwrap();
-        let other = zones(&spec(8, 400), &accounts, &[]).unwrap();
-        let key = |z: &ZoneData| (z.id.clone(), z.name.clone(), z.account_id.clone());
+        let one = generated(&spec(7, 400), &accounts).unwrap();
+        let two = generated(&spec(7, 400), &accounts).unwrap();
+        let other = generated(&spec(8, 400), &accounts).unwrap();
+        let key = |(z, _): &(ZoneData, CsamSetting)| (z.id, z.name.clone(), z.account);
         assert_eq!(
             one.iter().map(key).collect::<Vec<_>>(),
             two.iter().map(key).collect::<Vec<_>>()
         );
-        assert_ne!(one[0].id, other[0].id);
-        let names: HashSet<_> = one.iter().map(|z| z.name.as_str()).collect();
+        assert_ne!(one[0].0.id, other[0].0.id);
+        let names: HashSet<_> = one.iter().map(|(z, _)| &*z.name).collect();
         assert_eq!(names.len(), 400);
-        assert!(one.iter().all(|z| z.id.len() == 32
+        assert!(one.iter().all(|(z, csam)| z.id.len() == 32
             && z.id.bytes().all(|b| b.is_ascii_hexdigit())
-            && z.csam.sources.len() <= SOURCES.len()
-            && (!z.csam.enabled || z.csam.email_state == EmailState::Valid)));
-        for account in &accounts {
-            assert!(one.iter().filter(|z| z.account_id == account.id).count() > 100);
+            && csam.sources.len() <= SOURCES.len()
+            && (!csam.enabled || csam.email_state == EmailState::Valid)));
+        for index in 0..accounts.len() as u32 {
+            assert!(one.iter().filter(|(z, _)| z.account == index).count() > 100);
         }
     }
 
     #[test]
     fn the_largest_count_gets_unique_names_and_ids() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(1, MAX_COUNT), &accounts, &[]).unwrap();
+        let many = generated(&spec(1, MAX_COUNT), &accounts).unwrap();
         assert_eq!(many.len(), MAX_COUNT);
-        let names: HashSet<String> = many.iter().map(|z| z.name.to_lowercase()).collect();
-        let ids: HashSet<&str> = many.iter().map(|z| z.id.as_str()).collect();
+        let names: HashSet<String> = many.iter().map(|(z, _)| z.name.to_lowercase()).collect();
+        let ids: HashSet<&str> = many.iter().map(|(z, _)| z.id.as_str()).collect();
         assert_eq!((names.len(), ids.len()), (MAX_COUNT, MAX_COUNT));
-        assert!(zones(&spec(1, MAX_COUNT + 1), &accounts, &[]).is_err());
+        assert!(generated(&spec(1, MAX_COUNT + 1), &accounts).is_err());
     }
 
     #[test]
     fn csam_states_come_in_the_documented_proportions() {
         let accounts = [account(&"a".repeat(32))];
-        let many = zones(&spec(42, 20_000), &accounts, &[]).unwrap();
+        let many = generated(&spec(42, 20_000), &accounts).unwrap();
         let share = |test: &dyn Fn(&CsamSetting) -> bool| {
-            let n = many.iter().filter(|z| test(&z.csam)).count();
+            let n = many.iter().filter(|(_, csam)| test(csam)).count();
             (n * 1000 / many.len()) as i64
         };
         let near = |permille: i64, percent: i64| (permille - percent * 10).abs() <= 12;
@@ -413,7 +464,7 @@ mod tests {
         ));
         assert!(near(share(&|c| c.email.is_empty()), 8));
         assert!(near(share(&|c| !c.editable), 5));
-        assert!(near(share(&|c| c.sources.is_empty()), 3));
+        assert!(near(share(&|c| c.sources.len() == 0), 3));
         assert!(near(share(&|c| c.sources.len() >= 5), 5));
         let registrable = |name: &str| {
             let labels: Vec<&str> = name.rsplitn(3, '.').collect();
@@ -421,29 +472,31 @@ mod tests {
         };
         assert!(
             many.iter()
-                .all(|z| z.csam.email.is_empty() || z.csam.email.ends_with(&registrable(&z.name)))
+                .all(|(z, csam)| csam.email.is_empty()
+                    || csam.email.ends_with(&registrable(&z.name)))
         );
     }
 
     #[test]
     fn a_zone_setting_depends_only_on_the_seed_and_its_index() {
         let accounts = [account(&"a".repeat(32)), account(&"b".repeat(32))];
-        let short = zones(&spec(9, 50), &accounts, &[]).unwrap();
-        let long = zones(&spec(9, 500), &accounts, &[]).unwrap();
-        for (a, b) in short.iter().zip(&long) {
-            assert_eq!((&a.id, &a.name, &a.csam), (&b.id, &b.name, &b.csam));
+        let short = generated(&spec(9, 50), &accounts).unwrap();
+        let long = generated(&spec(9, 500), &accounts).unwrap();
+        for ((a, a_csam), (b, b_csam)) in short.iter().zip(&long) {
+            assert_eq!((&a.id, &a.name, a_csam), (&b.id, &b.name, b_csam));
         }
     }
 
     #[test]
     fn an_id_already_taken_is_salted_away() {
         let accounts = [account(&"a".repeat(32))];
-        let first = zones(&spec(3, 1), &accounts, &[]).unwrap().remove(0);
-        let again = zones(&spec(3, 1), &accounts, std::slice::from_ref(&first))
+        let (first, _) = generated(&spec(3, 1), &accounts).unwrap().remove(0);
+        let (first_id, first_name) = (first.id, first.name.clone());
+        let (again, _) = zones_after(&spec(3, 1), &accounts, vec![first])
             .unwrap()
             .remove(0);
-        assert_ne!(again.id, first.id);
-        assert_eq!(again.id, zone_id(3, 0, 1));
-        assert_ne!(again.name, first.name);
+        assert_ne!(again.id, first_id);
+        assert_eq!(again.id.as_str(), zone_id(3, 0, 1));
+        assert_ne!(again.name, first_name);
     }
 }

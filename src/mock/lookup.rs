@@ -20,8 +20,8 @@ pub(crate) trait Target: Sync + 'static {
     fn not_found(route: &str, id: &str) -> ApiError;
     /// Its id.
     fn id(&self) -> &str;
-    /// The account that owns it (itself, for an account).
-    fn owner(&self) -> &str;
+    /// The id of the account that owns it (itself, for an account).
+    fn owner<'a>(&'a self, data: &'a DemoData) -> &'a str;
 }
 
 impl Target for ZoneData {
@@ -37,8 +37,8 @@ impl Target for ZoneData {
     fn id(&self) -> &str {
         &self.id
     }
-    fn owner(&self) -> &str {
-        &self.account_id
+    fn owner<'a>(&'a self, data: &'a DemoData) -> &'a str {
+        data.owner_id(self)
     }
 }
 
@@ -55,7 +55,7 @@ impl Target for AccountData {
     fn id(&self) -> &str {
         &self.id
     }
-    fn owner(&self) -> &str {
+    fn owner<'a>(&'a self, _data: &'a DemoData) -> &'a str {
         &self.id
     }
 }
@@ -72,5 +72,5 @@ pub(crate) fn find<'a, T: Target>(
     let grant = authorize(&mock.data, headers, needed)?;
     let id = T::parse_id(path, route)?;
     let target = T::find(&mock.data, &id).ok_or_else(|| T::not_found(route, &id))?;
-    grant.check(target.owner()).map(|()| target)
+    grant.check(target.owner(&mock.data)).map(|()| target)
 }

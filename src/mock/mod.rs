@@ -191,6 +191,7 @@
 mod args;
 mod auth;
 mod body;
+mod check;
 mod csam;
 mod data;
 mod discovery;
@@ -208,10 +209,13 @@ mod rate_limit;
 mod routes;
 mod serve;
 mod setting;
+mod sources;
 mod state;
 mod state_file;
 mod store;
+mod zones;
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -381,17 +385,17 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
                         path: path.clone(),
                         source,
                     })?;
-            (text, path.display().to_string())
+            (Cow::Owned(text), path.display().to_string())
         }
-        None => (data::SHIPPED.to_owned(), "shipped".to_owned()),
+        None => (Cow::Borrowed(data::SHIPPED), "shipped".to_owned()),
     };
-    let data = data::DemoData::parse_with(&text, config.zones)
+    let data = data::DemoData::parse_with(&text, config.zones, state::now())
         .map_err(|detail| MockError::BadData { origin, detail })?;
-    let loaded_at = state::now();
-    let initial = state::State::from_data(&data, loaded_at);
+    drop(text);
+    let initial = state::State::from_data(&data);
     let store = store::Store::open(
         initial,
-        &state::format_time(loaded_at),
+        &state::format_time(data.loaded_at),
         config.state.clone(),
         config.verify_after,
     )

@@ -101,12 +101,12 @@ impl Query {
 }
 
 impl Paging {
-    /// This page of `items`, each made JSON by `object`, and its
+    /// This page of `items`, each made an object by `object`, and its
     /// `result_info` (`page`, `per_page`, `count`, `total_count`).
-    pub fn page<T>(self, items: Vec<T>, object: impl FnMut(T) -> Value) -> (Vec<Value>, Value) {
+    pub fn page<T, R>(self, items: Vec<T>, object: impl FnMut(T) -> R) -> (Vec<R>, Value) {
         let total = items.len();
         let start = self.page.saturating_sub(1).saturating_mul(self.per_page);
-        let result: Vec<Value> = items
+        let result: Vec<R> = items
             .into_iter()
             .skip(start)
             .take(self.per_page)

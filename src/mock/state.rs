@@ -8,12 +8,14 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::data::DemoData;
+use super::sources::Sources;
+use super::zones::Zones;
 
 /// Everything that can change, keyed by zone or account id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub(crate) struct State {
     /// The CSAM Scanner setting of each zone.
-    pub zones: BTreeMap<String, CsamSetting>,
+    pub zones: Zones,
     /// The DLP settings of each account.
     pub dlp: BTreeMap<String, DlpSettings>,
     /// The last [`OUTBOX_CAPACITY`] emails the mock "sent", oldest first.
@@ -37,7 +39,7 @@ pub(crate) struct CsamSetting {
     /// Whether scanning is on; kept false while the email is not valid.
     pub enabled: bool,
     /// Hash list name -> on/off; the keys are fixed per zone by the data.
-    pub sources: BTreeMap<String, bool>,
+    pub sources: Sources,
     /// When the email went pending (RFC 3339), for `--verify-after`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_since: Option<String>,
@@ -130,19 +132,10 @@ pub(crate) enum OutboxKind {
 }
 
 impl State {
-    /// The state described by the demo data, as of `now`.
-    pub fn from_data(data: &DemoData, now: OffsetDateTime) -> Self {
-        let zones = data
-            .zones
-            .iter()
-            .map(|zone| {
-                let mut csam = zone.csam.clone();
-                if csam.email_state == EmailState::Pending && csam.pending_since.is_none() {
-                    csam.pending_since = Some(format_time(now));
-                }
-                (zone.id.clone(), csam)
-            })
-            .collect();
+    /// The state described by the demo data, as loaded (it shares the
+    /// data's zone settings).
+    pub fn from_data(data: &DemoData) -> Self {
+        let zones = data.settings.clone();
         let dlp = data
             .accounts
             .iter()
@@ -175,18 +168,23 @@ impl State {
         let Some(wait) = verify_after else {
             return Vec::new();
         };
-        let mut settled = Vec::new();
-        for (id, csam) in &mut self.zones {
-            let due = csam.email_state == EmailState::Pending
-                && csam
-                    .pending_since
-                    .as_deref()
-                    .and_then(parse_time)
-                    .is_some_and(|since| since + wait <= now);
-            if due {
+        let settled: Vec<String> = self
+            .zones
+            .iter()
+            .filter(|(_, csam)| {
+                csam.email_state == EmailState::Pending
+                    && csam
+                        .pending_since
+                        .as_deref()
+                        .and_then(parse_time)
+                        .is_some_and(|since| since + wait <= now)
+            })
+            .map(|(id, _)| id.to_owned())
+            .collect();
+        for id in &settled {
+            if let Some(csam) = self.zones.get_mut(id) {
                 csam.email_state = EmailState::Valid;
                 csam.pending_since = None;
-                settled.push(id.clone());
             }
         }
         settled

@@ -70,9 +70,9 @@ pub(crate) fn differing_zones(state: &State, base: &State) -> BTreeSet<String> {
     state
         .zones
         .iter()
-        .zip(&base.zones)
+        .zip(base.zones.iter())
         .filter(|((id, setting), (base_id, base_setting))| id != base_id || setting != base_setting)
-        .map(|((id, _), _)| id.clone())
+        .map(|((id, _), _)| id.to_owned())
         .collect()
 }
 
@@ -102,12 +102,15 @@ pub(crate) fn load(path: &Path, mut initial: State, initial_at: &str) -> Result<
         )
     })?;
     let started_at = saved.started_at.unwrap_or_else(|| initial_at.to_owned());
-    for csam in initial.zones.values_mut() {
-        if csam.email_state == EmailState::Pending
-            && csam.pending_since.as_deref() == Some(initial_at)
-        {
-            csam.pending_since = Some(started_at.clone());
-        }
+    // Copies the data's settings, so only when something changes.
+    if started_at != initial_at {
+        initial.zones.update_all(|csam| {
+            if csam.email_state == EmailState::Pending
+                && csam.pending_since.as_deref() == Some(initial_at)
+            {
+                csam.pending_since = Some(started_at.clone());
+            }
+        });
     }
     let base = initial.clone();
     let mut state = initial;

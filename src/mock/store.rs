@@ -222,8 +222,8 @@ mod tests {
     }
 
     fn open(data: &DemoData, path: Option<PathBuf>) -> Result<Store, String> {
-        let at = now();
-        Store::open(State::from_data(data, at), &format_time(at), path, None)
+        let at = format_time(data.loaded_at);
+        Store::open(State::from_data(data), &at, path, None)
     }
 
     #[tokio::test]
@@ -232,7 +232,7 @@ mod tests {
         let store = open(&data, Some(path.clone())).unwrap();
         let before = store.read(Clone::clone).await;
         let created = fs::read(&path).unwrap();
-        let zone = data.zones[0].id.clone();
+        let zone = data.zones[0].id.to_string();
         let account = data.accounts[0].id.clone();
         let rejected = store
             .write(|draft| {
@@ -263,7 +263,9 @@ mod tests {
         // Reopened later, the zone pending in the data is still pending
         // since the first start.
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let reopened = open(&data, Some(path)).unwrap();
+        let later = DemoData::parse(SHIPPED).unwrap();
+        assert_ne!(later.loaded_at, data.loaded_at);
+        let reopened = open(&later, Some(path)).unwrap();
         assert_eq!(
             reopened.read(Clone::clone).await,
             store.read(Clone::clone).await
@@ -276,7 +278,7 @@ mod tests {
         let store = open(&data, Some(path)).unwrap();
         let before = store.read(Clone::clone).await;
         fs::remove_dir_all(dir.path()).unwrap();
-        let zone = data.zones[0].id.clone();
+        let zone = data.zones[0].id.to_string();
         let failed = store
             .write(|draft| {
                 draft.zone_mut(&zone).unwrap().enabled = false;
@@ -293,7 +295,7 @@ mod tests {
     async fn the_file_holds_only_what_differs_from_the_data() {
         let (_dir, path, data) = fixture();
         let store = open(&data, Some(path.clone())).unwrap();
-        let zone = data.zones[9].id.clone();
+        let zone = data.zones[9].id.to_string();
         store
             .write(|draft| {
                 let setting = draft.zone_mut(&zone).unwrap();
@@ -308,7 +310,9 @@ mod tests {
         assert_eq!(saved["dlp"].as_object().unwrap().len(), data.accounts.len());
         let reopened = open(&data, Some(path)).unwrap();
         assert_eq!(
-            reopened.read(|s| s.zones[&zone].email.clone()).await,
+            reopened
+                .read(|s| s.zones.get(&zone).unwrap().email.clone())
+                .await,
             "changed@example.org"
         );
     }
@@ -316,9 +320,9 @@ mod tests {
     #[tokio::test]
     async fn a_file_with_every_zone_and_a_long_outbox_still_loads() {
         let (_dir, path, data) = fixture();
-        let mut old = State::from_data(&data, now());
-        let zone = data.zones[0].id.clone();
-        assert!(old.zones[&zone].enabled);
+        let mut old = State::from_data(&data);
+        let zone = data.zones[0].id.to_string();
+        assert!(old.zones.get(&zone).unwrap().enabled);
         old.zones.get_mut(&zone).unwrap().enabled = false;
         let mail = |n: usize| crate::mock::state::OutboxEntry {
             zone_id: zone.clone(),
@@ -331,7 +335,7 @@ mod tests {
         fs::write(&path, serde_json::to_vec(&old).unwrap()).unwrap();
         let store = open(&data, Some(path)).unwrap();
         let (enabled, outbox) = store
-            .read(|s| (s.zones[&zone].enabled, s.outbox.clone()))
+            .read(|s| (s.zones.get(&zone).unwrap().enabled, s.outbox.clone()))
             .await;
         assert!(!enabled);
         assert_eq!(outbox.len(), crate::mock::state::OUTBOX_CAPACITY);
