@@ -386,5 +386,14 @@ fn finished(state: &mut AppState, end: crate::fleet::ApplyEnd) -> Vec<Command> {
             choice: SummaryChoice::Close,
         })));
     }
-    Vec::new()
+    kept_scan(state).into_iter().collect()
+}
+
+/// A whole scan with the run's outcomes folded in is kept, so the next
+/// start shows what the run left, not what was there before it.
+fn kept_scan(state: &AppState) -> Option<Command> {
+    let identity = state.identity.clone()?;
+    let scan = state.fleet.scan.as_ref()?;
+    (scan.outcome == Some(crate::fleet::ScanOutcome::Complete))
+        .then(|| Command::StoreFleetCache(identity, Box::new(scan.clone())))
 }

@@ -421,3 +421,30 @@ fn unfinished() -> (Vec<crate::fleet::RunInfo>, RunId) {
     };
     (vec![info], id)
 }
+
+#[test]
+fn a_finished_run_keeps_the_scan_with_what_the_run_left() {
+    let mut state = fleet();
+    let id = running(&mut state);
+    let mut done = result(
+        1,
+        ZoneOutcome::Done {
+            outcome: SaveOutcome::default(),
+        },
+    );
+    let now_on = row(1, true, EmailState::Valid, true);
+    done.state = now_on.state().cloned();
+    apply(&mut state, ApplyEvent::Zone(done));
+    let commands = finish(&mut state, &id);
+    let kept = commands.iter().find_map(|c| match c {
+        Command::StoreFleetCache(_, scan) => Some(scan),
+        _ => None,
+    });
+    let kept = kept.expect("the scan is kept when the run ends");
+    let zone = kept.row(&now_on.zone_id).expect("the zone's row");
+    assert_eq!(
+        zone.state(),
+        now_on.state(),
+        "the row holds what the run left"
+    );
+}
