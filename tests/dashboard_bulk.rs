@@ -59,27 +59,12 @@ fn start(mock: &RunningMock, dir: &TempDir, read_only: bool) -> Dashboard {
     )
 }
 
-async fn wait_long(ui: &Dashboard, what: &str, check: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + LONG;
-    loop {
-        let screen = ui.screen();
-        if check(&screen) {
-            return screen;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; screen:\n{screen}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// The dashboard on the fleet page after a whole scan.
 async fn scanned(mock: &RunningMock, dir: &TempDir, read_only: bool) -> Dashboard {
     let ui = start(mock, dir, read_only);
     ui.wait_for_text("Modified").await;
     ui.type_keys("f");
-    wait_long(&ui, "the scan's end", |s| {
+    ui.wait_within("the scan's end", LONG, |s| {
         s.contains("Scanned just now · r scans again")
     })
     .await;
@@ -168,10 +153,11 @@ async fn the_plan_matches_the_mock_cancel_sends_nothing_and_run_patches_each_pla
     ui.type_keys("\n");
     ui.wait_for_text("Plan · 48 marked zones").await;
     ui.type_keys("\t\n");
-    let screen = wait_long(&ui, "the run's summary", |s| {
-        s.contains("Bulk run complete")
-    })
-    .await;
+    let screen = ui
+        .wait_within("the run's summary", LONG, |s| {
+            s.contains("Bulk run complete")
+        })
+        .await;
     assert!(screen.contains("Run complete:"), "{screen}");
     let patches = patched(&mock).await;
     let mut zones: Vec<String> = patches.keys().cloned().collect();
@@ -198,13 +184,13 @@ async fn pause_holds_every_new_request_and_going_on_finishes_the_run() {
     plan_enable(&ui, &mock).await;
     set_faults(&mock, json!({"latency_ms": 300})).await;
     ui.type_keys("y");
-    wait_long(&ui, "the first outcome", |s| {
+    ui.wait_within("the first outcome", LONG, |s| {
         s.contains("✓ done") || s.contains("≈ adjusted")
     })
     .await;
     ui.type_keys("p");
     // Paused, and the writes in flight answered.
-    wait_long(&ui, "the pause to hold", |s| {
+    ui.wait_within("the pause to hold", LONG, |s| {
         s.contains("Paused [") && !s.contains("in flight finish")
     })
     .await;
@@ -222,7 +208,8 @@ async fn pause_holds_every_new_request_and_going_on_finishes_the_run() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     ui.type_keys("p");
-    wait_long(&ui, "the run's end", |s| s.contains("Bulk run complete")).await;
+    ui.wait_within("the run's end", LONG, |s| s.contains("Bulk run complete"))
+        .await;
     let patches = patched(&mock).await;
     assert_eq!(patches.len(), sent.len());
     assert!(patches.values().all(|n| *n == 1));
@@ -237,7 +224,7 @@ async fn esc_asks_before_stopping_and_stopping_sends_nothing_more() {
     plan_enable(&ui, &mock).await;
     set_faults(&mock, json!({"latency_ms": 300})).await;
     ui.type_keys("y");
-    wait_long(&ui, "the first outcome", |s| {
+    ui.wait_within("the first outcome", LONG, |s| {
         s.contains("✓ done") || s.contains("≈ adjusted")
     })
     .await;
@@ -249,7 +236,9 @@ async fn esc_asks_before_stopping_and_stopping_sends_nothing_more() {
     ui.key(KeyCode::Esc);
     ui.wait_for_text("Stop the bulk run?").await;
     ui.type_keys("y");
-    let screen = wait_long(&ui, "the stopped run", |s| s.contains("Bulk run stopped")).await;
+    let screen = ui
+        .wait_within("the stopped run", LONG, |s| s.contains("Bulk run stopped"))
+        .await;
     assert!(screen.contains("not sent"), "{screen}");
     let stopped = count_requests(&mock, "PATCH").await;
     assert!(stopped < sent.len(), "{stopped} of {}", sent.len());
@@ -267,15 +256,16 @@ async fn the_failed_are_retried_once_from_the_summary() {
     plan_enable(&ui, &mock).await;
     set_faults(&mock, json!({"fail_rate": 0.3})).await;
     ui.type_keys("y");
-    let screen = wait_long(&ui, "the first run's end", |s| {
-        s.contains("Bulk run complete")
-    })
-    .await;
+    let screen = ui
+        .wait_within("the first run's end", LONG, |s| {
+            s.contains("Bulk run complete")
+        })
+        .await;
     assert!(screen.contains("[ Retry "), "some zones failed:\n{screen}");
     set_faults(&mock, json!({"fail_rate": 0.0})).await;
     ui.type_keys("\t\n");
     ui.wait_for_text("Retrying the").await;
-    wait_long(&ui, "the retry's end", |s| {
+    ui.wait_within("the retry's end", LONG, |s| {
         s.contains("Bulk run complete") && !s.contains("failed")
     })
     .await;
@@ -318,7 +308,8 @@ async fn disabling_scanning_on_several_zones_takes_their_number_typed() {
         ui.key(KeyCode::Backspace);
     }
     ui.type_keys(&format!("{count}\n"));
-    wait_long(&ui, "the run's end", |s| s.contains("Bulk run complete")).await;
+    ui.wait_within("the run's end", LONG, |s| s.contains("Bulk run complete"))
+        .await;
     let patches = patched(&mock).await;
     assert_eq!(patches.len(), count);
     assert!(patches.values().all(|n| *n == 1));
@@ -351,10 +342,11 @@ async fn quitting_mid_run_asks_and_the_next_start_offers_to_resume_it() {
     plan_enable(&first, &mock).await;
     set_faults(&mock, json!({"latency_ms": 300})).await;
     first.type_keys("y");
-    wait_long(&first, "the first outcome", |s| {
-        s.contains("✓ done") || s.contains("≈ adjusted")
-    })
-    .await;
+    first
+        .wait_within("the first outcome", LONG, |s| {
+            s.contains("✓ done") || s.contains("≈ adjusted")
+        })
+        .await;
     first.type_keys("q");
     first.wait_for_text("Quit during the bulk run?").await;
     first.type_keys("\n");
@@ -380,10 +372,11 @@ async fn quitting_mid_run_asks_and_the_next_start_offers_to_resume_it() {
     let second = start(&mock, &dir, false);
     second.wait_for_text("Resume an unfinished bulk run?").await;
     second.type_keys("y");
-    wait_long(&second, "the resumed run's end", |s| {
-        s.contains("Bulk run complete")
-    })
-    .await;
+    second
+        .wait_within("the resumed run's end", LONG, |s| {
+            s.contains("Bulk run complete")
+        })
+        .await;
     let patches = patched(&mock).await;
     let mut zones: Vec<String> = patches.keys().cloned().collect();
     zones.sort();

@@ -38,22 +38,6 @@ async fn csam_reads(mock: &RunningMock) -> usize {
 /// The zones of [`small_mock`]: the 8 written by hand and the 40 generated.
 const ZONES: usize = 48;
 
-/// Waits up to `limit` for `check` on the screen.
-async fn wait_long(ui: &Dashboard, what: &str, limit: Duration, check: impl Fn(&str) -> bool) {
-    let deadline = Instant::now() + limit;
-    loop {
-        let screen = ui.screen();
-        if check(&screen) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; screen:\n{screen}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// The settings page has loaded its zone, so `f` is read as a page key.
 async fn settled(mock: &RunningMock, cache: ScanCache) -> Dashboard {
     let ui = Dashboard::start_fleet(mock, cache, 120, 40);
@@ -74,7 +58,7 @@ async fn a_scan_fills_the_table_and_enter_opens_the_zone_in_settings() {
     let dir = tempfile::tempdir().unwrap();
     let ui = settled(&mock, ScanCache::in_dir(dir.path())).await;
     ui.type_keys("f");
-    wait_long(&ui, "the scan's end", SCAN, |s| {
+    ui.wait_within("the scan's end", SCAN, |s| {
         s.contains("Scanned just now · r scans again")
     })
     .await;
@@ -119,10 +103,11 @@ async fn a_finished_scan_is_kept_and_shown_from_the_cache_without_a_request() {
     let mut first = settled(&mock, ScanCache::in_dir(dir.path())).await;
     let before = csam_reads(&mock).await;
     first.type_keys("f");
-    wait_long(&first, "the scan's end", SCAN, |s| {
-        s.contains("Scanned just now · r scans again")
-    })
-    .await;
+    first
+        .wait_within("the scan's end", SCAN, |s| {
+            s.contains("Scanned just now · r scans again")
+        })
+        .await;
     let scanned = csam_reads(&mock).await - before;
     assert_eq!(scanned, ZONES, "a scan reads every zone once");
     let deadline = Instant::now() + WAIT;
@@ -147,10 +132,11 @@ async fn a_finished_scan_is_kept_and_shown_from_the_cache_without_a_request() {
     );
 
     second.type_keys("r");
-    wait_long(&second, "a fresh scan's end", SCAN, |s| {
-        s.contains("Scanned just now · r scans again")
-    })
-    .await;
+    second
+        .wait_within("a fresh scan's end", SCAN, |s| {
+            s.contains("Scanned just now · r scans again")
+        })
+        .await;
     assert_eq!(
         csam_reads(&mock).await - before,
         scanned,
@@ -165,7 +151,8 @@ async fn esc_stops_a_scan_and_keeps_what_was_read() {
     let ui = settled(&mock, ScanCache::in_dir(dir.path())).await;
     set_faults(&mock, json!({"latency_ms": 1000})).await;
     ui.type_keys("f");
-    wait_long(&ui, "the scan under way", SCAN, scanning_with_progress).await;
+    ui.wait_within("the scan under way", SCAN, scanning_with_progress)
+        .await;
     ui.key(crossterm::event::KeyCode::Esc);
     let screen = ui
         .wait_for("the stopped scan", |s| {
@@ -188,7 +175,8 @@ async fn a_429_shows_how_long_bulk_work_waits() {
     let ui = settled(&mock, ScanCache::in_dir(dir.path())).await;
     set_faults(&mock, json!({"latency_ms": 1000})).await;
     ui.type_keys("f");
-    wait_long(&ui, "the scan under way", SCAN, scanning_with_progress).await;
+    ui.wait_within("the scan under way", SCAN, scanning_with_progress)
+        .await;
     set_faults(&mock, json!({"lock_out": "30s"})).await;
     let screen = ui
         .wait_for("the rate limit", |s| {

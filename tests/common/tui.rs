@@ -271,7 +271,18 @@ impl Dashboard {
 
     /// Waits until the screen satisfies `check`; fails with the screen after [`WAIT`].
     pub async fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
+        self.wait_within(what, WAIT, check).await
+    }
+
+    /// Waits up to `limit` (for what takes longer, like a whole scan) until
+    /// the screen satisfies `check`; fails with the screen after it.
+    pub async fn wait_within(
+        &self,
+        what: &str,
+        limit: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let screen = self.screen();
             if check(&screen) {
