@@ -2,12 +2,14 @@
 //! and PATCH of the CSAM Scanner setting, without and with a state file (a
 //! fresh one, and one after 5,000 `resend_email` writes have filled the
 //! outbox), and `GET /zones` over 10,008 zones. Criterion's `thrpt` line is
-//! the figure to read for the first two: requests per second.
+//! the figure to read for the first two: requests per second. `mock_binary`
+//! puts the first load on the real `trustdeck mock` process instead.
 //!
 //! Run with `cargo bench --bench mock_load` (one group: add its name, e.g.
 //! `-- mock_state_file`). The state file goes to a temporary folder, or
 //! into `$MOCK_BENCH_STATE_DIR` (e.g. `/dev/shm`, to leave the disk's fsync
 //! out and see what the mock itself spends on a save).
+use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -73,9 +75,43 @@ fn mock_load(c: &mut Criterion) {
         ),
         token: mock.credentials().full_access_token.clone(),
     };
-    let toggle = |on: bool| json!({"value": {"sources": {"ncmec_industry": on}, "enabled": true}});
+    csam_group(c, "mock_csam", &runtime, &load);
+    runtime.block_on(mock.shutdown());
+}
 
-    let mut group = c.benchmark_group("mock_csam");
+/// The same load on the `trustdeck mock` binary, which serves from one
+/// thread (src/main.rs); the clients have the other core.
+fn mock_binary(c: &mut Criterion) {
+    let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("trustdeck mock starts");
+    let mut banner = BufReader::new(process.stdout.take().expect("its stdout")).lines();
+    let mut line = || banner.next().expect("the banner").expect("a line");
+    let base = line()
+        .strip_prefix("trustdeck mock listening on ")
+        .expect("the URL line")
+        .to_owned();
+    let token = line()
+        .strip_prefix("export CLOUDFLARE_API_TOKEN=")
+        .expect("the token line")
+        .to_owned();
+    let runtime = Runtime::new().expect("a tokio runtime");
+    let load = Load {
+        clients: (0..CLIENTS).map(|_| client()).collect(),
+        url: format!("{base}/zones/{ZONE}/settings/csam_scanner_third_party"),
+        token,
+    };
+    csam_group(c, "mock_binary", &runtime, &load);
+    let _ = process.kill();
+    let _ = process.wait();
+}
+
+fn csam_group(c: &mut Criterion, name: &str, runtime: &Runtime, load: &Load) {
+    let toggle = |on: bool| json!({"value": {"sources": {"ncmec_industry": on}, "enabled": true}});
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements((CLIENTS * PER_CLIENT) as u64));
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(10));
@@ -86,7 +122,6 @@ fn mock_load(c: &mut Criterion) {
         b.iter(|| runtime.block_on(load.batch(Method::PATCH, Some([toggle(true), toggle(false)]))))
     });
     group.finish();
-    runtime.block_on(mock.shutdown());
 }
 
 /// Writes per second when every write is saved to a state file first: one
@@ -215,5 +250,5 @@ fn client() -> Client {
         .expect("a client")
 }
 
-criterion_group!(benches, mock_load, mock_state_file, mock_zones);
+criterion_group!(benches, mock_load, mock_binary, mock_state_file, mock_zones);
 criterion_main!(benches);

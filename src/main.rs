@@ -9,27 +9,27 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Mock(args)) => {
             trustdeck::logging::to_stderr();
-            // A server on its own answers many clients at once: a worker per core.
-            let runtime = runtime(Builder::new_multi_thread().enable_all().build());
-            runtime.block_on(trustdeck::mock::run_cli(args))
+            runtime().block_on(trustdeck::mock::run_cli(args))
         }
-        None => {
-            // The dashboard waits on one person, a few requests and (with
-            // --demo) its own mock: one thread does it all, without a
-            // worker per core and their stacks and allocator arenas.
-            let runtime = runtime(Builder::new_current_thread().enable_all().build());
-            runtime.block_on(trustdeck::dashboard::run(cli.dashboard))
-        }
+        None => runtime().block_on(trustdeck::dashboard::run(cli.dashboard)),
         Some(Command::Headless(command)) => {
-            let runtime = runtime(Builder::new_current_thread().enable_all().build());
-            runtime.block_on(trustdeck::headless::run(command, cli.dashboard))
+            runtime().block_on(trustdeck::headless::run(command, cli.dashboard))
         }
     }
 }
 
-fn runtime(built: std::io::Result<Runtime>) -> Runtime {
-    built.unwrap_or_else(|error| {
-        eprintln!("trustdeck: could not start the async runtime: {error}");
-        std::process::exit(1)
-    })
+/// Every face runs on one thread. The dashboard waits on one person, a few
+/// requests and (with --demo) its own mock; a headless command on its
+/// requests; `trustdeck mock` on demo and test clients, thousands of
+/// requests a second from one core. Tokio's multi-thread scheduler would
+/// add a worker per core with its stacks and allocator arenas, its own code
+/// and, through its `f64::powf`, libm to every start.
+fn runtime() -> Runtime {
+    Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| {
+            eprintln!("trustdeck: could not start the async runtime: {error}");
+            std::process::exit(1)
+        })
 }
