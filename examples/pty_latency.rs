@@ -5,7 +5,8 @@
 //!
 //!     cargo build --release && cargo run --release --example pty_latency [-- fleet]
 //!
-//! (`fleet`: only the fleet page's part.)
+//! (`fleet`: only the fleet page's part; `start`: only the first frame and
+//! the idle keys.)
 //!
 //! Linux only (reads /proc). Talks only to loopback.
 
@@ -217,6 +218,11 @@ fn main() {
         "key → frame (idle)",
         &mut cursor_round_trips(&mut session, 100),
     );
+    if std::env::args().any(|a| a == "start") {
+        session.writer.write_all(b"q").unwrap();
+        let _ = session.child.wait();
+        return;
+    }
     let mut searches = Vec::new();
     let mut keys = 0;
     for (query, expect) in [
