@@ -70,6 +70,19 @@ async fn all_events(mut run: ScanRun) -> Vec<ScanEvent> {
             "rows after Listed"
         );
     }
+    assert!(
+        matches!(events.get(1), Some(ScanEvent::Listing { .. })),
+        "the budget as the listing starts: {:?}",
+        events.get(1)
+    );
+    if let Some(listed) = listed {
+        assert!(
+            !events[listed..]
+                .iter()
+                .any(|e| matches!(e, ScanEvent::Listing { .. })),
+            "Listing reports only before Listed"
+        );
+    }
     events
 }
 

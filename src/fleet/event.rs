@@ -1,5 +1,5 @@
-//! What a running scan reports, in order: `Started`, `Listed`, then `Row`s
-//! with a `Progress` now and then, and `Finished` last.
+//! What a running scan reports, in order: `Started`, `Listing` reports,
+//! `Listed`, then `Row`s with a `Progress` now and then, and `Finished` last.
 
 use std::time::Duration;
 
@@ -15,6 +15,13 @@ pub enum ScanEvent {
     Started {
         /// When, in seconds since the Unix epoch.
         at: u64,
+    },
+    /// The rate-limit budget while the zones are listed: once at the start
+    /// and at every change. While the pacer holds the listing's pages (a
+    /// spent budget, a 429) this is the only word of it.
+    Listing {
+        /// The credentials' rate-limit budget now.
+        budget: Budget,
     },
     /// Every zone is listed: this many will be read (not sent when the first
     /// page of the listing fails).

@@ -16,7 +16,7 @@ use super::event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress
 use super::row::{FleetRow, RowError};
 use super::table::{FleetScan, unix_now};
 use crate::api::model::{CsamSetting, Zone};
-use crate::api::{ApiError, Client, Reply, ZoneQuery};
+use crate::api::{ApiError, Budget, Client, Reply, ZoneQuery};
 
 /// Zones a listing page holds (the API's most).
 const PER_PAGE: u32 = 50;
@@ -195,7 +195,7 @@ impl Scanner {
     }
 
     async fn scan(&mut self) -> (ScanOutcome, Option<Vec<String>>) {
-        let listing = match self.list().await {
+        let listing = match self.list_reporting_budget().await {
             Ok(listing) => listing,
             Err(error) => return (ScanOutcome::ListingFailed(RowError::from_api(&error)), None),
         };
@@ -208,6 +208,25 @@ impl Scanner {
                 ScanOutcome::Complete,
                 Some(listing.zones.into_iter().map(|zone| zone.id).collect()),
             ),
+        }
+    }
+
+    /// [`Self::list`], with a `Listing` report of the budget at its start
+    /// and at every change.
+    async fn list_reporting_budget(&mut self) -> Result<Listing, ApiError> {
+        let events = self.events.clone();
+        let mut budget = self.client.budget_watch();
+        let report = |budget: Budget| {
+            // A closed channel ends the scan through `events.closed()`.
+            let _ = events.send(ScanEvent::Listing { budget });
+        };
+        report(*budget.borrow_and_update());
+        let mut list = std::pin::pin!(self.list());
+        loop {
+            tokio::select! {
+                listing = &mut list => return listing,
+                Ok(()) = budget.changed() => report(*budget.borrow_and_update()),
+            }
         }
     }
 

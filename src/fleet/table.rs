@@ -111,7 +111,7 @@ impl FleetScan {
                 self.finished_at = None;
                 self.outcome = None;
             }
-            ScanEvent::Listed { .. } | ScanEvent::Progress(_) => {}
+            ScanEvent::Listing { .. } | ScanEvent::Listed { .. } | ScanEvent::Progress(_) => {}
             ScanEvent::Row(row) => self.upsert(row.clone()),
             ScanEvent::Finished(end) => self.finish(end),
         }

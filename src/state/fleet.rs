@@ -8,6 +8,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 use super::bulk::BulkRun;
+use crate::api::Budget;
 use crate::fleet::{Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey};
 
 /// A scan the page waits for.
@@ -19,6 +20,8 @@ pub struct Scanning {
     pub total: Option<usize>,
     /// The latest progress report.
     pub progress: Option<ScanProgress>,
+    /// The budget while the zones are listed, before any progress.
+    pub listing_budget: Option<Budget>,
 }
 
 /// Where the rows on screen came from.

@@ -172,7 +172,14 @@ fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
             Some(total) => format!("Scanning {total} zones…"),
             None => "Listing the zones…".to_owned(),
         };
-        return Line::styled(what, theme.warn());
+        let mut spans = vec![Span::styled(what, theme.warn())];
+        if let Some(budget) = scanning.listing_budget {
+            spans.extend([
+                Span::styled(" · ", theme.muted()),
+                budget_span(&budget.as_of(now), theme),
+            ]);
+        }
+        return Line::from(spans);
     };
     let budget = progress.budget.as_of(now);
     let sep = || Span::styled(" · ", theme.muted());

@@ -150,6 +150,7 @@ fn start(state: &mut AppState) -> Vec<Command> {
         since: state.now,
         total: None,
         progress: None,
+        listing_budget: None,
     });
     vec![Command::StartScan(ScanOptions::default())]
 }
@@ -204,6 +205,11 @@ fn on_scan(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
     match event {
         ScanEvent::Started { .. } => {
             fleet.source = Source::Scan;
+        }
+        ScanEvent::Listing { budget } => {
+            if let Some(scanning) = fleet.scanning.as_mut() {
+                scanning.listing_budget = Some(budget);
+            }
         }
         ScanEvent::Listed { total } => {
             if let Some(scanning) = fleet.scanning.as_mut() {

@@ -40,6 +40,22 @@ fn scan_event(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
     news(state, FleetNews::Scan(event))
 }
 
+#[test]
+fn the_budget_reported_while_listing_is_kept_until_progress_comes() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "f");
+    news(&mut state, FleetNews::Cached(Ok(None)));
+    scan_event(&mut state, ScanEvent::Started { at: unix_now() });
+    let held = crate::api::Budget {
+        remaining: 20,
+        ..progress(0, 0).budget
+    };
+    scan_event(&mut state, ScanEvent::Listing { budget: held });
+    let scanning = state.fleet.scanning.as_ref().expect("a scan under way");
+    assert_eq!(scanning.listing_budget, Some(held));
+    assert!(scanning.progress.is_none());
+}
+
 fn progress(done: usize, total: usize) -> ScanProgress {
     ScanProgress {
         done,

@@ -132,6 +132,7 @@ pub fn fleet_scanning() -> AppState {
             budget: budget(812, None, now),
             elapsed: Duration::from_millis(480),
         }),
+        listing_budget: None,
     });
     state
 }
@@ -187,7 +188,18 @@ pub fn fleet_listing() -> AppState {
         since: state.now,
         total: None,
         progress: None,
+        listing_budget: None,
     });
+    state
+}
+
+/// The listing held at the bulk reserve: the budget says why nothing comes.
+pub fn fleet_listing_held() -> AppState {
+    let mut state = fleet_listing();
+    let now = state.now;
+    if let Some(scanning) = state.fleet.scanning.as_mut() {
+        scanning.listing_budget = Some(budget(118, None, now));
+    }
     state
 }
 
@@ -200,6 +212,7 @@ pub fn scenarios() -> Vec<(&'static str, AppState)> {
         ("fleet_no_match", fleet_no_match()),
         ("fleet_marked", fleet_marked()),
         ("fleet_listing", fleet_listing()),
+        ("fleet_listing_held", fleet_listing_held()),
     ]
 }
 
