@@ -9,7 +9,6 @@
 //! `-- mock_state_file`). The state file goes to a temporary folder, or
 //! into `$MOCK_BENCH_STATE_DIR` (e.g. `/dev/shm`, to leave the disk's fsync
 //! out and see what the mock itself spends on a save).
-use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -18,6 +17,9 @@ use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 use trustdeck::mock::{self, MockConfig};
+
+#[path = "../examples/support/mock_process.rs"]
+mod mock_process;
 
 /// Concurrent clients, each with its own keep-alive connection.
 const CLIENTS: usize = 32;
@@ -82,31 +84,17 @@ fn mock_load(c: &mut Criterion) {
 /// The same load on the `trustdeck mock` binary, which serves from one
 /// thread (src/main.rs); the clients have the other core.
 fn mock_binary(c: &mut Criterion) {
-    let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
-        .args(["mock", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("trustdeck mock starts");
-    let mut banner = BufReader::new(process.stdout.take().expect("its stdout")).lines();
-    let mut line = || banner.next().expect("the banner").expect("a line");
-    let base = line()
-        .strip_prefix("trustdeck mock listening on ")
-        .expect("the URL line")
-        .to_owned();
-    let token = line()
-        .strip_prefix("export CLOUDFLARE_API_TOKEN=")
-        .expect("the token line")
-        .to_owned();
+    let mock = mock_process::start(std::path::Path::new(env!("CARGO_BIN_EXE_trustdeck")));
     let runtime = Runtime::new().expect("a tokio runtime");
     let load = Load {
         clients: (0..CLIENTS).map(|_| client()).collect(),
-        url: format!("{base}/zones/{ZONE}/settings/csam_scanner_third_party"),
-        token,
+        url: format!(
+            "{}/zones/{ZONE}/settings/csam_scanner_third_party",
+            mock.url
+        ),
+        token: mock.token.clone(),
     };
     csam_group(c, "mock_binary", &runtime, &load);
-    let _ = process.kill();
-    let _ = process.wait();
 }
 
 fn csam_group(c: &mut Criterion, name: &str, runtime: &Runtime, load: &Load) {

@@ -13,12 +13,15 @@
 //! config file or recent-zones list of the person running it counts.
 //! Linux only (reads /proc). Talks only to loopback.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+#[path = "support/mock_process.rs"]
+mod mock_process;
 
 const ROWS: NonZeroU16 = NonZeroU16::new(40).unwrap();
 const COLS: NonZeroU16 = NonZeroU16::new(120).unwrap();
@@ -60,30 +63,6 @@ fn rss(pid: u32) -> Rss {
         anon: field("RssAnon:"),
         file: field("RssFile:"),
     }
-}
-
-/// A `trustdeck mock` on a free loopback port: the process, its API base
-/// URL and the full-access token it printed.
-fn external_mock() -> (std::process::Child, String, String) {
-    let mut mock = std::process::Command::new(bin())
-        .args(["mock", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(mock.stdout.take().unwrap()).lines();
-    let mut next = || lines.next().expect("the mock's banner").unwrap();
-    let url = next()
-        .strip_prefix("trustdeck mock listening on ")
-        .expect("the banner's first line")
-        .to_owned();
-    let token = next()
-        .strip_prefix("export CLOUDFLARE_API_TOKEN=")
-        .expect("the banner's token line")
-        .to_owned();
-    // The rest of the banner is read away, so the mock never writes to a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (mock, url, token)
 }
 
 /// One run: (3 s after spawn, after the session). `external` = the base
@@ -167,7 +146,7 @@ fn median(mut values: Vec<u64>) -> u64 {
 
 fn main() {
     let external = std::env::args().any(|a| a == "--external-mock");
-    let mut mock = external.then(external_mock);
+    let mock = external.then(|| mock_process::start(&bin()));
     let size = std::fs::metadata(bin()).unwrap().len();
     println!(
         "binary: {size} bytes ({:.2} MB); {}",
@@ -180,9 +159,7 @@ fn main() {
     );
     let mut runs = Vec::new();
     for n in 1..=RUNS {
-        let target = mock
-            .as_ref()
-            .map(|(_, url, token)| (url.as_str(), token.as_str()));
+        let target = mock.as_ref().map(|m| (m.url.as_str(), m.token.as_str()));
         let (start, after) = run(target);
         println!(
             "run {n}: 3 s after spawn VmRSS {} KiB (anon {}, file {}); after the session {} KiB (anon {}, file {})",
@@ -190,10 +167,7 @@ fn main() {
         );
         runs.push((start, after));
     }
-    if let Some((process, ..)) = &mut mock {
-        let _ = process.kill();
-        let _ = process.wait();
-    }
+    drop(mock);
     let pick = |f: fn(&(Rss, Rss)) -> u64| median(runs.iter().map(f).collect());
     println!(
         "median: 3 s after spawn {} KiB (anon {}, file {}); after the session {} KiB (anon {}, file {})",

@@ -24,13 +24,16 @@
 //! Needs valgrind. Linux only. Talks only to loopback.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+#[path = "support/mock_process.rs"]
+mod mock_process;
 
 const ROWS: NonZeroU16 = NonZeroU16::new(40).unwrap();
 const COLS: NonZeroU16 = NonZeroU16::new(120).unwrap();
@@ -60,11 +63,16 @@ fn main() {
     let work = tempfile::tempdir().unwrap();
     let demo = work.path().join("demo.out");
     session(&bin, &demo, work.path(), None);
-    let (mut mock, url, token) = external_mock(&bin);
+    // Not under valgrind: only the dashboard is profiled here.
+    let mock = mock_process::start(&bin);
     let dashboard = work.path().join("dashboard.out");
-    session(&bin, &dashboard, work.path(), Some((&url, &token)));
-    let _ = mock.kill();
-    let _ = mock.wait();
+    session(
+        &bin,
+        &dashboard,
+        work.path(),
+        Some((&mock.url, &mock.token)),
+    );
+    drop(mock);
     let mut ran = executed(&demo, &bin);
     ran.extend(executed(&dashboard, &bin));
     let sections = text_sections(&map);
@@ -82,29 +90,6 @@ fn main() {
         all / 1024,
         out.display()
     );
-}
-
-/// A `trustdeck mock` on a free loopback port (not under valgrind): the
-/// process, its API base URL and the full-access token it printed.
-fn external_mock(bin: &Path) -> (std::process::Child, String, String) {
-    let mut mock = std::process::Command::new(bin)
-        .args(["mock", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(mock.stdout.take().unwrap()).lines();
-    let mut next = || lines.next().expect("the mock's banner").unwrap();
-    let url = next()
-        .strip_prefix("trustdeck mock listening on ")
-        .expect("the banner's first line")
-        .to_owned();
-    let token = next()
-        .strip_prefix("export CLOUDFLARE_API_TOKEN=")
-        .expect("the banner's token line")
-        .to_owned();
-    std::thread::spawn(move || lines.for_each(drop));
-    (mock, url, token)
 }
 
 /// The dashboard under callgrind, driven through a session: `--demo`, or
