@@ -474,6 +474,11 @@ pub struct FleetResumeArgs {
     /// unfinished run against this API.
     #[arg(value_name = "RUN")]
     pub run: Option<String>,
+    /// Send the change again, on purpose, to the zones of a finished RUN
+    /// whose outcome is unknown (in flight at a kill, a lost reply): once,
+    /// as a new run. A new email then mails those zones again.
+    #[arg(long, requires = "run")]
+    pub resend_unknown: bool,
     /// Resume without asking; needed when stdin or stderr is not a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,

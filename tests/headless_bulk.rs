@@ -41,7 +41,12 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
         ])
         .await;
     run.expect(3);
-    let document = run.json();
+    // Exit 3: nothing on stdout; the refused plan is on stderr.
+    assert_eq!(run.stdout, "", "{run:?}");
+    let document: Value = serde_json::from_str(
+        &run.stderr[run.stderr.find('{').unwrap()..=run.stderr.rfind('}').unwrap()],
+    )
+    .unwrap();
     assert_eq!(document["blocked"], "read_only");
     assert_eq!(document["run"], Value::Null);
     assert!(document["plan"]["to_send"].as_u64().unwrap() > 0);
@@ -52,11 +57,12 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
         .run(&["fleet", "apply", "--enable", "--read-only"])
         .await;
     text.expect(3);
-    assert!(text.stdout.starts_with("Rows from "), "{}", text.stdout);
+    assert_eq!(text.stdout, "", "exit 3 prints nothing on stdout");
+    assert!(text.stderr.starts_with("Rows from "), "{}", text.stderr);
     assert!(
-        text.stdout.contains("Plan: enable scanning: "),
+        text.stderr.contains("Plan: enable scanning: "),
         "{}",
-        text.stdout
+        text.stderr
     );
     assert!(cli.writes().await.is_empty());
 }

@@ -186,6 +186,12 @@ impl AuditLog {
         &self.path
     }
 
+    /// Whether a rotation may ever have dropped a file (the oldest kept
+    /// one exists): else the log holds every record since it was made.
+    pub fn may_have_dropped(&self) -> bool {
+        rotated_path(&self.path, self.rotation.keep).exists()
+    }
+
     /// The API host recorded with every write.
     pub fn host(&self) -> &str {
         &self.host
@@ -195,17 +201,28 @@ impl AuditLog {
     /// keep the returned [`Pending`] for the outcome. When it fails the write
     /// should not be sent (an audit log that misses writes is no audit).
     pub fn record_intent(&self, intent: &Intent) -> Result<Pending, AuditError> {
-        let pending = Pending {
+        let pending = self.pending(intent);
+        self.record_pending(&pending, intent)?;
+        Ok(pending)
+    }
+
+    /// A new id for `intent`'s write, not yet written: a bulk run names it
+    /// in its journal first, then writes it with [`Self::record_pending`].
+    pub fn pending(&self, intent: &Intent) -> Pending {
+        Pending {
             id: format!("{:016x}", rand::random::<u64>()),
             origin: intent.origin.clone(),
             target: intent.target.clone(),
             action: intent.action.clone(),
-        };
-        let mut line = self.line(LineKind::Intent, &pending);
+        }
+    }
+
+    /// Writes the intent line of `pending`'s write.
+    pub fn record_pending(&self, pending: &Pending, intent: &Intent) -> Result<(), AuditError> {
+        let mut line = self.line(LineKind::Intent, pending);
         line.sent = Some(intent.sent.clone());
         line.before = intent.before.clone();
-        self.write(line)?;
-        Ok(pending)
+        self.write(line)
     }
 
     /// Writes the outcome line of `pending`'s write.

@@ -7,11 +7,13 @@
 //! [`resume_apply`] continues it: zones with an outcome are never sent
 //! again, zones that were in flight are read again first — sent again only
 //! when the change is idempotent and the re-read does not show it done — and
-//! an interrupted re-send of the verification email is never sent again
-//! (its outcome is unknown, for the admin to check). [`retry_apply`] makes
-//! a new run of a finished run's retryable failures, once per run.
+//! an interrupted change that mails (a new email, a re-send) is never sent
+//! again: done when the re-read shows a verification started since, else
+//! unknown, for the admin (see [`super::apply_run`]). [`retry_apply`] makes
+//! a new run of a finished run's retryable failures, once per run; asked
+//! to, of its unknown zones too, whatever the change.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
@@ -24,13 +26,13 @@ use super::apply_run::{Control, Job, Runner, Shared};
 use super::journal::{
     JOURNAL_FORMAT, JournalError, JournalWriter, Line, RunHeader, RunId, RunsDir,
 };
-use super::journal_read::{RunRecord, api_of};
+use super::journal_read::{RunRecord, SentLine, api_of};
 use super::plan::{Plan, PlanEntry};
 use super::table::unix_now;
-use super::zone_outcome::{ApplyTable, OutcomeKind, UnknownCause, ZoneOutcome, ZoneResult};
+use super::zone_outcome::{ApplyTable, OutcomeKind, ZoneResult};
 use crate::api::Client;
 use crate::api::model::CsamPatch;
-use crate::audit::{AuditLog, Command, Origin};
+use crate::audit::{AuditLog, Command, Filter, Origin, Problem, Verdict};
 
 /// How a bulk run is made.
 #[derive(Debug, Clone)]
@@ -84,8 +86,13 @@ impl ApplyOptions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RetryOptions {
     /// Also the zones whose outcome is unknown, read again before sending
-    /// (for an idempotent change only: an unknown re-send is never retried).
+    /// (for an idempotent change only: an unknown email or re-send is never
+    /// retried this way).
     pub include_unknown: bool,
+    /// Only the zones whose outcome is unknown, whatever the change: the
+    /// admin sends them on purpose (`fleet resume RUN --resend-unknown`),
+    /// knowing a change that mails may mail a second time.
+    pub unknown_on_purpose: bool,
 }
 
 /// A running bulk run: its events, in order, and its controls.
@@ -224,10 +231,10 @@ pub async fn resume_apply(
             pid: std::process::id(),
         })
         .await?;
-    let change = record.plan.change.clone();
     let mut earlier: Vec<ZoneResult> = Vec::new();
     let mut jobs = VecDeque::new();
-    let mut table = record.table();
+    let table = record.table();
+    let audited = audited_outcomes(&options, &record).await;
     for entry in &record.plan.entries {
         if let Some(result) = record.outcomes.get(&entry.zone.id) {
             earlier.push(result.clone());
@@ -236,26 +243,20 @@ pub async fn resume_apply(
         if !entry.sends() {
             continue;
         }
-        if !record.in_flight.contains(&entry.zone.id) {
-            jobs.push_back(Job::Fresh(entry.clone()));
-        } else if change.is_idempotent() {
-            jobs.push_back(Job::Interrupted(entry.clone()));
+        if record.in_flight.contains(&entry.zone.id) {
+            let mut sent = record
+                .last_sent
+                .get(&entry.zone.id)
+                .cloned()
+                .unwrap_or_default();
+            audited.settle(&mut sent);
+            if sent.never_left {
+                jobs.push_back(Job::Fresh(entry.clone()));
+            } else {
+                jobs.push_back(Job::Interrupted(entry.clone(), sent));
+            }
         } else {
-            // Never sent again: it may have mailed someone already.
-            let result = ZoneResult {
-                zone: entry.zone.clone(),
-                outcome: ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
-                at: unix_now(),
-                state: None,
-            };
-            writer.queue(&Line::Outcome {
-                zone: entry.zone.id.clone(),
-                at: result.at,
-                outcome: result.outcome.clone(),
-                state: None,
-            });
-            table.record(&result);
-            earlier.push(result);
+            jobs.push_back(Job::Fresh(entry.clone()));
         }
     }
     Ok(launch(
@@ -294,8 +295,12 @@ pub async fn retry_apply(
     }
     let change = record.plan.change.clone();
     let table = record.table();
-    let mut entries: Vec<PlanEntry> = table.retryable().into_iter().cloned().collect();
-    if retry.include_unknown && change.is_idempotent() {
+    let mut entries: Vec<PlanEntry> = if retry.unknown_on_purpose {
+        Vec::new()
+    } else {
+        table.retryable().into_iter().cloned().collect()
+    };
+    if retry.unknown_on_purpose || (retry.include_unknown && change.is_idempotent()) {
         entries.extend(table.unknown().into_iter().cloned().map(|entry| PlanEntry {
             read_at: 0,
             ..entry
@@ -326,6 +331,66 @@ pub async fn retry_apply(
         journal,
         options,
     ))
+}
+
+/// What the audit log says of the intents of the zones in flight.
+#[derive(Debug, Default)]
+struct Audited {
+    /// Intent id -> its outcome, for the intents the log has.
+    found: HashMap<String, Option<Verdict>>,
+    /// Whether the log is whole since the run began (read without error, its
+    /// oldest record older than the run): only then does a missing intent
+    /// prove that its PATCH never left.
+    whole: bool,
+}
+
+impl Audited {
+    /// Fills what the log says of `sent` in.
+    fn settle(&self, sent: &mut SentLine) {
+        let Some(id) = &sent.audit else { return };
+        match self.found.get(id) {
+            Some(outcome) => sent.audited = outcome.clone(),
+            None => sent.never_left = self.whole,
+        }
+    }
+}
+
+/// Reads the audit log for the intents of the zones in flight: a process
+/// killed after a reply and before its journal line left the outcome there;
+/// one killed between a `sending` line and its intent never sent the PATCH.
+async fn audited_outcomes(options: &ApplyOptions, record: &RunRecord) -> Audited {
+    let Some(audit) = options.audit.clone() else {
+        return Audited::default();
+    };
+    let wanted: HashSet<String> = record
+        .in_flight
+        .iter()
+        .filter_map(|zone| record.last_sent.get(zone)?.audit.clone())
+        .collect();
+    if wanted.is_empty() {
+        return Audited::default();
+    }
+    let since = record.header.created_at;
+    tokio::task::spawn_blocking(move || {
+        let report = audit.read(&Filter::default());
+        let unreadable = report
+            .warnings
+            .iter()
+            .any(|w| matches!(w.problem, Problem::Unreadable { .. }));
+        let oldest = report.entries.last().map(|e| e.time.unix_timestamp());
+        // An audit log deleted by hand is not foreseen: it is append-only.
+        let kept_all = audit.path().exists() && !audit.may_have_dropped();
+        let whole = !unreadable && (kept_all || oldest.is_some_and(|t| t <= since as i64));
+        let found = report
+            .entries
+            .into_iter()
+            .filter(|entry| wanted.contains(&entry.id))
+            .map(|entry| (entry.id, entry.outcome.map(|r| r.outcome.result)))
+            .collect();
+        Audited { found, whole }
+    })
+    .await
+    .unwrap_or_default()
 }
 
 fn header(client: &Client, plan: &Plan, retry_of: Option<RunId>) -> RunHeader {

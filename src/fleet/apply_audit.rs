@@ -4,6 +4,7 @@
 //! fsync'd).
 
 use super::apply_run::Shared;
+use super::journal_read::SentLine;
 use super::plan::PlanEntry;
 use crate::audit::{AuditLog, Intent, Outcome, Pending, Target};
 use tracing::warn;
@@ -16,23 +17,52 @@ pub(crate) fn target(entry: &PlanEntry) -> Target {
     }
 }
 
-pub(crate) async fn record_intent(
-    audit: &AuditLog,
-    shared: &Shared,
-    entry: &PlanEntry,
-) -> Result<Pending, String> {
-    let intent = Intent::csam_patch(
+/// The audit intent of `entry`'s PATCH.
+pub(crate) fn write_intent(shared: &Shared, entry: &PlanEntry) -> Intent {
+    Intent::csam_patch(
         shared.origin.clone(),
         target(entry),
         &shared.patch,
         entry.before().as_ref(),
-    );
+    )
+}
+
+/// Writes `intent` under `pending`'s id (named in the journal's `sending`
+/// line just before).
+pub(crate) async fn record_intent(
+    audit: &AuditLog,
+    pending: Pending,
+    intent: Intent,
+) -> Result<Pending, String> {
     let audit = audit.clone();
     // The audit log fsyncs each line: off the runtime's threads.
-    tokio::task::spawn_blocking(move || audit.record_intent(&intent))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
+    tokio::task::spawn_blocking(move || {
+        audit.record_pending(&pending, &intent)?;
+        Ok::<_, crate::audit::AuditError>(pending)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())
+}
+
+/// Gives the intent of a write interrupted in flight (named by its
+/// `sending` line) its outcome, as a resume settled it, unless the log
+/// already has one.
+pub(crate) async fn settle_intent(
+    shared: &Shared,
+    entry: &PlanEntry,
+    sent: &SentLine,
+    outcome: Outcome,
+) {
+    let (Some(audit), Some(id), None) = (&shared.audit, &sent.audit, &sent.audited) else {
+        return;
+    };
+    let intent = write_intent(shared, entry);
+    let pending = Pending {
+        id: id.clone(),
+        ..audit.pending(&intent)
+    };
+    record_outcome(audit, pending, outcome).await;
 }
 
 pub(crate) async fn record_outcome(audit: &AuditLog, pending: Pending, outcome: Outcome) {

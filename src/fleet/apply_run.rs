@@ -3,10 +3,22 @@
 //! journaled and sent, its outcome journaled and audited.
 //!
 //! Per zone, in this order: (1) a re-read if needed, cancellable; (2) the
-//! wait while paused and for rate-limit budget, cancellable; (3) the audit
-//! intent; (4) the journal's `sending` line, on disk; (5) the PATCH; (6) the
-//! journal's `outcome` line and the audit outcome. From (3) on nothing
-//! cancels the zone: a write once begun runs to its outcome.
+//! wait while paused and for rate-limit budget, cancellable; (3) the
+//! journal's `sending` line, on disk; (4) the audit intent, right before
+//! (5) the PATCH; (6) the audit outcome and the journal's `outcome` line.
+//! From (3) on nothing cancels the zone: a write once begun runs to its
+//! outcome. A kill between (3) and (4) leaves a `sending` line without an
+//! intent: the resume settles it like any write in flight (never by sending
+//! a non-idempotent change again), so no audit intent ever lacks its send.
+//!
+//! A zone in flight at an interruption is settled from a re-read: an
+//! idempotent change seen applied is done (recorded as applied, never as
+//! skipped); one not seen applied is sent again. A change that mails (a new
+//! email, a re-send) is never sent again: its `email_state` gone `pending`
+//! since the `sending` line's is evidence that it landed (done); anything
+//! else leaves it unknown, for the admin (`fleet resume RUN
+//! --resend-unknown` sends those on purpose). Either way the interrupted
+//! write's audit intent gets its outcome.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -19,18 +31,19 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tracing::{info, warn};
 
-use super::apply_audit::{record_intent, record_outcome};
+use super::apply_audit::{record_intent, record_outcome, settle_intent, write_intent};
 use super::apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 use super::change::Change;
 use super::event::{PROGRESS_EVERY, estimate_eta};
 use super::journal::{JournalWriter, Line, RunId};
-use super::plan::{PlanEntry, Skip, Step, settled, step_for};
+use super::journal_read::SentLine;
+use super::plan::{PlanEntry, Step, settled, step_for};
 use super::row::{CsamState, RowError};
 use super::table::unix_now;
 use super::zone_outcome::{ApplyTable, UnknownCause, ZoneOutcome, ZoneResult, classify};
-use crate::api::model::{CsamPatch, CsamSetting};
+use crate::api::model::{CsamPatch, CsamSetting, EmailState};
 use crate::api::{ApiError, Client, Reply};
-use crate::audit::{AuditLog, Origin, Outcome, Verdict};
+use crate::audit::{AuditLog, Origin, Outcome, Verdict, csam_shown};
 
 /// Pause and cancel, as the handle sets them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,8 +70,9 @@ pub(crate) enum Job {
     /// Not sent yet.
     Fresh(PlanEntry),
     /// Its request was in flight when a process stopped: read it again, and
-    /// send it again only if the re-read shows it unsettled.
-    Interrupted(PlanEntry),
+    /// send it again only if the change is idempotent and the re-read shows
+    /// it unsettled.
+    Interrupted(PlanEntry, SentLine),
 }
 
 /// What every zone's task shares.
@@ -364,21 +378,23 @@ fn journal_outcome(
 /// is settled without sending.
 async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd> {
     let (mut entry, interrupted) = match job {
-        Job::Fresh(entry) => (entry, false),
-        Job::Interrupted(entry) => (entry, true),
+        Job::Fresh(entry) => (entry, None),
+        Job::Interrupted(entry, sent) => (entry, Some(sent)),
     };
     let age = unix_now().saturating_sub(entry.read_at);
     let stale = entry.read_at == 0 || Duration::from_secs(age) > shared.max_row_age;
     let mut replanned = false;
-    if interrupted || stale {
+    if interrupted.is_some() || stale {
         let read = read_zone(shared, &entry.zone.id).await;
         let setting = match read {
             Ok(reply) => reply.result,
             Err(error) => {
-                let outcome = if interrupted {
-                    ZoneOutcome::Unknown(UnknownCause::Interrupted {
+                let outcome = if let Some(sent) = &interrupted {
+                    let outcome = ZoneOutcome::Unknown(UnknownCause::Interrupted {
                         reread: Some(RowError::from_api(&error)),
-                    })
+                    });
+                    settle_intent(shared, &entry, sent, unknown_after_interruption()).await;
+                    outcome
                 } else {
                     ZoneOutcome::read_failed(&error)
                 };
@@ -390,35 +406,118 @@ async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd
                 });
             }
         };
+        if let Some(sent) = &interrupted {
+            return settle_interrupted(shared, entry, sent, setting).await;
+        }
         let state = CsamState::of(&setting);
-        let step = step_for(&shared.change, &state);
-        let settles = interrupted && settled(&shared.change, &step);
+        let fresh = PlanEntry {
+            zone: entry.zone.clone(),
+            step: step_for(&shared.change, &state),
+            state: Some(state),
+            read_at: unix_now(),
+        };
+        replanned = fresh.step != entry.step;
+        entry = fresh;
+        if let Step::Skip(skip) = &entry.step {
+            let state = entry.state.clone();
+            return Err(TaskEnd::Outcome {
+                outcome: ZoneOutcome::Skipped(skip.clone()),
+                entry,
+                replanned,
+                state,
+            });
+        }
+    }
+    Ok((entry, replanned))
+}
+
+/// Settles a zone whose request was in flight at an interruption from the
+/// re-read `setting`, and gives the interrupted write's audit intent its
+/// outcome. `Ok`: an idempotent change not seen applied, to send again
+/// (planned from the re-read).
+async fn settle_interrupted(
+    shared: &Shared,
+    entry: PlanEntry,
+    sent: &SentLine,
+    setting: CsamSetting,
+) -> Result<(PlanEntry, bool), TaskEnd> {
+    let state = CsamState::of(&setting);
+    let step = step_for(&shared.change, &state);
+    let landed = if let Some(verdict) = &sent.audited {
+        // The reply came before the kill: the audit log has its outcome.
+        *verdict == Verdict::Applied
+    } else if shared.change.is_idempotent() {
+        settled(&shared.change, &step)
+    } else {
+        // The address is masked in every answer: only a verification
+        // started since the `sending` line shows that this one landed.
+        let before = sent
+            .before
+            .clone()
+            .or_else(|| entry.state.as_ref().and_then(|s| s.email_state.clone()));
+        state.email_state == Some(EmailState::Pending) && before != Some(EmailState::Pending)
+    };
+    let reply = Ok(Reply {
+        result: setting.clone(),
+        messages: Vec::new(),
+        result_info: None,
+    });
+    let (outcome, audit) = if landed {
+        // Seen on a re-read, not in an answer: no status.
+        let audit = Outcome {
+            status: None,
+            ..Outcome::csam(&reply)
+        };
+        (classify(&shared.change, &entry, &reply), audit)
+    } else if shared.change.is_idempotent() && matches!(step, Step::Send { .. }) {
+        let not_applied = Outcome {
+            result: Verdict::NotSent,
+            status: None,
+            after: Some(csam_shown(&setting)),
+            errors: Vec::new(),
+            messages: Vec::new(),
+            error: Some(
+                "not applied, as a re-read after the interruption showed; sent again".to_owned(),
+            ),
+        };
+        settle_intent(shared, &entry, sent, not_applied).await;
         let fresh = PlanEntry {
             zone: entry.zone.clone(),
             step,
             state: Some(state),
             read_at: unix_now(),
         };
-        replanned = fresh.step != entry.step;
-        entry = fresh;
-        let outcome = if settles {
-            Some(ZoneOutcome::Skipped(Skip::Settled))
-        } else if let Step::Skip(skip) = &entry.step {
-            Some(ZoneOutcome::Skipped(skip.clone()))
-        } else {
-            None
-        };
-        if let Some(outcome) = outcome {
-            let state = entry.state.clone();
-            return Err(TaskEnd::Outcome {
-                entry,
-                replanned,
-                outcome,
-                state,
-            });
-        }
+        let replanned = fresh.step != entry.step;
+        return Ok((fresh, replanned));
+    } else {
+        (
+            ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
+            unknown_after_interruption(),
+        )
+    };
+    settle_intent(shared, &entry, sent, audit).await;
+    Err(TaskEnd::Outcome {
+        entry,
+        replanned: false,
+        outcome,
+        state: Some(state),
+    })
+}
+
+/// The audit outcome of a write in flight at an interruption that a re-read
+/// could not settle.
+fn unknown_after_interruption() -> Outcome {
+    Outcome {
+        result: Verdict::Unknown,
+        status: None,
+        after: None,
+        errors: Vec::new(),
+        messages: Vec::new(),
+        error: Some(
+            "the run was interrupted with this write in flight, and a re-read could not tell whether it landed"
+                .to_owned(),
+        ),
     }
-    Ok((entry, replanned))
 }
 
 /// A GET of the zone's setting, queued again while it is rate limited.
@@ -498,7 +597,7 @@ impl Drop for GateHold<'_> {
     }
 }
 
-/// Audits, journals and sends the PATCH (again after a 429, which the
+/// Journals, audits and sends the PATCH (again after a 429, which the
 /// server did not apply), then records its outcome.
 async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
     let mut requeues = shared.rate_limited_retries;
@@ -507,37 +606,18 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
             return TaskEnd::Left;
         };
         let _writing = Writing::begin(&shared.writing);
-        let pending = match &shared.audit {
-            Some(audit) => match record_intent(audit, shared, &entry).await {
-                Ok(pending) => Some((audit, pending)),
-                Err(detail) => {
-                    return TaskEnd::Stop {
-                        reason: StopReason::Audit { detail },
-                    };
-                }
-            },
-            None => None,
-        };
+        let intent = shared.audit.as_ref().map(|audit| {
+            let intent = write_intent(shared, &entry);
+            (audit, audit.pending(&intent), intent)
+        });
         if let Some(journal) = &shared.journal {
             let line = Line::Sending {
                 zone: entry.zone.id.clone(),
                 at: unix_now(),
+                before: entry.state.as_ref().and_then(|s| s.email_state.clone()),
+                audit: intent.as_ref().map(|(_, pending, _)| pending.id.clone()),
             };
             if let Err(error) = journal.write(&line).await {
-                if let Some((audit, pending)) = pending {
-                    let not_sent = Outcome {
-                        result: Verdict::NotSent,
-                        status: None,
-                        after: None,
-                        errors: Vec::new(),
-                        messages: Vec::new(),
-                        error: Some(
-                            "the run's journal could not be written; the write was not sent"
-                                .to_owned(),
-                        ),
-                    };
-                    record_outcome(audit, pending, not_sent).await;
-                }
                 return TaskEnd::Stop {
                     reason: StopReason::Journal {
                         detail: error.to_string(),
@@ -545,6 +625,26 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
                 };
             }
         }
+        let pending = match intent {
+            Some((audit, pending, intent)) => match record_intent(audit, pending, intent).await {
+                Ok(pending) => Some((audit, pending)),
+                Err(detail) => {
+                    // Journaled as sending, but never sent: said so, so that
+                    // a resume sends it instead of taking it for a write in
+                    // flight.
+                    if let Some(journal) = &shared.journal {
+                        journal.queue(&Line::Unsent {
+                            zone: entry.zone.id.clone(),
+                            at: unix_now(),
+                        });
+                    }
+                    return TaskEnd::Stop {
+                        reason: StopReason::Audit { detail },
+                    };
+                }
+            },
+            None => None,
+        };
         // From here the request may reach the server: it runs to its reply.
         let call = shared.client.patch_csam(&entry.zone.id, &shared.patch);
         drop(hold);

@@ -110,10 +110,10 @@ impl Change {
     }
 
     /// True when sending it twice has the effect of sending it once (a
-    /// value is set; the same email again mails nobody). Only a re-send of
-    /// the verification email is not: it mails someone each time.
+    /// value is set). A new email and a re-send are not: every PATCH with an
+    /// email starts a verification and mails the address, each time.
     pub fn is_idempotent(&self) -> bool {
-        !matches!(self, Self::ResendVerification)
+        !matches!(self, Self::ResendVerification | Self::SetEmail { .. })
     }
 
     /// The change as a person reads it, without a typed address in full
@@ -162,7 +162,11 @@ mod tests {
         let email = Change::set_email("ts@acme-corp.com").unwrap();
         assert_eq!(email.patch().email.as_deref(), Some("ts@acme-corp.com"));
         assert!(!Change::ResendVerification.is_idempotent());
-        assert!(email.is_idempotent() && source.is_idempotent());
+        assert!(
+            !email.is_idempotent(),
+            "every email PATCH mails the address"
+        );
+        assert!(source.is_idempotent());
     }
 
     #[test]

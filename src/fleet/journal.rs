@@ -56,6 +56,7 @@ use super::change::Change;
 use super::plan::PlanEntry;
 use super::row::CsamState;
 use super::zone_outcome::ZoneOutcome;
+use crate::api::model::EmailState;
 use crate::files::create_private_dir;
 
 /// The journal format this version writes and resumes.
@@ -231,6 +232,23 @@ pub(crate) enum Line {
     },
     /// The zone's PATCH is about to leave (on disk before it does).
     Sending {
+        /// The zone id.
+        zone: String,
+        /// When (seconds since the Unix epoch).
+        at: u64,
+        /// The email state read before sending: a resume compares a re-read
+        /// with it to tell whether an email PATCH landed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<EmailState>,
+        /// The id of the write's audit intent (written right after this
+        /// line): a resume records the settled outcome under it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        audit: Option<String>,
+    },
+    /// The zone's `sending` line before this one was not followed by its
+    /// PATCH (its audit intent could not be written): it is left, as if
+    /// never begun.
+    Unsent {
         /// The zone id.
         zone: String,
         /// When (seconds since the Unix epoch).

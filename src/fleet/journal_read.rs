@@ -13,6 +13,8 @@ use super::change::Change;
 use super::journal::{JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held};
 use super::plan::{Plan, PlanEntry};
 use super::zone_outcome::{ApplySummary, ApplyTable, ZoneResult};
+use crate::api::model::EmailState;
+use crate::audit::Verdict;
 use crate::files::read_regular_file;
 
 /// The largest journal read: 100,000 zones take well under this.
@@ -63,6 +65,22 @@ pub enum RunStatus {
     NoPlan,
 }
 
+/// What a `sending` line kept of a write about to leave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentLine {
+    /// The email state read before sending, when the line says.
+    pub before: Option<EmailState>,
+    /// The id of the write's audit intent, when the line says.
+    pub audit: Option<String>,
+    /// The outcome the audit log already has for that intent (a process
+    /// killed after the reply, before its journal line), filled by a resume.
+    pub audited: Option<Verdict>,
+    /// The audit log, whole since the run began, has no such intent: the
+    /// PATCH never left (its intent is on disk before it does). Filled by a
+    /// resume.
+    pub never_left: bool,
+}
+
 /// One run, read back in full.
 #[derive(Debug, Clone)]
 pub struct RunRecord {
@@ -78,6 +96,8 @@ pub struct RunRecord {
     pub in_flight: Vec<String>,
     /// How many times each zone's PATCH was sent (its `sending` lines).
     pub sent: HashMap<String, u32>,
+    /// Each zone's latest `sending` line: what a resume settles it from.
+    pub last_sent: HashMap<String, SentLine>,
     /// How it finished, if it did.
     pub finished: Option<RunState>,
     /// The retry made from it, if one was.
@@ -283,6 +303,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut outcomes: HashMap<String, ZoneResult> = HashMap::new();
     let mut sent: HashMap<String, u32> = HashMap::new();
+    let mut last_sent: HashMap<String, SentLine> = HashMap::new();
     let mut open: HashSet<String> = HashSet::new();
     let mut finished = None;
     let mut retried_by = None;
@@ -314,17 +335,38 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             Line::Plan(_) | Line::Planned { .. } => {
                 warn(number, "a plan line after the plan".to_owned());
             }
-            Line::Sending { zone, .. } | Line::Outcome { zone, .. }
+            Line::Sending { zone, .. } | Line::Outcome { zone, .. } | Line::Unsent { zone, .. }
                 if !index.contains_key(&zone) =>
             {
                 warn(number, "a zone the plan does not name".to_owned());
             }
-            Line::Sending { zone, .. } => {
+            Line::Sending {
+                zone,
+                before,
+                audit,
+                ..
+            } => {
                 // Sent again after an outcome (never done, but be safe): the
                 // zone is in flight once more.
                 outcomes.remove(&zone);
                 *sent.entry(zone.clone()).or_default() += 1;
+                last_sent.insert(
+                    zone.clone(),
+                    SentLine {
+                        before,
+                        audit,
+                        audited: None,
+                        never_left: false,
+                    },
+                );
                 open.insert(zone);
+            }
+            Line::Unsent { zone, .. } => {
+                if open.remove(&zone)
+                    && let Some(count) = sent.get_mut(&zone)
+                {
+                    *count = count.saturating_sub(1);
+                }
             }
             Line::Outcome {
                 zone,
@@ -395,6 +437,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
         outcomes,
         in_flight,
         sent,
+        last_sent,
         finished,
         retried_by,
         resumed,

@@ -85,6 +85,8 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
         let line = Line::Sending {
             zone: zone.into(),
             at: 2,
+            before: None,
+            audit: None,
         };
         writer.write(&line).await.unwrap();
     }
@@ -100,6 +102,8 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
         .write(&Line::Sending {
             zone: "nope".into(),
             at: 3,
+            before: None,
+            audit: None,
         })
         .await
         .unwrap();

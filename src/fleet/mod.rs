@@ -46,7 +46,7 @@ pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCa
 pub use change::{Change, ChangeError};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir};
-pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, api_of};
+pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};
 pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,

@@ -50,22 +50,26 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
     let table = ApplyTable::new(plan);
     let plan = table.plan();
     let plan_text = out::plan_text(plan, Some(source));
-    if !args.json {
-        print(&plan_text);
-    }
+    // Exit 2 and up prints nothing on stdout: a plan that may be refused
+    // (read-only, not confirmed) goes to stderr.
+    let show_plan = |refusable: bool| match (args.json, refusable) {
+        (true, _) => {}
+        (false, true) => note(plan_text.trim_end()),
+        (false, false) => print(&plan_text),
+    };
     let what = format!("{} on {} zones", plan.change.words(), plan.to_send());
-    let print_plan_only = |blocked| {
+    let print_plan_only = |blocked: Option<&'static str>| {
         if args.json {
-            print_json(&out::document(
-                &table,
-                Some(source),
-                args.dry_run,
-                blocked,
-                None,
-            ));
+            let document = out::document(&table, Some(source), args.dry_run, blocked, None);
+            if blocked.is_some() {
+                note(&serde_json::to_string_pretty(&document).unwrap_or_default());
+            } else {
+                print_json(&document);
+            }
         }
     };
     if args.dry_run {
+        show_plan(false);
         print_plan_only(None);
         if !args.json {
             note("Dry run: nothing was sent.");
@@ -73,16 +77,19 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
         return Ok(Exit::Done);
     }
     if let Err(refused) = ctx.refuse_if_read_only(|| format!("it would {what}")) {
+        show_plan(true);
         print_plan_only(Some("read_only"));
         return Err(refused);
     }
     if plan.to_send() == 0 {
+        show_plan(false);
         print_plan_only(None);
         if !args.json {
             note("Nothing to send.");
         }
         return Ok(exit_of_plan(&table));
     }
+    show_plan(!args.yes);
     if !args.yes {
         let (question, answer) = question(plan);
         let preview = args.json.then(|| summary_only(&plan_text));
@@ -316,7 +323,7 @@ fn summary_only(plan_text: &str) -> String {
 
 /// Runs to the end, folding every event into `table` (and every setting
 /// the run learns into `scan`); progress on stderr when it is a terminal;
-/// Ctrl-C cancels (requests in flight finish).
+/// Ctrl-C stops it resumable (requests in flight finish).
 pub async fn drive(
     ctx: &Context,
     mut run: ApplyRun,
@@ -334,7 +341,8 @@ pub async fn drive(
         let event = tokio::select! {
             biased;
             () = ctx.interrupt.wait(), if !result.interrupted => {
-                run.cancel();
+                // Stopped, not cancelled: the run stays resumable.
+                run.control().interrupt();
                 result.interrupted = true;
                 progress.clear();
                 note("trustdeck: interrupted: no new request is sent; waiting for those in flight");
@@ -381,7 +389,21 @@ pub fn report(
         print(&out::run_text(table, result));
     }
     let summary = table.summary();
+    if summary.unknown > 0 {
+        note(&format!(
+            "trustdeck: {} zone{} of run {} may or may not have the change (outcome unknown): \
+             check them, or send them again on purpose: trustdeck fleet resume {} --resend-unknown",
+            summary.unknown,
+            if summary.unknown == 1 { "" } else { "s" },
+            result.id,
+            result.id
+        ));
+    }
     if result.interrupted {
+        note(&format!(
+            "trustdeck: run {} stopped; `trustdeck fleet resume {}` continues it",
+            result.id, result.id
+        ));
         return Exit::Interrupted;
     }
     match result.end.as_ref().map(|e| &e.state) {

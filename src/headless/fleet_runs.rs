@@ -8,11 +8,14 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::cli::{FleetResumeArgs, FleetRunsArgs};
-use crate::fleet::{JournalError, RunId, RunInfo, RunStatus, RunsDir, api_of, resume_apply};
+use crate::fleet::{
+    ApplyTable, JournalError, Plan, RetryOptions, RunId, RunInfo, RunRecord, RunStatus, RunsDir,
+    api_of, resume_apply, retry_apply,
+};
 
 use super::fleet_apply::{drive, journal_failure, options, report};
 use super::fleet_confirm::{Answer, confirm};
-use super::output::{Table, clean, print, print_json, warn};
+use super::output::{Table, clean, note, print, print_json, warn};
 use super::{Context, Exit, Failure, fleet_cache};
 
 /// The version of `fleet runs --json`.
@@ -37,6 +40,9 @@ pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failu
     let record = runs.load(&id).map_err(journal_failure)?;
     for warning in &record.warnings {
         warn(&warning.to_string());
+    }
+    if args.resend_unknown {
+        return resend_unknown(ctx, args, &record).await;
     }
     let info = record.info();
     let left = info.summary.left;
@@ -86,6 +92,64 @@ pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failu
     Ok(report(&table, &result, None, args.json))
 }
 
+/// `fleet resume RUN --resend-unknown`: a new run of the zones whose
+/// outcome is unknown, sent on purpose (once: the run is then retried).
+async fn resend_unknown(
+    ctx: &Context,
+    args: &FleetResumeArgs,
+    record: &RunRecord,
+) -> Result<Exit, Failure> {
+    let id = &record.header.id;
+    let info = record.info();
+    match info.status {
+        RunStatus::Complete | RunStatus::Cancelled => {}
+        RunStatus::Running => return Err(journal_failure(JournalError::Running(id.to_string()))),
+        _ => {
+            return Err(Failure::Usage(format!(
+                "run {id} has not finished: resume it first (`trustdeck fleet resume {id}`); \
+                 nothing was sent"
+            )));
+        }
+    }
+    let unknown = info.summary.unknown;
+    if unknown == 0 {
+        return Err(journal_failure(JournalError::NothingToRetry(
+            id.to_string(),
+        )));
+    }
+    let what = format!(
+        "send \"{}\" again to the {unknown} zone{} of run {id} whose outcome is unknown",
+        clean(&info.change.words()),
+        if unknown == 1 { "" } else { "s" }
+    );
+    ctx.refuse_if_read_only(|| format!("it would {what}"))?;
+    if !args.yes {
+        let question = format!("{}?", capitalized(&what));
+        confirm(ctx, &question, Answer::Yes, None, &what).await?;
+    }
+    let retry = RetryOptions {
+        unknown_on_purpose: true,
+        ..RetryOptions::default()
+    };
+    let run = retry_apply(&ctx.client, id, retry, options(ctx))
+        .await
+        .map_err(journal_failure)?;
+    let table = ApplyTable::new(Plan {
+        change: record.plan.change.clone(),
+        entries: record.table().unknown().into_iter().cloned().collect(),
+    });
+    let (table, result) = drive(ctx, run, table, None).await;
+    Ok(report(&table, &result, None, args.json))
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// `fleet runs`.
 pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
     let runs = RunsDir::default_location();
@@ -128,6 +192,16 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
         ]);
     }
     print(&table.render());
+    if let Some(info) = infos
+        .iter()
+        .find(|i| i.summary.unknown > 0 && i.retried_by.is_none())
+    {
+        note(&format!(
+            "Run {} has {} zones whose outcome is unknown: check them, or send them again on \
+             purpose: trustdeck fleet resume {} --resend-unknown",
+            info.id, info.summary.unknown, info.id
+        ));
+    }
     Ok(Exit::Done)
 }
 

@@ -1,10 +1,12 @@
-//! SIGINT for the headless commands: one watcher per process, so every
-//! await point (a read, a write in flight, a prompt, a scan) sees the same
-//! Ctrl-C and decides for itself how to stop.
+//! SIGINT, SIGTERM and SIGHUP for the headless commands: one watcher per
+//! process, so every await point (a read, a write in flight, a prompt, a
+//! scan) sees the same stop and decides for itself how to stop. A bulk run
+//! stops as after a kill: the requests in flight finish and are journaled,
+//! and the run stays resumable (`trustdeck fleet resume`).
 
 use tokio::sync::watch;
 
-/// Whether Ctrl-C was pressed; cheap to clone.
+/// Whether Ctrl-C (or SIGTERM, SIGHUP) came; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Interrupt {
     /// `true` once SIGINT came.
@@ -12,21 +14,30 @@ pub struct Interrupt {
 }
 
 impl Interrupt {
-    /// Takes SIGINT over from the default (which would kill the process in
-    /// the middle of a write) on the current tokio runtime. On Unix the
+    /// Takes SIGINT, SIGTERM and SIGHUP over from the default (which would
+    /// kill the process in the middle of a write) on the current tokio
+    /// runtime. On Unix the
     /// handler is in place when this returns, before any request is sent.
     pub fn install() -> Self {
         let (sender, pressed) = watch::channel(false);
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            // Without a handler (an error here) Ctrl-C keeps its default.
-            if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
-                tokio::spawn(async move {
-                    if sigint.recv().await.is_some() {
-                        sender.send_replace(true);
-                    }
-                });
+            let sender = std::sync::Arc::new(sender);
+            // Without a handler (an error here) a signal keeps its default.
+            for kind in [
+                SignalKind::interrupt(),
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+            ] {
+                if let Ok(mut stream) = signal(kind) {
+                    let sender = sender.clone();
+                    tokio::spawn(async move {
+                        if stream.recv().await.is_some() {
+                            sender.send_replace(true);
+                        }
+                    });
+                }
             }
         }
         #[cfg(not(unix))]

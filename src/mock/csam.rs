@@ -218,7 +218,9 @@ fn apply(
             at: at.clone(),
         });
     };
-    if let Some(email) = patch.email.filter(|e| *e != setting.email) {
+    // Every PATCH with an email starts a verification, the same address
+    // too, as Cloudflare does: sending one twice mails twice.
+    if let Some(email) = patch.email {
         setting.email = email;
         setting.email_state = EmailState::Pending;
         setting.pending_since = Some(at.clone());

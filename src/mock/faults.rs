@@ -193,17 +193,20 @@ impl Faults {
         Ok(new)
     }
 
-    /// Waits the configured latency, then decides: a lock-out refuses the
-    /// request (uncounted); else it is counted against the rate limit and
-    /// refused when over it; else it may get an injected 5xx.
-    pub async fn before(&self, headers: &HeaderMap) -> Decision {
+    /// The configured latency, ±25%: waited after the handler has run (see
+    /// [`super::routes`]), so a write whose client goes away meanwhile is
+    /// kept, as a real server keeps it.
+    pub fn latency(&self) -> Option<Duration> {
+        let latency = self.settings().latency?;
+        let factor = rand::rng().random_range(0.75..=1.25);
+        Some(Duration::try_from_secs_f64(latency.as_secs_f64() * factor).unwrap_or(latency))
+    }
+
+    /// Decides: a lock-out refuses the request (uncounted); else it is
+    /// counted against the rate limit and refused when over it; else it may
+    /// get an injected 5xx.
+    pub fn before(&self, headers: &HeaderMap) -> Decision {
         let settings = self.settings();
-        if let Some(latency) = settings.latency {
-            let factor = rand::rng().random_range(0.75..=1.25);
-            let wait =
-                Duration::try_from_secs_f64(latency.as_secs_f64() * factor).unwrap_or(latency);
-            tokio::time::sleep(wait).await;
-        }
         let now = Instant::now();
         let budget = if let Some(left) = settings.lock_out.and_then(|lock| lock.left(now)) {
             Some(Budget::locked_out(

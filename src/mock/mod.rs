@@ -63,7 +63,8 @@
 //! - message **1101**: `enabled: true` was kept false because the
 //!   notification email is not verified (the response still is 200).
 //! - message **1102**: `resend_email` on an already verified email; nothing sent.
-//! - message **1103**: a verification email went to a new address.
+//! - message **1103**: a verification email went to the address: on every
+//!   PATCH with an email, the same address too (as Cloudflare does).
 //! - message **1104**: the verification email was sent again.
 //! - message **1100**: the verify endpoints' status sentence.
 //! - 400 **1004**: a bad query parameter (e.g. `per_page=3`).
@@ -169,7 +170,9 @@
 //!
 //! # Faults (only on `/client/v4`, decided before the handler runs)
 //! Set by the flags at start-up and by `POST /__mock/faults` at run time.
-//! `latency` delays each request ±25%; `fail_rate` answers a 5xx instead
+//! `latency` delays each answer ±25%, after the handler has run and the
+//! request is logged (a write whose client goes away meanwhile is kept, as
+//! on a real server); `fail_rate` answers a 5xx instead
 //! (half JSON 500 code 10002, half Cloudflare edge HTML pages 502/520);
 //! `rate_limit` is Cloudflare's rate limit (below). An injected failure
 //! never reaches the handler, so it never changes state.

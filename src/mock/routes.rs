@@ -131,20 +131,35 @@ async fn client_v4(State(mock): State<Shared>, request: Request, next: Next) -> 
     }
     let method = request.method().to_string();
     let query = request.uri().query().map(str::to_owned);
-    let decision = mock.faults.before(request.headers()).await;
-    let mut response = match decision.refused {
-        Some(refused) => refused,
-        None => next.run(request).await,
-    };
-    response.headers_mut().extend(decision.headers);
-    let status = response.status().as_u16();
-    tracing::debug!(%method, %path, status, "mock request");
-    mock.requests.push(LoggedRequest {
-        method,
-        path,
-        query,
-        status,
+    let decision = mock.faults.before(request.headers());
+    let latency = mock.faults.latency();
+    // On a task of its own, applied and logged before the wait: a client
+    // that goes away (killed during the latency, or even while its write is
+    // being saved) cannot cancel a write the server has begun, as on a real
+    // server.
+    let served = tokio::spawn(async move {
+        let mut response = match decision.refused {
+            Some(refused) => refused,
+            None => next.run(request).await,
+        };
+        response.headers_mut().extend(decision.headers);
+        let status = response.status().as_u16();
+        tracing::debug!(%method, %path, status, "mock request");
+        mock.requests.push(LoggedRequest {
+            method,
+            path,
+            query,
+            status,
+        });
+        response
     });
+    let response = match served.await {
+        Ok(response) => response,
+        Err(_) => ApiError::internal("the request's handler failed".to_owned()).into_response(),
+    };
+    if let Some(latency) = latency {
+        tokio::time::sleep(latency).await;
+    }
     response
 }
 
