@@ -255,17 +255,26 @@ fn interrupted_journal(
         text.push_str(&value.to_string());
         text.push('\n');
     };
-    line(json!({
-        "kind": "run", "format": 1, "id": id, "created_at": 1,
-        "api": trustdeck::fleet::api_of(mock_base), "change": plan.change,
-        "zones": plan.entries.len(), "to_send": plan.to_send(), "retry_of": null
-    }));
+    let header = trustdeck::fleet::RunHeader {
+        format: 1,
+        id: id.clone(),
+        created_at: 1,
+        api: trustdeck::fleet::api_of(mock_base),
+        change: plan.change.clone(),
+        zones: plan.entries.len(),
+        to_send: plan.to_send(),
+        retry_of: None,
+    };
+    let mut value = serde_json::to_value(&header).unwrap();
+    value["kind"] = json!("run");
+    line(value);
     for entry in &plan.entries {
         let mut value = serde_json::to_value(entry).unwrap();
         value["kind"] = json!("plan");
         line(value);
     }
-    line(json!({"kind": "planned", "zones": plan.entries.len()}));
+    let digest = trustdeck::fleet::plan_digest(&header, &plan.entries);
+    line(json!({"kind": "planned", "zones": plan.entries.len(), "digest": digest}));
     for zone in in_flight {
         line(json!({"kind": "sending", "zone": zone, "at": 2}));
     }

@@ -23,6 +23,15 @@ fn planned_sends(document: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The JSON document a run printed on stderr (exit 2 and up).
+fn stderr_json(run: &headless_common::Run) -> Value {
+    let text = &run.stderr;
+    let start = text.find("\n{").map_or(0, |i| i + 1);
+    let start = if text.starts_with('{') { 0 } else { start };
+    let end = text.rfind("\n}").expect("a document on stderr") + 2;
+    serde_json::from_str(&text[start..end]).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
 fn runs_dir(cli: &Headless) -> std::path::PathBuf {
     cli.home.path().join("state/trustdeck/runs")
 }
@@ -43,10 +52,7 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
     run.expect(3);
     // Exit 3: nothing on stdout; the refused plan is on stderr.
     assert_eq!(run.stdout, "", "{run:?}");
-    let document: Value = serde_json::from_str(
-        &run.stderr[run.stderr.find('{').unwrap()..=run.stderr.rfind('}').unwrap()],
-    )
-    .unwrap();
+    let document = stderr_json(&run);
     assert_eq!(document["blocked"], "read_only");
     assert_eq!(document["run"], Value::Null);
     assert!(document["plan"]["to_send"].as_u64().unwrap() > 0);
@@ -240,7 +246,9 @@ async fn failed_writes_exit_6_and_a_later_plan_sees_what_a_run_changed() {
         .await;
     // The cached scan is used: nothing but the PATCHes (all failing) went out.
     failed.expect(6);
-    let document = failed.json();
+    // Exit 6: stdout is empty; the run's document is on stderr.
+    assert_eq!(failed.stdout, "", "{failed:?}");
+    let document = stderr_json(&failed);
     assert_eq!(document["scan"]["cached"], true);
     assert_eq!(document["run"]["summary"]["retryable"], 2, "{document}");
     assert_eq!(cli.writes().await.len(), 2);

@@ -282,6 +282,7 @@ pub async fn retry_apply(
 ) -> Result<ApplyRun, JournalError> {
     let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
     let (source, record) = take_over(&runs, id).await?;
+    check_sound(&record)?;
     if record.finished.is_none() {
         return Err(JournalError::Unfinished(id.to_string()));
     }
@@ -439,7 +440,21 @@ async fn take_over(runs: &RunsDir, id: &RunId) -> Result<(JournalWriter, RunReco
     })?
 }
 
+/// A journal that does not add up is refused whole, naming its first
+/// faulty line.
+pub fn check_sound(record: &RunRecord) -> Result<(), JournalError> {
+    match record.faults.first() {
+        Some(fault) => Err(JournalError::Tampered {
+            path: fault.file.clone(),
+            line: fault.line,
+            problem: fault.problem.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn check_resumable(record: &RunRecord, client: &Client) -> Result<(), JournalError> {
+    check_sound(record)?;
     let id = record.header.id.to_string();
     if !record.plan_complete {
         return Err(JournalError::NoPlan(id));

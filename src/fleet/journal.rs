@@ -153,6 +153,18 @@ pub enum JournalError {
     /// Not a run id.
     #[error("a run id is 1 to 32 letters, digits, '-' or '_'")]
     BadRunId,
+    /// The journal does not add up (edited, copied, or not this run's):
+    /// nothing of it is resumed.
+    #[error("the run's journal {} line {line} {problem}: it is not resumed, and nothing was sent", path.display())]
+    Tampered {
+        /// The journal.
+        path: PathBuf,
+        /// The line at fault (1-based; the file's first line when it is the
+        /// whole file).
+        line: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// Another process is applying the run right now.
     #[error("run {0} is being applied by another trustdeck process")]
     Running(String),
@@ -229,6 +241,10 @@ pub(crate) enum Line {
     Planned {
         /// How many `plan` lines there are.
         zones: usize,
+        /// [`plan_digest`] of the run line and the plan: a resume refuses a
+        /// journal whose plan or change was edited.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<String>,
     },
     /// The zone's PATCH is about to leave (on disk before it does).
     Sending {
@@ -387,6 +403,7 @@ impl JournalWriter {
         bytes.extend(
             Line::Planned {
                 zones: entries.len(),
+                digest: Some(plan_digest(header, entries)),
             }
             .bytes(),
         );
@@ -516,6 +533,22 @@ impl JournalWriter {
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// SHA-256, in hex, of the run line and every plan line as this version
+/// writes them: what the `planned` line carries, and a resume checks.
+pub fn plan_digest(header: &RunHeader, entries: &[PlanEntry]) -> String {
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    context.update(&Line::Run(header.clone()).bytes());
+    for entry in entries {
+        context.update(&Line::Plan(entry.clone()).bytes());
+    }
+    context
+        .finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A crash may have left half a line at the end: a line appended now must

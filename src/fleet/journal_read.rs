@@ -1,7 +1,10 @@
 //! Reading journals back: one run in full (to resume or retry it), or every
 //! run in brief (to list them and find an unfinished one at start). A
 //! damaged line is skipped with a warning (a torn last line after a crash is
-//! normal); a line about a zone the plan does not name is skipped too.
+//! normal; a resume ends it, so it may sit in the middle later). A journal
+//! that does not add up — a plan that disagrees with its header or its
+//! digest, a line about a zone the plan does not name, a second run or plan
+//! — has its faults listed, and is neither resumed nor retried.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,7 +13,9 @@ use serde::Serialize;
 
 use super::apply_event::RunState;
 use super::change::Change;
-use super::journal::{JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held};
+use super::journal::{
+    JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held, plan_digest,
+};
 use super::plan::{Plan, PlanEntry};
 use super::zone_outcome::{ApplySummary, ApplyTable, ZoneResult};
 use crate::api::model::EmailState;
@@ -106,6 +111,10 @@ pub struct RunRecord {
     pub resumed: Vec<u64>,
     /// The lines skipped.
     pub warnings: Vec<JournalWarning>,
+    /// The lines that make the journal not add up (a plan that disagrees
+    /// with its header or digest, a line about a zone the plan does not
+    /// name): any one refuses a resume or a retry whole.
+    pub faults: Vec<JournalWarning>,
     /// Whether a process holds it now.
     pub held: bool,
 }
@@ -198,6 +207,17 @@ impl RunsDir {
             }
         };
         let mut record = parse(&path, &bytes)?;
+        // A copy under another name is not a second run of the same id.
+        if record.header.id != *id {
+            return Err(JournalError::Tampered {
+                path,
+                line: 1,
+                problem: format!(
+                    "is run {}, not the run its file name says ({id})",
+                    record.header.id
+                ),
+            });
+        }
         record.held = is_held(&path);
         Ok(record)
     }
@@ -297,6 +317,15 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             last: line == count,
         });
     };
+    let mut faults = Vec::new();
+    let mut fault = |line: usize, problem: String| {
+        faults.push(JournalWarning {
+            file: path.to_owned(),
+            line,
+            problem,
+            last: false,
+        });
+    };
     let mut header: Option<RunHeader> = None;
     let mut entries: Vec<PlanEntry> = Vec::new();
     let mut planned = None;
@@ -322,23 +351,25 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
         };
         match line {
             Line::Run(first) if header.is_none() && number == 1 => header = Some(first),
-            Line::Run(_) => warn(number, "a second run line".to_owned()),
+            Line::Run(_) => fault(number, "is a second run line".to_owned()),
             Line::Plan(entry) if planned.is_none() => {
                 if !index.contains_key(&entry.zone.id) {
                     index.insert(entry.zone.id.clone(), entries.len());
                     entries.push(entry);
                 } else {
-                    warn(number, "a zone planned twice".to_owned());
+                    fault(number, "plans a zone a second time".to_owned());
                 }
             }
-            Line::Planned { zones } if planned.is_none() => planned = Some(zones),
+            Line::Planned { zones, digest } if planned.is_none() => {
+                planned = Some((zones, digest, number));
+            }
             Line::Plan(_) | Line::Planned { .. } => {
-                warn(number, "a plan line after the plan".to_owned());
+                fault(number, "is a plan line after the plan".to_owned());
             }
             Line::Sending { zone, .. } | Line::Outcome { zone, .. } | Line::Unsent { zone, .. }
                 if !index.contains_key(&zone) =>
             {
-                warn(number, "a zone the plan does not name".to_owned());
+                fault(number, "names a zone the plan does not".to_owned());
             }
             Line::Sending {
                 zone,
@@ -408,20 +439,40 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             ),
         });
     }
-    let plan_complete = match planned {
-        Some(n) if n == entries.len() => true,
-        Some(n) => {
-            warn(
-                0,
+    let plan_complete = planned.is_some();
+    if let Some((zones, digest, line)) = planned {
+        let sends = entries.iter().filter(|e| e.sends()).count();
+        if zones != entries.len() {
+            fault(
+                line,
+                format!("counts {zones} zones, but the plan has {}", entries.len()),
+            );
+        }
+        if header.zones != entries.len() || header.to_send != sends {
+            fault(
+                1,
                 format!(
-                    "the plan names {n} zones but {} were read: the missing ones are not resumed",
+                    "says {} zones, {} to send, but the plan has {}, {sends} to send",
+                    header.zones,
+                    header.to_send,
                     entries.len()
                 ),
             );
-            true
         }
-        None => false,
-    };
+        match digest {
+            Some(digest) if digest == plan_digest(&header, &entries) => {}
+            Some(_) => fault(
+                line,
+                "carries a digest that does not match the plan: the change or the plan was edited"
+                    .to_owned(),
+            ),
+            None => fault(
+                line,
+                "carries no digest of the plan (edited, or written by an older trustdeck)"
+                    .to_owned(),
+            ),
+        }
+    }
     let in_flight = entries
         .iter()
         .filter(|e| open.contains(&e.zone.id))
@@ -442,6 +493,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
         retried_by,
         resumed,
         warnings,
+        faults,
         held: false,
     })
 }

@@ -67,7 +67,10 @@ fn run_ids_sort_by_time_and_are_never_paths() {
 async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
     let dir = tempfile::tempdir().unwrap();
     let runs = RunsDir::in_dir(dir.path().join("runs"));
-    let header = header(3);
+    let header = RunHeader {
+        to_send: 2,
+        ..header(3)
+    };
     let entries = [
         entry("a", send()),
         entry("b", send()),
@@ -125,9 +128,12 @@ async fn a_journal_reads_back_with_outcomes_in_flight_and_a_torn_line() {
     assert_eq!(record.outcomes.len(), 1);
     assert_eq!(record.in_flight, ["b"]);
     assert_eq!(record.sent.get("a"), Some(&1));
-    assert_eq!(record.warnings.len(), 2, "{:?}", record.warnings);
-    assert!(record.warnings[1].last, "the torn line is the last");
-    assert!(record.warnings[0].problem.contains("does not name"));
+    assert_eq!(record.warnings.len(), 1, "{:?}", record.warnings);
+    assert!(record.warnings[0].last, "the torn line is the last");
+    // A line about a zone the plan does not name is a fault: no resume.
+    assert_eq!(record.faults.len(), 1, "{:?}", record.faults);
+    assert_eq!(record.faults[0].line, 9);
+    assert!(record.faults[0].problem.contains("the plan does not"));
     assert_eq!(record.status(), RunStatus::Unfinished);
     assert_eq!(runs.unfinished(&header.api).len(), 1);
     assert!(runs.unfinished("elsewhere/client/v4").is_empty());
@@ -192,4 +198,105 @@ fn a_plan_that_never_reached_the_disk_in_full_was_never_started() {
         runs.load(&header.id),
         Err(JournalError::Read { .. })
     ));
+}
+
+/// A run's journal written by the writer, then its lines as text.
+async fn written(runs: &RunsDir, change: Change) -> (RunHeader, Vec<String>) {
+    let header = RunHeader {
+        change,
+        to_send: 2,
+        ..header(3)
+    };
+    let entries = [
+        entry("a", send()),
+        entry("b", send()),
+        entry("c", Step::Skip(Skip::Locked)),
+    ];
+    let writer = JournalWriter::create(runs, &header, &entries).unwrap();
+    writer.close().await.unwrap();
+    let text = std::fs::read_to_string(runs.path(&header.id)).unwrap();
+    (header, text.lines().map(str::to_owned).collect())
+}
+
+fn first_fault(runs: &RunsDir, id: &RunId) -> (usize, String) {
+    let record = runs.load(id).unwrap();
+    let fault = record.faults.first().expect("a fault");
+    (fault.line, fault.problem.clone())
+}
+
+#[tokio::test]
+async fn a_journal_copied_under_another_name_is_not_a_second_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = RunsDir::in_dir(dir.path().join("runs"));
+    let (header, lines) = written(&runs, Change::EnableScanning).await;
+    assert!(runs.load(&header.id).unwrap().faults.is_empty());
+    let copy = RunId::parse("20991231T000000000Z-00000000").unwrap();
+    std::fs::write(runs.path(&copy), lines.join("\n") + "\n").unwrap();
+    let refused = runs.load(&copy);
+    assert!(
+        matches!(&refused, Err(JournalError::Tampered { line: 1, problem, .. })
+            if problem.contains(header.id.as_str())),
+        "{refused:?}"
+    );
+    let (listed, errors) = runs.list();
+    assert_eq!(listed.len(), 1, "one row per run id");
+    assert_eq!(errors.len(), 1, "the copy is named as an error");
+}
+
+#[tokio::test]
+async fn a_journal_that_does_not_add_up_names_its_faulty_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = RunsDir::in_dir(dir.path().join("runs"));
+    let rewrite = |id: &RunId, lines: &[String]| {
+        std::fs::write(runs.path(id), lines.join("\n") + "\n").unwrap();
+    };
+
+    // The typed email edited in the run line: the digest no longer matches.
+    let (header, mut lines) = written(&runs, Change::set_email("ts@acme-corp.com").unwrap()).await;
+    lines[0] = lines[0].replace("ts@acme-corp.com", "ts@acme-corp.co");
+    rewrite(&header.id, &lines);
+    let (line, problem) = first_fault(&runs, &header.id);
+    assert_eq!(line, 5, "the planned line");
+    assert!(problem.contains("digest"), "{problem}");
+
+    // A step edited from skip to send: the header's count and the digest.
+    let (header, mut lines) = written(&runs, Change::EnableScanning).await;
+    lines[3] = lines[3].replace(
+        r#""step":"skip","reason":"locked""#,
+        r#""step":"send","expect":"as_asked""#,
+    );
+    rewrite(&header.id, &lines);
+    let record = runs.load(&header.id).unwrap();
+    assert!(
+        record
+            .faults
+            .iter()
+            .any(|f| f.line == 1 && f.problem.contains("3 to send")),
+        "{:?}",
+        record.faults
+    );
+
+    // A zone inserted into the plan.
+    let (header, mut lines) = written(&runs, Change::EnableScanning).await;
+    let inserted = lines[1].replace(r#""id":"a""#, r#""id":"z""#);
+    lines.insert(2, inserted);
+    rewrite(&header.id, &lines);
+    let record = runs.load(&header.id).unwrap();
+    assert!(
+        record
+            .faults
+            .iter()
+            .any(|f| f.line == 6 && f.problem.contains("counts 3 zones")),
+        "{:?}",
+        record.faults
+    );
+
+    // A line about a zone the plan does not name.
+    let (header, mut lines) = written(&runs, Change::EnableScanning).await;
+    lines.push(r#"{"kind":"sending","zone":"elsewhere","at":9}"#.to_owned());
+    rewrite(&header.id, &lines);
+    assert_eq!(
+        first_fault(&runs, &header.id),
+        (6, "names a zone the plan does not".to_owned())
+    );
 }

@@ -38,14 +38,14 @@ mod view;
 mod zone_outcome;
 
 pub use apply::{
-    ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, outcomes_of, resume_apply,
-    retry_apply, start_apply,
+    ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
+    resume_apply, retry_apply, start_apply,
 };
 pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
 pub use change::{Change, ChangeError};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
-pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir};
+pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir, plan_digest};
 pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};
 pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,

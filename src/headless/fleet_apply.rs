@@ -376,17 +376,28 @@ pub async fn drive(
     (table, result)
 }
 
-/// Prints the outcome and returns the exit status.
+/// Prints the outcome and returns the exit status: on stdout for 0 and 1,
+/// on stderr from 2 up (stdout is then empty, as for every command).
 pub fn report(
     table: &ApplyTable,
     result: &RunResult,
     source: Option<ScanSource>,
     json: bool,
 ) -> Exit {
-    if json {
-        print_json(&out::document(table, source, false, None, Some(result)));
+    let exit = exit_of_run(table, result);
+    let text = if json {
+        let document = out::document(table, source, false, None, Some(result));
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )
     } else {
-        print(&out::run_text(table, result));
+        out::run_text(table, result)
+    };
+    if exit.code() >= 2 {
+        note(text.trim_end());
+    } else {
+        print(&text);
     }
     let summary = table.summary();
     if summary.unknown > 0 {
@@ -404,14 +415,22 @@ pub fn report(
             "trustdeck: run {} stopped; `trustdeck fleet resume {}` continues it",
             result.id, result.id
         ));
+    } else if matches!(
+        result.end.as_ref().map(|e| &e.state),
+        Some(RunState::Stopped(_)) | None
+    ) {
+        warn("the run stopped before its end; `trustdeck fleet resume` continues it");
+    }
+    exit
+}
+
+fn exit_of_run(table: &ApplyTable, result: &RunResult) -> Exit {
+    let summary = table.summary();
+    if result.interrupted {
         return Exit::Interrupted;
     }
-    match result.end.as_ref().map(|e| &e.state) {
-        Some(RunState::Stopped(_)) | None => {
-            warn("the run stopped before its end; `trustdeck fleet resume` continues it");
-            return Exit::Refused;
-        }
-        _ => {}
+    if let Some(RunState::Stopped(_)) | None = result.end.as_ref().map(|e| &e.state) {
+        return Exit::Refused;
     }
     if summary.failed + summary.unknown > 0 {
         Exit::Unavailable

@@ -10,7 +10,7 @@ use time::macros::format_description;
 use crate::cli::{FleetResumeArgs, FleetRunsArgs};
 use crate::fleet::{
     ApplyTable, JournalError, Plan, RetryOptions, RunId, RunInfo, RunRecord, RunStatus, RunsDir,
-    api_of, resume_apply, retry_apply,
+    api_of, check_sound, resume_apply, retry_apply,
 };
 
 use super::fleet_apply::{drive, journal_failure, options, report};
@@ -41,6 +41,7 @@ pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failu
     for warning in &record.warnings {
         warn(&warning.to_string());
     }
+    check_sound(&record).map_err(journal_failure)?;
     if args.resend_unknown {
         return resend_unknown(ctx, args, &record).await;
     }
@@ -70,10 +71,13 @@ pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failu
         RunStatus::Unfinished => {}
     }
     if !args.json {
-        print(&format!(
-            "Run {id}: {}\n",
-            clean(&record.plan.summary().to_string())
-        ));
+        let text = format!("Run {id}: {}", clean(&record.plan.summary().to_string()));
+        // Shown before a question that may refuse (exit 2): then on stderr.
+        if args.yes {
+            print(&format!("{text}\n"));
+        } else {
+            note(&text);
+        }
     }
     if !args.yes {
         let question = format!("Resume: {what}?");
