@@ -94,6 +94,36 @@ async fn a_dry_run_and_a_refused_confirmation_send_nothing() {
         .await;
     asked.expect(2);
     assert!(asked.stderr.contains("add --yes"), "{}", asked.stderr);
+    assert_eq!(asked.stdout, "", "exit 2: the refused plan is on stderr");
+    assert!(
+        asked.stderr.contains("shop.acme-corp.com"),
+        "{}",
+        asked.stderr
+    );
+    // The typed address, whole, before it reaches every zone.
+    let typo = cli
+        .run(&[
+            "fleet",
+            "apply",
+            "--email",
+            "trust-safety@acme-crop.com",
+            "--account",
+            ACME,
+        ])
+        .await;
+    typo.expect(2);
+    assert!(
+        typo.stderr
+            .contains("Plan: set the notification email to trust-safety@acme-crop.com:"),
+        "{}",
+        typo.stderr
+    );
+    assert!(
+        typo.stderr
+            .contains("add --yes to set the notification email to trust-safety@acme-crop.com on"),
+        "{}",
+        typo.stderr
+    );
     assert!(cli.writes().await.is_empty());
     assert!(!runs_dir(&cli).exists());
     let bad = cli

@@ -369,10 +369,12 @@ pub fn skip_words(kind: SkipKind, change: &Change) -> String {
 }
 
 /// "enable scanning: 61 will change · 22 will stay off until the email is
-/// verified · 3 locked, skipped · 2 already on"; zero counts left out.
+/// verified · 3 locked, skipped · 2 already on"; zero counts left out. A
+/// typed address is shown whole, as `csam set` shows it: a typo is seen
+/// before it reaches every zone.
 impl fmt::Display for PlanSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:", self.change.words())?;
+        write!(f, "{}:", self.change)?;
         let mut parts = Vec::new();
         if self.as_asked > 0 {
             parts.push(format!("{} will change", self.as_asked));

@@ -192,3 +192,14 @@ fn entries_round_trip_through_json_in_a_flat_shape() {
     assert_eq!(before.value.enabled, Some(false));
     assert_eq!(before.editable, Some(true));
 }
+
+#[test]
+fn an_email_plan_shows_the_whole_typed_address() {
+    let change = Change::set_email("trust-safety@acme-crop.com").unwrap();
+    let plan = Plan::new(change, &mix());
+    let text = plan.summary().to_string();
+    assert!(
+        text.starts_with("set the notification email to trust-safety@acme-crop.com:"),
+        "{text}"
+    );
+}

@@ -57,7 +57,11 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
         (false, true) => note(plan_text.trim_end()),
         (false, false) => print(&plan_text),
     };
-    let what = format!("{} on {} zones", plan.change.words(), plan.to_send());
+    let what = format!(
+        "{} on {} zones",
+        clean(&plan.change.to_string()),
+        plan.to_send()
+    );
     let print_plan_only = |blocked: Option<&'static str>| {
         if args.json {
             let document = out::document(&table, Some(source), args.dry_run, blocked, None);
@@ -305,7 +309,7 @@ fn question(plan: &Plan) -> (String, Answer) {
         _ => (
             format!(
                 "Apply \"{}\" to {zones} zone{}?",
-                clean(&plan.change.words()),
+                clean(&plan.change.to_string()),
                 if zones == 1 { "" } else { "s" }
             ),
             Answer::Yes,

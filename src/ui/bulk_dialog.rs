@@ -95,7 +95,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &BulkDial
             );
             if run.in_flight > 0 {
                 words.push_str(&format!(
-                    " The {} that were in flight are read again before anything is sent to them.",
+                    " The {} that were in flight are read again first, and settled from what \
+                     the server shows (a change that mails is never sent to them again).",
                     run.in_flight
                 ));
             }
