@@ -230,9 +230,31 @@ async fn esc_asks_before_stopping_and_stopping_sends_nothing_more() {
     .await;
     ui.key(KeyCode::Esc);
     ui.wait_for_text("Stop the bulk run?").await;
+    // The question pauses the run: once those in flight are answered,
+    // nothing more is sent while it is read.
+    ui.wait_within("the pause to hold", LONG, |s| {
+        s.contains("Paused [") && !s.contains("in flight finish")
+    })
+    .await;
+    let held = count_requests(&mock, "PATCH").await;
+    let window = Instant::now() + Duration::from_millis(900);
+    while Instant::now() < window {
+        assert_eq!(
+            count_requests(&mock, "PATCH").await,
+            held,
+            "no PATCH while the question is asked"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     ui.type_keys("\n");
     ui.wait_for("the question gone", |s| !s.contains("Stop the bulk run?"))
         .await;
+    // Keep going goes on.
+    let deadline = Instant::now() + LONG;
+    while count_requests(&mock, "PATCH").await == held {
+        assert!(Instant::now() < deadline, "the run went on");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     ui.key(KeyCode::Esc);
     ui.wait_for_text("Stop the bulk run?").await;
     ui.type_keys("y");

@@ -157,6 +157,9 @@ pub struct BulkRun {
     pub progress: Option<ApplyProgress>,
     /// Pause asked (the engine confirms with its events).
     pub paused: bool,
+    /// Paused by the "Stop the run?" question, not by `p`: going on
+    /// resumes it.
+    pub held_to_ask: bool,
     /// Stop asked: no new request; those in flight finish.
     pub stopping: bool,
     /// Quit asked: the dashboard quits once those in flight finish.
@@ -177,6 +180,7 @@ impl BulkRun {
             table,
             progress: None,
             paused: false,
+            held_to_ask: false,
             stopping: false,
             quitting: false,
             resumed,

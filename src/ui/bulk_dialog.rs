@@ -181,9 +181,9 @@ fn stop_text(state: &AppState) -> String {
     let progress = state.fleet.run.as_ref().and_then(|r| r.progress.as_ref());
     let (in_flight, left) = progress.map_or((0, 0), |p| (p.in_flight, p.total - p.done));
     format!(
-        "No new request is sent; the {in_flight} in flight are answered and recorded. The \
-         {left} zones not done yet stay as they are, and the run ends as stopped (b starts \
-         a new one)."
+        "Paused while you decide. Stopping sends no new request; the {in_flight} in flight \
+         are answered and recorded. The {left} zones not done yet stay as they are, and the \
+         run ends as stopped (b starts a new one). Keep going goes on."
     )
 }
 

@@ -47,11 +47,33 @@ pub(super) fn pause(state: &mut AppState) -> Vec<Command> {
     vec![Command::PauseApply(paused)]
 }
 
-/// Esc during a run: asks before stopping it.
-pub(super) fn ask_stop(state: &mut AppState) {
+/// Esc during a run: pauses it and asks before stopping it, so nothing
+/// more is sent while the question is read.
+pub(super) fn ask_stop(state: &mut AppState) -> Vec<Command> {
     state.dialog = Some(Dialog::Bulk(Box::new(BulkDialog::StopRun {
         confirm_selected: false,
     })));
+    match state.fleet.run.as_mut() {
+        Some(run) if run.has_started() && !run.paused => {
+            run.paused = true;
+            run.held_to_ask = true;
+            vec![Command::PauseApply(true)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// "Keep going": lets a run the question paused go on (one `p` paused
+/// stays paused).
+fn keep_going(state: &mut AppState) -> Vec<Command> {
+    match state.fleet.run.as_mut() {
+        Some(run) if run.held_to_ask => {
+            run.held_to_ask = false;
+            run.paused = false;
+            vec![Command::PauseApply(false)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// q during a run: asks; a second q while it winds down quits at once.
@@ -155,6 +177,7 @@ pub(super) fn on_dialog(state: &mut AppState, dialog: BulkDialog, msg: Msg) -> V
             };
             match (dialog, yes) {
                 (BulkDialog::StopRun { .. }, true) => stop(state),
+                (BulkDialog::StopRun { .. }, false) => keep_going(state),
                 (BulkDialog::QuitRun { .. }, true) => quit(state),
                 (BulkDialog::Resume { run, .. }, true) => resume(state, &run),
                 (BulkDialog::Resume { run, .. }, false) => {
@@ -216,6 +239,7 @@ fn stop(state: &mut AppState) -> Vec<Command> {
         return Vec::new();
     };
     run.stopping = true;
+    run.held_to_ask = false;
     say(
         state,
         StatusKind::Info,

@@ -69,7 +69,7 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::OpenBulk if !fleet.run_going() => return bulk::open(state),
         Msg::PauseRun => return bulk_run::pause(state),
         Msg::AskStopRun if fleet.run.as_ref().is_some_and(|r| r.has_started()) => {
-            bulk_run::ask_stop(state);
+            return bulk_run::ask_stop(state);
         }
         Msg::RetryFailed => return bulk_run::retry(state),
         Msg::ToggleNeedsALook => bulk_run::toggle_needs_a_look(state),

@@ -306,11 +306,20 @@ fn the_run_pauses_asks_before_stopping_and_offers_a_retry_of_its_failures() {
     assert!(state.fleet.run.as_ref().is_some_and(|r| r.has_started()));
     assert_eq!(press(&mut state, "p"), vec![Command::PauseApply(true)]);
     assert_eq!(press(&mut state, "p"), vec![Command::PauseApply(false)]);
-    // Esc asks; Enter takes "keep going"; y stops.
-    assert!(press(&mut state, "\x1b").is_empty());
+    // Esc pauses and asks, so nothing more is sent while it is read; Enter
+    // takes "keep going", which goes on; y stops.
+    assert_eq!(press(&mut state, "\x1b"), vec![Command::PauseApply(true)]);
     assert!(matches!(bulk(&state), Some(BulkDialog::StopRun { .. })));
-    assert!(press(&mut state, "\n").is_empty());
+    assert!(state.fleet.run.as_ref().unwrap().paused);
+    assert_eq!(press(&mut state, "\n"), vec![Command::PauseApply(false)]);
     assert!(state.dialog.is_none());
+    assert!(!state.fleet.run.as_ref().unwrap().paused);
+    // Paused with p first: the question leaves it paused either way.
+    assert_eq!(press(&mut state, "p"), vec![Command::PauseApply(true)]);
+    assert!(press(&mut state, "\x1b").is_empty());
+    assert!(press(&mut state, "\n").is_empty());
+    assert!(state.fleet.run.as_ref().unwrap().paused);
+    assert_eq!(press(&mut state, "p"), vec![Command::PauseApply(false)]);
     assert!(
         press(&mut state, "r").is_empty(),
         "no scan while a run goes"
