@@ -409,9 +409,11 @@ server adjusted some (scanning kept off until the email is verified) or some wer
 not confirmed, a journal or audit log that cannot be written; also a run stopped for that); 3 \
 authentication, permission or read-only mode (--read-only prints the plan, then exits 3); 4 a \
 zone of --zones FILE, the account or the run is not there; 6 some zones failed or their outcome \
-is unknown; 130 interrupted (the run is cancelled: requests in flight finish and are \
-journaled). The journal is $XDG_STATE_HOME/trustdeck/runs/RUN.jsonl; `trustdeck fleet runs` \
-lists the runs.";
+is unknown; 130 interrupted by Ctrl-C, SIGTERM or SIGHUP (requests in flight finish and are \
+journaled; the run stays resumable). From 2 up stdout is empty: the report is on stderr. The \
+journal is $XDG_STATE_HOME/trustdeck/runs/RUN.jsonl; `trustdeck fleet runs` lists the runs; \
+`trustdeck fleet resume RUN --resend-unknown` sends the zones whose outcome is unknown again, on \
+purpose.";
 
 /// The one change of `fleet apply`.
 #[derive(Args, Debug, Clone, Default)]

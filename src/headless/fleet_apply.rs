@@ -8,8 +8,9 @@
 //! and `--zones FILE` (ids or names, one a line, `#` comments) all apply;
 //! a line of FILE that names no zone of the scan stops the command (exit 4)
 //! before anything is sent. `--dry-run` prints the plan (exit 0);
-//! `--read-only` prints it and exits 3. Ctrl-C cancels the run: no new
-//! request, those in flight finish and are journaled, exit 130.
+//! `--read-only` prints it on stderr and exits 3. Ctrl-C (or SIGTERM,
+//! SIGHUP) stops the run resumable: no new request, those in flight finish
+//! and are journaled, exit 130.
 
 use std::io::{self, IsTerminal};
 use std::path::Path;

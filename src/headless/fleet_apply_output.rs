@@ -55,7 +55,7 @@ pub struct RunResult {
     pub journal: Option<PathBuf>,
     /// Its end, when it reported one.
     pub end: Option<ApplyEnd>,
-    /// Whether Ctrl-C cancelled it.
+    /// Whether Ctrl-C (or SIGTERM, SIGHUP) stopped it, resumable.
     pub interrupted: bool,
 }
 

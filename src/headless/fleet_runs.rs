@@ -1,7 +1,8 @@
-//! `trustdeck fleet resume [RUN] [--yes] [--json]` and `trustdeck fleet
+//! `trustdeck fleet resume [RUN] [--resend-unknown] [--yes] [--json]` and `trustdeck fleet
 //! runs [--json]`: continue a run that a crash, a kill or a lost connection
-//! left unfinished (nothing done is sent again; zones in flight are read
-//! again first), and list the runs of the journal folder.
+//! left unfinished (nothing done is sent again; zones in flight are
+//! settled first, see `fleet::apply_run`), send its unknown zones again on
+//! purpose, and list the runs of the journal folder.
 
 use serde_json::json;
 use time::OffsetDateTime;
