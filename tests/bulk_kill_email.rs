@@ -156,12 +156,17 @@ fn lines_of(path: &Path, kind: &str) -> usize {
 
 /// A GET of a mock-only endpoint, over a plain socket.
 fn get(mock: &Mock, path: &str) -> Value {
+    get_as(mock, path, "")
+}
+
+/// A GET with `headers` (each ending in CRLF), over a plain socket.
+fn get_as(mock: &Mock, path: &str, headers: &str) -> Value {
     use std::io::{Read, Write};
     let addr = mock.root.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(addr).expect("the mock accepts");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut text = Vec::new();
@@ -411,4 +416,37 @@ fn fifteen_kills_of_an_email_run_send_no_zone_twice_and_miss_none() {
     for zone in &to_send {
         assert!(patched.contains_key(zone), "{zone} missed");
     }
+}
+
+#[test]
+fn the_mock_keeps_a_write_whose_client_went_away_during_its_latency() {
+    use std::io::Write;
+    let folder = tempfile::tempdir().unwrap();
+    let state = folder.path().join("mock-state.json");
+    let mock = start_mock(&state);
+    let auth = format!("Authorization: Bearer {TOKEN}\r\n");
+    let zones = get_as(&mock, "/client/v4/zones?per_page=5", &auth);
+    let zone = zones["result"][0]["id"].as_str().unwrap().to_owned();
+    let addr = mock.root.trim_start_matches("http://").to_owned();
+    let body = format!(r#"{{"value":{{"email":"{EMAIL}"}}}}"#);
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "PATCH /client/v4/zones/{zone}/settings/csam_scanner_third_party HTTP/1.1\r\n\
+         Host: {addr}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    // The client goes away at once, long before the 50 ms latency is over.
+    drop(stream);
+    wait_for("the PATCH in the request log", || {
+        patches(&mock).get(&zone) == Some(&1)
+    });
+    wait_for("its verification email", || {
+        mails(&mock).get(&zone) == Some(&1)
+    });
+    let kept = get(&mock, "/__mock/state")["zones"][&zone]["email"].clone();
+    assert_eq!(kept, EMAIL, "the write was applied");
 }

@@ -224,7 +224,12 @@ pub async fn resume_apply(
 ) -> Result<ApplyRun, JournalError> {
     let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
     let (writer, record) = take_over(&runs, id).await?;
-    check_resumable(&record, client)?;
+    if let Err(error) = check_resumable(&record, client) {
+        // Unlocked before the refusal is heard: a retry right after finds
+        // the run free.
+        let _ = writer.close().await;
+        return Err(error);
+    }
     writer
         .write(&Line::Resumed {
             at: unix_now(),
@@ -282,17 +287,9 @@ pub async fn retry_apply(
 ) -> Result<ApplyRun, JournalError> {
     let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
     let (source, record) = take_over(&runs, id).await?;
-    check_sound(&record)?;
-    if record.finished.is_none() {
-        return Err(JournalError::Unfinished(id.to_string()));
-    }
-    if let Some(by) = &record.retried_by
-        && runs.path(by).exists()
-    {
-        return Err(JournalError::AlreadyRetried {
-            id: id.to_string(),
-            by: by.to_string(),
-        });
+    if let Err(error) = check_retryable(&runs, &record) {
+        let _ = source.close().await;
+        return Err(error);
     }
     let change = record.plan.change.clone();
     let table = record.table();
@@ -308,6 +305,7 @@ pub async fn retry_apply(
         }));
     }
     if entries.is_empty() {
+        let _ = source.close().await;
         return Err(JournalError::NothingToRetry(id.to_string()));
     }
     let plan = Plan { change, entries };
@@ -430,8 +428,14 @@ async fn take_over(runs: &RunsDir, id: &RunId) -> Result<(JournalWriter, RunReco
     let (runs, id) = (runs.clone(), id.clone());
     tokio::task::spawn_blocking(move || {
         let writer = JournalWriter::reopen(&runs, &id)?;
-        let record = runs.load(&id)?;
-        Ok((writer, record))
+        match runs.load(&id) {
+            Ok(record) => Ok((writer, record)),
+            Err(error) => {
+                // Unlocked before the refusal is heard.
+                let _ = futures::executor::block_on(writer.close());
+                Err(error)
+            }
+        }
     })
     .await
     .map_err(|e| JournalError::Write {
@@ -451,6 +455,23 @@ pub fn check_sound(record: &RunRecord) -> Result<(), JournalError> {
         }),
         None => Ok(()),
     }
+}
+
+fn check_retryable(runs: &RunsDir, record: &RunRecord) -> Result<(), JournalError> {
+    check_sound(record)?;
+    let id = &record.header.id;
+    if record.finished.is_none() {
+        return Err(JournalError::Unfinished(id.to_string()));
+    }
+    if let Some(by) = &record.retried_by
+        && runs.path(by).exists()
+    {
+        return Err(JournalError::AlreadyRetried {
+            id: id.to_string(),
+            by: by.to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn check_resumable(record: &RunRecord, client: &Client) -> Result<(), JournalError> {
