@@ -25,6 +25,10 @@ pub(crate) async fn serve(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
+        // A request read in full is served even when its client has gone
+        // (a killed client's FIN can arrive with its last bytes), as a real
+        // server serves it.
+        .half_close(true)
         .keep_alive(true);
     loop {
         let stream = tokio::select! {
