@@ -137,7 +137,7 @@ fn the_public_key_is_never_drawn_whole() {
             );
         }
     }
-    assert!(screen(120, 40, &normal()).contains("key GIHt…vRs="));
+    assert!(screen(120, 40, &normal()).contains("key SHA256:1109027e4a751e7e"));
 }
 
 #[test]
