@@ -357,3 +357,18 @@ fn a_field_the_server_did_not_send_is_not_reported_never_a_default() {
         .unwrap_or_default();
     assert!(email_state.contains("not reported"), "{email_state}");
 }
+
+#[test]
+fn the_account_panel_waits_for_the_zone_instead_of_asking_for_a_flag() {
+    use crate::state::{Lookup, Route};
+    let zone_id = "117bf1e17392293e996d8990458815ea".to_owned();
+    let now = std::time::Instant::now();
+    let mut state = AppState::new(context(), Some(zone_id.clone()), None, now);
+    state.gate = crate::state::Gate::Open;
+    state
+        .requests
+        .start(Route::Lookup(Lookup::ZoneDetails { zone_id }), state.now);
+    let shown = screen(120, 40, &state);
+    assert!(!shown.contains("--account"), "{shown}");
+    assert!(shown.contains("Waiting for the zone"), "{shown}");
+}
