@@ -103,7 +103,7 @@ async fn payload_logging_goes_on_from_a_key_file_and_off_and_the_key_is_never_pr
     );
     assert_eq!(
         on.json()["sent"]["payload_logging"]["public_key"],
-        "q2Vw…3Jk="
+        "SHA256:6f7ef35ea8374f37"
     );
     let off = cli.run(&["dlp", "set", ACME, "--no-payload-logging"]).await;
     off.expect(0);
