@@ -70,8 +70,8 @@ pub struct DashboardArgs {
     /// Run against the embedded mock server with demo data: no set-up, no credentials.
     #[arg(long, conflicts_with = "profile")]
     pub demo: bool,
-    /// The zone whose CSAM Scanner setting to show (default: the first one visible).
-    #[arg(long, value_name = "ZONE_ID")]
+    /// The zone whose CSAM Scanner setting to show, by id or name (default: the first one visible).
+    #[arg(long, value_name = "ID-OR-NAME")]
     pub zone: Option<String>,
     /// The account whose DLP settings to show (default: the zone's account).
     #[arg(long, value_name = "ACCOUNT_ID")]
@@ -553,4 +553,18 @@ pub struct ManArgs {
     /// DIR instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_help_says_the_zone_may_be_a_name() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("--zone <ID-OR-NAME>"), "{help}");
+        assert!(!help.contains("<ZONE_ID>"), "{help}");
+    }
 }

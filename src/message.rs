@@ -132,8 +132,22 @@ pub enum Msg {
     /// The terminal is gone or a signal arrived: quit now.
     Terminate,
     /// A bound key whose action cannot work now (say why instead of
-    /// ignoring it): the action it would have taken.
-    Unavailable(Box<Msg>),
+    /// ignoring it).
+    Unavailable(Box<Refused>),
+}
+
+/// A key that does nothing now, and what it would have done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// The action it would have taken.
+    pub msg: Msg,
+    /// The key as the help writes it (`D`, `tab`).
+    pub key: String,
+    /// The binding's label (`reset…`).
+    pub label: &'static str,
+    /// Where the key does work, when that is another page (the key is not
+    /// bound on this one): `the fleet page`.
+    pub elsewhere: Option<&'static str>,
 }
 
 impl Msg {

@@ -107,11 +107,11 @@ fn a_public_key_keeps_only_its_fingerprint() {
         .unwrap();
     let text = s.all_text();
     assert_clean(&text);
-    assert!(text.contains("MIIB…AQAB"), "{text}");
+    assert!(text.contains("SHA256:f56c8b01227f62dd"), "{text}");
     let entry = &s.log.read(&Filter::default()).entries[0];
     assert_eq!(
         trustdeck::audit::change_text(entry),
-        "payload_logging.public_key none → MIIB…AQAB"
+        "payload_logging.public_key none → SHA256:f56c8b01227f62dd"
     );
 }
 

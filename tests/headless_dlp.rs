@@ -30,7 +30,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
         settings["payload_logging"]["masking_level"],
         state["payload_logging"]["masking_level"]
     );
-    assert_eq!(settings["payload_logging"]["public_key"], "GIHt…vRs=");
+    assert_eq!(
+        settings["payload_logging"]["public_key"],
+        "SHA256:1109027e4a751e7e"
+    );
     let table = cli.run(&["dlp", "get", ACME]).await;
     table.expect(0);
     assert!(
@@ -100,13 +103,13 @@ async fn payload_logging_goes_on_from_a_key_file_and_off_and_the_key_is_never_pr
     );
     assert_eq!(
         on.json()["sent"]["payload_logging"]["public_key"],
-        "q2Vw…3Jk="
+        "SHA256:6f7ef35ea8374f37"
     );
     let off = cli.run(&["dlp", "set", ACME, "--no-payload-logging"]).await;
     off.expect(0);
     assert!(
         off.stdout
-            .contains("payload logging: on (key GIHt…vRs=) → off"),
+            .contains("payload logging: on (key SHA256:1109027e4a751e7e) → off"),
         "{}",
         off.stdout
     );

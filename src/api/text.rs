@@ -87,21 +87,29 @@ pub(crate) fn snippet(body: &str) -> String {
     }
 }
 
-/// A public key shown without drawing it: its first and last four
-/// characters (`MIIB…AQAB`), or `set` for a key too short to shorten; `""`
-/// stays `""` (it means "payload logging off"). The panel and the audit log
-/// use this one rule.
+/// A public key shown without drawing it: `SHA256:` and the first 8 bytes
+/// of the SHA-256 of the decoded key in hex (`SHA256:1a2b3c4d5e6f7081`), as
+/// `ssh-keygen -l` users compare keys. Text that is not base64 is hashed as
+/// typed, whitespace left out, and says so (`SHA256:… (not base64)`); `""`
+/// stays `""` (it means "payload logging off"). The panel, the headless
+/// commands and the audit log use this one rule.
 pub fn key_fingerprint(key: &str) -> String {
-    let chars: Vec<char> = key.chars().filter(|c| !c.is_whitespace()).collect();
-    if chars.is_empty() {
+    use base64::Engine as _;
+    let compact: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
         return String::new();
     }
-    if chars.len() <= 10 {
-        return "set".to_owned();
+    let decoded = base64::engine::general_purpose::STANDARD.decode(&compact);
+    let bytes = decoded.as_deref().unwrap_or(compact.as_bytes());
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let hex: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    match decoded {
+        Ok(_) => format!("SHA256:{hex}"),
+        Err(_) => format!("SHA256:{hex} (not base64)"),
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -110,6 +118,17 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     use super::*;
+
+    #[test]
+    fn a_key_fingerprint_is_the_sha256_of_the_decoded_key() {
+        assert_eq!(key_fingerprint("AAAA"), "SHA256:709e80c88487a241");
+        assert_eq!(key_fingerprint(" AA\nAA "), "SHA256:709e80c88487a241");
+        assert_eq!(
+            key_fingerprint("short"),
+            "SHA256:f9b0078b5df596d2 (not base64)"
+        );
+        assert_eq!(key_fingerprint(""), "");
+    }
 
     /// Characters that change length when case-folded (each UTF-8 width),
     /// combining marks, bidi controls, NUL and line breaks of every kind.

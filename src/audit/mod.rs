@@ -13,7 +13,7 @@
 //! which cuts email addresses to their domain and anything that looks like a
 //! token or key. A typed notification email is kept as `…@acme-corp.com`; an
 //! email the server returned is kept as it showed it (masked); a DLP public
-//! key only as its fingerprint (`MIIB…AQAB`).
+//! key only as its fingerprint (`SHA256:` and 16 hex digits).
 //!
 //! # The file
 //! One JSON object per line (format `"v": 1`), 0600 in a 0700 folder.

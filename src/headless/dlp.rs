@@ -1,7 +1,7 @@
 //! `trustdeck dlp get ACCOUNT` and `trustdeck dlp set ACCOUNT …`.
 //!
 //! A payload-logging public key is never printed: tables and JSON show its
-//! fingerprint (`GIHt…vRs=`), as everywhere in trustdeck, so a private key
+//! fingerprint (`SHA256:1109027e4a751e7e`), as everywhere in trustdeck, so a private key
 //! pasted by mistake never ends up on a screen or in a CI log.
 
 use serde_json::{Value, json};
@@ -354,7 +354,10 @@ mod tests {
             ..DlpUpdate::default()
         };
         let body = update_json(&update).to_string();
-        assert!(!body.contains(key) && body.contains("GIHt…vRs="), "{body}");
+        assert!(
+            !body.contains(key) && body.contains("SHA256:1109027e4a751e7e"),
+            "{body}"
+        );
         assert!(!settings_json(&now(Some(key))).to_string().contains(key));
     }
 }

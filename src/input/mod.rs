@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod bindings;
 
-use crate::message::Msg;
+use crate::message::{Msg, Refused};
 use crate::state::{AppState, Dialog, Gate, Page};
 
 /// Where a binding applies.
@@ -102,6 +102,16 @@ impl Key {
         } else {
             base
         }
+    }
+
+    /// The pressed key as the help writes it.
+    fn named(event: &KeyEvent) -> String {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match event.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        Self { code, ctrl }.name()
     }
 
     fn matches(self, event: &KeyEvent) -> bool {
@@ -224,9 +234,17 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
             .iter()
             .find(|b| b.context == *context && b.keys.iter().any(|k| k.matches(&event)))
     });
+    let refused = |binding: &Binding, elsewhere| {
+        Some(Msg::Unavailable(Box::new(Refused {
+            msg: binding.msg.clone(),
+            key: Key::named(&event),
+            label: binding.label,
+            elsewhere,
+        })))
+    };
     match found {
         Some(binding) if (binding.when)(state) => Some(binding.msg.clone()),
-        Some(binding) => Some(Msg::Unavailable(Box::new(binding.msg.clone()))),
+        Some(binding) => refused(binding, None),
         None if state.takes_text()
             && state.dialog.as_ref().is_none_or(Dialog::takes_text)
             && !state.help
@@ -240,8 +258,34 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
                 Some(Msg::EditKey(event))
             }
         }
-        None => None,
+        None => elsewhere(state, &event, &contexts)
+            .and_then(|(binding, place)| refused(binding, Some(place))),
     }
+}
+
+/// A page key pressed on the other page: the binding and where it works,
+/// so the key says so instead of doing nothing.
+fn elsewhere(
+    state: &AppState,
+    event: &KeyEvent,
+    contexts: &[KeyContext],
+) -> Option<(&'static Binding, &'static str)> {
+    let on_a_page = contexts
+        .iter()
+        .any(|c| matches!(c, KeyContext::Settings | KeyContext::Fleet));
+    if !on_a_page || state.takes_text() {
+        return None;
+    }
+    BINDINGS.iter().find_map(|b| {
+        let place = match b.context {
+            KeyContext::Settings => "the zone and account panels",
+            KeyContext::Fleet => "the fleet page",
+            KeyContext::Run => "a bulk run",
+            _ => return None,
+        };
+        (!contexts.contains(&b.context) && b.keys.iter().any(|k| k.matches(event)))
+            .then_some((b, place))
+    })
 }
 
 #[cfg(test)]
@@ -261,34 +305,101 @@ mod tests {
         }
     }
 
+    /// What is bound at once: each page with the keys that apply
+    /// everywhere, or one overlay alone (as [`active_contexts`] stacks them).
+    const STACKS: &[&[KeyContext]] = &[
+        &[KeyContext::Settings, KeyContext::Global],
+        &[KeyContext::Fleet, KeyContext::Global],
+        &[KeyContext::Run, KeyContext::Fleet, KeyContext::Global],
+        &[KeyContext::Editing],
+        &[KeyContext::Dialog],
+        &[KeyContext::Help],
+        &[KeyContext::Audit],
+        &[KeyContext::Picker],
+        &[KeyContext::CommandLine],
+        &[KeyContext::Gate],
+    ];
+
     #[test]
-    fn no_two_bindings_of_a_context_share_a_key() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
+    fn no_page_or_overlay_binds_a_key_twice() {
+        for stack in STACKS {
+            let bound: Vec<&Binding> = BINDINGS
+                .iter()
+                .filter(|b| stack.contains(&b.context))
+                .collect();
+            for (i, a) in bound.iter().enumerate() {
+                for b in &bound[i + 1..] {
+                    let shared: Vec<String> = a
+                        .keys
+                        .iter()
+                        .filter(|k| b.keys.contains(k))
+                        .map(|k| k.name())
+                        .collect();
+                    assert!(
+                        shared.is_empty(),
+                        "{stack:?}: {shared:?} means both {:?} and {:?}",
+                        a.label,
+                        b.label
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_keeps_its_meaning_from_page_to_page() {
+        let pages = [KeyContext::Settings, KeyContext::Fleet, KeyContext::Run];
+        // The same key may act on what each page holds (j moves, space
+        // marks a zone or toggles a row, u drops what is staged there).
+        let same_kind = |a: &Msg, b: &Msg| {
+            std::mem::discriminant(a) == std::mem::discriminant(b)
+                || matches!(
+                    (a, b),
+                    (Msg::Activate, Msg::ToggleMark)
+                        | (Msg::ToggleMark, Msg::Activate)
+                        | (Msg::Discard, Msg::ClearMarks)
+                        | (Msg::ClearMarks, Msg::Discard)
+                )
+        };
+        for a in BINDINGS.iter().filter(|b| pages.contains(&b.context)) {
+            for b in BINDINGS
+                .iter()
+                .filter(|b| pages.contains(&b.context) && b.context != a.context)
+            {
                 let shared = a.keys.iter().any(|k| b.keys.contains(k));
-                // A page's keys may shadow only the global keys that mean
-                // nothing on that page (the fleet has no panels to focus).
-                let panel_only =
-                    |binding: &Binding| matches!(binding.msg, Msg::FocusNext | Msg::FocusPrev);
-                let overlap = a.context == b.context
-                    || matches!(
-                        (a.context, b.context),
-                        (KeyContext::Settings, KeyContext::Global)
-                            | (KeyContext::Global, KeyContext::Settings)
-                    )
-                    || (a.context == KeyContext::Fleet
-                        && b.context == KeyContext::Global
-                        && !panel_only(b))
-                    || (a.context == KeyContext::Global
-                        && b.context == KeyContext::Fleet
-                        && !panel_only(a));
                 assert!(
-                    !(shared && overlap),
-                    "{:?} and {:?} share a key",
+                    !shared || same_kind(&a.msg, &b.msg),
+                    "{:?} means {:?} on one page and {:?} on another",
+                    a.keys.iter().map(|k| k.name()).collect::<Vec<_>>(),
                     a.label,
                     b.label
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_dialog_keys_mean_nothing_else_on_a_page() {
+        let dialog: Vec<Key> = BINDINGS
+            .iter()
+            .filter(|b| {
+                b.context == KeyContext::Dialog && matches!(b.msg, Msg::Confirm | Msg::Deny)
+            })
+            .flat_map(|b| b.keys.iter().copied())
+            .filter(|k| *k != code(KeyCode::Esc))
+            .collect();
+        for b in BINDINGS.iter().filter(|b| {
+            matches!(
+                b.context,
+                KeyContext::Global | KeyContext::Settings | KeyContext::Fleet | KeyContext::Run
+            )
+        }) {
+            assert!(
+                !b.keys.iter().any(|k| dialog.contains(k)),
+                "{:?} answers a dialog, yet {:?} on a page",
+                b.key_names(),
+                b.label
+            );
         }
     }
 }

@@ -50,6 +50,12 @@ pub enum Lookup {
         /// The id asked for.
         account_id: String,
     },
+    /// `GET /accounts`: an account typed on the command line by name,
+    /// switched to when exactly one of the first page has that name.
+    AccountByName {
+        /// The name asked for.
+        name: String,
+    },
 }
 
 /// Where a reply goes.

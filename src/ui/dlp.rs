@@ -10,7 +10,7 @@ use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
 use crate::state::{
-    AccountPanel, AccountRow, AppState, Discover, Dlp, FieldEditor, Route, key_fingerprint,
+    AccountPanel, AccountRow, AppState, Discover, Dlp, FieldEditor, Lookup, Route, key_fingerprint,
     masking_meaning,
 };
 
@@ -38,10 +38,25 @@ impl SettingView for Dlp {
         let looking = state
             .requests
             .any(|r| *r == Route::Discover(Discover::Account));
-        match (&state.settings.account.id, looking) {
-            (None, true) => "Looking for an account…",
-            (None, false) => "No account to show. Start trustdeck with --account ACCOUNT_ID.",
-            (Some(_), _) => "Not loaded yet. Press r to load it.",
+        // The zone's account opens here once the zone is known.
+        let zone_coming = state.requests.any(|r| {
+            matches!(
+                r,
+                Route::Discover(Discover::Zone)
+                    | Route::Lookup(
+                        Lookup::ZoneDetails { .. }
+                            | Lookup::ZoneByName { .. }
+                            | Lookup::ZoneById { .. }
+                    )
+            )
+        });
+        match (&state.settings.account.id, looking, zone_coming) {
+            (None, true, _) => "Looking for an account…",
+            (None, false, true) => "Waiting for the zone: its account opens here.",
+            (None, false, false) => {
+                "No account to show. Start trustdeck with --account ACCOUNT_ID, or press a to pick one."
+            }
+            (Some(_), _, _) => "Not loaded yet. Press r to load it.",
         }
         .to_owned()
     }

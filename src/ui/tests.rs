@@ -137,7 +137,7 @@ fn the_public_key_is_never_drawn_whole() {
             );
         }
     }
-    assert!(screen(120, 40, &normal()).contains("key GIHt…vRs="));
+    assert!(screen(120, 40, &normal()).contains("key SHA256:1109027e4a751e7e"));
 }
 
 #[test]
@@ -356,4 +356,19 @@ fn a_field_the_server_did_not_send_is_not_reported_never_a_default() {
         .find(|l| l.contains("State"))
         .unwrap_or_default();
     assert!(email_state.contains("not reported"), "{email_state}");
+}
+
+#[test]
+fn the_account_panel_waits_for_the_zone_instead_of_asking_for_a_flag() {
+    use crate::state::{Lookup, Route};
+    let zone_id = "117bf1e17392293e996d8990458815ea".to_owned();
+    let now = std::time::Instant::now();
+    let mut state = AppState::new(context(), Some(zone_id.clone()), None, now);
+    state.gate = crate::state::Gate::Open;
+    state
+        .requests
+        .start(Route::Lookup(Lookup::ZoneDetails { zone_id }), state.now);
+    let shown = screen(120, 40, &state);
+    assert!(!shown.contains("--account"), "{shown}");
+    assert!(shown.contains("Waiting for the zone"), "{shown}");
 }

@@ -101,6 +101,12 @@ fn go_to(state: &mut AppState, kind: PickerKind, wanted: &str) -> Vec<Command> {
                 },
             )
         }
+        None if kind == PickerKind::Account && !wanted.is_empty() => lookup::start(
+            state,
+            Lookup::AccountByName {
+                name: wanted.to_owned(),
+            },
+        ),
         _ => picker::open(state, kind, wanted),
     }
 }

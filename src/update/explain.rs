@@ -3,18 +3,27 @@
 //! a save on its way.
 
 use super::{label, say};
-use crate::message::Msg;
-use crate::state::{AppState, Gate, Notice, Panel, ReadOnly, StatusKind, ZoneRow};
+use crate::message::{Msg, Refused};
+use crate::state::{AppState, Gate, Notice, Page, Panel, ReadOnly, StatusKind, ZoneRow};
 
-/// Says why `msg` (a key's message whose binding is not available now)
-/// does nothing. Repeating the key does not repeat the sentence.
-pub(super) fn unavailable(state: &mut AppState, msg: &Msg) {
+/// Says why a key (a binding not available now, or one of another page)
+/// does nothing. Every refused key gets a sentence: a specific reason when
+/// one is known, else what the key is for and that it does not apply now.
+/// Repeating the key does not repeat the sentence.
+pub(super) fn unavailable(state: &mut AppState, refused: &Refused) {
     let overlay = state.dialog.is_some() || state.help || state.takes_text();
     if state.gate != Gate::Open || overlay {
         return;
     }
-    let Some(text) = why_not(state, msg) else {
-        return;
+    let text = match refused.elsewhere {
+        Some(place) => elsewhere(state, refused, place),
+        None => why_not(state, &refused.msg).unwrap_or_else(|| {
+            format!(
+                "{} ({}) does not apply now.",
+                refused.key,
+                refused.label.trim_end_matches('…')
+            )
+        }),
     };
     let said = Notice::Text(text);
     if state.status.as_ref().is_some_and(|s| s.notice == said) {
@@ -25,11 +34,25 @@ pub(super) fn unavailable(state: &mut AppState, msg: &Msg) {
     }
 }
 
+/// A key of the other page: where it works and how to get there.
+fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
+    let how = match state.page {
+        Page::Settings => "f shows the fleet",
+        Page::Fleet => "esc goes back to the panels",
+    };
+    format!(
+        "{} ({}) is a key of {place}, not of this page; {how}.",
+        refused.key,
+        refused.label.trim_end_matches('…')
+    )
+}
+
 fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
-    if state.page == crate::state::Page::Fleet
-        && let Some(text) = super::bulk::why_not(state, msg)
-    {
-        return Some(text);
+    if state.page == Page::Fleet {
+        if let Some(text) = super::bulk::why_not(state, msg) {
+            return Some(text);
+        }
+        return fleet_refused(state, msg);
     }
     let writes = matches!(
         msg,
@@ -47,7 +70,38 @@ fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
     }
 }
 
+/// The fleet page's keys that wait for something: a row, a mark, a run.
+fn fleet_refused(state: &AppState, msg: &Msg) -> Option<String> {
+    let fleet = &state.fleet;
+    let no_rows = if fleet.rows().is_empty() {
+        "No zones yet: r scans the fleet."
+    } else {
+        "No zone is shown: the filters hide every zone."
+    };
+    Some(match msg {
+        Msg::FocusNext | Msg::FocusPrev => {
+            "The fleet page is one table, with no panels to move between: esc goes back to the panels.".to_owned()
+        }
+        Msg::ShowPage(Page::Fleet) => "This is the fleet page.".to_owned(),
+        Msg::ClearMarks => "No zone is marked: space marks the zone under the cursor, * every zone shown.".to_owned(),
+        Msg::Activate | Msg::ToggleMark | Msg::MarkShown | Msg::CopyId => no_rows.to_owned(),
+        Msg::Refresh if fleet.scanning.is_some() => {
+            "A scan is going: esc stops it, r scans again after.".to_owned()
+        }
+        Msg::PauseRun | Msg::AskStopRun => {
+            "The run is stopping: the requests in flight finish, the rest are not sent.".to_owned()
+        }
+        _ => return None,
+    })
+}
+
 fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
+    if matches!(msg, Msg::AskReset) {
+        return Some(
+            "D resets the account's DLP settings: 2 focuses the account panel; a zone has no reset."
+                .to_owned(),
+        );
+    }
     let zone = &state.settings.zone;
     let name = label(state, Panel::Zone);
     if let Some(reason) = &zone.read_only {

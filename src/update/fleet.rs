@@ -81,7 +81,31 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
             );
             return vec![Command::CancelScan];
         }
-        Msg::Escape => state.status = None,
+        Msg::Escape if fleet.run.as_ref().is_some_and(|r| r.has_started()) => {
+            let run = fleet.run.as_ref().expect("a run");
+            if run.stopping || run.quitting {
+                say(
+                    state,
+                    StatusKind::Info,
+                    "The run is stopping: the requests in flight finish, the rest are not sent.",
+                );
+            } else {
+                bulk_run::ask_stop(state);
+            }
+        }
+        Msg::Escape
+            if state
+                .status
+                .as_ref()
+                .is_some_and(|s| matches!(s.kind, StatusKind::Error | StatusKind::Warning)) =>
+        {
+            state.status = None;
+        }
+        // Nothing left to back out of: esc leaves the fleet, as in k9s.
+        Msg::Escape => {
+            state.status = None;
+            state.page = Page::Settings;
+        }
         Msg::Activate => return open_zone(state),
         Msg::CopyId => {
             let Some(id) = fleet.selected_row().map(|row| row.zone_id.clone()) else {

@@ -11,6 +11,10 @@ use crate::api::worker::{ApiOp, ApiOutput};
 use crate::message::Command;
 use crate::state::{AppState, Dlp, Lookup, PickerItem, PickerKind, Route, StatusKind};
 
+/// The accounts `:account NAME` looks through: one page, the most the API
+/// gives at once. A name beyond it opens the picker on that name.
+const ACCOUNTS_PAGE: u32 = 50;
+
 /// Asks the server for `lookup`.
 pub(super) fn start(state: &mut AppState, lookup: Lookup) -> Vec<Command> {
     let op = match &lookup {
@@ -22,6 +26,10 @@ pub(super) fn start(state: &mut AppState, lookup: Lookup) -> Vec<Command> {
                 account_id: account_id.clone(),
             }
         }
+        Lookup::AccountByName { .. } => ApiOp::ListAccounts {
+            page: 1,
+            per_page: ACCOUNTS_PAGE,
+        },
         Lookup::ZoneByName { name } => ApiOp::ListZones(ZoneQuery {
             name: Some(name.clone()),
             per_page: 50,
@@ -77,6 +85,17 @@ pub(super) fn on_reply(
         }
         (Lookup::AccountDetails { .. }, Err(error)) => {
             tracing::info!(%error, "account details unavailable");
+            Vec::new()
+        }
+        (Lookup::AccountByName { name }, Ok(ApiOutput::Accounts(reply))) => {
+            account_by_name(state, &name, reply.result)
+        }
+        (Lookup::AccountByName { name }, Err(error)) => {
+            say(
+                state,
+                StatusKind::Error,
+                format!("Could not look up the account {name:?}: {error}."),
+            );
             Vec::new()
         }
         (Lookup::ZoneByName { name }, Err(error)) => {
@@ -161,6 +180,28 @@ fn zone_by_name(state: &mut AppState, name: &str, zones: Vec<Zone>) -> Vec<Comma
         format!("{} zones are named {name:?}; pick one.", exact.len())
     };
     let commands = picker::open(state, PickerKind::Zone, name);
+    say(state, StatusKind::Info, why);
+    commands
+}
+
+/// An account asked for by name, as [`zone_by_name`]: switched to when
+/// exactly one has that name, else the picker opens on it, saying why.
+fn account_by_name(state: &mut AppState, name: &str, accounts: Vec<Account>) -> Vec<Command> {
+    let mut exact: Vec<Account> = accounts
+        .into_iter()
+        .filter(|a| a.name.eq_ignore_ascii_case(name) && validate::account_id(&a.id).is_ok())
+        .collect();
+    if exact.len() == 1 {
+        let found = exact.remove(0);
+        let id = found.id.clone();
+        return picker::request_switch(state, PickerKind::Account, account_item(&id, found));
+    }
+    let why = if exact.is_empty() {
+        format!("No account named {name:?} is among the first {ACCOUNTS_PAGE}; pick one.")
+    } else {
+        format!("{} accounts are named {name:?}; pick one.", exact.len())
+    };
+    let commands = picker::open(state, PickerKind::Account, name);
     say(state, StatusKind::Info, why);
     commands
 }

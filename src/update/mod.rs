@@ -57,8 +57,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             on_retrying(state, id, attempt, wait, &error);
             Vec::new()
         }
-        Msg::Unavailable(msg) => {
-            explain::unavailable(state, &msg);
+        Msg::Unavailable(refused) => {
+            explain::unavailable(state, &refused);
             Vec::new()
         }
         Msg::Fleet(news) => fleet::on_news(state, *news),

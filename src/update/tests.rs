@@ -136,7 +136,15 @@ pub(super) fn press(state: &mut AppState, keys: &str) -> Vec<Command> {
             '\x1b' => KeyCode::Esc,
             c => KeyCode::Char(c),
         };
-        if let Some(msg) = map_key(state, key(code)) {
+        // Control characters are ctrl and their letter: "\x12" is ctrl-r.
+        let event = match c {
+            '\x01'..='\x1a' if !matches!(c, '\n' | '\t') => KeyEvent::new(
+                KeyCode::Char(char::from(b'a' + (c as u8 - 1))),
+                KeyModifiers::CONTROL,
+            ),
+            _ => key(code),
+        };
+        if let Some(msg) = map_key(state, event) {
             commands.extend(update(state, msg));
         }
     }

@@ -354,10 +354,10 @@ fn the_run_pauses_asks_before_stopping_and_offers_a_retry_of_its_failures() {
         })
     ));
     assert!(press(&mut state, "\n").is_empty(), "Close is the default");
-    // F shows the zone that failed only; R retries it.
+    // F shows the zone that failed only; ctrl-r retries it.
     press(&mut state, "F");
     assert_eq!(state.fleet.order.len(), 1);
-    let commands = press(&mut state, "R");
+    let commands = press(&mut state, "\x12");
     assert_eq!(commands, vec![Command::RetryApply(id)]);
     let retry = state.fleet.run.as_ref().expect("the retry");
     assert_eq!(retry.table.plan().entries.len(), 1);

@@ -266,7 +266,7 @@ fn quick_filters_toggle_and_sort_cycles() {
     assert_eq!(shown_names(&state), ["zone-002.example.com"]);
     press(&mut state, "o");
     assert_eq!(state.fleet.order.len(), 3);
-    press(&mut state, "s");
+    press(&mut state, "S");
     assert_eq!(
         shown_names(&state),
         [
@@ -319,4 +319,97 @@ fn the_scan_line_counts_down_each_second_only_while_a_scan_runs_on_screen() {
     );
     state.status = None;
     assert_eq!(state.next_deadline(), None, "a finished scan sleeps");
+}
+
+/// Every key of the table, as a key event (its first key, and each other).
+fn every_key() -> Vec<crossterm::event::KeyEvent> {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    crate::input::BINDINGS
+        .iter()
+        .flat_map(|b| b.keys.iter())
+        .map(|k| {
+            let modifiers = if k.ctrl {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            };
+            KeyEvent::new(k.code, modifiers)
+        })
+        .collect()
+}
+
+#[test]
+fn every_key_that_cannot_work_now_says_why() {
+    let settings = loaded(setting(EmailState::Valid, true, true));
+    let mut account = settings.clone();
+    press(&mut account, "2");
+    let fleet = scanned(vec![row(1, true), row(2, false)]);
+    let mut empty = fleet.clone();
+    press(&mut empty, "/zzz\n");
+    let read_only = super::tests::loaded_with(
+        setting(EmailState::Pending, true, true),
+        crate::state::Context {
+            read_only: true,
+            ..crate::state::Context::default()
+        },
+    );
+    let states = [settings, account, fleet, empty, read_only];
+    for (n, start) in states.iter().enumerate() {
+        for event in every_key() {
+            let mut state = start.clone();
+            state.status = None;
+            let Some(msg @ Msg::Unavailable(_)) = crate::input::map_key(&state, event) else {
+                continue;
+            };
+            update(&mut state, msg);
+            assert!(
+                state.status.is_some(),
+                "state {n}: {:?} does nothing without a word",
+                event.code
+            );
+        }
+    }
+}
+
+fn said(state: &AppState) -> String {
+    super::tests::text_of(state.status.as_ref().expect("a word on the status line"))
+}
+
+#[test]
+fn the_keys_the_issue_names_say_why_they_do_nothing() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "D");
+    assert!(said(&state).contains("account panel"), "{}", said(&state));
+    let mut fleet = scanned(vec![row(1, true), row(2, false)]);
+    press(&mut fleet, "\t");
+    assert!(said(&fleet).contains("no panels"), "{}", said(&fleet));
+    fleet.status = None;
+    press(&mut fleet, "h");
+    assert!(said(&fleet).contains("no panels"), "{}", said(&fleet));
+    press(&mut fleet, "u");
+    assert!(
+        said(&fleet).contains("No zone is marked"),
+        "{}",
+        said(&fleet)
+    );
+    // A key of the other page says where it works.
+    press(&mut fleet, "s");
+    assert!(
+        said(&fleet).contains("zone and account panels"),
+        "{}",
+        said(&fleet)
+    );
+    assert_eq!(fleet.page, Page::Fleet);
+}
+
+#[test]
+fn esc_goes_back_from_the_fleet_and_l_is_no_filter_there() {
+    let mut state = scanned(vec![row(1, true), row(2, false)]);
+    press(&mut state, "l");
+    assert_eq!(state.fleet.order.len(), 2, "l filters nothing");
+    press(&mut state, "t");
+    assert_eq!(state.fleet.order.len(), 0, "t: only locked zones");
+    press(&mut state, "t");
+    press(&mut state, "\x1b");
+    assert_eq!(state.page, Page::Settings);
 }

@@ -396,14 +396,45 @@ fn the_command_line_switches_completes_and_refuses_nonsense() {
     );
     press(&mut state, "\n");
     assert_eq!(state.settings.zone.id.as_deref(), Some("z013"));
+    // A name that is no account's opens the picker on it, saying why.
     let opened = press(&mut state, ":account Globex\n");
     assert!(matches!(only_op(&opened), ApiOp::ListAccounts { .. }));
+    answer(&mut state, &opened, named_accounts());
     assert_eq!(state.picker.as_ref().unwrap().kind, PickerKind::Account);
     assert_eq!(state.picker.as_ref().unwrap().filter(), "Globex");
+    assert!(text_of(state.status.as_ref().unwrap()).contains("No account named"));
     press(&mut state, "\x1b:frobnicate\n");
     assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Error);
     press(&mut state, ":quit\n");
     assert!(state.quit);
+}
+
+fn named_accounts() -> Result<ApiOutput, ApiError> {
+    let account = |id: char, name: &str| crate::api::model::Account {
+        id: id.to_string().repeat(32),
+        name: name.into(),
+        kind: None,
+    };
+    Ok(ApiOutput::Accounts(reply(vec![
+        account('a', "Acme Corp"),
+        account('b', "Initech"),
+        account('c', "Globex Corporation"),
+    ])))
+}
+
+#[test]
+fn an_account_named_on_the_command_line_is_switched_to_as_a_zone_is() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let asked = press(&mut state, ":account initech\n");
+    assert!(matches!(only_op(&asked), ApiOp::ListAccounts { .. }));
+    assert!(state.picker.is_none(), "no picker while it is looked up");
+    answer(&mut state, &asked, named_accounts());
+    assert!(state.picker.is_none(), "an exact name switches");
+    assert_eq!(
+        state.settings.account.id.as_deref(),
+        Some("b".repeat(32).as_str())
+    );
+    assert_eq!(state.settings.account.name.as_deref(), Some("Initech"));
 }
 
 /// A small deterministic generator, so a failure can be replayed.

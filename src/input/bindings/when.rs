@@ -143,15 +143,27 @@ pub(super) fn refresh_label(state: &AppState) -> Option<&'static str> {
     })
 }
 
-/// While the fleet is scanned, esc stops the scan.
+/// Esc backs out of the innermost thing: a scan, a load, a message, then
+/// the fleet page itself (as k9s users expect).
 pub(super) fn escape_label(state: &AppState) -> Option<&'static str> {
-    Some(
-        if state.page == Page::Fleet && state.fleet.scanning.is_some() {
-            "stop scan"
-        } else {
-            "cancel/dismiss"
-        },
-    )
+    Some(if state.page != Page::Fleet {
+        "cancel/dismiss"
+    } else if state.fleet.scanning.is_some() {
+        "stop scan"
+    } else if run_steerable(state) {
+        "stop run…"
+    } else if dismissable(state) {
+        "dismiss"
+    } else {
+        "back"
+    })
+}
+
+fn dismissable(state: &AppState) -> bool {
+    state
+        .status
+        .as_ref()
+        .is_some_and(|s| matches!(s.kind, StatusKind::Error | StatusKind::Warning))
 }
 
 pub(super) fn picker_failed(state: &AppState) -> bool {
@@ -170,11 +182,8 @@ pub(super) fn can_retry_gate(state: &AppState) -> bool {
 }
 
 pub(super) fn can_escape(state: &AppState) -> bool {
-    state.fleet.scanning.is_some() && state.page == Page::Fleet
+    state.page == Page::Fleet
         || state.settings.zone.remote.load_in_flight().is_some()
         || state.settings.account.remote.load_in_flight().is_some()
-        || state
-            .status
-            .as_ref()
-            .is_some_and(|s| matches!(s.kind, StatusKind::Error | StatusKind::Warning))
+        || dismissable(state)
 }

@@ -141,7 +141,16 @@ fn account_rows(state: &AppState) -> Vec<Looks> {
             let (first, last) = match row {
                 AccountRow::AiContextAnalysis => ("AI context analysis".to_owned(), None),
                 AccountRow::Ocr => ("OCR".to_owned(), None),
-                AccountRow::PayloadLogging => ("Payload logging".to_owned(), None),
+                // The key's fingerprint ends the row, on a line of its own
+                // when the panel is narrow.
+                AccountRow::PayloadLogging => {
+                    let account = &state.settings.account;
+                    let key = account
+                        .server_key()
+                        .filter(|_| account.form.public_key.is_none() && account.editor.is_none())
+                        .map(crate::state::key_fingerprint);
+                    ("Payload logging".to_owned(), key)
+                }
                 AccountRow::MaskingLevel => {
                     let level = state
                         .settings
