@@ -66,7 +66,8 @@ pub fn zone_name(name: &str) -> Result<(), String> {
 /// The most bytes before the `@` (RFC 5321's local-part limit).
 pub const EMAIL_LOCAL_MAX: usize = 64;
 
-/// A plausible notification email: at most [`EMAIL_MAX`] characters,
+/// A plausible notification email: at most [`EMAIL_MAX`] octets (UTF-8
+/// bytes, RFC 5321's path limit, so a non-ASCII address has fewer characters),
 /// `local@domain.tld`, no spaces, and none of the characters that print
 /// nothing or reorder what follows ([`is_hidden`]: controls, bidirectional
 /// and invisible format characters), which could make one address look like
@@ -77,13 +78,13 @@ pub const EMAIL_LOCAL_MAX: usize = 64;
 /// The reason reads after the field's name ("email has no '@'"); it names an
 /// offending character by its code point and quotes at most the domain.
 pub fn email(address: &str) -> Result<(), String> {
-    let len = address.chars().count();
+    let len = address.len();
     if len == 0 {
         return Err("is empty".to_owned());
     }
     if len > EMAIL_MAX {
         return Err(format!(
-            "is {len} characters long; at most {EMAIL_MAX} are allowed"
+            "is {len} bytes long in UTF-8; at most {EMAIL_MAX} are allowed"
         ));
     }
     // Before the space check: U+0085 is both, and its code point is the
@@ -259,7 +260,7 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_limited_to_254_characters_and_64_bytes_before_the_at() {
+    fn emails_are_limited_to_254_octets_and_64_before_the_at() {
         let sized = |local: usize, total: usize| {
             let domain = format!("{}.com", "b".repeat(total - local - 5));
             let address = format!("{}@{domain}", "a".repeat(local));
@@ -272,12 +273,19 @@ mod tests {
         assert_eq!(email(&sized(64, 100)), Ok(()));
         let err = email(&sized(65, 100)).unwrap_err();
         assert!(err.contains("at most 64"), "{err}");
-        // Characters for the whole (the schema's maxLength), bytes before
-        // the '@' (RFC 5321): 32 two-byte letters are 64 bytes, 33 too many.
+        // Octets for the whole and before the '@' (RFC 5321): 32 two-byte
+        // letters are 64 bytes, 33 too many.
         assert_eq!(email(&format!("{}@b.co", "\u{e9}".repeat(32))), Ok(()));
         assert!(email(&format!("{}@b.co", "\u{e9}".repeat(33))).is_err());
         let wide = format!("{}@{}.com", "\u{e9}".repeat(10), "\u{e9}".repeat(239));
         assert_eq!((wide.chars().count(), wide.len()), (254, 503));
-        assert_eq!(email(&wide), Ok(()));
+        let err = email(&wide).unwrap_err();
+        assert!(
+            err.contains("503 bytes") && err.contains("at most 254"),
+            "{err}"
+        );
+        let fits = format!("{}@{}.com", "\u{e9}".repeat(10), "\u{e9}".repeat(111));
+        assert_eq!(fits.len(), 247);
+        assert_eq!(email(&fits), Ok(()));
     }
 }

@@ -329,9 +329,13 @@ fn json_word(value: &impl serde::Serialize) -> String {
 fn csv_field(text: &str) -> String {
     let text: String = text
         .chars()
+        .filter(|&c| c.is_control() || !crate::api::text::is_hidden(c))
         .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
         .collect();
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+    // Spreadsheets skip leading blanks before reading a formula, and read
+    // the fullwidth signs as ASCII ones.
+    let lead = text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    let text = if lead.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) {
         format!("'{text}")
     } else {
         text
@@ -354,5 +358,10 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(csv_field("a\u{1b}b"), "a b");
+        assert_eq!(csv_field("\t=1+1"), "' =1+1");
+        assert_eq!(csv_field("\r\n =1"), "\"' \n =1\"");
+        assert_eq!(csv_field("＝1+1"), "'＝1+1");
+        assert_eq!(csv_field("＠SUM(1)"), "'＠SUM(1)");
+        assert_eq!(csv_field("\u{202E}=1\u{2066}x"), "'=1x");
     }
 }
