@@ -312,10 +312,10 @@ async fn y_copies_the_focused_id() {
     let mock = start_mock().await;
     let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
     ui.wait_for_text("valid").await;
-    ui.type_keys("y");
+    ui.type_keys("c");
     ui.wait_for_text(&format!("Copied the zone id {SHOP}"))
         .await;
-    ui.type_keys("2y");
+    ui.type_keys("2c");
     ui.wait_for_text(&format!("Copied the account id {ACME}"))
         .await;
     assert_eq!(ui.copied(), [SHOP, ACME]);
@@ -347,7 +347,7 @@ async fn payload_logging_turns_off_and_on_with_a_pasted_key() {
     ui.type_keys("\x1be");
     ui.wait_for_text("paste the base64 key").await;
     ui.paste(key);
-    ui.wait_for_text("60 characters").await;
+    ui.wait_for_text("· 60").await;
     ui.type_keys("\n");
     let screen = ui.wait_for_text("(new)").await;
     assert!(!screen.contains(key), "the key is never drawn whole");
