@@ -27,6 +27,7 @@ use super::pacer::{
 };
 use super::response::{decode, innermost_cause, redirect_target};
 use super::retry::{RetryNotice, RetryPolicy};
+use super::text::Secrets;
 use super::tls;
 use super::validate;
 
@@ -490,7 +491,7 @@ impl Client {
         if status.is_redirection() {
             return Err(Attempt::fatal(ApiError::Redirected {
                 status: status.as_u16(),
-                location: redirect_target(url, response.headers()),
+                location: redirect_target(url, response.headers(), &self.secrets()),
             }));
         }
         let body = match read_limited(&mut response, BODY_LIMIT).await {
@@ -514,7 +515,11 @@ impl Client {
             retry: retryable_status,
             retry_after,
         };
-        decode(status, &body, call, retry_after).map_err(fail)
+        decode(status, &body, call, retry_after, &self.secrets()).map_err(fail)
+    }
+
+    fn secrets(&self) -> Secrets<'_> {
+        Secrets::new([self.credentials.secret()])
     }
 
     fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
@@ -527,7 +532,7 @@ impl Client {
         } else {
             ApiError::Connection {
                 host: url.host_str().unwrap_or("the server").to_owned(),
-                detail: innermost_cause(error),
+                detail: self.secrets().replace(innermost_cause(error)),
             }
         };
         Attempt {

@@ -76,6 +76,14 @@ impl Credentials {
         }
     }
 
+    /// The secret part (token or global key), to scrub from what servers send.
+    pub(crate) fn secret(&self) -> &str {
+        match self {
+            Self::Token(token) => token.expose_secret(),
+            Self::GlobalKey { key, .. } => key.expose_secret(),
+        }
+    }
+
     pub(crate) fn headers(
         &self,
     ) -> Result<Vec<(&'static str, reqwest::header::HeaderValue)>, &'static str> {
