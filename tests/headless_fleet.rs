@@ -213,3 +213,62 @@ async fn progress_goes_to_stderr_when_it_is_a_terminal_and_never_into_the_docume
         "the line is cleared at the end: {stderr:?}"
     );
 }
+
+#[tokio::test]
+async fn a_cache_dated_in_the_future_is_read_again_before_a_plan() {
+    let cli = Headless::start().await;
+    cli.run(&["fleet", "scan", "--json"]).await.expect(0);
+    let client = full_client(&cli.mock);
+    client
+        .patch_csam(
+            GLOBEX_OFF,
+            &trustdeck::api::model::CsamPatch::of(trustdeck::api::model::CsamPatchValue {
+                enabled: Some(true),
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("scanning turned on behind the cache's back");
+    let dir = cli.home.path().join("cache/trustdeck");
+    let mut dated = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        let Ok(mut file) = serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        let Some(scan) = file.get_mut("scan") else {
+            continue;
+        };
+        let ahead = |v: &mut Value| *v = json!(v.as_u64().unwrap() + 86_400);
+        ahead(&mut scan["started_at"]);
+        ahead(&mut scan["finished_at"]);
+        for row in scan["rows"].as_array_mut().unwrap() {
+            ahead(&mut row["read_at"]);
+        }
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+        dated += 1;
+    }
+    assert_eq!(dated, 1, "one cached scan in {}", dir.display());
+    let zones = cli.home.path().join("zones.txt");
+    std::fs::write(&zones, format!("{GLOBEX_OFF}\n")).unwrap();
+    let run = cli
+        .run(&[
+            "fleet",
+            "apply",
+            "--disable",
+            "--zones",
+            zones.to_str().unwrap(),
+            "--yes",
+        ])
+        .await;
+    run.expect(0);
+    assert!(
+        run.stderr.contains("ahead of this machine's clock"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        cli.zone_state(GLOBEX_OFF).await["enabled"],
+        false,
+        "{run:#?}"
+    );
+}
