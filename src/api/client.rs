@@ -523,6 +523,14 @@ impl Client {
     }
 
     fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
+        let host = url.host_str().unwrap_or("the server").to_owned();
+        if let Some(reason) = tls::untrusted_certificate(error) {
+            // No handshake, nothing sent; no retry changes the certificate.
+            return Attempt::fatal(ApiError::Certificate {
+                host,
+                reason: self.secrets().replace(reason),
+            });
+        }
         // A failed connect means nothing was sent, so even a PATCH may be retried.
         let retry = error.is_connect() || call.replay == Replay::Safe;
         let error = if error.is_timeout() {
@@ -531,7 +539,7 @@ impl Client {
             }
         } else {
             ApiError::Connection {
-                host: url.host_str().unwrap_or("the server").to_owned(),
+                host,
                 detail: self.secrets().replace(innermost_cause(error)),
             }
         };

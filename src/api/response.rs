@@ -148,25 +148,25 @@ mod tests {
 
     #[test]
     fn every_text_of_an_answer_is_scrubbed_of_the_secret() {
-        let secrets = Secrets::new(["tok"]);
+        let secrets = Secrets::new(["tok1", "t"]);
         let escaped =
-            br#"{"success":false,"errors":[{"code":1,"message":"bad t\u006fk; t\u200bok"}]}"#;
+            br#"{"success":false,"errors":[{"code":1,"message":"bad t\u006fk1; t\u200bok1 at"}]}"#;
         let err = decode::<CsamSetting>(StatusCode::BAD_REQUEST, escaped, &get(), None, &secrets)
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "rejected by Cloudflare (1): bad [redacted]; [redacted]"
+            "rejected by Cloudflare (1): bad [redacted]; [redacted] at"
         );
-        let html = b"<title>echo tok</title>";
+        let html = b"<title>echo tok1</title>";
         let err = decode::<CsamSetting>(StatusCode::BAD_GATEWAY, html, &get(), None, &secrets)
             .unwrap_err();
-        assert!(!err.to_string().contains("tok"), "{err}");
-        let noted = br#"{"success":true,"messages":[{"code":1,"message":"tok"}],"result":{"value":{"email":"tok@x.example"}}}"#;
+        assert!(!err.to_string().contains("tok1"), "{err}");
+        let noted = br#"{"success":true,"messages":[{"code":1,"message":"tok1"}],"result":{"value":{"email":"tok1@x.example"}}}"#;
         let ok = decode::<CsamSetting>(StatusCode::OK, noted, &get(), None, &secrets).unwrap();
-        assert!(!format!("{ok:?}").contains("tok"), "{ok:?}");
-        let bad = br#"{"success":true,"result":{"value":{"enabled":"tok"}}}"#;
+        assert!(!format!("{ok:?}").contains("tok1"), "{ok:?}");
+        let bad = br#"{"success":true,"result":{"value":{"enabled":"tok1"}}}"#;
         let err = decode::<CsamSetting>(StatusCode::OK, bad, &get(), None, &secrets).unwrap_err();
-        assert!(!err.to_string().contains("tok"), "{err}");
+        assert!(!err.to_string().contains("tok1"), "{err}");
     }
 
     #[test]

@@ -62,12 +62,22 @@ pub const REDACTED: &str = "[redacted]";
 /// The configured secrets (token, global key), to scrub from every text
 /// that came from the network before it is kept: a server, a proxy or a
 /// mirror that echoes the token must not get it printed, drawn or logged.
-/// Any length counts, even a short one.
+/// A secret of [`SECRET_MIN`] characters or more counts, however short the
+/// real ones are (Cloudflare's are 37 to 40).
 pub(crate) struct Secrets<'a>(Vec<&'a str>);
+
+/// Shorter credentials are scrubbed from nothing: a one-letter "token" is
+/// no secret, and replacing every `t` would leave no message readable.
+pub(crate) const SECRET_MIN: usize = 4;
 
 impl<'a> Secrets<'a> {
     pub fn new(secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        Self(secrets.into_iter().filter(|s| !s.is_empty()).collect())
+        Self(
+            secrets
+                .into_iter()
+                .filter(|s| s.chars().count() >= SECRET_MIN)
+                .collect(),
+        )
     }
 
     /// `text` with each secret replaced by [`REDACTED`].
