@@ -424,7 +424,7 @@ impl Client {
             };
             let wait = match self.retry.wait(retries, failed.retry_after) {
                 Some(wait) if failed.retry => wait,
-                _ => return Err(failed.error),
+                _ => return Err(self.explain_demo(failed.error)),
             };
             debug!(wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
             if let Some(observer) = &self.observer {
@@ -518,6 +518,26 @@ impl Client {
         decode(status, &body, call, retry_after, &self.secrets()).map_err(fail)
     }
 
+    /// A refusal of `trustdeck mock`'s demo credentials by a real API says
+    /// that they are the mock's, and where the mock is meant to be named.
+    fn explain_demo(&self, error: ApiError) -> ApiError {
+        match error {
+            ApiError::Auth { request, message }
+                if !is_loopback(&self.base) && self.credentials.is_demo() =>
+            {
+                ApiError::Auth {
+                    request,
+                    message: format!(
+                        "{message} (these are the demo credentials of `trustdeck mock`, which \
+                         only the mock accepts: set CLOUDFLARE_BASE_URL to the mock's URL, as its \
+                         export lines do, or use a real API token)"
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+
     fn secrets(&self) -> Secrets<'_> {
         Secrets::new([self.credentials.secret()])
     }
@@ -603,6 +623,46 @@ mod tests {
             c.url(&call).as_str(),
             "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
         );
+    }
+
+    #[test]
+    fn the_real_api_refusing_a_demo_token_says_it_is_the_mocks() {
+        let refused = || ApiError::Auth {
+            request: "GET /user/tokens/verify".into(),
+            message: "Invalid API Token".into(),
+        };
+        let demo = Credentials::token("tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w");
+        let real = Client::new(ClientConfig::new(demo.clone())).unwrap();
+        let line = real.explain_demo(refused()).to_string();
+        assert!(
+            line.contains("demo credentials of `trustdeck mock`"),
+            "{line}"
+        );
+        assert!(line.contains("CLOUDFLARE_BASE_URL"), "{line}");
+        assert!(!line.contains("tdemo-"), "{line}");
+        let key = Credentials::global_key(
+            "admin@acme-corp.com",
+            "c2547eb745079dac9320b638f5e225cf483cc",
+        );
+        let line = Client::new(ClientConfig::new(key))
+            .unwrap()
+            .explain_demo(refused());
+        assert!(line.to_string().contains("demo credentials"), "{line}");
+        let mock = client("http://127.0.0.1:8787/client/v4").unwrap();
+        let mock = Client {
+            credentials: demo,
+            ..mock
+        };
+        assert_eq!(
+            mock.explain_demo(refused()),
+            refused(),
+            "the mock itself refused it"
+        );
+        let other = Client::new(ClientConfig::new(Credentials::token(
+            "a-real-looking-token-0123456789",
+        )))
+        .unwrap();
+        assert_eq!(other.explain_demo(refused()), refused());
     }
 
     #[test]
