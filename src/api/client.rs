@@ -6,6 +6,7 @@
 //! Clones share the pacer: make one `Client` per credential and clone it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
@@ -139,6 +140,8 @@ pub struct Client {
     pacer_config: PacerConfig,
     /// The queue this client's requests wait in.
     priority: Priority,
+    /// Answers that were 429, by every clone.
+    refused: Arc<AtomicU32>,
 }
 
 impl std::fmt::Debug for Client {
@@ -190,6 +193,7 @@ impl Client {
             pacer: Pacer::new(pacer_config),
             pacer_config,
             priority: Priority::Interactive,
+            refused: Arc::default(),
         })
     }
 
@@ -206,6 +210,12 @@ impl Client {
     /// The queue this client's requests wait in.
     pub fn priority(&self) -> Priority {
         self.priority
+    }
+
+    /// How many answers were 429 (rate limited), of this client and every
+    /// clone, since it was made.
+    pub fn rate_limited(&self) -> u32 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     /// The rate-limit budget of these credentials now.
@@ -485,6 +495,9 @@ impl Client {
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
         let observed = Observed::from_headers(status.as_u16(), response.headers());
         permit.finish(&observed);
         let retry_after = observed.retry_after;
