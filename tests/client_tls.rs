@@ -63,12 +63,18 @@ fn empty_bundle() -> tempfile::NamedTempFile {
 /// A loopback https server with the fixture certificate; answers every
 /// request with a CSAM setting, and counts the requests it read.
 async fn tls_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    tls_server_with("server", "127.0.0.1").await
+}
+
+/// The same with the fixture certificate `name` (`name.pem`, `name.key`),
+/// listening on `ip`.
+async fn tls_server_with(name: &str, ip: &str) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let certs = CertificateDer::pem_file_iter(fixture("server.pem"))
+    let certs = CertificateDer::pem_file_iter(fixture(&format!("{name}.pem")))
         .unwrap()
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
-    let key = PrivateKeyDer::from_pem_file(fixture("server.key")).unwrap();
+    let key = PrivateKeyDer::from_pem_file(fixture(&format!("{name}.key"))).unwrap();
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -78,7 +84,7 @@ async fn tls_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
     .with_single_cert(certs, key)
     .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
     let base = format!("https://{}/client/v4", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
     let seen = requests.clone();
@@ -143,14 +149,100 @@ fn https_without_a_ca_bundle_uses_the_builtin_roots() {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let (base, requests) = tls_server().await;
         // The client is built (Mozilla's roots), and they do not vouch for
-        // the test CA: the handshake fails before any request is sent.
+        // the test CA: the handshake fails before any request is sent, and
+        // says so as a certificate problem, not a network one.
         let client = common::client_for(&base, Credentials::token("t"));
-        match client.get_csam(SHOP).await {
-            Err(ApiError::Connection { detail, .. }) => {
-                assert!(detail.to_lowercase().contains("certificate"), "{detail}");
-            }
-            other => panic!("expected a certificate error, got {other:?}"),
-        }
+        let err = client.get_csam(SHOP).await.unwrap_err();
+        assert!(
+            matches!(&err, ApiError::Certificate { reason, .. } if reason.contains("UnknownIssuer")),
+            "{err:?}"
+        );
+        assert_untrusted_in_words(&err.to_string(), "not signed by a certificate authority");
         assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    });
+}
+
+/// A certificate line says what is wrong in words, names `SSL_CERT_FILE`,
+/// and suggests no retry.
+fn assert_untrusted_in_words(line: &str, why: &str) {
+    assert!(line.contains("certificate for 127.0.0."), "{line}");
+    assert!(line.contains("is not trusted"), "{line}");
+    assert!(line.contains(why), "{line}");
+    assert!(line.contains("SSL_CERT_FILE"), "{line}");
+    assert!(
+        !line.contains("retry") && !line.contains("try again"),
+        "{line}"
+    );
+    assert!(!line.contains("OtherError"), "{line}");
+}
+
+#[test]
+fn a_self_signed_certificate_is_named_so() {
+    if !in_child(
+        "a_self_signed_certificate_is_named_so",
+        &fixture("self-signed.pem"),
+    ) {
+        return;
+    }
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (base, requests) = tls_server_with("self-signed", "127.0.0.1").await;
+        let client = common::client_for(&base, Credentials::token("t"));
+        let err = client.get_csam(SHOP).await.unwrap_err();
+        assert!(matches!(err, ApiError::Certificate { .. }), "{err:?}");
+        assert_untrusted_in_words(&err.to_string(), "self-signed");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    });
+}
+
+#[test]
+fn a_certificate_for_another_name_is_named_so() {
+    if !in_child(
+        "a_certificate_for_another_name_is_named_so",
+        &fixture("ca.pem"),
+    ) {
+        return;
+    }
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        // Issued for 127.0.0.1 and localhost; served on 127.0.0.2.
+        let (base, requests) = tls_server_with("server", "127.0.0.2").await;
+        let client = common::client_for(&base, Credentials::token("t"));
+        let err = client.get_csam(SHOP).await.unwrap_err();
+        assert_untrusted_in_words(&err.to_string(), "issued for another name");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    });
+}
+
+#[test]
+fn the_binary_says_the_certificate_is_not_trusted_and_prints_nothing_on_stdout() {
+    let bundle = empty_bundle();
+    if !in_child(
+        "the_binary_says_the_certificate_is_not_trusted_and_prints_nothing_on_stdout",
+        bundle.path(),
+    ) {
+        return;
+    }
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (base, _) = tls_server().await;
+        let home = tempfile::tempdir().unwrap();
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+            .args(["csam", "get", SHOP])
+            .env_clear()
+            .env("CLOUDFLARE_API_TOKEN", "t")
+            .env("CLOUDFLARE_BASE_URL", &base)
+            .env("SSL_CERT_FILE", bundle.path())
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .stdin(std::process::Stdio::null())
+            .output();
+        let output = tokio::time::timeout(std::time::Duration::from_secs(60), output)
+            .await
+            .expect("the binary ends within 60 s")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.code().unwrap_or(0) >= 2, "{stderr}");
+        assert!(output.stdout.is_empty(), "{stderr}");
+        assert_untrusted_in_words(&stderr, "not signed by a certificate authority");
     });
 }

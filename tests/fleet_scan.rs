@@ -426,6 +426,9 @@ async fn endless_listing(count: bool) -> RawServer {
 
 #[tokio::test]
 async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
+    // Without a page count, pages are read up to the bound; a page count
+    // beyond it is refused after page 1, before any zone is read (it used
+    // to read every page and zone up to the bound for a failed scan).
     for count in [true, false] {
         let server = endless_listing(count).await;
         let client = client_for(&server.base_url(), Credentials::token("t"));
@@ -439,11 +442,20 @@ async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
             .iter()
             .filter(|head| head.starts_with("GET /client/v4/zones?"))
             .count();
-        assert_eq!(lists, 3, "page count said: {count}");
-        assert_eq!((end.total, table.rows().len()), (150, 150));
+        let (pages, zones, words) = if count {
+            (
+                1,
+                0,
+                "claims 1000000 pages of zones, more than the 120 zones",
+            )
+        } else {
+            (3, 150, "more than 120 zones")
+        };
+        assert_eq!(lists, pages, "page count said: {count}");
+        assert_eq!((end.total, table.rows().len()), (zones, zones));
         match &end.outcome {
             ScanOutcome::ListingFailed(error) => {
-                assert!(error.message.contains("more than 120 zones"), "{error:?}")
+                assert!(error.message.contains(words), "{error:?}")
             }
             other => panic!("{other:?}"),
         }
@@ -451,5 +463,57 @@ async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
             end.listed, None,
             "an incomplete listing drops no cached row"
         );
+    }
+}
+
+/// A server that answers every listing page with the same 50 zones (as an
+/// OpenAPI mock does), claiming 40 pages (or no page count).
+async fn same_page_listing(count: bool) -> RawServer {
+    raw_server(move |socket, head, _| async move {
+        let line = head.lines().next().unwrap_or_default().to_owned();
+        let answer = if line.contains("/settings/") {
+            http_answer("200 OK", &[], CSAM_OK)
+        } else {
+            let zones: Vec<Value> = (0..50)
+                .map(|i| json!({"id": format!("{:032x}", i + 1), "name": format!("z{i}.example")}))
+                .collect();
+            let mut info = json!({"page": 1, "per_page": 50, "count": 50});
+            if count {
+                info["total_pages"] = json!(40);
+            }
+            let body = json!({"success": true, "errors": [], "messages": [], "result": zones, "result_info": info});
+            http_answer("200 OK", &[], &body.to_string())
+        };
+        reply_raw(socket, answer.as_bytes()).await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_server_answering_every_page_alike_lists_each_zone_once_and_stops() {
+    for count in [true, false] {
+        let server = same_page_listing(count).await;
+        let client = client_for(&server.base_url(), Credentials::token("t"));
+        let (table, end) = fold(&all_events(start_scan(&client, ScanOptions::default())).await);
+        assert_eq!(
+            end.outcome,
+            ScanOutcome::Complete,
+            "page count said: {count}"
+        );
+        assert_eq!((end.total, table.rows().len()), (50, 50));
+        let reads = server
+            .heads()
+            .iter()
+            .filter(|head| head.contains("/settings/"))
+            .count();
+        assert_eq!(reads, 50, "each zone read once");
+        if !count {
+            let lists = server
+                .heads()
+                .iter()
+                .filter(|head| head.starts_with("GET /client/v4/zones?"))
+                .count();
+            assert_eq!(lists, 2, "the repeated page ends the listing");
+        }
     }
 }

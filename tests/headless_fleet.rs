@@ -213,3 +213,155 @@ async fn progress_goes_to_stderr_when_it_is_a_terminal_and_never_into_the_docume
         "the line is cleared at the end: {stderr:?}"
     );
 }
+
+#[tokio::test]
+async fn a_cache_dated_in_the_future_is_read_again_before_a_plan() {
+    let cli = Headless::start().await;
+    cli.run(&["fleet", "scan", "--json"]).await.expect(0);
+    let client = full_client(&cli.mock);
+    client
+        .patch_csam(
+            GLOBEX_OFF,
+            &trustdeck::api::model::CsamPatch::of(trustdeck::api::model::CsamPatchValue {
+                enabled: Some(true),
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("scanning turned on behind the cache's back");
+    let dir = cli.home.path().join("cache/trustdeck");
+    let mut dated = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        let Ok(mut file) = serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        let Some(scan) = file.get_mut("scan") else {
+            continue;
+        };
+        let ahead = |v: &mut Value| *v = json!(v.as_u64().unwrap() + 86_400);
+        ahead(&mut scan["started_at"]);
+        ahead(&mut scan["finished_at"]);
+        for row in scan["rows"].as_array_mut().unwrap() {
+            ahead(&mut row["read_at"]);
+        }
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+        dated += 1;
+    }
+    assert_eq!(dated, 1, "one cached scan in {}", dir.display());
+    let zones = cli.home.path().join("zones.txt");
+    std::fs::write(&zones, format!("{GLOBEX_OFF}\n")).unwrap();
+    let run = cli
+        .run(&[
+            "fleet",
+            "apply",
+            "--disable",
+            "--zones",
+            zones.to_str().unwrap(),
+            "--yes",
+        ])
+        .await;
+    run.expect(0);
+    assert!(
+        run.stderr.contains("ahead of this machine's clock"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        cli.zone_state(GLOBEX_OFF).await["enabled"],
+        false,
+        "{run:#?}"
+    );
+}
+
+/// Answers every listing page with new zones, claiming 10^12 pages.
+async fn claims_a_trillion_pages() -> RawServer {
+    raw_server(move |socket, _, _| async move {
+        let zones: Vec<Value> = (0..50)
+            .map(|i| json!({"id": format!("{:032x}", i + 1), "name": format!("z{i}.example")}))
+            .collect();
+        let info = json!({"page": 1, "per_page": 50, "count": 50, "total_pages": 1_000_000_000_000u64});
+        let body = json!({"success": true, "errors": [], "messages": [], "result": zones, "result_info": info});
+        reply_raw(socket, http_answer("200 OK", &[], &body.to_string()).as_bytes()).await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_listing_claiming_a_trillion_pages_stops_at_once_with_a_clear_error() {
+    let cli = Headless::start().await;
+    let server = claims_a_trillion_pages().await;
+    let base = server.base_url();
+    let run = cli
+        .run_with(
+            &["fleet", "scan"],
+            &[("CLOUDFLARE_BASE_URL", base.as_str())],
+        )
+        .await;
+    assert!(run.code >= 2 && run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.contains("claims 1000000000000 pages of zones"),
+        "{run:#?}"
+    );
+    assert_eq!(server.heads().len(), 1, "nothing beyond page 1 was read");
+}
+
+#[tokio::test]
+async fn a_slow_listing_is_told_on_a_stderr_that_is_not_a_terminal() {
+    let cli = Headless {
+        mock: start_mock_with(trustdeck::mock::MockConfig {
+            latency: Some(std::time::Duration::from_secs(3)),
+            zones: Some(0),
+            ..trustdeck::mock::MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let run = cli.run(&["fleet", "scan", "--json"]).await;
+    assert!(run.code < 2, "{}: {}", run.code, run.stderr);
+    assert!(
+        run.stderr
+            .contains("trustdeck: still listing the zones after "),
+        "a wait is never silent: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_scan_that_met_the_rate_limit_says_so_on_stderr() {
+    let cli = Headless {
+        mock: start_mock_with(trustdeck::mock::MockConfig {
+            rate_limit: Some("40/2s".parse().unwrap()),
+            zones: Some(60),
+            ..trustdeck::mock::MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let run = cli.run(&["fleet", "scan", "--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the rate-limit budget is spent (40 requests per 2s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("met the rate limit: requests waited"),
+        "{}",
+        run.stderr
+    );
+
+    set_faults(&cli.mock, json!({"lock_out": "1s"})).await;
+    let run = cli.run(&["fleet", "scan", "--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rate limited by Cloudflare (429)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("with 429") && run.stderr.contains("Cloudflare refused"),
+        "{}",
+        run.stderr
+    );
+}

@@ -179,3 +179,52 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     bad.expect(2);
     assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
 }
+
+/// Answers every listing page with the same zones, claiming `pages` pages.
+async fn same_page_server(pages: u64) -> RawServer {
+    raw_server(move |socket, _, _| async move {
+        let zones: Vec<Value> = (0..50)
+            .map(|i| serde_json::json!({"id": format!("{:032x}", i + 1), "name": format!("z{i}.example")}))
+            .collect();
+        let info = serde_json::json!({"page": 1, "per_page": 50, "count": 50, "total_pages": pages});
+        let body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": zones, "result_info": info});
+        reply_raw(socket, http_answer("200 OK", &[], &body.to_string()).as_bytes()).await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn zones_lists_a_zone_once_when_every_page_is_the_same_and_stops() {
+    let cli = Headless::start().await;
+    let server = same_page_server(100).await;
+    let base = server.base_url();
+    let run = cli
+        .run_with(
+            &["zones", "--json"],
+            &[("CLOUDFLARE_BASE_URL", base.as_str())],
+        )
+        .await;
+    run.expect(0);
+    assert_eq!(run.json().as_array().unwrap().len(), 50, "{run:#?}");
+    assert!(
+        run.stderr.contains("repeats zones already listed"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        server.heads().len(),
+        2,
+        "the repeated page ends the listing"
+    );
+
+    let claimed = same_page_server(1_000_000_000_000).await;
+    let base = claimed.base_url();
+    let run = cli
+        .run_with(&["zones"], &[("CLOUDFLARE_BASE_URL", base.as_str())])
+        .await;
+    assert!(run.code >= 2 && run.stdout.is_empty(), "{run:#?}");
+    assert!(
+        run.stderr.contains("claims 1000000000000 pages"),
+        "{run:#?}"
+    );
+    assert_eq!(claimed.heads().len(), 1, "nothing beyond page 1 was read");
+}

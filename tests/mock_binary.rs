@@ -99,6 +99,11 @@ async fn the_banner_is_exact_and_sigterm_stops_cleanly() {
     assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{url}");
     assert_eq!(
         next_line(&mut process.lines).await.unwrap(),
+        format!("export CLOUDFLARE_BASE_URL={url}"),
+        "the base URL is exported first, so the demo token never goes to the real API"
+    );
+    assert_eq!(
+        next_line(&mut process.lines).await.unwrap(),
         format!("export CLOUDFLARE_API_TOKEN={TOKEN}")
     );
     assert_eq!(

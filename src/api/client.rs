@@ -6,6 +6,7 @@
 //! Clones share the pacer: make one `Client` per credential and clone it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
@@ -27,6 +28,7 @@ use super::pacer::{
 };
 use super::response::{decode, innermost_cause, redirect_target};
 use super::retry::{RetryNotice, RetryPolicy};
+use super::text::Secrets;
 use super::tls;
 use super::validate;
 
@@ -138,6 +140,8 @@ pub struct Client {
     pacer_config: PacerConfig,
     /// The queue this client's requests wait in.
     priority: Priority,
+    /// Answers that were 429, by every clone.
+    refused: Arc<AtomicU32>,
 }
 
 impl std::fmt::Debug for Client {
@@ -189,6 +193,7 @@ impl Client {
             pacer: Pacer::new(pacer_config),
             pacer_config,
             priority: Priority::Interactive,
+            refused: Arc::default(),
         })
     }
 
@@ -205,6 +210,12 @@ impl Client {
     /// The queue this client's requests wait in.
     pub fn priority(&self) -> Priority {
         self.priority
+    }
+
+    /// How many answers were 429 (rate limited), of this client and every
+    /// clone, since it was made.
+    pub fn rate_limited(&self) -> u32 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     /// The rate-limit budget of these credentials now.
@@ -423,7 +434,7 @@ impl Client {
             };
             let wait = match self.retry.wait(retries, failed.retry_after) {
                 Some(wait) if failed.retry => wait,
-                _ => return Err(failed.error),
+                _ => return Err(self.explain_demo(failed.error)),
             };
             debug!(wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
             if let Some(observer) = &self.observer {
@@ -484,13 +495,16 @@ impl Client {
             Err(error) => return Err(self.transport_failure(call, url, &error)),
         };
         let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
         let observed = Observed::from_headers(status.as_u16(), response.headers());
         permit.finish(&observed);
         let retry_after = observed.retry_after;
         if status.is_redirection() {
             return Err(Attempt::fatal(ApiError::Redirected {
                 status: status.as_u16(),
-                location: redirect_target(url, response.headers()),
+                location: redirect_target(url, response.headers(), &self.secrets()),
             }));
         }
         let body = match read_limited(&mut response, BODY_LIMIT).await {
@@ -514,10 +528,42 @@ impl Client {
             retry: retryable_status,
             retry_after,
         };
-        decode(status, &body, call, retry_after).map_err(fail)
+        decode(status, &body, call, retry_after, &self.secrets()).map_err(fail)
+    }
+
+    /// A refusal of `trustdeck mock`'s demo credentials by a real API says
+    /// that they are the mock's, and where the mock is meant to be named.
+    fn explain_demo(&self, error: ApiError) -> ApiError {
+        match error {
+            ApiError::Auth { request, message }
+                if !is_loopback(&self.base) && self.credentials.is_demo() =>
+            {
+                ApiError::Auth {
+                    request,
+                    message: format!(
+                        "{message} (these are the demo credentials of `trustdeck mock`, which \
+                         only the mock accepts: set CLOUDFLARE_BASE_URL to the mock's URL, as its \
+                         export lines do, or use a real API token)"
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn secrets(&self) -> Secrets<'_> {
+        Secrets::new([self.credentials.secret()])
     }
 
     fn transport_failure(&self, call: &Call<'_>, url: &Url, error: &reqwest::Error) -> Attempt {
+        let host = url.host_str().unwrap_or("the server").to_owned();
+        if let Some(reason) = tls::untrusted_certificate(error) {
+            // No handshake, nothing sent; no retry changes the certificate.
+            return Attempt::fatal(ApiError::Certificate {
+                host,
+                reason: self.secrets().replace(reason),
+            });
+        }
         // A failed connect means nothing was sent, so even a PATCH may be retried.
         let retry = error.is_connect() || call.replay == Replay::Safe;
         let error = if error.is_timeout() {
@@ -526,8 +572,8 @@ impl Client {
             }
         } else {
             ApiError::Connection {
-                host: url.host_str().unwrap_or("the server").to_owned(),
-                detail: innermost_cause(error),
+                host,
+                detail: self.secrets().replace(innermost_cause(error)),
             }
         };
         Attempt {
@@ -590,6 +636,46 @@ mod tests {
             c.url(&call).as_str(),
             "http://127.0.0.1:8787/client/v4/zones?account.id=a+b&name=contains%3Aacme"
         );
+    }
+
+    #[test]
+    fn the_real_api_refusing_a_demo_token_says_it_is_the_mocks() {
+        let refused = || ApiError::Auth {
+            request: "GET /user/tokens/verify".into(),
+            message: "Invalid API Token".into(),
+        };
+        let demo = Credentials::token("tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w");
+        let real = Client::new(ClientConfig::new(demo.clone())).unwrap();
+        let line = real.explain_demo(refused()).to_string();
+        assert!(
+            line.contains("demo credentials of `trustdeck mock`"),
+            "{line}"
+        );
+        assert!(line.contains("CLOUDFLARE_BASE_URL"), "{line}");
+        assert!(!line.contains("tdemo-"), "{line}");
+        let key = Credentials::global_key(
+            "admin@acme-corp.com",
+            "c2547eb745079dac9320b638f5e225cf483cc",
+        );
+        let line = Client::new(ClientConfig::new(key))
+            .unwrap()
+            .explain_demo(refused());
+        assert!(line.to_string().contains("demo credentials"), "{line}");
+        let mock = client("http://127.0.0.1:8787/client/v4").unwrap();
+        let mock = Client {
+            credentials: demo,
+            ..mock
+        };
+        assert_eq!(
+            mock.explain_demo(refused()),
+            refused(),
+            "the mock itself refused it"
+        );
+        let other = Client::new(ClientConfig::new(Credentials::token(
+            "a-real-looking-token-0123456789",
+        )))
+        .unwrap();
+        assert_eq!(other.explain_demo(refused()), refused());
     }
 
     #[test]

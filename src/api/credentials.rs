@@ -76,6 +76,23 @@ impl Credentials {
         }
     }
 
+    /// The secret part (token or global key), to scrub from what servers send.
+    pub(crate) fn secret(&self) -> &str {
+        match self {
+            Self::Token(token) => token.expose_secret(),
+            Self::GlobalKey { key, .. } => key.expose_secret(),
+        }
+    }
+
+    /// Whether these are demo credentials of `trustdeck mock`: a token of
+    /// the mock's demo tokens' form (`tdemo-…`), or any token or key of the
+    /// demo data shipped in the binary (`assets/demo-data.json`).
+    pub(crate) fn is_demo(&self) -> bool {
+        let secret = self.secret();
+        matches!(self, Self::Token(_)) && secret.starts_with("tdemo-")
+            || (secret.len() >= 16 && crate::mock::shipped_contains(&format!("\"{secret}\"")))
+    }
+
     pub(crate) fn headers(
         &self,
     ) -> Result<Vec<(&'static str, reqwest::header::HeaderValue)>, &'static str> {

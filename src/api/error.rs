@@ -118,6 +118,18 @@ pub enum ApiError {
         /// The time limit that ran out.
         after: Duration,
     },
+    /// The server's certificate is not trusted: no retry helps, and the
+    /// network is fine. A company proxy that inspects TLS shows its own
+    /// certificate; its CA goes into `SSL_CERT_FILE`.
+    #[error(
+        "the server's certificate for {host} is not trusted: {reason}; nothing was sent. If a company proxy inspects TLS, set SSL_CERT_FILE to its CA certificate (PEM); otherwise check the base URL"
+    )]
+    Certificate {
+        /// The host that was dialled.
+        host: String,
+        /// Why, in words.
+        reason: String,
+    },
     /// The connection could not be made or broke off.
     #[error("could not reach {host}: {detail}; check the network and retry")]
     Connection {

@@ -7,6 +7,7 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 mod lenient;
+pub mod listing;
 pub mod model;
 pub mod pacer;
 mod response;

@@ -12,30 +12,127 @@ pub(crate) const SNIPPET_MAX: usize = 120;
 /// invisible formatting characters (bidi overrides, zero-width) are dropped,
 /// and at most `max` characters are kept, then `…`.
 pub(crate) fn one_line(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut kept = 0;
+    truncate(normalize(text), max)
+}
+
+/// [`one_line`] with every secret of `secrets` replaced by
+/// [`REDACTED`], found in the line as it is kept: a secret the server split
+/// with invisible characters is found too, and a cut never leaves a piece
+/// of one.
+pub(crate) fn one_line_scrubbed(text: &str, max: usize, secrets: &Secrets<'_>) -> String {
+    truncate(secrets.replace(normalize(text)), max)
+}
+
+/// Whitespace runs as one space, hidden characters dropped, no edges.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
         if c.is_whitespace() {
-            space = kept > 0;
+            space = !out.is_empty();
             continue;
         }
         if is_hidden(c) {
             continue;
-        }
-        let needed = 1 + usize::from(space);
-        if kept + needed > max {
-            out.push('…');
-            break;
         }
         if space {
             out.push(' ');
             space = false;
         }
         out.push(c);
-        kept += needed;
     }
     out
+}
+
+/// The first `max` characters of `line`, then `…` if it was longer.
+fn truncate(line: String, max: usize) -> String {
+    match line.char_indices().nth(max) {
+        None => line,
+        Some((cut, _)) => {
+            let mut out = line[..cut].trim_end().to_owned();
+            out.push('…');
+            out
+        }
+    }
+}
+
+/// What stands in a text from the network where it held a secret.
+pub const REDACTED: &str = "[redacted]";
+
+/// The configured secrets (token, global key), to scrub from every text
+/// that came from the network before it is kept: a server, a proxy or a
+/// mirror that echoes the token must not get it printed, drawn or logged.
+/// A secret of [`SECRET_MIN`] characters or more counts, however short the
+/// real ones are (Cloudflare's are 37 to 40).
+pub(crate) struct Secrets<'a>(Vec<&'a str>);
+
+/// Shorter credentials are scrubbed from nothing: a one-letter "token" is
+/// no secret, and replacing every `t` would leave no message readable.
+pub(crate) const SECRET_MIN: usize = 4;
+
+impl<'a> Secrets<'a> {
+    pub fn new(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(
+            secrets
+                .into_iter()
+                .filter(|s| s.chars().count() >= SECRET_MIN)
+                .collect(),
+        )
+    }
+
+    /// `text` with each secret replaced by [`REDACTED`].
+    pub fn replace(&self, mut text: String) -> String {
+        for secret in &self.0 {
+            if text.contains(secret) {
+                text = text.replace(secret, REDACTED);
+            }
+        }
+        text
+    }
+
+    /// `text` without its secrets; when a secret shows only once hidden
+    /// characters are dropped, they are dropped (as any line drawn of it
+    /// would drop or escape them).
+    pub fn scrub(&self, text: &str) -> Option<String> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let visible: String = text.chars().filter(|c| !is_hidden(*c)).collect();
+        if self.0.iter().any(|s| visible.contains(s)) {
+            Some(self.replace(visible))
+        } else {
+            self.0
+                .iter()
+                .any(|s| text.contains(s))
+                .then(|| self.replace(text.to_owned()))
+        }
+    }
+
+    /// Every string of `value`, object keys included, scrubbed in place.
+    pub fn scrub_value(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        if self.0.is_empty() {
+            return;
+        }
+        match value {
+            Value::String(text) => {
+                if let Some(clean) = self.scrub(text) {
+                    *text = clean;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_value(v)),
+            Value::Object(map) => {
+                if map.keys().any(|k| self.scrub(k).is_some()) {
+                    *map = std::mem::take(map)
+                        .into_iter()
+                        .map(|(k, v)| (self.scrub(&k).unwrap_or(k), v))
+                        .collect();
+                }
+                map.values_mut().for_each(|v| self.scrub_value(v));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Characters that print nothing or reorder what follows.

@@ -60,3 +60,53 @@ fn builtin_roots() -> Vec<Certificate> {
         .filter_map(|der| Certificate::from_der(der).ok())
         .collect()
 }
+
+/// Why the server's certificate was not trusted, in words, when that is why
+/// `error` happened (`None` for any other failure).
+pub(super) fn untrusted_certificate(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(rustls::Error::InvalidCertificate(why)) = rustls_error(error) {
+            return Some(certificate_words(why));
+        }
+        cause = error.source();
+    }
+    None
+}
+
+/// `error` as a rustls error, also when wrapped in I/O errors (whose
+/// `source` skips what they wrap).
+fn rustls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(found) = error.downcast_ref::<rustls::Error>() {
+        return Some(found);
+    }
+    let inner = error.downcast_ref::<std::io::Error>()?.get_ref()?;
+    rustls_error(inner)
+}
+
+fn certificate_words(why: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as C;
+    match why {
+        C::UnknownIssuer => {
+            "it is not signed by a certificate authority this machine trusts (UnknownIssuer)".into()
+        }
+        C::Expired | C::ExpiredContext { .. } => "it has expired (Expired)".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "it is not valid yet; check this machine's clock (NotValidYet)".into()
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            "it was issued for another name than the one dialled (NotValidForName)".into()
+        }
+        C::Revoked => "it has been revoked (Revoked)".into(),
+        C::BadSignature => "its signature does not verify (BadSignature)".into(),
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+            "it is not issued for a TLS server (InvalidPurpose)".into()
+        }
+        C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "it is self-signed: a certificate authority's own certificate, not one issued to \
+             the server (CaUsedAsEndEntity)"
+                .into()
+        }
+        other => format!("{other:?}"),
+    }
+}

@@ -89,7 +89,7 @@ impl Outcome {
     pub fn from_error(error: &ApiError) -> Self {
         use ApiError as E;
         let (result, status) = match error {
-            E::InvalidInput { .. } => (Verdict::NotSent, None),
+            E::InvalidInput { .. } | E::Certificate { .. } => (Verdict::NotSent, None),
             E::Auth { .. } | E::Validation { .. } => (Verdict::Refused, None),
             E::Permission { .. } | E::Locked { .. } => (Verdict::Refused, Some(403)),
             E::NotFound { .. } => (Verdict::Refused, Some(404)),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tracing::warn;
 
-use super::table::FleetScan;
+use super::table::{FleetScan, unix_now};
 use crate::api::{ApiError, Client};
 use crate::files::{ReadError, create_private_dir, read_regular_file, write_atomic_private};
 
@@ -23,6 +23,12 @@ use crate::files::{ReadError, create_private_dir, read_regular_file, write_atomi
 pub const CACHE_FORMAT: u32 = 1;
 /// The largest cache file read: ten thousand rows take a few megabytes.
 const MAX_CACHE_FILE: u64 = 64 * 1024 * 1024;
+/// How far ahead of this machine's clock a cached scan may be dated and
+/// still be used: clocks of two machines sharing a home folder drift by
+/// seconds, not minutes. A scan dated later than this (a wrong clock when it
+/// was written, or an edited file) would look fresh for as long as the
+/// future lasts, so it is not used at all: the next plan reads again.
+pub const CLOCK_SKEW: u64 = 60;
 
 /// Who the credentials are, without their secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,6 +158,17 @@ pub enum CacheWarning {
         /// The format it says it has.
         found: u64,
     },
+    /// Dated later than now by more than [`CLOCK_SKEW`].
+    #[error(
+        "the cached scan {} is dated {ahead}s ahead of this machine's clock (a wrong clock or an edited file); it is ignored and the zones are read again",
+        path.display()
+    )]
+    FromTheFuture {
+        /// The file.
+        path: PathBuf,
+        /// How far ahead of the clock its latest date is, in seconds.
+        ahead: u64,
+    },
     /// Of other credentials, another API or another scope.
     #[error("the cached scan {} belongs to another API or credentials; it is ignored", path.display())]
     OtherKey {
@@ -254,7 +271,23 @@ fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> 
             path: path.to_owned(),
         });
     }
-    Ok(Some(file.scan))
+    let scan = file.scan;
+    let latest = scan
+        .rows()
+        .iter()
+        .map(|row| row.read_at)
+        .chain([scan.started_at])
+        .chain(scan.finished_at)
+        .max()
+        .unwrap_or_default();
+    let now = unix_now();
+    if latest > now.saturating_add(CLOCK_SKEW) {
+        return Err(CacheWarning::FromTheFuture {
+            path: path.to_owned(),
+            ahead: latest - now,
+        });
+    }
+    Ok(Some(scan))
 }
 
 #[cfg(test)]

@@ -164,7 +164,7 @@ impl RowError {
                 Failure::BadAnswer { status: None }
             }
             ApiError::Timeout { .. } => Failure::Timeout,
-            ApiError::Connection { .. } => Failure::Network,
+            ApiError::Connection { .. } | ApiError::Certificate { .. } => Failure::Network,
             ApiError::InvalidInput { .. } => Failure::Invalid,
         };
         Self {

@@ -6,15 +6,15 @@
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
 use super::event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 use super::row::{FleetRow, RowError};
 use super::table::{FleetScan, unix_now};
+use crate::api::listing::SeenIds;
 use crate::api::model::{CsamSetting, Zone};
 use crate::api::{ApiError, Budget, Client, Reply, ZoneQuery};
 
@@ -231,61 +231,89 @@ impl Scanner {
     }
 
     /// Page 1, then every other page at once (or one after another while the
-    /// server says no page count and the pages come full).
+    /// server says no page count and the pages come full). A page that
+    /// brings only zones listed before ends the listing: the server answers
+    /// every page alike, and the pages after it would repeat too.
     async fn list(&mut self) -> Result<Listing, ApiError> {
         let first = self.list_page(1).await?;
         let pages = first.result_info.and_then(|info| {
             info.total_pages
                 .or_else(|| info.total_count.map(|n| n.div_ceil(u64::from(PER_PAGE))))
         });
-        let mut seen = HashSet::new();
+        let mut seen = SeenIds::default();
         let mut listing = Listing {
             zones: Vec::new(),
             error: None,
         };
         let full = first.result.len() as u32 >= PER_PAGE;
-        add_zones(&mut listing.zones, &mut seen, first.result);
+        listing
+            .zones
+            .extend(seen.fresh(first.result, zone_id).unwrap_or_default());
         let max_zones = self.options.max_zones;
         let max_pages = max_zones.div_ceil(PER_PAGE as usize).max(1) as u64;
-        let too_many = || ApiError::Decode {
-            status: 200,
-            detail: format!(
-                "the listing has more than {max_zones} zones; only the first {max_pages} pages \
-                 were read"
-            ),
-        };
         match pages {
+            Some(pages) if pages > max_pages => {
+                // Not believed, and not read: every page and every zone's
+                // setting up to the bound would be read for a failed scan.
+                return Err(ApiError::Decode {
+                    status: 200,
+                    detail: format!(
+                        "the server claims {pages} pages of zones, more than the {max_zones} \
+                         zones trustdeck reads ({max_pages} pages); nothing beyond page 1 was \
+                         read. Check the base URL, or scan one account with --account"
+                    ),
+                });
+            }
             Some(pages) => {
-                if pages > max_pages {
-                    listing.error = Some(too_many());
-                }
-                let pages = pages.min(max_pages) as u32;
-                let mut pending: FuturesUnordered<_> =
-                    (2..=pages).map(|page| self.list_page_owned(page)).collect();
+                let mut pending: FuturesUnordered<_> = (2..=pages as u32)
+                    .map(|page| self.list_page_owned(page))
+                    .collect();
                 let mut found = Vec::new();
                 while let Some((page, result)) = pending.next().await {
                     self.calls += 1;
                     match result {
-                        Ok(reply) => found.push((page, reply.result)),
+                        Ok(reply) => match seen.fresh(reply.result, zone_id) {
+                            Some(zones) => found.push((page, zones)),
+                            None => {
+                                warn!(
+                                    page,
+                                    "a listing page repeats listed zones; the listing ends"
+                                );
+                                break;
+                            }
+                        },
                         Err(error) => listing.error = listing.error.take().or(Some(error)),
                     }
                 }
                 found.sort_by_key(|(page, _)| *page);
                 for (_, zones) in found {
-                    add_zones(&mut listing.zones, &mut seen, zones);
+                    listing.zones.extend(zones);
                 }
             }
             None if full => {
                 let mut page = 2;
                 loop {
                     if u64::from(page) > max_pages {
-                        listing.error = Some(too_many());
+                        listing.error = Some(ApiError::Decode {
+                            status: 200,
+                            detail: format!(
+                                "the listing has more than {max_zones} zones; only the first \
+                                 {max_pages} pages were read"
+                            ),
+                        });
                         break;
                     }
                     match self.list_page(page).await {
                         Ok(reply) => {
                             let last = (reply.result.len() as u32) < PER_PAGE;
-                            add_zones(&mut listing.zones, &mut seen, reply.result);
+                            let Some(zones) = seen.fresh(reply.result, zone_id) else {
+                                warn!(
+                                    page,
+                                    "a listing page repeats listed zones; the listing ends"
+                                );
+                                break;
+                            };
+                            listing.zones.extend(zones);
                             if last {
                                 break;
                             }
@@ -441,12 +469,8 @@ async fn read_zone(client: Client, zone: Zone, requeued: u32) -> Read {
     }
 }
 
-fn add_zones(into: &mut Vec<Zone>, seen: &mut HashSet<String>, zones: Vec<Zone>) {
+fn zone_id(zone: &Zone) -> &str {
     // A zone added or removed while the listing runs shifts the pages: a
-    // zone may come twice.
-    into.extend(
-        zones
-            .into_iter()
-            .filter(|zone| seen.insert(zone.id.clone())),
-    );
+    // zone may come twice, and is kept once.
+    &zone.id
 }

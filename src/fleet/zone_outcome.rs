@@ -165,7 +165,8 @@ pub fn classify(
         | E::Locked { .. }
         | E::NotFound { .. }
         | E::Validation { .. }
-        | E::Redirected { .. } => ZoneOutcome::Failed {
+        | E::Redirected { .. }
+        | E::Certificate { .. } => ZoneOutcome::Failed {
             error: row_error,
             retryable: false,
         },

@@ -73,7 +73,8 @@ impl Exit {
             | E::NonJson { .. }
             | E::Decode { .. }
             | E::Timeout { .. }
-            | E::Connection { .. } => Self::Unavailable,
+            | E::Connection { .. }
+            | E::Certificate { .. } => Self::Unavailable,
         }
     }
 

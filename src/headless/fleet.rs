@@ -54,7 +54,9 @@ pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> 
 /// Runs a scan to its end; a listing that failed is a failure (not every
 /// zone was read), Ctrl-C cancels it.
 pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<FleetScan, Failure> {
-    let mut progress = ProgressLine::new(io::stderr().is_terminal());
+    let terminal = io::stderr().is_terminal();
+    let mut progress = ProgressLine::new(terminal);
+    let mut story = Story::new(!terminal);
     let mut table = FleetScan::new(account_id.clone(), unix_now());
     let mut run = start_scan(
         &ctx.client,
@@ -63,6 +65,9 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
             ..ScanOptions::default()
         },
     );
+    let mut heartbeat =
+        tokio::time::interval_at(tokio::time::Instant::now() + STORY_FIRST, STORY_EVERY);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let end = loop {
         let event = tokio::select! {
             biased;
@@ -72,11 +77,16 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
                 return Err(Failure::Interrupted { in_flight: None });
             }
             event = run.next() => event,
+            _ = heartbeat.tick() => {
+                story.still(ctx);
+                continue;
+            }
         };
         let Some(event) = event else { break None };
         if let ScanEvent::Progress(report) = &event {
             progress.show(&progress_line(report));
         }
+        story.event(&event);
         table.apply(&event);
         if let ScanEvent::Finished(end) = event {
             break Some(end);
@@ -101,6 +111,89 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
                 error.message
             ),
         }),
+    }
+}
+
+/// How long a scan whose stderr is not a terminal runs before it says
+/// anything: a quick scan (a cron check) stays quiet.
+const STORY_FIRST: Duration = Duration::from_secs(2);
+/// How often it says how far it is after that.
+const STORY_EVERY: Duration = Duration::from_secs(10);
+
+/// The scan told as lines on a stderr that is not a terminal (a log, a CI
+/// job): after [`STORY_FIRST`], what it is waiting for, at each new phase and
+/// every [`STORY_EVERY`], so a long wait is never silent.
+struct Story {
+    on: bool,
+    /// Zones to read, once listed.
+    listed: Option<usize>,
+    /// The latest progress.
+    last: Option<ScanProgress>,
+    /// When a line was last written.
+    told: Option<tokio::time::Instant>,
+    started: tokio::time::Instant,
+}
+
+impl Story {
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            listed: None,
+            last: None,
+            told: None,
+            started: tokio::time::Instant::now(),
+        }
+    }
+
+    fn tell(&mut self, line: &str) {
+        if self.on && self.started.elapsed() >= STORY_FIRST {
+            eprintln!("trustdeck: {line}");
+            self.told = Some(tokio::time::Instant::now());
+        }
+    }
+
+    fn event(&mut self, event: &ScanEvent) {
+        match event {
+            ScanEvent::Started { .. } => self.tell("listing the zones…"),
+            ScanEvent::Listed { total } => {
+                self.listed = Some(*total);
+                self.tell(&format!("listed {total} zones; reading their settings…"));
+            }
+            ScanEvent::Progress(report) => {
+                self.last = Some(report.clone());
+                if self.told.is_none_or(|at| at.elapsed() >= STORY_EVERY) {
+                    self.tell(&progress_line(report));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A line if none came for a while: what the scan is waiting for.
+    fn still(&mut self, ctx: &Context) {
+        if self.told.is_some_and(|at| at.elapsed() < STORY_EVERY) {
+            return;
+        }
+        if self.listed.is_none() {
+            let budget = ctx.client.budget();
+            let why = match budget.blocked_for {
+                Some(wait) => format!("; rate limited, waiting {}", seconds(wait)),
+                None if budget.waiting_bulk > 0 => format!(
+                    "; waiting for the rate-limit budget ({} of {} left, resets in {})",
+                    budget.remaining,
+                    budget.quota,
+                    seconds(budget.resets_in)
+                ),
+                None => format!("; {} page requests in flight", budget.in_flight),
+            };
+            let line = format!(
+                "still listing the zones after {}{why}",
+                seconds(self.started.elapsed())
+            );
+            self.tell(&line);
+        } else if let Some(report) = self.last.clone() {
+            self.tell(&progress_line(&report));
+        }
     }
 }
 

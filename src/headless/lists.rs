@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::api::ZoneQuery;
+use crate::api::listing::SeenIds;
 use crate::api::model::{Account, Zone};
 use crate::cli::{AccountsArgs, ZonesArgs};
 
@@ -23,6 +24,7 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
         None => None,
     };
     let mut zones: Vec<Zone> = Vec::new();
+    let mut seen = SeenIds::default();
     let mut page = 1;
     loop {
         let query = ZoneQuery {
@@ -38,8 +40,24 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
             )
             .await?;
         let count = reply.result.len();
-        zones.extend(reply.result);
+        let Some(fresh) = seen.fresh(reply.result, |zone| zone.id.as_str()) else {
+            // A server that answers every page alike (an OpenAPI mock does).
+            super::output::warn(&format!(
+                "page {page} of the zone listing repeats zones already listed; the listing \
+                 stops there"
+            ));
+            break;
+        };
+        zones.extend(fresh);
         let pages = reply.result_info.and_then(|info| info.total_pages);
+        if pages.is_some_and(|pages| pages > u64::from(MAX_PAGES)) {
+            return Err(Failure::Usage(format!(
+                "the server claims {} pages of zones, more than the {} zones trustdeck lists; \
+                 narrow it with --account or --name, or check the base URL",
+                pages.unwrap_or_default(),
+                MAX_PAGES * PER_PAGE
+            )));
+        }
         let last = match pages {
             Some(pages) => u64::from(page) >= pages,
             None => count < PER_PAGE as usize,

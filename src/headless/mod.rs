@@ -27,6 +27,7 @@ mod interrupt;
 mod lists;
 mod log;
 pub mod output;
+mod rate_notes;
 mod resolve;
 mod write;
 
@@ -139,6 +140,8 @@ pub struct Context {
     pub interrupt: Interrupt,
     /// Why writes are refused, in words (`--read-only`, a profile), if they are.
     read_only: Option<String>,
+    /// Says on stderr what the rate limit did, when it did anything.
+    _rate_notes: rate_notes::RateNotes,
 }
 
 impl Context {
@@ -160,6 +163,7 @@ impl Context {
             }
         });
         Ok(Self {
+            _rate_notes: rate_notes::RateNotes::watch(&client),
             config,
             client,
             interrupt,

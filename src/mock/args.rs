@@ -114,6 +114,8 @@ fn print_banner(mock: &RunningMock, faults: Option<&str>) {
     let root = format!("http://{}", mock.addr());
     let mut lines = vec![
         format!("trustdeck mock listening on {}", mock.base_url()),
+        // The base URL first: the demo token must never go to the real API.
+        format!("export CLOUDFLARE_BASE_URL={}", mock.base_url()),
         format!("export CLOUDFLARE_API_TOKEN={}", creds.full_access_token),
         format!(
             "export CLOUDFLARE_EMAIL={} CLOUDFLARE_API_KEY={}",

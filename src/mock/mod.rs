@@ -230,6 +230,12 @@ use tokio::task::JoinHandle;
 
 pub use args::{MockArgs, run_cli};
 pub use data::{DemoCredentials, DemoToken};
+
+/// Whether the demo data shipped in the binary holds `text` (the client
+/// asks so to tell a demo token the real API refused).
+pub(crate) fn shipped_contains(text: &str) -> bool {
+    data::SHIPPED.contains(text)
+}
 pub use rate_limit::RateLimit;
 
 /// How to run a mock: where, with which data, and which faults.

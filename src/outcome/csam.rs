@@ -45,12 +45,11 @@ pub fn csam_outcome(
     if sent.email.is_some() && (pending || has_code(messages, codes::VERIFICATION_SENT)) {
         notes.push(Note::VerificationSent);
     }
-    if sent.resend_email {
-        notes.push(if has_code(messages, codes::ALREADY_VERIFIED) {
-            Note::AlreadyVerified
-        } else {
-            Note::VerificationResent
-        });
+    // `resend_email` is write-only: only the server's word says an email left.
+    if sent.resend_email && has_code(messages, codes::ALREADY_VERIFIED) {
+        notes.push(Note::AlreadyVerified);
+    } else if sent.resend_email && has_code(messages, codes::VERIFICATION_RESENT) {
+        notes.push(Note::VerificationResent);
     }
     SaveOutcome {
         adjusted,

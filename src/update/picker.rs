@@ -1,6 +1,7 @@
 //! The zone and account pickers: open, type to filter, scroll to load the
 //! next page, choose. Switching away from staged edits asks first.
 
+use crate::api::listing::SeenIds;
 use crossterm::event::Event;
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
@@ -174,16 +175,23 @@ pub(super) fn on_reply(
     };
     picker.error = None;
     let count = items.len() as u64;
+    let mut repeats = false;
     if asked.page == 1 {
         picker.items = items;
         picker.server_filter = asked.filter;
     } else {
-        picker.items.extend(items);
+        let mut seen = SeenIds::of(picker.items.iter().map(|item| item.id.as_str()));
+        // Each zone once; a page of zones listed before ends the listing.
+        match seen.fresh(items, |item| item.id.as_str()) {
+            Some(fresh) => picker.items.extend(fresh),
+            None => repeats = true,
+        }
     }
     let total_pages = info.and_then(|i| i.total_pages);
     picker.total = info.and_then(|i| i.total_count);
     // `GET /accounts` sends no total_pages: a short page is the last one.
     picker.next_page = match total_pages {
+        _ if repeats => None,
         Some(pages) => (u64::from(asked.page) < pages).then_some(asked.page + 1),
         None => (count >= u64::from(PAGE_SIZE)).then_some(asked.page + 1),
     };

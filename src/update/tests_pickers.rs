@@ -622,3 +622,31 @@ fn a_save_that_changes_an_untouched_field_is_reported() {
         text_of(&status)
     );
 }
+
+#[test]
+fn a_zone_picker_whose_server_repeats_a_page_lists_each_zone_once_and_stops() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let first = press(&mut state, "z");
+    answer(&mut state, &first, zones(0, 25, 2500));
+    let down = |state: &mut AppState| {
+        update(
+            state,
+            map_key(state, KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)).unwrap(),
+        )
+    };
+    let mut asked = Vec::new();
+    for _ in 0..30 {
+        asked.extend(down(&mut state));
+        if !asked.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(zone_query(&asked).page, 2);
+    answer(&mut state, &asked, zones(0, 25, 2500));
+    let picker = state.picker.as_ref().unwrap();
+    assert_eq!(picker.items.len(), 25, "each zone once");
+    assert_eq!(picker.next_page, None, "a repeated page ends the listing");
+    for _ in 0..30 {
+        assert!(down(&mut state).is_empty(), "no page after a repeated one");
+    }
+}
