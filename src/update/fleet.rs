@@ -90,7 +90,7 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
                     "The run is stopping: the requests in flight finish, the rest are not sent.",
                 );
             } else {
-                bulk_run::ask_stop(state);
+                return bulk_run::ask_stop(state);
             }
         }
         Msg::Escape
