@@ -233,6 +233,10 @@ pub struct CsamSetArgs {
     /// Print the PATCH body that would be sent, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send a new email to a scanning zone without asking (it stops
+    /// scanning until the address is verified); needed without a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
     #[arg(long)]
     pub json: bool,
@@ -306,6 +310,10 @@ pub struct DlpSetArgs {
     /// Print the PATCH body that would be sent, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send a new email to a scanning zone without asking (it stops
+    /// scanning until the address is verified); needed without a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
     #[arg(long)]
     pub json: bool,
@@ -505,8 +513,13 @@ pub struct FleetRunsArgs {
 pub enum FailOn {
     /// A zone that is not scanning.
     Off,
-    /// A zone whose notification email is unverified (or has no state).
+    /// A zone scanning with every source off: it scans nothing.
+    NoSource,
+    /// A zone whose notification email is not verified: unverified, not
+    /// set (no email) or without a state.
     Unverified,
+    /// A zone with no notification email.
+    NoEmail,
     /// A zone whose verification email is pending.
     Pending,
     /// A zone locked by Trust & Safety.

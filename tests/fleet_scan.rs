@@ -102,11 +102,20 @@ async fn coverage_of_state(mock: &RunningMock) -> Coverage {
     let state = mock_get(mock, "/__mock/state").await;
     let zones = state["zones"].as_object().expect("zones in the state");
     let count = |test: &dyn Fn(&Value) -> bool| zones.values().filter(|z| test(z)).count();
+    let any_source = |z: &Value| {
+        z["sources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|on| on == true)
+    };
     Coverage {
         zones: zones.len(),
-        scanning: count(&|z| z["enabled"] == true),
+        scanning: count(&|z| z["enabled"] == true && any_source(z)),
+        no_source: count(&|z| z["enabled"] == true && !any_source(z)),
         not_scanning: count(&|z| z["enabled"] == false),
-        email_unverified: count(&|z| z["email_state"] == "unverified"),
+        email_unverified: count(&|z| z["email_state"] == "unverified" && z["email"] != ""),
+        no_email: count(&|z| z["email"] == ""),
         pending: count(&|z| z["email_state"] == "pending"),
         locked: count(&|z| z["editable"] == false),
         unreadable: 0,

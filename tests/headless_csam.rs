@@ -287,3 +287,103 @@ async fn a_write_whose_intent_cannot_be_recorded_is_not_sent() {
     assert!(cli.writes().await.is_empty());
     assert_eq!(cli.zone_state(SHOP).await["enabled"], true);
 }
+
+#[tokio::test]
+async fn a_new_email_on_a_scanning_zone_needs_yes_without_a_terminal_and_sends_nothing_without() {
+    let cli = Headless::start().await;
+    let address = "new-desk@acme-corp.com";
+    let refused = cli.run(&["csam", "set", SHOP, "--email", address]).await;
+    refused.expect(2);
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("turns scanning off")
+            && refused.stderr.contains("--yes")
+            && refused.stderr.contains("Nothing was sent"),
+        "{}",
+        refused.stderr
+    );
+    assert!(cli.writes().await.is_empty());
+    assert!(cli.audit_text().is_empty());
+    assert!(outbox(&cli.mock).await.is_empty());
+    assert_eq!(cli.zone_state(SHOP).await["enabled"], true);
+
+    let sent = cli
+        .run(&["csam", "set", SHOP, "--email", address, "--yes", "--json"])
+        .await;
+    sent.expect(1);
+    assert_eq!(sent.json()["warnings"], json!(["email_stops_scanning"]));
+    assert_eq!(cli.writes().await.len(), 1);
+    assert_eq!(cli.zone_state(SHOP).await["enabled"], false);
+}
+
+#[tokio::test]
+async fn switching_the_last_source_off_while_scanning_is_said_before_sending() {
+    let cli = Headless::start().await;
+    let dry = cli
+        .run(&[
+            "csam",
+            "set",
+            SHOP,
+            "--source",
+            "ncmec_ngo=off",
+            "--dry-run",
+        ])
+        .await;
+    dry.expect(0);
+    assert!(
+        dry.stdout.contains("Warning: every source of") && dry.stdout.contains("scan nothing"),
+        "{}",
+        dry.stdout
+    );
+    assert!(cli.writes().await.is_empty());
+    let run = cli
+        .run(&["csam", "set", SHOP, "--source", "ncmec_ngo=off", "--json"])
+        .await;
+    run.expect(0);
+    assert_eq!(run.json()["warnings"], json!(["no_source"]));
+    assert!(
+        run.stderr.contains("it will scan nothing"),
+        "{}",
+        run.stderr
+    );
+    let one_of_two = cli
+        .run(&[
+            "csam",
+            "set",
+            SHOP,
+            "--source",
+            "ncmec_industry=on",
+            "--json",
+        ])
+        .await;
+    one_of_two.expect(0);
+    assert_eq!(one_of_two.json()["warnings"], json!([]));
+    assert!(one_of_two.stderr.is_empty(), "{}", one_of_two.stderr);
+}
+
+#[tokio::test]
+async fn turning_scanning_on_with_an_unverified_email_says_before_sending_it_stays_off() {
+    let cli = Headless::start().await;
+    let dry = cli
+        .run(&[
+            "csam",
+            "set",
+            FORUM_UNVERIFIED,
+            "--enable",
+            "--dry-run",
+            "--json",
+        ])
+        .await;
+    dry.expect(0);
+    assert_eq!(dry.json()["warnings"], json!(["stays_off"]));
+    assert!(cli.writes().await.is_empty());
+    let run = cli
+        .run(&["csam", "set", FORUM_UNVERIFIED, "--enable"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stderr.contains("the server will keep scanning off"),
+        "{}",
+        run.stderr
+    );
+}

@@ -171,10 +171,12 @@ async fn reset_without_a_terminal_and_without_yes_shows_the_preview_and_sends_no
     let before = cli.dlp_state(ACME).await;
     let run = cli.run(&["dlp", "reset", "Acme Corp"]).await;
     run.expect(2);
+    // Exit 2 or more: nothing on stdout, the preview with the refusal on stderr.
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
-        run.stdout.contains("masking level        partial  default"),
+        run.stderr.contains("masking level        partial  default"),
         "{}",
-        run.stdout
+        run.stderr
     );
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(cli.writes().await.is_empty());
@@ -253,6 +255,12 @@ async fn dry_run_and_read_only_send_no_write() {
         .run(&["--read-only", "dlp", "reset", ACME, "--yes"])
         .await;
     reset.expect(3);
+    assert!(reset.stdout.is_empty(), "{}", reset.stdout);
+    assert!(
+        reset.stderr.contains("partial"),
+        "the preview: {}",
+        reset.stderr
+    );
     assert!(cli.writes().await.is_empty());
     assert!(cli.audit_text().is_empty());
 }

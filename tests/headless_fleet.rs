@@ -13,11 +13,20 @@ use serde_json::{Value, json};
 fn counts_of(state: &Value) -> Value {
     let zones: Vec<&Value> = state["zones"].as_object().unwrap().values().collect();
     let count = |f: &dyn Fn(&Value) -> bool| zones.iter().filter(|z| f(z)).count();
+    let any_source = |z: &Value| {
+        z["sources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|on| on == true)
+    };
     json!({
         "zones": zones.len(),
-        "scanning": count(&|z| z["enabled"] == true),
+        "scanning": count(&|z| z["enabled"] == true && any_source(z)),
+        "no_source": count(&|z| z["enabled"] == true && !any_source(z)),
         "not_scanning": count(&|z| z["enabled"] == false),
-        "email_unverified": count(&|z| z["email_state"] == "unverified"),
+        "email_unverified": count(&|z| z["email_state"] == "unverified" && z["email"] != ""),
+        "no_email": count(&|z| z["email"] == ""),
         "pending": count(&|z| z["email_state"] == "pending"),
         "locked": count(&|z| z["editable"] == false),
         "unreadable": 0,
@@ -48,6 +57,8 @@ async fn the_json_document_counts_what_the_mock_holds_and_lists_every_zone() {
             "unreadable",
             "locked",
             "not_scanning",
+            "no_source",
+            "no_email",
             "email_unverified",
             "pending",
             "fine",
@@ -121,7 +132,7 @@ async fn csv_has_a_header_and_a_line_per_zone() {
     assert_eq!(
         *shop,
         format!(
-            "{SHOP},shop.acme-corp.com,{ACME},Acme Corp,ent,active,fine,on,valid,1,2,editable,,"
+            "{SHOP},shop.acme-corp.com,{ACME},Acme Corp,ent,active,fine,on,valid,1,2,editable,,,valid"
         )
     );
 }

@@ -54,7 +54,7 @@ pub use plan::{
 pub use row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
 pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
-pub use view::{Attention, Coverage, Filter, Quick, SortKey, compare, visible};
+pub use view::{Attention, Coverage, Filter, Quick, ScanningState, SortKey, compare, visible};
 pub use zone_outcome::{
     ApplySummary, ApplyTable, OutcomeKind, UnknownCause, ZoneOutcome, ZoneOutcomeRef, ZoneResult,
     classify,

@@ -358,7 +358,7 @@ pub fn skip_words(kind: SkipKind, change: &Change) -> String {
         SkipKind::Settled => "settled after an interruption".to_owned(),
         SkipKind::Verified => "already verified, skipped".to_owned(),
         SkipKind::Locked => "locked, skipped".to_owned(),
-        SkipKind::NoEmail => "without a notification email, skipped".to_owned(),
+        SkipKind::NoEmail => "no email, skipped".to_owned(),
         SkipKind::UnknownSource => match change {
             Change::Source { name, .. } => format!("without source {name}, skipped"),
             _ => "without that source, skipped".to_owned(),

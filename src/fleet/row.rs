@@ -175,6 +175,17 @@ impl RowError {
 }
 
 impl CsamState {
+    /// Scanning on with every source off (or no source at all): the zone
+    /// scans nothing, so it is not covered.
+    pub fn scans_nothing(&self) -> bool {
+        self.scanning == Scanning::On && self.sources_on == 0
+    }
+
+    /// The server said no notification email is set.
+    pub fn no_email(&self) -> bool {
+        self.has_email == Some(false)
+    }
+
     /// The table's view of a setting.
     pub fn of(setting: &CsamSetting) -> Self {
         let value = &setting.value;

@@ -172,8 +172,8 @@ mod tests {
             csam: ZoneCsam::Read(CsamState {
                 scanning,
                 email_state: None,
-                sources_on: 0,
-                sources_total: 0,
+                sources_on: 1,
+                sources_total: 1,
                 lock: Lock::Editable,
                 sources: Default::default(),
                 has_email: None,

@@ -21,7 +21,12 @@ pub enum Attention {
     Locked,
     /// Scanning is off (or not reported).
     NotScanning,
-    /// The notification email is not verified.
+    /// Scanning is on with every source off: it scans nothing.
+    NoSource,
+    /// No notification email is set: the server keeps scanning off until
+    /// one is set and verified.
+    NoEmail,
+    /// The notification email is set and not verified.
     EmailUnverified,
     /// A verification email is out and not yet confirmed.
     Pending,
@@ -40,6 +45,10 @@ impl FleetRow {
             Attention::Locked
         } else if state.scanning != Scanning::On {
             Attention::NotScanning
+        } else if state.scans_nothing() {
+            Attention::NoSource
+        } else if state.no_email() {
+            Attention::NoEmail
         } else {
             match state.email_state {
                 Some(EmailState::Valid) => Attention::Fine,
@@ -48,20 +57,69 @@ impl FleetRow {
             }
         }
     }
+
+    /// Scanning as a fleet table words it, "on · no source" apart.
+    pub fn scanning_state(&self) -> Option<ScanningState> {
+        let state = self.state()?;
+        Some(match state.scanning {
+            Scanning::On if state.scans_nothing() => ScanningState::OnNoSource,
+            Scanning::On => ScanningState::On,
+            Scanning::Off => ScanningState::Off,
+            Scanning::NotReported => ScanningState::NotReported,
+        })
+    }
+
+    /// The notification email as a fleet table words it: the server's
+    /// `email_state`, except "no email" when none is set (the API then says
+    /// `unverified`, which would send an admin looking for a mail).
+    pub fn email_word(&self) -> Option<&str> {
+        let state = self.state()?;
+        Some(if state.no_email() {
+            "no_email"
+        } else {
+            state
+                .email_state
+                .as_ref()
+                .map_or("not_reported", EmailState::as_str)
+        })
+    }
+}
+
+/// Whether a read zone scans, in the words of a fleet table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanningState {
+    /// On, with at least one source on: the zone is covered.
+    On,
+    /// On, with every source off (or none at all): it scans nothing.
+    OnNoSource,
+    /// Off.
+    Off,
+    /// The answer had no `enabled`.
+    NotReported,
 }
 
 /// The coverage summary of a set of rows. A zone may count in several
 /// fields (locked and not scanning, say); `unreadable` ones in no other.
+/// `scanning`, `no_source`, `not_scanning` and `unreadable` add up to
+/// `zones`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// Zones in the set.
     pub zones: usize,
-    /// Zones whose setting says scanning is on.
+    /// Zones covered: scanning on with at least one source on.
     pub scanning: usize,
+    /// Zones with scanning on and every source off: they scan nothing, so
+    /// they are not in `scanning`.
+    #[serde(default)]
+    pub no_source: usize,
     /// Zones read with scanning off or not reported.
     pub not_scanning: usize,
-    /// Zones whose notification email is `unverified`.
+    /// Zones whose notification email is set and `unverified`.
     pub email_unverified: usize,
+    /// Zones with no notification email.
+    #[serde(default)]
+    pub no_email: usize,
     /// Zones whose notification email is `pending`.
     pub pending: usize,
     /// Zones locked by Trust & Safety.
@@ -81,10 +139,12 @@ impl Coverage {
                 continue;
             };
             match state.scanning {
+                Scanning::On if state.scans_nothing() => coverage.no_source += 1,
                 Scanning::On => coverage.scanning += 1,
                 Scanning::Off | Scanning::NotReported => coverage.not_scanning += 1,
             }
             match state.email_state {
+                _ if state.no_email() => coverage.no_email += 1,
                 Some(EmailState::Unverified) => coverage.email_unverified += 1,
                 Some(EmailState::Pending) => coverage.pending += 1,
                 _ => {}
@@ -96,15 +156,16 @@ impl Coverage {
         coverage
     }
 
-    /// The share of zones scanning, in whole percent rounded down (so 100 %
+    /// The share of zones covered, in whole percent rounded down (so 100 %
     /// means every zone), or `None` for no zones.
     pub fn scanning_percent(&self) -> Option<u32> {
         (self.zones > 0).then(|| (self.scanning * 100 / self.zones) as u32)
     }
 }
 
-/// "412 of 500 zones scanning (82 %) · 37 email unverified · 12 pending ·
-/// 3 locked · 6 could not be read"; the counts that are zero are left out.
+/// "412 of 500 zones scanning (82 %) · 9 no source · 37 email unverified ·
+/// 5 no email · 12 pending · 3 locked · 6 could not be read"; the counts
+/// that are zero are left out.
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(percent) = self.scanning_percent() else {
@@ -117,7 +178,9 @@ impl fmt::Display for Coverage {
             self.scanning, self.zones
         )?;
         for (count, words) in [
+            (self.no_source, "no source"),
             (self.email_unverified, "email unverified"),
+            (self.no_email, "no email"),
             (self.pending, "pending"),
             (self.locked, "locked"),
             (self.unreadable, "could not be read"),
@@ -136,8 +199,13 @@ impl fmt::Display for Coverage {
 pub enum Quick {
     /// Read, and scanning is not on.
     NotScanning,
-    /// Read, and the email is anything but verified (pending included).
+    /// Read, scanning on and every source off: it scans nothing.
+    NoSource,
+    /// Read, and the email is anything but verified (pending and no email
+    /// included).
     EmailNotVerified,
+    /// Read, and no notification email is set.
+    NoEmail,
     /// Read, and the email is pending.
     Pending,
     /// Read, and locked by Trust & Safety.
@@ -154,6 +222,8 @@ impl Quick {
         };
         match self {
             Self::NotScanning => state.scanning != Scanning::On,
+            Self::NoSource => state.scans_nothing(),
+            Self::NoEmail => state.no_email(),
             Self::EmailNotVerified => state.email_state != Some(EmailState::Valid),
             Self::Pending => state.email_state == Some(EmailState::Pending),
             Self::Locked => state.lock == Lock::Locked,
@@ -384,6 +454,7 @@ mod tests {
                 pending: 1,
                 locked: 1,
                 unreadable: 1,
+                ..Coverage::default()
             }
         );
         assert_eq!(
@@ -449,6 +520,60 @@ mod tests {
             .len(),
             7
         );
+    }
+
+    #[test]
+    fn scanning_with_no_source_on_is_not_covered_and_no_email_is_its_own_state() {
+        let mut nothing = row(
+            "nothing.example",
+            Scanning::On,
+            Some(EmailState::Valid),
+            Lock::Editable,
+        );
+        if let ZoneCsam::Read(state) = &mut nothing.csam {
+            state.sources_on = 0;
+        }
+        let mut never = row(
+            "never.example",
+            Scanning::Off,
+            Some(EmailState::Unverified),
+            Lock::Editable,
+        );
+        if let ZoneCsam::Read(state) = &mut never.csam {
+            state.has_email = Some(false);
+        }
+        let fine = row(
+            "fine.example",
+            Scanning::On,
+            Some(EmailState::Valid),
+            Lock::Editable,
+        );
+        assert_eq!(nothing.attention(), Attention::NoSource);
+        assert_eq!(nothing.scanning_state(), Some(ScanningState::OnNoSource));
+        assert_eq!(never.email_word(), Some("no_email"));
+        assert_eq!(fine.email_word(), Some("valid"));
+        let rows = [nothing.clone(), never.clone(), fine];
+        let coverage = Coverage::of(&rows);
+        assert_eq!(
+            (coverage.scanning, coverage.no_source, coverage.not_scanning),
+            (1, 1, 1)
+        );
+        assert_eq!((coverage.no_email, coverage.email_unverified), (1, 0));
+        assert_eq!(
+            coverage.to_string(),
+            "1 of 3 zones scanning (33 %) · 1 no source · 1 no email"
+        );
+        assert!(Quick::NoSource.matches(&nothing) && !Quick::NoSource.matches(&rows[2]));
+        assert!(Quick::NoEmail.matches(&never) && !Quick::NoEmail.matches(&nothing));
+        assert!(
+            Quick::EmailNotVerified.matches(&never),
+            "no email is still not verified"
+        );
+        let mut scanning_no_email = never;
+        if let ZoneCsam::Read(state) = &mut scanning_no_email.csam {
+            state.scanning = Scanning::On;
+        }
+        assert_eq!(scanning_no_email.attention(), Attention::NoEmail);
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! `set` checks every flag before any request, reads the setting, and sends
 //! one PATCH of only what differs from it (the email and a re-send are
 //! always sent: the server shows the address masked, and a re-send is an
-//! action). Nothing differs: it says so and sends nothing.
+//! action). Nothing differs: it says so and sends nothing. What the server
+//! will make of it that an admin may not expect (scanning kept off, a zone
+//! left scanning nothing, a new email stopping scanning) is said on stderr
+//! before the PATCH; a new email on a scanning zone is asked first, or
+//! needs `--yes` without a terminal, as `fleet apply` does.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +17,12 @@ use crate::api::model::{CsamPatch, CsamPatchValue, CsamSetting, EmailState};
 use crate::api::validate;
 use crate::audit::{Command, Intent, Origin, Outcome};
 use crate::cli::{CsamGetArgs, CsamSetArgs};
-use crate::outcome::{Adjustment, Field, Value as FieldValue, csam_outcome};
+use crate::outcome::{
+    Adjustment, Field, SaveWarning, Value as FieldValue, csam_outcome, csam_warnings,
+};
 
-use super::output::{clean, fields, on_off, print, print_json};
+use super::fleet_confirm::{Answer, confirm};
+use super::output::{clean, fields, on_off, print, print_json, warn};
 use super::resolve::{self, ZoneRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
@@ -216,6 +223,7 @@ pub async fn set(ctx: &Context, args: &CsamSetArgs) -> Result<Exit, Failure> {
     }
     let patch = CsamPatch::of(value.clone());
     report.sent = Some(serde_json::to_value(&patch).unwrap_or(Value::Null));
+    report.warnings = csam_warnings(&before.value, &value);
     if args.dry_run {
         report.dry_run = true;
         report.blocked = if ctx.refuse_if_read_only(String::new).is_err() {
@@ -239,6 +247,18 @@ pub async fn set(ctx: &Context, args: &CsamSetArgs) -> Result<Exit, Failure> {
              be changed here; nothing was sent",
             zone.label()
         )));
+    }
+    for warning in &report.warnings {
+        warn(&warning_words(*warning, &zone));
+    }
+    if !args.yes && report.warnings.iter().any(|w| w.needs_consent()) {
+        let question = format!(
+            "Send {} to {}? Scanning stops until it is verified.",
+            clean(value.email.as_deref().unwrap_or_default()),
+            zone.label()
+        );
+        let what = format!("send a new notification email to {}", zone.label());
+        confirm(ctx, &question, Answer::Yes, None, &what).await?;
     }
     let intent = Intent::csam_patch(
         Origin::headless(Command::CsamSet),
@@ -269,6 +289,26 @@ pub async fn set(ctx: &Context, args: &CsamSetArgs) -> Result<Exit, Failure> {
         text
     });
     Ok(exit)
+}
+
+/// A warning as `csam set` says it on stderr, before anything is sent.
+fn warning_words(warning: SaveWarning, zone: &ZoneRef) -> String {
+    match warning {
+        SaveWarning::EmailStopsScanning => format!(
+            "a new notification email turns scanning off on {} until the address is verified \
+             (a verification email is sent to it)",
+            zone.label()
+        ),
+        SaveWarning::StaysOff => format!(
+            "the notification email of {} is not verified: the server will keep scanning off \
+             until it is",
+            zone.label()
+        ),
+        SaveWarning::NoSource => format!(
+            "every source of {} will be off while scanning is on: it will scan nothing",
+            zone.label()
+        ),
+    }
 }
 
 fn already(wanted: &Wanted) -> String {
@@ -317,6 +357,9 @@ fn dry_run_text(
     );
     for line in planned_lines(before, value) {
         text.push_str(&format!("  {line}\n"));
+    }
+    for warning in &report.warnings {
+        text.push_str(&format!("Warning: {}\n", warning_words(*warning, zone)));
     }
     match report.blocked {
         Some("read_only") => text.push_str("A real run would be refused: read-only mode.\n"),
@@ -426,6 +469,7 @@ mod tests {
                 .collect(),
             resend: false,
             dry_run: false,
+            yes: false,
             json: false,
             connection: Default::default(),
         }

@@ -1,6 +1,7 @@
 //! `trustdeck dlp reset ACCOUNT [--yes]`: the field-by-field preview, then a
 //! confirmation (Cancel is the default) on a terminal, or `--yes` without
-//! one; only then the DELETE, audited.
+//! one; only then the DELETE, audited. The preview goes to stderr until the
+//! reset is under way, so a refusal (exit 2 or more) leaves stdout empty.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -8,10 +9,10 @@ use tokio::sync::oneshot;
 
 use crate::audit::{Command, Intent, Origin, Outcome};
 use crate::cli::DlpResetArgs;
-use crate::outcome::{Field, FieldChange, dlp_reset_outcome, dlp_reset_preview};
+use crate::outcome::{Field, FieldChange, dlp_at_defaults, dlp_reset_outcome, dlp_reset_preview};
 
 use super::dlp::{change_lines, read, settings_json};
-use super::output::{Table, note, print};
+use super::output::{Table, note};
 use super::resolve::{self, AccountRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
@@ -23,7 +24,7 @@ pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> 
     let preview = dlp_reset_preview(&before);
     let mut report = Report::new(account.target(), settings_json(&before));
     report.preview = Some(preview.clone());
-    if preview.iter().all(|change| change.now == change.after) {
+    if dlp_at_defaults(&before) {
         write::finish(args.json, &report, || {
             format!(
                 "The DLP settings of {} already are at their defaults; nothing was sent.\n",
@@ -33,12 +34,14 @@ pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> 
         return Ok(Exit::Done);
     }
     let preview_text = preview_text(&account, &preview);
-    if !args.json {
-        print(&preview_text);
+    if let Err(refused) = ctx
+        .refuse_if_read_only(|| format!("it would reset the DLP settings of {}", account.label()))
+    {
+        note(preview_text.trim_end());
+        return Err(refused);
     }
-    ctx.refuse_if_read_only(|| format!("it would reset the DLP settings of {}", account.label()))?;
     if !args.yes {
-        confirm(ctx, &account, args.json.then_some(preview_text.as_str())).await?;
+        confirm(ctx, &account, &preview_text).await?;
     }
     let intent = Intent::dlp_reset(
         Origin::headless(Command::DlpReset),
@@ -59,7 +62,13 @@ pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> 
     report.outcome = dlp_reset_outcome(&after, &reply.messages);
     report.after = Some(settings_json(&after));
     write::finish(args.json, &report, || {
-        let mut text = format!("Reset the DLP settings of {}:\n", account.label());
+        // Asked on a terminal, the preview is on stderr already.
+        let mut text = if args.yes {
+            preview_text.clone()
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("Reset the DLP settings of {}:\n", account.label()));
         text.push_str(&change_lines(&before, &after));
         text.push_str(&write::outcome_lines(
             &report.outcome,
@@ -98,22 +107,16 @@ fn label(field: &Field) -> &'static str {
 }
 
 /// Asks on stderr when stdin and stderr are a terminal (anything but `y` or
-/// `yes` cancels); refuses without one. `preview` is shown first when stdout
-/// got none (`--json`).
-async fn confirm(
-    ctx: &Context,
-    account: &AccountRef,
-    preview: Option<&str>,
-) -> Result<(), Failure> {
+/// `yes` cancels); refuses without one. `preview` is shown on stderr first
+/// either way.
+async fn confirm(ctx: &Context, account: &AccountRef, preview: &str) -> Result<(), Failure> {
+    note(preview.trim_end());
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Err(Failure::NotConfirmed(format!(
             "not confirmed: without a terminal trustdeck cannot ask; add --yes to reset the \
              DLP settings of {} without asking. Nothing was sent",
             account.label()
         )));
-    }
-    if let Some(preview) = preview {
-        note(preview.trim_end());
     }
     eprint!(
         "Reset the DLP settings of {}? This cannot be undone. [y/N] ",

@@ -12,7 +12,7 @@ use time::macros::format_description;
 use crate::api::model::EmailState;
 use crate::cli::FailOn;
 use crate::fleet::{
-    Attention, Filter, FleetRow, FleetScan, Lock, Quick, Scanning, SortKey, ZoneCsam, visible,
+    Attention, Filter, FleetRow, FleetScan, Lock, Quick, ScanningState, SortKey, ZoneCsam, visible,
 };
 
 use super::Exit;
@@ -47,6 +47,8 @@ impl Format {
 pub fn holds(condition: FailOn, row: &FleetRow) -> bool {
     match condition {
         FailOn::Off => Quick::NotScanning.matches(row),
+        FailOn::NoSource => Quick::NoSource.matches(row),
+        FailOn::NoEmail => Quick::NoEmail.matches(row),
         FailOn::Unverified => row.state().is_some_and(|state| {
             !matches!(
                 state.email_state,
@@ -106,6 +108,8 @@ pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<D
 fn condition_words(condition: FailOn) -> &'static str {
     match condition {
         FailOn::Off => "not scanning",
+        FailOn::NoSource => "scanning with every source off (they scan nothing)",
+        FailOn::NoEmail => "with no notification email",
         FailOn::Unverified => "with the notification email unverified",
         FailOn::Pending => "with a verification email pending",
         FailOn::Locked => "locked by Trust & Safety",
@@ -133,17 +137,20 @@ fn attention_words(attention: Attention) -> &'static str {
         Attention::Unreadable => "could not be read",
         Attention::Locked => "locked",
         Attention::NotScanning => "not scanning",
+        Attention::NoSource => "scans nothing: no source on",
+        Attention::NoEmail => "no email",
         Attention::EmailUnverified => "email unverified",
         Attention::Pending => "email pending",
         Attention::Fine => "ok",
     }
 }
 
-fn scanning_word(scanning: Scanning) -> &'static str {
+fn scanning_word(scanning: ScanningState) -> &'static str {
     match scanning {
-        Scanning::On => "on",
-        Scanning::Off => "off",
-        Scanning::NotReported => "not reported",
+        ScanningState::On => "on",
+        ScanningState::OnNoSource => "on · no source",
+        ScanningState::Off => "off",
+        ScanningState::NotReported => "not reported",
     }
 }
 
@@ -171,12 +178,10 @@ fn cells(row: &FleetRow) -> [String; 9] {
         .unwrap_or_default();
     let (scanning, email, sources, lock, error) = match &row.csam {
         ZoneCsam::Read(state) => (
-            scanning_word(state.scanning).to_owned(),
-            state
-                .email_state
-                .as_ref()
-                .map_or("not reported", EmailState::as_str)
+            row.scanning_state()
+                .map_or("not reported", scanning_word)
                 .to_owned(),
+            row.email_word().unwrap_or_default().replace('_', " "),
             format!("{}/{}", state.sources_on, state.sources_total),
             lock_word(state.lock).to_owned(),
             String::new(),
@@ -232,6 +237,8 @@ fn document(
             let row = &scan.rows()[i];
             let mut zone = serde_json::to_value(row).unwrap_or(Value::Null);
             zone["attention"] = json!(row.attention());
+            zone["scanning_state"] = json!(row.scanning_state());
+            zone["email"] = json!(row.email_word());
             zone
         })
         .collect();
@@ -253,7 +260,7 @@ fn document(
 }
 
 const CSV_HEADER: &str = "zone_id,zone_name,account_id,account_name,plan,status,attention,\
-scanning,email_state,sources_on,sources_total,lock,error_kind,error";
+scanning,email_state,sources_on,sources_total,lock,error_kind,error,email";
 
 fn csv(rows: &[FleetRow], order: &[usize]) -> String {
     let mut out = format!("{CSV_HEADER}\n");
@@ -261,7 +268,7 @@ fn csv(rows: &[FleetRow], order: &[usize]) -> String {
         let row = &rows[i];
         let (scanning, email, on, total, lock, kind, error) = match &row.csam {
             ZoneCsam::Read(state) => (
-                json_word(&state.scanning),
+                json_word(&row.scanning_state()),
                 state
                     .email_state
                     .as_ref()
@@ -307,6 +314,7 @@ fn csv(rows: &[FleetRow], order: &[usize]) -> String {
             lock,
             kind,
             error,
+            row.email_word().unwrap_or_default().to_owned(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::api::client::Reply;
 use crate::api::{ApiError, Client};
 use crate::audit::{Intent, Outcome, Target, Verdict};
-use crate::outcome::{Adjustment, FieldChange, Note, SaveOutcome};
+use crate::outcome::{Adjustment, FieldChange, Note, SaveOutcome, SaveWarning};
 
 use super::output::{clean, print, print_json, warn};
 use super::{Context, Exit, Failure};
@@ -80,6 +80,8 @@ pub struct Report {
     pub blocked: Option<&'static str>,
     /// A reset's field-by-field preview.
     pub preview: Option<Vec<FieldChange>>,
+    /// What was said before sending (a CSAM write), e.g. `no_source`.
+    pub warnings: Vec<SaveWarning>,
 }
 
 /// The version of the write commands' `--json` document; it only grows by
@@ -98,6 +100,7 @@ impl Report {
             outcome: SaveOutcome::default(),
             blocked: None,
             preview: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -115,6 +118,7 @@ impl Report {
             "notes": self.outcome.notes,
             "messages": self.outcome.messages,
             "blocked": self.blocked,
+            "warnings": self.warnings,
         });
         if let Some(preview) = &self.preview {
             document["preview"] = json!(preview);

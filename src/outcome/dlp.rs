@@ -106,6 +106,14 @@ pub fn dlp_reset_preview(now: &DlpSettings) -> Vec<FieldChange> {
         .collect()
 }
 
+/// Whether a reset would change nothing, every field being at its default
+/// already: the one answer of the dashboard's Reset and of `dlp reset`.
+pub fn dlp_at_defaults(now: &DlpSettings) -> bool {
+    dlp_reset_preview(now)
+        .iter()
+        .all(|change| change.now == change.after)
+}
+
 /// The outcome of a reset: every field the server left off the default
 /// the preview promised.
 pub fn dlp_reset_outcome(after: &DlpSettings, messages: &[ResponseInfo]) -> SaveOutcome {

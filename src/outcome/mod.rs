@@ -6,9 +6,11 @@
 
 mod csam;
 mod dlp;
+mod warning;
 
 pub use csam::csam_outcome;
-pub use dlp::{dlp_outcome, dlp_reset_outcome, dlp_reset_preview};
+pub use dlp::{dlp_at_defaults, dlp_outcome, dlp_reset_outcome, dlp_reset_preview};
+pub use warning::{SaveWarning, csam_warnings};
 
 use serde::{Deserialize, Serialize};
 

@@ -37,7 +37,7 @@ pub use status::{About, Notice, SUCCESS_FADE, Status, StatusKind};
 
 use tui_input::Input;
 
-use crate::outcome::FieldChange;
+use crate::outcome::{FieldChange, SaveWarning};
 
 /// The pages of the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -182,6 +182,15 @@ pub enum Dialog {
         kind: PickerKind,
         /// How many staged edits would be dropped.
         staged: usize,
+        /// The highlighted choice; Cancel by default.
+        confirm_selected: bool,
+    },
+    /// Save the zone's setting although the server will make of it what
+    /// the admin may not expect (a new email stops scanning, scanning kept
+    /// off, a zone left scanning nothing): said before it is sent.
+    ConfirmSave {
+        /// What the save will do, from [`crate::outcome::csam_warnings`].
+        warnings: Vec<SaveWarning>,
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },

@@ -99,6 +99,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &Dialog, 
                 *confirm_selected,
             )
         }
+        Dialog::ConfirmSave {
+            warnings,
+            confirm_selected,
+        } => {
+            let zone = &state.settings.zone;
+            let zone = place(zone.name.as_ref(), zone.id.as_ref(), "this zone");
+            (
+                " Save anyway? ",
+                words::save_warnings(&zone, warnings),
+                Vec::new(),
+                ["[ Cancel ]", "[ Save ]"],
+                *confirm_selected,
+            )
+        }
         Dialog::ConfirmQuit { confirm_selected } => (
             " Quit trustdeck? ",
             quit_text(state),

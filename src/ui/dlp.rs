@@ -9,6 +9,7 @@ use super::setting::{SettingView, pick};
 use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
+use crate::outcome::dlp_at_defaults;
 use crate::state::{
     AccountPanel, AccountRow, AppState, Discover, Dlp, FieldEditor, Lookup, Route, key_fingerprint,
     masking_meaning,
@@ -149,10 +150,16 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
     } else {
         theme.muted()
     };
+    let at_defaults = account.value().is_some_and(dlp_at_defaults);
+    let (words, style) = if at_defaults {
+        (" reset to defaults: already at defaults", theme.muted())
+    } else {
+        (" reset to defaults…", style)
+    };
     rows.push(pick(
         Row::wide().piece(vec![
             Span::styled("D", theme.key()),
-            Span::styled(" reset to defaults…", style),
+            Span::styled(words, style),
         ]),
         AccountRow::Reset,
     ));

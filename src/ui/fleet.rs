@@ -229,7 +229,9 @@ fn filter_line(fleet: &FleetPage, columns: usize, theme: Theme) -> (Line<'static
     let mut spans = vec![Span::styled("filter ", theme.label())];
     let quick: Vec<&str> = [
         (Quick::NotScanning, "not scanning"),
+        (Quick::NoSource, "no source"),
         (Quick::EmailNotVerified, "email not verified"),
+        (Quick::NoEmail, "no email"),
         (Quick::Pending, "pending"),
         (Quick::Locked, "locked"),
         (Quick::Error, "could not be read"),
@@ -283,7 +285,7 @@ struct Layout {
     sources: bool,
 }
 
-const SCANNING: usize = 10;
+const SCANNING: usize = 12;
 const EMAIL: usize = 14;
 const LOCK: usize = 8;
 const PLAN: usize = 12;
@@ -381,12 +383,14 @@ impl Layout {
         match &row.csam {
             ZoneCsam::Read(state) => {
                 let (scanning, style) = match state.scanning {
+                    Scan::On if state.scans_nothing() => ("◌ no source", theme.warn()),
                     Scan::On => ("✓ on", theme.ok()),
                     Scan::Off => ("✗ off", theme.error()),
                     Scan::NotReported => ("? not said", theme.muted()),
                 };
                 spans.push(Span::styled(pad(scanning, SCANNING), style));
                 let (email, style) = match &state.email_state {
+                    _ if state.no_email() => ("✗ no email".to_owned(), theme.error()),
                     Some(EmailState::Valid) => ("✓ valid".to_owned(), theme.ok()),
                     Some(EmailState::Pending) => ("◐ pending".to_owned(), theme.warn()),
                     Some(EmailState::Unverified) => ("✗ unverified".to_owned(), theme.error()),

@@ -3,7 +3,7 @@
 //! these as data; this is the one place that writes their sentences.
 
 use crate::api::model::ResponseInfo;
-use crate::outcome::{Adjustment, Field, FieldChange, Note, SaveOutcome, Value};
+use crate::outcome::{Adjustment, Field, FieldChange, Note, SaveOutcome, SaveWarning, Value};
 use crate::state::{Notice, Panel, ReadOnly};
 
 /// Why a panel takes no edits, as the lock line says it.
@@ -184,4 +184,25 @@ pub fn change_value(field: &Field, value: &Value) -> String {
         (Field::MaskingLevel, Value::NotReported) => "not set".to_owned(),
         (_, value) => value.words(),
     }
+}
+
+/// What a zone save will do that the admin may not expect, asked before it
+/// is sent.
+pub fn save_warnings(zone: &str, warnings: &[SaveWarning]) -> String {
+    let said: Vec<&str> = warnings
+        .iter()
+        .map(|warning| match warning {
+            SaveWarning::EmailStopsScanning => {
+                "The new email turns scanning off until the address is verified; a \
+                 verification email is sent to it."
+            }
+            SaveWarning::StaysOff => {
+                "The email is not verified: the server will keep scanning off until it is."
+            }
+            SaveWarning::NoSource => {
+                "Every source will be off while scanning is on: the zone will scan nothing."
+            }
+        })
+        .collect();
+    format!("Saving {zone}: {}", said.join(" "))
 }

@@ -1,11 +1,16 @@
 //! What only the zone panel does: toggling scanning and sources, the
-//! email field, and staging a re-send of the verification email.
+//! email field, staging a re-send of the verification email, and asking
+//! before a save the server will make more of than the admin may expect.
 
-use super::panel;
+use super::{panel, say};
 use crate::message::{Command, Msg};
-use crate::state::{AppState, Csam, ZoneRow};
+use crate::outcome::csam_warnings;
+use crate::state::{AppState, Csam, Dialog, StatusKind, ZoneRow};
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    if matches!(msg, Msg::Save) {
+        return ask_save(state);
+    }
     if let Some(commands) = panel::common::<Csam>(state, &msg) {
         return commands;
     }
@@ -39,5 +44,37 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         _ => {}
     }
+    Vec::new()
+}
+
+/// Saves, or first asks (Cancel the default) when the save will do what
+/// the admin may not expect: a new email stops scanning until verified,
+/// the server keeps scanning off, the zone is left scanning nothing.
+fn ask_save(state: &mut AppState) -> Vec<Command> {
+    let zone = &state.settings.zone;
+    let warnings = match zone.value() {
+        Some(setting) if zone.can_save() => csam_warnings(&setting.value, &zone.form.to_patch()),
+        _ => Vec::new(),
+    };
+    if warnings.is_empty() {
+        return panel::save::<Csam>(state);
+    }
+    state.dialog = Some(Dialog::ConfirmSave {
+        warnings,
+        confirm_selected: false,
+    });
+    Vec::new()
+}
+
+/// The answer to [`ask_save`]'s question.
+pub(super) fn save_answered(state: &mut AppState, confirmed: bool) -> Vec<Command> {
+    if confirmed {
+        return panel::save::<Csam>(state);
+    }
+    say(
+        state,
+        StatusKind::Info,
+        "Not saved; your edits are still staged.",
+    );
     Vec::new()
 }

@@ -2,13 +2,15 @@
 //! the masking level, payload logging off or on with a pasted key, and the
 //! confirmed reset.
 
-use super::panel;
+use super::{label, panel, say};
 use crate::api::model::MaskingLevel;
 use crate::api::worker::ApiOp;
 use crate::audit::{Intent, Origin};
 use crate::message::{Command, Msg};
-use crate::outcome::dlp_reset_preview;
-use crate::state::{AccountRow, AppState, Dialog, Dlp, InflightKind, MASKING_CYCLE};
+use crate::outcome::{dlp_at_defaults, dlp_reset_preview};
+use crate::state::{
+    AccountRow, AppState, Dialog, Dlp, InflightKind, MASKING_CYCLE, Panel, StatusKind,
+};
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
     if let Some(commands) = panel::common::<Dlp>(state, &msg) {
@@ -70,12 +72,22 @@ fn activate(state: &mut AppState) {
     }
 }
 
-/// Opens the confirmation that lists, field by field, now → after reset.
+/// Opens the confirmation that lists, field by field, now → after reset;
+/// settings at their defaults already have nothing to reset, as `dlp reset`
+/// says too.
 fn ask_reset(state: &mut AppState) {
     let account = &state.settings.account;
     let (Some(account_id), Some(settings)) = (account.id.clone(), account.value()) else {
         return;
     };
+    if dlp_at_defaults(settings) {
+        let text = format!(
+            "The DLP settings of {} already are at their defaults: nothing to reset.",
+            label(state, Panel::Account)
+        );
+        say(state, StatusKind::Info, text);
+        return;
+    }
     state.dialog = Some(Dialog::ConfirmReset {
         account_id,
         changes: dlp_reset_preview(settings),

@@ -157,6 +157,9 @@ fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Dialog::ConfirmReset {
             confirm_selected, ..
         }
+        | Dialog::ConfirmSave {
+            confirm_selected, ..
+        }
         | Dialog::ConfirmQuit { confirm_selected } => Some(confirm_selected),
         Dialog::ConfirmSwitch { .. } | Dialog::Bulk(_) => None,
     };
@@ -175,6 +178,7 @@ fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         (Some(Dialog::ConfirmReset { account_id, .. }), true) => dlp::reset(state, account_id),
+        (Some(Dialog::ConfirmSave { .. }), confirmed) => csam::save_answered(state, confirmed),
         (Some(Dialog::ConfirmSwitch { target, kind, .. }), true) => {
             picker::switch(state, kind, target)
         }

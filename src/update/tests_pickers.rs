@@ -603,7 +603,11 @@ fn a_save_that_changes_an_untouched_field_is_reported() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
     press(&mut state, "je");
     press(&mut state, "new@example.com\n");
-    let commands = press(&mut state, "s");
+    assert!(
+        request_ids(&press(&mut state, "s")).is_empty(),
+        "asks first"
+    );
+    let commands = press(&mut state, "y");
     let mut answer_setting = setting(EmailState::Pending, false, true);
     answer_setting.value.enabled = Some(false);
     let mut answer_reply = reply(answer_setting);

@@ -233,7 +233,7 @@ pub(super) static PAGES: &[Binding] = &[
     Binding {
         context: KeyContext::Fleet,
         keys: &[ch('b')],
-        label: "change…",
+        label: "change",
         help: "bulk change of the marked zones (else the one under the cursor): pick it, read the plan, run it",
         when: can_bulk,
         msg: Msg::OpenBulk,
@@ -273,11 +273,21 @@ pub(super) static PAGES: &[Binding] = &[
     Binding {
         context: KeyContext::Fleet,
         keys: &[ch('o')],
-        label: "not scanning",
+        label: "off",
         help: "only zones not scanning (again: all)",
         when: always,
         msg: Msg::ToggleQuick(Quick::NotScanning),
         footer: Some("o"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('N')],
+        label: "no source",
+        help: "only zones scanning with every source off: they scan nothing",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::NoSource),
+        footer: None,
         label_now: None,
     },
     Binding {
@@ -288,6 +298,16 @@ pub(super) static PAGES: &[Binding] = &[
         when: always,
         msg: Msg::ToggleQuick(Quick::EmailNotVerified),
         footer: Some("v"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
+        keys: &[ch('m')],
+        label: "no email",
+        help: "only zones with no notification email",
+        when: always,
+        msg: Msg::ToggleQuick(Quick::NoEmail),
+        footer: None,
         label_now: None,
     },
     Binding {
@@ -313,7 +333,7 @@ pub(super) static PAGES: &[Binding] = &[
     Binding {
         context: KeyContext::Fleet,
         keys: &[ch('x')],
-        label: "unreadable",
+        label: "unread",
         help: "only zones whose setting could not be read",
         when: always,
         msg: Msg::ToggleQuick(Quick::Error),
@@ -343,7 +363,7 @@ pub(super) static PAGES: &[Binding] = &[
     Binding {
         context: KeyContext::Fleet,
         keys: &[ch('F')],
-        label: "failed/unknown",
+        label: "failed",
         help: "only the zones the last bulk run failed on or could not confirm (again: all)",
         when: had_run,
         msg: Msg::ToggleNeedsALook,
