@@ -24,6 +24,9 @@ async fn a_save_and_a_reset_are_recorded_before_and_after_and_shown_by_l() {
     ui.type_keys("desk@acme-corp.com\n");
     ui.wait_for_text("1 unsaved change").await;
     ui.type_keys("s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     ui.wait_for_text("Saved").await;
     ui.type_keys("2D");
     ui.wait_for_text("[ Cancel ]").await;

@@ -50,6 +50,9 @@ async fn edit_email_and_save_sends_a_verification_email() {
     ui.type_keys("new-desk@acme-corp.com\n");
     ui.wait_for_text("1 unsaved change").await;
     ui.type_keys("s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     let state = wait_for_state(&mock, "the new email", |s| {
         s["zones"][SHOP]["email"] == "new-desk@acme-corp.com"
     })
@@ -90,6 +93,9 @@ async fn enabling_with_an_unverified_email_reports_the_adjustment() {
     let ui = Dashboard::start(&mock, Some(FORUM_UNVERIFIED), Some(ACME), 120, 40);
     ui.wait_for_text("unverified").await;
     ui.type_keys(" s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     let screen = ui.wait_for_text("kept scanning off").await;
     assert!(screen.contains("verified"), "{screen}");
     assert_eq!(
@@ -203,6 +209,9 @@ async fn a_save_that_fails_with_a_5xx_keeps_the_edits() {
     ui.wait_for_text("1 unsaved change").await;
     set_fail_rate(&mock, 1.0).await;
     ui.type_keys("s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     let screen = ui.wait_for_text("press s to retry").await;
     assert!(screen.contains("1 unsaved change"), "{screen}");
     assert_eq!(
@@ -211,6 +220,9 @@ async fn a_save_that_fails_with_a_5xx_keeps_the_edits() {
     );
     set_fail_rate(&mock, 0.0).await;
     ui.type_keys("s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     wait_for_state(&mock, "the retried save", |s| {
         s["zones"][SHOP]["email"] == "kept@acme-corp.com"
     })

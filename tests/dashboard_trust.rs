@@ -88,6 +88,9 @@ async fn a_save_that_adds_the_resend_row_keeps_the_cursor_on_its_row() {
     ui.type_keys("moved@acme-corp.com\n");
     ui.wait_for_text("1 unsaved change").await;
     ui.type_keys("s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     let screen = ui.wait_for_text("resend verification email").await;
     assert!(
         selected_line(&screen).contains("ncmec_ngo"),
@@ -161,6 +164,9 @@ async fn a_save_report_names_its_zone_and_goes_when_the_zone_does() {
     let ui = Dashboard::start(&mock, Some(FORUM_UNVERIFIED), Some(ACME), 120, 40);
     ui.wait_for_text("unverified").await;
     ui.type_keys(" s");
+    // The save warns first (new email or unverified): it asks, Cancel the default.
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
     ui.wait_for_text("Saved forum.acme-corp.com, but the server kept scanning off")
         .await;
     ui.type_keys(":zone shop.acme-corp.com\n");
