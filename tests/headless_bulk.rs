@@ -32,10 +32,6 @@ fn stderr_json(run: &headless_common::Run) -> Value {
     serde_json::from_str(&text[start..end]).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
-fn runs_dir(cli: &Headless) -> std::path::PathBuf {
-    cli.home.path().join("state/trustdeck/runs")
-}
-
 #[tokio::test]
 async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
     let cli = Headless::start().await;
@@ -58,7 +54,7 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
     assert!(document["plan"]["to_send"].as_u64().unwrap() > 0);
     assert!(run.stderr.contains("read-only mode"), "{}", run.stderr);
     assert!(cli.writes().await.is_empty(), "nothing was written");
-    assert!(!runs_dir(&cli).exists(), "no journal");
+    assert!(!cli.runs_dir().exists(), "no journal");
     let text = cli
         .run(&["fleet", "apply", "--enable", "--read-only"])
         .await;
@@ -125,7 +121,7 @@ async fn a_dry_run_and_a_refused_confirmation_send_nothing() {
         typo.stderr
     );
     assert!(cli.writes().await.is_empty());
-    assert!(!runs_dir(&cli).exists());
+    assert!(!cli.runs_dir().exists());
     let bad = cli
         .run(&["fleet", "apply", "--email", "not an address"])
         .await;
@@ -179,7 +175,7 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
         }
     }
     let journal = document["run"]["journal"].as_str().unwrap();
-    assert!(journal.starts_with(runs_dir(&cli).to_str().unwrap()));
+    assert!(journal.starts_with(cli.runs_dir().to_str().unwrap()));
     let audit = cli.audit_lines();
     assert_eq!(audit.len(), 2 * sends.len());
     assert!(

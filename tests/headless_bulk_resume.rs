@@ -17,16 +17,6 @@ use headless_common::Headless;
 use serde_json::{Value, json};
 use trustdeck::mock::MockConfig;
 
-/// The journal of the only run, once it exists.
-fn journal(cli: &Headless) -> Option<std::path::PathBuf> {
-    let dir = cli.home.path().join("state/trustdeck/runs");
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
-}
-
 /// How many lines of each kind the journal has.
 fn kinds(path: &std::path::Path) -> HashMap<String, usize> {
     let mut kinds = HashMap::new();
@@ -84,7 +74,11 @@ async fn a_run_killed_in_the_middle_resumes_and_changes_every_zone_once() {
     ]);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let outcomes = journal(&cli).map_or(0, |p| kinds(&p).get("outcome").copied().unwrap_or(0));
+        let outcomes = cli
+            .journals()
+            .into_iter()
+            .next()
+            .map_or(0, |p| kinds(&p).get("outcome").copied().unwrap_or(0));
         if outcomes >= planned / 4 {
             break;
         }
@@ -101,7 +95,7 @@ async fn a_run_killed_in_the_middle_resumes_and_changes_every_zone_once() {
     child.start_kill().unwrap();
     let status = child.wait().await.unwrap();
     assert_eq!(status.code(), None, "killed by a signal");
-    let path = journal(&cli).unwrap();
+    let path = cli.journals().into_iter().next().unwrap();
     let seen = kinds(&path);
     assert!(seen["outcome"] < planned, "killed before its end: {seen:?}");
     assert!(!seen.contains_key("finished"), "{seen:?}");

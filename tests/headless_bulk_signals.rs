@@ -8,7 +8,7 @@ mod bulk_common;
 mod common;
 mod headless_common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use bulk_common::per_zone;
@@ -16,20 +16,6 @@ use common::*;
 use headless_common::Headless;
 use serde_json::{Value, json};
 use trustdeck::mock::MockConfig;
-
-fn journals(cli: &Headless) -> Vec<PathBuf> {
-    let dir = cli.home.path().join("state/trustdeck/runs");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
-}
 
 fn count(path: &Path, kind: &str) -> usize {
     std::fs::read_to_string(path)
@@ -59,7 +45,7 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
     let child = cli.spawn(&["fleet", "apply", "--disable", "--yes", "--json"]);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let journal = loop {
-        if let Some(path) = journals(&cli).first()
+        if let Some(path) = cli.journals().first()
             && count(path, "outcome") > 0
         {
             break path.clone();

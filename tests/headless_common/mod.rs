@@ -107,6 +107,25 @@ impl Headless {
         self.command(args, &[]).spawn().expect("the binary starts")
     }
 
+    /// Where the child keeps its run journals.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.home.path().join("state/trustdeck/runs")
+    }
+
+    /// The run journals, by file name (none when no run began).
+    pub fn journals(&self) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(self.runs_dir())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found
+    }
+
     /// The audit log file the child writes.
     pub fn audit_path(&self) -> PathBuf {
         self.home.path().join("state/trustdeck/audit.jsonl")
