@@ -82,6 +82,7 @@ fn progress(done: usize, total: usize) -> ScanProgress {
 
 fn end(outcome: ScanOutcome, total: usize) -> ScanEnd {
     ScanEnd {
+        reread: false,
         outcome,
         total,
         read: total,
