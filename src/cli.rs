@@ -546,6 +546,12 @@ pub struct FleetScanArgs {
     /// Print the last scan of these credentials (with its age); send nothing.
     #[arg(long)]
     pub cached: bool,
+    /// Read again only the zones whose setting could not be read in the last
+    /// scan of these credentials, fold them into it, cache it and print it
+    /// whole. No cached scan: exit 4, as --cached; none failed: says so on
+    /// stderr, sends nothing and prints the cached scan.
+    #[arg(long, conflicts_with = "cached")]
+    pub failed: bool,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,

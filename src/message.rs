@@ -123,6 +123,8 @@ pub enum Msg {
     AskStopRun,
     /// Retry the last run's retryable failures (a new run).
     RetryFailed,
+    /// Read again only the zones of the scan whose setting could not be read.
+    ReadFailedAgain,
     /// Show only the zones the last run failed on or could not confirm (again: all).
     ToggleNeedsALook,
     /// What the fleet engine reports.

@@ -114,6 +114,9 @@ pub(crate) struct Attempt {
     pub retry: bool,
     /// The server's `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
+    /// The server closed the connection under a request that may be sent
+    /// again: worth one more try on a new connection.
+    pub closed_by_server: bool,
 }
 
 impl Attempt {
@@ -123,6 +126,7 @@ impl Attempt {
             error,
             retry: false,
             retry_after: None,
+            closed_by_server: false,
         }
     }
 }

@@ -35,6 +35,10 @@ use super::validate;
 /// Cloudflare's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
+/// How long an unused connection is kept by default: well below the 10 s
+/// after which servers commonly close an idle one.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+
 /// How the client is set up.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -52,6 +56,11 @@ pub struct ClientConfig {
     /// `rate_limit`), as requests per window; `None`: Cloudflare's 1,200 per
     /// 5 minutes. The server's `Ratelimit` headers correct it either way.
     pub rate_limit: Option<(u32, Duration)>,
+    /// How long a kept-alive connection may sit unused before the client
+    /// drops it: below the idle limit of servers (Cloudflare's, the mock's
+    /// 10 s), so a request after a wait for the budget never goes out on a
+    /// connection the server is closing.
+    pub pool_idle_timeout: Duration,
 }
 
 impl ClientConfig {
@@ -64,6 +73,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             rate_limit: None,
+            pool_idle_timeout: POOL_IDLE_TIMEOUT,
         }
     }
 
@@ -124,6 +134,9 @@ pub type RetryObserver = Arc<dyn Fn(RetryNotice) + Send + Sync>;
 pub struct Client {
     /// Keep-alive connections.
     http: reqwest::Client,
+    /// No kept connections: each request on a connection of its own, for
+    /// the one retry of a request whose pooled connection the server closed.
+    fresh: reqwest::Client,
     /// The API root.
     base: Url,
     /// Sent with every request, only to `base`.
@@ -165,12 +178,17 @@ impl Client {
                 "contains characters that cannot be sent in an HTTP header",
             )
         })?;
-        let builder = || {
+        let builder = |pooled: bool| {
             let builder = reqwest::Client::builder()
                 .user_agent(concat!("trustdeck/", env!("CARGO_PKG_VERSION")))
                 .connect_timeout(config.connect_timeout)
                 .timeout(config.timeout)
                 .redirect(reqwest::redirect::Policy::none());
+            let builder = if pooled {
+                builder.pool_idle_timeout(config.pool_idle_timeout)
+            } else {
+                builder.pool_max_idle_per_host(0)
+            };
             if is_loopback(&base) {
                 // A proxy would see a plain-http request, credentials and all;
                 // https requests keep the proxies of the environment.
@@ -179,12 +197,14 @@ impl Client {
                 builder
             }
         };
-        let http = tls::build(builder, &base)
-            .map_err(|e| ApiError::invalid("HTTP client setup", e.to_string()))?;
+        let setup = |e: reqwest::Error| ApiError::invalid("HTTP client setup", e.to_string());
+        let http = tls::build(|| builder(true), &base).map_err(setup)?;
+        let fresh = tls::build(|| builder(false), &base).map_err(setup)?;
         let pacer_config = PacerConfig::for_host(is_loopback(&base))
             .with_rate_limit(config.rate_limit.unwrap_or((DEFAULT_QUOTA, DEFAULT_WINDOW)));
         Ok(Self {
             http,
+            fresh,
             base,
             credentials: config.credentials,
             timeout: config.timeout,
@@ -417,13 +437,15 @@ impl Client {
         call.priority = self.priority;
         let url = self.url(&call);
         let mut retries = 0;
+        let mut fresh = false;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt::<T>(&call, &url).await;
+            let outcome = self.attempt::<T>(&call, &url, fresh).await;
             debug!(
                 method = %call.method,
                 route = call.route,
                 retries,
+                fresh,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 ok = outcome.is_ok(),
                 "api call"
@@ -432,6 +454,14 @@ impl Client {
                 Ok(reply) => return Ok(reply),
                 Err(failed) => failed,
             };
+            if failed.closed_by_server && !fresh {
+                // Once, at once, on a new connection (still through the
+                // pacer), and not counted as one of the policy's retries: the
+                // server closed a kept connection, it did not fail.
+                debug!(error = %failed.error, "the server closed a kept connection; again on a new one");
+                fresh = true;
+                continue;
+            }
             let wait = match self.retry.wait(retries, failed.retry_after) {
                 Some(wait) if failed.retry => wait,
                 _ => return Err(self.explain_demo(failed.error)),
@@ -455,6 +485,7 @@ impl Client {
         &self,
         call: &Call<'_>,
         url: &Url,
+        fresh: bool,
     ) -> Result<Reply<T>, Attempt> {
         // Each attempt has its own permit; the wait for it is not part of the
         // request's time limit.
@@ -462,7 +493,8 @@ impl Client {
         // One deadline for the whole exchange, body included: a server that
         // drips bytes forever cannot hold the request open. A timed-out
         // attempt drops its permit: sent, and maybe counted by the server.
-        match tokio::time::timeout(self.timeout, self.exchange(call, url, permit)).await {
+        let http = if fresh { &self.fresh } else { &self.http };
+        match tokio::time::timeout(self.timeout, self.exchange(http, call, url, permit)).await {
             Ok(outcome) => outcome,
             Err(_) => Err(Attempt {
                 error: ApiError::Timeout {
@@ -470,17 +502,19 @@ impl Client {
                 },
                 retry: call.replay == Replay::Safe,
                 retry_after: None,
+                closed_by_server: false,
             }),
         }
     }
 
     async fn exchange<T: DeserializeOwned>(
         &self,
+        http: &reqwest::Client,
         call: &Call<'_>,
         url: &Url,
         permit: Permit,
     ) -> Result<Reply<T>, Attempt> {
-        let mut request = self.http.request(call.method.clone(), url.clone());
+        let mut request = http.request(call.method.clone(), url.clone());
         if let Ok(headers) = self.credentials.headers() {
             for (name, value) in headers {
                 request = request.header(name, value);
@@ -527,6 +561,7 @@ impl Client {
             error,
             retry: retryable_status,
             retry_after,
+            closed_by_server: false,
         };
         decode(status, &body, call, retry_after, &self.secrets()).map_err(fail)
     }
@@ -566,6 +601,12 @@ impl Client {
         }
         // A failed connect means nothing was sent, so even a PATCH may be retried.
         let retry = error.is_connect() || call.replay == Replay::Safe;
+        // hyper already sends a request again by itself when a kept
+        // connection turned out closed before any of it was written; after
+        // that, its error cannot tell whether the server read the request. So
+        // only a GET, PUT or DELETE is sent again on a new connection; a
+        // PATCH never is (an email PATCH mails the address each time).
+        let closed_by_server = call.replay == Replay::Safe && closed_connection(error);
         let error = if error.is_timeout() {
             ApiError::Timeout {
                 after: self.timeout,
@@ -580,8 +621,38 @@ impl Client {
             error,
             retry,
             retry_after: None,
+            closed_by_server,
         }
     }
+}
+
+/// The server closed the connection under the request (a kept connection it
+/// had given up on): no answer, not a refused connect, not a timeout.
+fn closed_connection(error: &reqwest::Error) -> bool {
+    if error.is_connect() || error.is_timeout() {
+        return false;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>()
+            && (hyper.is_incomplete_message() || hyper.is_canceled())
+        {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn check_zone(zone_id: &str) -> Result<(), ApiError> {

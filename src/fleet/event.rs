@@ -84,6 +84,9 @@ pub struct ScanEnd {
     /// The ids of every zone the credentials see, when the whole listing was
     /// read: rows of other zones are of zones that are gone.
     pub listed: Option<Vec<String>>,
+    /// Only the zones asked for were read again (a scan's failed rows): the
+    /// scan they are folded into keeps its dates and how it ended.
+    pub reread: bool,
 }
 
 /// How a scan ended, as data.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::model::{CsamSetting, EmailState, Zone};
+use crate::api::model::{CsamSetting, EmailState, Zone, ZoneAccount, ZonePlan};
 use crate::api::{ApiError, Reply};
 
 /// One zone of the fleet.
@@ -240,6 +240,25 @@ impl FleetRow {
                 Err(error) => ZoneCsam::Failed(RowError::from_api(error)),
             },
             read_at,
+        }
+    }
+
+    /// The zone as the listing gave it, from what the row kept: to read its
+    /// setting again without listing every zone.
+    pub fn zone(&self) -> Zone {
+        Zone {
+            id: self.zone_id.clone(),
+            name: self.zone_name.clone(),
+            status: self.status.clone(),
+            paused: None,
+            account: self.account.as_ref().map(|account| ZoneAccount {
+                id: Some(account.id.clone()),
+                name: Some(account.name.clone()).filter(|n| !n.is_empty()),
+            }),
+            plan: self.plan.as_ref().map(|plan| ZonePlan {
+                legacy_id: Some(plan.clone()),
+                ..ZonePlan::default()
+            }),
         }
     }
 

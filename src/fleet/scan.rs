@@ -36,6 +36,10 @@ pub struct ScanOptions {
     /// are not read, and the listing counts as incomplete (a server claiming
     /// millions of zones is not believed).
     pub max_zones: usize,
+    /// Only these zones, without a listing: the failed rows of a scan read
+    /// again ([`ScanOptions::failed_of`]). No `Started` is sent and the end is
+    /// a [`ScanEnd::reread`], so the scan they fold into keeps its dates.
+    pub zones: Option<Vec<Zone>>,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +49,18 @@ impl Default for ScanOptions {
             rate_limited_retries: 3,
             queued: 64,
             max_zones: 100_000,
+            zones: None,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// Reads again only the zones of `scan` whose setting could not be read.
+    pub fn failed_of(scan: &FleetScan) -> Self {
+        Self {
+            account_id: scan.account_id.clone(),
+            zones: Some(scan.failed().map(FleetRow::zone).collect()),
+            ..Self::default()
         }
     }
 }
@@ -156,7 +172,10 @@ struct Listing {
 impl Scanner {
     async fn run(mut self, mut cancelled: watch::Receiver<bool>) {
         let events = self.events.clone();
-        self.send(ScanEvent::Started { at: unix_now() });
+        let reread = self.options.zones.is_some();
+        if !reread {
+            self.send(ScanEvent::Started { at: unix_now() });
+        }
         // Dropping the scan's future on a cancel drops every request it has
         // queued or in flight: nothing new is sent after it.
         let cancel = async {
@@ -181,6 +200,7 @@ impl Scanner {
             elapsed: self.started.elapsed(),
             finished_at: unix_now(),
             listed,
+            reread,
         };
         info!(
             outcome = ?end.outcome,
@@ -195,6 +215,12 @@ impl Scanner {
     }
 
     async fn scan(&mut self) -> (ScanOutcome, Option<Vec<String>>) {
+        if let Some(zones) = self.options.zones.take() {
+            self.total = zones.len();
+            self.send(ScanEvent::Listed { total: self.total });
+            self.read_all(&zones).await;
+            return (ScanOutcome::Complete, None);
+        }
         let listing = match self.list_reporting_budget().await {
             Ok(listing) => listing,
             Err(error) => return (ScanOutcome::ListingFailed(RowError::from_api(&error)), None),

@@ -120,6 +120,9 @@ impl FleetScan {
     /// Records the end of a scan; after a whole listing, drops the rows of
     /// zones that are gone.
     fn finish(&mut self, end: &ScanEnd) {
+        if end.reread {
+            return;
+        }
         self.finished_at = Some(end.finished_at);
         self.outcome = Some(end.outcome.clone());
         if let Some(listed) = &end.listed {
@@ -133,6 +136,11 @@ impl FleetScan {
                 .map(|(i, row)| (row.zone_id.clone(), i))
                 .collect();
         }
+    }
+
+    /// The rows whose setting could not be read.
+    pub fn failed(&self) -> impl Iterator<Item = &FleetRow> {
+        self.rows.iter().filter(|row| row.error().is_some())
     }
 
     /// The coverage summary of every row.
@@ -192,6 +200,7 @@ mod tests {
             elapsed: Duration::ZERO,
             finished_at: 200,
             listed: listed.map(|ids| ids.iter().map(|id| id.to_string()).collect()),
+            reread: false,
         })
     }
 

@@ -1,6 +1,7 @@
 //! `trustdeck fleet scan [--account A] [--json | --csv] [--fail-on …]
-//! [--cached]`: the fleet engine's scan, run to its end, stored in the scan
-//! cache, and printed with every zone, what needs attention first. Progress
+//! [--cached | --failed]`: the fleet engine's scan, run to its end, stored in
+//! the scan cache, and printed with every zone, what needs attention first;
+//! `--failed` reads again only the zones the cached scan could not read. Progress
 //! (n of N, requests per second, ETA, budget) goes to stderr, and only when
 //! stderr is a terminal.
 
@@ -21,23 +22,64 @@ use super::{Context, Exit, Failure};
 /// `fleet scan`.
 pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> {
     let format = Format::of(args.json, args.csv);
-    if args.cached {
+    if args.cached || args.failed {
         let Some(scan) = fleet_cache::load(ctx, args.account.as_deref()) else {
-            return Err(Failure::NothingCached(format!(
-                "no cached scan of {}{} for these credentials: run `trustdeck fleet scan{}` \
-                 first; nothing was sent",
-                ctx.client.base_url(),
-                args.account
-                    .as_deref()
-                    .map(|a| format!(" (account {})", super::output::clean(a)))
-                    .unwrap_or_default(),
-                if args.account.is_some() {
-                    " --account …"
-                } else {
-                    ""
-                },
-            )));
+            return Err(nothing_cached(ctx, args));
         };
+        if args.failed {
+            return read_failed_again(ctx, args, scan).await;
+        }
+        let age = scan.age(SystemTime::now());
+        let exit = fleet_output::print(&scan, format, &args.fail_on, Some(age));
+        tell_failed(&scan);
+        return Ok(exit);
+    }
+    let account = match &args.account {
+        Some(text) => Some(resolve::account(ctx, text).await?),
+        None => None,
+    };
+    let account_id = account.as_ref().map(|a| a.id.clone());
+    let mut scan = FleetScan::new(account_id.clone(), unix_now());
+    let options = ScanOptions {
+        account_id,
+        ..ScanOptions::default()
+    };
+    run_into(ctx, &mut scan, options).await?;
+    fleet_cache::store(ctx, account.as_ref(), &scan).await?;
+    let exit = fleet_output::print(&scan, format, &args.fail_on, None);
+    tell_failed(&scan);
+    Ok(exit)
+}
+
+fn nothing_cached(ctx: &Context, args: &FleetScanArgs) -> Failure {
+    Failure::NothingCached(format!(
+        "no cached scan of {}{} for these credentials: run `trustdeck fleet scan{}` \
+         first; nothing was sent",
+        ctx.client.base_url(),
+        args.account
+            .as_deref()
+            .map(|a| format!(" (account {})", super::output::clean(a)))
+            .unwrap_or_default(),
+        if args.account.is_some() {
+            " --account …"
+        } else {
+            ""
+        },
+    ))
+}
+
+/// `fleet scan --failed`: only the failed rows of the cached scan are read
+/// again and folded in where they stand; the scan keeps its dates, so the
+/// rows not read again are as old as they were.
+async fn read_failed_again(
+    ctx: &Context,
+    args: &FleetScanArgs,
+    mut scan: FleetScan,
+) -> Result<Exit, Failure> {
+    let format = Format::of(args.json, args.csv);
+    let failed = scan.failed().count();
+    if failed == 0 {
+        eprintln!("trustdeck: no zone failed in the cached scan; nothing was sent.");
         let age = scan.age(SystemTime::now());
         return Ok(fleet_output::print(&scan, format, &args.fail_on, Some(age)));
     }
@@ -45,26 +87,65 @@ pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> 
         Some(text) => Some(resolve::account(ctx, text).await?),
         None => None,
     };
-    let account_id = account.as_ref().map(|a| a.id.clone());
-    let scan = run(ctx, account_id).await?;
+    let options = ScanOptions::failed_of(&scan);
+    run_into(ctx, &mut scan, options).await?;
+    let left = scan.failed().count();
+    eprintln!(
+        "trustdeck: read the {failed} zone{} that could not be read again: {} read, {left} \
+         still failed; the other rows are from the cached scan.",
+        plural(failed),
+        failed - left
+    );
     fleet_cache::store(ctx, account.as_ref(), &scan).await?;
-    Ok(fleet_output::print(&scan, format, &args.fail_on, None))
+    let exit = fleet_output::print(&scan, format, &args.fail_on, None);
+    tell_failed(&scan);
+    Ok(exit)
+}
+
+/// On stderr, when rows failed: how many, and the command that reads only them.
+fn tell_failed(scan: &FleetScan) {
+    let failed = scan.failed().count();
+    if failed == 0 {
+        return;
+    }
+    let account = scan
+        .account_id
+        .as_deref()
+        .map(|id| format!(" --account {}", super::output::clean(id)))
+        .unwrap_or_default();
+    eprintln!(
+        "trustdeck: {failed} zone{} could not be read in this scan; `trustdeck fleet scan \
+         --failed{account}` reads them again",
+        plural(failed)
+    );
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Runs a scan to its end; a listing that failed is a failure (not every
 /// zone was read), Ctrl-C cancels it.
 pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<FleetScan, Failure> {
+    let mut table = FleetScan::new(account_id.clone(), unix_now());
+    let options = ScanOptions {
+        account_id,
+        ..ScanOptions::default()
+    };
+    run_into(ctx, &mut table, options).await?;
+    Ok(table)
+}
+
+/// Runs the scan of `options` to its end, folding it into `table`.
+async fn run_into(
+    ctx: &Context,
+    table: &mut FleetScan,
+    options: ScanOptions,
+) -> Result<(), Failure> {
     let terminal = io::stderr().is_terminal();
     let mut progress = ProgressLine::new(terminal);
     let mut story = Story::new(!terminal);
-    let mut table = FleetScan::new(account_id.clone(), unix_now());
-    let mut run = start_scan(
-        &ctx.client,
-        ScanOptions {
-            account_id,
-            ..ScanOptions::default()
-        },
-    );
+    let mut run = start_scan(&ctx.client, options);
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + STORY_FIRST, STORY_EVERY);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -100,7 +181,7 @@ pub(super) async fn run(ctx: &Context, account_id: Option<String>) -> Result<Fle
         });
     };
     match end.outcome {
-        ScanOutcome::Complete => Ok(table),
+        ScanOutcome::Complete => Ok(()),
         ScanOutcome::Cancelled => Err(Failure::Interrupted { in_flight: None }),
         ScanOutcome::ListingFailed(error) => Err(Failure::Scan {
             failure: error.failure,

@@ -63,6 +63,9 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
             fleet.typing = Some(Input::new(typed));
         }
         Msg::Refresh if fleet.scanning.is_none() && !fleet.run_going() => return start(state),
+        Msg::ReadFailedAgain if fleet.scanning.is_none() && !fleet.run_going() => {
+            return read_failed_again(state);
+        }
         Msg::ToggleMark => bulk::toggle_mark(state),
         Msg::MarkShown => bulk::mark_shown(state),
         Msg::ClearMarks => bulk::clear_marks(state),
@@ -179,6 +182,42 @@ fn start(state: &mut AppState) -> Vec<Command> {
     vec![Command::StartScan(ScanOptions::default())]
 }
 
+/// Reads again only the rows that failed, folded in where they stand.
+fn read_failed_again(state: &mut AppState) -> Vec<Command> {
+    let Some(scan) = state.fleet.scan.as_ref() else {
+        return Vec::new();
+    };
+    let options = ScanOptions::failed_of(scan);
+    let count = options.zones.as_ref().map_or(0, Vec::len);
+    if count == 0 {
+        say(
+            state,
+            StatusKind::Info,
+            "Every zone of this scan was read: nothing to read again.",
+        );
+        return Vec::new();
+    }
+    say(
+        state,
+        StatusKind::Info,
+        format!(
+            "Reading again the {count} zone{} that could not be read; the other rows stay.",
+            plural(count)
+        ),
+    );
+    state.fleet.scanning = Some(Scanning {
+        since: state.now,
+        total: Some(count),
+        progress: None,
+        listing_budget: None,
+    });
+    vec![Command::StartScan(options)]
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Enter: the zone under the cursor opens in the settings page (its
 /// account follows), as if chosen in the zone picker.
 fn open_zone(state: &mut AppState) -> Vec<Command> {
@@ -255,12 +294,38 @@ fn on_scan(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
             fleet.scanning = None;
             fleet.reorder();
             let outcome = end.outcome.clone();
+            // Failed rows read again are kept only in a scan that was whole.
+            let whole = |scan: &crate::fleet::FleetScan| {
+                !end.reread || scan.outcome == Some(ScanOutcome::Complete)
+            };
             let kept = match (&state.identity, &state.fleet.scan) {
-                (Some(identity), Some(scan)) if outcome == ScanOutcome::Complete => Some(
-                    Command::StoreFleetCache(identity.clone(), Box::new(scan.clone())),
-                ),
+                (Some(identity), Some(scan)) if outcome == ScanOutcome::Complete && whole(scan) => {
+                    Some(Command::StoreFleetCache(
+                        identity.clone(),
+                        Box::new(scan.clone()),
+                    ))
+                }
                 _ => None,
             };
+            if end.reread && outcome == ScanOutcome::Complete {
+                let tried = end.read + end.failed;
+                let (kind, still) = match end.failed {
+                    0 => (StatusKind::Success, String::new()),
+                    n => (
+                        StatusKind::Warning,
+                        format!("; {n} still could not be read (E tries again)"),
+                    ),
+                };
+                say(
+                    state,
+                    kind,
+                    format!(
+                        "Read again the {tried} zone{} that had failed: {} read{still}.",
+                        plural(tried),
+                        end.read
+                    ),
+                );
+            }
             if let ScanOutcome::ListingFailed(error) = &outcome {
                 say(
                     state,

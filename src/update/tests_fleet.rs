@@ -15,7 +15,7 @@ use crate::fleet::{
     unix_now,
 };
 use crate::message::FleetNews;
-use crate::state::{Page, Source};
+use crate::state::{Notice, Page, Source};
 
 fn row(n: usize, enabled: bool) -> FleetRow {
     let zone: Zone = serde_json::from_value(json!({
@@ -82,6 +82,7 @@ fn progress(done: usize, total: usize) -> ScanProgress {
 
 fn end(outcome: ScanOutcome, total: usize) -> ScanEnd {
     ScanEnd {
+        reread: false,
         outcome,
         total,
         read: total,
@@ -412,4 +413,90 @@ fn esc_goes_back_from_the_fleet_and_l_is_no_filter_there() {
     press(&mut state, "t");
     press(&mut state, "\x1b");
     assert_eq!(state.page, Page::Settings);
+}
+
+fn failed_row(n: usize) -> FleetRow {
+    let zone = row(n, true);
+    let zone: Zone = serde_json::from_value(json!({
+        "id": zone.zone_id,
+        "name": zone.zone_name,
+        "account": {"id": "a".repeat(32), "name": "Acme"},
+    }))
+    .expect("a zone");
+    let answer: Result<Reply<CsamSetting>, ApiError> = Err(ApiError::Timeout {
+        after: Duration::from_secs(30),
+    });
+    FleetRow::new(&zone, &answer, unix_now())
+}
+
+#[test]
+fn e_reads_again_only_the_failed_rows_and_folds_them_in_place() {
+    let mut state = scanned(vec![
+        row(1, true),
+        failed_row(2),
+        row(3, false),
+        failed_row(4),
+    ]);
+    let started_at = state.fleet.scan.as_ref().expect("a scan").started_at;
+    let before: Vec<String> = state
+        .fleet
+        .scan
+        .as_ref()
+        .expect("a scan")
+        .rows()
+        .iter()
+        .map(|r| r.zone_id.clone())
+        .collect();
+    let commands = press(&mut state, "E");
+    let [Command::StartScan(options)] = commands.as_slice() else {
+        panic!("one scan of the failed rows: {commands:?}");
+    };
+    let asked: Vec<String> = options
+        .zones
+        .as_ref()
+        .expect("only given zones, no listing")
+        .iter()
+        .map(|zone| zone.id.clone())
+        .collect();
+    assert_eq!(asked, [row(2, true).zone_id, row(4, true).zone_id]);
+    assert_eq!(
+        options.zones.as_ref().unwrap()[0].name,
+        "zone-002.example.com"
+    );
+    assert!(state.fleet.scanning.is_some());
+    assert!(
+        press(&mut state, "E").is_empty(),
+        "not twice while it reads"
+    );
+
+    scan_event(&mut state, ScanEvent::Listed { total: 2 });
+    scan_event(&mut state, ScanEvent::Row(row(2, true)));
+    scan_event(&mut state, ScanEvent::Row(row(4, false)));
+    let commands = scan_event(
+        &mut state,
+        ScanEvent::Finished(ScanEnd {
+            reread: true,
+            ..end(ScanOutcome::Complete, 2)
+        }),
+    );
+    assert!(
+        matches!(commands.as_slice(), [Command::StoreFleetCache(..)]),
+        "{commands:?}"
+    );
+    let scan = state.fleet.scan.as_ref().expect("a scan");
+    assert_eq!(scan.failed().count(), 0, "none failed now");
+    assert_eq!(scan.started_at, started_at, "the scan keeps its dates");
+    let after: Vec<String> = scan.rows().iter().map(|r| r.zone_id.clone()).collect();
+    assert_eq!(after, before, "in place");
+    assert!(state.fleet.scanning.is_none());
+    let status = state.status.as_ref().expect("a word");
+    assert!(
+        matches!(&status.notice, Notice::Text(text) if text.contains("Read again the 2 zones that had failed: 2 read")),
+        "{:?}",
+        status.notice
+    );
+    assert!(
+        press(&mut state, "E").is_empty(),
+        "nothing failed: nothing to read"
+    );
 }

@@ -192,6 +192,16 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        keys: &[ch('E')],
+        label: "reread",
+        help: "read again only the zones whose setting could not be read (not every zone)",
+        when: has_failed_rows,
+        msg: Msg::ReadFailedAgain,
+        footer: Some("E"),
+        label_now: None,
+    },
+    Binding {
+        context: KeyContext::Fleet,
         keys: &[code(KeyCode::PageDown), ctrl('d')],
         label: "page down",
         help: "move a page down",

@@ -42,6 +42,17 @@ pub(super) fn can_refresh(state: &AppState) -> bool {
     }
 }
 
+/// The scan has rows whose setting could not be read, and nothing runs.
+pub(super) fn has_failed_rows(state: &AppState) -> bool {
+    state.fleet.scanning.is_none()
+        && !state.fleet.run_going()
+        && state
+            .fleet
+            .scan
+            .as_ref()
+            .is_some_and(|scan| scan.failed().next().is_some())
+}
+
 pub(super) fn has_shown_rows(state: &AppState) -> bool {
     !state.fleet.order.is_empty()
 }
