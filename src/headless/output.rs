@@ -7,6 +7,8 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
+use crate::api::text::is_hidden;
+
 /// Writes `text` to stdout. A closed pipe (`trustdeck zones | head`) is
 /// not an error: the reader has what it wanted.
 pub fn print(text: &str) {
@@ -36,23 +38,8 @@ pub fn warn(text: &str) {
 /// character replaced by `?`.
 pub fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| if is_unsafe(c) { '?' } else { c })
+        .map(|c| if is_hidden(c) { '?' } else { c })
         .collect()
-}
-
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{061C}'
-                | '\u{00AD}'
-                | '\u{180E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{FEFF}'
-        )
 }
 
 /// `on`, `off`, or `not reported`.
