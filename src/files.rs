@@ -20,7 +20,9 @@ pub fn create_private_dir(path: &Path) -> io::Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    refuse_linked_folders(path)?;
     builder.create(path)?;
+    refuse_linked_folders(path)?;
     let metadata = fs::metadata(path)?;
     if !metadata.is_dir() {
         return Err(io::Error::other(format!(
@@ -49,6 +51,26 @@ pub fn create_private_dir(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// A symbolic link at `path`, or at one of its folders up to trustdeck's
+/// own (`…/trustdeck/runs`: `runs` and `trustdeck`), is an error: following
+/// it would make another folder 0700 and put our files there.
+fn refuse_linked_folders(path: &Path) -> io::Result<()> {
+    let own = path
+        .ancestors()
+        .position(|dir| dir.file_name().is_some_and(|n| n == "trustdeck"))
+        .unwrap_or(0);
+    for dir in path.ancestors().take(own + 1) {
+        if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(io::Error::other(format!(
+                "{} is a symbolic link; trustdeck keeps its files only in a real folder of its \
+                 own, never through a link",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Opens `path` for appending, creating it 0600. A symbolic link or a
 /// non-regular file there is refused; an existing file that group or others
 /// may read is made 0600.
@@ -61,6 +83,11 @@ pub fn open_append_private(path: &Path) -> io::Result<File> {
         options
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::other(
+            "it is a symbolic link, and trustdeck never writes through one",
+        ));
     }
     let file = options.open(path)?;
     let metadata = file.metadata()?;

@@ -23,12 +23,28 @@ pub fn log_path() -> PathBuf {
 }
 
 /// Sends `tracing` events to the log file (level from `TRUSTDECK_LOG`,
-/// default `info`), which is created 0600 in a 0700 `trustdeck/` folder. Returns the path, or `None` when the file cannot be
-/// opened (the dashboard then runs without a log).
+/// default `info`), which is created 0600 in a 0700 `trustdeck/` folder.
+/// Returns the path, or `None` when the file cannot be opened: the process
+/// then runs without a log, and says so on stderr in the audit log's words
+/// (`cannot write the log PATH: WHY`), so a planted link does not turn
+/// logging off in silence.
 pub fn to_file() -> Option<PathBuf> {
     let path = log_path();
-    create_private_dir(path.parent()?).ok()?;
-    let file = open_append_private(&path).ok()?;
+    let opened = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no folder"))
+        .and_then(create_private_dir)
+        .and_then(|()| open_append_private(&path));
+    let file = match opened {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!(
+                "trustdeck: warning: cannot write the log {}: {error}; going on without a log",
+                path.display()
+            );
+            return None;
+        }
+    };
     // The builder alone stops at INFO; the Targets filter is what decides.
     tracing_subscriber::fmt()
         .with_max_level(LevelFilter::TRACE)

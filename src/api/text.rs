@@ -135,7 +135,12 @@ impl<'a> Secrets<'a> {
     }
 }
 
-/// Characters that print nothing or reorder what follows.
+/// Characters that print nothing, break the line or reorder what follows:
+/// controls (C0, DEL, C1), bidirectional marks, overrides and isolates,
+/// zero-width characters, the line and paragraph separators and the tag
+/// characters. The one set every text shown to a person is checked
+/// against: the dashboard draws them as escapes, headless tables as `?`,
+/// CSV strips them.
 pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -144,11 +149,12 @@ pub fn is_hidden(c: char) -> bool {
                 | '\u{061C}'
                 | '\u{180E}'
                 | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
+                | '\u{2028}'..='\u{202E}'
                 | '\u{2060}'..='\u{2064}'
                 | '\u{2066}'..='\u{206F}'
                 | '\u{FEFF}'
                 | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
         )
 }
 

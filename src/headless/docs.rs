@@ -1,12 +1,15 @@
 //! `trustdeck completions SHELL` and `trustdeck man`, generated from the
 //! same clap definitions as `--help`, so they cannot drift from the flags.
 
-use std::path::Path;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::files::write_atomic_private;
 
 use super::{Exit, Failure};
 
@@ -23,12 +26,7 @@ pub fn completions(shell: Shell) -> Exit {
 /// page into `out_dir`.
 pub fn man(out_dir: Option<&Path>) -> Result<Exit, Failure> {
     if let Some(dir) = out_dir {
-        clap_mangen::generate_to(Cli::command(), dir).map_err(|error| {
-            Failure::Usage(format!(
-                "cannot write the man pages into {}: {error}",
-                super::output::clean(&dir.display().to_string())
-            ))
-        })?;
+        write_pages(dir)?;
         return Ok(Exit::Done);
     }
     let mut page = Vec::new();
@@ -37,4 +35,51 @@ pub fn man(out_dir: Option<&Path>) -> Result<Exit, Failure> {
         .map_err(|error| Failure::Usage(format!("cannot render the man page: {error}")))?;
     super::output::print(&String::from_utf8_lossy(&page));
     Ok(Exit::Done)
+}
+
+/// Every page (`trustdeck.1`, `trustdeck-zones.1`, …) written into `dir`,
+/// each replaced whole (a temporary file renamed over it). A symbolic link
+/// where a page goes is refused before anything is written: in a shared
+/// folder it is the classic way to make a program overwrite another file.
+fn write_pages(dir: &Path) -> Result<(), Failure> {
+    let shown = |path: &Path| super::output::clean(&path.display().to_string());
+    let failed = |path: &Path, why: String| {
+        Failure::Usage(format!("cannot write the man page {}: {why}", shown(path)))
+    };
+    let mut pages = Vec::new();
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    collect(command, &mut pages).map_err(|e| failed(dir, e.to_string()))?;
+    let pages: Vec<(PathBuf, Vec<u8>)> = pages
+        .into_iter()
+        .map(|(name, page)| (dir.join(name), page))
+        .collect();
+    for (path, _) in &pages {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(failed(
+                path,
+                "it is a symbolic link, and trustdeck never writes through one; remove it or \
+                 choose another folder"
+                    .to_owned(),
+            ));
+        }
+    }
+    for (path, page) in &pages {
+        write_atomic_private(path, page)
+            .and_then(|()| fs::set_permissions(path, fs::Permissions::from_mode(0o644)))
+            .map_err(|e| failed(path, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The pages of `command` and its visible subcommands, as clap_mangen names them.
+fn collect(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        collect(sub.clone(), pages)?;
+    }
+    let man = clap_mangen::Man::new(command);
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    pages.push((man.get_filename(), page));
+    Ok(())
 }

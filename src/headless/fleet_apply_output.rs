@@ -112,7 +112,8 @@ pub fn plan_text(plan: &Plan, source: Option<ScanSource>) -> String {
         text.push_str(&format!("Rows from {from}.\n"));
     }
     text.push_str(&format!("Plan: {}\n", clean(&plan.summary().to_string())));
-    let mut table = Table::new(&["ZONE", "ACCOUNT", "PLAN"]);
+    // The step holds the whole address typed: never cut (it is the last column).
+    let mut table = Table::new(&["ZONE", "ACCOUNT", "PLAN"]).cap(2, usize::MAX);
     for entry in &plan.entries {
         table.row(vec![
             entry.zone.name.clone(),
@@ -213,7 +214,7 @@ pub fn run_text(table: &ApplyTable, run: &RunResult) -> String {
     if let Some(RunState::Stopped(reason)) = run.end.as_ref().map(|e| &e.state) {
         text.push_str(&format!("Stopped: {}\n", clean(reason.detail())));
     }
-    let mut zones = Table::new(&["ZONE", "ACCOUNT", "OUTCOME"]);
+    let mut zones = Table::new(&["ZONE", "ACCOUNT", "OUTCOME"]).cap(2, usize::MAX);
     let mut listed = 0;
     for (entry, outcome) in table.zones() {
         let words = match outcome {

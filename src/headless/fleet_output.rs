@@ -207,6 +207,9 @@ fn cells(row: &FleetRow) -> [String; 9] {
     ]
 }
 
+/// The error column is the last: room for a whole server message, bounded.
+const ERROR_MAX: usize = 100;
+
 fn table(scan: &FleetScan, order: &[usize]) -> String {
     let mut table = Table::new(&[
         "ZONE",
@@ -218,7 +221,8 @@ fn table(scan: &FleetScan, order: &[usize]) -> String {
         "LOCK",
         "ATTENTION",
         "ERROR",
-    ]);
+    ])
+    .cap(8, ERROR_MAX);
     for &i in order {
         table.row(cells(&scan.rows()[i]).to_vec());
     }

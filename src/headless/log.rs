@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::audit::{self, AuditLog, Filter};
 use crate::cli::LogArgs;
 
-use super::output::{print, print_json, warn};
+use super::output::{Table, print, print_json, warn};
 use super::{Exit, Failure};
 
 /// `log`.
@@ -36,7 +36,27 @@ pub fn run(args: &LogArgs) -> Result<Exit, Failure> {
     if args.json {
         print_json(&audit::to_json(&report));
     } else {
-        print(&audit::render_table(&report));
+        print(&table(&report));
     }
     Ok(Exit::Done)
+}
+
+/// The log as a table, newest first: time (UTC), target, what changed,
+/// outcome; long texts cut with `…` (`--json` keeps them whole).
+fn table(report: &audit::Report) -> String {
+    if report.entries.is_empty() {
+        return audit::render_table(report);
+    }
+    let mut table = Table::new(&["TIME (UTC)", "TARGET", "CHANGE", "OUTCOME"])
+        .cap(2, 60)
+        .cap(3, 80);
+    for entry in &report.entries {
+        table.row(vec![
+            audit::time_text(entry),
+            entry.target.label(),
+            audit::change_text(entry),
+            audit::outcome_text(entry),
+        ]);
+    }
+    table.render()
 }

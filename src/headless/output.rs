@@ -7,6 +7,9 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
+use crate::api::text::is_hidden;
+use crate::ui::text::{fit_text, width as text_width};
+
 /// Writes `text` to stdout. A closed pipe (`trustdeck zones | head`) is
 /// not an error: the reader has what it wanted.
 pub fn print(text: &str) {
@@ -36,23 +39,8 @@ pub fn warn(text: &str) {
 /// character replaced by `?`.
 pub fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| if is_unsafe(c) { '?' } else { c })
+        .map(|c| if is_hidden(c) { '?' } else { c })
         .collect()
-}
-
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{061C}'
-                | '\u{00AD}'
-                | '\u{180E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{FEFF}'
-        )
 }
 
 /// `on`, `off`, or `not reported`.
@@ -64,28 +52,50 @@ pub fn on_off(value: Option<bool>) -> &'static str {
     }
 }
 
+/// The most cells a column takes unless a table says otherwise: one long
+/// name must not set the width of the whole table. JSON and CSV keep the
+/// full value.
+pub const COLUMN_MAX: usize = 40;
+
 /// A plain table: a header line, then one line per row, columns padded
-/// with two spaces, no colour, no trailing blanks.
+/// with two spaces, no colour, no trailing blanks; a cell wider than its
+/// column's cap is cut with `…` (by display width: CJK and emoji count two).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// The column titles.
     header: Vec<String>,
     /// The cells, already cleaned.
     rows: Vec<Vec<String>>,
+    /// The most cells of each column.
+    caps: Vec<usize>,
 }
 
 impl Table {
-    /// A table with these column titles.
+    /// A table with these column titles, each column capped at [`COLUMN_MAX`].
     pub fn new(header: &[&str]) -> Self {
         Self {
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            caps: vec![COLUMN_MAX; header.len()],
         }
     }
 
-    /// Adds a row; each cell is cleaned.
+    /// The same table with column `column` capped at `cells` instead.
+    pub fn cap(mut self, column: usize, cells: usize) -> Self {
+        if let Some(cap) = self.caps.get_mut(column) {
+            *cap = cells;
+        }
+        self
+    }
+
+    /// Adds a row; each cell is cleaned and cut to its column's cap.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.iter().map(|c| clean(c)).collect());
+        let row = cells
+            .iter()
+            .zip(self.caps.iter().chain(std::iter::repeat(&COLUMN_MAX)))
+            .map(|(c, &cap)| fit_text(&clean(c), cap))
+            .collect();
+        self.rows.push(row);
     }
 
     /// The table as text, each line ending in a newline.
@@ -94,7 +104,7 @@ impl Table {
         let mut widths = vec![0usize; columns];
         for line in std::iter::once(&self.header).chain(&self.rows) {
             for (width, cell) in widths.iter_mut().zip(line) {
-                *width = (*width).max(cell.chars().count());
+                *width = (*width).max(text_width(cell));
             }
         }
         let mut out = String::new();
@@ -103,7 +113,7 @@ impl Table {
             for (i, (cell, width)) in line.iter().zip(&widths).enumerate() {
                 text.push_str(cell);
                 if i + 1 < columns {
-                    let pad = width - cell.chars().count() + 2;
+                    let pad = width - text_width(cell) + 2;
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -177,6 +187,20 @@ mod tests {
             table.render(),
             "ID  NAME\n1   shop.example.com\n22  evil?[2J?moc.x\n"
         );
+    }
+
+    #[test]
+    fn a_long_cell_is_cut_to_its_column_by_display_width() {
+        let mut table = Table::new(&["ID", "NAME", "NOTE"]).cap(2, 6);
+        table.row(vec!["1".into(), "x".repeat(5000), "abcdefgh".into()]);
+        table.row(vec!["2".into(), "店".repeat(30), "🔒🔒🔒🔒".into()]);
+        let text = table.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], format!("1   {}…  abcde…", "x".repeat(39)));
+        assert_eq!(lines[2], format!("2   {}…   🔒🔒…", "店".repeat(19)));
+        for line in lines {
+            assert!(text_width(line) <= 4 + 40 + 2 + 6, "{line}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use super::bulk::{RUN_COLUMN, mark_cell, run_line};
-use super::text::{fit, input_view, pad, width};
+use super::text::{fit, fit_text, input_view, pad, width};
 use super::theme::Theme;
 use crate::api::Budget;
 use crate::api::model::EmailState;
@@ -426,19 +426,7 @@ impl Layout {
 
 /// `text` in `columns` (with two spaces of gap), cut with `…`.
 fn cut(text: &str, columns: usize) -> String {
-    let room = columns.saturating_sub(2);
-    if width(text) <= room {
-        return pad(text, columns);
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if width(&out) + 2 > room {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    pad(&out, columns)
+    pad(&fit_text(text, columns.saturating_sub(2)), columns)
 }
 
 /// A duration as a person says it: `41 s`, `2m10s`, `3 min`, `2 h`.

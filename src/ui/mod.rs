@@ -22,7 +22,7 @@ mod panel;
 mod picker;
 pub(crate) mod setting;
 mod status;
-mod text;
+pub(crate) mod text;
 mod theme;
 pub mod words;
 

@@ -354,7 +354,7 @@ pub fn block(
 /// the id is on the bottom border.
 pub fn title(base: &str, name: Option<&str>) -> String {
     match name.filter(|n| !n.trim().is_empty()) {
-        Some(name) => format!("{base} · {name}"),
+        Some(name) => format!("{base} · {}", super::text::shown(name)),
         None => base.to_owned(),
     }
 }

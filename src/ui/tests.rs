@@ -4,6 +4,7 @@
 mod bulk;
 mod fixtures;
 mod fleet;
+mod hidden;
 mod mouse;
 mod overlays;
 

@@ -1,22 +1,57 @@
 //! Measuring and cutting styled text to a width, with `…` where it is cut.
+//! Every function here measures and draws text as [`shown`]: a hidden
+//! character (a control, a bidi override, a zero-width or tag character)
+//! is drawn as its escape, `\u{202e}`, so a name cannot reorder or hide
+//! what follows, and its width is the cells it takes.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use ratatui::text::{Line, Span};
 use tui_input::Input;
 
-/// The display width of `text` in terminal columns.
+use crate::api::text::is_hidden;
+
+/// `text` as the dashboard draws it: each hidden character as `\u{…}`
+/// (lowercase hex, as Rust's `{:?}` writes it).
+pub fn shown(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The display width of `text` in terminal columns, as drawn.
 pub fn width(text: &str) -> usize {
-    Span::raw(text).width()
+    Span::raw(shown(text)).width()
 }
 
-/// The display width of `spans`.
+/// The display width of `spans`, as drawn.
 pub fn spans_width(spans: &[Span<'_>]) -> usize {
-    spans.iter().map(Span::width).sum()
+    spans.iter().map(|s| width(&s.content)).sum()
 }
 
-/// `text` padded with spaces to `columns` (never cut).
+/// `text` as drawn, padded with spaces to `columns` (never cut).
 pub fn pad(text: &str, columns: usize) -> String {
-    let missing = columns.saturating_sub(width(text));
+    let text = shown(text);
+    let missing = columns.saturating_sub(width(&text));
     format!("{text}{}", " ".repeat(missing))
+}
+
+/// `text` as drawn in at most `columns`, cut with `…` when longer.
+pub fn fit_text(text: &str, columns: usize) -> String {
+    fit(vec![Span::raw(text.to_owned())], columns)
+        .iter()
+        .map(|s| s.content.as_ref())
+        .collect()
 }
 
 /// The first characters of `text` that fit in `columns`.
@@ -36,6 +71,13 @@ fn cut(text: &str, columns: usize) -> String {
 
 /// `spans` cut to `columns`, ending in `…` when anything was cut.
 pub fn fit(spans: Vec<Span<'static>>, columns: usize) -> Vec<Span<'static>> {
+    let spans: Vec<Span<'static>> = spans
+        .into_iter()
+        .map(|span| match shown(&span.content) {
+            Cow::Borrowed(_) => span,
+            Cow::Owned(text) => Span::styled(text, span.style),
+        })
+        .collect();
     if spans_width(&spans) <= columns {
         return spans;
     }
@@ -70,6 +112,8 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
+        let word = shown(word);
+        let word = word.as_ref();
         if !line.is_empty() && width(&line) + 1 + width(word) > columns {
             lines.push(std::mem::take(&mut line));
         }
@@ -78,11 +122,7 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
         }
         line.push_str(word);
         if width(&line) > columns {
-            let cut: String = fit(vec![Span::raw(line.clone())], columns)
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect();
-            line = cut;
+            line = fit_text(&line, columns);
         }
     }
     if !line.is_empty() {
@@ -171,6 +211,64 @@ mod tests {
         let (shown, cursor) = input_view(&Input::new("ab".into()), 10);
         assert_eq!((shown.as_str(), cursor), ("ab", 2));
         assert_eq!(input_view(&input, 0), (String::new(), 0));
+    }
+
+    /// Every kind of hidden character the dashboard must not draw raw.
+    const HIDDEN: &[char] = &[
+        '\u{1b}',
+        '\u{9b}',
+        '\u{7f}',
+        '\u{202A}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2069}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{E0000}',
+        '\u{E0041}',
+        '\u{E007F}',
+        '\u{200B}',
+        '\u{200C}',
+        '\u{200D}',
+        '\u{FEFF}',
+        '\u{2060}',
+    ];
+
+    #[test]
+    fn hidden_characters_are_drawn_as_escapes() {
+        for &c in HIDDEN {
+            let name = format!("a{c}b");
+            let drawn = shown(&name);
+            assert_eq!(drawn, format!("a\\u{{{:x}}}b", u32::from(c)), "{c:?}");
+            assert_eq!(shown(&drawn), drawn, "escaping twice changes nothing");
+        }
+        assert_eq!(shown("evil\u{202E}moc.x"), "evil\\u{202e}moc.x");
+        assert!(matches!(shown("shop.example.com"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn width_pad_and_fit_agree_on_a_hostile_name() {
+        for &c in HIDDEN {
+            let name = format!("zone{c}{c}.example.com");
+            let drawn = shown(&name);
+            let cells = drawn.chars().count();
+            assert_eq!(width(&name), cells, "{c:?}: width is the cells drawn");
+            assert_eq!(spans_width(&[Span::raw(name.clone())]), cells);
+            assert_eq!(width(&pad(&name, 50)), 50, "{c:?}");
+            assert!(!pad(&name, 50).chars().any(is_hidden));
+            for columns in [0, 1, 5, 12, cells, cells + 3] {
+                let fitted = fit(vec![Span::raw(name.clone())], columns);
+                assert!(spans_width(&fitted) <= columns, "{c:?} in {columns}");
+                assert!(!plain(&fitted).chars().any(is_hidden), "{c:?} in {columns}");
+            }
+            assert_eq!(plain(&fit(vec![Span::raw(name.clone())], cells)), drawn);
+            for line in wrap(&format!("{name} {name}"), 20) {
+                assert!(width(&line) <= 20 && !line.chars().any(is_hidden), "{line}");
+            }
+        }
     }
 
     #[test]

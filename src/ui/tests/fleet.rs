@@ -51,7 +51,7 @@ fn setting(enabled: bool, email_state: &str, editable: bool) -> Reply<CsamSettin
 
 /// Twelve zones with a bit of everything: most fine, some off, unverified,
 /// pending, locked, and one the token may not read.
-fn rows() -> Vec<FleetRow> {
+pub(super) fn rows() -> Vec<FleetRow> {
     let now = unix_now();
     (0..12)
         .map(|n| {
@@ -72,7 +72,7 @@ fn rows() -> Vec<FleetRow> {
         .collect()
 }
 
-fn scan_of(rows: Vec<FleetRow>) -> FleetScan {
+pub(super) fn scan_of(rows: Vec<FleetRow>) -> FleetScan {
     let mut scan = FleetScan::new(None, unix_now());
     for row in rows {
         scan.upsert(row);
@@ -82,7 +82,7 @@ fn scan_of(rows: Vec<FleetRow>) -> FleetScan {
     scan
 }
 
-fn on_fleet(scan: Option<FleetScan>, source: Source) -> AppState {
+pub(super) fn on_fleet(scan: Option<FleetScan>, source: Source) -> AppState {
     let mut state = normal();
     state.page = Page::Fleet;
     state.fleet.opened = true;
