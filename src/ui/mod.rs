@@ -15,6 +15,8 @@ mod csam;
 mod dialog;
 mod dlp;
 mod fleet;
+mod fleet_summary;
+mod fleet_table;
 mod gate;
 mod header;
 mod help;
