@@ -97,3 +97,57 @@ async fn a_write_whose_intent_cannot_be_recorded_is_not_sent() {
     ui.finished().await;
     assert_eq!(count_requests(&mock, "PATCH").await, 0);
 }
+
+#[tokio::test]
+async fn enter_on_a_change_shows_every_field_and_esc_goes_back_one_level() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = audit_in(dir.path(), &mock);
+    let mut ui = Dashboard::start_audited(&mock, Some(SHOP), Some(ACME), log.clone());
+    ui.wait_for_text("ncmec_ngo").await;
+    ui.type_keys("e");
+    ui.wait_for_text("enter keep").await;
+    ui.type_keys("desk@acme-corp.com\n");
+    ui.wait_for_text("1 unsaved change").await;
+    ui.type_keys("s");
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
+    ui.wait_for_text("Saved").await;
+    ui.type_keys("L");
+    ui.wait_for("the save listed", |s| {
+        s.contains("Last changes") && s.contains("› ") && s.contains("applied")
+    })
+    .await;
+    ui.type_keys("\n");
+    let screen = ui
+        .wait_for("the change in full", |s| s.contains("Change · audit log"))
+        .await;
+    let id = log.read(&trustdeck::audit::Filter::default()).entries[0]
+        .id
+        .clone();
+    for field in [
+        "Time",
+        "dashboard",
+        "shop.acme-corp.com",
+        "csam.patch",
+        "…@acme-corp.com",
+        "applied (HTTP 200)",
+        id.as_str(),
+    ] {
+        assert!(screen.contains(field), "{field}:\n{screen}");
+    }
+    assert!(
+        !screen.contains("desk@"),
+        "the address stays redacted:\n{screen}"
+    );
+    ui.type_keys("\x1b");
+    ui.wait_for("back on the list", |s| {
+        s.contains("Last changes") && !s.contains("Change · audit log")
+    })
+    .await;
+    ui.type_keys("\x1b");
+    ui.wait_for("the overlay closed", |s| !s.contains("Last changes"))
+        .await;
+    ui.type_keys("q");
+    ui.finished().await;
+}

@@ -9,6 +9,7 @@
 //! from the same layout and the same laid-out panel bodies.
 
 mod audit;
+mod audit_detail;
 mod bulk;
 mod bulk_dialog;
 mod csam;
