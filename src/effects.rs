@@ -254,6 +254,7 @@ impl Effects {
                     change: audit::change_text(entry),
                     outcome: audit::outcome_text(entry),
                     verdict: entry.state.clone(),
+                    entry: Box::new(entry.clone()),
                 })
                 .collect();
             let _ = sender.send(Msg::AuditRead(Ok(lines)));

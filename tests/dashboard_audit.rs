@@ -12,22 +12,27 @@ fn audit_in(dir: &std::path::Path, mock: &trustdeck::mock::RunningMock) -> Audit
     AuditLog::new(dir.join("audit.jsonl"), None, &mock.base_url())
 }
 
-#[tokio::test]
-async fn a_save_and_a_reset_are_recorded_before_and_after_and_shown_by_l() {
-    let mock = start_mock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let log = audit_in(dir.path(), &mock);
-    let mut ui = Dashboard::start_audited(&mock, Some(SHOP), Some(ACME), log.clone());
+/// Types a new email on the zone panel and saves it (the save asks first:
+/// a new email turns scanning off until it is verified).
+async fn save_a_new_email(ui: &Dashboard) {
     ui.wait_for_text("ncmec_ngo").await;
     ui.type_keys("e");
     ui.wait_for_text("enter keep").await;
     ui.type_keys("desk@acme-corp.com\n");
     ui.wait_for_text("1 unsaved change").await;
     ui.type_keys("s");
-    // The save warns first (new email or unverified): it asks, Cancel the default.
     ui.wait_for_text("Save anyway?").await;
     ui.type_keys("y");
     ui.wait_for_text("Saved").await;
+}
+
+#[tokio::test]
+async fn a_save_and_a_reset_are_recorded_before_and_after_and_shown_by_l() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = audit_in(dir.path(), &mock);
+    let mut ui = Dashboard::start_audited(&mock, Some(SHOP), Some(ACME), log.clone());
+    save_a_new_email(&ui).await;
     ui.type_keys("2D");
     ui.wait_for_text("[ Cancel ]").await;
     ui.type_keys("y");
@@ -96,4 +101,50 @@ async fn a_write_whose_intent_cannot_be_recorded_is_not_sent() {
     ui.type_keys("uq");
     ui.finished().await;
     assert_eq!(count_requests(&mock, "PATCH").await, 0);
+}
+
+#[tokio::test]
+async fn enter_on_a_change_shows_every_field_and_esc_goes_back_one_level() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = audit_in(dir.path(), &mock);
+    let mut ui = Dashboard::start_audited(&mock, Some(SHOP), Some(ACME), log.clone());
+    save_a_new_email(&ui).await;
+    ui.type_keys("L");
+    ui.wait_for("the save listed", |s| {
+        s.contains("Last changes") && s.contains("› ") && s.contains("applied")
+    })
+    .await;
+    ui.type_keys("\n");
+    let screen = ui
+        .wait_for("the change in full", |s| s.contains("Change · audit log"))
+        .await;
+    let id = log.read(&trustdeck::audit::Filter::default()).entries[0]
+        .id
+        .clone();
+    for field in [
+        "Time",
+        "dashboard",
+        "shop.acme-corp.com",
+        "csam.patch",
+        "…@acme-corp.com",
+        "applied (HTTP 200)",
+        id.as_str(),
+    ] {
+        assert!(screen.contains(field), "{field}:\n{screen}");
+    }
+    assert!(
+        !screen.contains("desk@"),
+        "the address stays redacted:\n{screen}"
+    );
+    ui.type_keys("\x1b");
+    ui.wait_for("back on the list", |s| {
+        s.contains("Last changes") && !s.contains("Change · audit log")
+    })
+    .await;
+    ui.type_keys("\x1b");
+    ui.wait_for("the overlay closed", |s| !s.contains("Last changes"))
+        .await;
+    ui.type_keys("q");
+    ui.finished().await;
 }

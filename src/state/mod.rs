@@ -141,6 +141,8 @@ pub struct AuditLine {
     pub outcome: String,
     /// How it ended, as data: what the overlay colours by.
     pub verdict: crate::audit::Verdict,
+    /// The whole record, for the detail view (`enter`).
+    pub entry: Box<crate::audit::Entry>,
 }
 
 /// The overlay of the last changes.
@@ -149,8 +151,10 @@ pub struct AuditOverlay {
     /// The changes, newest first; `None` while they are read; `Err` when
     /// the log could not be read.
     pub lines: Option<Result<Vec<AuditLine>, String>>,
-    /// The first line shown.
+    /// The selected change (the list scrolls to keep it in view).
     pub scroll: usize,
+    /// The change whose every field is shown, by index into the lines.
+    pub detail: Option<usize>,
 }
 
 /// The `:` command line while it is open.

@@ -1,6 +1,7 @@
 //! The overlay of the last changes: every write trustdeck sent, newest
 //! first, from the audit log (`L`): when, to what, what changed, and how it
-//! ended (an intent without an outcome reads "outcome unknown").
+//! ended (an intent without an outcome reads "outcome unknown"); `enter`
+//! shows every field of the selected one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +21,13 @@ pub fn render(
     log: Option<&str>,
     theme: Theme,
 ) {
+    if let Some(change) = overlay
+        .detail
+        .and_then(|i| overlay.lines.as_ref()?.as_ref().ok()?.get(i))
+    {
+        super::audit_detail::render(frame, area, change, theme);
+        return;
+    }
     let block = Block::bordered()
         .border_type(Theme::border_type(true))
         .border_style(theme.border(true))
@@ -38,10 +46,14 @@ pub fn render(
                 theme.muted(),
             )]
         }
-        Some(Ok(changes)) => table(changes, columns, theme)
-            .into_iter()
-            .skip(overlay.scroll)
-            .collect(),
+        Some(Ok(changes)) => {
+            let rows = usize::from(inner.height).saturating_sub(usize::from(log.is_some()));
+            let offset = (overlay.scroll + 1).saturating_sub(rows.max(1));
+            table(changes, overlay.scroll, columns, theme)
+                .into_iter()
+                .skip(offset)
+                .collect()
+        }
     };
     if let Some(log) = log {
         let rows = usize::from(inner.height).saturating_sub(1);
@@ -62,16 +74,24 @@ pub fn render(
     }
 }
 
-/// One line a change: time, target, change, outcome, in aligned columns.
-fn table(changes: &[AuditLine], columns: usize, theme: Theme) -> Vec<Line<'static>> {
+/// One line a change: time, target, change, outcome, in aligned columns;
+/// the selected one marked `›`.
+fn table(
+    changes: &[AuditLine],
+    selected: usize,
+    columns: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
     let widest =
         |of: fn(&AuditLine) -> &str| changes.iter().map(|c| width(of(c))).max().unwrap_or(0);
     let time = widest(|c| &c.time);
     let target = widest(|c| &c.target).min(40);
     changes
         .iter()
-        .map(|change| {
+        .enumerate()
+        .map(|(i, change)| {
             let spans = vec![
+                Span::raw(if i == selected { "› " } else { "  " }),
                 Span::styled(pad(&change.time, time + 2), theme.muted()),
                 Span::styled(pad(&change.target, target + 2), theme.strong()),
                 Span::raw(format!("{}  ", change.change)),
@@ -80,12 +100,17 @@ fn table(changes: &[AuditLine], columns: usize, theme: Theme) -> Vec<Line<'stati
                     verdict_style(&change.verdict, theme),
                 ),
             ];
-            Line::from(fit(spans, columns))
+            let line = Line::from(fit(spans, columns));
+            if i == selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
         })
         .collect()
 }
 
-fn verdict_style(verdict: &Verdict, theme: Theme) -> ratatui::style::Style {
+pub(super) fn verdict_style(verdict: &Verdict, theme: Theme) -> ratatui::style::Style {
     match verdict {
         Verdict::Applied => theme.ok(),
         Verdict::Unknown | Verdict::Other(_) => theme.warn(),

@@ -95,6 +95,16 @@ fn about(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'static>> {
         .log_path
         .clone()
         .unwrap_or_else(|| "none (logging to a file is off)".to_owned());
+    let auth = &state.context.auth;
+    let one_line = format!("  Log file   {log}    Signed in  {auth}");
+    if state.context.credentials_note.is_none() && !auth.is_empty() && width(&one_line) <= columns {
+        return vec![Line::from(vec![
+            Span::styled("  Log file   ", theme.label()),
+            Span::styled(log, theme.strong()),
+            Span::styled("    Signed in  ", theme.label()),
+            Span::raw(auth.clone()),
+        ])];
+    }
     let mut rows = vec![Row::new("Log file").words(&log, theme.strong())];
     if !state.context.auth.is_empty() {
         rows.push(Row::new("Signed in").words(&state.context.auth, Style::new()));

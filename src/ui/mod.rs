@@ -9,12 +9,15 @@
 //! from the same layout and the same laid-out panel bodies.
 
 mod audit;
+mod audit_detail;
 mod bulk;
 mod bulk_dialog;
 mod csam;
 mod dialog;
 mod dlp;
 mod fleet;
+mod fleet_summary;
+mod fleet_table;
 mod gate;
 mod header;
 mod help;

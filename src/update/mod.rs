@@ -5,6 +5,7 @@
 //! help, the overlays); everything else goes to the page shown. A reply is
 //! routed by taking its id out of the request map.
 
+mod audit;
 mod bulk;
 mod bulk_run;
 mod command;
@@ -95,17 +96,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::ToggleAudit if state.audit.is_some() => {
-            state.audit = None;
-            Vec::new()
-        }
+        _ if state.audit.is_some() => audit::on_msg(state, msg),
         Msg::ToggleAudit => {
             state.audit = Some(AuditOverlay::default());
             vec![Command::ReadAudit]
-        }
-        _ if state.audit.is_some() => {
-            scroll_audit(state, &msg);
-            Vec::new()
         }
         _ if state.picker.is_some() => picker::on_msg(state, msg),
         _ if state.command_line.is_some() => command::on_msg(state, msg),
@@ -128,24 +122,6 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Page::Settings => settings::on_msg(state, other),
             Page::Fleet => fleet::on_msg(state, other),
         },
-    }
-}
-
-/// The last-changes overlay: the cursor keys scroll it.
-fn scroll_audit(state: &mut AppState, msg: &Msg) {
-    let Some(overlay) = state.audit.as_mut() else {
-        return;
-    };
-    let count = match &overlay.lines {
-        Some(Ok(lines)) => lines.len(),
-        _ => 0,
-    };
-    match msg {
-        Msg::Down => overlay.scroll = (overlay.scroll + 1).min(count.saturating_sub(1)),
-        Msg::Up => overlay.scroll = overlay.scroll.saturating_sub(1),
-        Msg::PageDown => overlay.scroll = (overlay.scroll + 10).min(count.saturating_sub(1)),
-        Msg::PageUp => overlay.scroll = overlay.scroll.saturating_sub(10),
-        _ => {}
     }
 }
 

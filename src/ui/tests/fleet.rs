@@ -203,8 +203,98 @@ pub fn fleet_listing_held() -> AppState {
     state
 }
 
+/// A setting whose email and sources are given: "" is no email.
+fn setting_with(
+    enabled: bool,
+    email: &str,
+    email_state: &str,
+    sources: bool,
+) -> Reply<CsamSetting> {
+    let mut reply = setting(enabled, email_state, true);
+    reply.result = serde_json::from_value(json!({
+        "id": "csam_scanner",
+        "editable": true,
+        "value": {
+            "enabled": enabled,
+            "email": email,
+            "email_state": email_state,
+            "sources": {"ncmec_industry": sources, "ncmec_ngo": sources},
+        },
+    }))
+    .expect("a setting");
+    reply
+}
+
+/// 500 zones with every count of the summary above zero, some in three
+/// digits, and rows that could not be read for several reasons.
+pub fn fleet_every_count() -> AppState {
+    use crate::fleet::{Failure, RowError, ZoneCsam};
+    let now = unix_now();
+    let rows = (0..500)
+        .map(|n| {
+            let account = ["Acme Retail", "Acme Media", "Northwind Trust & Safety"][n % 3];
+            let outcome = match n {
+                12..=23 => Ok(setting(false, "valid", true)),
+                24..=32 => Ok(setting_with(true, "**********", "valid", false)),
+                33..=69 => Ok(setting(true, "unverified", true)),
+                70..=74 => Ok(setting_with(true, "", "unverified", true)),
+                75..=86 => Ok(setting(true, "pending", true)),
+                87..=89 => Ok(setting(true, "valid", false)),
+                _ => Ok(setting(true, "valid", true)),
+            };
+            let mut row = FleetRow::new(&zone(n, account), &outcome, now);
+            if n < 12 || (300..307).contains(&n) {
+                let (failure, message) = match n % 3 {
+                    0 => (
+                        Failure::RateLimited,
+                        "Cloudflare rate limited the token (HTTP 429) and every retry; \
+                         try again once the window resets",
+                    ),
+                    1 => (
+                        Failure::Timeout,
+                        "no answer from api.cloudflare.com within 30 s",
+                    ),
+                    _ => (
+                        Failure::NoPermission {
+                            permission: Some("Zone Settings Read".into()),
+                        },
+                        "Unauthorized to access requested resource",
+                    ),
+                };
+                row.csam = ZoneCsam::Failed(RowError {
+                    failure,
+                    message: message.into(),
+                });
+            }
+            row
+        })
+        .collect();
+    on_fleet(Some(scan_of(rows)), Source::Scan)
+}
+
+/// Sorted by plan (`S` three times): the plan column stays at 80 columns.
+pub fn fleet_sorted_by_plan() -> AppState {
+    let mut state = fleet_cached();
+    state.fleet.sort = crate::fleet::SortKey::Plan;
+    state.fleet.reorder();
+    state
+}
+
+/// After a run, `F` (only its failures) with a name typed: nothing left,
+/// and the filter line says why.
+pub fn fleet_failed_filter() -> AppState {
+    let mut state = super::bulk::bulk_running();
+    state.fleet.needs_a_look = true;
+    state.fleet.filter.name_contains = Some("acme".into());
+    state.fleet.reorder();
+    state
+}
+
 pub fn scenarios() -> Vec<(&'static str, AppState)> {
     vec![
+        ("fleet_every_count", fleet_every_count()),
+        ("fleet_sorted_by_plan", fleet_sorted_by_plan()),
+        ("fleet_failed_filter", fleet_failed_filter()),
         ("fleet_cached", fleet_cached()),
         ("fleet_scanning", fleet_scanning()),
         ("fleet_rate_limited", fleet_rate_limited()),
@@ -294,4 +384,161 @@ fn marked_zones_are_counted_and_shown_without_colour() {
     assert!(shown.contains("2 marked"), "{shown}");
     assert_eq!(shown.matches('●').count(), 2, "{shown}");
     assert_eq!(shown.matches('›').count(), 1, "{shown}");
+}
+
+/// The line of `shown` that contains `needle`.
+fn line_with<'a>(shown: &'a str, needle: &str) -> &'a str {
+    shown
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} on screen:\n{shown}"))
+}
+
+#[test]
+fn the_summary_keeps_every_count_at_80_columns() {
+    for (width, height) in [(80, 24), (120, 40)] {
+        let shown = screen(width, height, &fleet_every_count());
+        let head: String = shown.lines().skip(2).take(2).collect::<Vec<_>>().join("\n");
+        assert!(
+            head.contains("460 of 500 zones scanning (92 %)")
+                || head.contains("460/500 scanning (92 %)"),
+            "{head}"
+        );
+        for (count, words) in [
+            ("12", ["off", "off"]),
+            ("9", ["no source", "no src"]),
+            ("37", ["email unverified", "unverified"]),
+            ("5", ["no email", "no email"]),
+            ("12", ["pending", "pending"]),
+            ("3", ["locked", "locked"]),
+            ("19", ["could not be read", "unread"]),
+        ] {
+            assert!(
+                words.iter().any(|w| ["· ", "┃ "]
+                    .iter()
+                    .any(|before| head.contains(&format!("{before}{count} {w}")))),
+                "{count} {words:?} at {width}x{height}:\n{shown}"
+            );
+        }
+        assert!(!head.contains('…'), "no count is cut:\n{head}");
+    }
+}
+
+#[test]
+fn an_error_cell_says_a_short_reason_and_the_selected_row_its_whole_message() {
+    let shown = screen(80, 24, &fleet_every_count());
+    for reason in ["? 429 rate limited", "? timeout", "? 403 no permission"] {
+        let line = line_with(&shown, reason);
+        let cell = &line[line.find(reason).unwrap_or(0)..];
+        assert!(!cell.contains('…'), "{line}");
+    }
+    let detail = shown
+        .lines()
+        .rev()
+        .find(|l| l.contains("not read ·"))
+        .unwrap_or_else(|| panic!("the detail line:\n{shown}"));
+    assert!(detail.contains("zone-000.example.com"), "{shown}");
+    let whole: String = shown
+        .lines()
+        .skip_while(|l| !l.contains("not read ·"))
+        .map(|l| l.trim_matches(|c| c == '┃' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        whole.contains("every retry; try again once the window resets"),
+        "the whole message, wrapped:\n{shown}"
+    );
+}
+
+#[test]
+fn a_progress_line_at_80_columns_drops_whole_parts_never_cuts_one() {
+    let scanning = screen(80, 24, &fleet_scanning());
+    let line = line_with(&scanning, "Scanning 7 of 500");
+    assert!(
+        line.contains("Scanning 7 of 500 · ETA 27 s · budget 812 of 1,200 · resets in 2m10s"),
+        "{scanning}"
+    );
+    assert!(!line.contains('…'), "{line}");
+    let running = screen(80, 24, &super::bulk::bulk_running());
+    let line = line_with(&running, "Applying");
+    assert!(line.contains("3 of 8 · 1 failed · ETA 12 s"), "{running}");
+    assert!(!line.contains('…'), "{line}");
+}
+
+#[test]
+fn sorting_by_plan_keeps_the_plan_column_at_80_columns_and_marks_its_head() {
+    for (width, height) in [(80, 24), (120, 40)] {
+        let shown = screen(width, height, &fleet_sorted_by_plan());
+        let heads = line_with(&shown, "ZONE");
+        assert!(heads.contains("PLAN▾"), "{shown}");
+        assert!(!heads.contains("ZONE▾"), "{heads}");
+        let plans: Vec<&str> = shown
+            .lines()
+            .filter(|l| l.contains(".example.com"))
+            .filter_map(|l| {
+                ["enterprise", "business", "pro", "free"]
+                    .into_iter()
+                    .find(|p| l.contains(p))
+            })
+            .collect();
+        assert_eq!(plans.len(), 12, "every row shows its plan:\n{shown}");
+        let rank = |p: &str| {
+            ["enterprise", "business", "pro", "free"]
+                .iter()
+                .position(|k| *k == p)
+        };
+        assert!(
+            plans.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+            "the highest plan first: {plans:?}"
+        );
+        assert_eq!(plans[0], "enterprise", "{shown}");
+    }
+    let by_zone = {
+        let mut state = fleet_cached();
+        state.fleet.sort = crate::fleet::SortKey::Zone;
+        state.fleet.reorder();
+        screen(80, 24, &state)
+    };
+    assert!(line_with(&by_zone, "ZONE").contains("ZONE▾"), "{by_zone}");
+}
+
+#[test]
+fn every_filter_in_force_is_named_beside_the_count() {
+    for (width, height) in [(80, 24), (120, 40)] {
+        let shown = screen(width, height, &fleet_failed_filter());
+        let line = line_with(&shown, "shown");
+        assert!(line.contains("name \"acme\""), "{line}");
+        assert!(
+            line.contains("last run failed/unconfirmed") || line.contains("run failed/unsure"),
+            "{line}"
+        );
+        assert!(line.contains("0 of 12 shown"), "{line}");
+    }
+    let mut state = fleet_cached();
+    state.fleet.filter.quick = vec![
+        Quick::NotScanning,
+        Quick::NoSource,
+        Quick::EmailNotVerified,
+        Quick::NoEmail,
+        Quick::Pending,
+        Quick::Locked,
+    ];
+    state.fleet.needs_a_look = true;
+    state.fleet.filter.name_contains = Some("acme-corp".into());
+    state.fleet.reorder();
+    let shown = screen(80, 24, &state);
+    let start = shown.find("filter name").expect("the filter line");
+    let line: String = shown[start..].lines().take(2).collect();
+    for word in [
+        "off",
+        "no src",
+        "unverified",
+        "no email",
+        "pending",
+        "locked",
+        "run failed/unsure",
+        "0 of 12 shown",
+    ] {
+        assert!(line.contains(word), "{word}: {line}");
+    }
 }
