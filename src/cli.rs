@@ -12,7 +12,7 @@ use crate::mock::MockArgs;
 
 /// A terminal dashboard for Cloudflare's CSAM Scanner and DLP settings.
 #[derive(Parser, Debug)]
-#[command(name = "trustdeck", version, about, after_help = AFTER_HELP)]
+#[command(name = "trustdeck", version = env!("TRUSTDECK_VERSION"), about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The dashboard's options.
     #[command(flatten)]

@@ -8,7 +8,6 @@ use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nix::sys::termios::LocalFlags;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -134,13 +133,16 @@ impl Pty {
 
     /// The terminal is back: cooked mode, main screen, cursor visible.
     fn assert_restored(&self) {
-        let termios = self.master.get_termios().expect("termios of the pty");
+        // portable-pty's termios is its own nix version's: compared as bits.
+        let flags = self
+            .master
+            .get_termios()
+            .expect("termios of the pty")
+            .local_flags;
+        let cooked = libc::ICANON | libc::ECHO;
         assert!(
-            termios
-                .local_flags
-                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
-            "raw mode was left on: {:?}",
-            termios.local_flags
+            flags.bits() & cooked == cooked,
+            "raw mode was left on: {flags:?}"
         );
         // The reader thread may still be draining the last bytes.
         let deadline = Instant::now() + WAIT;

@@ -28,10 +28,11 @@ pub fn start(bin: &Path) -> MockProcess {
         .strip_prefix("trustdeck mock listening on ")
         .expect("the banner's first line")
         .to_owned();
-    let token = next()
-        .strip_prefix("export CLOUDFLARE_API_TOKEN=")
-        .expect("the banner's token line")
-        .to_owned();
+    let token = loop {
+        if let Some(token) = next().strip_prefix("export CLOUDFLARE_API_TOKEN=") {
+            break token.to_owned();
+        }
+    };
     // The rest of the banner is read away, so the mock never writes to a closed pipe.
     std::thread::spawn(move || lines.for_each(drop));
     MockProcess { child, url, token }
