@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::tui::{Dashboard, WAIT};
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn mock_state(mock: &trustdeck::mock::RunningMock) -> Value {
     mock_get(mock, "/__mock/state").await
@@ -286,4 +286,43 @@ async fn clicking_selects_and_clicking_again_toggles() {
         false,
         "the zone edit stays staged, unsaved"
     );
+}
+
+#[tokio::test]
+async fn keys_typed_during_a_save_are_staged_and_its_outcome_stays() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    ui.wait_for_text("ncmec_industry").await;
+    // Rows: scanning, email, ncmec_industry, ncmec_ngo.
+    ui.type_keys("jj ");
+    ui.wait_for_text("1 unsaved change").await;
+    set_faults(&mock, json!({"latency_ms": 1500})).await;
+    ui.type_keys("s");
+    ui.wait_for_text("Saving zone").await;
+    // A second save says why it waits.
+    ui.type_keys("s");
+    ui.wait_for_text("A save of shop.acme-corp.com is on its way")
+        .await;
+    // A toggle, then the email field; the `a` of "acme" is typed into the
+    // field, not taken for the account picker.
+    ui.type_keys("j e");
+    ui.wait_for_text("enter keep").await;
+    ui.type_keys("acme-desk@acme-corp.com\n");
+    let screen = ui.wait_for_text("Saved").await;
+    assert!(!screen.contains("type to filter"), "{screen}");
+    assert!(screen.contains("2 unsaved changes"), "{screen}");
+    assert!(screen.contains("acme-desk@acme-corp.com"), "{screen}");
+    assert_eq!(count(&mock, "PATCH").await, 1);
+    set_faults(&mock, json!({"latency_ms": 0})).await;
+    // The staged edits go with the next save, once.
+    ui.type_keys("s");
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
+    let state = wait_for_state(&mock, "the edits made during the save", |s| {
+        s["zones"][SHOP]["email"] == "acme-desk@acme-corp.com"
+    })
+    .await;
+    assert_eq!(state["zones"][SHOP]["sources"]["ncmec_industry"], true);
+    assert_eq!(state["zones"][SHOP]["sources"]["ncmec_ngo"], false);
+    assert_eq!(count(&mock, "PATCH").await, 2);
 }

@@ -235,6 +235,9 @@ pub struct AppState {
     pub requests: Requests,
     /// The status line.
     pub status: Option<Status>,
+    /// A key was pressed since the status line last changed: a save's
+    /// outcome stays until then.
+    pub status_read: bool,
     /// A modal dialog, if open.
     pub dialog: Option<Dialog>,
     /// The help overlay is open.
@@ -277,6 +280,7 @@ impl AppState {
             identity: None,
             requests: Requests::default(),
             status: None,
+            status_read: false,
             dialog: None,
             help: false,
             audit: None,
