@@ -198,6 +198,11 @@ fn doing(route: &Route, panels: bool) -> Option<&'static str> {
 
 /// Draws the footer.
 pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
+    if super::bulk_dialog::lone_close(state) {
+        let hints = super::bulk_dialog::dialog_hints(state, usize::from(area.width), theme);
+        frame.render_widget(hints, area);
+        return;
+    }
     let line = key_hints(
         state,
         &footer_bindings(state),
@@ -284,6 +289,7 @@ impl Hint {
         // lists it; a short footer keeps the keys of the moment instead.
         let priority = match (&binding.msg, binding.context) {
             (Msg::ToggleHelp | Msg::Quit, _) => PINNED,
+            (Msg::Escape, _) if stops_run(state) => 1,
             (Msg::OpenPicker(_) | Msg::OpenCommandLine | Msg::ShowPage(_), KeyContext::Global) => 3,
             (_, KeyContext::Global) => 2,
             _ => 1,
@@ -298,10 +304,34 @@ impl Hint {
                 )),
             ],
             priority,
-            order: BINDINGS
-                .iter()
-                .position(|b| std::ptr::eq(b, binding))
-                .unwrap_or(usize::MAX),
+            order: order_of(state, binding),
         }
     }
+}
+
+/// The place in the key table; while a run goes, esc (stop run…) stands
+/// right after p (pause), the two keys that steer it.
+fn order_of(state: &AppState, binding: &'static Binding) -> usize {
+    let at = |wanted: &'static Binding| {
+        BINDINGS
+            .iter()
+            .position(|b| std::ptr::eq(b, wanted))
+            .unwrap_or(usize::MAX)
+    };
+    let pause = BINDINGS.iter().find(|b| b.msg == Msg::PauseRun);
+    match pause {
+        Some(pause) if binding.msg == Msg::Escape && stops_run(state) => at(pause),
+        _ => at(binding),
+    }
+}
+
+/// True while esc stops the bulk run shown (it asks first).
+fn stops_run(state: &AppState) -> bool {
+    state.page == crate::state::Page::Fleet
+        && state.fleet.scanning.is_none()
+        && state
+            .fleet
+            .run
+            .as_ref()
+            .is_some_and(|r| r.has_started() && !r.stopping && !r.quitting && r.end.is_none())
 }
