@@ -326,3 +326,58 @@ async fn keys_typed_during_a_save_are_staged_and_its_outcome_stays() {
     assert_eq!(state["zones"][SHOP]["sources"]["ncmec_ngo"], false);
     assert_eq!(count(&mock, "PATCH").await, 2);
 }
+
+#[tokio::test]
+async fn save_anyway_cancels_on_enter_and_sends_once_on_y() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(FORUM_UNVERIFIED), Some(ACME), 120, 40);
+    ui.wait_for_text("unverified").await;
+    ui.type_keys(" s");
+    ui.wait_for_text("Save anyway?").await;
+    // Cancel is the default: enter sends nothing and keeps the edit.
+    ui.type_keys("\n");
+    let screen = ui.wait_for_text("Not saved").await;
+    assert!(screen.contains("1 unsaved change"), "{screen}");
+    ui.type_keys("s");
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
+    ui.wait_for_text("kept scanning off").await;
+    assert_eq!(count(&mock, "PATCH").await, 1, "enter sent none, y one");
+}
+
+#[tokio::test]
+async fn reset_at_the_defaults_says_there_is_nothing_to_reset() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    ui.wait_for_text("partial").await;
+    ui.type_keys("2D");
+    ui.wait_for_text("Cancel").await;
+    ui.type_keys("y");
+    ui.wait_for_text("already at defaults").await;
+    ui.type_keys("D");
+    let screen = ui
+        .wait_for_text("already are at their defaults: nothing to reset")
+        .await;
+    assert!(!screen.contains("[ Cancel ]"), "no dialog: {screen}");
+    // The one answer `dlp reset` gives too, from outcome::dlp_at_defaults.
+    let home = tempfile::tempdir().expect("a temp dir");
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+        .args(["dlp", "reset", ACME, "--yes"])
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", FULL_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", mock.base_url())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let headless = tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("dlp reset answers")
+        .expect("trustdeck runs");
+    let said = String::from_utf8_lossy(&headless.stdout);
+    assert!(said.contains("already are at their defaults"), "{said}");
+    assert_eq!(count(&mock, "DELETE").await, 1);
+}
