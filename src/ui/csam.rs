@@ -105,8 +105,12 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
         } else {
             theme.muted()
         };
+        let words = match &zone.read_only {
+            Some(reason) => super::words::unavailable("↻ resend email", reason),
+            None => "↻ resend verification email".to_owned(),
+        };
         let resend = [
-            Some(Span::styled("↻ resend verification email", style)),
+            Some(Span::styled(words, style)),
             staged_mark(zone.form.resend, theme),
         ];
         rows.push(pick(
