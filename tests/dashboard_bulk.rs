@@ -62,7 +62,7 @@ fn start(mock: &RunningMock, dir: &TempDir, read_only: bool) -> Dashboard {
 /// The dashboard on the fleet page after a whole scan.
 async fn scanned(mock: &RunningMock, dir: &TempDir, read_only: bool) -> Dashboard {
     let ui = start(mock, dir, read_only);
-    ui.wait_for_text("Modified").await;
+    ui.wait_for_text("Sources").await;
     ui.type_keys("f");
     ui.wait_within("the scan's end", LONG, |s| {
         s.contains("Scanned just now · r scans again")

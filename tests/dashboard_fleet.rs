@@ -41,7 +41,7 @@ const ZONES: usize = 48;
 /// The settings page has loaded its zone, so `f` is read as a page key.
 async fn settled(mock: &RunningMock, cache: ScanCache) -> Dashboard {
     let ui = Dashboard::start_fleet(mock, cache, 120, 40);
-    ui.wait_for_text("Modified").await;
+    ui.wait_for_text("Sources").await;
     ui
 }
 

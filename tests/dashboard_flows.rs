@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::tui::{Dashboard, WAIT};
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn mock_state(mock: &trustdeck::mock::RunningMock) -> Value {
     mock_get(mock, "/__mock/state").await
@@ -286,4 +286,98 @@ async fn clicking_selects_and_clicking_again_toggles() {
         false,
         "the zone edit stays staged, unsaved"
     );
+}
+
+#[tokio::test]
+async fn keys_typed_during_a_save_are_staged_and_its_outcome_stays() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    ui.wait_for_text("ncmec_industry").await;
+    // Rows: scanning, email, ncmec_industry, ncmec_ngo.
+    ui.type_keys("jj ");
+    ui.wait_for_text("1 unsaved change").await;
+    set_faults(&mock, json!({"latency_ms": 1500})).await;
+    ui.type_keys("s");
+    ui.wait_for_text("Saving zone").await;
+    // A second save says why it waits.
+    ui.type_keys("s");
+    ui.wait_for_text("A save of shop.acme-corp.com is on its way")
+        .await;
+    // A toggle, then the email field; the `a` of "acme" is typed into the
+    // field, not taken for the account picker.
+    ui.type_keys("j e");
+    ui.wait_for_text("enter keep").await;
+    ui.type_keys("acme-desk@acme-corp.com\n");
+    let screen = ui.wait_for_text("Saved").await;
+    assert!(!screen.contains("type to filter"), "{screen}");
+    assert!(screen.contains("2 unsaved changes"), "{screen}");
+    assert!(screen.contains("acme-desk@acme-corp.com"), "{screen}");
+    assert_eq!(count(&mock, "PATCH").await, 1);
+    set_faults(&mock, json!({"latency_ms": 0})).await;
+    // The staged edits go with the next save, once.
+    ui.type_keys("s");
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
+    let state = wait_for_state(&mock, "the edits made during the save", |s| {
+        s["zones"][SHOP]["email"] == "acme-desk@acme-corp.com"
+    })
+    .await;
+    assert_eq!(state["zones"][SHOP]["sources"]["ncmec_industry"], true);
+    assert_eq!(state["zones"][SHOP]["sources"]["ncmec_ngo"], false);
+    assert_eq!(count(&mock, "PATCH").await, 2);
+}
+
+#[tokio::test]
+async fn save_anyway_cancels_on_enter_and_sends_once_on_y() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(FORUM_UNVERIFIED), Some(ACME), 120, 40);
+    ui.wait_for_text("unverified").await;
+    ui.type_keys(" s");
+    ui.wait_for_text("Save anyway?").await;
+    // Cancel is the default: enter sends nothing and keeps the edit.
+    ui.type_keys("\n");
+    let screen = ui.wait_for_text("Not saved").await;
+    assert!(screen.contains("1 unsaved change"), "{screen}");
+    ui.type_keys("s");
+    ui.wait_for_text("Save anyway?").await;
+    ui.type_keys("y");
+    ui.wait_for_text("kept scanning off").await;
+    assert_eq!(count(&mock, "PATCH").await, 1, "enter sent none, y one");
+}
+
+#[tokio::test]
+async fn reset_at_the_defaults_says_there_is_nothing_to_reset() {
+    let mock = start_mock().await;
+    let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
+    ui.wait_for_text("partial").await;
+    ui.type_keys("2D");
+    ui.wait_for_text("Cancel").await;
+    ui.type_keys("y");
+    ui.wait_for_text("already at defaults").await;
+    ui.type_keys("D");
+    let screen = ui
+        .wait_for_text("already are at their defaults: nothing to reset")
+        .await;
+    assert!(!screen.contains("[ Cancel ]"), "no dialog: {screen}");
+    // The one answer `dlp reset` gives too, from outcome::dlp_at_defaults.
+    let home = tempfile::tempdir().expect("a temp dir");
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustdeck"))
+        .args(["dlp", "reset", ACME, "--yes"])
+        .env_clear()
+        .env("CLOUDFLARE_API_TOKEN", FULL_TOKEN)
+        .env("CLOUDFLARE_BASE_URL", mock.base_url())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let headless = tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("dlp reset answers")
+        .expect("trustdeck runs");
+    let said = String::from_utf8_lossy(&headless.stdout);
+    assert!(said.contains("already are at their defaults"), "{said}");
+    assert_eq!(count(&mock, "DELETE").await, 1);
 }

@@ -387,3 +387,27 @@ async fn turning_scanning_on_with_an_unverified_email_says_before_sending_it_sta
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn get_shows_modified_from_the_audit_log_and_no_never_recorded() {
+    let cli = Headless::start().await;
+    let before = cli.run(&["csam", "get", SHOP]).await;
+    before.expect(0);
+    assert!(
+        !before.stdout.contains("never recorded"),
+        "{}",
+        before.stdout
+    );
+    assert!(!before.stdout.contains("Modified"), "{}", before.stdout);
+    cli.run(&["csam", "set", SHOP, "--source", "ncmec_industry=on"])
+        .await
+        .expect(0);
+    let after = cli.run(&["csam", "get", SHOP]).await;
+    after.expect(0);
+    let line = after
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Modified"))
+        .unwrap_or_else(|| panic!("{}", after.stdout));
+    assert!(line.ends_with(" UTC by trustdeck (audit log)"), "{line}");
+}

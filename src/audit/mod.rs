@@ -84,7 +84,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use outcome::{Note, Outcome};
-pub use read::{Entry, Filter, LINE_MAX, Problem, Recorded, Report, Warning, read};
+pub use read::{Entry, Filter, LINE_MAX, Problem, Recorded, Report, Warning, last_change, read};
 pub use record::{FieldValue, Fields, Intent, Origin, Owner, Pending, Target};
 pub use redact::{
     TEXT_MAX, csam_sent, csam_shown, dlp_sent, dlp_shown, key_fingerprint, redact_text,

@@ -351,3 +351,27 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<
         }
     }
 }
+
+/// When trustdeck last changed the CSAM setting of `zone_id`, from the
+/// audit log at `path`: the newest applied write to it, as
+/// `2026-12-07 16:30 UTC by trustdeck (audit log)`; `None` when it never did
+/// (the API itself does not fill `modified_on`).
+pub fn last_change(path: &Path, zone_id: &str) -> Option<String> {
+    let filter = Filter {
+        zone: Some(zone_id.to_owned()),
+        ..Filter::default()
+    };
+    let report = read(path, &filter);
+    let entry = report
+        .entries
+        .iter()
+        .filter(|e| e.state == Verdict::Applied && e.target.id == zone_id)
+        .max_by_key(|e| e.time)?;
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    let at = entry
+        .time
+        .to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .ok()?;
+    Some(format!("{at} by trustdeck (audit log)"))
+}

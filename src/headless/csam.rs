@@ -34,7 +34,14 @@ pub async fn get(ctx: &Context, args: &CsamGetArgs) -> Result<Exit, Failure> {
     if args.json {
         print_json(&setting_json(&setting));
     } else {
-        print(&setting_text(&zone, &setting));
+        let log = ctx.audit();
+        let zone_id = zone.id.clone();
+        let changed =
+            tokio::task::spawn_blocking(move || crate::audit::last_change(log.path(), &zone_id))
+                .await
+                .ok()
+                .flatten();
+        print(&setting_text(&zone, &setting, changed));
     }
     Ok(Exit::Done)
 }
@@ -66,7 +73,7 @@ pub fn setting_json(setting: &CsamSetting) -> Value {
     })
 }
 
-fn setting_text(zone: &ZoneRef, setting: &CsamSetting) -> String {
+fn setting_text(zone: &ZoneRef, setting: &CsamSetting, changed: Option<String>) -> String {
     let value = &setting.value;
     let editable = match setting.editable {
         Some(true) => "yes".to_owned(),
@@ -94,7 +101,7 @@ fn setting_text(zone: &ZoneRef, setting: &CsamSetting) -> String {
         .as_ref()
         .map(|(id, name)| name.clone().unwrap_or_else(|| id.clone()))
         .unwrap_or_else(|| "not reported".to_owned());
-    fields(&[
+    let mut rows = vec![
         ("Zone", zone.name.clone().unwrap_or_else(|| "-".to_owned())),
         ("Id", zone.id.clone()),
         ("Account", account),
@@ -106,14 +113,12 @@ fn setting_text(zone: &ZoneRef, setting: &CsamSetting) -> String {
         ("Scanning", on_off(value.enabled).to_owned()),
         ("Email", email),
         ("Sources", sources),
-        (
-            "Modified",
-            setting
-                .modified_on
-                .clone()
-                .unwrap_or_else(|| "never recorded".to_owned()),
-        ),
-    ])
+    ];
+    // The API leaves modified_on empty; trustdeck's own last write stands in.
+    if let Some(modified) = setting.modified_on.clone().or(changed) {
+        rows.push(("Modified", modified));
+    }
+    fields(&rows)
 }
 
 /// What `csam set` was asked, checked before anything is sent.

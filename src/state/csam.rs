@@ -139,6 +139,20 @@ impl Setting for Csam {
             .retain(|name, on| value.sources.get(name) != Some(on));
     }
 
+    fn settle(form: &mut CsamForm, sent: &CsamForm) {
+        if sent.email.is_some() && form.email == sent.email {
+            form.email = None;
+        }
+        if sent.enabled.is_some() && form.enabled == sent.enabled {
+            form.enabled = None;
+        }
+        form.sources
+            .retain(|name, on| sent.sources.get(name) != Some(on));
+        if sent.resend {
+            form.resend = false;
+        }
+    }
+
     fn lock(setting: &CsamSetting) -> Option<ReadOnly> {
         (setting.editable == Some(false)).then_some(ReadOnly::LockedByTrustAndSafety)
     }

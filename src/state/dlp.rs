@@ -195,6 +195,23 @@ impl Setting for Dlp {
         }
     }
 
+    fn settle(form: &mut DlpForm, sent: &DlpForm) {
+        if sent.ai_context_analysis.is_some()
+            && form.ai_context_analysis == sent.ai_context_analysis
+        {
+            form.ai_context_analysis = None;
+        }
+        if sent.ocr.is_some() && form.ocr == sent.ocr {
+            form.ocr = None;
+        }
+        if sent.masking_level.is_some() && form.masking_level == sent.masking_level {
+            form.masking_level = None;
+        }
+        if sent.public_key.is_some() && form.public_key == sent.public_key {
+            form.public_key = None;
+        }
+    }
+
     fn lock(_: &DlpSettings) -> Option<ReadOnly> {
         None
     }

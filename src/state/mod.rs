@@ -239,6 +239,9 @@ pub struct AppState {
     pub requests: Requests,
     /// The status line.
     pub status: Option<Status>,
+    /// A key was pressed since the status line last changed: a save's
+    /// outcome stays until then.
+    pub status_read: bool,
     /// A modal dialog, if open.
     pub dialog: Option<Dialog>,
     /// The help overlay is open.
@@ -281,6 +284,7 @@ impl AppState {
             identity: None,
             requests: Requests::default(),
             status: None,
+            status_read: false,
             dialog: None,
             help: false,
             audit: None,

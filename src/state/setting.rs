@@ -77,6 +77,9 @@ pub trait Setting: Sized + 'static {
     fn staged(form: &Self::Form) -> usize;
     /// Drops staged values that `value` has anyway.
     fn prune(form: &mut Self::Form, value: &Self::Value);
+    /// Drops from `form` the fields a save sent as they still are, keeping
+    /// what was staged while the save was on its way.
+    fn settle(form: &mut Self::Form, sent: &Self::Form);
     /// Why `value` itself makes the panel read-only, if it does.
     fn lock(value: &Self::Value) -> Option<ReadOnly>;
     /// What a save of `sent` did, when the server answered `after`.
@@ -181,14 +184,20 @@ impl<S: Setting> SettingPanel<S> {
         self.staged() > 0
     }
 
-    /// True when the panel accepts edits now.
+    /// True when the panel accepts edits now; edits made while a save is
+    /// on its way are staged for the next save.
     pub fn is_editable(&self) -> bool {
-        self.read_only.is_none() && self.value().is_some() && !self.remote.is_locked_by_write()
+        self.read_only.is_none() && self.value().is_some()
+    }
+
+    /// True while a save or reset is on its way.
+    pub fn is_saving(&self) -> bool {
+        self.remote.is_locked_by_write()
     }
 
     /// True when a save would send something now.
     pub fn can_save(&self) -> bool {
-        self.is_editable() && self.is_dirty() && self.editor.is_none()
+        self.is_editable() && !self.is_saving() && self.is_dirty() && self.editor.is_none()
     }
 
     /// True when staged edits could be discarded now.

@@ -86,7 +86,7 @@ impl SettingsPage {
                     discard: account.can_discard(),
                     reload: account.can_reload(),
                     resend: false,
-                    reset: account.is_editable(),
+                    reset: account.is_editable() && !account.is_saving(),
                 }
             }
         }

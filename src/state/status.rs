@@ -81,6 +81,8 @@ pub enum About {
     FieldInput(Panel),
     /// The lists that find a zone or an account at start-up.
     Discovery,
+    /// The bulk run going now (its keys, pausing, stopping): gone at its end.
+    Run,
 }
 
 /// The message on the status line.

@@ -19,7 +19,8 @@ use crate::fleet::{
     Change, Expect, MAX_ROW_AGE, OutcomeKind, PlanEntry, Step, ZoneOutcome, skip_words, unix_now,
 };
 use crate::input::footer_bindings;
-use crate::state::{AppState, BulkDialog, MenuChoice, PlanDialog, SummaryChoice, Typed};
+use crate::message::Msg;
+use crate::state::{AppState, BulkDialog, Dialog, MenuChoice, PlanDialog, SummaryChoice, Typed};
 
 /// The widest a bulk dialog's inside gets.
 const MAX_INNER: usize = 96;
@@ -141,7 +142,7 @@ fn draw(frame: &mut Frame, area: Rect, state: &AppState, popup: Popup, inner: us
     }
     lines.push(Line::from(fit(buttons, inner)).centered());
     lines.push(Line::default());
-    lines.push(key_hints(state, &footer_bindings(state), inner, theme).centered());
+    lines.push(dialog_hints(state, inner, theme).centered());
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = area.centered(
         Constraint::Length(u16::try_from(inner + 2).unwrap_or(u16::MAX)),
@@ -551,4 +552,44 @@ fn summary(
         highlighted: choices.iter().position(|c| *c == choice).unwrap_or(0),
         destructive: false,
     }
+}
+
+/// True when the dialog open is a lone `[ Close ]`: nothing to confirm or
+/// refuse, so no `y`/`n` is offered.
+pub fn lone_close(state: &AppState) -> bool {
+    let Some(Dialog::Bulk(bulk)) = &state.dialog else {
+        return false;
+    };
+    match bulk.as_ref() {
+        BulkDialog::Plan(plan) => !plan.runnable(),
+        BulkDialog::Summary { .. } => state
+            .fleet
+            .run
+            .as_ref()
+            .is_none_or(|run| run.summary_choices(state.context.read_only).len() <= 1),
+        _ => false,
+    }
+}
+
+/// The dialog's keys; a lone `[ Close ]` takes `enter` and `esc` (both
+/// close it) and offers no `y`/`n`.
+pub fn dialog_hints(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
+    let bindings = footer_bindings(state);
+    if !lone_close(state) {
+        return key_hints(state, &bindings, columns, theme);
+    }
+    let rest: Vec<_> = bindings
+        .into_iter()
+        .filter(|b| !matches!(b.msg, Msg::Confirm | Msg::Deny | Msg::Choose))
+        .collect();
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled("enter", theme.key()),
+        Span::raw(" close  "),
+        Span::styled("esc", theme.key()),
+        Span::raw(" close "),
+    ];
+    let used = width(&spans.iter().map(|s| s.content.as_ref()).collect::<String>());
+    spans.extend(key_hints(state, &rest, columns.saturating_sub(used), theme).spans);
+    Line::from(fit(spans, columns))
 }

@@ -105,8 +105,12 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
         } else {
             theme.muted()
         };
+        let words = match &zone.read_only {
+            Some(reason) => super::words::unavailable("↻ resend email", reason),
+            None => "↻ resend verification email".to_owned(),
+        };
         let resend = [
-            Some(Span::styled("↻ resend verification email", style)),
+            Some(Span::styled(words, style)),
             staged_mark(zone.form.resend, theme),
         ];
         rows.push(pick(
@@ -139,11 +143,10 @@ fn rows_of(state: &AppState, setting: &CsamSetting, columns: usize, theme: Theme
         push_field_error(&mut rows, zone, &row, theme);
     }
 
-    let modified = match &setting.modified_on {
-        Some(when) => Span::raw(format_time(when)),
-        None => Span::styled("never recorded", theme.muted()),
-    };
-    rows.push(Row::new("Modified").piece(vec![modified]));
+    // The API never fills modified_on; no row rather than a guess.
+    if let Some(when) = &setting.modified_on {
+        rows.push(Row::new("Modified").piece(vec![Span::raw(format_time(when))]));
+    }
     rows
 }
 

@@ -151,16 +151,27 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
         theme.muted()
     };
     let at_defaults = account.value().is_some_and(dlp_at_defaults);
-    let (words, style) = if at_defaults {
-        (" reset to defaults: already at defaults", theme.muted())
+    let (words, style) = match &account.read_only {
+        Some(reason) => (
+            format!(
+                " {}",
+                super::words::unavailable("reset to defaults", reason)
+            ),
+            theme.muted(),
+        ),
+        None if at_defaults => (
+            " reset to defaults: already at defaults".to_owned(),
+            theme.muted(),
+        ),
+        None => (" reset to defaults…".to_owned(), style),
+    };
+    let key = if account.read_only.is_some() {
+        theme.muted()
     } else {
-        (" reset to defaults…", style)
+        theme.key()
     };
     rows.push(pick(
-        Row::wide().piece(vec![
-            Span::styled("D", theme.key()),
-            Span::styled(words, style),
-        ]),
+        Row::wide().piece(vec![Span::styled("D", key), Span::styled(words, style)]),
         AccountRow::Reset,
     ));
     rows

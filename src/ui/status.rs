@@ -9,7 +9,11 @@ use super::text::{fit, input_view, spans_width, wrap};
 use super::theme::Theme;
 use crate::input::{BINDINGS, Binding, KeyContext, footer_bindings};
 use crate::message::Msg;
-use crate::state::{AppState, CommandLine, InflightKind, Panel, Pending, Route, StatusKind};
+use std::time::Instant;
+
+use crate::state::{
+    AppState, CommandLine, InflightKind, Panel, Pending, Route, Status, StatusKind,
+};
 
 /// One braille frame per 100 ms, the rate the loop ticks at while busy.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -72,12 +76,24 @@ pub fn height(state: &AppState, columns: u16, theme: Theme) -> u16 {
 }
 
 fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'static>> {
-    if let Some(spans) = busy(state, theme) {
-        return vec![Line::from(fit(spans, columns))];
+    // What is in flight comes first; a sentence said since it was sent (a
+    // key refused while a save is on its way) stays readable under it.
+    let busy = busy(state, theme);
+    let said = state
+        .status
+        .as_ref()
+        .filter(|s| busy.as_ref().is_none_or(|(_, since)| s.at >= *since));
+    let mut lines: Vec<Line<'static>> = busy
+        .map(|(spans, _)| Line::from(fit(spans, columns)))
+        .into_iter()
+        .collect();
+    if let Some(status) = said {
+        lines.extend(sentence(status, columns, theme));
     }
-    let Some(status) = &state.status else {
-        return Vec::new();
-    };
+    lines
+}
+
+fn sentence(status: &Status, columns: usize, theme: Theme) -> Vec<Line<'static>> {
     let (symbol, style) = match status.kind {
         StatusKind::Success => ("✓", theme.ok()),
         StatusKind::Info => ("•", theme.info()),
@@ -113,7 +129,7 @@ fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'sta
 /// `⠹ Saving zone… 1.3s · esc cancels` while anything is in flight: the
 /// panels' requests, else the lookups and lists that find them (the gate
 /// and the picker show their own).
-fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
+fn busy(state: &AppState, theme: Theme) -> Option<(Vec<Span<'static>>, Instant)> {
     let all = state.requests.in_flight();
     let panels: Vec<(&str, &Pending)> = all
         .iter()
@@ -160,7 +176,7 @@ fn busy(state: &AppState, theme: Theme) -> Option<Vec<Span<'static>>> {
         spans.push(Span::styled("esc", theme.key()));
         spans.push(Span::raw(" cancels"));
     }
-    Some(spans)
+    Some((spans, oldest))
 }
 
 /// What a request in flight is doing, in words: a panel's (when `panels`),
@@ -182,6 +198,11 @@ fn doing(route: &Route, panels: bool) -> Option<&'static str> {
 
 /// Draws the footer.
 pub fn render_footer(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
+    if super::bulk_dialog::lone_close(state) {
+        let hints = super::bulk_dialog::dialog_hints(state, usize::from(area.width), theme);
+        frame.render_widget(hints, area);
+        return;
+    }
     let line = key_hints(
         state,
         &footer_bindings(state),
@@ -268,6 +289,7 @@ impl Hint {
         // lists it; a short footer keeps the keys of the moment instead.
         let priority = match (&binding.msg, binding.context) {
             (Msg::ToggleHelp | Msg::Quit, _) => PINNED,
+            (Msg::Escape, _) if stops_run(state) => 1,
             (Msg::OpenPicker(_) | Msg::OpenCommandLine | Msg::ShowPage(_), KeyContext::Global) => 3,
             (_, KeyContext::Global) => 2,
             _ => 1,
@@ -282,10 +304,34 @@ impl Hint {
                 )),
             ],
             priority,
-            order: BINDINGS
-                .iter()
-                .position(|b| std::ptr::eq(b, binding))
-                .unwrap_or(usize::MAX),
+            order: order_of(state, binding),
         }
     }
+}
+
+/// The place in the key table; while a run goes, esc (stop run…) stands
+/// right after p (pause), the two keys that steer it.
+fn order_of(state: &AppState, binding: &'static Binding) -> usize {
+    let at = |wanted: &'static Binding| {
+        BINDINGS
+            .iter()
+            .position(|b| std::ptr::eq(b, wanted))
+            .unwrap_or(usize::MAX)
+    };
+    let pause = BINDINGS.iter().find(|b| b.msg == Msg::PauseRun);
+    match pause {
+        Some(pause) if binding.msg == Msg::Escape && stops_run(state) => at(pause),
+        _ => at(binding),
+    }
+}
+
+/// True while esc stops the bulk run shown (it asks first).
+fn stops_run(state: &AppState) -> bool {
+    state.page == crate::state::Page::Fleet
+        && state.fleet.scanning.is_none()
+        && state
+            .fleet
+            .run
+            .as_ref()
+            .is_some_and(|r| r.has_started() && !r.stopping && !r.quitting && r.end.is_none())
 }

@@ -20,6 +20,12 @@ pub fn read_only(reason: &ReadOnly) -> String {
     }
 }
 
+/// A write row drawn while the panel takes no edits: what it would do, and
+/// why it cannot (`reset to defaults · Read-only mode`).
+pub fn unavailable(what: &str, reason: &ReadOnly) -> String {
+    format!("{what} · {}", read_only(reason))
+}
+
 /// The status line's sentence for `notice`.
 pub fn notice(notice: &Notice) -> String {
     match notice {

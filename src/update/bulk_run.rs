@@ -4,9 +4,10 @@
 //! the failed" and "show the failed and unknown", and the offer to resume
 //! an unfinished run found at start.
 
-use super::{fleet, say};
+use super::{fleet, forget, say, say_about};
 use crate::fleet::{ApplyEvent, ApplyTable, Plan, RunInfo, RunState, StopReason};
 use crate::message::{Command, FleetNews, Msg};
+use crate::state::About;
 use crate::state::{AppState, BulkDialog, BulkRun, Dialog, StatusKind, SummaryChoice};
 
 /// Starts a run of `plan` (its journal is written before any request).
@@ -23,9 +24,10 @@ pub(super) fn start(state: &mut AppState, plan: Plan) -> Vec<Command> {
     state.fleet.marked.clear();
     state.fleet.needs_a_look = false;
     state.fleet.reorder();
-    say(
+    say_about(
         state,
         StatusKind::Info,
+        About::Run,
         format!("Applying \"{words}\" to {zones} zones: p pauses, esc stops."),
     );
     vec![Command::StartApply(Box::new(plan))]
@@ -43,7 +45,7 @@ pub(super) fn pause(state: &mut AppState) -> Vec<Command> {
     } else {
         "Going on."
     };
-    say(state, StatusKind::Info, text);
+    say_about(state, StatusKind::Info, About::Run, text);
     vec![Command::PauseApply(paused)]
 }
 
@@ -107,9 +109,10 @@ pub(super) fn retry(state: &mut AppState) -> Vec<Command> {
     state.fleet.run = Some(BulkRun::new(ApplyTable::new(plan), state.now, false));
     state.fleet.needs_a_look = false;
     state.fleet.reorder();
-    say(
+    say_about(
         state,
         StatusKind::Info,
+        About::Run,
         format!("Retrying the {zones} zones that failed: p pauses, esc stops."),
     );
     vec![Command::RetryApply(id)]
@@ -240,9 +243,10 @@ fn stop(state: &mut AppState) -> Vec<Command> {
     };
     run.stopping = true;
     run.held_to_ask = false;
-    say(
+    say_about(
         state,
         StatusKind::Info,
+        About::Run,
         "Stopping: no new request is sent; those in flight finish.",
     );
     vec![Command::StopApply]
@@ -252,9 +256,10 @@ fn quit(state: &mut AppState) -> Vec<Command> {
     match state.fleet.run.as_mut() {
         Some(run) if run.has_started() => {
             run.quitting = true;
-            say(
+            say_about(
                 state,
                 StatusKind::Info,
+                About::Run,
                 "Quitting once the requests in flight are answered; the run stays \
                  unfinished and the next start offers to resume it. q quits at once.",
             );
@@ -270,9 +275,10 @@ fn quit(state: &mut AppState) -> Vec<Command> {
 fn resume(state: &mut AppState, run: &RunInfo) -> Vec<Command> {
     let mut commands = fleet::show(state);
     commands.push(Command::ResumeApply(run.id.clone()));
-    say(
+    say_about(
         state,
         StatusKind::Info,
+        About::Run,
         format!("Resuming run {}: p pauses, esc stops.", run.id),
     );
     commands
@@ -384,6 +390,7 @@ fn finished(state: &mut AppState, end: crate::fleet::ApplyEnd) -> Vec<Command> {
     let state_now = end.state.clone();
     run.end = Some(end);
     run.paused = false;
+    forget(state, &About::Run);
     if quitting {
         state.quit = true;
         return Vec::new();

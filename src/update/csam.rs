@@ -15,12 +15,16 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         return commands;
     }
     let zone = &mut state.settings.zone;
+    // While a save is on its way the server's value is about to change:
+    // a toggle stays staged (the next save sends it) rather than being
+    // dropped for matching the old value.
+    let saving = zone.is_saving();
     match msg {
         Msg::Activate if zone.is_editable() => match zone.selected_row() {
             Some(ZoneRow::Enabled) => {
                 let server = zone.value().and_then(|s| s.value.enabled).unwrap_or(false);
                 let wanted = !zone.enabled();
-                zone.form.enabled = (wanted != server).then_some(wanted);
+                zone.form.enabled = (saving || wanted != server).then_some(wanted);
             }
             Some(ZoneRow::Email) => panel::edit_field::<Csam>(state),
             Some(ZoneRow::Resend) => zone.form.resend = !zone.form.resend,
@@ -30,7 +34,7 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
                     .and_then(|s| s.value.sources.get(&name).copied())
                     .unwrap_or(false);
                 let wanted = !zone.source(&name);
-                if wanted == server {
+                if wanted == server && !saving {
                     zone.form.sources.remove(&name);
                 } else {
                     zone.form.sources.insert(name, wanted);

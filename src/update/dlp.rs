@@ -40,22 +40,25 @@ fn activate(state: &mut AppState) {
     let Some(server) = account.value().cloned() else {
         return;
     };
+    // As on the zone panel: a toggle made while a save is on its way stays staged.
+    let saving = account.is_saving();
     match account.selected_row() {
         Some(AccountRow::AiContextAnalysis) => {
             let wanted = !account.ai_context_analysis();
             account.form.ai_context_analysis =
-                (wanted != server.ai_context_analysis).then_some(wanted);
+                (saving || wanted != server.ai_context_analysis).then_some(wanted);
         }
         Some(AccountRow::Ocr) => {
             let wanted = !account.ocr();
-            account.form.ocr = (wanted != server.ocr).then_some(wanted);
+            account.form.ocr = (saving || wanted != server.ocr).then_some(wanted);
         }
         Some(AccountRow::MaskingLevel) => {
             let current = account.masking_level().unwrap_or(MaskingLevel::Default);
             let at = MASKING_CYCLE.iter().position(|l| *l == current);
             let next = MASKING_CYCLE[at.map_or(0, |i| (i + 1) % MASKING_CYCLE.len())].clone();
             let server_level = server.payload_logging.masking_level.clone();
-            account.form.masking_level = (Some(&next) != server_level.as_ref()).then_some(next);
+            account.form.masking_level =
+                (saving || Some(&next) != server_level.as_ref()).then_some(next);
         }
         Some(AccountRow::PayloadLogging) => {
             let on_at_server = account.server_key().is_some();
@@ -80,6 +83,14 @@ fn ask_reset(state: &mut AppState) {
     let (Some(account_id), Some(settings)) = (account.id.clone(), account.value()) else {
         return;
     };
+    if account.is_saving() {
+        let text = format!(
+            "A save or reset of {} is on its way; wait for its answer.",
+            label(state, Panel::Account)
+        );
+        say(state, StatusKind::Info, text);
+        return;
+    }
     if dlp_at_defaults(settings) {
         let text = format!(
             "The DLP settings of {} already are at their defaults: nothing to reset.",
@@ -102,7 +113,10 @@ pub(super) fn reset(state: &mut AppState, account_id: String) -> Vec<Command> {
     if account.remote.is_locked_by_write() {
         return Vec::new();
     }
-    account.sent = None;
+    // The reset discards what was staged (the dialog said so); a failed
+    // reset gives it back.
+    account.editor = None;
+    account.sent = Some(std::mem::take(&mut account.form));
     let intent = Intent::dlp_reset(Origin::dashboard(), account.audit_target(), account.value());
     let op = ApiOp::ResetDlp { account_id };
     panel::send_for::<Dlp>(state, InflightKind::Reset, op, Some(intent))

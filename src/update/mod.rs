@@ -34,13 +34,68 @@ pub fn init(state: &mut AppState) -> Vec<Command> {
     gate::check(state)
 }
 
-/// Applies one message and returns the side effects it asks for.
+/// Applies one message and returns the side effects it asks for. A save's
+/// or reset's outcome stays until a key is pressed after it: no reply,
+/// scan news or timer takes it off the status line before it was read.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
+    let by_key = is_key(&msg);
+    if by_key {
+        mark_read(state);
+    }
+    let unread = (!state.status_read)
+        .then(|| state.status.clone().filter(is_outcome))
+        .flatten();
+    let commands = apply(state, msg);
+    if let Some(unread) = unread
+        && !by_key
+        && !state.status.as_ref().is_some_and(is_outcome)
+    {
+        state.status = Some(unread);
+    }
+    commands
+}
+
+/// True for a message a person caused (a key, a click, a paste).
+fn is_key(msg: &Msg) -> bool {
+    !matches!(
+        msg,
+        Msg::Tick(_)
+            | Msg::Api(_)
+            | Msg::Retrying { .. }
+            | Msg::Fleet(_)
+            | Msg::AuditRead(_)
+            | Msg::Terminate
+    )
+}
+
+/// True for what a save or reset did.
+fn is_outcome(status: &Status) -> bool {
+    matches!(
+        status.notice,
+        Notice::Saved { .. } | Notice::Reset { .. } | Notice::WriteFailed { .. }
+    )
+}
+
+/// A key after an outcome: it has been seen, and fades from now as any
+/// message of its kind.
+fn mark_read(state: &mut AppState) {
+    if state.status_read {
+        return;
+    }
+    state.status_read = true;
+    let now = state.now;
+    if let Some(status) = state.status.as_mut().filter(|s| is_outcome(s)) {
+        status.at = now;
+    }
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
             let faded = state.status.as_ref().is_some_and(|s| {
                 matches!(s.kind, StatusKind::Success | StatusKind::Info)
+                    && (state.status_read || !is_outcome(s))
                     && now.duration_since(s.at) >= SUCCESS_FADE
             });
             if faded {
@@ -233,6 +288,7 @@ fn tell(state: &mut AppState, kind: StatusKind, about: Option<About>, notice: No
         at: state.now,
         about,
     });
+    state.status_read = false;
 }
 
 /// Clears the status line when it is about `about`.

@@ -224,13 +224,13 @@ pub(super) fn on_reply<S: Setting>(
         panel.read_only = Some(lock);
     }
     panel.remote.succeed(reply.result, now);
-    if kind == InflightKind::Load {
-        let (form, value) = (&mut panel.form, panel.remote.value());
-        if let Some(value) = value {
-            S::prune(form, value);
-        }
-    } else {
-        panel.form = S::Form::default();
+    match (kind, &sent) {
+        (InflightKind::Save, Some(sent)) => S::settle(&mut panel.form, sent),
+        (InflightKind::Save, None) => panel.form = S::Form::default(),
+        (InflightKind::Reset | InflightKind::Load, _) => {}
+    }
+    if let Some(value) = panel.remote.value() {
+        S::prune(&mut panel.form, value);
     }
     reselect(panel, selected);
     match outcome {
@@ -278,7 +278,10 @@ fn failed<S: Setting>(
     error: ApiError,
 ) {
     let panel = panel::<S>(state);
-    panel.sent = None;
+    let sent = panel.sent.take();
+    if let Some(before) = sent.filter(|_| kind == InflightKind::Reset && !panel.is_dirty()) {
+        panel.form = before;
+    }
     if kind == InflightKind::Load {
         panel.remote.fail(error.clone(), kind);
         let notice = Notice::LoadFailed {

@@ -208,8 +208,8 @@ fn a_save_locks_the_panel_until_its_reply() {
     let id = request_ids(&commands)[0];
     assert!(state.settings.zone.remote.is_locked_by_write());
     assert!(
-        press(&mut state, "j s r").is_empty(),
-        "no edits, saves or reloads while saving"
+        press(&mut state, "sr").is_empty(),
+        "no saves or reloads while saving"
     );
     assert_eq!(state.settings.zone.form.enabled, Some(false));
     let mut saved = setting(EmailState::Valid, false, true);
@@ -224,6 +224,59 @@ fn a_save_locks_the_panel_until_its_reply() {
     assert!(!state.settings.zone.remote.is_locked_by_write());
     assert!(!state.settings.zone.is_dirty());
     assert_eq!(state.status.as_ref().unwrap().kind, StatusKind::Success);
+}
+
+#[test]
+fn edits_made_while_saving_stay_staged_and_the_outcome_stays_until_a_key() {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    let save = request_ids(&press(&mut state, " s"))[0];
+    // Rows: scanning, email, ncmec_industry, ncmec_ngo.
+    assert!(press(&mut state, "jj ").is_empty());
+    assert!(press(&mut state, "s").is_empty(), "one save at a time");
+    let said = text_of(state.status.as_ref().unwrap());
+    assert!(said.contains("is on its way"), "{said}");
+    let load = request_ids(&press(&mut state, "\tr"))[0];
+    let mut saved = setting(EmailState::Valid, false, true);
+    saved.value.enabled = Some(false);
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: save,
+            result: Ok(ApiOutput::Csam(reply(saved))),
+        }),
+    );
+    let zone = &state.settings.zone;
+    assert_eq!(zone.form.enabled, None, "sent and answered");
+    assert_eq!(
+        zone.form.sources,
+        BTreeMap::from([("ncmec_industry".into(), true)]),
+        "the toggle made during the save is staged for the next"
+    );
+    let outcome = state.status.clone().unwrap();
+    assert!(
+        matches!(outcome.notice, Notice::Saved { .. }),
+        "{outcome:?}"
+    );
+    update(&mut state, Msg::Tick(outcome.at + SUCCESS_FADE * 10));
+    let error = ApiError::Timeout {
+        after: Duration::from_secs(30),
+    };
+    update(
+        &mut state,
+        Msg::api(ApiResponse {
+            id: load,
+            result: Err(error),
+        }),
+    );
+    assert_eq!(
+        state.status.as_ref().map(|s| &s.notice),
+        Some(&outcome.notice),
+        "no timer or reply takes the outcome away before a key"
+    );
+    press(&mut state, "k");
+    let later = state.now + SUCCESS_FADE;
+    update(&mut state, Msg::Tick(later));
+    assert!(state.status.is_none(), "read, it fades");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::tests::{loaded, loaded_with, press, setting};
+use super::tests::{loaded, loaded_with, press, setting, text_of};
 use super::*;
 use crate::api::model::{CsamSetting, EmailState, Zone};
 use crate::api::{ApiError, Reply};
@@ -456,4 +456,16 @@ fn a_finished_run_keeps_the_scan_with_what_the_run_left() {
         now_on.state(),
         "the row holds what the run left"
     );
+}
+
+#[test]
+fn the_run_s_words_go_when_it_ends() {
+    let mut state = fleet();
+    let id = running(&mut state);
+    let said = text_of(state.status.as_ref().expect("the run's words"));
+    assert!(said.contains("p pauses, esc stops"), "{said}");
+    finish(&mut state, &id);
+    let now = state.status.as_ref().map(text_of).unwrap_or_default();
+    assert!(!now.contains("p pauses"), "the run is over: {now}");
+    assert!(!now.contains("Stopping"), "the run is over: {now}");
 }

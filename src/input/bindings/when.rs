@@ -142,7 +142,7 @@ pub(super) fn abandon_label(state: &AppState) -> Option<&'static str> {
 pub(super) fn field_label(state: &AppState) -> Option<&'static str> {
     match state.settings.focus {
         Panel::Zone => Some("edit email"),
-        Panel::Account => None,
+        Panel::Account => Some("key"),
     }
 }
 

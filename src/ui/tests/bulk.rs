@@ -254,6 +254,9 @@ fn the_plan_says_its_counts_in_words_and_cancel_comes_first() {
         read_only.contains("[ Close ]") && !read_only.contains("[ Run"),
         "{read_only}"
     );
+    // A lone [ Close ] has nothing to say yes or no to.
+    assert!(read_only.contains("enter close  esc close"), "{read_only}");
+    assert!(!read_only.contains("y yes"), "{read_only}");
     let typed = screen(120, 40, &bulk_plan_typed_count());
     assert!(typed.contains("Type 9 to confirm: 1"), "{typed}");
 }
@@ -269,8 +272,7 @@ fn a_run_shows_its_progress_and_each_zone_its_outcome() {
     assert!(shown.contains("RUN") && shown.contains("✓ done") && shown.contains("✗ failed"));
     assert!(shown.contains("· to send"), "{shown}");
     let line = footer(&bulk_running());
-    // esc (stop run…) is now the global esc binding; p leads the footer.
-    assert!(line.starts_with(" p pause"), "{line}");
+    assert!(line.starts_with(" p pause  esc stop run…"), "{line}");
     let paused = screen(80, 24, &bulk_paused());
     assert!(
         paused.contains("Paused [████░░░░░░░░] 3 of 8 · 1 failed · 2 in flight finish"),

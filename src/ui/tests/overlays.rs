@@ -11,6 +11,7 @@ use super::{footer, screen, terminal, text};
 use crate::api::ApiError;
 use crate::state::{
     AppState, CommandLine, Context, Dialog, Gate, PageRequest, Picker, PickerItem, PickerKind,
+    ReadOnly,
 };
 
 const ZONE_ID: &str = "117bf1e17392293e996d8990458815ea";
@@ -395,5 +396,34 @@ fn read_only_mode_offers_no_edit_keys_and_says_so_with_the_profile() {
             !footer.contains(key),
             "read-only footer offers {key:?}: {footer}"
         );
+    }
+}
+
+#[test]
+fn read_only_mode_draws_the_write_rows_as_unavailable_with_the_reason() {
+    let mut state = super::fixtures::pending();
+    state.context.read_only = true;
+    state.settings.zone.read_only = Some(ReadOnly::ReadOnlyMode);
+    state.settings.account.read_only = Some(ReadOnly::ReadOnlyMode);
+    for (width, height) in [(80, 24), (120, 40)] {
+        let shown = screen(width, height, &state);
+        assert!(
+            shown.contains("D reset to defaults · Read-only mode"),
+            "{shown}"
+        );
+        assert!(!shown.contains("D reset to defaults…"), "{shown}");
+    }
+    let shown = screen(120, 40, &state);
+    assert!(shown.contains("↻ resend email · Read-only mode"), "{shown}");
+}
+
+#[test]
+fn the_account_footer_offers_e_for_the_public_key() {
+    let mut state = normal();
+    state.settings.focus = crate::state::Panel::Account;
+    let narrow = screen(80, 24, &state);
+    let lines = [narrow.lines().last().unwrap_or_default(), &footer(&state)];
+    for line in lines {
+        assert!(line.contains(" e key "), "{line}");
     }
 }
