@@ -198,3 +198,20 @@ pub(super) fn can_escape(state: &AppState) -> bool {
         || state.settings.account.remote.load_in_flight().is_some()
         || dismissable(state)
 }
+
+/// The audit overlay shows its list, not one change in full.
+pub(super) fn audit_list(state: &AppState) -> bool {
+    state
+        .audit
+        .as_ref()
+        .is_some_and(|audit| audit.detail.is_none())
+}
+
+/// Esc in the audit overlay goes back to the list from a change's details.
+pub(super) fn audit_close_label(state: &AppState) -> Option<&'static str> {
+    let detail = state
+        .audit
+        .as_ref()
+        .is_some_and(|audit| audit.detail.is_some());
+    Some(if detail { "back" } else { "close" })
+}

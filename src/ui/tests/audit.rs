@@ -163,3 +163,22 @@ fn the_list_marks_the_selected_change() {
         .unwrap_or_else(|| panic!("a selected change:\n{shown}"));
     assert!(selected.contains("shop.acme-corp.com"), "{shown}");
 }
+
+#[test]
+fn the_footer_offers_the_keys_of_the_list_or_of_the_details() {
+    let footer = |state: &AppState| {
+        let shown = screen(80, 24, state);
+        shown.lines().last().unwrap_or_default().to_owned()
+    };
+    let list = footer(&audit_list());
+    assert!(
+        list.contains("enter details") && list.contains("esc close"),
+        "{list}"
+    );
+    let detail = footer(&audit_detail());
+    assert!(detail.contains("esc back"), "{detail}");
+    assert!(
+        !detail.contains("j/k") && !detail.contains("enter"),
+        "{detail}"
+    );
+}
