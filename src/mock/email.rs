@@ -88,7 +88,7 @@ mod tests {
             ("x.y+z@sub.example.org".into(), None),
             (format!("jos{e}@exemple.fr"), None),
             (format!("{}@b.co", e.repeat(32)), None),
-            (format!("{}@b.co", e.repeat(33)), Some("65 bytes before")),
+            (format!("{}@b.co", e.repeat(33)), Some("66 bytes before")),
             (format!("{}@{}.com", "a".repeat(60), "b".repeat(189)), None),
             (
                 format!("{}@{}.com", "a".repeat(60), "b".repeat(190)),
