@@ -167,3 +167,72 @@ async fn emails_with_control_or_bidi_characters_are_refused() {
     assert_eq!(h.state().await, before);
     assert!(h.outbox().await.is_empty());
 }
+
+/// The client's check and the mock's (written apart from it) give the same
+/// verdict on every row, so a wrong check in one shows here.
+#[tokio::test]
+async fn the_client_and_the_mock_agree_on_every_email() {
+    let h = Harness::start().await;
+    let e = "\u{e9}";
+    let rows = [
+        "abuse@example.com".to_owned(),
+        "x.y+z@sub.example.org".to_owned(),
+        format!("jos{e}@exemple.fr"),
+        format!("{}@b.co", e.repeat(32)),
+        format!("{}@b.co", e.repeat(33)),
+        format!("{}@{}.com", "a".repeat(60), "b".repeat(189)),
+        format!("{}@{}.com", "a".repeat(60), "b".repeat(190)),
+        format!("{}@{}.com", e.repeat(10), e.repeat(111)),
+        format!("{}@{}.com", e.repeat(10), e.repeat(239)),
+        format!("{}@b.co", "a".repeat(64)),
+        format!("{}@b.co", "a".repeat(65)),
+        String::new(),
+        "abuse".to_owned(),
+        "@example.com".to_owned(),
+        "a@".to_owned(),
+        "a@b".to_owned(),
+        "a@b..com".to_owned(),
+        "a@.com".to_owned(),
+        "a@b.com.".to_owned(),
+        "a@@b.com".to_owned(),
+        "a@b@c.com".to_owned(),
+        ".a@b.com".to_owned(),
+        "a.@b.com".to_owned(),
+        "a..b@b.com".to_owned(),
+        "a b@c.com".to_owned(),
+        "a\u{A0}b@c.com".to_owned(),
+        "a\u{3000}b@c.com".to_owned(),
+        "team\u{2028}@x.co".to_owned(),
+        "team\u{2029}@x.co".to_owned(),
+        "team\u{E0041}@x.co".to_owned(),
+        "team\u{FFFA}@x.co".to_owned(),
+        "team\u{2064}@x.co".to_owned(),
+        "team\u{9}@x.co".to_owned(),
+        "team\u{85}@x.co".to_owned(),
+    ];
+    for email in rows {
+        let client = trustdeck::api::validate::email(&email);
+        let reply = h
+            .call(
+                Method::PATCH,
+                &Harness::csam(SHOP),
+                Some(json!({"value": {"email": email}})),
+            )
+            .await;
+        match client {
+            Ok(()) => assert_eq!(reply.status, StatusCode::OK, "{email:?}: {}", reply.text),
+            Err(reason) => {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::BAD_REQUEST,
+                    "{email:?}: client says {reason}"
+                );
+                assert_eq!(
+                    reply.first_message(),
+                    format!("email {reason}"),
+                    "{email:?}"
+                );
+            }
+        }
+    }
+}

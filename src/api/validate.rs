@@ -71,9 +71,8 @@ pub const EMAIL_LOCAL_MAX: usize = 64;
 /// `local@domain.tld`, no spaces, and none of the characters that print
 /// nothing or reorder what follows ([`is_hidden`]: controls, bidirectional
 /// and invisible format characters), which could make one address look like
-/// another. The client and the mock both use this check, so the client
-/// refuses what the mock (standing in for Cloudflare) refuses, for the same
-/// reason.
+/// another. The mock keeps its own check (`mock::email`); a test holds the
+/// two to the same verdict and reason on a table of addresses.
 ///
 /// The reason reads after the field's name ("email has no '@'"); it names an
 /// offending character by its code point and quotes at most the domain.

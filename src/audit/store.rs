@@ -146,8 +146,9 @@ fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
-/// An exclusive advisory lock (`flock`) on the log's lock file, released
-/// when dropped (and by the kernel if the process dies holding it).
+/// An exclusive advisory lock (std's `File::try_lock`, as the journal's)
+/// on the log's lock file, released when dropped (and by the kernel if the
+/// process dies holding it).
 struct Lock {
     _file: File,
 }
@@ -159,33 +160,13 @@ impl Lock {
         let file = open_append_private(&lock_path(path)).ok()?;
         let deadline = Instant::now() + wait;
         loop {
-            match try_lock(&file) {
-                Ok(true) => return Some(Self { _file: file }),
-                Ok(false) if Instant::now() < deadline => {
+            match file.try_lock() {
+                Ok(()) => return Some(Self { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(2));
                 }
                 _ => return None,
             }
         }
     }
-}
-
-#[cfg(unix)]
-fn try_lock(file: &File) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock only reads the descriptor number, which `file` keeps open.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc == 0 {
-        return Ok(true);
-    }
-    let error = io::Error::last_os_error();
-    match error.raw_os_error() {
-        Some(libc::EWOULDBLOCK) | Some(libc::EINTR) => Ok(false),
-        _ => Err(error),
-    }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_file: &File) -> io::Result<bool> {
-    Ok(true)
 }

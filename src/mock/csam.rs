@@ -19,7 +19,6 @@ use super::sources::Sources;
 use super::state::{
     CsamSetting, EmailState, OutboxEntry, OutboxKind, State as MockState, format_time, now,
 };
-use crate::api::validate;
 
 /// Message code: `enabled` was kept false because the email is not verified.
 pub(crate) const KEPT_OFF: u32 = 1101;
@@ -161,7 +160,7 @@ fn parse_value(
 ) {
     match value.get("email") {
         None => {}
-        Some(Value::String(email)) => match validate::email(email) {
+        Some(Value::String(email)) => match super::email::check(email) {
             Ok(()) => patch.email = Some(email.clone()),
             Err(reason) => errors.push(Info::invalid("/value/email", format!("email {reason}"))),
         },
@@ -264,20 +263,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_email_is_refused_with_the_clients_reason() {
+    fn an_email_is_refused_with_the_mocks_reason() {
         let known = Sources::default();
-        for bad in [
-            "a@b",
-            "ab\u{202E}moc.evil@x.co",
-            "a\u{200B}@x.co",
-            ".a@x.co",
+        for (bad, reason) in [
+            ("a@b", "email has no valid domain after the '@' (\"b\")"),
+            (
+                "ab\u{202E}moc.evil@x.co",
+                "email contains the control, invisible or bidirectional-text character U+202E",
+            ),
+            (
+                "a\u{200B}@x.co",
+                "email contains the control, invisible or bidirectional-text character U+200B",
+            ),
+            (
+                ".a@x.co",
+                "email has a '.' first, last or doubled before the '@'",
+            ),
         ] {
             let Value::Object(body) = json!({"value": {"email": bad}}) else {
                 unreachable!()
             };
             let err = parse_patch(&body, &known).unwrap_err();
-            let reason = validate::email(bad).unwrap_err();
-            assert_eq!(err.errors[0].message, format!("email {reason}"), "{bad:?}");
+            assert_eq!(err.errors[0].message, reason, "{bad:?}");
+            assert_eq!(err.pointers(), ["/value/email"], "{bad:?}");
         }
     }
 

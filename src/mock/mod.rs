@@ -47,14 +47,15 @@
 //!   `Content-Type: application/json` (parameters such as `charset` are
 //!   fine), else 415 **1415**; an empty body is 400 6007; more than 1 MiB,
 //!   or not a JSON object, is 400 6007.
-//! - A notification email: the client's own check (`api::validate::email`):
-//!   at most 254 characters, at most 64 bytes before the `@`,
-//!   `local@domain.tld` without a leading, trailing or doubled `.` before
-//!   the `@`, no spaces, no control characters (C0, DEL, C1) and no
-//!   bidirectional-text or invisible format characters (U+202A–U+202E,
-//!   U+2066–U+206F, U+200B–U+200F, U+061C, U+00AD, U+180E, U+2060–U+2064,
-//!   U+FEFF, U+FFF9–U+FFFB), else 400 1007 with pointer `/value/email` and
-//!   the client's reason (which names a refused character's code point).
+//! - A notification email: the mock's own check (`email::check`, written
+//!   from the API's rules, not the client's code): at most 254 octets
+//!   (UTF-8 bytes), at most 64 before the `@`, `local@domain.tld` without
+//!   a leading, trailing or doubled `.` before the `@`, no spaces, no
+//!   control characters (C0, DEL, C1) and no bidirectional-text, invisible
+//!   or separator characters (U+00AD, U+061C, U+180E, U+200B–U+200F,
+//!   U+2028–U+202E, U+2060–U+2064, U+2066–U+206F, U+FEFF, U+FFF9–U+FFFB,
+//!   U+E0000–U+E007F), else 400 1007 with pointer `/value/email` and a
+//!   reason that names a refused character's code point.
 //!
 //! # Codes this mock chose where Cloudflare documents none
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
@@ -200,6 +201,7 @@ mod data;
 mod discovery;
 mod dlp;
 mod draft;
+mod email;
 mod envelope;
 mod faults;
 mod generate;
