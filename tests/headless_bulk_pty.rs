@@ -22,6 +22,7 @@ struct Pty {
     writer: Box<dyn Write + Send>,
     seen: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    _slave: Box<dyn portable_pty::SlavePty + Send>,
 }
 
 impl Pty {
@@ -52,7 +53,10 @@ impl Pty {
             .slave
             .spawn_command(command)
             .expect("the binary starts");
-        drop(pair.slave);
+        // The slave stays open here until the test ends: when its last fd
+        // closes, Linux may answer the master's read with EIO before the
+        // child's last bytes (the terminal's restore) are read, and they are lost.
+        let slave = pair.slave;
         let mut reader = pair.master.try_clone_reader().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let feed = seen.clone();
@@ -71,6 +75,7 @@ impl Pty {
             writer,
             seen,
             _master: pair.master,
+            _slave: slave,
         }
     }
 

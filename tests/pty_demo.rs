@@ -20,6 +20,7 @@ struct Pty {
     /// Every byte the program wrote, to check what it never did.
     raw: Arc<Mutex<Vec<u8>>>,
     _state_dir: tempfile::TempDir,
+    _slave: Box<dyn portable_pty::SlavePty + Send>,
 }
 
 impl Pty {
@@ -61,7 +62,10 @@ impl Pty {
             .slave
             .spawn_command(command)
             .expect("spawn trustdeck --demo");
-        drop(pair.slave);
+        // The slave stays open here until the test ends: when its last fd
+        // closes, Linux may answer the master's read with EIO before the
+        // child's last bytes (the terminal's restore) are read, and they are lost.
+        let slave = pair.slave;
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
             NonZeroU16::new(rows).expect("rows > 0"),
             NonZeroU16::new(cols).expect("cols > 0"),
@@ -89,6 +93,7 @@ impl Pty {
             screen,
             raw,
             _state_dir: state_dir,
+            _slave: slave,
         }
     }
 
