@@ -133,6 +133,9 @@ pub enum HeadlessCommand {
     Completions(CompletionsArgs),
     /// Print trustdeck's man page (roff), e.g. `trustdeck man > trustdeck.1`.
     Man(ManArgs),
+    /// Print the JSON Schema of a `--json` document's kind (`trustdeck schema`
+    /// lists the kinds).
+    Schema(SchemaArgs),
 }
 
 /// `trustdeck csam …`.
@@ -563,6 +566,14 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// `trustdeck schema [KIND]`.
+#[derive(Args, Debug, Clone)]
+pub struct SchemaArgs {
+    /// The document's kind, as its `"kind"` says; without it, the kinds are listed.
+    #[arg(value_name = "KIND")]
+    pub kind: Option<String>,
 }
 
 /// `trustdeck man [--out-dir DIR]`.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod doc;
 pub mod effects;
 pub mod files;
 pub mod fleet;

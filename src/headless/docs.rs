@@ -1,5 +1,6 @@
 //! `trustdeck completions SHELL` and `trustdeck man`, generated from the
-//! same clap definitions as `--help`, so they cannot drift from the flags.
+//! same clap definitions as `--help`, so they cannot drift from the flags;
+//! `trustdeck schema`, generated from the types that print the documents.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -9,8 +10,10 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::doc::{Kind, schema_text};
 use crate::files::write_atomic_private;
 
+use super::output::print;
 use super::{Exit, Failure};
 
 /// Prints the completion script for `shell` on stdout.
@@ -82,4 +85,23 @@ fn collect(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> std::i
     man.render(&mut page)?;
     pages.push((man.get_filename(), page));
     Ok(())
+}
+
+/// `schema [KIND]`: the JSON Schema of a kind of document, or the kinds.
+pub fn schema(kind: Option<&str>) -> Result<Exit, Failure> {
+    let Some(name) = kind else {
+        let names: Vec<&str> = Kind::ALL.iter().map(|kind| kind.name()).collect();
+        print(&format!("{}\n", names.join("\n")));
+        return Ok(Exit::Done);
+    };
+    match Kind::from_name(name) {
+        Some(kind) => {
+            print(&schema_text(kind));
+            Ok(Exit::Done)
+        }
+        None => Err(Failure::Usage(format!(
+            "no document kind {:?}; `trustdeck schema` lists them",
+            super::output::clean(name)
+        ))),
+    }
 }

@@ -103,6 +103,7 @@ async fn dispatch(
         HeadlessCommand::Log(args) => log::run(&args),
         HeadlessCommand::Completions(args) => Ok(docs::completions(args.shell)),
         HeadlessCommand::Man(args) => docs::man(args.out_dir.as_deref()),
+        HeadlessCommand::Schema(args) => docs::schema(args.kind.as_deref()),
     }
 }
 

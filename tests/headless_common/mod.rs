@@ -4,6 +4,8 @@
 //! the developer's own environment reaches the child).
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
+pub mod schema;
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -38,6 +40,24 @@ impl Run {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:?}"))
+    }
+
+    /// Stdout as one document of `kind`, checked against its schema.
+    pub fn document(&self, kind: &str) -> Value {
+        let document = self.json();
+        schema::assert_valid(kind, &document);
+        document
+    }
+
+    /// Stderr as one `error` document (what `--json` prints on a failure),
+    /// checked against its schema; stdout is empty.
+    pub fn error_document(&self) -> Value {
+        assert!(self.stdout.is_empty(), "stdout on a failure: {self:?}");
+        let document: Value = serde_json::from_str(&self.stderr)
+            .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {self:?}"));
+        schema::assert_valid("error", &document);
+        assert_eq!(document["exit_code"], self.code, "{document:#}");
+        document
     }
 
     /// Asserts the exit status, showing both streams when it is another.

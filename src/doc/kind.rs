@@ -1,0 +1,30 @@
+//! The kinds of document, each with its schema.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// What a document is. Its wire name is its schema's file name
+/// (`schemas/<name>.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A failure, on stderr with `--json`.
+    Error,
+}
+
+impl Kind {
+    /// Every kind, in the order `trustdeck schema` lists them.
+    pub const ALL: &'static [Kind] = &[Kind::Error];
+
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|kind| kind.name() == name)
+    }
+}

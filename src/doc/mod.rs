@@ -1,0 +1,58 @@
+//! The documents trustdeck prints for programs: every `--json` document and
+//! every record of the `.jsonl` files a person may read, as typed structs.
+//!
+//! One vocabulary: a zone is always [`Zone`], an account [`Account`], a CSAM
+//! setting [`CsamSetting`] (the API's names) with the derived words beside it
+//! under their own names ([`CsamStatus`]), a DLP setting [`DlpSetting`] (the
+//! key only as a fingerprint), a time always RFC 3339 in UTC ([`Timestamp`]),
+//! a write's result always [`WriteResult`]. Every top-level document is a
+//! [`Doc`]: `{"kind": …, "version": 2, …}`; its JSON Schema is generated from
+//! the same types (`trustdeck schema KIND`, `schemas/KIND.json`).
+
+mod error;
+mod escape;
+mod kind;
+mod objects;
+mod schema;
+mod time;
+
+pub use error::ErrorBody;
+pub use escape::{to_line, to_pretty};
+pub use kind::Kind;
+pub use objects::{
+    Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,
+    WriteResult, Zone,
+};
+pub use schema::schema_text;
+pub use time::Timestamp;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// The version of every document's shape; it changes when a key is renamed
+/// or removed, never when one is added.
+pub const VERSION: u32 = 2;
+
+/// A top-level document: its kind, the vocabulary's version, and its body's
+/// keys beside them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Doc<T> {
+    /// What the document is; names its schema.
+    pub kind: Kind,
+    /// Always [`VERSION`].
+    pub version: u32,
+    /// The document's own keys.
+    #[serde(flatten)]
+    pub body: T,
+}
+
+impl<T> Doc<T> {
+    /// A document of `kind` holding `body`.
+    pub fn new(kind: Kind, body: T) -> Self {
+        Self {
+            kind,
+            version: VERSION,
+            body,
+        }
+    }
+}
