@@ -320,7 +320,7 @@ fn csv(rows: &[FleetRow], order: &[usize]) -> String {
             error,
             row.email_word().unwrap_or_default().to_owned(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| output::csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
@@ -335,33 +335,9 @@ fn json_word(value: &impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
-/// One CSV cell: quoted when it holds a comma, a quote or a line break
-/// (RFC 4180), and prefixed with `'` when a spreadsheet would take it for a
-/// formula.
-fn csv_field(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .filter(|&c| c.is_control() || !crate::api::text::is_hidden(c))
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect();
-    // Spreadsheets skip leading blanks before reading a formula, and read
-    // the fullwidth signs as ASCII ones.
-    let lead = text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
-    let text = if lead.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) {
-        format!("'{text}")
-    } else {
-        text
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::output::csv_field;
 
     #[test]
     fn csv_cells_are_quoted_and_never_formulas() {

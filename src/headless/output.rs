@@ -25,6 +25,13 @@ pub fn print_json(value: &Value) {
     print(&format!("{text}\n"));
 }
 
+/// Writes one document of `kind`, pretty-printed with every hidden
+/// character escaped, and a newline to stdout.
+pub fn print_doc<T: serde::Serialize>(kind: crate::doc::Kind, body: T) {
+    let text = crate::doc::to_pretty(&crate::doc::Doc::new(kind, body));
+    print(&format!("{text}\n"));
+}
+
 /// A line for the person on stderr (never mixed into a document on stdout).
 pub fn note(text: &str) {
     eprintln!("{text}");
@@ -209,5 +216,61 @@ mod tests {
             fields(&[("Zone", "a".into()), ("Scanning", "on".into())]),
             "Zone      a\nScanning  on\n"
         );
+    }
+}
+
+/// One CSV cell: quoted when it holds a comma, a quote or a line break
+/// (RFC 4180), and prefixed with `'` when a spreadsheet would take it for a
+/// formula.
+pub fn csv_field(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .filter(|&c| c.is_control() || !crate::api::text::is_hidden(c))
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    // Spreadsheets skip leading blanks before reading a formula, and read
+    // the fullwidth signs as ASCII ones.
+    let lead = text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    let text = if lead.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) {
+        format!("'{text}")
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// CSV rows under a header line (RFC 4180), every cell through [`csv_field`].
+#[derive(Debug, Clone, Default)]
+pub struct Csv {
+    /// The text so far.
+    text: String,
+}
+
+impl Csv {
+    /// A CSV with these column names.
+    pub fn new(header: &[&str]) -> Self {
+        let mut csv = Self::default();
+        csv.push(header.iter().copied());
+        csv
+    }
+
+    /// One row.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.push(cells);
+    }
+
+    fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        let cells: Vec<String> = cells.into_iter().map(|c| csv_field(c.as_ref())).collect();
+        self.text.push_str(&cells.join(","));
+        self.text.push('\n');
+    }
+
+    /// The whole text.
+    pub fn render(&self) -> &str {
+        &self.text
     }
 }
