@@ -153,7 +153,9 @@ async fn reset_confirmed_puts_the_account_at_defaults() {
         state["dlp"][ACME]["payload_logging"]["public_key"],
         Value::Null
     );
-    ui.wait_for_text("reset to defaults").await;
+    // The status line, not the panel's own "reset to defaults…" row.
+    ui.wait_for_text("reset to defaults; the panel shows what Cloudflare returned")
+        .await;
 }
 
 #[tokio::test]

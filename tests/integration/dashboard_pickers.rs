@@ -123,7 +123,7 @@ async fn the_account_picker_and_command_line_switch_accounts() {
     ui.wait_for_text("Globex Media").await;
     ui.type_keys("\n");
     ui.wait_for("Globex's DLP settings", |s| {
-        s.contains("Globex Media") && !s.contains("partial")
+        s.contains("DLP settings · Globex Media") && !s.contains("partial")
     })
     .await;
 }
@@ -187,6 +187,10 @@ async fn read_only_mode_hides_writes_and_sends_none() {
         );
     }
     ui.type_keys(" e s 2 D y s");
+    ui.wait_for("the account panel focused", |s| {
+        s.lines().any(|l| l.contains("┏ 2 Account"))
+    })
+    .await;
     ui.type_keys("1");
     ui.wait_for("the zone panel focused again", |s| {
         s.lines().any(|l| l.contains("┏ 1 Zone"))

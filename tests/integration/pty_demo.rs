@@ -21,6 +21,9 @@ struct Pty {
     raw: Arc<Mutex<Vec<u8>>>,
     _state_dir: tempfile::TempDir,
     _slave: Box<dyn portable_pty::SlavePty + Send>,
+    /// The screen before the first bytes sent since the last wait (a wait
+    /// for their effect must not already hold on it).
+    before_input: Mutex<Option<String>>,
 }
 
 impl Pty {
@@ -94,6 +97,7 @@ impl Pty {
             raw,
             _state_dir: state_dir,
             _slave: slave,
+            before_input: Mutex::new(None),
         }
     }
 
@@ -102,6 +106,12 @@ impl Pty {
     }
 
     fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) {
+        if let Some(before) = self.before_input.lock().unwrap().take() {
+            assert!(
+                !check(&before),
+                "waiting for {what}, which was on screen before the keys were sent; screen:\n{before}"
+            );
+        }
         let deadline = Instant::now() + WAIT;
         loop {
             let text = self.text();
@@ -117,6 +127,8 @@ impl Pty {
     }
 
     fn send(&mut self, bytes: &[u8]) {
+        let screen = self.text();
+        self.before_input.lock().unwrap().get_or_insert(screen);
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
     }

@@ -79,6 +79,9 @@ pub struct Dashboard {
     task: Option<JoinHandle<io::Result<AppState>>>,
     /// What the loop put on the clipboard (OSC 52 in the real terminal).
     copied: Arc<Mutex<Vec<String>>>,
+    /// The screen right before the first input since the last wait: a wait
+    /// for an input's effect must not already hold on it, or it proves nothing.
+    before_input: Mutex<Option<String>>,
 }
 
 /// How long any wait may take before the test fails.
@@ -237,6 +240,7 @@ impl Dashboard {
             backend,
             task: Some(task),
             copied,
+            before_input: Mutex::new(None),
         }
     }
 
@@ -247,6 +251,7 @@ impl Dashboard {
 
     /// Pastes text, as a terminal with bracketed paste reports it.
     pub fn paste(&self, text: &str) {
+        self.note_input();
         let _ = self.keys.send(Ok(Event::Paste(text.to_owned())));
     }
 
@@ -282,6 +287,13 @@ impl Dashboard {
         limit: Duration,
         check: impl Fn(&str) -> bool,
     ) -> String {
+        if let Some(before) = self.before_input.lock().unwrap().take() {
+            assert!(
+                !check(&before),
+                "waiting for {what}, which the screen already showed before the keys were \
+                 sent: this wait would prove nothing; screen before:\n{before}"
+            );
+        }
         let deadline = Instant::now() + limit;
         loop {
             let screen = self.screen();
@@ -301,12 +313,21 @@ impl Dashboard {
         self.wait_for(text, |s| s.contains(text)).await
     }
 
+    /// Keeps the screen as it is before the first input since the last wait.
+    fn note_input(&self) {
+        let mut before = self.before_input.lock().unwrap();
+        if before.is_none() {
+            *before = Some(self.screen());
+        }
+    }
+
     /// Sends one key.
     pub fn key(&self, code: KeyCode) {
         self.key_with(code, KeyModifiers::NONE);
     }
 
     pub fn key_with(&self, code: KeyCode, modifiers: KeyModifiers) {
+        self.note_input();
         let _ = self
             .keys
             .send(Ok(Event::Key(KeyEvent::new(code, modifiers))));
@@ -326,6 +347,7 @@ impl Dashboard {
 
     /// A left click at a cell, as a terminal with mouse capture reports it.
     pub fn click(&self, column: u16, row: u16) {
+        self.note_input();
         let event = crossterm::event::MouseEvent {
             kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
             column,
