@@ -133,10 +133,6 @@ pub enum HeadlessCommand {
     Completions(CompletionsArgs),
     /// Print trustdeck's man page (roff), e.g. `trustdeck man > trustdeck.1`.
     Man(ManArgs),
-    /// What the scripts of `completions` call: names and ids from the local
-    /// caches, one a line, never a request.
-    #[command(name = "__complete", hide = true)]
-    Complete(CompleteArgs),
 }
 
 /// `trustdeck csam …`.
@@ -567,36 +563,6 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
-}
-
-/// What `trustdeck __complete` lists.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompleteKind {
-    /// Zone names and ids (cached scans, recent zones).
-    Zones,
-    /// Account names and ids (cached scans, recent zones).
-    Accounts,
-    /// Bulk run ids (the journal folder).
-    Runs,
-    /// Whatever the word at index N of the command line takes, if it is one
-    /// of the above: `__complete at N WORD…`.
-    At,
-}
-
-/// `trustdeck __complete KIND [PREFIX]`, `trustdeck __complete at N WORD…`.
-#[derive(Args, Debug, Clone)]
-pub struct CompleteArgs {
-    /// What to list.
-    #[arg(value_name = "KIND")]
-    pub kind: CompleteKind,
-    /// The prefix candidates start with; for `at`, the index and the words.
-    #[arg(
-        value_name = "ARGS",
-        num_args = 0..,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    pub rest: Vec<String>,
 }
 
 /// `trustdeck man [--out-dir DIR]`.

@@ -3,8 +3,15 @@ use std::process::ExitCode;
 use clap::Parser;
 use tokio::runtime::{Builder, Runtime};
 use trustdeck::cli::{Cli, Command};
+use trustdeck::headless::complete;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    if args.get(1).is_some_and(|arg| arg == complete::COMMAND) {
+        return complete::run(&args[2..]);
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Mock(args)) => {

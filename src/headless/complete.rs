@@ -1,12 +1,18 @@
-//! `trustdeck __complete KIND [PREFIX]`: the names and ids the shell
-//! scripts of `completions` offer, one a line, from the local files only (the
-//! cached scans, the recent zones, the journal folder), never a request.
-//! Nothing to offer prints nothing; nothing here fails or warns, since a
-//! shell shows whatever a completion prints.
+//! `trustdeck __complete KIND [PREFIX]` (KIND: `zones`, `accounts`, `runs`)
+//! and `trustdeck __complete at N WORD…` (whatever word N of the command
+//! line takes): the names and ids the shell scripts of `completions` offer,
+//! one a line, from the local files only (the cached scans, the recent
+//! zones, the journal folder), never a request. Nothing to offer prints
+//! nothing and exits 0; nothing here warns, since a shell shows whatever a
+//! completion prints.
+//!
+//! It is read before clap (see `main.rs`): no clap definition, so it is in
+//! no help, man page or completion script, and it starts no runtime.
 
 use std::collections::BTreeSet;
 
-use crate::cli::{CompleteArgs, CompleteKind};
+use std::process::ExitCode;
+
 use crate::fleet::{RunsDir, ScanCache};
 use crate::recent::RecentZones;
 
@@ -14,28 +20,36 @@ use super::Exit;
 use super::complete_position::{Target, target_at};
 use super::output::{clean, print};
 
-/// Prints the candidates that start with the prefix.
-pub fn run(args: &CompleteArgs) -> Exit {
-    let target = match args.kind {
-        CompleteKind::Zones => Target::Zones,
-        CompleteKind::Accounts => Target::Accounts,
-        CompleteKind::Runs => Target::Runs,
-        CompleteKind::At => match target_at(&args.rest) {
-            Some((target, typed)) => return print_candidates(target, &typed),
-            None => return Exit::Done,
-        },
+/// The command's name, as `argv[1]`.
+pub const COMMAND: &str = "__complete";
+
+/// Runs `__complete` with the words after its name; prints the candidates
+/// that start with the prefix.
+pub fn run(args: &[String]) -> ExitCode {
+    let Some((kind, rest)) = args.split_first() else {
+        return usage();
     };
-    print_candidates(target, args.rest.first().map_or("", String::as_str))
+    let found = match kind.as_str() {
+        "zones" => Some((Target::Zones, rest.first().cloned().unwrap_or_default())),
+        "accounts" => Some((Target::Accounts, rest.first().cloned().unwrap_or_default())),
+        "runs" => Some((Target::Runs, rest.first().cloned().unwrap_or_default())),
+        "at" => target_at(rest),
+        _ => return usage(),
+    };
+    if let Some((target, prefix)) = found {
+        let text: String = candidates(target)
+            .into_iter()
+            .filter(|word| word.starts_with(&prefix) && usable(word))
+            .map(|word| word + "\n")
+            .collect();
+        print(&text);
+    }
+    Exit::Done.into()
 }
 
-fn print_candidates(target: Target, prefix: &str) -> Exit {
-    let text: String = candidates(target)
-        .into_iter()
-        .filter(|word| word.starts_with(prefix) && usable(word))
-        .map(|word| word + "\n")
-        .collect();
-    print(&text);
-    Exit::Done
+fn usage() -> ExitCode {
+    eprintln!("usage: trustdeck {COMMAND} zones|accounts|runs [PREFIX] | at N WORD…");
+    Exit::Refused.into()
 }
 
 /// A word a shell can offer: not empty, nothing hidden in it.

@@ -11,7 +11,7 @@
 //! before anything is sent; Ctrl-C stops a command with 130, and a write in
 //! flight is reported as such.
 
-mod complete;
+pub mod complete;
 mod complete_position;
 mod complete_scripts;
 mod csam;
@@ -106,7 +106,6 @@ async fn dispatch(
         HeadlessCommand::Log(args) => log::run(&args),
         HeadlessCommand::Completions(args) => Ok(docs::completions(args.shell)),
         HeadlessCommand::Man(args) => docs::man(args.out_dir.as_deref()),
-        HeadlessCommand::Complete(args) => Ok(complete::run(&args)),
     }
 }
 
