@@ -11,14 +11,18 @@ use clap_complete::Shell;
 use crate::cli::Cli;
 use crate::files::write_atomic_private;
 
+use super::complete_scripts::with_cached_names;
 use super::{Exit, Failure};
 
-/// Prints the completion script for `shell` on stdout.
+/// Prints the completion script for `shell` on stdout: clap's, with zone
+/// and account names and run ids from the local caches where they are taken
+/// (bash, zsh, fish; see `complete_scripts`).
 pub fn completions(shell: Shell) -> Exit {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "trustdeck", &mut script);
-    super::output::print(&String::from_utf8_lossy(&script));
+    let script = with_cached_names(shell, &String::from_utf8_lossy(&script));
+    super::output::print(&script);
     Exit::Done
 }
 
