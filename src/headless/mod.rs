@@ -29,6 +29,7 @@ mod fleet_runs;
 mod interrupt;
 mod lists;
 mod log;
+mod man_sections;
 pub mod output;
 mod rate_notes;
 mod resolve;
