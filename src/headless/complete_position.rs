@@ -151,6 +151,51 @@ mod tests {
         }
     }
 
+    /// Every `(command, argument)` under `command` that completes from a cache.
+    fn targets(command: &Command, path: &str, found: &mut Vec<(String, String, Target)>) {
+        for arg in command.get_arguments() {
+            if let Some(target) = Target::of(arg) {
+                let name = arg.get_long().map_or_else(
+                    || arg.get_id().to_string().to_uppercase(),
+                    |long| format!("--{long}"),
+                );
+                found.push((path.to_owned(), name, target));
+            }
+        }
+        for sub in command.get_subcommands() {
+            targets(sub, &format!("{path} {}", sub.get_name()), found);
+        }
+    }
+
+    #[test]
+    fn every_argument_that_takes_a_zone_an_account_or_a_run_completes() {
+        let mut found = Vec::new();
+        targets(&Cli::command(), "trustdeck", &mut found);
+        let found: Vec<(&str, &str, Target)> = found
+            .iter()
+            .map(|(path, arg, target)| (path.as_str(), arg.as_str(), *target))
+            .collect();
+        use Target::{Accounts, Runs, Zones};
+        assert_eq!(
+            found,
+            [
+                ("trustdeck", "--zone", Zones),
+                ("trustdeck", "--account", Accounts),
+                ("trustdeck csam get", "ZONE", Zones),
+                ("trustdeck csam set", "ZONE", Zones),
+                ("trustdeck dlp get", "ACCOUNT", Accounts),
+                ("trustdeck dlp set", "ACCOUNT", Accounts),
+                ("trustdeck dlp reset", "ACCOUNT", Accounts),
+                ("trustdeck zones", "--account", Accounts),
+                ("trustdeck log", "--zone", Zones),
+                ("trustdeck log", "--account", Accounts),
+                ("trustdeck fleet scan", "--account", Accounts),
+                ("trustdeck fleet apply", "--account", Accounts),
+                ("trustdeck fleet resume", "RUN", Runs),
+            ]
+        );
+    }
+
     #[test]
     fn other_words_take_none() {
         for line in [
