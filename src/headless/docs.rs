@@ -1,5 +1,8 @@
 //! `trustdeck completions SHELL` and `trustdeck man`, generated from the
 //! same clap definitions as `--help`, so they cannot drift from the flags.
+//! The scripts also complete names and run ids from the local caches
+//! (`complete_scripts`); the main page also has the sections clap does not
+//! make (`man_sections`).
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
