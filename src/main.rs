@@ -6,11 +6,15 @@ use trustdeck::cli::{Cli, Command};
 use trustdeck::headless::complete;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args_os()
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
-    if args.get(1).is_some_and(|arg| arg == complete::COMMAND) {
-        return complete::run(&args[2..]);
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|arg| arg == complete::COMMAND)
+    {
+        let args: Vec<String> = std::env::args_os()
+            .skip(2)
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        return complete::run(&args);
     }
     let cli = Cli::parse();
     match cli.command {
