@@ -3,8 +3,19 @@ use std::process::ExitCode;
 use clap::Parser;
 use tokio::runtime::{Builder, Runtime};
 use trustdeck::cli::{Cli, Command};
+use trustdeck::headless::complete;
 
 fn main() -> ExitCode {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|arg| arg == complete::COMMAND)
+    {
+        let args: Vec<String> = std::env::args_os()
+            .skip(2)
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        return complete::run(&args);
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Mock(args)) => {

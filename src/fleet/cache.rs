@@ -22,7 +22,7 @@ use crate::files::{ReadError, create_private_dir, read_regular_file, write_atomi
 /// The format written; a file of another one is ignored.
 pub const CACHE_FORMAT: u32 = 1;
 /// The largest cache file read: ten thousand rows take a few megabytes.
-const MAX_CACHE_FILE: u64 = 64 * 1024 * 1024;
+pub(super) const MAX_CACHE_FILE: u64 = 64 * 1024 * 1024;
 /// How far ahead of this machine's clock a cached scan may be dated and
 /// still be used: clocks of two machines sharing a home folder drift by
 /// seconds, not minutes. A scan dated later than this (a wrong clock when it
@@ -202,6 +202,11 @@ impl ScanCache {
     /// Cached scans in `dir`, created (0700) when the first one is written.
     pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
         Self { dir: dir.into() }
+    }
+
+    /// The folder of the files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The file of `key`.

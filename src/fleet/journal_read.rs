@@ -250,8 +250,9 @@ impl RunsDir {
             .collect()
     }
 
-    /// The run ids of the folder's journals, newest first.
-    fn ids(&self) -> Vec<RunId> {
+    /// The run ids of the folder's journals, newest first, by file name only
+    /// (no journal is opened).
+    pub fn ids(&self) -> Vec<RunId> {
         let mut ids: Vec<RunId> = match std::fs::read_dir(self.dir()) {
             Ok(entries) => entries
                 .filter_map(Result::ok)

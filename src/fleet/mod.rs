@@ -26,6 +26,7 @@ mod apply_audit;
 mod apply_event;
 mod apply_run;
 mod cache;
+mod cache_names;
 mod change;
 mod event;
 mod journal;
@@ -43,6 +44,7 @@ pub use apply::{
 };
 pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
+pub use cache_names::CachedNames;
 pub use change::{Change, ChangeError};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir, plan_digest};

@@ -1,6 +1,9 @@
 //! `trustdeck completions SHELL` and `trustdeck man`, generated from the
-//! same clap definitions as `--help`, so they cannot drift from the flags;
-//! `trustdeck schema`, generated from the types that print the documents.
+//! same clap definitions as `--help`, so they cannot drift from the flags.
+//! The scripts also complete names and run ids from the local caches
+//! (`complete_scripts`); the main page also has the sections clap does not
+//! make (`man_sections`). And `trustdeck schema`, the JSON Schemas of the
+//! documents.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -13,15 +16,19 @@ use crate::cli::Cli;
 use crate::doc::{Kind, schema_text};
 use crate::files::write_atomic_private;
 
+use super::complete_scripts::with_cached_names;
 use super::output::print;
 use super::{Exit, Failure};
 
-/// Prints the completion script for `shell` on stdout.
+/// Prints the completion script for `shell` on stdout: clap's, with zone
+/// and account names and run ids from the local caches where they are taken
+/// (bash, zsh, fish; see `complete_scripts`).
 pub fn completions(shell: Shell) -> Exit {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "trustdeck", &mut script);
-    super::output::print(&String::from_utf8_lossy(&script));
+    let script = with_cached_names(shell, &String::from_utf8_lossy(&script));
+    super::output::print(&script);
     Exit::Done
 }
 
@@ -33,11 +40,24 @@ pub fn man(out_dir: Option<&Path>) -> Result<Exit, Failure> {
         return Ok(Exit::Done);
     }
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut page)
+    render_top(&clap_mangen::Man::new(Cli::command()), &mut page)
         .map_err(|error| Failure::Usage(format!("cannot render the man page: {error}")))?;
     super::output::print(&String::from_utf8_lossy(&page));
     Ok(Exit::Done)
+}
+
+/// The main page: clap's sections, then KEYS, EXIT STATUS, ENVIRONMENT and
+/// FILES (`man_sections`), then the version.
+fn render_top(man: &clap_mangen::Man, page: &mut Vec<u8>) -> std::io::Result<()> {
+    man.render_title(page)?;
+    man.render_name_section(page)?;
+    man.render_synopsis_section(page)?;
+    man.render_description_section(page)?;
+    man.render_options_section(page)?;
+    man.render_subcommands_section(page)?;
+    man.render_extra_section(page)?;
+    super::man_sections::render(page)?;
+    man.render_version_section(page)
 }
 
 /// Every page (`trustdeck.1`, `trustdeck-zones.1`, …) written into `dir`,
@@ -52,7 +72,7 @@ fn write_pages(dir: &Path) -> Result<(), Failure> {
     let mut pages = Vec::new();
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
-    collect(command, &mut pages).map_err(|e| failed(dir, e.to_string()))?;
+    collect(command, true, &mut pages).map_err(|e| failed(dir, e.to_string()))?;
     let pages: Vec<(PathBuf, Vec<u8>)> = pages
         .into_iter()
         .map(|(name, page)| (dir.join(name), page))
@@ -75,14 +95,23 @@ fn write_pages(dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The pages of `command` and its visible subcommands, as clap_mangen names them.
-fn collect(command: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+/// The pages of `command` (the main page when `top`) and its visible
+/// subcommands, as clap_mangen names them.
+fn collect(
+    command: clap::Command,
+    top: bool,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        collect(sub.clone(), pages)?;
+        collect(sub.clone(), false, pages)?;
     }
     let man = clap_mangen::Man::new(command);
     let mut page = Vec::new();
-    man.render(&mut page)?;
+    if top {
+        render_top(&man, &mut page)?;
+    } else {
+        man.render(&mut page)?;
+    }
     pages.push((man.get_filename(), page));
     Ok(())
 }

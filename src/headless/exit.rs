@@ -44,6 +44,42 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Every status, in the order of their codes.
+    pub const ALL: [Self; 8] = [
+        Self::Done,
+        Self::Unmet,
+        Self::Refused,
+        Self::Denied,
+        Self::NotFound,
+        Self::Locked,
+        Self::Unavailable,
+        Self::Interrupted,
+    ];
+
+    /// When a command exits with it, in a sentence (the module's table).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Self::Done => "Done (also: nothing to change, a dry run, a list, a scan).",
+            Self::Unmet => {
+                "Done, but the server left something other than asked (scanning kept off \
+                 until the email is verified), or a fleet scan --fail-on condition holds."
+            }
+            Self::Refused => {
+                "Refused before sending: usage, a bad value, the configuration, an ambiguous \
+                 name, a change not confirmed, an audit log or journal that cannot be \
+                 written; or Cloudflare rejected the request's content."
+            }
+            Self::Denied => "Authentication, permission, or read-only mode.",
+            Self::NotFound => "The zone, account, run or cached scan is not there.",
+            Self::Locked => "Locked by Trust & Safety.",
+            Self::Unavailable => {
+                "Network, timeout, rate limit or server error after the retries; an answer \
+                 that cannot be used."
+            }
+            Self::Interrupted => "Interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP.",
+        }
+    }
+
     /// The number the process exits with.
     pub fn code(self) -> u8 {
         match self {

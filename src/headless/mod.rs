@@ -11,6 +11,9 @@
 //! before anything is sent; Ctrl-C stops a command with 130, and a write in
 //! flight is reported as such.
 
+pub mod complete;
+mod complete_position;
+mod complete_scripts;
 mod csam;
 mod dlp;
 mod dlp_reset;
@@ -26,6 +29,7 @@ mod fleet_runs;
 mod interrupt;
 mod lists;
 mod log;
+mod man_sections;
 pub mod output;
 mod rate_notes;
 mod resolve;

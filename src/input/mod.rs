@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod bindings;
+mod key_list;
 
 use crate::message::{Msg, Refused};
 use crate::state::{AppState, Dialog, Gate, Page};
@@ -171,6 +172,7 @@ impl Binding {
 }
 
 pub use bindings::BINDINGS;
+pub use key_list::{KeyRow, key_rows};
 
 /// The contexts that apply now, most specific first.
 pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
