@@ -23,7 +23,7 @@ pub use objects::{
     Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,
     WriteResult, Zone,
 };
-pub use schema::schema_text;
+pub use schema::{schema_text, stored_schema};
 pub use time::Timestamp;
 
 use schemars::JsonSchema;

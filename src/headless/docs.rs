@@ -13,7 +13,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
-use crate::doc::{Kind, schema_text};
+use crate::doc::{Kind, stored_schema};
 use crate::files::write_atomic_private;
 
 use super::complete_scripts::with_cached_names;
@@ -125,7 +125,7 @@ pub fn schema(kind: Option<&str>) -> Result<Exit, Failure> {
     };
     match Kind::from_name(name) {
         Some(kind) => {
-            print(&schema_text(kind));
+            print(stored_schema(kind));
             Ok(Exit::Done)
         }
         None => Err(Failure::Usage(format!(

@@ -1,6 +1,6 @@
-//! Every kind of document has a schema in `schemas/`, equal to what
-//! `trustdeck schema KIND` prints (generated from the types that print the
-//! documents). `TRUSTDECK_WRITE_SCHEMAS=1 cargo test --test integration doc_schemas`
+//! Every kind of document has a schema in `schemas/`, equal to the one
+//! generated from the types that print the documents, and `trustdeck schema
+//! KIND` prints it. `TRUSTDECK_WRITE_SCHEMAS=1 cargo test --test integration doc_schemas`
 //! rewrites the stored copies after a deliberate change.
 
 use std::process::Command;
