@@ -281,9 +281,10 @@ struct Hint {
 
 impl Hint {
     fn new(state: &AppState, binding: &'static Binding, theme: Theme) -> Self {
-        let keys = binding
-            .footer_key()
-            .or_else(|| binding.keys.first().map(|k| k.name()))
+        let keymap = &state.context.keys;
+        let keys = keymap
+            .footer_key(binding)
+            .or_else(|| keymap.keys(binding).first().map(|k| k.name()))
             .unwrap_or_default();
         // Opening a picker or the command line works everywhere and the help
         // lists it; a short footer keeps the keys of the moment instead.
