@@ -141,6 +141,17 @@ impl Keymap {
         }
     }
 
+    /// The first key in force of the action `name` of `context`, as text
+    /// for a sentence that names it (`press z to pick one`).
+    pub fn first_key(&self, context: KeyContext, name: &str) -> String {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == context && b.name == name)
+            .and_then(|b| self.keys(b).first())
+            .map(|k| k.name())
+            .unwrap_or_default()
+    }
+
     fn rebound_of(&self, binding: &Binding) -> Option<&Rebound> {
         self.rebound
             .iter()

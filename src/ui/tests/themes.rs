@@ -99,8 +99,10 @@ fn the_footer_and_the_help_show_the_keys_in_force() {
     .unwrap();
     let mut state = normal();
     state.context.keys = keys.clone();
-    let footer = text(terminal(120, 40, &state).backend().buffer());
-    let footer = footer.lines().last().unwrap();
+    let screen = text(terminal(120, 40, &state).backend().buffer());
+    let header = screen.lines().next().unwrap();
+    assert!(header.ends_with("H help"), "{header}");
+    let footer = screen.lines().last().unwrap();
     assert!(footer.contains(" H help"), "{footer}");
     assert!(!footer.contains("? help"), "{footer}");
     let mut shown = help();
