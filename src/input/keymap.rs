@@ -4,7 +4,9 @@
 //! `[keys]` itself holds the actions that work everywhere (`quit = "Q"`);
 //! a table per context holds that context's (`[keys.fleet]`,
 //! `reread_failed = "ctrl-e"`). A value is one key or a list of keys, which
-//! replace the action's default keys. The contexts that take typing (a
+//! replace the action's default keys; the help and the audit overlays close
+//! with the keys that open them unless `[keys.help] close` or
+//! `[keys.audit] close` says otherwise. The contexts that take typing (a
 //! field being edited, a picker's filter, the command line) are not
 //! rebindable: a rebound key there could steal a character from the text.
 
@@ -104,6 +106,7 @@ impl Keymap {
                 entry,
             });
         }
+        follow_togglers(&mut rebound);
         let keymap = Self {
             rebound: Arc::new(rebound),
         };
@@ -222,6 +225,55 @@ impl Keymap {
             }
         }
         Ok(())
+    }
+}
+
+/// The keys that open an overlay, and the binding that closes it: the
+/// same key closes what it opened (`?` opens and closes the help).
+const TOGGLERS: &[(&str, KeyContext, &str)] = &[
+    ("help", KeyContext::Help, "close"),
+    ("audit_log", KeyContext::Audit, "close"),
+];
+
+/// An overlay opened by a rebound key closes with it too (instead of its
+/// old key), unless `[keys]` rebinds the closing itself.
+fn follow_togglers(rebound: &mut Vec<Rebound>) {
+    for (opens, overlay, closes) in TOGGLERS {
+        let find = |context: KeyContext, name: &str| {
+            BINDINGS
+                .iter()
+                .find(|b| b.context == context && b.name == name)
+        };
+        let (Some(opener), Some(closer)) =
+            (find(KeyContext::Global, opens), find(*overlay, closes))
+        else {
+            continue;
+        };
+        let Some(new) = rebound
+            .iter()
+            .find(|r| r.context == KeyContext::Global && r.name == *opens)
+            .cloned()
+        else {
+            continue;
+        };
+        if rebound
+            .iter()
+            .any(|r| r.context == *overlay && r.name == *closes)
+        {
+            continue;
+        }
+        let mut keys = new.keys.clone();
+        for key in closer.keys {
+            if !opener.keys.contains(key) && !keys.contains(key) {
+                keys.push(*key);
+            }
+        }
+        rebound.push(Rebound {
+            context: *overlay,
+            name: closer.name,
+            keys,
+            entry: new.entry,
+        });
     }
 }
 
@@ -389,6 +441,24 @@ mod tests {
         assert!(moved_away.is_ok(), "{moved_away:?}");
         let two_pages = Keymap::build(&[rebind(Some("settings"), "save", &["E"])]);
         assert!(two_pages.is_ok(), "E rereads on the fleet page only");
+    }
+
+    #[test]
+    fn the_key_that_opens_an_overlay_closes_it() {
+        let keymap = Keymap::build(&[rebind(None, "help", &["H"])]).unwrap();
+        let close = binding(KeyContext::Help, "close");
+        assert_eq!(keymap.key_names(close), "H esc q");
+        let own = Keymap::build(&[
+            rebind(None, "help", &["H"]),
+            rebind(Some("help"), "close", &["x"]),
+        ])
+        .unwrap();
+        assert_eq!(own.key_names(close), "x");
+        let audit = Keymap::build(&[rebind(None, "audit_log", &["ctrl-l"])]).unwrap();
+        assert_eq!(
+            audit.key_names(binding(KeyContext::Audit, "close")),
+            "ctrl-l esc q"
+        );
     }
 
     #[test]

@@ -174,7 +174,16 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
         theme.key()
     };
     rows.push(pick(
-        Row::wide().piece(vec![Span::styled("D", key), Span::styled(words, style)]),
+        Row::wide().piece(vec![
+            Span::styled(
+                state
+                    .context
+                    .keys
+                    .first_key(crate::input::KeyContext::Settings, "reset"),
+                key,
+            ),
+            Span::styled(words, style),
+        ]),
         AccountRow::Reset,
     ));
     rows
