@@ -5,8 +5,8 @@
 //! a table per context holds that context's (`[keys.fleet]`,
 //! `reread_failed = "ctrl-e"`). A value is one key or a list of keys, which
 //! replace the action's default keys; the help and the audit overlays close
-//! with the keys that open them unless `[keys.help] close` or
-//! `[keys.audit] close` says otherwise. The contexts that take typing (a
+//! with the keys that open them unless `[keys.help_overlay] close` or
+//! `[keys.audit_overlay] close` says otherwise. The contexts that take typing (a
 //! field being edited, a picker's filter, the command line) are not
 //! rebindable: a rebound key there could steal a character from the text.
 
@@ -23,8 +23,8 @@ pub const KEY_SCOPES: &[(&str, KeyContext)] = &[
     ("fleet", KeyContext::Fleet),
     ("run", KeyContext::Run),
     ("dialog", KeyContext::Dialog),
-    ("help", KeyContext::Help),
-    ("audit", KeyContext::Audit),
+    ("help_overlay", KeyContext::Help),
+    ("audit_overlay", KeyContext::Audit),
     ("gate", KeyContext::Gate),
 ];
 
@@ -385,6 +385,17 @@ mod tests {
     }
 
     #[test]
+    fn no_action_everywhere_is_named_like_a_table() {
+        for binding in BINDINGS.iter().filter(|b| b.context == KeyContext::Global) {
+            assert!(
+                !KEY_SCOPES.iter().any(|(scope, _)| *scope == binding.name),
+                "[keys] {0} = \"…\" and [keys.{0}] could not both be written",
+                binding.name
+            );
+        }
+    }
+
+    #[test]
     fn a_rebound_action_has_only_its_new_keys() {
         let keymap = Keymap::build(&[
             rebind(Some("fleet"), "reread_failed", &["ctrl-e"]),
@@ -450,7 +461,7 @@ mod tests {
         assert_eq!(keymap.key_names(close), "H esc q");
         let own = Keymap::build(&[
             rebind(None, "help", &["H"]),
-            rebind(Some("help"), "close", &["x"]),
+            rebind(Some("help_overlay"), "close", &["x"]),
         ])
         .unwrap();
         assert_eq!(own.key_names(close), "x");
