@@ -48,6 +48,14 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         eprintln!("trustdeck: {message}");
         return ExitCode::from(2);
     }
+    // The demo reads no profile, but the keys and colours are the user's.
+    let appearance = match appearance() {
+        Ok(appearance) => appearance,
+        Err(error) => {
+            eprintln!("trustdeck: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let log_path = logging::to_file();
     let (config, demo) = match prepare(&args).await {
         Ok(ready) => ready,
@@ -82,6 +90,8 @@ pub async fn run(args: DashboardArgs) -> ExitCode {
         profile: config.profile.clone(),
         credentials_note: config.credentials_note.clone(),
         audit_path: None,
+        keys: appearance.keys,
+        palette: appearance.palette,
     };
     info!(
         base = client.base_url(),
@@ -229,6 +239,12 @@ fn check_demo_flags(args: &DashboardArgs) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The config file's `[keys]` and `theme`.
+fn appearance() -> Result<config::Appearance, config::ConfigError> {
+    let lookup = |name: &str| std::env::var(name).ok();
+    config::ConfigSource::read(config::config_path(lookup))?.appearance()
 }
 
 /// The configuration, and the embedded mock when running `--demo`.

@@ -90,11 +90,7 @@ impl ConfigSource {
 
     /// The parsed, checked file (empty when there is none).
     pub fn parse(&self) -> Result<ConfigFile, ConfigError> {
-        let Some(text) = &self.text else {
-            return Ok(ConfigFile::default());
-        };
-        let file: ConfigFile =
-            toml::from_str(text).map_err(|e| parse_error(&self.path, text, &e))?;
+        let file = self.parse_shape()?;
         for (name, profile) in &file.profiles {
             profile.auth().map_err(|problem| ConfigError::BadProfile {
                 path: self.path.clone(),
@@ -103,6 +99,16 @@ impl ConfigSource {
             })?;
         }
         Ok(file)
+    }
+}
+
+impl ConfigSource {
+    /// The file as TOML of the expected shape, its profiles not yet checked.
+    pub(super) fn parse_shape(&self) -> Result<ConfigFile, ConfigError> {
+        let Some(text) = &self.text else {
+            return Ok(ConfigFile::default());
+        };
+        toml::from_str(text).map_err(|e| parse_error(&self.path, text, &e))
     }
 }
 
@@ -149,6 +155,13 @@ pub struct ConfigFile {
     /// The profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// The dashboard's key rebindings, checked by
+    /// [`ConfigSource::appearance`]; the headless commands ignore them.
+    #[serde(default)]
+    pub keys: Option<toml::Table>,
+    /// The dashboard's theme: a name, or a table of colours per role.
+    #[serde(default)]
+    pub theme: Option<toml::Value>,
 }
 
 /// How a profile's requests authenticate.
@@ -390,7 +403,7 @@ fn parse_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError 
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut end = offset.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;

@@ -12,11 +12,13 @@
 //! names them; a face's own `--zone`/`--account` then win through
 //! [`Config::with_targets`].
 
+mod appearance;
 mod choice;
 mod error;
 mod file;
 mod secret;
 
+pub use appearance::Appearance;
 pub use choice::ProfileChoice;
 pub use error::{ConfigError, CredentialHints, RateLimitOrigin, SecretFileProblem};
 pub use file::{

@@ -5,12 +5,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod bindings;
 mod key_list;
+mod key_syntax;
+mod keymap;
+
+pub use keymap::{KEY_SCOPES, Keymap, KeymapError, Rebind};
 
 use crate::message::{Msg, Refused};
 use crate::state::{AppState, Dialog, Gate, Page};
 
 /// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyContext {
     /// Anywhere outside dialogs, help and the text fields.
     Global,
@@ -96,6 +100,7 @@ impl Key {
             KeyCode::Down => "↓".to_owned(),
             KeyCode::Left => "←".to_owned(),
             KeyCode::Right => "→".to_owned(),
+            KeyCode::F(n) => format!("f{n}"),
             other => format!("{other:?}").to_lowercase(),
         };
         if self.ctrl {
@@ -130,7 +135,10 @@ impl Key {
 pub struct Binding {
     /// Where it applies.
     pub context: KeyContext,
-    /// The keys; the first is the one shown in the footer.
+    /// The action's stable snake_case name, unique in its context: what
+    /// `[keys]` in the config file rebinds.
+    pub name: &'static str,
+    /// The default keys; the first is the one shown in the footer.
     pub keys: &'static [Key],
     /// A word or two for the footer.
     pub label: &'static str,
@@ -173,6 +181,21 @@ impl Binding {
 
 pub use bindings::BINDINGS;
 pub use key_list::{KeyRow, key_rows};
+
+/// What is bound at once: each page with the keys that apply
+/// everywhere, or one overlay alone (as [`active_contexts`] stacks them).
+pub(crate) const STACKS: &[&[KeyContext]] = &[
+    &[KeyContext::Settings, KeyContext::Global],
+    &[KeyContext::Fleet, KeyContext::Global],
+    &[KeyContext::Run, KeyContext::Fleet, KeyContext::Global],
+    &[KeyContext::Editing],
+    &[KeyContext::Dialog],
+    &[KeyContext::Help],
+    &[KeyContext::Audit],
+    &[KeyContext::Picker],
+    &[KeyContext::CommandLine],
+    &[KeyContext::Gate],
+];
 
 /// The contexts that apply now, most specific first.
 pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
@@ -231,10 +254,11 @@ pub fn map_key(state: &AppState, event: KeyEvent) -> Option<Msg> {
         return None;
     }
     let contexts = active_contexts(state);
+    let keymap = &state.context.keys;
     let found = contexts.iter().find_map(|context| {
         BINDINGS
             .iter()
-            .find(|b| b.context == *context && b.keys.iter().any(|k| k.matches(&event)))
+            .find(|b| b.context == *context && keymap.keys(b).iter().any(|k| k.matches(&event)))
     });
     let refused = |binding: &Binding, elsewhere| {
         Some(Msg::Unavailable(Box::new(Refused {
@@ -285,8 +309,9 @@ fn elsewhere(
             KeyContext::Run => "a bulk run",
             _ => return None,
         };
-        (!contexts.contains(&b.context) && b.keys.iter().any(|k| k.matches(event)))
-            .then_some((b, place))
+        (!contexts.contains(&b.context)
+            && state.context.keys.keys(b).iter().any(|k| k.matches(event)))
+        .then_some((b, place))
     })
 }
 
@@ -306,21 +331,6 @@ mod tests {
             );
         }
     }
-
-    /// What is bound at once: each page with the keys that apply
-    /// everywhere, or one overlay alone (as [`active_contexts`] stacks them).
-    const STACKS: &[&[KeyContext]] = &[
-        &[KeyContext::Settings, KeyContext::Global],
-        &[KeyContext::Fleet, KeyContext::Global],
-        &[KeyContext::Run, KeyContext::Fleet, KeyContext::Global],
-        &[KeyContext::Editing],
-        &[KeyContext::Dialog],
-        &[KeyContext::Help],
-        &[KeyContext::Audit],
-        &[KeyContext::Picker],
-        &[KeyContext::CommandLine],
-        &[KeyContext::Gate],
-    ];
 
     #[test]
     fn no_page_or_overlay_binds_a_key_twice() {

@@ -106,6 +106,10 @@ pub struct Context {
     /// Which credentials are used and why, when more than one source had
     /// some (never a secret).
     pub credentials_note: Option<String>,
+    /// The keys in force: the defaults with the config file's `[keys]`.
+    pub keys: crate::input::Keymap,
+    /// The colours of the config file's `theme` (`NO_COLOR` still wins).
+    pub palette: crate::ui::palette::Palette,
 }
 
 /// Whether the credentials were found to work before anything is shown.

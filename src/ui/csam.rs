@@ -4,7 +4,7 @@
 use ratatui::text::Span;
 
 use super::panel::{Row, format_time, on_off, staged_mark};
-use super::setting::{SettingView, pick};
+use super::setting::{SettingView, key, pick};
 use super::text::{self, width};
 use super::theme::Theme;
 use crate::api::model::{CsamSetting, EmailState};
@@ -41,8 +41,14 @@ impl SettingView for Csam {
         match (&state.settings.zone.id, looking, by_name) {
             (None, _, Some(name)) => format!("Looking up the zone {name}…"),
             (None, true, None) => "Looking for a zone…".to_owned(),
-            (None, false, None) => "No zone to show. Start trustdeck with --zone ZONE_ID_OR_NAME, or press z to pick one.".to_owned(),
-            (Some(_), _, _) => "Not loaded yet. Press r to load it.".to_owned(),
+            (None, false, None) => format!(
+                "No zone to show. Start trustdeck with --zone ZONE_ID_OR_NAME, or press {} to pick one.",
+                key(state, "pick_zone")
+            ),
+            (Some(_), _, _) => format!(
+                "Not loaded yet. Press {} to load it.",
+                key(state, "refresh")
+            ),
         }
     }
 }

@@ -5,7 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use super::panel::{Row, format_time, on_off, staged_mark};
-use super::setting::{SettingView, pick};
+use super::setting::{SettingView, key, pick};
 use super::text::pad;
 use super::theme::Theme;
 use crate::api::model::DlpSettings;
@@ -52,14 +52,17 @@ impl SettingView for Dlp {
             )
         });
         match (&state.settings.account.id, looking, zone_coming) {
-            (None, true, _) => "Looking for an account…",
-            (None, false, true) => "Waiting for the zone: its account opens here.",
-            (None, false, false) => {
-                "No account to show. Start trustdeck with --account ACCOUNT_ID, or press a to pick one."
-            }
-            (Some(_), _, _) => "Not loaded yet. Press r to load it.",
+            (None, true, _) => "Looking for an account…".to_owned(),
+            (None, false, true) => "Waiting for the zone: its account opens here.".to_owned(),
+            (None, false, false) => format!(
+                "No account to show. Start trustdeck with --account ACCOUNT_ID, or press {} to pick one.",
+                key(state, "pick_account")
+            ),
+            (Some(_), _, _) => format!(
+                "Not loaded yet. Press {} to load it.",
+                key(state, "refresh")
+            ),
         }
-        .to_owned()
     }
 }
 
@@ -171,7 +174,16 @@ fn rows_of(state: &AppState, settings: &DlpSettings, columns: usize, theme: Them
         theme.key()
     };
     rows.push(pick(
-        Row::wide().piece(vec![Span::styled("D", key), Span::styled(words, style)]),
+        Row::wide().piece(vec![
+            Span::styled(
+                state
+                    .context
+                    .keys
+                    .first_key(crate::input::KeyContext::Settings, "reset"),
+                key,
+            ),
+            Span::styled(words, style),
+        ]),
         AccountRow::Reset,
     ));
     rows

@@ -18,6 +18,7 @@ use super::text::{fit, wrap};
 use super::theme::Theme;
 use crate::api::Budget;
 use crate::fleet::{ScanOutcome, ZoneCsam};
+use crate::input::KeyContext;
 use crate::state::{AppState, FleetPage, Scanning, Source};
 
 /// The page's title.
@@ -47,7 +48,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     let layout = Layout::new(columns, fleet.run.is_some(), fleet.sort);
     let mut head = summary(fleet, columns, theme);
     let filter_at = head.len() + 1;
-    head.push(fit_parts(progress(fleet, state.now, wall, theme), columns));
+    let refresh = state.context.keys.first_key(KeyContext::Global, "refresh");
+    head.push(fit_parts(
+        progress(fleet, state.now, wall, (&refresh, theme)),
+        columns,
+    ));
     head.extend(filters);
     head.push(layout.heads(theme));
     let line_at = |i: usize| inner.y + u16::try_from(i).unwrap_or(u16::MAX);
@@ -85,7 +90,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     }
     if fleet.order.is_empty() && rows > 0 {
         frame.render_widget(
-            Line::styled(empty_text(fleet), theme.muted()),
+            Line::styled(empty_text(state, fleet), theme.muted()),
             Rect::new(inner.x, line_at(top), inner.width, 1),
         );
     }
@@ -135,11 +140,14 @@ fn scroll_offset(selected: usize, total: usize, rows: usize) -> usize {
     (selected + keep + 1).saturating_sub(rows).min(total - rows)
 }
 
-fn empty_text(fleet: &FleetPage) -> &'static str {
+fn empty_text(state: &AppState, fleet: &FleetPage) -> String {
     match (fleet.rows().is_empty(), fleet.scanning.is_some()) {
-        (true, true) => "Each zone shows here as soon as it is read.",
-        (true, false) => "No zones yet: r scans every zone.",
-        (false, _) => "No zone matches the filters.",
+        (true, true) => "Each zone shows here as soon as it is read.".to_owned(),
+        (true, false) => format!(
+            "No zones yet: {} scans every zone.",
+            state.context.keys.first_key(KeyContext::Global, "refresh")
+        ),
+        (false, _) => "No zone matches the filters.".to_owned(),
     }
 }
 
@@ -149,7 +157,7 @@ fn progress(
     fleet: &FleetPage,
     now: Instant,
     wall: std::time::SystemTime,
-    theme: Theme,
+    (refresh, theme): (&str, Theme),
 ) -> Line<'static> {
     // A run's line, until a scan after its end takes the place.
     if let Some(run) = fleet
@@ -187,7 +195,7 @@ fn progress(
         return Line::from(vec![
             Span::styled(what, style),
             Span::styled(" · ", theme.muted()),
-            Span::styled("r", theme.key()),
+            Span::styled(refresh.to_owned(), theme.key()),
             Span::styled(" scans again", theme.muted()),
         ]);
     };

@@ -44,7 +44,11 @@ fn line(state: &AppState, columns: usize, theme: Theme) -> Line<'static> {
     // to the other panel.
     let mut spans: Vec<Span<'static>> =
         vec![Span::raw(" "), Span::styled("trustdeck", theme.brand())];
-    let help = [Span::styled("?", theme.key()), Span::raw(" help ")];
+    let key = state
+        .context
+        .keys
+        .first_key(crate::input::KeyContext::Global, "help");
+    let help = [Span::styled(key, theme.key()), Span::raw(" help ")];
     spans.extend(badges);
     let used = spans_width(&spans);
     let help_width = spans_width(&help);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Padding};
 use super::panel::{Row, lay_out};
 use super::text::{fit, width};
 use super::theme::Theme;
-use crate::input::{BINDINGS, Binding, KeyContext};
+use crate::input::{BINDINGS, Binding, KeyContext, Keymap};
 use crate::state::{AppState, Page};
 
 /// The groups, in the order they are read; the other page's keys are left
@@ -62,6 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) {
         &groups(state.page),
         usize::from(inner.width),
         usize::from(groups_height),
+        &state.context.keys,
         theme,
     ) {
         let column_width = u16::try_from(column_width).unwrap_or(u16::MAX);
@@ -123,7 +124,13 @@ type Column = (usize, Vec<Line<'static>>);
 /// before what is under them) if that fits; else without the blank lines;
 /// else with the short labels instead of the sentences; else each group as
 /// one paragraph of `key label` pairs.
-fn arrange(groups: &[KeyContext], columns: usize, rows: usize, theme: Theme) -> Vec<Column> {
+fn arrange(
+    groups: &[KeyContext],
+    columns: usize,
+    rows: usize,
+    keys: &Keymap,
+    theme: Theme,
+) -> Vec<Column> {
     let sentence: fn(&Binding) -> &'static str = |b| b.help;
     let label: fn(&Binding) -> &'static str = |b| b.label;
     for (text, spaced) in [
@@ -137,6 +144,7 @@ fn arrange(groups: &[KeyContext], columns: usize, rows: usize, theme: Theme) -> 
                 groups,
                 text,
                 spaced,
+                keys,
                 theme,
             };
             let rows = rows.saturating_sub(usize::from(spaced));
@@ -147,7 +155,7 @@ fn arrange(groups: &[KeyContext], columns: usize, rows: usize, theme: Theme) -> 
     }
     let flowed: Vec<Line<'static>> = groups
         .iter()
-        .flat_map(|g| flow(*g, columns, theme))
+        .flat_map(|g| flow(*g, columns, keys, theme))
         .collect();
     vec![(columns, flowed)]
 }
@@ -161,6 +169,8 @@ struct Layout<'g> {
     text: fn(&Binding) -> &'static str,
     /// A blank line between groups.
     spaced: bool,
+    /// The keys in force.
+    keys: &'g Keymap,
     /// The styles.
     theme: Theme,
 }
@@ -218,7 +228,7 @@ impl Layout<'_> {
     /// leaves their descriptions room.
     fn least(self, groups: &[KeyContext]) -> usize {
         let heading = groups.iter().map(|g| width(g.title())).max().unwrap_or(0);
-        heading.max(2 + key_width(groups) + MIN_TEXT)
+        heading.max(2 + key_width(groups, self.keys) + MIN_TEXT)
     }
 
     /// `groups` one under the other in a column `column` wide.
@@ -231,9 +241,9 @@ impl Layout<'_> {
             lines.extend(group(
                 *context,
                 self.text,
-                key_width(groups),
+                key_width(groups, self.keys),
                 column,
-                self.theme,
+                (self.keys, self.theme),
             ));
         }
         lines
@@ -241,11 +251,11 @@ impl Layout<'_> {
 }
 
 /// The key column of `groups`: their longest keys and two spaces.
-fn key_width(groups: &[KeyContext]) -> usize {
+fn key_width(groups: &[KeyContext], keys: &Keymap) -> usize {
     BINDINGS
         .iter()
         .filter(|b| groups.contains(&b.context))
-        .map(|b| width(&b.key_names()))
+        .map(|b| width(&keys.key_names(b)))
         .max()
         .unwrap_or(0)
         + 2
@@ -276,13 +286,13 @@ fn group(
     text: fn(&Binding) -> &'static str,
     key_width: usize,
     column: usize,
-    theme: Theme,
+    (keys, theme): (&Keymap, Theme),
 ) -> Vec<Line<'static>> {
     let rows: Vec<Row> = BINDINGS
         .iter()
         .filter(|b| b.context == context)
         .map(|b| {
-            Row::new(b.key_names())
+            Row::new(keys.key_names(b))
                 .label_style(theme.key())
                 .words(text(b), Style::new())
         })
@@ -294,12 +304,12 @@ fn group(
 
 /// A group as a paragraph: the heading, then `key label` pairs that wrap
 /// (whole) onto indented lines.
-fn flow(context: KeyContext, column: usize, theme: Theme) -> Vec<Line<'static>> {
+fn flow(context: KeyContext, column: usize, keymap: &Keymap, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut spans = vec![Span::styled(context.title(), theme.heading())];
     let mut used = width(context.title());
     for binding in BINDINGS.iter().filter(|b| b.context == context) {
-        let keys = binding.key_names();
+        let keys = keymap.key_names(binding);
         // Two spaces before each pair; they indent it when it starts a line.
         let pair = 2 + width(&keys) + 1 + width(binding.label);
         if used > 0 && used + pair > column {

@@ -21,6 +21,7 @@ mod fleet_table;
 mod gate;
 mod header;
 mod help;
+pub mod palette;
 mod panel;
 mod picker;
 pub(crate) mod setting;

@@ -461,7 +461,12 @@ pub fn lock_text(reason: &ReadOnly) -> String {
 
 /// What a panel shows before it has data: loading, the failure and how to
 /// retry, or `idle` when nothing has been asked yet.
-pub fn placeholder<T>(remote: &Remote<T>, what: &str, idle: &str, theme: Theme) -> Vec<Row> {
+pub fn placeholder<T>(
+    remote: &Remote<T>,
+    what: &str,
+    (idle, retry): (&str, &str),
+    theme: Theme,
+) -> Vec<Row> {
     if remote.inflight.is_some() {
         return vec![Row::wide().piece(vec![Span::styled("Loading…", theme.muted())])];
     }
@@ -472,7 +477,10 @@ pub fn placeholder<T>(remote: &Remote<T>, what: &str, idle: &str, theme: Theme) 
         Row::wide().words(&format!("✗ Could not load {what}:"), theme.error()),
         Row::wide().words(&failure.error.to_string(), Style::new()),
         Row::blank(),
-        Row::wide().piece(vec![Span::styled("r", theme.key()), Span::raw(" retry")]),
+        Row::wide().piece(vec![
+            Span::styled(retry.to_owned(), theme.key()),
+            Span::raw(" retry"),
+        ]),
     ]
 }
 

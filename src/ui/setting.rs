@@ -91,7 +91,13 @@ fn content<S: SettingView>(
     let mut rows: Vec<Row> = lock.into_iter().collect();
     rows.extend(match panel.value() {
         Some(value) => S::rows_of(state, value, columns, theme),
-        None => panel::placeholder(&panel.remote, S::LOADING, &S::idle(state), theme),
+        None => {
+            let retry = state
+                .context
+                .keys
+                .first_key(crate::input::KeyContext::Global, "refresh");
+            panel::placeholder(&panel.remote, S::LOADING, (&S::idle(state), &retry), theme)
+        }
     });
     let (id, id_row) = panel::place_id(S::ID_LABEL, panel.id.as_deref(), &notes, inner, theme);
     rows.extend(id_row);
@@ -114,4 +120,13 @@ pub fn pick<S: Setting>(state: &AppState, line: Row, row: &S::Row) -> Row {
         && panel.selected_row().as_ref() == Some(row);
     line.selected(selected)
         .target(index.map(|i| Target::Row(S::PANEL, i)))
+}
+
+/// The first key in force of the action `name` that works everywhere, for
+/// a sentence that names it.
+pub(crate) fn key(state: &AppState, name: &str) -> String {
+    state
+        .context
+        .keys
+        .first_key(crate::input::KeyContext::Global, name)
 }

@@ -88,12 +88,17 @@ fn status_lines(state: &AppState, columns: usize, theme: Theme) -> Vec<Line<'sta
         .into_iter()
         .collect();
     if let Some(status) = said {
-        lines.extend(sentence(status, columns, theme));
+        lines.extend(sentence(status, &state.context.keys, columns, theme));
     }
     lines
 }
 
-fn sentence(status: &Status, columns: usize, theme: Theme) -> Vec<Line<'static>> {
+fn sentence(
+    status: &Status,
+    keys: &crate::input::Keymap,
+    columns: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
     let (symbol, style) = match status.kind {
         StatusKind::Success => ("✓", theme.ok()),
         StatusKind::Info => ("•", theme.info()),
@@ -102,7 +107,7 @@ fn sentence(status: &Status, columns: usize, theme: Theme) -> Vec<Line<'static>>
     };
     // ` ✓ ` before the first line; wrapped lines align under the text.
     let indent = 3;
-    let text = super::words::notice(&status.notice);
+    let text = super::words::notice(&status.notice, keys);
     let mut wrapped = wrap(&text, columns.saturating_sub(indent));
     if wrapped.len() > MAX_STATUS_LINES {
         wrapped.truncate(MAX_STATUS_LINES);
@@ -281,9 +286,10 @@ struct Hint {
 
 impl Hint {
     fn new(state: &AppState, binding: &'static Binding, theme: Theme) -> Self {
-        let keys = binding
-            .footer_key()
-            .or_else(|| binding.keys.first().map(|k| k.name()))
+        let keymap = &state.context.keys;
+        let keys = keymap
+            .footer_key(binding)
+            .or_else(|| keymap.keys(binding).first().map(|k| k.name()))
             .unwrap_or_default();
         // Opening a picker or the command line works everywhere and the help
         // lists it; a short footer keeps the keys of the moment instead.

@@ -8,6 +8,7 @@ mod fleet;
 mod hidden;
 mod mouse;
 mod overlays;
+mod themes;
 
 use crate::state::ReadOnly;
 use ratatui::Terminal;

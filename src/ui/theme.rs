@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::BorderType;
 
+use super::palette::Palette;
 use crate::state::Context;
 
 /// The styles of one frame.
@@ -11,6 +12,8 @@ use crate::state::Context;
 pub struct Theme {
     /// False when `NO_COLOR` is set.
     color: bool,
+    /// The colour of each role.
+    palette: Palette,
 }
 
 impl Theme {
@@ -18,6 +21,16 @@ impl Theme {
     pub fn new(context: &Context) -> Self {
         Self {
             color: !context.no_color,
+            palette: context.palette,
+        }
+    }
+
+    /// `style`, bold too when the theme is loud (and colour is on).
+    fn loud(self, style: Style) -> Style {
+        if self.color && self.palette.bold {
+            style.bold()
+        } else {
+            style
         }
     }
 
@@ -38,9 +51,9 @@ impl Theme {
     /// A panel border; the focused one is bold and thick, so focus shows without colour.
     pub fn border(self, focused: bool) -> Style {
         if focused {
-            self.fg(Style::new().bold(), Color::Cyan)
+            self.fg(Style::new().bold(), self.palette.accent)
         } else {
-            self.fg(Style::new(), Color::DarkGray)
+            self.fg(Style::new(), self.palette.border)
         }
     }
 
@@ -56,7 +69,7 @@ impl Theme {
     /// A panel title.
     pub fn title(self, focused: bool) -> Style {
         if focused {
-            self.fg(Style::new().bold(), Color::Cyan)
+            self.fg(Style::new().bold(), self.palette.accent)
         } else {
             Style::new()
         }
@@ -69,17 +82,22 @@ impl Theme {
 
     /// A field's name.
     pub fn label(self) -> Style {
-        self.fg(Style::new(), Color::Gray)
+        self.fg(self.loud(Style::new()), self.palette.label)
     }
 
     /// Text that matters less: "never recorded", "not set", meanings.
     pub fn muted(self) -> Style {
-        self.fg(Style::new(), Color::DarkGray)
+        let style = self.fg(Style::new(), self.palette.muted);
+        if self.color && self.palette.dim_muted {
+            style.add_modifier(Modifier::DIM)
+        } else {
+            style
+        }
     }
 
     /// The `*` of a staged change, and the unsaved count.
     pub fn staged(self) -> Style {
-        self.fg(Style::new().bold(), Color::Yellow)
+        self.fg(Style::new().bold(), self.palette.staged)
     }
 
     /// The selected row of the focused panel.
@@ -89,37 +107,41 @@ impl Theme {
 
     /// Something on or fine: `[x] on`, `✓ valid`.
     pub fn ok(self) -> Style {
-        self.fg(Style::new(), Color::Green)
+        self.fg(self.loud(Style::new()), self.palette.ok)
     }
 
     /// Something waiting or worth a look: `◐ pending`, warnings.
     pub fn warn(self) -> Style {
-        self.fg(Style::new(), Color::Yellow)
+        self.fg(self.loud(Style::new()), self.palette.warn)
     }
 
     /// Something wrong: `✗ unverified`, errors.
     pub fn error(self) -> Style {
-        self.fg(Style::new().bold(), Color::Red)
+        self.fg(Style::new().bold(), self.palette.error)
     }
 
     /// Plain information on the status line.
     pub fn info(self) -> Style {
-        self.fg(Style::new(), Color::Blue)
+        self.fg(self.loud(Style::new()), self.palette.info)
     }
 
     /// A key name in the footer, dialogs and help.
     pub fn key(self) -> Style {
-        self.fg(Style::new().bold(), Color::Cyan)
+        self.fg(Style::new().bold(), self.palette.accent)
     }
 
     /// A group heading in the help overlay.
     pub fn heading(self) -> Style {
-        self.fg(Style::new().bold().underlined(), Color::Cyan)
+        self.fg(Style::new().bold().underlined(), self.palette.accent)
     }
 
     /// The email field while it is edited.
     pub fn input(self) -> Style {
-        self.fg_bg(Style::new().underlined(), Color::White, Color::DarkGray)
+        self.fg_bg(
+            Style::new().underlined(),
+            self.palette.input,
+            self.palette.input_bg,
+        )
     }
 
     /// The DEMO badge: impossible to miss.
@@ -159,6 +181,6 @@ impl Theme {
 
     /// The application's name in the header.
     pub fn brand(self) -> Style {
-        self.fg(Style::new().bold(), Color::Cyan)
+        self.fg(Style::new().bold(), self.palette.accent)
     }
 }

@@ -3,6 +3,7 @@
 //! these as data; this is the one place that writes their sentences.
 
 use crate::api::model::ResponseInfo;
+use crate::input::{KeyContext, Keymap};
 use crate::outcome::{Adjustment, Field, FieldChange, Note, SaveOutcome, SaveWarning, Value};
 use crate::state::{Notice, Panel, ReadOnly};
 
@@ -26,8 +27,8 @@ pub fn unavailable(what: &str, reason: &ReadOnly) -> String {
     format!("{what} · {}", read_only(reason))
 }
 
-/// The status line's sentence for `notice`.
-pub fn notice(notice: &Notice) -> String {
+/// The status line's sentence for `notice`, naming the keys in force.
+pub fn notice(notice: &Notice, keys: &Keymap) -> String {
     match notice {
         Notice::Text(text) => text.clone(),
         Notice::Saved {
@@ -51,17 +52,17 @@ pub fn notice(notice: &Notice) -> String {
                 (_, true) => (
                     format!("reset the DLP settings of {name}"),
                     "Nothing was changed",
-                    "D",
+                    keys.first_key(KeyContext::Settings, "reset"),
                 ),
                 (Panel::Zone, false) => (
                     format!("save the CSAM setting of {name}"),
                     "Your edits are kept",
-                    "s",
+                    keys.first_key(KeyContext::Settings, "save"),
                 ),
                 (Panel::Account, false) => (
                     format!("save the DLP settings of {name}"),
                     "Your edits are kept",
-                    "s",
+                    keys.first_key(KeyContext::Settings, "save"),
                 ),
             };
             let next = if error.is_transient() {

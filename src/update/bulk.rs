@@ -15,6 +15,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::{bulk_run, say};
 use crate::fleet::{Change, Filter, FleetRow, Plan, ZoneCsam, visible};
+use crate::input::KeyContext;
 use crate::message::{Command, Msg};
 use crate::state::{
     AppState, BulkDialog, Dialog, MenuChoice, PlanDialog, Selection, StatusKind, Typed,
@@ -368,18 +369,24 @@ fn cancelled(state: &mut AppState) -> Vec<Command> {
 /// Why a bulk key does nothing now, in words.
 pub(super) fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
     let fleet = &state.fleet;
+    let key = |context, name| state.context.keys.first_key(context, name);
+    let refresh = key(KeyContext::Global, "refresh");
     match msg {
-        Msg::OpenBulk | Msg::RetryFailed if fleet.run_going() => {
-            Some("A bulk run is going: one at a time (p pauses it, esc stops it).".to_owned())
-        }
-        Msg::OpenBulk => Some("No zone to change: r scans the fleet first.".to_owned()),
+        Msg::OpenBulk | Msg::RetryFailed if fleet.run_going() => Some(format!(
+            "A bulk run is going: one at a time ({} pauses it, {} stops it).",
+            key(KeyContext::Run, "pause"),
+            key(KeyContext::Global, "escape")
+        )),
+        Msg::OpenBulk => Some(format!(
+            "No zone to change: {refresh} scans the fleet first."
+        )),
         Msg::RetryFailed if state.context.read_only => {
             Some("Read-only mode: nothing can be sent.".to_owned())
         }
         Msg::RetryFailed => Some("The last run has no failure a retry may fix.".to_owned()),
-        Msg::Refresh if fleet.run_going() => {
-            Some("A bulk run is going: r scans again once it has ended.".to_owned())
-        }
+        Msg::Refresh if fleet.run_going() => Some(format!(
+            "A bulk run is going: {refresh} scans again once it has ended."
+        )),
         Msg::ToggleNeedsALook => Some("No bulk run yet in this session.".to_owned()),
         _ => None,
     }

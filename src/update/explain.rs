@@ -3,6 +3,7 @@
 //! a save on its way.
 
 use super::{label, say};
+use crate::input::KeyContext;
 use crate::message::{Msg, Refused};
 use crate::state::{AppState, Gate, Notice, Page, Panel, ReadOnly, StatusKind, ZoneRow};
 
@@ -37,8 +38,14 @@ pub(super) fn unavailable(state: &mut AppState, refused: &Refused) {
 /// A key of the other page: where it works and how to get there.
 fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
     let how = match state.page {
-        Page::Settings => "f shows the fleet",
-        Page::Fleet => "esc goes back to the panels",
+        Page::Settings => format!(
+            "{} shows the fleet",
+            key(state, KeyContext::Global, "fleet_page")
+        ),
+        Page::Fleet => format!(
+            "{} goes back to the panels",
+            key(state, KeyContext::Global, "escape")
+        ),
     };
     format!(
         "{} ({}) is a key of {place}, not of this page; {how}.",
@@ -73,20 +80,28 @@ fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
 /// The fleet page's keys that wait for something: a row, a mark, a run.
 fn fleet_refused(state: &AppState, msg: &Msg) -> Option<String> {
     let fleet = &state.fleet;
+    let refresh = key(state, KeyContext::Global, "refresh");
+    let escape = key(state, KeyContext::Global, "escape");
     let no_rows = if fleet.rows().is_empty() {
-        "No zones yet: r scans the fleet."
+        format!("No zones yet: {refresh} scans the fleet.")
     } else {
-        "No zone is shown: the filters hide every zone."
+        "No zone is shown: the filters hide every zone.".to_owned()
     };
     Some(match msg {
         Msg::FocusNext | Msg::FocusPrev => {
-            "The fleet page is one table, with no panels to move between: esc goes back to the panels.".to_owned()
+            format!(
+                "The fleet page is one table, with no panels to move between: {escape} goes back to the panels."
+            )
         }
         Msg::ShowPage(Page::Fleet) => "This is the fleet page.".to_owned(),
-        Msg::ClearMarks => "No zone is marked: space marks the zone under the cursor, * every zone shown.".to_owned(),
-        Msg::Activate | Msg::ToggleMark | Msg::MarkShown | Msg::CopyId => no_rows.to_owned(),
+        Msg::ClearMarks => format!(
+            "No zone is marked: {} marks the zone under the cursor, {} every zone shown.",
+            key(state, KeyContext::Fleet, "mark"),
+            key(state, KeyContext::Fleet, "mark_all")
+        ),
+        Msg::Activate | Msg::ToggleMark | Msg::MarkShown | Msg::CopyId => no_rows,
         Msg::Refresh if fleet.scanning.is_some() => {
-            "A scan is going: esc stops it, r scans again after.".to_owned()
+            format!("A scan is going: {escape} stops it, {refresh} scans again after.")
         }
         Msg::PauseRun | Msg::AskStopRun => {
             "The run is stopping: the requests in flight finish, the rest are not sent.".to_owned()
@@ -97,10 +112,11 @@ fn fleet_refused(state: &AppState, msg: &Msg) -> Option<String> {
 
 fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
     if matches!(msg, Msg::AskReset) {
-        return Some(
-            "D resets the account's DLP settings: 2 focuses the account panel; a zone has no reset."
-                .to_owned(),
-        );
+        return Some(format!(
+            "{} resets the account's DLP settings: {} focuses the account panel; a zone has no reset.",
+            key(state, KeyContext::Settings, "reset"),
+            key(state, KeyContext::Global, "account_panel")
+        ));
     }
     let zone = &state.settings.zone;
     let name = label(state, Panel::Zone);
@@ -114,7 +130,8 @@ fn zone_refused(state: &AppState, msg: &Msg) -> Option<String> {
     }
     if zone.value().is_none() {
         return Some(format!(
-            "The CSAM setting of {name} is not loaded; r loads it."
+            "The CSAM setting of {name} is not loaded; {} loads it.",
+            key(state, KeyContext::Global, "refresh")
         ));
     }
     Some(match msg {
@@ -140,7 +157,8 @@ fn account_refused(state: &AppState, msg: &Msg) -> Option<String> {
     }
     if account.value().is_none() {
         return Some(format!(
-            "The DLP settings of {name} are not loaded; r loads them."
+            "The DLP settings of {name} are not loaded; {} loads them.",
+            key(state, KeyContext::Global, "refresh")
         ));
     }
     Some(match msg {
@@ -163,12 +181,24 @@ fn refresh_refused(state: &AppState) -> Option<String> {
         ),
     };
     if busy {
-        Some("A save is on its way; r reloads once it has answered.".to_owned())
+        Some(format!(
+            "A save is on its way; {} reloads once it has answered.",
+            key(state, KeyContext::Global, "refresh")
+        ))
     } else if missing {
-        Some("Nothing to reload yet: pick one with z or a.".to_owned())
+        Some(format!(
+            "Nothing to reload yet: pick one with {} or {}.",
+            key(state, KeyContext::Global, "pick_zone"),
+            key(state, KeyContext::Global, "pick_account")
+        ))
     } else {
         None
     }
+}
+
+/// The first key in force of an action, for a sentence.
+fn key(state: &AppState, context: KeyContext, name: &str) -> String {
+    state.context.keys.first_key(context, name)
 }
 
 fn read_only_sentence(name: &str, what: &str, reason: &ReadOnly) -> String {

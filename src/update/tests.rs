@@ -18,7 +18,7 @@ use crate::state::{Context, InflightKind, ZoneRow};
 
 /// The status line's sentence, as the UI words it.
 pub(super) fn text_of(status: &Status) -> String {
-    crate::ui::words::notice(&status.notice)
+    crate::ui::words::notice(&status.notice, &crate::input::Keymap::default())
 }
 
 pub(super) fn setting(state: EmailState, enabled: bool, editable: bool) -> CsamSetting {

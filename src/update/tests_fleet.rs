@@ -500,3 +500,34 @@ fn e_reads_again_only_the_failed_rows_and_folds_them_in_place() {
         "nothing failed: nothing to read"
     );
 }
+
+#[test]
+fn a_sentence_that_names_a_key_names_the_one_in_force() {
+    let keys = crate::input::Keymap::build(&[
+        crate::input::Rebind {
+            scope: Some("fleet".into()),
+            action: "mark".into(),
+            keys: vec!["M".into()],
+        },
+        crate::input::Rebind {
+            scope: None,
+            action: "escape".into(),
+            keys: vec!["backspace".into()],
+        },
+    ])
+    .unwrap();
+    let mut fleet = scanned(vec![row(1, true), row(2, false)]);
+    fleet.context.keys = keys;
+    press(&mut fleet, "u");
+    assert!(
+        said(&fleet).contains("M marks the zone under the cursor"),
+        "{}",
+        said(&fleet)
+    );
+    press(&mut fleet, "\t");
+    assert!(
+        said(&fleet).contains("backspace goes back to the panels"),
+        "{}",
+        said(&fleet)
+    );
+}

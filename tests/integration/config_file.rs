@@ -267,6 +267,39 @@ fn the_example_config_parses_and_its_profiles_resolve() {
 }
 
 #[test]
+fn the_example_keys_and_themes_work_once_uncommented() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.example.toml"),
+    )
+    .unwrap();
+    let (_, block) = text.split_once("# Keys and colours of your own").unwrap();
+    let uncommented: Vec<&str> = block
+        .lines()
+        .filter_map(|line| line.strip_prefix("# "))
+        .filter(|line| !line.starts_with(' '))
+        .collect();
+    let (theme, rest): (Vec<&str>, Vec<&str>) = uncommented
+        .iter()
+        .partition(|line| line.starts_with("theme ="));
+    let tables = rest.join("\n");
+    let named = ConfigSource::from_text("example", theme.join("\n"))
+        .appearance()
+        .unwrap();
+    assert_ne!(named, trustdeck::config::Appearance::default());
+    let (_, keys) = tables.split_once("[keys]").unwrap();
+    let (colours, _) = tables.split_once("[keys]").unwrap();
+    for part in [colours.to_owned(), format!("[keys]{keys}")] {
+        let read = ConfigSource::from_text("example", part.clone()).appearance();
+        assert!(read.is_ok(), "{part}\n{read:?}");
+        assert_ne!(
+            read.unwrap(),
+            trustdeck::config::Appearance::default(),
+            "{part}"
+        );
+    }
+}
+
+#[test]
 fn the_config_path_honours_trustdeck_config() {
     assert_eq!(
         config_path(lookup(&[("TRUSTDECK_CONFIG", "/etc/td.toml")])),

@@ -422,3 +422,19 @@ fn a_panic_in_a_task_ends_the_process_and_restores_the_terminal() {
         t.contains("deliberate panic in a worker task")
     });
 }
+
+#[test]
+fn a_bad_keys_table_is_refused_at_its_line_before_the_terminal_is_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "theme = \"light\"\n[keys]\nquit = \"Q\"\nhelp = \"S\"\n",
+    )
+    .unwrap();
+    let config = path.to_str().unwrap();
+    let text = refused_before_the_terminal(&["--demo"], &[("TRUSTDECK_CONFIG", config)]);
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(config) && text.contains("line 4,"), "{text}");
+    assert!(text.contains("[keys.fleet] sort"), "{text}");
+}

@@ -10,6 +10,7 @@ use crate::message::Msg;
 pub(super) static OVERLAYS: &[Binding] = &[
     Binding {
         context: KeyContext::Editing,
+        name: "keep",
         keys: &[code(KeyCode::Enter)],
         label: "keep",
         help: "keep what was typed staged (in a bulk dialog: make the plan, run it)",
@@ -20,6 +21,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Editing,
+        name: "abandon",
         keys: &[code(KeyCode::Esc)],
         label: "abandon",
         help: "abandon what was typed",
@@ -30,6 +32,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "yes",
         keys: &[ch('y')],
         label: "yes",
         help: "confirm",
@@ -40,6 +43,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "no",
         keys: &[ch('n'), code(KeyCode::Esc)],
         label: "no",
         help: "cancel (the default)",
@@ -50,6 +54,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "choose",
         keys: &[
             code(KeyCode::Tab),
             code(KeyCode::Left),
@@ -66,6 +71,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "select",
         keys: &[code(KeyCode::Enter)],
         label: "select",
         help: "take the highlighted choice",
@@ -76,6 +82,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "down",
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "move",
         help: "move down a list (the change menu, the plan's zones)",
@@ -86,6 +93,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "up",
         keys: &[ch('k'), code(KeyCode::Up)],
         label: "up",
         help: "move up a list",
@@ -96,6 +104,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "page_down",
         keys: &[code(KeyCode::PageDown)],
         label: "page down",
         help: "a page down a list",
@@ -106,6 +115,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Dialog,
+        name: "page_up",
         keys: &[code(KeyCode::PageUp)],
         label: "page up",
         help: "a page up a list",
@@ -116,6 +126,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Help,
+        name: "close",
         keys: &[ch('?'), code(KeyCode::Esc), ch('q')],
         label: "close",
         help: "close the help",
@@ -126,6 +137,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Audit,
+        name: "down",
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "scroll",
         help: "scroll down",
@@ -136,6 +148,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Audit,
+        name: "up",
         keys: &[ch('k'), code(KeyCode::Up)],
         label: "up",
         help: "scroll up",
@@ -146,6 +159,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Audit,
+        name: "details",
         keys: &[code(KeyCode::Enter)],
         label: "details",
         help: "the selected change in full",
@@ -156,6 +170,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Audit,
+        name: "close",
         keys: &[code(KeyCode::Esc), ch('L'), ch('q')],
         label: "close",
         help: "close (the details first)",
@@ -166,6 +181,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "down",
         keys: &[code(KeyCode::Down), ctrl('n')],
         label: "move",
         help: "move down (more zones load as you scroll)",
@@ -176,6 +192,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "up",
         keys: &[code(KeyCode::Up), ctrl('p')],
         label: "up",
         help: "move up",
@@ -186,6 +203,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "page_down",
         keys: &[code(KeyCode::PageDown)],
         label: "page down",
         help: "move a page down",
@@ -196,6 +214,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "page_up",
         keys: &[code(KeyCode::PageUp)],
         label: "page up",
         help: "move a page up",
@@ -206,6 +225,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "choose",
         keys: &[code(KeyCode::Enter)],
         label: "choose",
         help: "open the highlighted entry (asks first when edits are unsaved)",
@@ -216,6 +236,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "retry",
         keys: &[ctrl('r')],
         label: "retry",
         help: "load the page that failed again",
@@ -226,6 +247,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Picker,
+        name: "close",
         keys: &[code(KeyCode::Esc)],
         label: "close",
         help: "close the picker",
@@ -236,6 +258,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::CommandLine,
+        name: "run",
         keys: &[code(KeyCode::Enter)],
         label: "run",
         help: "run the command",
@@ -246,6 +269,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::CommandLine,
+        name: "complete",
         keys: &[code(KeyCode::Tab)],
         label: "complete",
         help: "complete a zone name from the zones seen so far",
@@ -256,6 +280,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::CommandLine,
+        name: "cancel",
         keys: &[code(KeyCode::Esc)],
         label: "cancel",
         help: "close the command line",
@@ -266,6 +291,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Gate,
+        name: "retry",
         keys: &[ch('r')],
         label: "retry",
         help: "check the credentials again",
@@ -276,6 +302,7 @@ pub(super) static OVERLAYS: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Gate,
+        name: "quit",
         keys: &[ch('q'), ctrl('c')],
         label: "quit",
         help: "quit",

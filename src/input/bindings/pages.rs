@@ -12,6 +12,7 @@ use crate::state::{Page, Panel, PickerKind};
 pub(super) static PAGES: &[Binding] = &[
     Binding {
         context: KeyContext::Global,
+        name: "focus_next",
         keys: &[code(KeyCode::Tab), ch('l'), code(KeyCode::Right)],
         label: "panel",
         help: "focus the next panel",
@@ -22,6 +23,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "focus_prev",
         keys: &[code(KeyCode::BackTab), ch('h'), code(KeyCode::Left)],
         label: "prev panel",
         help: "focus the previous panel",
@@ -32,6 +34,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "zone_panel",
         keys: &[ch('1')],
         label: "zone",
         help: "show and focus the zone panel",
@@ -42,6 +45,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "account_panel",
         keys: &[ch('2')],
         label: "account",
         help: "show and focus the account panel",
@@ -52,6 +56,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "fleet_page",
         keys: &[ch('f'), ch('3')],
         label: "fleet",
         help: "show the fleet: the CSAM status of every zone",
@@ -62,6 +67,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "down",
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "move",
         help: "move down",
@@ -72,6 +78,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "up",
         keys: &[ch('k'), code(KeyCode::Up)],
         label: "up",
         help: "move up",
@@ -82,6 +89,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "toggle",
         keys: &[code(KeyCode::Char(' ')), code(KeyCode::Enter)],
         label: "toggle",
         help: "toggle, cycle or edit the selected row; on the reset row, open the reset",
@@ -92,6 +100,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "edit",
         keys: &[ch('e')],
         label: "edit",
         help: "edit the email (zone) or paste a new payload-logging public key (account)",
@@ -102,6 +111,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "resend",
         keys: &[ch('R')],
         label: "resend",
         help: "stage a re-send of the verification email (zone, pending or unverified)",
@@ -112,6 +122,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "save",
         keys: &[ch('s')],
         label: "save",
         help: "save the staged changes (one PATCH)",
@@ -122,6 +133,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "discard",
         keys: &[ch('u')],
         label: "discard",
         help: "discard the staged changes",
@@ -132,6 +144,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Settings,
+        name: "reset",
         keys: &[ch('D')],
         label: "reset…",
         help: "reset DLP settings to defaults (account; asks first)",
@@ -142,6 +155,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Run,
+        name: "pause",
         keys: &[ch('p')],
         label: "pause",
         help: "pause the bulk run, or let it go on (requests in flight finish)",
@@ -152,6 +166,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "down",
         keys: &[ch('j'), code(KeyCode::Down)],
         label: "move",
         help: "move down",
@@ -162,6 +177,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "up",
         keys: &[ch('k'), code(KeyCode::Up)],
         label: "up",
         help: "move up",
@@ -172,6 +188,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "top",
         keys: &[ch('g'), code(KeyCode::Home)],
         label: "top",
         help: "to the first zone",
@@ -182,6 +199,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "bottom",
         keys: &[ch('G'), code(KeyCode::End)],
         label: "bottom",
         help: "to the last zone",
@@ -192,6 +210,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "reread_failed",
         keys: &[ch('E')],
         label: "reread",
         help: "read again only the zones whose setting could not be read (not every zone)",
@@ -202,6 +221,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "page_down",
         keys: &[code(KeyCode::PageDown), ctrl('d')],
         label: "page down",
         help: "move a page down",
@@ -212,6 +232,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "page_up",
         keys: &[code(KeyCode::PageUp), ctrl('u')],
         label: "page up",
         help: "move a page up",
@@ -222,6 +243,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "open",
         keys: &[code(KeyCode::Enter)],
         label: "open",
         help: "open the zone in the zone panel (its account follows)",
@@ -232,6 +254,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "mark",
         keys: &[code(KeyCode::Char(' '))],
         label: "mark",
         help: "mark or unmark the zone for a bulk change, and move down",
@@ -242,6 +265,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "bulk_change",
         keys: &[ch('b')],
         label: "change",
         help: "bulk change of the marked zones (else the one under the cursor): pick it, read the plan, run it",
@@ -252,6 +276,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "mark_all",
         keys: &[ch('*')],
         label: "mark all",
         help: "mark every zone the filters show",
@@ -262,6 +287,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "unmark_all",
         keys: &[ch('u')],
         label: "unmark",
         help: "unmark every zone",
@@ -272,6 +298,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "filter",
         keys: &[ch('/')],
         label: "filter",
         help: "filter the zones by name",
@@ -282,6 +309,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_off",
         keys: &[ch('o')],
         label: "off",
         help: "only zones not scanning (again: all)",
@@ -292,6 +320,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_no_source",
         keys: &[ch('N')],
         label: "no source",
         help: "only zones scanning with every source off: they scan nothing",
@@ -302,6 +331,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_unverified",
         keys: &[ch('v')],
         label: "unverified",
         help: "only zones whose email is not verified",
@@ -312,6 +342,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_no_email",
         keys: &[ch('m')],
         label: "no email",
         help: "only zones with no notification email",
@@ -322,6 +353,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_pending",
         keys: &[ch('w')],
         label: "pending",
         help: "only zones whose email is pending verification",
@@ -332,6 +364,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_locked",
         keys: &[ch('t')],
         label: "locked",
         help: "only zones locked by Trust & Safety",
@@ -342,6 +375,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_unread",
         keys: &[ch('x')],
         label: "unread",
         help: "only zones whose setting could not be read",
@@ -352,6 +386,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "sort",
         keys: &[ch('S')],
         label: "sort",
         help: "sort by what needs attention, zone, account or plan",
@@ -362,6 +397,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "retry_run",
         keys: &[ctrl('r')],
         label: "retry",
         help: "retry the last bulk run's failures that may work now (a new run, once)",
@@ -372,6 +408,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Fleet,
+        name: "only_failed",
         keys: &[ch('F')],
         label: "failed",
         help: "only the zones the last bulk run failed on or could not confirm (again: all)",
@@ -382,6 +419,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "pick_zone",
         keys: &[ch('z')],
         label: "zones",
         help: "pick a zone (recent ones first)",
@@ -392,6 +430,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "pick_account",
         keys: &[ch('a')],
         label: "accounts",
         help: "pick an account",
@@ -402,6 +441,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "command_line",
         keys: &[ch(':')],
         label: "command",
         help: "open the command line",
@@ -412,6 +452,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "refresh",
         keys: &[ch('r')],
         label: "refresh",
         help: "reload the focused panel, or scan the fleet again",
@@ -422,6 +463,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "copy_id",
         keys: &[ch('c')],
         label: "copy id",
         help: "copy the focused panel's id",
@@ -432,6 +474,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "audit_log",
         keys: &[ch('L')],
         label: "changes",
         help: "show the last changes (the audit log)",
@@ -442,6 +485,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "escape",
         keys: &[code(KeyCode::Esc)],
         label: "cancel/dismiss",
         help: "cancel, stop a run (asks), dismiss, go back",
@@ -452,6 +496,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "help",
         keys: &[ch('?')],
         label: "help",
         help: "show or hide this help",
@@ -462,6 +507,7 @@ pub(super) static PAGES: &[Binding] = &[
     },
     Binding {
         context: KeyContext::Global,
+        name: "quit",
         keys: &[ch('q'), ctrl('c')],
         label: "quit",
         help: "quit (asks first if unsaved)",

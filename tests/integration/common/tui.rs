@@ -183,7 +183,49 @@ impl Dashboard {
         )
     }
 
+    /// Starts the loop at `width`x`height` with the keys and colours of a
+    /// config file.
+    pub fn start_appearing(
+        mock: &RunningMock,
+        (zone, account): (Option<&str>, Option<&str>),
+        (width, height): (u16, u16),
+        appearance: trustdeck::config::Appearance,
+    ) -> Self {
+        Self::start_configured(
+            mock,
+            Credentials::token(FULL_TOKEN),
+            (zone, account),
+            (width, height),
+            false,
+            (None, None, None),
+            appearance,
+        )
+    }
+
     fn start_full(
+        mock: &RunningMock,
+        credentials: Credentials,
+        targets: (Option<&str>, Option<&str>),
+        size: (u16, u16),
+        read_only: bool,
+        hooks: (
+            Option<trustdeck::audit::AuditLog>,
+            Option<trustdeck::fleet::ScanCache>,
+            Option<trustdeck::fleet::RunsDir>,
+        ),
+    ) -> Self {
+        Self::start_configured(
+            mock,
+            credentials,
+            targets,
+            size,
+            read_only,
+            hooks,
+            trustdeck::config::Appearance::default(),
+        )
+    }
+
+    fn start_configured(
         mock: &RunningMock,
         credentials: Credentials,
         (zone, account): (Option<&str>, Option<&str>),
@@ -194,6 +236,7 @@ impl Dashboard {
             Option<trustdeck::fleet::ScanCache>,
             Option<trustdeck::fleet::RunsDir>,
         ),
+        appearance: trustdeck::config::Appearance,
     ) -> Self {
         let legacy_auth = matches!(credentials, Credentials::GlobalKey { .. });
         let client = client_for(&mock.base_url(), credentials);
@@ -203,6 +246,8 @@ impl Dashboard {
             auth: "API token".into(),
             read_only,
             legacy_auth,
+            keys: appearance.keys,
+            palette: appearance.palette,
             ..Context::default()
         };
         let state = AppState::new(
