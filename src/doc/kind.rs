@@ -10,16 +10,19 @@ use serde::Serialize;
 pub enum Kind {
     /// A failure, on stderr with `--json`.
     Error,
+    /// `fleet scan --json`.
+    FleetScan,
 }
 
 impl Kind {
     /// Every kind, in the order `trustdeck schema` lists them.
-    pub const ALL: &'static [Kind] = &[Kind::Error];
+    pub const ALL: &'static [Kind] = &[Kind::Error, Kind::FleetScan];
 
     /// The wire name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Error => "error",
+            Self::FleetScan => "fleet_scan",
         }
     }
 

@@ -11,6 +11,7 @@
 
 mod error;
 mod escape;
+mod fleet_scan;
 mod kind;
 mod objects;
 mod schema;
@@ -18,6 +19,7 @@ mod time;
 
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
+pub use fleet_scan::{Attention, FailOnCount, FleetScanBody, FleetZone, ReadError, ScanCounts};
 pub use kind::Kind;
 pub use objects::{
     Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,

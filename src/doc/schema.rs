@@ -12,6 +12,7 @@ use super::{Doc, Kind, VERSION};
 pub fn schema_text(kind: Kind) -> String {
     let schema = match kind {
         Kind::Error => root::<ErrorBody>(kind),
+        Kind::FleetScan => root::<super::FleetScanBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

@@ -23,6 +23,7 @@ fn entry(id: &str, step: Step) -> PlanEntry {
             lock: Lock::Editable,
             sources: BTreeMap::new(),
             has_email: None,
+            email: None,
         }),
         read_at: 5,
     }

@@ -68,6 +68,11 @@ pub struct CsamState {
     /// empty when there is none); `None`: not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_email: Option<bool>,
+    /// The notification email as the server shows it (masked; empty when
+    /// none is set); `None`: not reported, or a cache written before it
+    /// was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// Scanning on, off, or not said.
@@ -206,6 +211,7 @@ impl CsamState {
             },
             sources: value.sources.clone(),
             has_email: value.email.as_ref().map(|email| !email.is_empty()),
+            email: value.email.clone(),
         }
     }
 }

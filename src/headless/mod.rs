@@ -23,6 +23,7 @@ mod fleet_cache;
 mod fleet_confirm;
 mod fleet_output;
 mod fleet_runs;
+mod fleet_scan_doc;
 mod interrupt;
 mod lists;
 mod log;
