@@ -12,17 +12,28 @@ pub enum Kind {
     Error,
     /// `fleet scan --json`.
     FleetScan,
+    /// `fleet apply --dry-run --json`: the plan.
+    FleetPlan,
+    /// `fleet apply --json`, `fleet resume --json`: a run's results.
+    FleetRun,
 }
 
 impl Kind {
     /// Every kind, in the order `trustdeck schema` lists them.
-    pub const ALL: &'static [Kind] = &[Kind::Error, Kind::FleetScan];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Error,
+        Kind::FleetScan,
+        Kind::FleetPlan,
+        Kind::FleetRun,
+    ];
 
     /// The wire name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Error => "error",
             Self::FleetScan => "fleet_scan",
+            Self::FleetPlan => "fleet_plan",
+            Self::FleetRun => "fleet_run",
         }
     }
 

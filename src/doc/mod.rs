@@ -11,6 +11,8 @@
 
 mod error;
 mod escape;
+mod fleet_plan;
+mod fleet_run;
 mod fleet_scan;
 mod kind;
 mod objects;
@@ -19,6 +21,12 @@ mod time;
 
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
+pub use fleet_plan::{
+    BulkChange, CsamPatch, FleetPlanBody, PlanCounts, PlanStep, ScanSource, SkipReason,
+};
+pub use fleet_run::{
+    ApiMessage, FieldAdjustment, FieldValue, FleetRunBody, RunCounts, ZoneRunResult,
+};
 pub use fleet_scan::{Attention, FailOnCount, FleetScanBody, FleetZone, ReadError, ScanCounts};
 pub use kind::Kind;
 pub use objects::{

@@ -13,6 +13,8 @@ pub fn schema_text(kind: Kind) -> String {
     let schema = match kind {
         Kind::Error => root::<ErrorBody>(kind),
         Kind::FleetScan => root::<super::FleetScanBody>(kind),
+        Kind::FleetPlan => root::<super::FleetPlanBody>(kind),
+        Kind::FleetRun => root::<super::FleetRunBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

@@ -2,7 +2,7 @@
 //! and `--csv` print of each zone.
 
 use crate::doc::{self, Coverage, CsamSetting, CsamStatus, FleetZone, ReadError, Timestamp};
-use crate::fleet::{self, Failure, FleetRow, Lock, RowError, Scanning, ScanningState};
+use crate::fleet::{self, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ScanningState};
 
 /// A time in seconds since the Unix epoch; `None` when out of range.
 pub fn unix(seconds: u64) -> Option<Timestamp> {
@@ -44,29 +44,35 @@ pub fn zone_row(row: &FleetRow) -> FleetZone {
         zone_status: row.status.clone(),
         plan: row.plan.clone(),
         read_at: unix(row.read_at),
-        setting: state.map(|state| CsamSetting {
-            enabled: match state.scanning {
-                Scanning::On => Some(true),
-                Scanning::Off => Some(false),
-                Scanning::NotReported => None,
-            },
-            email: state.email.clone(),
-            email_state: state.email_state.clone(),
-            sources: state.sources.clone(),
-            editable: match state.lock {
-                Lock::Editable => Some(true),
-                Lock::Locked => Some(false),
-                Lock::NotReported => None,
-            },
-            zone_plan: None,
-            modified_on: None,
-        }),
+        setting: state.map(setting_of),
         status: status_of(row),
         email: row.email_word().map(str::to_owned),
         sources_on: state.map(|s| s.sources_on),
         sources_total: state.map(|s| s.sources_total),
         attention: row.attention(),
         error: row.error().map(read_error),
+    }
+}
+
+/// The CSAM setting as a fleet row keeps it: its plan level and when it
+/// changed are not kept (`null`).
+pub fn setting_of(state: &CsamState) -> CsamSetting {
+    CsamSetting {
+        enabled: match state.scanning {
+            Scanning::On => Some(true),
+            Scanning::Off => Some(false),
+            Scanning::NotReported => None,
+        },
+        email: state.email.clone(),
+        email_state: state.email_state.clone(),
+        sources: state.sources.clone(),
+        editable: match state.lock {
+            Lock::Editable => Some(true),
+            Lock::Locked => Some(false),
+            Lock::NotReported => None,
+        },
+        zone_plan: None,
+        modified_on: None,
     }
 }
 

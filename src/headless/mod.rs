@@ -22,6 +22,7 @@ mod fleet_apply_output;
 mod fleet_cache;
 mod fleet_confirm;
 mod fleet_output;
+mod fleet_run_doc;
 mod fleet_runs;
 mod fleet_scan_doc;
 mod interrupt;
