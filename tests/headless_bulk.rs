@@ -208,10 +208,26 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
 
     let listed = cli.run(&["fleet", "runs", "--json"]).await;
     listed.expect(0);
-    let runs = listed.json()["runs"].clone();
-    assert_eq!(runs[0]["id"], document["run_id"]);
+    let runs = listed.document("fleet_runs")["runs"].clone();
+    assert_eq!(runs[0]["run_id"], document["run_id"]);
     assert_eq!(runs[0]["state"], "complete");
-    assert_eq!(runs[0]["change"], "enable scanning");
+    assert_eq!(runs[0]["change"], document["change"]);
+    assert_eq!(runs[0]["change"]["kind"], "enable_scanning");
+    assert_eq!(runs[0]["counts"], document["counts"]);
+    assert!(runs[0]["started_at"].is_string());
+    let csv = cli.run(&["fleet", "runs", "--csv"]).await;
+    csv.expect(0);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.stdout);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("run_id"), runs[0]["run_id"]);
+    assert_eq!(cell("started_at"), runs[0]["started_at"]);
+    assert_eq!(cell("change_kind"), "enable_scanning");
+    assert_eq!(cell("state"), "complete");
+    assert_eq!(cell("done"), runs[0]["counts"]["done"].to_string());
+    assert_eq!(cell("adjusted"), runs[0]["counts"]["adjusted"].to_string());
     let table = cli.run(&["fleet", "runs"]).await;
     table.expect(0);
     assert!(

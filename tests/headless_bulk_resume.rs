@@ -115,7 +115,10 @@ async fn a_run_killed_in_the_middle_resumes_and_changes_every_zone_once() {
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
 
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"][0]["state"], "unfinished");
     set_faults(&cli.mock, json!({"latency_ms": 0})).await;
     let resumed = cli.run(&["fleet", "resume", "--yes", "--json"]).await;

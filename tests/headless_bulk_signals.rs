@@ -75,7 +75,10 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
         count(&journal, "outcome"),
         "those in flight finished and were journaled"
     );
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"][0]["state"], "unfinished", "{listed}");
     let run = journal.file_stem().unwrap().to_str().unwrap().to_owned();
     set_faults(&cli.mock, json!({"latency_ms": 0})).await;
@@ -90,7 +93,10 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
     refused.expect(2);
     assert_eq!(refused.stdout, "");
     assert!(refused.stderr.contains("line 1"), "{}", refused.stderr);
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"].as_array().unwrap().len(), 1, "{listed}");
     std::fs::remove_file(&copy).unwrap();
 

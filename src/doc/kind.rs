@@ -16,6 +16,8 @@ pub enum Kind {
     FleetPlan,
     /// `fleet apply --json`, `fleet resume --json`: a run's results.
     FleetRun,
+    /// `fleet runs --json`.
+    FleetRuns,
 }
 
 impl Kind {
@@ -25,6 +27,7 @@ impl Kind {
         Kind::FleetScan,
         Kind::FleetPlan,
         Kind::FleetRun,
+        Kind::FleetRuns,
     ];
 
     /// The wire name.
@@ -34,6 +37,7 @@ impl Kind {
             Self::FleetScan => "fleet_scan",
             Self::FleetPlan => "fleet_plan",
             Self::FleetRun => "fleet_run",
+            Self::FleetRuns => "fleet_runs",
         }
     }
 

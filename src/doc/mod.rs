@@ -13,6 +13,7 @@ mod error;
 mod escape;
 mod fleet_plan;
 mod fleet_run;
+mod fleet_runs;
 mod fleet_scan;
 mod kind;
 mod objects;
@@ -27,6 +28,7 @@ pub use fleet_plan::{
 pub use fleet_run::{
     ApiMessage, FieldAdjustment, FieldValue, FleetRunBody, RunCounts, ZoneRunResult,
 };
+pub use fleet_runs::{FleetRunsBody, RunListing};
 pub use fleet_scan::{Attention, FailOnCount, FleetScanBody, FleetZone, ReadError, ScanCounts};
 pub use kind::Kind;
 pub use objects::{

@@ -15,6 +15,7 @@ pub fn schema_text(kind: Kind) -> String {
         Kind::FleetScan => root::<super::FleetScanBody>(kind),
         Kind::FleetPlan => root::<super::FleetPlanBody>(kind),
         Kind::FleetRun => root::<super::FleetRunBody>(kind),
+        Kind::FleetRuns => root::<super::FleetRunsBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

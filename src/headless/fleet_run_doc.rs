@@ -9,8 +9,8 @@ use crate::doc::{
     FleetRunBody, PlanCounts, PlanStep, RunCounts, SkipReason, WriteResult, ZoneRunResult,
 };
 use crate::fleet::{
-    ApplyTable, Change, Expect, PlanZone, RunState, Skip, SkipKind, Step, StopReason, UnknownCause,
-    ZoneOutcome, ZoneOutcomeRef,
+    ApplySummary, ApplyTable, Change, Expect, PlanZone, RunState, Skip, SkipKind, Step, StopReason,
+    UnknownCause, ZoneOutcome, ZoneOutcomeRef,
 };
 use crate::outcome::{Adjustment, Field, Note, SaveOutcome, Value};
 
@@ -85,16 +85,7 @@ pub fn run_document(
         scan: source.map(scan_of),
         calls: end.map(|e| e.calls),
         elapsed_ms: end.map(|e| u64::try_from(e.elapsed.as_millis()).unwrap_or(u64::MAX)),
-        counts: RunCounts {
-            zones: summary.zones,
-            done: summary.done,
-            adjusted: summary.adjusted,
-            failed: summary.failed,
-            retryable: summary.retryable,
-            unknown: summary.unknown,
-            skipped: summary.skipped_total(),
-            left: summary.left,
-        },
+        counts: counts_of(&summary),
         results: table
             .zones()
             .map(|(entry, outcome)| {
@@ -126,6 +117,20 @@ pub fn run_document(
                 result
             })
             .collect(),
+    }
+}
+
+/// A run's counts.
+pub fn counts_of(summary: &ApplySummary) -> RunCounts {
+    RunCounts {
+        zones: summary.zones,
+        done: summary.done,
+        adjusted: summary.adjusted,
+        failed: summary.failed,
+        retryable: summary.retryable,
+        unknown: summary.unknown,
+        skipped: summary.skipped_total(),
+        left: summary.left,
     }
 }
 
