@@ -410,6 +410,33 @@ mod tests {
     }
 
     #[test]
+    fn a_row_cached_before_the_email_was_kept_reads_as_not_known() {
+        let text = r#"{"zone_id":"z1","zone_name":"shop.example.com","account":null,
+            "plan":"ent","status":"active","read_at":3,"csam":{"outcome":"read",
+            "scanning":"on","email_state":"valid","sources_on":1,"sources_total":1,
+            "lock":"editable","has_email":true}}"#;
+        let row: FleetRow = serde_json::from_str(text).unwrap();
+        let state = row.state().unwrap();
+        assert_eq!(state.email, None);
+        assert_eq!(state.has_email, Some(true));
+        let read = FleetRow::new(
+            &zone(),
+            &reply(
+                CsamValue {
+                    email: Some("a***@example.com".into()),
+                    ..CsamValue::default()
+                },
+                Some(true),
+            ),
+            3,
+        );
+        assert_eq!(
+            read.state().unwrap().email.as_deref(),
+            Some("a***@example.com")
+        );
+    }
+
+    #[test]
     fn rows_round_trip_through_json() {
         let row = FleetRow::new(
             &zone(),
