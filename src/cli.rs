@@ -507,8 +507,11 @@ pub struct FleetResumeArgs {
 #[derive(Args, Debug, Clone)]
 pub struct FleetRunsArgs {
     /// Print one JSON document.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print every run as CSV, one line each, with a header line.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// A condition `fleet scan --fail-on` exits 1 for.

@@ -10,16 +10,34 @@ use serde::Serialize;
 pub enum Kind {
     /// A failure, on stderr with `--json`.
     Error,
+    /// `fleet scan --json`.
+    FleetScan,
+    /// `fleet apply --dry-run --json`: the plan.
+    FleetPlan,
+    /// `fleet apply --json`, `fleet resume --json`: a run's results.
+    FleetRun,
+    /// `fleet runs --json`.
+    FleetRuns,
 }
 
 impl Kind {
     /// Every kind, in the order `trustdeck schema` lists them.
-    pub const ALL: &'static [Kind] = &[Kind::Error];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Error,
+        Kind::FleetScan,
+        Kind::FleetPlan,
+        Kind::FleetRun,
+        Kind::FleetRuns,
+    ];
 
     /// The wire name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Error => "error",
+            Self::FleetScan => "fleet_scan",
+            Self::FleetPlan => "fleet_plan",
+            Self::FleetRun => "fleet_run",
+            Self::FleetRuns => "fleet_runs",
         }
     }
 

@@ -11,6 +11,10 @@
 
 mod error;
 mod escape;
+mod fleet_plan;
+mod fleet_run;
+mod fleet_runs;
+mod fleet_scan;
 mod kind;
 mod objects;
 mod schema;
@@ -18,6 +22,14 @@ mod time;
 
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
+pub use fleet_plan::{
+    BulkChange, CsamPatch, FleetPlanBody, PlanCounts, PlanStep, ScanSource, SkipReason,
+};
+pub use fleet_run::{
+    ApiMessage, FieldAdjustment, FieldValue, FleetRunBody, RunCounts, ZoneRunResult,
+};
+pub use fleet_runs::{FleetRunsBody, RunListing};
+pub use fleet_scan::{Attention, FailOnCount, FleetScanBody, FleetZone, ReadError, ScanCounts};
 pub use kind::Kind;
 pub use objects::{
     Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,

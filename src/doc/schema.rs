@@ -22,6 +22,10 @@ pub fn stored_schema(kind: Kind) -> &'static str {
 pub fn schema_text(kind: Kind) -> String {
     let schema = match kind {
         Kind::Error => root::<ErrorBody>(kind),
+        Kind::FleetScan => root::<super::FleetScanBody>(kind),
+        Kind::FleetPlan => root::<super::FleetPlanBody>(kind),
+        Kind::FleetRun => root::<super::FleetRunBody>(kind),
+        Kind::FleetRuns => root::<super::FleetRunsBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

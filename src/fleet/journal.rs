@@ -21,7 +21,10 @@
 //! ```
 //!
 //! A set email is kept in full in the `run` line's change (a resumed run
-//! sends it); times are seconds since the Unix epoch; a `finished` line is
+//! sends it); hidden characters in text are `\u` escapes (`doc::to_line`);
+//! times are seconds since the Unix epoch (format 1 keeps them so: the
+//! plan's digest covers them, and a journal of an older version must still
+//! resume); a `finished` line is
 //! written only for a run that is complete or cancelled, never for one that
 //! stopped (it stays resumable).
 //!
@@ -306,7 +309,19 @@ pub(crate) enum Line {
 }
 
 impl Line {
+    /// The line as written: hidden characters (a zone name with bidi
+    /// controls, say) are `\u` escapes, so reading the file in a terminal is
+    /// safe; a reader gets the same values back.
     fn bytes(&self) -> Vec<u8> {
+        let mut bytes = crate::doc::to_line(self).into_bytes();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The line as [`plan_digest`] reads it: serde_json's own form, as every
+    /// journal version wrote it, so the digest of a journal does not depend
+    /// on how its lines escape text.
+    fn digest_bytes(&self) -> Vec<u8> {
         // Every field is plain data: serializing cannot fail.
         let mut bytes = serde_json::to_vec(self).unwrap_or_default();
         bytes.push(b'\n');
@@ -535,13 +550,13 @@ impl JournalWriter {
     }
 }
 
-/// SHA-256, in hex, of the run line and every plan line as this version
-/// writes them: what the `planned` line carries, and a resume checks.
+/// SHA-256, in hex, of the run line and every plan line in serde_json's own
+/// form: what the `planned` line carries, and a resume checks.
 pub fn plan_digest(header: &RunHeader, entries: &[PlanEntry]) -> String {
     let mut context = ring::digest::Context::new(&ring::digest::SHA256);
-    context.update(&Line::Run(header.clone()).bytes());
+    context.update(&Line::Run(header.clone()).digest_bytes());
     for entry in entries {
-        context.update(&Line::Plan(entry.clone()).bytes());
+        context.update(&Line::Plan(entry.clone()).digest_bytes());
     }
     context
         .finish()

@@ -23,6 +23,7 @@ fn entry(id: &str, step: Step) -> PlanEntry {
             lock: Lock::Editable,
             sources: BTreeMap::new(),
             has_email: None,
+            email: None,
         }),
         read_at: 5,
     }
@@ -299,4 +300,46 @@ async fn a_journal_that_does_not_add_up_names_its_faulty_line() {
         first_fault(&runs, &header.id),
         (6, "names a zone the plan does not".to_owned())
     );
+}
+
+#[test]
+fn hidden_characters_are_escapes_and_an_older_unescaped_journal_still_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = RunsDir::in_dir(dir.path().join("runs"));
+    let header = header(1);
+    let mut hostile = entry("a", send());
+    hostile.zone.name = "shop\u{202e}moc.x\u{85}".into();
+    let entries = [hostile];
+    let writer = JournalWriter::create(&runs, &header, &entries).unwrap();
+    drop(writer);
+    let path = runs.path(&header.id);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !written.contains('\u{202e}') && !written.contains('\u{85}'),
+        "{written}"
+    );
+    assert!(written.contains("\\u202e"), "{written}");
+    let record = runs.load(&header.id).unwrap();
+    assert!(record.faults.is_empty(), "{:?}", record.faults);
+    assert_eq!(record.plan.entries[0].zone.name, entries[0].zone.name);
+
+    // The previous version wrote serde_json's own form: raw characters,
+    // and a digest of that form. It still loads whole, without a fault.
+    let older: String = [
+        Line::Run(header.clone()),
+        Line::Plan(entries[0].clone()),
+        Line::Planned {
+            zones: 1,
+            digest: Some(plan_digest(&header, &entries)),
+        },
+    ]
+    .iter()
+    .map(|line| String::from_utf8(line.digest_bytes()).unwrap())
+    .collect();
+    assert!(older.contains('\u{202e}'), "the old form is unescaped");
+    std::fs::write(&path, older).unwrap();
+    let record = runs.load(&header.id).unwrap();
+    assert!(record.plan_complete);
+    assert!(record.faults.is_empty(), "{:?}", record.faults);
+    assert_eq!(record.status(), RunStatus::Unfinished);
 }

@@ -17,6 +17,7 @@ fn row(name: &str, scanning: Scanning, email: Option<EmailState>, lock: Lock) ->
             lock,
             sources: BTreeMap::from([("ngo".into(), true), ("industry".into(), false)]),
             has_email: Some(true),
+            email: None,
         }),
         read_at: 100,
     }

@@ -68,6 +68,11 @@ pub struct CsamState {
     /// empty when there is none); `None`: not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_email: Option<bool>,
+    /// The notification email as the server shows it (masked; empty when
+    /// none is set); `None`: not reported, or a cache written before it
+    /// was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// Scanning on, off, or not said.
@@ -206,6 +211,7 @@ impl CsamState {
             },
             sources: value.sources.clone(),
             has_email: value.email.as_ref().map(|email| !email.is_empty()),
+            email: value.email.clone(),
         }
     }
 }
@@ -401,6 +407,33 @@ mod tests {
         );
         assert!(row.state().is_none());
         assert!(row.error().unwrap().message.contains("rate limited"));
+    }
+
+    #[test]
+    fn a_row_cached_before_the_email_was_kept_reads_as_not_known() {
+        let text = r#"{"zone_id":"z1","zone_name":"shop.example.com","account":null,
+            "plan":"ent","status":"active","read_at":3,"csam":{"outcome":"read",
+            "scanning":"on","email_state":"valid","sources_on":1,"sources_total":1,
+            "lock":"editable","has_email":true}}"#;
+        let row: FleetRow = serde_json::from_str(text).unwrap();
+        let state = row.state().unwrap();
+        assert_eq!(state.email, None);
+        assert_eq!(state.has_email, Some(true));
+        let read = FleetRow::new(
+            &zone(),
+            &reply(
+                CsamValue {
+                    email: Some("a***@example.com".into()),
+                    ..CsamValue::default()
+                },
+                Some(true),
+            ),
+            3,
+        );
+        assert_eq!(
+            read.state().unwrap().email.as_deref(),
+            Some("a***@example.com")
+        );
     }
 
     #[test]

@@ -185,6 +185,7 @@ mod tests {
                 lock: Lock::Editable,
                 sources: Default::default(),
                 has_email: None,
+                email: None,
             }),
             read_at,
         }

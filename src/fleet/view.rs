@@ -11,28 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::row::{FleetRow, Lock, Scanning, ZoneCsam};
 use crate::api::model::EmailState;
 
-/// How urgently a zone needs someone, most urgent first (the derived order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Attention {
-    /// The setting could not be read: nobody knows whether it scans.
-    Unreadable,
-    /// Locked by Trust & Safety: only they can change it.
-    Locked,
-    /// Scanning is off (or not reported).
-    NotScanning,
-    /// Scanning is on with every source off: it scans nothing.
-    NoSource,
-    /// No notification email is set: the server keeps scanning off until
-    /// one is set and verified.
-    NoEmail,
-    /// The notification email is set and not verified.
-    EmailUnverified,
-    /// A verification email is out and not yet confirmed.
-    Pending,
-    /// Scanning, with a verified email.
-    Fine,
-}
+pub use crate::doc::Attention;
 
 impl FleetRow {
     /// The most urgent thing about this zone.
@@ -371,6 +350,7 @@ mod tests {
                 lock,
                 sources: Default::default(),
                 has_email: Some(true),
+                email: None,
             }),
             read_at: 0,
         }

@@ -254,6 +254,9 @@ pub struct ApplyTable {
     index: HashMap<String, usize>,
     /// Zone id -> its outcome, once known.
     outcomes: HashMap<String, ZoneOutcome>,
+    /// Zone id -> the setting the run learned (the server's answer or a
+    /// re-read), once known.
+    afters: HashMap<String, CsamState>,
 }
 
 impl ApplyTable {
@@ -269,6 +272,7 @@ impl ApplyTable {
             plan,
             index,
             outcomes: HashMap::new(),
+            afters: HashMap::new(),
         }
     }
 
@@ -289,10 +293,19 @@ impl ApplyTable {
         }
     }
 
+    /// The setting the run learned for a zone: as the server answered the
+    /// write, or as a re-read showed it.
+    pub fn after(&self, zone_id: &str) -> Option<&CsamState> {
+        self.afters.get(zone_id)
+    }
+
     /// Records a zone's outcome (a later one replaces an earlier one).
     pub fn record(&mut self, result: &ZoneResult) {
         self.outcomes
             .insert(result.zone.id.clone(), result.outcome.clone());
+        if let Some(state) = &result.state {
+            self.afters.insert(result.zone.id.clone(), state.clone());
+        }
     }
 
     /// Every zone in plan order with its outcome: the plan's skips count as

@@ -22,6 +22,7 @@ fn entry(id: &str, step: Step) -> PlanEntry {
             lock: Lock::Editable,
             sources: BTreeMap::new(),
             has_email: Some(true),
+            email: None,
         }),
         read_at: 1,
     }

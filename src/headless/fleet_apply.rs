@@ -27,9 +27,11 @@ use crate::fleet::{
 use super::fleet_apply_output::{self as out, RunResult, ScanSource};
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_output::holds;
-use super::output::{ProgressLine, clean, note, print, print_json, warn};
+use super::fleet_run_doc::{plan_document, run_document};
+use super::output::{ProgressLine, clean, note, print, warn};
 use super::resolve::{self, AccountRef};
 use super::{Context, Exit, Failure, fleet, fleet_cache};
+use crate::doc::{Doc, Kind, to_pretty};
 
 /// The largest `--zones FILE` read.
 const ZONE_LIST_MAX: u64 = 16 * 1024 * 1024;
@@ -65,11 +67,11 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
     );
     let print_plan_only = |blocked: Option<&'static str>| {
         if args.json {
-            let document = out::document(&table, Some(source), args.dry_run, blocked, None);
+            let document = Doc::new(Kind::FleetPlan, plan_document(&table, source, blocked));
             if blocked.is_some() {
-                note(&serde_json::to_string_pretty(&document).unwrap_or_default());
+                note(&to_pretty(&document));
             } else {
-                print_json(&document);
+                print(&format!("{}\n", to_pretty(&document)));
             }
         }
     };
@@ -341,6 +343,8 @@ pub async fn drive(
         journal: run.journal_path().map(Path::to_path_buf),
         end: None,
         interrupted: false,
+        started_at: None,
+        finished_at: None,
     };
     loop {
         let event = tokio::select! {
@@ -357,6 +361,7 @@ pub async fn drive(
         };
         match event {
             Some(ApplyEvent::Started(start)) => {
+                result.started_at = Some(start.at);
                 for earlier in &start.earlier {
                     table.record(earlier);
                 }
@@ -372,6 +377,7 @@ pub async fn drive(
             Some(ApplyEvent::Paused | ApplyEvent::Resumed) => {}
             Some(ApplyEvent::Finished(end)) => {
                 result.end = Some(end);
+                result.finished_at = Some(crate::fleet::unix_now());
                 break;
             }
             None => break,
@@ -391,11 +397,8 @@ pub fn report(
 ) -> Exit {
     let exit = exit_of_run(table, result);
     let text = if json {
-        let document = out::document(table, source, false, None, Some(result));
-        format!(
-            "{}\n",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
+        let document = Doc::new(Kind::FleetRun, run_document(table, source, result));
+        format!("{}\n", to_pretty(&document))
     } else {
         out::run_text(table, result)
     };

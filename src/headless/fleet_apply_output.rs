@@ -1,37 +1,11 @@
 //! What `fleet apply` and `fleet resume` print: the plan (its summary line
 //! and every zone), then the run's outcome (a summary line and every zone
-//! that did not simply go as asked), or all of it as one JSON document.
+//! that did not simply go as asked).
 //!
-//! The `--json` document (`version` 1; it only grows by new keys):
-//!
-//! ```json
-//! {"version": 1,
-//!  "change": {"kind": "enable_scanning"},     // or set_email {email}, source {name, on}, …
-//!  "dry_run": false,
-//!  "blocked": null,                           // "read_only": planned, never run
-//!  "scan": {"cached": true, "age_seconds": 42} | null,   // null for `fleet resume`
-//!  "plan": {"zones": 88, "as_asked": 61, "stays_off": 22, "turns_off": 0, "to_send": 83,
-//!           "skipped": {"locked": 3, "already_so": 2}},
-//!  "run": null | {"id": "20250601T100000123Z-3f9c0a1b", "journal": "/…/runs/….jsonl",
-//!                 "state": "complete|cancelled|stopped|interrupted", "stop_reason": null,
-//!                 "summary": {"zones", "done", "adjusted", "skipped": {…}, "failed",
-//!                             "retryable", "unknown", "left"},
-//!                 "calls": 83, "elapsed_ms": 2100},
-//!  "zones": [{"zone": {"id", "name", "account": {"id", "name"} | null},
-//!             "plan": {"step": "send", "expect": "as_asked|stays_off|turns_off"}
-//!                   | {"step": "skip", "reason": "locked|already_so|no_permission|…", …},
-//!             "outcome": null                // not run (dry run, read-only) or left
-//!                      | {"result": "done|adjusted", "outcome": {"adjusted": […], "notes": […],
-//!                                                                 "messages": […]}}
-//!                      | {"result": "skipped", "reason": "…", "planned": true|false}
-//!                      | {"result": "failed", "error": {"failure": {"kind": …}, "message"},
-//!                         "retryable": true|false}
-//!                      | {"result": "unknown", "cause": "reply_lost|interrupted", …}}]}
-//! ```
+//! With `--json`, a plan that is not run is a `fleet_plan` document and a
+//! run a `fleet_run` document (module `fleet_run_doc`).
 
 use std::path::PathBuf;
-
-use serde_json::{Value, json};
 
 use crate::fleet::{
     ApplyEnd, ApplyProgress, ApplyTable, Change, Expect, Plan, PlanEntry, RunId, RunState, Step,
@@ -42,9 +16,6 @@ use crate::outcome::{Note, codes};
 use super::fleet::seconds;
 use super::output::{Table, clean};
 use super::write::adjustment_words;
-
-/// The version of the `--json` document.
-pub const BULK_JSON_VERSION: u32 = 1;
 
 /// How a run ended, for printing.
 #[derive(Debug, Clone)]
@@ -57,6 +28,10 @@ pub struct RunResult {
     pub end: Option<ApplyEnd>,
     /// Whether Ctrl-C (or SIGTERM, SIGHUP) stopped it, resumable.
     pub interrupted: bool,
+    /// When this process began sending (seconds since the Unix epoch).
+    pub started_at: Option<u64>,
+    /// When this process saw its end.
+    pub finished_at: Option<u64>,
 }
 
 /// Where the rows came from.
@@ -183,7 +158,8 @@ fn note_words(note: Note) -> &'static str {
     }
 }
 
-fn state_word(run: &RunResult) -> &'static str {
+/// `complete`, `cancelled`, `stopped` or `interrupted`.
+pub fn state_word(run: &RunResult) -> &'static str {
     if run.interrupted {
         return "interrupted";
     }
@@ -237,72 +213,6 @@ pub fn run_text(table: &ApplyTable, run: &RunResult) -> String {
         text.push_str(&format!("Journal: {}\n", journal.display()));
     }
     text
-}
-
-/// The `--json` document (see the module docs).
-pub fn document(
-    table: &ApplyTable,
-    source: Option<ScanSource>,
-    dry_run: bool,
-    blocked: Option<&'static str>,
-    run: Option<&RunResult>,
-) -> Value {
-    let plan = table.plan();
-    let summary = plan.summary();
-    let zones: Vec<Value> = table
-        .zones()
-        .map(|(entry, outcome)| {
-            let outcome = match outcome {
-                None => Value::Null,
-                Some(ZoneOutcomeRef::Planned(skip)) if run.is_some() => {
-                    let mut value = json!(ZoneOutcome::Skipped(skip.clone()));
-                    value["planned"] = json!(true);
-                    value
-                }
-                Some(ZoneOutcomeRef::Planned(_)) => Value::Null,
-                Some(ZoneOutcomeRef::Recorded(outcome)) => {
-                    let mut value = json!(outcome);
-                    if matches!(outcome, ZoneOutcome::Skipped(_)) {
-                        value["planned"] = json!(false);
-                    }
-                    value
-                }
-            };
-            json!({"zone": entry.zone, "plan": entry.step, "outcome": outcome})
-        })
-        .collect();
-    let run = run.map(|run| {
-        let end = run.end.as_ref();
-        json!({
-            "id": run.id,
-            "journal": run.journal,
-            "state": state_word(run),
-            "stop_reason": end.and_then(|e| match &e.state {
-                RunState::Stopped(reason) => Some(json!(reason)),
-                _ => None,
-            }),
-            "summary": table.summary(),
-            "calls": end.map(|e| e.calls),
-            "elapsed_ms": end.map(|e| e.elapsed.as_millis() as u64),
-        })
-    });
-    json!({
-        "version": BULK_JSON_VERSION,
-        "change": plan.change,
-        "dry_run": dry_run,
-        "blocked": blocked,
-        "scan": source.map(|s| json!({"cached": s.cached, "age_seconds": s.age_seconds})),
-        "plan": {
-            "zones": summary.zones,
-            "as_asked": summary.as_asked,
-            "stays_off": summary.stays_off,
-            "turns_off": summary.turns_off,
-            "to_send": summary.to_send(),
-            "skipped": summary.skipped,
-        },
-        "run": run,
-        "zones": zones,
-    })
 }
 
 /// "applying 120 of 500 zones (2 failed) · 38 req/s · ETA 12s · budget

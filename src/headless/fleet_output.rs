@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use clap::ValueEnum;
-use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -15,11 +14,11 @@ use crate::fleet::{
     Attention, Filter, FleetRow, FleetScan, Lock, Quick, ScanningState, SortKey, ZoneCsam, visible,
 };
 
-use super::Exit;
-use super::output::{self, Table, note, print_json};
+use crate::doc::{AccountRef, FailOnCount, FleetScanBody, Kind};
 
-/// The version of the `--json` document; it only grows by new keys.
-pub const FLEET_JSON_VERSION: u32 = 1;
+use super::Exit;
+use super::fleet_scan_doc::{counts_of, unix, zone_row};
+use super::output::{self, Csv, Table, note, print_doc};
 
 /// How a scan is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +88,7 @@ pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<D
     }
     match format {
         Format::Table => output::print(&table(scan, &order)),
-        Format::Json => print_json(&document(scan, &order, &counts, age)),
+        Format::Json => print_doc(Kind::FleetScan, document(scan, &order, &counts, age)),
         Format::Csv => output::print(&csv(rows, &order)),
     }
     let mut exit = Exit::Done;
@@ -234,97 +233,85 @@ fn document(
     order: &[usize],
     counts: &[(FailOn, usize)],
     age: Option<Duration>,
-) -> Value {
-    let zones: Vec<Value> = order
-        .iter()
-        .map(|&i| {
-            let row = &scan.rows()[i];
-            let mut zone = serde_json::to_value(row).unwrap_or(Value::Null);
-            zone["attention"] = json!(row.attention());
-            zone["scanning_state"] = json!(row.scanning_state());
-            zone["email"] = json!(row.email_word());
-            zone
-        })
-        .collect();
-    json!({
-        "version": FLEET_JSON_VERSION,
-        "cached": age.is_some(),
-        "age_seconds": age.map(|a| a.as_secs()),
-        "account_id": scan.account_id,
-        "started_at": scan.started_at,
-        "finished_at": scan.finished_at,
-        "coverage": scan.coverage(),
-        "fail_on": counts
+) -> FleetScanBody {
+    FleetScanBody {
+        started_at: unix(scan.started_at),
+        finished_at: scan.finished_at.and_then(unix),
+        cached: age.is_some(),
+        age_seconds: age.map(|a| a.as_secs()),
+        account: scan.account_id.as_ref().map(|id| AccountRef {
+            id: id.clone(),
+            name: None,
+        }),
+        counts: counts_of(&scan.coverage()),
+        fail_on: counts
             .iter()
-            .map(|(c, n)| json!({"condition": condition_name(*c), "zones": n}))
-            .collect::<Vec<_>>(),
-        "failing": counts.iter().any(|(_, n)| *n > 0),
-        "zones": zones,
-    })
+            .map(|(c, n)| FailOnCount {
+                condition: condition_name(*c),
+                zones: *n,
+            })
+            .collect(),
+        failing: counts.iter().any(|(_, n)| *n > 0),
+        zones: order.iter().map(|&i| zone_row(&scan.rows()[i])).collect(),
+    }
 }
 
-const CSV_HEADER: &str = "zone_id,zone_name,account_id,account_name,plan,status,attention,\
-scanning,email_state,sources_on,sources_total,lock,error_kind,error,email";
+/// The CSV columns: the JSON's words, flattened.
+const CSV_HEADER: &[&str] = &[
+    "zone_id",
+    "zone_name",
+    "account_id",
+    "account_name",
+    "plan",
+    "zone_status",
+    "coverage",
+    "lock",
+    "email_state",
+    "email",
+    "sources_on",
+    "sources_total",
+    "attention",
+    "error_kind",
+    "error",
+];
 
 fn csv(rows: &[FleetRow], order: &[usize]) -> String {
-    let mut out = format!("{CSV_HEADER}\n");
+    let mut out = Csv::new(CSV_HEADER);
     for &i in order {
-        let row = &rows[i];
-        let (scanning, email, on, total, lock, kind, error) = match &row.csam {
-            ZoneCsam::Read(state) => (
-                json_word(&row.scanning_state()),
-                state
-                    .email_state
-                    .as_ref()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                state.sources_on.to_string(),
-                state.sources_total.to_string(),
-                json_word(&state.lock),
-                String::new(),
-                String::new(),
-            ),
-            ZoneCsam::Failed(error) => (
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                serde_json::to_value(&error.failure)
-                    .ok()
-                    .and_then(|v| v["kind"].as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                error.message.clone(),
-            ),
-        };
-        let fields = [
-            row.zone_id.clone(),
-            row.zone_name.clone(),
-            row.account
-                .as_ref()
-                .map(|a| a.id.clone())
-                .unwrap_or_default(),
-            row.account
-                .as_ref()
-                .map(|a| a.name.clone())
-                .unwrap_or_default(),
+        let row = zone_row(&rows[i]);
+        let account = row.zone.account.as_ref();
+        let setting = row.setting.as_ref();
+        let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        out.row([
+            row.zone.id.clone(),
+            row.zone.name.clone().unwrap_or_default(),
+            account.map(|a| a.id.clone()).unwrap_or_default(),
+            account.and_then(|a| a.name.clone()).unwrap_or_default(),
             row.plan.clone().unwrap_or_default(),
-            row.status.clone().unwrap_or_default(),
-            json_word(&row.attention()),
-            scanning,
-            email,
-            on,
-            total,
-            lock,
-            kind,
-            error,
-            row.email_word().unwrap_or_default().to_owned(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| output::csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+            row.zone_status.clone().unwrap_or_default(),
+            row.status
+                .map(|s| json_word(&s.coverage))
+                .unwrap_or_default(),
+            row.status.map(|s| json_word(&s.lock)).unwrap_or_default(),
+            setting
+                .and_then(|s| s.email_state.as_ref())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            row.email.clone().unwrap_or_default(),
+            count(row.sources_on),
+            count(row.sources_total),
+            json_word(&row.attention),
+            row.error
+                .as_ref()
+                .map(|e| e.kind.clone())
+                .unwrap_or_default(),
+            row.error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
+        ]);
     }
-    out
+    out.render().to_owned()
 }
 
 /// A value's JSON word (`not_scanning`), for CSV cells.

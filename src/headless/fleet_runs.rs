@@ -1,10 +1,9 @@
 //! `trustdeck fleet resume [RUN] [--resend-unknown] [--yes] [--json]` and `trustdeck fleet
-//! runs [--json]`: continue a run that a crash, a kill or a lost connection
+//! runs [--json | --csv]`: continue a run that a crash, a kill or a lost connection
 //! left unfinished (nothing done is sent again; zones in flight are
 //! settled first, see `fleet::apply_run`), send its unknown zones again on
 //! purpose, and list the runs of the journal folder.
 
-use serde_json::json;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -16,11 +15,11 @@ use crate::fleet::{
 
 use super::fleet_apply::{drive, journal_failure, options, report};
 use super::fleet_confirm::{Answer, confirm};
-use super::output::{Table, clean, note, print, print_json, warn};
+use super::fleet_run_doc::{change_of, counts_of};
+use super::fleet_scan_doc::unix;
+use super::output::{Csv, Table, clean, note, print, print_doc, warn};
 use super::{Context, Exit, Failure, fleet_cache};
-
-/// The version of `fleet runs --json`.
-pub const RUNS_JSON_VERSION: u32 = 1;
+use crate::doc::{FleetRunsBody, Kind, RunListing, Timestamp};
 
 /// `fleet resume`.
 pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failure> {
@@ -163,14 +162,18 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
         warn(&error.to_string());
     }
     if args.json {
-        let items: Vec<_> = infos.iter().map(run_json).collect();
-        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        print_json(&json!({
-            "version": RUNS_JSON_VERSION,
-            "dir": runs.dir(),
-            "runs": items,
-            "errors": errors,
-        }));
+        print_doc(
+            Kind::FleetRuns,
+            FleetRunsBody {
+                dir: runs.dir().display().to_string(),
+                runs: infos.iter().map(listing).collect(),
+                errors: errors.iter().map(ToString::to_string).collect(),
+            },
+        );
+        return Ok(Exit::Done);
+    }
+    if args.csv {
+        print(&csv(&infos));
         return Ok(Exit::Done);
     }
     if infos.is_empty() {
@@ -210,35 +213,79 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
     Ok(Exit::Done)
 }
 
-fn run_json(info: &RunInfo) -> serde_json::Value {
-    json!({
-        "id": info.id,
-        "created_at": started(info.created_at),
-        "api": info.api,
-        "change": info.change.words(),
-        "change_kind": info.change,
-        "to_send": info.to_send,
-        "summary": info.summary,
-        "in_flight": info.in_flight,
-        "state": status_word(&info.status),
-        "retry_of": info.retry_of,
-        "retried_by": info.retried_by,
-        "damaged_lines": info.warnings,
-    })
-    .as_object()
-    .map(|map| {
-        // The typed address stays in the journal; a listing shows its domain.
-        let mut map = map.clone();
-        if let Some(kind) = map.get_mut("change_kind")
-            && kind.get("email").is_some()
-        {
-            kind["email"] = json!(crate::audit::typed_email(
-                kind["email"].as_str().unwrap_or_default()
-            ));
-        }
-        serde_json::Value::Object(map)
-    })
-    .unwrap_or_default()
+fn listing(info: &RunInfo) -> RunListing {
+    RunListing {
+        run_id: info.id.to_string(),
+        started_at: unix(info.created_at),
+        api: info.api.clone(),
+        change: change_of(&info.change),
+        to_send: info.to_send,
+        counts: counts_of(&info.summary),
+        in_flight: info.in_flight,
+        state: status_word(&info.status).replace(' ', "_"),
+        retry_of: info.retry_of.as_ref().map(ToString::to_string),
+        retried_by: info.retried_by.as_ref().map(ToString::to_string),
+        damaged_lines: info.warnings,
+    }
+}
+
+/// The CSV columns: the JSON's words, flattened (`change_kind` is
+/// `change.kind`, the counts are `counts.*`).
+const CSV_HEADER: &[&str] = &[
+    "run_id",
+    "started_at",
+    "api",
+    "change_kind",
+    "change_email",
+    "change_source",
+    "change_on",
+    "to_send",
+    "zones",
+    "done",
+    "adjusted",
+    "failed",
+    "retryable",
+    "unknown",
+    "skipped",
+    "left",
+    "in_flight",
+    "state",
+    "retry_of",
+    "retried_by",
+    "damaged_lines",
+];
+
+fn csv(infos: &[RunInfo]) -> String {
+    let mut out = Csv::new(CSV_HEADER);
+    for info in infos {
+        let run = listing(info);
+        let c = &run.counts;
+        let on = run.change.on.map(|on| on.to_string());
+        out.row([
+            run.run_id,
+            run.started_at.map(Timestamp::text).unwrap_or_default(),
+            run.api,
+            run.change.kind,
+            run.change.email.unwrap_or_default(),
+            run.change.source.unwrap_or_default(),
+            on.unwrap_or_default(),
+            run.to_send.to_string(),
+            c.zones.to_string(),
+            c.done.to_string(),
+            c.adjusted.to_string(),
+            c.failed.to_string(),
+            c.retryable.to_string(),
+            c.unknown.to_string(),
+            c.skipped.to_string(),
+            c.left.to_string(),
+            run.in_flight.to_string(),
+            run.state,
+            run.retry_of.unwrap_or_default(),
+            run.retried_by.unwrap_or_default(),
+            run.damaged_lines.to_string(),
+        ]);
+    }
+    out.render().to_owned()
 }
 
 fn status_word(status: &RunStatus) -> &'static str {

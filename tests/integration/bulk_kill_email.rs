@@ -8,6 +8,9 @@
 //! unknown ones on purpose, once.
 #![cfg(unix)]
 
+#[path = "headless_common/schema.rs"]
+mod schema;
+
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -339,14 +342,15 @@ fn fifteen_kills_of_an_email_run_send_no_zone_twice_and_miss_none() {
     let (code, runs, err) = cli.run(&["fleet", "runs", "--json"]);
     assert_eq!(code, 0, "{err}");
     let runs: Value = serde_json::from_str(&runs).unwrap();
+    schema::assert_valid("fleet_runs", &runs);
     let listed: Vec<&Value> = runs["runs"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["id"] == run.as_str())
+        .filter(|r| r["run_id"] == run.as_str())
         .collect();
     assert_eq!(listed.len(), 1, "one row per run: {runs}");
-    let summary = &listed[0]["summary"];
+    let summary = &listed[0]["counts"];
     assert_eq!(listed[0]["state"], "complete", "{runs}");
     assert_eq!(summary["left"], 0, "no zone missed: {summary}");
     let unknown = summary["unknown"].as_u64().unwrap() as usize;

@@ -17,11 +17,13 @@ fn failed_rows(scan: &Value) -> Vec<(String, String)> {
         .as_array()
         .expect("zones")
         .iter()
-        .filter(|zone| zone["csam"]["outcome"] == "failed")
+        .filter(|zone| zone["error"].is_object())
         .map(|zone| {
+            assert_eq!(zone["attention"], "unreadable", "{zone}");
+            assert_eq!(zone["setting"], Value::Null, "{zone}");
             (
-                zone["zone_id"].as_str().unwrap_or_default().to_owned(),
-                zone["csam"]["message"]
+                zone["zone"]["id"].as_str().unwrap_or_default().to_owned(),
+                zone["error"]["message"]
                     .as_str()
                     .unwrap_or_default()
                     .to_owned(),
@@ -63,14 +65,16 @@ async fn scan_with_failures(headless: &Headless) -> (Vec<(String, String)>, usiz
         if cached.code != 0 {
             continue;
         }
-        let zones = cached.json()["zones"].as_array().map_or(0, Vec::len);
-        let failed = failed_rows(&cached.json());
+        let zones = cached.document("fleet_scan")["zones"]
+            .as_array()
+            .map_or(0, Vec::len);
+        let failed = failed_rows(&cached.document("fleet_scan"));
         if failed.is_empty() {
             assert_eq!(scan.code, 0, "no failed row, no --fail-on error: {scan:#?}");
             continue;
         }
         assert_eq!(
-            failed_rows(&scan.json()),
+            failed_rows(&scan.document("fleet_scan")),
             failed,
             "the cache keeps the failed rows"
         );
@@ -132,13 +136,13 @@ async fn failed_reads_again_only_the_zones_that_failed() {
             .any(|(method, path)| method == "GET" && path.ends_with("/zones")),
         "no listing: {sent:?}"
     );
-    let printed = again.json();
+    let printed = again.document("fleet_scan");
     assert_eq!(printed["zones"].as_array().map(Vec::len), Some(zones));
     assert!(failed_rows(&printed).is_empty(), "{again:#?}");
 
     let cached = headless.run(&["fleet", "scan", "--cached", "--json"]).await;
     cached.expect(0);
-    let cached_scan = cached.json();
+    let cached_scan = cached.document("fleet_scan");
     assert!(failed_rows(&cached_scan).is_empty(), "stored merged");
     assert_eq!(cached_scan["zones"].as_array().map(Vec::len), Some(zones));
     assert!(!cached.stderr.contains("could not be read"), "{cached:#?}");

@@ -10,24 +10,33 @@ use crate::common::*;
 use crate::headless_common::Headless;
 use serde_json::{Value, json};
 
-/// The zones a document's plan sends to.
+/// The zones a document's plan sends to (a `fleet_plan`'s `zones` or a
+/// `fleet_run`'s `results`).
 fn planned_sends(document: &Value) -> Vec<String> {
-    document["zones"]
+    let zones = match document["kind"].as_str() {
+        Some("fleet_run") => &document["results"],
+        _ => &document["zones"],
+    };
+    zones
         .as_array()
         .unwrap()
         .iter()
-        .filter(|z| z["plan"]["step"] == "send")
+        .filter(|z| z["step"] == "send")
         .map(|z| z["zone"]["id"].as_str().unwrap().to_owned())
         .collect()
 }
 
-/// The JSON document a run printed on stderr (exit 2 and up).
-fn stderr_json(run: &headless_common::Run) -> Value {
+/// The document of `kind` a run printed on stderr (exit 2 and up), checked
+/// against its schema.
+fn stderr_json(run: &headless_common::Run, kind: &str) -> Value {
     let text = &run.stderr;
     let start = text.find("\n{").map_or(0, |i| i + 1);
     let start = if text.starts_with('{') { 0 } else { start };
     let end = text.rfind("\n}").expect("a document on stderr") + 2;
-    serde_json::from_str(&text[start..end]).unwrap_or_else(|e| panic!("{e}: {text}"))
+    let document =
+        serde_json::from_str(&text[start..end]).unwrap_or_else(|e| panic!("{e}: {text}"));
+    headless_common::schema::assert_valid(kind, &document);
+    document
 }
 
 #[tokio::test]
@@ -46,10 +55,11 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
     run.expect(3);
     // Exit 3: nothing on stdout; the refused plan is on stderr.
     assert_eq!(run.stdout, "", "{run:?}");
-    let document = stderr_json(&run);
+    let document = stderr_json(&run, "fleet_plan");
     assert_eq!(document["blocked"], "read_only");
-    assert_eq!(document["run"], Value::Null);
-    assert!(document["plan"]["to_send"].as_u64().unwrap() > 0);
+    assert_eq!(document["change"]["kind"], "enable_scanning");
+    assert_eq!(document["sent"]["enabled"], true);
+    assert!(document["counts"]["to_send"].as_u64().unwrap() > 0);
     assert!(run.stderr.contains("read-only mode"), "{}", run.stderr);
     assert!(cli.writes().await.is_empty(), "nothing was written");
     assert!(!cli.runs_dir().exists(), "no journal");
@@ -145,10 +155,10 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
         ])
         .await;
     run.expect(1);
-    let document = run.json();
+    let document = run.document("fleet_run");
     let sends = planned_sends(&document);
-    let summary = &document["run"]["summary"];
-    assert_eq!(document["run"]["state"], "complete");
+    let summary = &document["counts"];
+    assert_eq!(document["state"], "complete");
     assert!(summary["adjusted"].as_u64().unwrap() > 0, "{summary}");
     assert_eq!(
         summary["done"].as_u64().unwrap() + summary["adjusted"].as_u64().unwrap(),
@@ -157,22 +167,34 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
     let patches = per_zone(&cli.mock, "PATCH").await;
     assert_eq!(patches.len(), sends.len());
     assert!(sends.iter().all(|zone| patches[zone] == 1));
-    for zone in document["zones"].as_array().unwrap() {
+    for zone in document["results"].as_array().unwrap() {
         let id = zone["zone"]["id"].as_str().unwrap();
-        let outcome = &zone["outcome"];
-        match zone["plan"]["step"].as_str().unwrap() {
-            "send" => assert!(
-                ["done", "adjusted"].contains(&outcome["result"].as_str().unwrap()),
-                "{zone}"
-            ),
+        match zone["step"].as_str().unwrap() {
+            "send" => {
+                assert!(
+                    ["done", "adjusted"].contains(&zone["result"].as_str().unwrap()),
+                    "{zone}"
+                );
+                assert_eq!(zone["sent"]["enabled"], true, "{zone}");
+                let now = cli.zone_state(id).await;
+                assert_eq!(zone["after"]["enabled"], now["enabled"], "{zone}");
+                assert_eq!(zone["after"]["sources"], now["sources"], "{zone}");
+                if zone["result"] == "adjusted" {
+                    assert_eq!(zone["adjusted"][0]["field"], "scanning", "{zone}");
+                    assert_eq!(zone["adjusted"][0]["asked"], true, "{zone}");
+                    assert_eq!(zone["adjusted"][0]["now"], false, "{zone}");
+                }
+            }
             _ => {
-                assert_eq!(outcome["result"], "skipped", "{zone}");
-                assert_eq!(outcome["planned"], true);
+                assert_eq!(zone["result"], "skipped", "{zone}");
+                assert_eq!(zone["sent"], Value::Null, "{zone}");
+                assert!(zone["skip"]["reason"].is_string(), "{zone}");
                 assert_eq!(cli.zone_state(id).await, state["zones"][id]);
             }
         }
     }
-    let journal = document["run"]["journal"].as_str().unwrap();
+    assert!(document["started_at"].is_string() && document["finished_at"].is_string());
+    let journal = document["journal"].as_str().unwrap();
     assert!(journal.starts_with(cli.runs_dir().to_str().unwrap()));
     let audit = cli.audit_lines();
     assert_eq!(audit.len(), 2 * sends.len());
@@ -184,10 +206,26 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
 
     let listed = cli.run(&["fleet", "runs", "--json"]).await;
     listed.expect(0);
-    let runs = listed.json()["runs"].clone();
-    assert_eq!(runs[0]["id"], document["run"]["id"]);
+    let runs = listed.document("fleet_runs")["runs"].clone();
+    assert_eq!(runs[0]["run_id"], document["run_id"]);
     assert_eq!(runs[0]["state"], "complete");
-    assert_eq!(runs[0]["change"], "enable scanning");
+    assert_eq!(runs[0]["change"], document["change"]);
+    assert_eq!(runs[0]["change"]["kind"], "enable_scanning");
+    assert_eq!(runs[0]["counts"], document["counts"]);
+    assert!(runs[0]["started_at"].is_string());
+    let csv = cli.run(&["fleet", "runs", "--csv"]).await;
+    csv.expect(0);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.stdout);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("run_id"), runs[0]["run_id"]);
+    assert_eq!(cell("started_at"), runs[0]["started_at"]);
+    assert_eq!(cell("change_kind"), "enable_scanning");
+    assert_eq!(cell("state"), "complete");
+    assert_eq!(cell("done"), runs[0]["counts"]["done"].to_string());
+    assert_eq!(cell("adjusted"), runs[0]["counts"]["adjusted"].to_string());
     let table = cli.run(&["fleet", "runs"]).await;
     table.expect(0);
     assert!(
@@ -213,8 +251,8 @@ async fn the_zones_of_a_file_are_the_selection_and_an_unknown_one_stops_it() {
         ])
         .await;
     run.expect(1);
-    let document = run.json();
-    let names: Vec<&str> = document["zones"]
+    let document = run.document("fleet_run");
+    let names: Vec<&str> = document["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -272,9 +310,17 @@ async fn failed_writes_exit_6_and_a_later_plan_sees_what_a_run_changed() {
     failed.expect(6);
     // Exit 6: stdout is empty; the run's document is on stderr.
     assert_eq!(failed.stdout, "", "{failed:?}");
-    let document = stderr_json(&failed);
+    let document = stderr_json(&failed, "fleet_run");
     assert_eq!(document["scan"]["cached"], true);
-    assert_eq!(document["run"]["summary"]["retryable"], 2, "{document}");
+    assert_eq!(document["counts"]["retryable"], 2, "{document}");
+    let failed_zone = document["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["result"] == "failed")
+        .expect("a failed zone");
+    assert_eq!(failed_zone["retryable"], true, "{failed_zone}");
+    assert_eq!(failed_zone["error"]["kind"], "server", "{failed_zone}");
     assert_eq!(cli.writes().await.len(), 2);
     set_faults(&cli.mock, json!({"fail_rate": 0})).await;
     std::fs::write(&file, "# none today\n").unwrap();
@@ -311,7 +357,7 @@ async fn failed_writes_exit_6_and_a_later_plan_sees_what_a_run_changed() {
         .await;
     after.expect(0);
     assert_eq!(
-        planned_sends(&after.json()),
+        planned_sends(&after.document("fleet_plan")),
         [GLOBEX_OFF],
         "not 'already off'"
     );

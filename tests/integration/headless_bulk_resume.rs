@@ -50,12 +50,12 @@ async fn a_run_killed_in_the_middle_resumes_and_changes_every_zone_once() {
         ])
         .await;
     plan.expect(0);
-    let plan = plan.json();
+    let plan = plan.document("fleet_plan");
     let mut as_asked = Vec::new();
     let mut stays_off = Vec::new();
     for zone in plan["zones"].as_array().unwrap() {
         let id = zone["zone"]["id"].as_str().unwrap().to_owned();
-        match zone["plan"]["expect"].as_str() {
+        match zone["expect"].as_str() {
             Some("as_asked") => as_asked.push(id),
             Some("stays_off") => stays_off.push(id),
             _ => {}
@@ -111,14 +111,18 @@ async fn a_run_killed_in_the_middle_resumes_and_changes_every_zone_once() {
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
 
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"][0]["state"], "unfinished");
     set_faults(&cli.mock, json!({"latency_ms": 0})).await;
     let resumed = cli.run(&["fleet", "resume", "--yes", "--json"]).await;
     resumed.expect(1);
-    let document = resumed.json();
-    assert_eq!(document["run"]["state"], "complete");
-    let summary = &document["run"]["summary"];
+    let document = resumed.document("fleet_run");
+    assert_eq!(document["state"], "complete");
+    assert_eq!(document["scan"], Value::Null, "a resume plans from no scan");
+    let summary = &document["counts"];
     assert_eq!(summary["left"], 0, "{summary}");
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(summary["unknown"], 0, "{summary}");

@@ -71,7 +71,10 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
         count(&journal, "outcome"),
         "those in flight finished and were journaled"
     );
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"][0]["state"], "unfinished", "{listed}");
     let run = journal.file_stem().unwrap().to_str().unwrap().to_owned();
     set_faults(&cli.mock, json!({"latency_ms": 0})).await;
@@ -86,7 +89,10 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
     refused.expect(2);
     assert_eq!(refused.stdout, "");
     assert!(refused.stderr.contains("line 1"), "{}", refused.stderr);
-    let listed = cli.run(&["fleet", "runs", "--json"]).await.json();
+    let listed = cli
+        .run(&["fleet", "runs", "--json"])
+        .await
+        .document("fleet_runs");
     assert_eq!(listed["runs"].as_array().unwrap().len(), 1, "{listed}");
     std::fs::remove_file(&copy).unwrap();
 
@@ -115,18 +121,12 @@ async fn ctrl_c_stops_a_run_resumable_and_a_journal_that_does_not_add_up_is_refu
     std::fs::write(&journal, original).unwrap();
     let resumed = cli.run(&["fleet", "resume", &run, "--yes", "--json"]).await;
     assert!(resumed.code <= 1, "{resumed:?}");
-    let document = resumed.json();
-    assert_eq!(document["run"]["state"], "complete");
+    let document = resumed.document("fleet_run");
+    assert_eq!(document["state"], "complete");
     let per = per_zone(&cli.mock, "PATCH").await;
     assert!(per.values().all(|n| *n == 1), "each zone once: {per:?}");
     assert_eq!(
         per.len(),
-        count(&journal, "plan")
-            - document["run"]["summary"]["skipped"]
-                .as_object()
-                .map_or(0, |m| m
-                    .values()
-                    .map(|v| v.as_u64().unwrap() as usize)
-                    .sum())
+        count(&journal, "plan") - document["counts"]["skipped"].as_u64().unwrap() as usize
     );
 }

@@ -28,8 +28,8 @@ async fn a_zone_scanning_with_no_source_on_is_not_covered_and_has_its_own_state(
 
     let run = cli.run(&["fleet", "scan", "--json"]).await;
     run.expect(0);
-    let document = run.json();
-    let coverage = &document["coverage"];
+    let document = run.document("fleet_scan");
+    let coverage = &document["counts"];
     assert_eq!(coverage["no_source"], nothing.len());
     let covered = raw
         .values()
@@ -40,14 +40,18 @@ async fn a_zone_scanning_with_no_source_on_is_not_covered_and_has_its_own_state(
         "no-source zones are not covered"
     );
     for zone in document["zones"].as_array().unwrap() {
-        let id = zone["zone_id"].as_str().unwrap().to_owned();
+        let id = zone["zone"]["id"].as_str().unwrap().to_owned();
         let scans_nothing = nothing.contains(&&id);
         assert_eq!(
-            zone["scanning_state"] == "on_no_source",
+            zone["status"]["coverage"] == "no_source",
             scans_nothing,
             "{zone}"
         );
-        if scans_nothing && zone["csam"]["lock"] != "locked" {
+        if scans_nothing {
+            assert_eq!(zone["setting"]["enabled"], true, "{zone}");
+            assert_eq!(zone["sources_on"], 0, "{zone}");
+        }
+        if scans_nothing && zone["status"]["lock"] != "locked" {
             assert_eq!(zone["attention"], "no_source", "{zone}");
         }
         if scans_nothing {
@@ -77,7 +81,10 @@ async fn a_zone_scanning_with_no_source_on_is_not_covered_and_has_its_own_state(
         .lines()
         .find(|l| l.starts_with(nothing[0].as_str()))
         .unwrap();
-    assert!(line.contains(",on_no_source,"), "{line}");
+    let header: Vec<&str> = csv.stdout.lines().next().unwrap().split(',').collect();
+    let cells: Vec<&str> = line.split(',').collect();
+    let coverage = header.iter().position(|h| *h == "coverage").unwrap();
+    assert_eq!(cells[coverage], "no_source", "{line}");
 }
 
 #[tokio::test]
@@ -98,15 +105,15 @@ async fn a_zone_with_no_email_is_no_email_not_unverified() {
 
     let run = cli.run(&["fleet", "scan", "--json"]).await;
     run.expect(0);
-    let document = run.json();
-    assert_eq!(document["coverage"]["no_email"], no_email.len());
-    assert_eq!(document["coverage"]["email_unverified"], set_unverified);
+    let document = run.document("fleet_scan");
+    assert_eq!(document["counts"]["no_email"], no_email.len());
+    assert_eq!(document["counts"]["email_unverified"], set_unverified);
     for zone in document["zones"].as_array().unwrap() {
-        let id = zone["zone_id"].as_str().unwrap().to_owned();
+        let id = zone["zone"]["id"].as_str().unwrap().to_owned();
         let none = no_email.contains(&&id);
         assert_eq!(zone["email"] == "no_email", none, "{zone}");
         if none {
-            assert_eq!(zone["csam"]["has_email"], false, "{zone}");
+            assert_eq!(zone["setting"]["email"], "", "{zone}");
             assert_ne!(zone["attention"], "email_unverified", "{zone}");
         }
     }
@@ -129,18 +136,20 @@ async fn a_zone_with_no_email_is_no_email_not_unverified() {
         .expect("a table row says no email");
     assert!(!row.contains("unverified"), "{row}");
     let csv = cli.run(&["fleet", "scan", "--csv"]).await;
-    let header = csv.stdout.lines().next().unwrap();
-    assert!(header.ends_with(",email"), "{header}");
+    let header: Vec<&str> = csv.stdout.lines().next().unwrap().split(',').collect();
+    let email = header.iter().position(|h| *h == "email").unwrap();
     let line = csv
         .stdout
         .lines()
         .find(|l| l.starts_with(no_email[0].as_str()))
         .unwrap();
-    assert!(line.ends_with(",no_email"), "{line}");
+    assert_eq!(line.split(',').nth(email), Some("no_email"), "{line}");
     let unverified = cli
         .run(&["fleet", "scan", "--fail-on", "unverified", "--json"])
         .await;
-    let caught = unverified.json()["fail_on"][0]["zones"].as_u64().unwrap();
+    let caught = unverified.document("fleet_scan")["fail_on"][0]["zones"]
+        .as_u64()
+        .unwrap();
     assert!(
         caught as usize >= no_email.len() + set_unverified,
         "--fail-on unverified still catches a zone with no email"

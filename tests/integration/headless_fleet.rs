@@ -41,14 +41,33 @@ async fn the_json_document_counts_what_the_mock_holds_and_lists_every_zone() {
         "no progress without a terminal: {}",
         run.stderr
     );
-    let document = run.json();
-    assert_eq!(document["coverage"], counts_of(&state));
+    let document = run.document("fleet_scan");
+    assert_eq!(document["counts"], counts_of(&state));
     assert_eq!(document["cached"], false);
+    assert_eq!(document["age_seconds"], Value::Null);
     let zones = document["zones"].as_array().unwrap();
     assert_eq!(zones.len(), state["zones"].as_object().unwrap().len());
-    let cdn = zones.iter().find(|z| z["zone_id"] == CDN_LOCKED).unwrap();
+    let cdn = zones
+        .iter()
+        .find(|z| z["zone"]["id"] == CDN_LOCKED)
+        .unwrap();
     assert_eq!(cdn["attention"], "locked");
-    assert_eq!(cdn["csam"]["lock"], "locked");
+    assert_eq!(cdn["status"]["lock"], "locked");
+    assert_eq!(cdn["setting"]["editable"], false);
+    let shop = zones.iter().find(|z| z["zone"]["id"] == SHOP).unwrap();
+    assert_eq!(shop["zone"]["name"], "shop.acme-corp.com");
+    assert_eq!(
+        shop["zone"]["account"],
+        json!({"id": ACME, "name": "Acme Corp"})
+    );
+    assert_eq!(shop["zone_status"], "active");
+    assert_eq!(shop["status"]["coverage"], "scanning");
+    assert_eq!(
+        shop["setting"]["sources"], state["zones"][SHOP]["sources"],
+        "the setting keeps the server's sources"
+    );
+    assert_eq!(shop["setting"]["email_state"], "valid");
+    assert_eq!(shop["error"], Value::Null);
     let rank = |a: &Value| {
         [
             "unreadable",
@@ -103,11 +122,13 @@ async fn fail_on_off_exits_1_on_the_demo_and_names_the_condition() {
         ])
         .await;
     globex.expect(0);
+    let document = globex.document("fleet_scan");
     assert_eq!(
-        globex.json()["fail_on"],
+        document["fail_on"],
         json!([{"condition": "error", "zones": 0}])
     );
-    assert_eq!(globex.json()["account_id"], GLOBEX);
+    assert_eq!(document["failing"], false);
+    assert_eq!(document["account"]["id"], GLOBEX);
 }
 
 #[tokio::test]
@@ -117,7 +138,9 @@ async fn csv_has_a_header_and_a_line_per_zone() {
     run.expect(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("zone_id,zone_name,account_id"),
+        lines[0]
+            == "zone_id,zone_name,account_id,account_name,plan,zone_status,coverage,lock,\
+email_state,email,sources_on,sources_total,attention,error_kind,error",
         "{}",
         lines[0]
     );
@@ -129,7 +152,7 @@ async fn csv_has_a_header_and_a_line_per_zone() {
     assert_eq!(
         *shop,
         format!(
-            "{SHOP},shop.acme-corp.com,{ACME},Acme Corp,ent,active,fine,on,valid,1,2,editable,,,valid"
+            "{SHOP},shop.acme-corp.com,{ACME},Acme Corp,ent,active,scanning,editable,valid,valid,1,2,fine,,"
         )
     );
 }
@@ -147,10 +170,11 @@ async fn cached_prints_the_last_scan_with_its_age_and_sends_no_request() {
     let cached = cli.run(&["fleet", "scan", "--cached", "--json"]).await;
     cached.expect(0);
     assert_eq!(cli.request_count().await, seen, "--cached sent a request");
-    let (fresh, cached_doc) = (fresh.json(), cached.json());
+    let (fresh, cached_doc) = (fresh.document("fleet_scan"), cached.document("fleet_scan"));
     assert_eq!(cached_doc["cached"], true);
     assert!(cached_doc["age_seconds"].as_u64().is_some());
-    assert_eq!(cached_doc["coverage"], fresh["coverage"]);
+    assert_eq!(cached_doc["counts"], fresh["counts"]);
+    assert_eq!(cached_doc["started_at"], fresh["started_at"]);
     assert_eq!(cached_doc["zones"], fresh["zones"]);
     assert!(
         cached.stderr.contains("Cached scan from"),
@@ -210,7 +234,7 @@ async fn progress_goes_to_stderr_when_it_is_a_terminal_and_never_into_the_docume
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let document: Value = serde_json::from_slice(&output.stdout).expect("stdout is one document");
-    let zones = document["coverage"]["zones"].as_u64().unwrap();
+    let zones = document["counts"]["zones"].as_u64().unwrap();
     let stderr = terminal.join().unwrap();
     assert!(
         stderr.contains(&format!("scanning {zones} of {zones} zones")) && stderr.contains("budget"),
