@@ -14,6 +14,10 @@ use super::{Doc, Kind, VERSION};
 pub fn stored_schema(kind: Kind) -> &'static str {
     match kind {
         Kind::Error => include_str!("../../schemas/error.json"),
+        Kind::FleetScan => include_str!("../../schemas/fleet_scan.json"),
+        Kind::FleetPlan => include_str!("../../schemas/fleet_plan.json"),
+        Kind::FleetRun => include_str!("../../schemas/fleet_run.json"),
+        Kind::FleetRuns => include_str!("../../schemas/fleet_runs.json"),
     }
 }
 

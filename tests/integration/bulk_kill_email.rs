@@ -8,8 +8,7 @@
 //! unknown ones on purpose, once.
 #![cfg(unix)]
 
-#[path = "headless_common/schema.rs"]
-mod schema;
+use crate::headless_common::schema;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};

@@ -15,15 +15,15 @@ async fn scanned(cli: &Headless) -> Vec<(String, String, String)> {
     let run = cli.run(&["fleet", "scan", "--json"]).await;
     run.expect(0);
     let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
-    run.json()["zones"]
+    run.document("fleet_scan")["zones"]
         .as_array()
         .expect("zones")
         .iter()
         .map(|z| {
             (
-                text(&z["zone_id"]),
-                text(&z["zone_name"]),
-                text(&z["account"]["name"]),
+                text(&z["zone"]["id"]),
+                text(&z["zone"]["name"]),
+                text(&z["zone"]["account"]["name"]),
             )
         })
         .collect()
@@ -124,7 +124,7 @@ async fn run_ids_of_the_journal_folder_complete() {
         .run(&["fleet", "apply", "--enable", "--zones", path, "--yes"])
         .await;
     let runs = cli.run(&["fleet", "runs", "--json"]).await;
-    let id = runs.json()["runs"][0]["id"]
+    let id = runs.document("fleet_runs")["runs"][0]["run_id"]
         .as_str()
         .unwrap_or_else(|| panic!("a run: {apply:?} {runs:?}"))
         .to_owned();

@@ -49,6 +49,7 @@ mod doc_schemas;
 mod files_private;
 mod files_symlink;
 mod fleet_cache;
+mod fleet_documents;
 mod fleet_failed;
 mod fleet_scan;
 mod headless_bulk;

@@ -3,13 +3,12 @@
 //! `--csv` of `fleet scan` and `fleet runs` read back against the JSON:
 //! one vocabulary for a zone, a setting, a write's result and a time.
 
-mod common;
-mod headless_common;
+use crate::headless_common;
 
 use std::collections::BTreeSet;
 
-use common::*;
-use headless_common::{Headless, Run};
+use crate::common::*;
+use crate::headless_common::{Headless, Run};
 use serde_json::Value;
 
 /// CSV text as a header and rows of cells (no cell here holds a comma).
