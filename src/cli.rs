@@ -155,7 +155,7 @@ pub struct CsamGetArgs {
     /// The zone: its id, or its name (e.g. shop.example.com).
     #[arg(value_name = "ZONE")]
     pub zone: String,
-    /// Print the setting as one JSON document, as the API returns it.
+    /// Print the setting as one JSON document (`trustdeck schema csam_setting`).
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -352,7 +352,7 @@ pub struct ZonesArgs {
     /// starts_with:shop, ends_with:.tv.
     #[arg(long, value_name = "FILTER")]
     pub name: Option<String>,
-    /// Print one JSON array.
+    /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -363,7 +363,7 @@ pub struct ZonesArgs {
 /// `trustdeck accounts`.
 #[derive(Args, Debug, Clone)]
 pub struct AccountsArgs {
-    /// Print one JSON array.
+    /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.

@@ -24,13 +24,16 @@ async fn get_prints_the_setting_by_name_or_id_as_a_table_and_as_the_api_returns_
     );
     let json = cli.run(&["csam", "get", SHOP, "--json"]).await;
     json.expect(0);
-    let setting = json.json();
-    assert_eq!(setting["id"], "csam_scanner");
+    let document = json.document("csam_setting");
+    assert_eq!(document["zone"]["id"], SHOP);
+    assert_eq!(document["zone"]["name"], "shop.acme-corp.com");
+    let setting = &document["setting"];
     assert_eq!(setting["editable"], state["editable"]);
-    assert_eq!(setting["value"]["enabled"], state["enabled"]);
-    assert_eq!(setting["value"]["email_state"], state["email_state"]);
-    assert_eq!(setting["value"]["sources"], state["sources"]);
-    assert_eq!(setting["value"]["email"], "**********");
+    assert_eq!(setting["enabled"], state["enabled"]);
+    assert_eq!(setting["email_state"], state["email_state"]);
+    assert_eq!(setting["sources"], state["sources"]);
+    assert_eq!(setting["email"], "**********");
+    assert_eq!(document["status"]["coverage"], "scanning");
     assert!(!json.stdout.contains(state["email"].as_str().unwrap()));
     assert!(json.stderr.is_empty(), "{}", json.stderr);
 }

@@ -20,7 +20,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
     let state = cli.dlp_state(ACME).await;
     let json = cli.run(&["dlp", "get", "Acme Corp", "--json"]).await;
     json.expect(0);
-    let settings = json.json();
+    let document = json.document("dlp_setting");
+    assert_eq!(document["account"]["id"], ACME);
+    assert_eq!(document["account"]["name"], "Acme Corp");
+    let settings = &document["setting"];
     assert_eq!(
         settings["ai_context_analysis"],
         state["ai_context_analysis"]
@@ -31,9 +34,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
         state["payload_logging"]["masking_level"]
     );
     assert_eq!(
-        settings["payload_logging"]["public_key"],
+        settings["payload_logging"]["public_key_fingerprint"],
         "SHA256:1109027e4a751e7e"
     );
+    assert_eq!(settings["payload_logging"]["public_key_set"], true);
     let table = cli.run(&["dlp", "get", ACME]).await;
     table.expect(0);
     assert!(

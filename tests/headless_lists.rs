@@ -18,8 +18,8 @@ async fn zones_lists_every_page_as_the_mock_holds_them() {
     let state = cli.state().await;
     let all = cli.run(&["zones", "--json"]).await;
     all.expect(0);
-    let zones = all.json();
-    let ids: HashSet<&str> = zones
+    let zones = all.document("zones");
+    let ids: HashSet<&str> = zones["zones"]
         .as_array()
         .unwrap()
         .iter()
@@ -50,8 +50,8 @@ async fn zones_filters_by_account_name_and_by_name() {
         .run(&["zones", "--account", "Globex Media", "--json"])
         .await;
     globex.expect(0);
-    let zones = globex.json();
-    let zones = zones.as_array().unwrap();
+    let zones = globex.document("zones");
+    let zones = zones["zones"].as_array().unwrap();
     assert!(!zones.is_empty());
     assert!(
         zones.iter().all(|z| z["account"]["id"] == GLOBEX),
@@ -91,8 +91,8 @@ async fn accounts_lists_them_as_a_table_and_an_array() {
     let cli = Headless::start().await;
     let json = cli.run(&["accounts", "--json"]).await;
     json.expect(0);
-    let listed = json.json();
-    let listed = listed.as_array().expect("an array");
+    let listed = json.document("accounts");
+    let listed = listed["accounts"].as_array().expect("an array");
     assert_eq!(
         listed[..2],
         [
@@ -205,7 +205,11 @@ async fn zones_lists_a_zone_once_when_every_page_is_the_same_and_stops() {
         )
         .await;
     run.expect(0);
-    assert_eq!(run.json().as_array().unwrap().len(), 50, "{run:#?}");
+    assert_eq!(
+        run.document("zones")["zones"].as_array().unwrap().len(),
+        50,
+        "{run:#?}"
+    );
     assert!(
         run.stderr.contains("repeats zones already listed"),
         "{run:#?}"

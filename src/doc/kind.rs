@@ -10,16 +10,34 @@ use serde::Serialize;
 pub enum Kind {
     /// A failure, on stderr with `--json`.
     Error,
+    /// `zones --json`.
+    Zones,
+    /// `accounts --json`.
+    Accounts,
+    /// `csam get --json`.
+    CsamSetting,
+    /// `dlp get --json`.
+    DlpSetting,
 }
 
 impl Kind {
     /// Every kind, in the order `trustdeck schema` lists them.
-    pub const ALL: &'static [Kind] = &[Kind::Error];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Error,
+        Kind::Zones,
+        Kind::Accounts,
+        Kind::CsamSetting,
+        Kind::DlpSetting,
+    ];
 
     /// The wire name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Error => "error",
+            Self::Zones => "zones",
+            Self::Accounts => "accounts",
+            Self::CsamSetting => "csam_setting",
+            Self::DlpSetting => "dlp_setting",
         }
     }
 

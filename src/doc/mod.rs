@@ -12,18 +12,22 @@
 mod error;
 mod escape;
 mod kind;
+mod lists;
 mod objects;
 mod schema;
+mod settings;
 mod time;
 
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use kind::Kind;
+pub use lists::{AccountsBody, ListedZone, Plan, ZonesBody};
 pub use objects::{
     Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,
     WriteResult, Zone,
 };
 pub use schema::schema_text;
+pub use settings::{CsamSettingBody, DlpSettingBody};
 pub use time::Timestamp;
 
 use schemars::JsonSchema;

@@ -12,6 +12,10 @@ use super::{Doc, Kind, VERSION};
 pub fn schema_text(kind: Kind) -> String {
     let schema = match kind {
         Kind::Error => root::<ErrorBody>(kind),
+        Kind::Zones => root::<super::lists::ZonesBody>(kind),
+        Kind::Accounts => root::<super::lists::AccountsBody>(kind),
+        Kind::CsamSetting => root::<super::settings::CsamSettingBody>(kind),
+        Kind::DlpSetting => root::<super::settings::DlpSettingBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

@@ -22,17 +22,21 @@ use crate::outcome::{
 };
 
 use super::fleet_confirm::{Answer, confirm};
-use super::output::{clean, fields, on_off, print, print_json, warn};
+use super::output::{clean, fields, on_off, print, print_doc, warn};
 use super::resolve::{self, ZoneRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
 
-/// `csam get`: the setting as a few lines, or as the API returns it.
+/// `csam get`: the setting as a few lines, or as one `csam_setting` document.
 pub async fn get(ctx: &Context, args: &CsamGetArgs) -> Result<Exit, Failure> {
     let zone = resolve::zone(ctx, &args.zone).await?;
     let setting = read(ctx, &zone).await?;
     if args.json {
-        print_json(&setting_json(&setting));
+        let body = crate::doc::CsamSettingBody::new(
+            zone.doc(),
+            crate::doc::CsamSetting::from_api(&setting),
+        );
+        print_doc(crate::doc::Kind::CsamSetting, body);
     } else {
         let log = ctx.audit();
         let zone_id = zone.id.clone();

@@ -13,7 +13,7 @@ use crate::cli::{DlpGetArgs, DlpSetArgs, Masking};
 use crate::files::read_regular_file;
 use crate::outcome::dlp_outcome;
 
-use super::output::{fields, on_off, print, print_json};
+use super::output::{fields, on_off, print, print_doc};
 use super::resolve::{self, AccountRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
@@ -26,7 +26,11 @@ pub async fn get(ctx: &Context, args: &DlpGetArgs) -> Result<Exit, Failure> {
     let account = resolve::account(ctx, &args.account).await?;
     let settings = read(ctx, &account).await?;
     if args.json {
-        print_json(&settings_json(&settings));
+        let body = crate::doc::DlpSettingBody {
+            account: account.doc(),
+            setting: crate::doc::DlpSetting::from_api(&settings),
+        };
+        print_doc(crate::doc::Kind::DlpSetting, body);
     } else {
         print(&settings_text(&account, &settings));
     }

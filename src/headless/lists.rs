@@ -1,14 +1,13 @@
 //! `trustdeck zones [--account A] [--name FILTER]` and `trustdeck accounts`:
-//! every page, as a table or one JSON array.
-
-use serde_json::{Value, json};
+//! every page, as a table or one JSON document.
 
 use crate::api::ZoneQuery;
 use crate::api::listing::SeenIds;
-use crate::api::model::{Account, Zone};
+use crate::api::model::Zone;
 use crate::cli::{AccountsArgs, ZonesArgs};
+use crate::doc::{self, AccountsBody, Kind, ListedZone, ZonesBody};
 
-use super::output::{Table, print, print_json};
+use super::output::{Table, print, print_doc};
 use super::resolve;
 use super::{Context, Exit, Failure};
 
@@ -74,7 +73,8 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
         page += 1;
     }
     if args.json {
-        print_json(&Value::Array(zones.iter().map(zone_json).collect()));
+        let zones = zones.iter().map(ListedZone::from_api).collect();
+        print_doc(Kind::Zones, ZonesBody { zones });
     } else {
         let mut table = Table::new(&["ID", "NAME", "STATUS", "PLAN", "ACCOUNT"]);
         for zone in &zones {
@@ -101,25 +101,12 @@ fn plan(zone: &Zone) -> String {
         .unwrap_or_default()
 }
 
-/// A zone with the API's field names (the part trustdeck reads).
-fn zone_json(zone: &Zone) -> Value {
-    json!({
-        "id": zone.id,
-        "name": zone.name,
-        "status": zone.status,
-        "paused": zone.paused,
-        "account": zone.account.as_ref().map(|a| json!({"id": a.id, "name": a.name})),
-        "plan": zone.plan.as_ref().map(|p| json!({
-            "id": p.id, "name": p.name, "legacy_id": p.legacy_id,
-        })),
-    })
-}
-
 /// `accounts`.
 pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failure> {
     let accounts = resolve::all_accounts(ctx).await?;
     if args.json {
-        print_json(&Value::Array(accounts.iter().map(account_json).collect()));
+        let accounts = accounts.iter().map(doc::Account::from_api).collect();
+        print_doc(Kind::Accounts, AccountsBody { accounts });
     } else {
         let mut table = Table::new(&["ID", "NAME", "TYPE"]);
         for account in &accounts {
@@ -132,8 +119,4 @@ pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failur
         print(&table.render());
     }
     Ok(Exit::Done)
-}
-
-fn account_json(account: &Account) -> Value {
-    json!({"id": account.id, "name": account.name, "type": account.kind})
 }

@@ -45,6 +45,21 @@ impl ZoneRef {
         format!("zone {}", clean(self.name.as_deref().unwrap_or(&self.id)))
     }
 
+    /// The zone as every document shows it.
+    pub fn doc(&self) -> crate::doc::Zone {
+        crate::doc::Zone {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            account: self
+                .account
+                .as_ref()
+                .map(|(id, name)| crate::doc::AccountRef {
+                    id: id.clone(),
+                    name: name.clone(),
+                }),
+        }
+    }
+
     /// The audit log's target.
     pub fn target(&self) -> Target {
         let zone = Target::zone(&self.id, self.name.as_deref());
@@ -62,9 +77,20 @@ pub struct AccountRef {
     pub id: String,
     /// Its name, when the server said.
     pub name: Option<String>,
+    /// `standard` or `enterprise`, when the server said.
+    pub kind: Option<String>,
 }
 
 impl AccountRef {
+    /// The account as every document shows it.
+    pub fn doc(&self) -> crate::doc::Account {
+        crate::doc::Account {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+
     /// `account Acme Corp` (the id when the name is unknown).
     pub fn label(&self) -> String {
         format!(
@@ -207,6 +233,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
             Ok(reply) => Ok(AccountRef {
                 id: text.to_owned(),
                 name: Some(reply.result.name).filter(|n| !n.is_empty()),
+                kind: reply.result.kind,
             }),
             Err(Failure::Api {
                 error: ApiError::NotFound { .. },
@@ -222,6 +249,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
             }) => Ok(AccountRef {
                 id: text.to_owned(),
                 name: None,
+                kind: None,
             }),
             Err(other) => Err(other),
         };
@@ -238,6 +266,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
         [one] => Ok(AccountRef {
             id: one.id.clone(),
             name: Some(one.name.clone()),
+            kind: one.kind.clone(),
         }),
         [] => {
             let seen: Vec<&Account> = accounts.iter().collect();

@@ -1,0 +1,113 @@
+//! Every `--json` document of `csam`, `dlp`, `zones`, `accounts` and `log`,
+//! printed by the real binary against the embedded mock (or a loopback
+//! server for answers the mock will not give), validated against its
+//! schema in `schemas/`.
+
+mod common;
+mod headless_common;
+
+use common::*;
+use headless_common::Headless;
+use serde_json::Value;
+
+#[tokio::test]
+async fn get_documents_carry_their_zone_or_account_and_the_shared_setting_objects() {
+    let cli = Headless::start().await;
+    let csam = cli.run(&["csam", "get", SHOP, "--json"]).await;
+    csam.expect(0);
+    let csam = csam.document("csam_setting");
+    assert_eq!(csam["zone"]["id"], SHOP);
+    assert_eq!(csam["zone"]["account"]["id"], ACME);
+    assert_eq!(csam["status"]["lock"], "editable");
+    assert!(csam["setting"]["sources"].is_object(), "{csam:#}");
+
+    let locked = cli.run(&["csam", "get", CDN_LOCKED, "--json"]).await;
+    locked.expect(0);
+    let locked = locked.document("csam_setting");
+    assert_eq!(locked["setting"]["editable"], false);
+    assert_eq!(locked["status"]["lock"], "locked");
+
+    let dlp = cli.run(&["dlp", "get", ACME, "--json"]).await;
+    dlp.expect(0);
+    let dlp = dlp.document("dlp_setting");
+    assert_eq!(dlp["account"]["id"], ACME);
+    assert_eq!(dlp["account"]["type"], "enterprise");
+    let logging = &dlp["setting"]["payload_logging"];
+    assert_eq!(logging["public_key_set"], true);
+    assert!(
+        logging["public_key_fingerprint"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("SHA256:")),
+        "{dlp:#}"
+    );
+}
+
+#[tokio::test]
+async fn lists_are_objects_of_the_shared_zone_and_account() {
+    let cli = Headless::start().await;
+    let zones = cli.run(&["zones", "--account", ACME, "--json"]).await;
+    zones.expect(0);
+    let zones = zones.document("zones");
+    let shop = zones["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["id"] == SHOP)
+        .expect("shop is listed");
+    assert_eq!(shop["name"], "shop.acme-corp.com");
+    assert_eq!(shop["account"]["id"], ACME);
+    assert!(shop["plan"].is_object(), "{shop:#}");
+
+    let accounts = cli.run(&["accounts", "--json"]).await;
+    accounts.expect(0);
+    let accounts = accounts.document("accounts");
+    assert_eq!(accounts["accounts"][0]["id"], ACME);
+    assert_eq!(accounts["accounts"][0]["type"], "enterprise");
+}
+
+/// A server whose zone name and masked email hold a right-to-left override
+/// and a C1 control.
+async fn hostile_server() -> RawServer {
+    raw_server(|socket, head, _| async move {
+        let zone = Value::from(format!("evil\u{202e}moc.{SHOP}"));
+        let body = if head.contains("csam_scanner") {
+            serde_json::json!({"success": true, "errors": [], "messages": [], "result": {
+                "id": "csam_scanner", "editable": true, "modified_on": null,
+                "value": {"enabled": true, "email": "ab\u{9b}c\u{202e}@x.example",
+                          "email_state": "valid", "sources": {"ncmec": true}}}})
+        } else {
+            serde_json::json!({"success": true, "errors": [], "messages": [], "result": {
+                "id": SHOP, "name": zone}})
+        };
+        reply_raw(
+            socket,
+            http_answer("200 OK", &[], &body.to_string()).as_bytes(),
+        )
+        .await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn hidden_characters_from_the_server_are_escapes_in_the_document() {
+    let cli = Headless::start().await;
+    let server = hostile_server().await;
+    let base = server.base_url();
+    let run = cli
+        .run_with(
+            &["csam", "get", SHOP, "--json"],
+            &[("CLOUDFLARE_BASE_URL", base.as_str())],
+        )
+        .await;
+    run.expect(0);
+    for raw in ['\u{202e}', '\u{9b}'] {
+        assert!(!run.stdout.contains(raw), "{raw:?} raw in {}", run.stdout);
+    }
+    assert!(run.stdout.contains("\\u202e"), "{}", run.stdout);
+    assert!(run.stdout.contains("\\u009b"), "{}", run.stdout);
+    let document = run.document("csam_setting");
+    assert_eq!(
+        document["setting"]["email"], "ab\u{9b}c\u{202e}@x.example",
+        "the escapes read back as the server's text"
+    );
+}
