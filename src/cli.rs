@@ -240,7 +240,7 @@ pub struct CsamSetArgs {
     /// scanning until the address is verified); needed without a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    /// Print one `csam_write` document: {zone, result, before, sent, after, …}.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -317,7 +317,7 @@ pub struct DlpSetArgs {
     /// scanning until the address is verified); needed without a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    /// Print one `dlp_write` document: {account, result, before, sent, after, …}.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.

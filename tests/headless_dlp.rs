@@ -68,10 +68,13 @@ async fn set_patches_what_differs_and_reports_before_sent_after() {
         ])
         .await;
     run.expect(0);
-    let report = run.json();
+    let report = run.document("dlp_write");
+    assert_eq!(report["account"]["id"], ACME);
+    assert_eq!(report["result"], "done");
     assert_eq!(
         report["sent"],
-        json!({"ocr": false, "payload_logging": {"masking_level": "full"}}),
+        json!({"ai_context_analysis": null, "ocr": false, "payload_logging": {
+            "masking_level": "full", "public_key_set": null, "public_key_fingerprint": null}}),
         "AI context analysis was already on"
     );
     assert_eq!(report["before"]["ocr"], true);
@@ -105,10 +108,9 @@ async fn payload_logging_goes_on_from_a_key_file_and_off_and_the_key_is_never_pr
         cli.dlp_state(GLOBEX).await["payload_logging"]["public_key"],
         NEW_KEY
     );
-    assert_eq!(
-        on.json()["sent"]["payload_logging"]["public_key"],
-        "SHA256:6f7ef35ea8374f37"
-    );
+    let sent = &on.document("dlp_write")["sent"]["payload_logging"];
+    assert_eq!(sent["public_key_fingerprint"], "SHA256:6f7ef35ea8374f37");
+    assert_eq!(sent["public_key_set"], true);
     let off = cli.run(&["dlp", "set", ACME, "--no-payload-logging"]).await;
     off.expect(0);
     assert!(
@@ -193,18 +195,18 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
     let cli = Headless::start().await;
     let run = cli.run(&["dlp", "reset", ACME, "--yes", "--json"]).await;
     run.expect(0);
-    let report = run.json();
-    assert_eq!(report["sent"], Value::Null);
-    assert_eq!(report["applied"], true);
+    let report = run.document("dlp_reset");
+    assert_eq!(report["result"], "done");
     assert_eq!(report["preview"].as_array().map(Vec::len), Some(4));
     assert_eq!(
         report["preview"][2],
-        json!({"field": "masking_level", "now": "partial", "after": "default"})
+        json!({"field": "payload_logging.masking_level", "now": "partial", "after": "default"})
     );
     assert_eq!(
-        report["after"]["payload_logging"]["public_key"],
+        report["after"]["payload_logging"]["public_key_fingerprint"],
         Value::Null
     );
+    assert_eq!(report["after"]["payload_logging"]["public_key_set"], false);
     let state = cli.dlp_state(ACME).await;
     assert_eq!(state["ai_context_analysis"], false);
     assert_eq!(state["payload_logging"]["masking_level"], "default");
@@ -244,8 +246,11 @@ async fn dry_run_and_read_only_send_no_write() {
         ])
         .await;
     dry.expect(0);
-    assert_eq!(dry.json()["sent"], json!({"ocr": false}));
-    assert_eq!(dry.json()["blocked"], "read_only");
+    let report = dry.document("dlp_write");
+    assert_eq!(report["sent"]["ocr"], false);
+    assert_eq!(report["sent"]["payload_logging"], Value::Null);
+    assert_eq!(report["blocked"], "read_only");
+    assert_eq!(report["result"], "skipped");
     let set = cli
         .run(&["dlp", "set", ACME, "--ocr", "off", "--read-only"])
         .await;

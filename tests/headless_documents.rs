@@ -111,3 +111,35 @@ async fn hidden_characters_from_the_server_are_escapes_in_the_document() {
         "the escapes read back as the server's text"
     );
 }
+
+#[tokio::test]
+async fn a_write_with_nothing_to_change_is_skipped_and_says_what_it_read() {
+    let cli = Headless::start().await;
+    let csam = cli.run(&["csam", "set", SHOP, "--enable", "--json"]).await;
+    csam.expect(0);
+    let csam = csam.document("csam_write");
+    assert_eq!(csam["result"], "skipped");
+    assert_eq!(csam["sent"], Value::Null);
+    assert_eq!(csam["after"], Value::Null);
+    assert_eq!(csam["before"]["enabled"], true);
+    assert_eq!(csam["zone"]["id"], SHOP);
+
+    let dlp = cli
+        .run(&["dlp", "set", ACME, "--ai-context", "on", "--json"])
+        .await;
+    dlp.expect(0);
+    let dlp = dlp.document("dlp_write");
+    assert_eq!(dlp["result"], "skipped");
+    assert_eq!(dlp["sent"], Value::Null);
+
+    cli.run(&["dlp", "reset", ACME, "--yes"]).await.expect(0);
+    let reset = cli.run(&["dlp", "reset", ACME, "--yes", "--json"]).await;
+    reset.expect(0);
+    let reset = reset.document("dlp_reset");
+    assert_eq!(reset["result"], "skipped");
+    assert_eq!(reset["account"]["id"], ACME);
+    assert!(
+        cli.writes().await.len() == 1,
+        "only the first reset was sent"
+    );
+}

@@ -187,7 +187,7 @@ async fn exit_5_for_the_zone_locked_by_trust_and_safety_before_anything_is_sent(
         ])
         .await;
     dry.expect(0);
-    assert_eq!(dry.json()["blocked"], "locked");
+    assert_eq!(dry.document("csam_write")["blocked"], "locked");
 }
 
 #[tokio::test]

@@ -18,6 +18,12 @@ pub enum Kind {
     CsamSetting,
     /// `dlp get --json`.
     DlpSetting,
+    /// `csam set --json`.
+    CsamWrite,
+    /// `dlp set --json`.
+    DlpWrite,
+    /// `dlp reset --json`.
+    DlpReset,
 }
 
 impl Kind {
@@ -28,6 +34,9 @@ impl Kind {
         Kind::Accounts,
         Kind::CsamSetting,
         Kind::DlpSetting,
+        Kind::CsamWrite,
+        Kind::DlpWrite,
+        Kind::DlpReset,
     ];
 
     /// The wire name.
@@ -38,6 +47,9 @@ impl Kind {
             Self::Accounts => "accounts",
             Self::CsamSetting => "csam_setting",
             Self::DlpSetting => "dlp_setting",
+            Self::CsamWrite => "csam_write",
+            Self::DlpWrite => "dlp_write",
+            Self::DlpReset => "dlp_reset",
         }
     }
 

@@ -17,6 +17,7 @@ mod objects;
 mod schema;
 mod settings;
 mod time;
+mod write;
 
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
@@ -29,6 +30,10 @@ pub use objects::{
 pub use schema::schema_text;
 pub use settings::{CsamSettingBody, DlpSettingBody};
 pub use time::Timestamp;
+pub use write::{
+    Adjusted, Blocked, CsamSent, CsamWriteBody, DlpResetBody, DlpSent, DlpWriteBody, FieldValue,
+    Message, Preview, field_path,
+};
 
 use schemars::JsonSchema;
 use serde::Serialize;

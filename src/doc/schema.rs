@@ -16,6 +16,9 @@ pub fn schema_text(kind: Kind) -> String {
         Kind::Accounts => root::<super::lists::AccountsBody>(kind),
         Kind::CsamSetting => root::<super::settings::CsamSettingBody>(kind),
         Kind::DlpSetting => root::<super::settings::DlpSettingBody>(kind),
+        Kind::CsamWrite => root::<super::write::CsamWriteBody>(kind),
+        Kind::DlpWrite => root::<super::write::DlpWriteBody>(kind),
+        Kind::DlpReset => root::<super::write::DlpResetBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
