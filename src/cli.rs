@@ -138,6 +138,28 @@ pub enum HeadlessCommand {
     Schema(SchemaArgs),
 }
 
+impl HeadlessCommand {
+    /// Whether the command was asked for a JSON document (`--json`): then
+    /// a failure, too, is a document (`error`, on stderr).
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Self::Csam(CsamCommand::Get(args)) => args.json,
+            Self::Csam(CsamCommand::Set(args)) => args.json,
+            Self::Dlp(DlpCommand::Get(args)) => args.json,
+            Self::Dlp(DlpCommand::Set(args)) => args.json,
+            Self::Dlp(DlpCommand::Reset(args)) => args.json,
+            Self::Zones(args) => args.json,
+            Self::Accounts(args) => args.json,
+            Self::Log(args) => args.json,
+            Self::Fleet(FleetCommand::Scan(args)) => args.json,
+            Self::Fleet(FleetCommand::Apply(args)) => args.json,
+            Self::Fleet(FleetCommand::Resume(args)) => args.json,
+            Self::Fleet(FleetCommand::Runs(args)) => args.json,
+            Self::Completions(_) | Self::Man(_) | Self::Schema(_) => false,
+        }
+    }
+}
+
 /// `trustdeck csam …`.
 #[derive(Subcommand, Debug)]
 pub enum CsamCommand {

@@ -143,3 +143,64 @@ async fn a_write_with_nothing_to_change_is_skipped_and_says_what_it_read() {
         "only the first reset was sent"
     );
 }
+
+#[tokio::test]
+async fn with_json_a_failure_is_one_error_document_on_stderr_with_the_same_exit() {
+    let cli = Headless::start().await;
+    let unknown = cli
+        .run(&["csam", "get", "no-such-zone.example", "--json"])
+        .await;
+    unknown.expect(4);
+    let error = unknown.error_document();
+    assert_eq!(error["error"], "not_found");
+    assert_eq!(error["zone"], Value::Null);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no-such-zone.example")),
+        "{error:#}"
+    );
+    let text = cli.run(&["csam", "get", "no-such-zone.example"]).await;
+    text.expect(4);
+    assert!(text.stderr.starts_with("trustdeck: "), "{text:#?}");
+
+    let read_only = cli
+        .run(&["csam", "set", SHOP, "--disable", "--read-only", "--json"])
+        .await;
+    read_only.expect(3);
+    let error = read_only.error_document();
+    assert_eq!(error["error"], "read_only");
+    assert_eq!(error["zone"]["id"], SHOP);
+    assert_eq!(error["zone"]["account"]["id"], ACME);
+    assert!(cli.writes().await.is_empty());
+
+    let locked = cli
+        .run(&["csam", "set", CDN_LOCKED, "--disable", "--json"])
+        .await;
+    locked.expect(5);
+    assert_eq!(locked.error_document()["error"], "locked");
+
+    let usage = cli.run(&["csam", "set", SHOP, "--json"]).await;
+    usage.expect(2);
+    assert_eq!(usage.error_document()["error"], "usage");
+
+    let denied = cli
+        .run_with(
+            &["dlp", "get", ACME, "--json"],
+            &[("CLOUDFLARE_API_TOKEN", ZONE_ONLY_TOKEN)],
+        )
+        .await;
+    denied.expect(3);
+    let error = denied.error_document();
+    assert!(
+        matches!(error["error"].as_str(), Some("permission" | "auth")),
+        "{error:#}"
+    );
+    assert_eq!(error["account"]["id"], ACME);
+
+    let no_token = cli
+        .run_with(&["zones", "--json"], &[("CLOUDFLARE_API_TOKEN", "")])
+        .await;
+    no_token.expect(2);
+    assert_eq!(no_token.error_document()["error"], "config");
+}

@@ -113,6 +113,12 @@ fn zone_id_like(text: &str) -> bool {
 
 /// The zone `text` names (an id or a name).
 pub async fn zone(ctx: &Context, text: &str) -> Result<ZoneRef, Failure> {
+    let zone = find_zone(ctx, text).await?;
+    ctx.seen.zone(&zone);
+    Ok(zone)
+}
+
+async fn find_zone(ctx: &Context, text: &str) -> Result<ZoneRef, Failure> {
     let text = text.trim();
     if zone_id_like(text) {
         return match ctx
@@ -221,6 +227,12 @@ fn zone_lines(zones: &[&Zone]) -> String {
 
 /// The account `text` names (an id or a name).
 pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
+    let account = find_account(ctx, text).await?;
+    ctx.seen.account(&account);
+    Ok(account)
+}
+
+async fn find_account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
     let text = text.trim();
     if validate::account_id(text).is_ok() {
         return match ctx
