@@ -375,8 +375,12 @@ pub struct ZonesArgs {
     #[arg(long, value_name = "FILTER")]
     pub name: Option<String>,
     /// Print one JSON document.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line (id,name,account_id,account_name,status,
+    /// paused,plan_id,plan_name,plan_legacy_id), then a line per zone.
+    #[arg(long)]
+    pub csv: bool,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,
@@ -386,8 +390,11 @@ pub struct ZonesArgs {
 #[derive(Args, Debug, Clone)]
 pub struct AccountsArgs {
     /// Print one JSON document.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line (id,name,type), then a line per account.
+    #[arg(long)]
+    pub csv: bool,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,

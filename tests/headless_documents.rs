@@ -204,3 +204,91 @@ async fn with_json_a_failure_is_one_error_document_on_stderr_with_the_same_exit(
     no_token.expect(2);
     assert_eq!(no_token.error_document()["error"], "config");
 }
+
+/// RFC 4180 records: fields split on commas, quoted fields unquoted.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    records
+}
+
+/// The value at a JSON path of `id`, `account.name`, as a CSV cell.
+fn cell(value: &Value, path: &str) -> String {
+    let found = path.split('.').fold(value, |v, key| &v[key]);
+    match found {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn csv_columns_are_the_json_paths_and_hold_the_same_values() {
+    let cli = Headless::start().await;
+    let json = cli.run(&["zones", "--account", ACME, "--json"]).await;
+    let csv = cli.run(&["zones", "--account", ACME, "--csv"]).await;
+    csv.expect(0);
+    let records = csv_records(&csv.stdout);
+    assert_eq!(
+        records[0],
+        [
+            "id",
+            "name",
+            "account_id",
+            "account_name",
+            "status",
+            "paused",
+            "plan_id",
+            "plan_name",
+            "plan_legacy_id"
+        ]
+    );
+    let zones = json.document("zones");
+    let zones = zones["zones"].as_array().unwrap();
+    assert_eq!(records.len(), zones.len() + 1, "{}", csv.stdout);
+    let paths = [
+        "id",
+        "name",
+        "account.id",
+        "account.name",
+        "status",
+        "paused",
+        "plan.id",
+        "plan.name",
+        "plan.legacy_id",
+    ];
+    for (record, zone) in records[1..].iter().zip(zones) {
+        let expected: Vec<String> = paths.iter().map(|p| cell(zone, p)).collect();
+        assert_eq!(*record, expected);
+    }
+    assert!(
+        records[1..]
+            .iter()
+            .any(|r| r[0] == SHOP && r[3] == "Acme Corp")
+    );
+
+    let accounts = cli.run(&["accounts", "--csv"]).await;
+    accounts.expect(0);
+    let records = csv_records(&accounts.stdout);
+    assert_eq!(records[0], ["id", "name", "type"]);
+    assert_eq!(records[1], [ACME, "Acme Corp", "enterprise"]);
+    assert_eq!(records[2], [GLOBEX, "Globex Media", "standard"]);
+}

@@ -1,5 +1,5 @@
 //! `trustdeck zones [--account A] [--name FILTER]` and `trustdeck accounts`:
-//! every page, as a table or one JSON document.
+//! every page, as a table, one JSON document or CSV.
 
 use crate::api::ZoneQuery;
 use crate::api::listing::SeenIds;
@@ -7,7 +7,7 @@ use crate::api::model::Zone;
 use crate::cli::{AccountsArgs, ZonesArgs};
 use crate::doc::{self, AccountsBody, Kind, ListedZone, ZonesBody};
 
-use super::output::{Table, print, print_doc};
+use super::output::{Csv, Table, print, print_doc};
 use super::resolve;
 use super::{Context, Exit, Failure};
 
@@ -75,6 +75,8 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
     if args.json {
         let zones = zones.iter().map(ListedZone::from_api).collect();
         print_doc(Kind::Zones, ZonesBody { zones });
+    } else if args.csv {
+        print(&zones_csv(&zones));
     } else {
         let mut table = Table::new(&["ID", "NAME", "STATUS", "PLAN", "ACCOUNT"]);
         for zone in &zones {
@@ -94,6 +96,37 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
     Ok(Exit::Done)
 }
 
+/// The zones as CSV, the columns named by the paths of the JSON keys.
+fn zones_csv(zones: &[Zone]) -> String {
+    let mut csv = Csv::new(&[
+        "id",
+        "name",
+        "account_id",
+        "account_name",
+        "status",
+        "paused",
+        "plan_id",
+        "plan_name",
+        "plan_legacy_id",
+    ]);
+    for zone in zones.iter().map(ListedZone::from_api) {
+        let account = zone.account.as_ref();
+        let plan = zone.plan.as_ref();
+        csv.row([
+            zone.id.clone(),
+            zone.name.clone().unwrap_or_default(),
+            account.map(|a| a.id.clone()).unwrap_or_default(),
+            account.and_then(|a| a.name.clone()).unwrap_or_default(),
+            zone.status.clone().unwrap_or_default(),
+            zone.paused.map(|p| p.to_string()).unwrap_or_default(),
+            plan.and_then(|p| p.id.clone()).unwrap_or_default(),
+            plan.and_then(|p| p.name.clone()).unwrap_or_default(),
+            plan.and_then(|p| p.legacy_id.clone()).unwrap_or_default(),
+        ]);
+    }
+    csv.render().to_owned()
+}
+
 fn plan(zone: &Zone) -> String {
     zone.plan
         .as_ref()
@@ -107,6 +140,16 @@ pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failur
     if args.json {
         let accounts = accounts.iter().map(doc::Account::from_api).collect();
         print_doc(Kind::Accounts, AccountsBody { accounts });
+    } else if args.csv {
+        let mut csv = Csv::new(&["id", "name", "type"]);
+        for account in accounts.iter().map(doc::Account::from_api) {
+            csv.row([
+                account.id,
+                account.name.unwrap_or_default(),
+                account.kind.unwrap_or_default(),
+            ]);
+        }
+        print(csv.render());
     } else {
         let mut table = Table::new(&["ID", "NAME", "TYPE"]);
         for account in &accounts {
