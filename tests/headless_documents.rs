@@ -292,3 +292,29 @@ async fn csv_columns_are_the_json_paths_and_hold_the_same_values() {
     assert_eq!(records[1], [ACME, "Acme Corp", "enterprise"]);
     assert_eq!(records[2], [GLOBEX, "Globex Media", "standard"]);
 }
+
+#[tokio::test]
+async fn the_log_is_one_document_of_entries_with_the_shared_zone_and_account() {
+    let cli = Headless::start().await;
+    let empty = cli.run(&["log", "--json"]).await;
+    empty.expect(0);
+    assert_eq!(empty.document("audit_log")["entries"], Value::Array(vec![]));
+    cli.run(&["csam", "set", SHOP, "--disable"]).await.expect(0);
+    cli.run(&["dlp", "set", GLOBEX, "--ocr", "on"])
+        .await
+        .expect(0);
+    let log = cli.run(&["log", "--json"]).await;
+    log.expect(0);
+    let log = log.document("audit_log");
+    let [dlp, csam] = log["entries"].as_array().unwrap().as_slice() else {
+        panic!("two entries: {log:#}")
+    };
+    assert_eq!(dlp["account"]["id"], GLOBEX);
+    assert_eq!(dlp["zone"], Value::Null);
+    assert_eq!(dlp["sent"]["ocr"], true);
+    assert_eq!(csam["zone"]["id"], SHOP);
+    assert_eq!(csam["zone"]["account"]["id"], ACME);
+    assert_eq!(csam["origin"]["command"], "csam set");
+    assert_eq!(csam["result"], "done");
+    assert_eq!(csam["after"]["enabled"], false);
+}

@@ -148,18 +148,23 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
         .run(&["log", "--zone", "shop.acme-corp.com", "--json"])
         .await;
     zone.expect(0);
-    let entries = zone.json()["entries"].clone();
+    let entries = zone.document("audit_log")["entries"].clone();
     assert_eq!(entries.as_array().map(Vec::len), Some(1), "{entries}");
-    assert_eq!(entries[0]["state"], "applied");
-    assert_eq!(entries[0]["command"], "csam set");
+    assert_eq!(entries[0]["result"], "done");
+    assert_eq!(entries[0]["origin"]["command"], "csam set");
+    assert_eq!(entries[0]["zone"]["id"], SHOP);
     let account = cli.run(&["log", "--account", ACME, "--json"]).await;
     assert_eq!(
-        account.json()["entries"].as_array().map(Vec::len),
+        account.document("audit_log")["entries"]
+            .as_array()
+            .map(Vec::len),
         Some(1),
         "the zone's account"
     );
     let recent = cli.run(&["log", "--since", "1h", "--json"]).await;
-    assert_eq!(recent.json()["entries"].as_array().map(Vec::len), Some(2));
+    let recent = recent.document("audit_log");
+    assert_eq!(recent["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(recent["entries"][0]["account"]["id"], GLOBEX);
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .open(cli.audit_path())
@@ -167,7 +172,7 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     writeln!(file, "this is not an audit record").unwrap();
     let damaged = cli.run(&["log", "--json"]).await;
     damaged.expect(0);
-    let document: Value = damaged.json();
+    let document: Value = damaged.document("audit_log");
     assert_eq!(document["entries"].as_array().map(Vec::len), Some(2));
     assert_eq!(document["skipped"], 1);
     assert!(

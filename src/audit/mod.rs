@@ -36,31 +36,12 @@
 //! action, and instead of `sent`/`before` an `outcome` object (below).
 //!
 //! # `trustdeck log --json`
-//! [`to_json`] gives this document; it only ever grows by new keys:
-//!
-//! ```json
-//! {"version": 1,
-//!  "entries": [{
-//!    "id": "3f9c0a1b2c3d4e5f",            // ties intent and outcome
-//!    "time": "2025-06-01T10:00:00.123Z",  // RFC 3339 UTC, of the intent
-//!    "face": "dashboard|headless|bulk", "command": "csam set" | null,
-//!    "run": "bulk run id" | null, "profile": "work" | null,
-//!    "host": "api.cloudflare.com",        // host[:port] of the base URL
-//!    "target": {"kind": "zone|account", "id": "…", "name": "…" | null,
-//!               "account": {"id": "…", "name": "…" | null} | null},
-//!    "action": "csam.patch|dlp.patch|dlp.put|dlp.reset",
-//!    "sent": {"field": true | "word", …} | null,   // null: intent line lost
-//!    "before": {…} | null,
-//!    "state": "applied|refused|failed|unknown|not_sent",
-//!    "outcome": null | {                  // null: outcome unknown
-//!      "time": "…", "result": "applied|refused|failed|unknown|not_sent",
-//!      "status": 200 | null, "after": {…} | null,
-//!      "errors": [{"code": 1004, "message": "…"}], "messages": [...],
-//!      "error": "trustdeck's line for the failure" | null}}],
-//!  "warnings": [{"file": "audit.jsonl.1", "line": 17 | null,
-//!                "problem": {"kind": "too_long|malformed|bad_time|duplicate_id|unreadable", …}}],
-//!  "skipped": 0}
-//! ```
+//! An `audit_log` document ([`crate::doc::AuditLogBody`], `trustdeck schema
+//! audit_log`): `{kind, version: 2, entries, warnings, skipped}`, each entry
+//! one write (intent and outcome together, [`crate::doc::AuditEntry`]):
+//! `{id, at, outcome_at, origin: {face, command, run}, profile, host, zone,
+//! account, action, sent, before, result, status, after, errors, messages,
+//! error}`, `result` one of `done|failed|unknown|skipped`.
 //!
 //! Field names: `enabled`, `email`, `email_state`, `resend_email`,
 //! `sources.NAME` (CSAM); `ai_context_analysis`, `ocr`,
@@ -90,7 +71,7 @@ pub use redact::{
     TEXT_MAX, csam_sent, csam_shown, dlp_sent, dlp_shown, key_fingerprint, redact_text,
     shown_email, typed_email,
 };
-pub use render::{JSON_VERSION, change_text, outcome_text, render_table, time_text, to_json};
+pub use render::{change_text, outcome_text, render_table, time_text};
 pub use store::{Rotation, rotated_path};
 pub use words::{Action, Command, Face, TargetKind, Verdict};
 

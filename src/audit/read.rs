@@ -111,7 +111,7 @@ fn rfc3339<S: serde::Serializer>(time: &OffsetDateTime, s: S) -> Result<S::Ok, S
 }
 
 /// A line (or a file) the reader skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     /// The file's name (`audit.jsonl.2`).
     pub file: String,
@@ -123,7 +123,7 @@ pub struct Warning {
 
 /// Why a line was skipped. The texts never quote the line: a damaged line
 /// may hold anything.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     /// Longer than [`LINE_MAX`].

@@ -24,6 +24,8 @@ pub enum Kind {
     DlpWrite,
     /// `dlp reset --json`.
     DlpReset,
+    /// `log --json`.
+    AuditLog,
 }
 
 impl Kind {
@@ -37,6 +39,7 @@ impl Kind {
         Kind::CsamWrite,
         Kind::DlpWrite,
         Kind::DlpReset,
+        Kind::AuditLog,
     ];
 
     /// The wire name.
@@ -50,6 +53,7 @@ impl Kind {
             Self::CsamWrite => "csam_write",
             Self::DlpWrite => "dlp_write",
             Self::DlpReset => "dlp_reset",
+            Self::AuditLog => "audit_log",
         }
     }
 

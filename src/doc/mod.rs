@@ -9,6 +9,7 @@
 //! [`Doc`]: `{"kind": …, "version": 2, …}`; its JSON Schema is generated from
 //! the same types (`trustdeck schema KIND`, `schemas/KIND.json`).
 
+mod audit;
 mod error;
 mod escape;
 mod kind;
@@ -19,6 +20,7 @@ mod settings;
 mod time;
 mod write;
 
+pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, write_result};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use kind::Kind;

@@ -6,8 +6,9 @@ use time::OffsetDateTime;
 
 use crate::audit::{self, AuditLog, Filter};
 use crate::cli::LogArgs;
+use crate::doc::{AuditEntry, AuditLogBody, Kind};
 
-use super::output::{Table, print, print_json, warn};
+use super::output::{Table, print, print_doc, warn};
 use super::{Exit, Failure};
 
 /// `log`.
@@ -34,7 +35,13 @@ pub fn run(args: &LogArgs) -> Result<Exit, Failure> {
         warn(&format!("{unlisted} more damaged lines were skipped"));
     }
     if args.json {
-        print_json(&audit::to_json(&report));
+        let entries = report.entries.iter().map(AuditEntry::of).collect();
+        let body = AuditLogBody {
+            entries,
+            warnings: report.warnings.clone(),
+            skipped: report.skipped,
+        };
+        print_doc(Kind::AuditLog, body);
     } else {
         print(&table(&report));
     }
