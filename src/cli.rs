@@ -414,8 +414,12 @@ pub struct LogArgs {
     #[arg(long, value_name = "ACCOUNT")]
     pub account: Option<String>,
     /// Print one JSON document.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line, then a line per write (the JSON keys as
+    /// columns; sent, before and after as `field=value; …`).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// `trustdeck fleet …`.

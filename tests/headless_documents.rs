@@ -318,3 +318,29 @@ async fn the_log_is_one_document_of_entries_with_the_shared_zone_and_account() {
     assert_eq!(csam["result"], "done");
     assert_eq!(csam["after"]["enabled"], false);
 }
+
+#[tokio::test]
+async fn the_log_as_csv_has_the_json_keys_as_columns() {
+    let cli = Headless::start().await;
+    cli.run(&["csam", "set", SHOP, "--disable"]).await.expect(0);
+    let json = cli.run(&["log", "--json"]).await.document("audit_log");
+    let csv = cli.run(&["log", "--csv"]).await;
+    csv.expect(0);
+    let records = csv_records(&csv.stdout);
+    assert_eq!(records.len(), 2, "{}", csv.stdout);
+    let row: std::collections::HashMap<&str, &str> = records[0]
+        .iter()
+        .map(String::as_str)
+        .zip(records[1].iter().map(String::as_str))
+        .collect();
+    let entry = &json["entries"][0];
+    assert_eq!(row["at"], entry["at"].as_str().unwrap());
+    assert_eq!(row["id"], entry["id"].as_str().unwrap());
+    assert_eq!(row["zone_id"], SHOP);
+    assert_eq!(row["account_id"], ACME);
+    assert_eq!(row["command"], "csam set");
+    assert_eq!(row["result"], "done");
+    assert_eq!(row["status"], "200");
+    assert_eq!(row["sent"], "enabled=false");
+    assert!(row["after"].contains("enabled=false"), "{row:?}");
+}
