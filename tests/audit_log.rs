@@ -38,10 +38,20 @@ fn a_write_reads_back_with_its_intent_and_its_outcome() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert_eq!(lines[0]["kind"], "intent");
-    assert_eq!(lines[1]["kind"], "outcome");
+    for line in &lines {
+        assert_eq!(line["kind"], "audit_entry");
+        assert_eq!(line["version"], 2);
+        assert_eq!(line["at"], "2025-06-01T10:00:00Z");
+    }
+    assert_eq!(
+        lines[0]["outcome_at"],
+        serde_json::Value::Null,
+        "the intent"
+    );
+    assert_eq!(lines[0]["result"], "unknown");
+    assert!(lines[1]["outcome_at"].is_string(), "the outcome");
+    assert_eq!(lines[1]["sent"], lines[0]["sent"], "the whole entry again");
     assert_eq!(lines[0]["id"], lines[1]["id"]);
-    assert_eq!(lines[0]["time"], "2025-06-01T10:00:00Z");
 
     let report = s.log.read(&Filter::default());
     assert_eq!(report.skipped, 0, "{:?}", report.warnings);

@@ -181,7 +181,7 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
     assert!(
         audit
             .iter()
-            .all(|l| l["command"] == "fleet apply" && l["face"] == "bulk")
+            .all(|l| l["origin"]["command"] == "fleet apply" && l["origin"]["face"] == "bulk")
     );
 
     let listed = cli.run(&["fleet", "runs", "--json"]).await;

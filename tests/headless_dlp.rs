@@ -215,7 +215,7 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
     let lines = cli.audit_lines();
     assert_eq!(lines[0]["action"], "dlp.reset");
     assert_eq!(lines[0]["before"]["ocr"], true);
-    assert_eq!(lines[1]["outcome"]["after"]["ocr"], false);
+    assert_eq!(lines[1]["after"]["ocr"], false);
     let again = cli.run(&["dlp", "reset", ACME, "--yes"]).await;
     again.expect(0);
     assert!(
@@ -294,6 +294,7 @@ async fn a_token_without_zero_trust_gets_3_and_the_refusal_is_audited() {
     write.expect(3);
     let lines = cli.audit_lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(lines[1]["outcome"]["result"], "refused");
+    assert_eq!(lines[1]["result"], "failed");
+    assert_eq!(lines[1]["status"], 403);
     assert_eq!(cli.dlp_state(ACME).await["ocr"], true);
 }

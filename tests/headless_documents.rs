@@ -344,3 +344,60 @@ async fn the_log_as_csv_has_the_json_keys_as_columns() {
     assert_eq!(row["sent"], "enabled=false");
     assert!(row["after"].contains("enabled=false"), "{row:?}");
 }
+
+/// Two lines of a write as the previous version (format `"v": 1`) wrote them.
+fn version_1_lines() -> String {
+    let target = format!(
+        r#""target":{{"kind":"zone","id":"{SHOP}","name":"shop.acme-corp.com","account":{{"id":"{ACME}","name":"Acme Corp"}}}}"#
+    );
+    let common = format!(
+        r#""id":"00112233aabbccdd","face":"headless","command":"csam set","run":null,"profile":null,"host":"127.0.0.1","action":"csam.patch",{target}"#
+    );
+    format!(
+        "{{\"v\":1,\"kind\":\"intent\",\"time\":\"2026-01-02T03:04:05.678Z\",{common},\"sent\":{{\"enabled\":false}},\"before\":{{\"enabled\":true}}}}\n\
+         {{\"v\":1,\"kind\":\"outcome\",\"time\":\"2026-01-02T03:04:06.001Z\",{common},\"outcome\":{{\"result\":\"applied\",\"status\":200,\"after\":{{\"enabled\":false}},\"errors\":[],\"messages\":[],\"error\":null}}}}\n"
+    )
+}
+
+#[tokio::test]
+async fn a_log_written_by_the_previous_version_is_still_read_beside_new_records() {
+    let cli = Headless::start().await;
+    std::fs::create_dir_all(cli.audit_path().parent().unwrap()).unwrap();
+    std::fs::write(cli.audit_path(), version_1_lines()).unwrap();
+    let get = cli.run(&["csam", "get", SHOP]).await;
+    get.expect(0);
+    assert!(
+        get.stdout
+            .contains("2026-01-02 03:04 UTC by trustdeck (audit log)"),
+        "the old write is the last change: {}",
+        get.stdout
+    );
+    cli.run(&["dlp", "set", GLOBEX, "--ocr", "on"])
+        .await
+        .expect(0);
+    let lines = cli.audit_lines();
+    assert_eq!(lines.len(), 4);
+    for line in &lines[2..] {
+        headless_common::schema::assert_valid("audit_entry", line);
+    }
+    let log = cli.run(&["log", "--json"]).await;
+    log.expect(0);
+    assert!(log.stderr.is_empty(), "no line skipped: {}", log.stderr);
+    let log = log.document("audit_log");
+    let [new, old] = log["entries"].as_array().unwrap().as_slice() else {
+        panic!("both writes: {log:#}")
+    };
+    assert_eq!(new["account"]["id"], GLOBEX);
+    assert_eq!(old["id"], "00112233aabbccdd");
+    assert_eq!(old["at"], "2026-01-02T03:04:05Z");
+    assert_eq!(old["outcome_at"], "2026-01-02T03:04:06Z");
+    assert_eq!(old["zone"]["account"]["name"], "Acme Corp");
+    assert_eq!(old["result"], "done");
+    assert_eq!(old["sent"]["enabled"], false);
+    let table = cli.run(&["log"]).await;
+    assert!(
+        table.stdout.contains("enabled on → off"),
+        "{}",
+        table.stdout
+    );
+}

@@ -325,6 +325,12 @@ pub struct Pending {
     pub(crate) target: Target,
     /// Repeated in the outcome line, for the same reason.
     pub(crate) action: Action,
+    /// When the write was about to be sent.
+    pub(crate) at: time::OffsetDateTime,
+    /// The fields sent, repeated in the outcome line.
+    pub(crate) sent: Fields,
+    /// The setting before, repeated in the outcome line.
+    pub(crate) before: Option<Fields>,
 }
 
 /// Which half of a write a line records.

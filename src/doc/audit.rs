@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{AccountRef, Timestamp, WriteResult, Zone};
-use crate::audit::{Entry, Fields, Note, TargetKind, Verdict, Warning};
+use crate::audit::{Entry, Fields, Note, Target, TargetKind, Verdict, Warning};
 
 /// `log --json`: `{entries, warnings, skipped}`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -83,31 +83,35 @@ pub fn write_result(verdict: &Verdict) -> WriteResult {
     }
 }
 
+/// Where a write went: a zone (with its account) or an account.
+pub fn place(target: &Target) -> (Option<Zone>, Option<AccountRef>) {
+    let owner = target.account.as_ref().map(|owner| AccountRef {
+        id: owner.id.clone(),
+        name: owner.name.clone(),
+    });
+    match target.kind {
+        TargetKind::Account => (
+            None,
+            Some(AccountRef {
+                id: target.id.clone(),
+                name: target.name.clone(),
+            }),
+        ),
+        _ => (
+            Some(Zone {
+                id: target.id.clone(),
+                name: target.name.clone(),
+                account: owner,
+            }),
+            None,
+        ),
+    }
+}
+
 impl AuditEntry {
     /// The entry of a write read back from the log.
     pub fn of(entry: &Entry) -> Self {
-        let target = &entry.target;
-        let owner = target.account.as_ref().map(|owner| AccountRef {
-            id: owner.id.clone(),
-            name: owner.name.clone(),
-        });
-        let (zone, account) = match target.kind {
-            TargetKind::Account => (
-                None,
-                Some(AccountRef {
-                    id: target.id.clone(),
-                    name: target.name.clone(),
-                }),
-            ),
-            _ => (
-                Some(Zone {
-                    id: target.id.clone(),
-                    name: target.name.clone(),
-                    account: owner,
-                }),
-                None,
-            ),
-        };
+        let (zone, account) = place(&entry.target);
         let recorded = entry.outcome.as_ref();
         let outcome = recorded.map(|r| &r.outcome);
         Self {

@@ -26,6 +26,8 @@ pub enum Kind {
     DlpReset,
     /// `log --json`.
     AuditLog,
+    /// One line of the audit log (`audit.jsonl`).
+    AuditEntry,
 }
 
 impl Kind {
@@ -40,6 +42,7 @@ impl Kind {
         Kind::DlpWrite,
         Kind::DlpReset,
         Kind::AuditLog,
+        Kind::AuditEntry,
     ];
 
     /// The wire name.
@@ -54,6 +57,7 @@ impl Kind {
             Self::DlpWrite => "dlp_write",
             Self::DlpReset => "dlp_reset",
             Self::AuditLog => "audit_log",
+            Self::AuditEntry => "audit_entry",
         }
     }
 

@@ -20,7 +20,7 @@ mod settings;
 mod time;
 mod write;
 
-pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, write_result};
+pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, place, write_result};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use kind::Kind;

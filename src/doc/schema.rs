@@ -20,6 +20,7 @@ pub fn schema_text(kind: Kind) -> String {
         Kind::DlpWrite => root::<super::write::DlpWriteBody>(kind),
         Kind::DlpReset => root::<super::write::DlpResetBody>(kind),
         Kind::AuditLog => root::<super::audit::AuditLogBody>(kind),
+        Kind::AuditEntry => root::<super::audit::AuditEntry>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
