@@ -104,8 +104,8 @@ const EXIT_HELP: &str = "Exit status: 0 done; 1 done, but the server left someth
 asked (or a --fail-on condition holds); 2 refused before sending (usage, bad value, \
 configuration, not confirmed); 3 authentication, permission or read-only; 4 not found; \
 5 locked by Trust & Safety; 6 network, timeout or server error after retries; 130 \
-interrupted. Output: a table, or with --json one JSON document on stdout; messages and \
-progress go to stderr.";
+interrupted. Output: a table, or with --json one JSON document on stdout (a failure: one \
+error document on stderr); messages and progress go to stderr.";
 
 /// The headless commands: plain tables for a person, `--json` for a program,
 /// documented exit codes (see `src/headless/exit.rs`).

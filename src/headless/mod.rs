@@ -4,7 +4,8 @@
 //!
 //! Every command connects as the dashboard does ([`Config::from_environment`]
 //! with the same [`ConnectionArgs`]), prints a short table or, with `--json`,
-//! one JSON document on stdout (messages and progress go to stderr), and ends
+//! one JSON document on stdout (messages and progress go to stderr; with
+//! `--json` a failure is one `error` document on stderr), and ends
 //! with one of the exit codes of [`exit`]. Writes read the setting first, send
 //! one request of only what differs, and go through the audit log (intent
 //! right before sending, outcome after). Read-only mode refuses every write
