@@ -176,15 +176,12 @@ fn verdict(result: Option<&str>, status: Option<u16>) -> Verdict {
     }
 }
 
-/// The parser's complaint without the line's content.
+/// The parser's complaint without the line's content: the name of a
+/// missing key, else only its kind.
 fn field_of(error: &serde_json::Error) -> String {
     let text = error.to_string();
-    match text.find('`') {
-        Some(start) => text[start..]
-            .split('`')
-            .nth(1)
-            .map(|field| format!("field {}", super::redact::redact_text(field, 40)))
-            .unwrap_or_else(|| "a field".to_owned()),
-        None => "a field".to_owned(),
-    }
+    text.strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(|field| format!("no {}", super::redact::redact_text(field, 40)))
+        .unwrap_or_else(|| "a key of the wrong type".to_owned())
 }
