@@ -104,8 +104,8 @@ const EXIT_HELP: &str = "Exit status: 0 done; 1 done, but the server left someth
 asked (or a --fail-on condition holds); 2 refused before sending (usage, bad value, \
 configuration, not confirmed); 3 authentication, permission or read-only; 4 not found; \
 5 locked by Trust & Safety; 6 network, timeout or server error after retries; 130 \
-interrupted. Output: a table, or with --json one JSON document on stdout; messages and \
-progress go to stderr.";
+interrupted. Output: a table, or with --json one JSON document on stdout (a failure: one \
+error document on stderr); messages and progress go to stderr.";
 
 /// The headless commands: plain tables for a person, `--json` for a program,
 /// documented exit codes (see `src/headless/exit.rs`).
@@ -138,6 +138,28 @@ pub enum HeadlessCommand {
     Schema(SchemaArgs),
 }
 
+impl HeadlessCommand {
+    /// Whether the command was asked for a JSON document (`--json`): then
+    /// a failure, too, is a document (`error`, on stderr).
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Self::Csam(CsamCommand::Get(args)) => args.json,
+            Self::Csam(CsamCommand::Set(args)) => args.json,
+            Self::Dlp(DlpCommand::Get(args)) => args.json,
+            Self::Dlp(DlpCommand::Set(args)) => args.json,
+            Self::Dlp(DlpCommand::Reset(args)) => args.json,
+            Self::Zones(args) => args.json,
+            Self::Accounts(args) => args.json,
+            Self::Log(args) => args.json,
+            Self::Fleet(FleetCommand::Scan(args)) => args.json,
+            Self::Fleet(FleetCommand::Apply(args)) => args.json,
+            Self::Fleet(FleetCommand::Resume(args)) => args.json,
+            Self::Fleet(FleetCommand::Runs(args)) => args.json,
+            Self::Completions(_) | Self::Man(_) | Self::Schema(_) => false,
+        }
+    }
+}
+
 /// `trustdeck csam …`.
 #[derive(Subcommand, Debug)]
 pub enum CsamCommand {
@@ -155,7 +177,7 @@ pub struct CsamGetArgs {
     /// The zone: its id, or its name (e.g. shop.example.com).
     #[arg(value_name = "ZONE")]
     pub zone: String,
-    /// Print the setting as one JSON document, as the API returns it.
+    /// Print the setting as one JSON document (`trustdeck schema csam_setting`).
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -240,7 +262,7 @@ pub struct CsamSetArgs {
     /// scanning until the address is verified); needed without a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    /// Print one `csam_write` document: {zone, result, before, sent, after, …}.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -317,7 +339,7 @@ pub struct DlpSetArgs {
     /// scanning until the address is verified); needed without a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print {before, sent, after, adjusted, notes, messages} as one JSON document.
+    /// Print one `dlp_write` document: {account, result, before, sent, after, …}.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.
@@ -352,9 +374,13 @@ pub struct ZonesArgs {
     /// starts_with:shop, ends_with:.tv.
     #[arg(long, value_name = "FILTER")]
     pub name: Option<String>,
-    /// Print one JSON array.
-    #[arg(long)]
+    /// Print one JSON document.
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line (id,name,account_id,account_name,status,
+    /// paused,plan_id,plan_name,plan_legacy_id), then a line per zone.
+    #[arg(long)]
+    pub csv: bool,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,
@@ -363,9 +389,12 @@ pub struct ZonesArgs {
 /// `trustdeck accounts`.
 #[derive(Args, Debug, Clone)]
 pub struct AccountsArgs {
-    /// Print one JSON array.
-    #[arg(long)]
+    /// Print one JSON document.
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line (id,name,type), then a line per account.
+    #[arg(long)]
+    pub csv: bool,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,
@@ -385,8 +414,12 @@ pub struct LogArgs {
     #[arg(long, value_name = "ACCOUNT")]
     pub account: Option<String>,
     /// Print one JSON document.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV: a header line, then a line per write (the JSON keys as
+    /// columns; sent, before and after as `field=value; …`).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// `trustdeck fleet …`.

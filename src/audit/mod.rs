@@ -16,57 +16,45 @@
 //! key only as its fingerprint (`SHA256:` and 16 hex digits).
 //!
 //! # The file
-//! One JSON object per line (format `"v": 1`), 0600 in a 0700 folder.
+//! One `audit_entry` document per line (`"kind":"audit_entry","version":2`,
+//! `trustdeck schema audit_entry`), 0600 in a 0700 folder.
 //! Each line is written with one `write` on a file opened `O_APPEND`, then
 //! flushed to disk, so the dashboard and a cron job can append at once. At
 //! 10 MiB ([`Rotation`]) the file moves to `audit.jsonl.1` (`.2`, `.3`
 //! kept; the oldest goes), under an advisory lock (`audit.jsonl.lock`) so a
-//! rotation never races another process's append. An intent line:
+//! rotation never races another process's append. The intent line is the
+//! entry as known right before sending (`result: "unknown"`, `outcome_at:
+//! null`):
 //!
 //! ```json
-//! {"v":1,"kind":"intent","id":"3f9c0a1b2c3d4e5f","time":"2025-06-01T10:00:00.123Z",
-//!  "face":"headless","command":"csam set","run":null,"profile":"work",
-//!  "host":"api.cloudflare.com",
-//!  "target":{"kind":"zone","id":"023e…","name":"example.com","account":null},
+//! {"kind":"audit_entry","version":2,"id":"3f9c0a1b2c3d4e5f","at":"2025-06-01T10:00:00Z",
+//!  "outcome_at":null,"origin":{"face":"headless","command":"csam set","run":null},
+//!  "profile":"work","host":"api.cloudflare.com",
+//!  "zone":{"id":"023e…","name":"example.com","account":null},"account":null,
 //!  "action":"csam.patch","sent":{"email":"…@acme-corp.com","enabled":true},
-//!  "before":{"email":"**********","email_state":"valid","enabled":false}}
+//!  "before":{"email":"**********","email_state":"valid","enabled":false},
+//!  "result":"unknown","status":null,"after":null,"errors":[],"messages":[],"error":null}
 //! ```
 //!
-//! An outcome line has the same id, time, origin, profile, host, target and
-//! action, and instead of `sent`/`before` an `outcome` object (below).
+//! The outcome line is the whole entry again with `outcome_at`, `result`,
+//! `status`, `after`, `errors`, `messages` and `error`; the reader pairs the
+//! two by id. Lines of the previous format (`"v":1`, `"kind":"intent"` or
+//! `"outcome"`, `time`, `target`, a nested `outcome`) are still read.
 //!
 //! # `trustdeck log --json`
-//! [`to_json`] gives this document; it only ever grows by new keys:
-//!
-//! ```json
-//! {"version": 1,
-//!  "entries": [{
-//!    "id": "3f9c0a1b2c3d4e5f",            // ties intent and outcome
-//!    "time": "2025-06-01T10:00:00.123Z",  // RFC 3339 UTC, of the intent
-//!    "face": "dashboard|headless|bulk", "command": "csam set" | null,
-//!    "run": "bulk run id" | null, "profile": "work" | null,
-//!    "host": "api.cloudflare.com",        // host[:port] of the base URL
-//!    "target": {"kind": "zone|account", "id": "…", "name": "…" | null,
-//!               "account": {"id": "…", "name": "…" | null} | null},
-//!    "action": "csam.patch|dlp.patch|dlp.put|dlp.reset",
-//!    "sent": {"field": true | "word", …} | null,   // null: intent line lost
-//!    "before": {…} | null,
-//!    "state": "applied|refused|failed|unknown|not_sent",
-//!    "outcome": null | {                  // null: outcome unknown
-//!      "time": "…", "result": "applied|refused|failed|unknown|not_sent",
-//!      "status": 200 | null, "after": {…} | null,
-//!      "errors": [{"code": 1004, "message": "…"}], "messages": [...],
-//!      "error": "trustdeck's line for the failure" | null}}],
-//!  "warnings": [{"file": "audit.jsonl.1", "line": 17 | null,
-//!                "problem": {"kind": "too_long|malformed|bad_time|duplicate_id|unreadable", …}}],
-//!  "skipped": 0}
-//! ```
+//! An `audit_log` document ([`crate::doc::AuditLogBody`], `trustdeck schema
+//! audit_log`): `{kind, version: 2, entries, warnings, skipped}`, each entry
+//! one write (intent and outcome together, [`crate::doc::AuditEntry`]):
+//! `{id, at, outcome_at, origin: {face, command, run}, profile, host, zone,
+//! account, action, sent, before, result, status, after, errors, messages,
+//! error}`, `result` one of `done|failed|unknown|skipped`.
 //!
 //! Field names: `enabled`, `email`, `email_state`, `resend_email`,
 //! `sources.NAME` (CSAM); `ai_context_analysis`, `ocr`,
 //! `payload_logging.masking_level`, `payload_logging.public_key` (DLP, the
 //! key as its fingerprint, `""` for none). Entries are newest first.
 
+mod entry;
 mod outcome;
 mod read;
 mod record;
@@ -90,7 +78,7 @@ pub use redact::{
     TEXT_MAX, csam_sent, csam_shown, dlp_sent, dlp_shown, key_fingerprint, redact_text,
     shown_email, typed_email,
 };
-pub use render::{JSON_VERSION, change_text, outcome_text, render_table, time_text, to_json};
+pub use render::{change_text, outcome_text, render_table, time_text};
 pub use store::{Rotation, rotated_path};
 pub use words::{Action, Command, Face, TargetKind, Verdict};
 
@@ -214,6 +202,9 @@ impl AuditLog {
             origin: intent.origin.clone(),
             target: intent.target.clone(),
             action: intent.action.clone(),
+            at: (self.clock)(),
+            sent: intent.sent.clone(),
+            before: intent.before.clone(),
         }
     }
 
@@ -222,14 +213,16 @@ impl AuditLog {
         let mut line = self.line(LineKind::Intent, pending);
         line.sent = Some(intent.sent.clone());
         line.before = intent.before.clone();
-        self.write(line)
+        self.write(&line, pending.at, None)
     }
 
     /// Writes the outcome line of `pending`'s write.
     pub fn record_outcome(&self, pending: &Pending, outcome: &Outcome) -> Result<(), AuditError> {
         let mut line = self.line(LineKind::Outcome, pending);
+        line.sent = Some(pending.sent.clone());
+        line.before = pending.before.clone();
         line.outcome = Some(outcome.clone());
-        self.write(line)
+        self.write(&line, pending.at, Some((self.clock)()))
     }
 
     /// Reads this log back ([`read`]).
@@ -258,8 +251,14 @@ impl AuditLog {
         }
     }
 
-    fn write(&self, line: Line) -> Result<(), AuditError> {
-        let mut bytes = serde_json::to_vec(&line.sanitized()).map_err(|e| self.error(e.into()))?;
+    fn write(
+        &self,
+        line: &Line,
+        at: OffsetDateTime,
+        outcome_at: Option<OffsetDateTime>,
+    ) -> Result<(), AuditError> {
+        let line = line.clone().sanitized();
+        let mut bytes = crate::doc::to_line(&entry::to_record(&line, at, outcome_at)).into_bytes();
         if bytes.len() > LINE_MAX {
             return Err(AuditError::TooLong { bytes: bytes.len() });
         }

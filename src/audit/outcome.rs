@@ -15,7 +15,7 @@ use super::words::Verdict;
 const NOTES_MAX: usize = 10;
 
 /// One error or message of Cloudflare's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Note {
     /// Cloudflare's code (0 when it gave none).
     pub code: i64,

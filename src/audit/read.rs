@@ -13,6 +13,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::entry::{self, Unusable};
 use super::outcome::Outcome;
 use super::record::{Fields, Line, LineKind, Origin, Target};
 use super::store::open_all;
@@ -111,7 +112,7 @@ fn rfc3339<S: serde::Serializer>(time: &OffsetDateTime, s: S) -> Result<S::Ok, S
 }
 
 /// A line (or a file) the reader skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     /// The file's name (`audit.jsonl.2`).
     pub file: String,
@@ -123,7 +124,7 @@ pub struct Warning {
 
 /// Why a line was skipped. The texts never quote the line: a damaged line
 /// may hold anything.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     /// Longer than [`LINE_MAX`].
@@ -241,36 +242,56 @@ fn read_file(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let line = match serde_json::from_slice::<Line>(&buf) {
-            Ok(line) => line.sanitized(),
-            Err(e) => {
-                let detail = format!("{:?} at column {}", e.classify(), e.column());
+        let (line, at, outcome_at) = match parse_line(&buf) {
+            Ok(read) => read,
+            Err(Unusable::Malformed(detail)) => {
                 report.warn(name, Some(number), Problem::Malformed { detail });
                 continue;
             }
+            Err(Unusable::BadTime) => {
+                report.warn(name, Some(number), Problem::BadTime);
+                continue;
+            }
         };
-        let Ok(time) = OffsetDateTime::parse(&line.time, &Rfc3339) else {
-            report.warn(name, Some(number), Problem::BadTime);
-            continue;
-        };
-        if !absorb(line, time, entries, by_id) {
+        if !absorb(line, at, outcome_at, entries, by_id) {
             report.warn(name, Some(number), Problem::DuplicateId);
         }
     }
     Ok(())
 }
 
+/// A line of either format: a version 2 record (`"kind": "audit_entry"`)
+/// or a version 1 line (`"v": 1`), with when its write was about to be sent
+/// and, for an outcome, when that was known.
+fn parse_line(buf: &[u8]) -> Result<entry::Read, Unusable> {
+    let malformed = |e: serde_json::Error| {
+        Unusable::Malformed(format!("{:?} at column {}", e.classify(), e.column()))
+    };
+    let value: serde_json::Value = serde_json::from_slice(buf).map_err(malformed)?;
+    if entry::is_record(&value) {
+        return entry::from_record(value);
+    }
+    let line = serde_json::from_slice::<Line>(buf)
+        .map_err(malformed)?
+        .sanitized();
+    let time = OffsetDateTime::parse(&line.time, &Rfc3339).map_err(|_| Unusable::BadTime)?;
+    let outcome_at = (line.kind == LineKind::Outcome).then_some(time);
+    Ok((line, time, outcome_at))
+}
+
 /// Adds one line to the entries; false when its half of the id is taken.
 fn absorb(
     line: Line,
     time: OffsetDateTime,
+    outcome_at: Option<OffsetDateTime>,
     entries: &mut Vec<Entry>,
     by_id: &mut HashMap<String, usize>,
 ) -> bool {
     let recorded = |line: &Line| {
-        line.outcome
-            .clone()
-            .map(|outcome| Recorded { time, outcome })
+        line.outcome.clone().map(|outcome| Recorded {
+            time: outcome_at.unwrap_or(time),
+            outcome,
+        })
     };
     match (line.kind, by_id.get(&line.id)) {
         (LineKind::Intent, Some(&at)) if entries[at].sent.is_none() => {
@@ -284,6 +305,10 @@ fn absorb(
             let entry = &mut entries[at];
             entry.outcome = recorded(&line);
             entry.state = state_of(entry.outcome.as_ref());
+            if entry.sent.is_none() {
+                entry.sent = line.sent;
+                entry.before = line.before;
+            }
             true
         }
         (_, Some(_)) => false,
@@ -293,7 +318,10 @@ fn absorb(
             } else {
                 None
             };
-            let sent = (kind == LineKind::Intent).then(|| line.sent.unwrap_or_default());
+            let sent = match kind {
+                LineKind::Intent => Some(line.sent.unwrap_or_default()),
+                LineKind::Outcome => line.sent,
+            };
             by_id.insert(line.id.clone(), entries.len());
             entries.push(Entry {
                 id: line.id,

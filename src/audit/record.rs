@@ -16,7 +16,7 @@ use super::words::{Action, Command, Face, TargetKind};
 const FIELDS_MAX: usize = 100;
 
 /// One value of a setting's field: a switch or a word.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum FieldValue {
     /// A switch (`enabled`, `ocr`, a source).
@@ -41,7 +41,7 @@ impl fmt::Display for FieldValue {
 /// `payload_logging.masking_level`, …), already redacted. Only the builders
 /// ([`csam_sent`](super::csam_sent), [`dlp_shown`](super::dlp_shown), …) make
 /// one, so no caller's free text can become a field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Fields(BTreeMap<String, FieldValue>);
 
@@ -325,6 +325,12 @@ pub struct Pending {
     pub(crate) target: Target,
     /// Repeated in the outcome line, for the same reason.
     pub(crate) action: Action,
+    /// When the write was about to be sent.
+    pub(crate) at: time::OffsetDateTime,
+    /// The fields sent, repeated in the outcome line.
+    pub(crate) sent: Fields,
+    /// The setting before, repeated in the outcome line.
+    pub(crate) before: Option<Fields>,
 }
 
 /// Which half of a write a line records.

@@ -1,6 +1,5 @@
-//! The log in words: a plain table for a person (`trustdeck log`) and the
-//! stable JSON document for a program (`trustdeck log --json`), both from
-//! the same [`Report`]. The texts per entry are public so the dashboard's
+//! The log in words: a plain table for a person (`trustdeck log`), from a
+//! [`Report`] (`trustdeck log --json` prints [`crate::doc::AuditLogBody`]). The texts per entry are public so the dashboard's
 //! overlay can show the same words.
 
 use time::macros::format_description;
@@ -8,20 +7,6 @@ use time::macros::format_description;
 use super::read::{Entry, Report};
 use super::record::Fields;
 use super::words::{Action, Verdict};
-
-/// The version of the `--json` document; it grows only by new keys.
-pub const JSON_VERSION: u32 = 1;
-
-/// The `--json` document: `{"version": 1, "entries": [...], "warnings":
-/// [...], "skipped": N}`, as the module documentation describes.
-pub fn to_json(report: &Report) -> serde_json::Value {
-    serde_json::json!({
-        "version": JSON_VERSION,
-        "entries": report.entries,
-        "warnings": report.warnings,
-        "skipped": report.skipped,
-    })
-}
 
 /// A plain table, newest first: time (UTC), target, what changed, outcome;
 /// one line per write, no colour, columns padded with spaces. An empty

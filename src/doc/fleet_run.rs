@@ -84,49 +84,16 @@ pub struct ZoneRunResult {
     /// For `unknown`: `reply_lost` or `interrupted`; else `null`.
     pub unknown_cause: Option<String>,
     /// For `adjusted`: each field the server left other than asked.
-    pub adjusted: Vec<FieldAdjustment>,
+    pub adjusted: Vec<super::Adjusted>,
     /// What else the write did: `verification_sent`, `verification_resent`,
     /// `already_verified`.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::outcome::Note>,
     /// Cloudflare's messages with the answer.
-    pub messages: Vec<ApiMessage>,
+    pub messages: Vec<super::Message>,
     /// The setting as the server answered (or a re-read showed it), when
     /// the run learned it; `null` otherwise. `zone_plan` and `modified_on`
     /// are not kept (`null`).
     pub after: Option<CsamSetting>,
     /// Why it failed or is unknown; `null` otherwise.
     pub error: Option<ReadError>,
-}
-
-/// A field the server left other than asked: `{field, source, asked, now}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct FieldAdjustment {
-    /// `scanning`, `source`, `email`, …
-    pub field: String,
-    /// For `source`: its name; else `null`.
-    pub source: Option<String>,
-    /// What was sent (`true`/`false` or a word); `null` when the field was
-    /// not part of the write.
-    pub asked: Option<FieldValue>,
-    /// What the server returned; `null` when it did not report the field.
-    pub now: Option<FieldValue>,
-}
-
-/// A field's value: on/off or a word.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum FieldValue {
-    /// On or off.
-    Bool(bool),
-    /// A level, a state.
-    Text(String),
-}
-
-/// One of Cloudflare's messages: `{code, message}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct ApiMessage {
-    /// Cloudflare's numeric code.
-    pub code: i64,
-    /// Its text.
-    pub message: String,
 }

@@ -10,6 +10,24 @@ use serde::Serialize;
 pub enum Kind {
     /// A failure, on stderr with `--json`.
     Error,
+    /// `zones --json`.
+    Zones,
+    /// `accounts --json`.
+    Accounts,
+    /// `csam get --json`.
+    CsamSetting,
+    /// `dlp get --json`.
+    DlpSetting,
+    /// `csam set --json`.
+    CsamWrite,
+    /// `dlp set --json`.
+    DlpWrite,
+    /// `dlp reset --json`.
+    DlpReset,
+    /// `log --json`.
+    AuditLog,
+    /// One line of the audit log (`audit.jsonl`).
+    AuditEntry,
     /// `fleet scan --json`.
     FleetScan,
     /// `fleet apply --dry-run --json`: the plan.
@@ -24,6 +42,15 @@ impl Kind {
     /// Every kind, in the order `trustdeck schema` lists them.
     pub const ALL: &'static [Kind] = &[
         Kind::Error,
+        Kind::Zones,
+        Kind::Accounts,
+        Kind::CsamSetting,
+        Kind::DlpSetting,
+        Kind::CsamWrite,
+        Kind::DlpWrite,
+        Kind::DlpReset,
+        Kind::AuditLog,
+        Kind::AuditEntry,
         Kind::FleetScan,
         Kind::FleetPlan,
         Kind::FleetRun,
@@ -34,6 +61,15 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Error => "error",
+            Self::Zones => "zones",
+            Self::Accounts => "accounts",
+            Self::CsamSetting => "csam_setting",
+            Self::DlpSetting => "dlp_setting",
+            Self::CsamWrite => "csam_write",
+            Self::DlpWrite => "dlp_write",
+            Self::DlpReset => "dlp_reset",
+            Self::AuditLog => "audit_log",
+            Self::AuditEntry => "audit_entry",
             Self::FleetScan => "fleet_scan",
             Self::FleetPlan => "fleet_plan",
             Self::FleetRun => "fleet_run",

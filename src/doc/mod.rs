@@ -9,6 +9,7 @@
 //! [`Doc`]: `{"kind": …, "version": 2, …}`; its JSON Schema is generated from
 //! the same types (`trustdeck schema KIND`, `schemas/KIND.json`).
 
+mod audit;
 mod error;
 mod escape;
 mod fleet_plan;
@@ -16,27 +17,35 @@ mod fleet_run;
 mod fleet_runs;
 mod fleet_scan;
 mod kind;
+mod lists;
 mod objects;
 mod schema;
+mod settings;
 mod time;
+mod write;
 
+pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, place, write_result};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use fleet_plan::{
     BulkChange, CsamPatch, FleetPlanBody, PlanCounts, PlanStep, ScanSource, SkipReason,
 };
-pub use fleet_run::{
-    ApiMessage, FieldAdjustment, FieldValue, FleetRunBody, RunCounts, ZoneRunResult,
-};
+pub use fleet_run::{FleetRunBody, RunCounts, ZoneRunResult};
 pub use fleet_runs::{FleetRunsBody, RunListing};
 pub use fleet_scan::{Attention, FailOnCount, FleetScanBody, FleetZone, ReadError, ScanCounts};
 pub use kind::Kind;
+pub use lists::{AccountsBody, ListedZone, Plan, ZonesBody};
 pub use objects::{
     Account, AccountRef, Coverage, CsamSetting, CsamStatus, DlpSetting, Lock, PayloadLogging,
     WriteResult, Zone,
 };
 pub use schema::{schema_text, stored_schema};
+pub use settings::{CsamSettingBody, DlpSettingBody};
 pub use time::Timestamp;
+pub use write::{
+    Adjusted, Blocked, CsamSent, CsamWriteBody, DlpResetBody, DlpSent, DlpWriteBody, FieldValue,
+    Message, Preview, field_path,
+};
 
 use schemars::JsonSchema;
 use serde::Serialize;

@@ -14,6 +14,15 @@ use super::{Doc, Kind, VERSION};
 pub fn stored_schema(kind: Kind) -> &'static str {
     match kind {
         Kind::Error => include_str!("../../schemas/error.json"),
+        Kind::Zones => include_str!("../../schemas/zones.json"),
+        Kind::Accounts => include_str!("../../schemas/accounts.json"),
+        Kind::CsamSetting => include_str!("../../schemas/csam_setting.json"),
+        Kind::DlpSetting => include_str!("../../schemas/dlp_setting.json"),
+        Kind::CsamWrite => include_str!("../../schemas/csam_write.json"),
+        Kind::DlpWrite => include_str!("../../schemas/dlp_write.json"),
+        Kind::DlpReset => include_str!("../../schemas/dlp_reset.json"),
+        Kind::AuditLog => include_str!("../../schemas/audit_log.json"),
+        Kind::AuditEntry => include_str!("../../schemas/audit_entry.json"),
         Kind::FleetScan => include_str!("../../schemas/fleet_scan.json"),
         Kind::FleetPlan => include_str!("../../schemas/fleet_plan.json"),
         Kind::FleetRun => include_str!("../../schemas/fleet_run.json"),
@@ -26,6 +35,15 @@ pub fn stored_schema(kind: Kind) -> &'static str {
 pub fn schema_text(kind: Kind) -> String {
     let schema = match kind {
         Kind::Error => root::<ErrorBody>(kind),
+        Kind::Zones => root::<super::lists::ZonesBody>(kind),
+        Kind::Accounts => root::<super::lists::AccountsBody>(kind),
+        Kind::CsamSetting => root::<super::settings::CsamSettingBody>(kind),
+        Kind::DlpSetting => root::<super::settings::DlpSettingBody>(kind),
+        Kind::CsamWrite => root::<super::write::CsamWriteBody>(kind),
+        Kind::DlpWrite => root::<super::write::DlpWriteBody>(kind),
+        Kind::DlpReset => root::<super::write::DlpResetBody>(kind),
+        Kind::AuditLog => root::<super::audit::AuditLogBody>(kind),
+        Kind::AuditEntry => root::<super::audit::AuditEntry>(kind),
         Kind::FleetScan => root::<super::FleetScanBody>(kind),
         Kind::FleetPlan => root::<super::FleetPlanBody>(kind),
         Kind::FleetRun => root::<super::FleetRunBody>(kind),

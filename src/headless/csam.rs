@@ -11,28 +11,28 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
-
 use crate::api::model::{CsamPatch, CsamPatchValue, CsamSetting, EmailState};
 use crate::api::validate;
 use crate::audit::{Command, Intent, Origin, Outcome};
 use crate::cli::{CsamGetArgs, CsamSetArgs};
+use crate::doc::{self, Blocked, CsamSent, CsamWriteBody, Kind};
 use crate::outcome::{
     Adjustment, Field, SaveWarning, Value as FieldValue, csam_outcome, csam_warnings,
 };
 
 use super::fleet_confirm::{Answer, confirm};
-use super::output::{clean, fields, on_off, print, print_json, warn};
+use super::output::{clean, fields, on_off, print, print_doc, warn};
 use super::resolve::{self, ZoneRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
 
-/// `csam get`: the setting as a few lines, or as the API returns it.
+/// `csam get`: the setting as a few lines, or as one `csam_setting` document.
 pub async fn get(ctx: &Context, args: &CsamGetArgs) -> Result<Exit, Failure> {
     let zone = resolve::zone(ctx, &args.zone).await?;
     let setting = read(ctx, &zone).await?;
     if args.json {
-        print_json(&setting_json(&setting));
+        let body = doc::CsamSettingBody::new(zone.doc(), doc::CsamSetting::from_api(&setting));
+        print_doc(Kind::CsamSetting, body);
     } else {
         let log = ctx.audit();
         let zone_id = zone.id.clone();
@@ -56,21 +56,24 @@ async fn read(ctx: &Context, zone: &ZoneRef) -> Result<CsamSetting, Failure> {
     Ok(reply.result)
 }
 
-/// The setting with the API's field names; `null` for what it did not report.
-pub fn setting_json(setting: &CsamSetting) -> Value {
-    let value = &setting.value;
-    json!({
-        "id": setting.id,
-        "editable": setting.editable,
-        "modified_on": setting.modified_on,
-        "value": {
-            "email": value.email,
-            "email_state": value.email_state,
-            "enabled": value.enabled,
-            "sources": value.sources,
-            "zone_plan": value.zone_plan,
-        }
-    })
+/// What `csam set` reports.
+type CsamReport = Report<doc::CsamSetting, CsamSent>;
+
+/// The `csam_write` document of `report`.
+fn document(zone: &ZoneRef, report: &CsamReport) -> CsamWriteBody {
+    CsamWriteBody {
+        zone: zone.doc(),
+        dry_run: report.dry_run,
+        result: report.result(),
+        before: report.before.clone(),
+        sent: report.sent.clone(),
+        after: report.after.clone(),
+        adjusted: report.adjusted(),
+        notes: report.outcome.notes.clone(),
+        messages: report.messages(),
+        warnings: report.warnings.clone(),
+        blocked: report.blocked,
+    }
 }
 
 fn setting_text(zone: &ZoneRef, setting: &CsamSetting, changed: Option<String>) -> String {
@@ -214,33 +217,41 @@ pub async fn set(ctx: &Context, args: &CsamSetArgs) -> Result<Exit, Failure> {
     let zone = resolve::zone(ctx, &args.zone).await?;
     let before = read(ctx, &zone).await?;
     let value = plan(&wanted, &before, &zone)?;
-    let mut report = Report::new(zone.target(), setting_json(&before));
+    let mut report: CsamReport = Report::new(doc::CsamSetting::from_api(&before));
     let locked = before.editable == Some(false);
     if value.is_empty() {
-        write::finish(args.json, &report, || {
-            format!(
-                "Nothing to change on {}: {}.\n",
-                zone.label(),
-                already(&wanted)
-            )
-        });
+        write::finish(
+            args.json,
+            Kind::CsamWrite,
+            || document(&zone, &report),
+            || {
+                format!(
+                    "Nothing to change on {}: {}.\n",
+                    zone.label(),
+                    already(&wanted)
+                )
+            },
+        );
         return Ok(Exit::Done);
     }
     let patch = CsamPatch::of(value.clone());
-    report.sent = Some(serde_json::to_value(&patch).unwrap_or(Value::Null));
+    report.sent = Some(CsamSent::of(&patch));
     report.warnings = csam_warnings(&before.value, &value);
     if args.dry_run {
         report.dry_run = true;
         report.blocked = if ctx.refuse_if_read_only(String::new).is_err() {
-            Some("read_only")
+            Some(Blocked::ReadOnly)
         } else if locked {
-            Some("locked")
+            Some(Blocked::Locked)
         } else {
             None
         };
-        write::finish(args.json, &report, || {
-            dry_run_text(&zone, &before, &value, &report)
-        });
+        write::finish(
+            args.json,
+            Kind::CsamWrite,
+            || document(&zone, &report),
+            || dry_run_text(&zone, &before, &patch, &report),
+        );
         return Ok(Exit::Done);
     }
     ctx.refuse_if_read_only(|| {
@@ -283,16 +294,21 @@ pub async fn set(ctx: &Context, args: &CsamSetArgs) -> Result<Exit, Failure> {
     .await?;
     let after = reply.result;
     report.outcome = csam_outcome(&value, Some(&before.value), &after, &reply.messages);
-    report.after = Some(setting_json(&after));
+    report.after = Some(doc::CsamSetting::from_api(&after));
     let exit = write::exit_of(&report.outcome);
-    write::finish(args.json, &report, || {
-        let mut text = format!("Saved {}:\n", zone.label());
-        text.push_str(&change_lines(&before, &after, &value));
-        text.push_str(&write::outcome_lines(&report.outcome, |a| {
-            adjustment(a, &after)
-        }));
-        text
-    });
+    write::finish(
+        args.json,
+        Kind::CsamWrite,
+        || document(&zone, &report),
+        || {
+            let mut text = format!("Saved {}:\n", zone.label());
+            text.push_str(&change_lines(&before, &after, &value));
+            text.push_str(&write::outcome_lines(&report.outcome, |a| {
+                adjustment(a, &after)
+            }));
+            text
+        },
+    );
     Ok(exit)
 }
 
@@ -347,14 +363,11 @@ fn sent_words(value: &CsamPatchValue) -> String {
 fn dry_run_text(
     zone: &ZoneRef,
     before: &CsamSetting,
-    value: &CsamPatchValue,
-    report: &Report,
+    patch: &CsamPatch,
+    report: &CsamReport,
 ) -> String {
-    let body = report
-        .sent
-        .as_ref()
-        .and_then(|b| serde_json::to_string_pretty(b).ok())
-        .unwrap_or_default();
+    let body = serde_json::to_string_pretty(patch).unwrap_or_default();
+    let value = &patch.value.clone().unwrap_or_default();
     let mut text = format!(
         "Dry run: would send PATCH /zones/{}/settings/csam_scanner_third_party ({}):\n{body}\n",
         zone.id,
@@ -367,8 +380,12 @@ fn dry_run_text(
         text.push_str(&format!("Warning: {}\n", warning_words(*warning, zone)));
     }
     match report.blocked {
-        Some("read_only") => text.push_str("A real run would be refused: read-only mode.\n"),
-        Some(_) => text.push_str("A real run would be refused: locked by Trust & Safety.\n"),
+        Some(Blocked::ReadOnly) => {
+            text.push_str("A real run would be refused: read-only mode.\n");
+        }
+        Some(Blocked::Locked) => {
+            text.push_str("A real run would be refused: locked by Trust & Safety.\n");
+        }
         None => {}
     }
     text.push_str("Nothing was sent.\n");

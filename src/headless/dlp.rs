@@ -10,10 +10,11 @@ use crate::api::model::{DlpSettings, DlpUpdate, MaskingLevel, PayloadLoggingUpda
 use crate::api::validate;
 use crate::audit::{Command, Intent, Origin, Outcome, key_fingerprint};
 use crate::cli::{DlpGetArgs, DlpSetArgs, Masking};
+use crate::doc::{self, Blocked, DlpSent, DlpWriteBody, Kind};
 use crate::files::read_regular_file;
 use crate::outcome::dlp_outcome;
 
-use super::output::{fields, on_off, print, print_json};
+use super::output::{fields, on_off, print, print_doc};
 use super::resolve::{self, AccountRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
@@ -26,7 +27,11 @@ pub async fn get(ctx: &Context, args: &DlpGetArgs) -> Result<Exit, Failure> {
     let account = resolve::account(ctx, &args.account).await?;
     let settings = read(ctx, &account).await?;
     if args.json {
-        print_json(&settings_json(&settings));
+        let body = doc::DlpSettingBody {
+            account: account.doc(),
+            setting: doc::DlpSetting::from_api(&settings),
+        };
+        print_doc(Kind::DlpSetting, body);
     } else {
         print(&settings_text(&account, &settings));
     }
@@ -44,19 +49,23 @@ pub async fn read(ctx: &Context, account: &AccountRef) -> Result<DlpSettings, Fa
     Ok(reply.result)
 }
 
-/// The settings with the API's field names, the public key as its
-/// fingerprint (`null` when payload logging is off).
-pub fn settings_json(settings: &DlpSettings) -> Value {
-    let logging = &settings.payload_logging;
-    json!({
-        "ai_context_analysis": settings.ai_context_analysis,
-        "ocr": settings.ocr,
-        "payload_logging": {
-            "updated_at": logging.updated_at,
-            "masking_level": logging.masking_level,
-            "public_key": logging.public_key.as_deref().map(key_fingerprint),
-        }
-    })
+/// What `dlp set` reports.
+type DlpReport = Report<doc::DlpSetting, DlpSent>;
+
+/// The `dlp_write` document of `report`.
+fn document(account: &AccountRef, report: &DlpReport) -> DlpWriteBody {
+    DlpWriteBody {
+        account: account.doc(),
+        dry_run: report.dry_run,
+        result: report.result(),
+        before: report.before.clone(),
+        sent: report.sent.clone(),
+        after: report.after.clone(),
+        adjusted: report.adjusted(),
+        notes: report.outcome.notes.clone(),
+        messages: report.messages(),
+        blocked: report.blocked,
+    }
 }
 
 /// The four settings in words, for tables and change lines.
@@ -222,40 +231,46 @@ pub async fn set(ctx: &Context, args: &DlpSetArgs) -> Result<Exit, Failure> {
     let account = resolve::account(ctx, &args.account).await?;
     let before = read(ctx, &account).await?;
     let update = plan(&wanted, &before);
-    let mut report = Report::new(account.target(), settings_json(&before));
+    let mut report: DlpReport = Report::new(doc::DlpSetting::from_api(&before));
     if update.is_empty() {
-        write::finish(args.json, &report, || {
-            format!(
-                "Nothing to change on {}: the DLP settings already are as asked.\n",
-                account.label()
-            )
-        });
+        write::finish(
+            args.json,
+            Kind::DlpWrite,
+            || document(&account, &report),
+            || {
+                format!(
+                    "Nothing to change on {}: the DLP settings already are as asked.\n",
+                    account.label()
+                )
+            },
+        );
         return Ok(Exit::Done);
     }
-    report.sent = Some(update_json(&update));
+    report.sent = Some(DlpSent::of(&update));
     if args.dry_run {
         report.dry_run = true;
         report.blocked = ctx
             .refuse_if_read_only(String::new)
             .is_err()
-            .then_some("read_only");
-        write::finish(args.json, &report, || {
-            let body = report
-                .sent
-                .as_ref()
-                .and_then(|b| serde_json::to_string_pretty(b).ok())
-                .unwrap_or_default();
-            let mut text = format!(
-                "Dry run: would send PATCH /accounts/{}/dlp/settings ({}):\n{body}\n",
-                account.id,
-                account.label()
-            );
-            if report.blocked.is_some() {
-                text.push_str("A real run would be refused: read-only mode.\n");
-            }
-            text.push_str("Nothing was sent.\n");
-            text
-        });
+            .then_some(Blocked::ReadOnly);
+        write::finish(
+            args.json,
+            Kind::DlpWrite,
+            || document(&account, &report),
+            || {
+                let body = serde_json::to_string_pretty(&update_json(&update)).unwrap_or_default();
+                let mut text = format!(
+                    "Dry run: would send PATCH /accounts/{}/dlp/settings ({}):\n{body}\n",
+                    account.id,
+                    account.label()
+                );
+                if report.blocked.is_some() {
+                    text.push_str("A real run would be refused: read-only mode.\n");
+                }
+                text.push_str("Nothing was sent.\n");
+                text
+            },
+        );
         return Ok(Exit::Done);
     }
     ctx.refuse_if_read_only(|| format!("it would PATCH the DLP settings of {}", account.label()))?;
@@ -277,16 +292,21 @@ pub async fn set(ctx: &Context, args: &DlpSetArgs) -> Result<Exit, Failure> {
     .await?;
     let after = reply.result;
     report.outcome = dlp_outcome(&update, &after, &reply.messages);
-    report.after = Some(settings_json(&after));
-    write::finish(args.json, &report, || {
-        let mut text = format!("Saved the DLP settings of {}:\n", account.label());
-        text.push_str(&change_lines(&before, &after));
-        text.push_str(&write::outcome_lines(
-            &report.outcome,
-            write::adjustment_words,
-        ));
-        text
-    });
+    report.after = Some(doc::DlpSetting::from_api(&after));
+    write::finish(
+        args.json,
+        Kind::DlpWrite,
+        || document(&account, &report),
+        || {
+            let mut text = format!("Saved the DLP settings of {}:\n", account.label());
+            text.push_str(&change_lines(&before, &after));
+            text.push_str(&write::outcome_lines(
+                &report.outcome,
+                write::adjustment_words,
+            ));
+            text
+        },
+    );
     Ok(write::exit_of(&report.outcome))
 }
 
@@ -358,6 +378,12 @@ mod tests {
             !body.contains(key) && body.contains("SHA256:1109027e4a751e7e"),
             "{body}"
         );
-        assert!(!settings_json(&now(Some(key))).to_string().contains(key));
+        let setting = doc::to_line(&doc::DlpSetting::from_api(&now(Some(key))));
+        assert!(!setting.contains(key), "{setting}");
+        let sent = doc::to_line(&DlpSent::of(&update));
+        assert!(
+            !sent.contains(key) && sent.contains("SHA256:1109027e4a751e7e"),
+            "{sent}"
+        );
     }
 }

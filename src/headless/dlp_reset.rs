@@ -9,28 +9,46 @@ use tokio::sync::oneshot;
 
 use crate::audit::{Command, Intent, Origin, Outcome};
 use crate::cli::DlpResetArgs;
+use crate::doc::{self, DlpResetBody, Kind, Preview};
 use crate::outcome::{Field, FieldChange, dlp_at_defaults, dlp_reset_outcome, dlp_reset_preview};
 
-use super::dlp::{change_lines, read, settings_json};
+use super::dlp::{change_lines, read};
 use super::output::{Table, note};
 use super::resolve::{self, AccountRef};
 use super::write::{self, Report};
 use super::{Context, Exit, Failure};
+
+/// What `dlp reset` reports (a reset has no body).
+type ResetReport = Report<doc::DlpSetting, ()>;
 
 /// `dlp reset`.
 pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> {
     let account = resolve::account(ctx, &args.account).await?;
     let before = read(ctx, &account).await?;
     let preview = dlp_reset_preview(&before);
-    let mut report = Report::new(account.target(), settings_json(&before));
-    report.preview = Some(preview.clone());
+    let mut report: ResetReport = Report::new(doc::DlpSetting::from_api(&before));
+    let document = |report: &ResetReport| DlpResetBody {
+        account: account.doc(),
+        result: report.result(),
+        before: report.before.clone(),
+        after: report.after.clone(),
+        adjusted: report.adjusted(),
+        notes: report.outcome.notes.clone(),
+        messages: report.messages(),
+        preview: preview.iter().map(Preview::of).collect(),
+    };
     if dlp_at_defaults(&before) {
-        write::finish(args.json, &report, || {
-            format!(
-                "The DLP settings of {} already are at their defaults; nothing was sent.\n",
-                account.label()
-            )
-        });
+        write::finish(
+            args.json,
+            Kind::DlpReset,
+            || document(&report),
+            || {
+                format!(
+                    "The DLP settings of {} already are at their defaults; nothing was sent.\n",
+                    account.label()
+                )
+            },
+        );
         return Ok(Exit::Done);
     }
     let preview_text = preview_text(&account, &preview);
@@ -60,22 +78,27 @@ pub async fn reset(ctx: &Context, args: &DlpResetArgs) -> Result<Exit, Failure> 
     .await?;
     let after = reply.result;
     report.outcome = dlp_reset_outcome(&after, &reply.messages);
-    report.after = Some(settings_json(&after));
-    write::finish(args.json, &report, || {
-        // Asked on a terminal, the preview is on stderr already.
-        let mut text = if args.yes {
-            preview_text.clone()
-        } else {
-            String::new()
-        };
-        text.push_str(&format!("Reset the DLP settings of {}:\n", account.label()));
-        text.push_str(&change_lines(&before, &after));
-        text.push_str(&write::outcome_lines(
-            &report.outcome,
-            write::adjustment_words,
-        ));
-        text
-    });
+    report.after = Some(doc::DlpSetting::from_api(&after));
+    write::finish(
+        args.json,
+        Kind::DlpReset,
+        || document(&report),
+        || {
+            // Asked on a terminal, the preview is on stderr already.
+            let mut text = if args.yes {
+                preview_text.clone()
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("Reset the DLP settings of {}:\n", account.label()));
+            text.push_str(&change_lines(&before, &after));
+            text.push_str(&write::outcome_lines(
+                &report.outcome,
+                write::adjustment_words,
+            ));
+            text
+        },
+    );
     Ok(write::exit_of(&report.outcome))
 }
 

@@ -5,14 +5,14 @@
 use crate::api::model::CsamPatchValue;
 use crate::audit::typed_email;
 use crate::doc::{
-    self, ApiMessage, BulkChange, CsamPatch, FieldAdjustment, FieldValue, FleetPlanBody,
-    FleetRunBody, PlanCounts, PlanStep, RunCounts, SkipReason, WriteResult, ZoneRunResult,
+    self, BulkChange, CsamPatch, FleetPlanBody, FleetRunBody, PlanCounts, PlanStep, RunCounts,
+    SkipReason, WriteResult, ZoneRunResult,
 };
 use crate::fleet::{
     ApplySummary, ApplyTable, Change, Expect, PlanZone, RunState, Skip, SkipKind, Step, StopReason,
     UnknownCause, ZoneOutcome, ZoneOutcomeRef,
 };
-use crate::outcome::{Adjustment, Field, Note, SaveOutcome, Value};
+use crate::outcome::SaveOutcome;
 
 use super::fleet_apply_output::{RunResult, ScanSource, state_word};
 use super::fleet_scan_doc::{read_error, setting_of, unix};
@@ -166,54 +166,9 @@ fn fill(result: &mut ZoneRunResult, outcome: &ZoneOutcome) {
 }
 
 fn answer(result: &mut ZoneRunResult, outcome: &SaveOutcome) {
-    result.adjusted = outcome.adjusted.iter().map(adjustment_of).collect();
-    result.notes = outcome
-        .notes
-        .iter()
-        .map(|n| note_word(*n).to_owned())
-        .collect();
-    result.messages = outcome
-        .messages
-        .iter()
-        .map(|m| ApiMessage {
-            code: m.code,
-            message: m.message.clone(),
-        })
-        .collect();
-}
-
-fn adjustment_of(adjustment: &Adjustment) -> FieldAdjustment {
-    let (field, source) = match &adjustment.field {
-        Field::Scanning => ("scanning", None),
-        Field::Source(name) => ("source", Some(name.clone())),
-        Field::Email => ("email", None),
-        Field::AiContextAnalysis => ("ai_context_analysis", None),
-        Field::Ocr => ("ocr", None),
-        Field::MaskingLevel => ("masking_level", None),
-        Field::PayloadLogging => ("payload_logging", None),
-    };
-    FieldAdjustment {
-        field: field.to_owned(),
-        source,
-        asked: adjustment.asked.as_ref().and_then(value_of),
-        now: value_of(&adjustment.now),
-    }
-}
-
-fn value_of(value: &Value) -> Option<FieldValue> {
-    match value {
-        Value::Bool(on) => Some(FieldValue::Bool(*on)),
-        Value::Text(text) => Some(FieldValue::Text(text.clone())),
-        Value::NotReported => None,
-    }
-}
-
-fn note_word(note: Note) -> &'static str {
-    match note {
-        Note::VerificationSent => "verification_sent",
-        Note::VerificationResent => "verification_resent",
-        Note::AlreadyVerified => "already_verified",
-    }
+    result.adjusted = outcome.adjusted.iter().map(doc::Adjusted::of).collect();
+    result.notes = outcome.notes.clone();
+    result.messages = outcome.messages.iter().map(doc::Message::of).collect();
 }
 
 fn stop_word(reason: &StopReason) -> &'static str {

@@ -1,14 +1,13 @@
 //! `trustdeck zones [--account A] [--name FILTER]` and `trustdeck accounts`:
-//! every page, as a table or one JSON array.
-
-use serde_json::{Value, json};
+//! every page, as a table, one JSON document or CSV.
 
 use crate::api::ZoneQuery;
 use crate::api::listing::SeenIds;
-use crate::api::model::{Account, Zone};
+use crate::api::model::Zone;
 use crate::cli::{AccountsArgs, ZonesArgs};
+use crate::doc::{self, AccountsBody, Kind, ListedZone, ZonesBody};
 
-use super::output::{Table, print, print_json};
+use super::output::{Csv, Table, print, print_doc};
 use super::resolve;
 use super::{Context, Exit, Failure};
 
@@ -74,7 +73,10 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
         page += 1;
     }
     if args.json {
-        print_json(&Value::Array(zones.iter().map(zone_json).collect()));
+        let zones = zones.iter().map(ListedZone::from_api).collect();
+        print_doc(Kind::Zones, ZonesBody { zones });
+    } else if args.csv {
+        print(&zones_csv(&zones));
     } else {
         let mut table = Table::new(&["ID", "NAME", "STATUS", "PLAN", "ACCOUNT"]);
         for zone in &zones {
@@ -94,6 +96,37 @@ pub async fn zones(ctx: &Context, args: &ZonesArgs) -> Result<Exit, Failure> {
     Ok(Exit::Done)
 }
 
+/// The zones as CSV, the columns named by the paths of the JSON keys.
+fn zones_csv(zones: &[Zone]) -> String {
+    let mut csv = Csv::new(&[
+        "id",
+        "name",
+        "account_id",
+        "account_name",
+        "status",
+        "paused",
+        "plan_id",
+        "plan_name",
+        "plan_legacy_id",
+    ]);
+    for zone in zones.iter().map(ListedZone::from_api) {
+        let account = zone.account.as_ref();
+        let plan = zone.plan.as_ref();
+        csv.row([
+            zone.id.clone(),
+            zone.name.clone().unwrap_or_default(),
+            account.map(|a| a.id.clone()).unwrap_or_default(),
+            account.and_then(|a| a.name.clone()).unwrap_or_default(),
+            zone.status.clone().unwrap_or_default(),
+            zone.paused.map(|p| p.to_string()).unwrap_or_default(),
+            plan.and_then(|p| p.id.clone()).unwrap_or_default(),
+            plan.and_then(|p| p.name.clone()).unwrap_or_default(),
+            plan.and_then(|p| p.legacy_id.clone()).unwrap_or_default(),
+        ]);
+    }
+    csv.render().to_owned()
+}
+
 fn plan(zone: &Zone) -> String {
     zone.plan
         .as_ref()
@@ -101,25 +134,22 @@ fn plan(zone: &Zone) -> String {
         .unwrap_or_default()
 }
 
-/// A zone with the API's field names (the part trustdeck reads).
-fn zone_json(zone: &Zone) -> Value {
-    json!({
-        "id": zone.id,
-        "name": zone.name,
-        "status": zone.status,
-        "paused": zone.paused,
-        "account": zone.account.as_ref().map(|a| json!({"id": a.id, "name": a.name})),
-        "plan": zone.plan.as_ref().map(|p| json!({
-            "id": p.id, "name": p.name, "legacy_id": p.legacy_id,
-        })),
-    })
-}
-
 /// `accounts`.
 pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failure> {
     let accounts = resolve::all_accounts(ctx).await?;
     if args.json {
-        print_json(&Value::Array(accounts.iter().map(account_json).collect()));
+        let accounts = accounts.iter().map(doc::Account::from_api).collect();
+        print_doc(Kind::Accounts, AccountsBody { accounts });
+    } else if args.csv {
+        let mut csv = Csv::new(&["id", "name", "type"]);
+        for account in accounts.iter().map(doc::Account::from_api) {
+            csv.row([
+                account.id,
+                account.name.unwrap_or_default(),
+                account.kind.unwrap_or_default(),
+            ]);
+        }
+        print(csv.render());
     } else {
         let mut table = Table::new(&["ID", "NAME", "TYPE"]);
         for account in &accounts {
@@ -132,8 +162,4 @@ pub async fn accounts(ctx: &Context, args: &AccountsArgs) -> Result<Exit, Failur
         print(&table.render());
     }
     Ok(Exit::Done)
-}
-
-fn account_json(account: &Account) -> Value {
-    json!({"id": account.id, "name": account.name, "type": account.kind})
 }

@@ -4,10 +4,11 @@
 
 use time::OffsetDateTime;
 
-use crate::audit::{self, AuditLog, Filter};
+use crate::audit::{self, AuditLog, FieldValue, Fields, Filter};
 use crate::cli::LogArgs;
+use crate::doc::{AuditEntry, AuditLogBody, Kind, Timestamp, WriteResult};
 
-use super::output::{Table, print, print_json, warn};
+use super::output::{Csv, Table, print, print_doc, warn};
 use super::{Exit, Failure};
 
 /// `log`.
@@ -34,11 +35,101 @@ pub fn run(args: &LogArgs) -> Result<Exit, Failure> {
         warn(&format!("{unlisted} more damaged lines were skipped"));
     }
     if args.json {
-        print_json(&audit::to_json(&report));
+        let entries = report.entries.iter().map(AuditEntry::of).collect();
+        let body = AuditLogBody {
+            entries,
+            warnings: report.warnings.clone(),
+            skipped: report.skipped,
+        };
+        print_doc(Kind::AuditLog, body);
+    } else if args.csv {
+        print(&csv(&report));
     } else {
         print(&table(&report));
     }
     Ok(Exit::Done)
+}
+
+/// The columns of `log --csv`: the entry's JSON keys, objects by path.
+const CSV_HEADER: &[&str] = &[
+    "at",
+    "outcome_at",
+    "id",
+    "face",
+    "command",
+    "run",
+    "profile",
+    "host",
+    "zone_id",
+    "zone_name",
+    "account_id",
+    "account_name",
+    "action",
+    "result",
+    "status",
+    "sent",
+    "before",
+    "after",
+    "error",
+];
+
+/// The log as CSV, newest first; `account_*` is the account written to or
+/// the zone's account.
+fn csv(report: &audit::Report) -> String {
+    let mut csv = Csv::new(CSV_HEADER);
+    for entry in report.entries.iter().map(AuditEntry::of) {
+        let account = entry
+            .account
+            .clone()
+            .or_else(|| entry.zone.as_ref().and_then(|z| z.account.clone()));
+        let text = |value: Option<String>| value.unwrap_or_default();
+        csv.row([
+            entry.at.text(),
+            text(entry.outcome_at.map(Timestamp::text)),
+            entry.id.clone(),
+            entry.origin.face.clone(),
+            text(entry.origin.command.clone()),
+            text(entry.origin.run.clone()),
+            text(entry.profile.clone()),
+            entry.host.clone(),
+            text(entry.zone.as_ref().map(|z| z.id.clone())),
+            text(entry.zone.as_ref().and_then(|z| z.name.clone())),
+            text(account.as_ref().map(|a| a.id.clone())),
+            text(account.as_ref().and_then(|a| a.name.clone())),
+            entry.action.clone(),
+            result_word(entry.result).to_owned(),
+            text(entry.status.map(|s| s.to_string())),
+            fields_cell(entry.sent.as_ref()),
+            fields_cell(entry.before.as_ref()),
+            fields_cell(entry.after.as_ref()),
+            text(entry.error.clone()),
+        ]);
+    }
+    csv.render().to_owned()
+}
+
+/// The JSON's word for `result`.
+fn result_word(result: WriteResult) -> &'static str {
+    match result {
+        WriteResult::Done => "done",
+        WriteResult::Adjusted => "adjusted",
+        WriteResult::Failed => "failed",
+        WriteResult::Unknown => "unknown",
+        WriteResult::Skipped => "skipped",
+    }
+}
+
+/// `enabled=false; sources.ncmec=true`; empty for none.
+fn fields_cell(fields: Option<&Fields>) -> String {
+    fields
+        .into_iter()
+        .flat_map(Fields::iter)
+        .map(|(name, value)| match value {
+            FieldValue::Bool(on) => format!("{name}={on}"),
+            FieldValue::Text(text) => format!("{name}={text}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The log as a table, newest first: time (UTC), target, what changed,

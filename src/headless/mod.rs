@@ -4,7 +4,8 @@
 //!
 //! Every command connects as the dashboard does ([`Config::from_environment`]
 //! with the same [`ConnectionArgs`]), prints a short table or, with `--json`,
-//! one JSON document on stdout (messages and progress go to stderr), and ends
+//! one JSON document on stdout (messages and progress go to stderr; with
+//! `--json` a failure is one `error` document on stderr), and ends
 //! with one of the exit codes of [`exit`]. Writes read the setting first, send
 //! one request of only what differs, and go through the audit log (intent
 //! right before sending, outcome after). Read-only mode refuses every write
@@ -18,6 +19,7 @@ mod csam;
 mod dlp;
 mod dlp_reset;
 mod docs;
+mod error_doc;
 pub mod exit;
 mod fleet;
 mod fleet_apply;
@@ -54,15 +56,21 @@ use crate::config::Config;
 /// set …`): its connection flags count, its dashboard flags are refused.
 pub async fn run(command: HeadlessCommand, top: DashboardArgs) -> ExitCode {
     let interrupt = Interrupt::install();
+    let json = command.wants_json();
+    let seen = error_doc::Seen::default();
     let result = match dashboard_only(&top) {
         Some(flag) => Err(Failure::Usage(format!(
             "{flag} is a flag of the dashboard; a headless command takes its zone or account \
              as an argument (see `trustdeck help`)"
         ))),
-        None => dispatch(command, &top.connection, interrupt).await,
+        None => dispatch(command, &top.connection, interrupt, seen.clone()).await,
     };
     match result {
         Ok(exit) => exit.into(),
+        Err(failure) if json => {
+            error_doc::print(&failure, &seen);
+            failure.exit().into()
+        }
         Err(failure) => {
             eprintln!("trustdeck: {failure}");
             failure.exit().into()
@@ -74,8 +82,13 @@ async fn dispatch(
     command: HeadlessCommand,
     top: &ConnectionArgs,
     interrupt: Interrupt,
+    seen: error_doc::Seen,
 ) -> Result<Exit, Failure> {
-    let connect = |own: &ConnectionArgs| Context::connect(&merged(own, top), interrupt.clone());
+    let connect = |own: &ConnectionArgs| {
+        let mut ctx = Context::connect(&merged(own, top), interrupt.clone())?;
+        ctx.seen = seen.clone();
+        Ok::<_, Failure>(ctx)
+    };
     match command {
         HeadlessCommand::Csam(CsamCommand::Get(args)) => {
             csam::get(&connect(&args.connection)?, &args).await
@@ -149,6 +162,8 @@ pub struct Context {
     read_only: Option<String>,
     /// Says on stderr what the rate limit did, when it did anything.
     _rate_notes: rate_notes::RateNotes,
+    /// The zone and account found, for an error document.
+    seen: error_doc::Seen,
 }
 
 impl Context {
@@ -175,6 +190,7 @@ impl Context {
             client,
             interrupt,
             read_only,
+            seen: error_doc::Seen::default(),
         })
     }
 

@@ -45,6 +45,21 @@ impl ZoneRef {
         format!("zone {}", clean(self.name.as_deref().unwrap_or(&self.id)))
     }
 
+    /// The zone as every document shows it.
+    pub fn doc(&self) -> crate::doc::Zone {
+        crate::doc::Zone {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            account: self
+                .account
+                .as_ref()
+                .map(|(id, name)| crate::doc::AccountRef {
+                    id: id.clone(),
+                    name: name.clone(),
+                }),
+        }
+    }
+
     /// The audit log's target.
     pub fn target(&self) -> Target {
         let zone = Target::zone(&self.id, self.name.as_deref());
@@ -62,9 +77,20 @@ pub struct AccountRef {
     pub id: String,
     /// Its name, when the server said.
     pub name: Option<String>,
+    /// `standard` or `enterprise`, when the server said.
+    pub kind: Option<String>,
 }
 
 impl AccountRef {
+    /// The account as every document shows it.
+    pub fn doc(&self) -> crate::doc::Account {
+        crate::doc::Account {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+        }
+    }
+
     /// `account Acme Corp` (the id when the name is unknown).
     pub fn label(&self) -> String {
         format!(
@@ -87,6 +113,12 @@ fn zone_id_like(text: &str) -> bool {
 
 /// The zone `text` names (an id or a name).
 pub async fn zone(ctx: &Context, text: &str) -> Result<ZoneRef, Failure> {
+    let zone = find_zone(ctx, text).await?;
+    ctx.seen.zone(&zone);
+    Ok(zone)
+}
+
+async fn find_zone(ctx: &Context, text: &str) -> Result<ZoneRef, Failure> {
     let text = text.trim();
     if zone_id_like(text) {
         return match ctx
@@ -195,6 +227,12 @@ fn zone_lines(zones: &[&Zone]) -> String {
 
 /// The account `text` names (an id or a name).
 pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
+    let account = find_account(ctx, text).await?;
+    ctx.seen.account(&account);
+    Ok(account)
+}
+
+async fn find_account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
     let text = text.trim();
     if validate::account_id(text).is_ok() {
         return match ctx
@@ -207,6 +245,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
             Ok(reply) => Ok(AccountRef {
                 id: text.to_owned(),
                 name: Some(reply.result.name).filter(|n| !n.is_empty()),
+                kind: reply.result.kind,
             }),
             Err(Failure::Api {
                 error: ApiError::NotFound { .. },
@@ -222,6 +261,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
             }) => Ok(AccountRef {
                 id: text.to_owned(),
                 name: None,
+                kind: None,
             }),
             Err(other) => Err(other),
         };
@@ -238,6 +278,7 @@ pub async fn account(ctx: &Context, text: &str) -> Result<AccountRef, Failure> {
         [one] => Ok(AccountRef {
             id: one.id.clone(),
             name: Some(one.name.clone()),
+            kind: one.kind.clone(),
         }),
         [] => {
             let seen: Vec<&Account> = accounts.iter().collect();

@@ -3,14 +3,15 @@
 //! known. Ctrl-C while the request is in flight stops the wait, not the
 //! request: the outcome is recorded as unknown and the command says so.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::api::client::Reply;
 use crate::api::{ApiError, Client};
-use crate::audit::{Intent, Outcome, Target, Verdict};
-use crate::outcome::{Adjustment, FieldChange, Note, SaveOutcome, SaveWarning};
+use crate::audit::{Intent, Outcome, Verdict};
+use crate::doc::{Adjusted, Blocked, Kind, Message, WriteResult};
+use crate::outcome::{Adjustment, Note, SaveOutcome, SaveWarning};
 
-use super::output::{clean, print, print_json, warn};
+use super::output::{clean, print, print_doc, warn};
 use super::{Context, Exit, Failure};
 
 /// Sends `request` (built from the client once the intent is on disk),
@@ -59,78 +60,71 @@ where
     result.map_err(|error| Failure::api(format!("sending {what}"), error))
 }
 
-/// What a write command did (or, on a dry run, would do): the `--json`
-/// document of `csam set`, `dlp set` and `dlp reset`.
+/// What a write command did (or, on a dry run, would do), for its
+/// `--json` document: the settings `S` as every document shows them, the
+/// body `B` as sent.
 #[derive(Debug, Clone)]
-pub struct Report {
-    /// The zone or account.
-    pub target: Target,
+pub struct Report<S, B> {
     /// Nothing was sent on purpose.
     pub dry_run: bool,
-    /// The setting as read before (as `get --json` prints it).
-    pub before: Value,
+    /// The setting as read before.
+    pub before: S,
     /// The request body sent, or that a dry run would send; `None` when
     /// nothing differs (and for a reset, which has no body).
-    pub sent: Option<Value>,
+    pub sent: Option<B>,
     /// The setting as the server returned it, when a write was answered.
-    pub after: Option<Value>,
+    pub after: Option<S>,
     /// What the server adjusted and said.
     pub outcome: SaveOutcome,
-    /// On a dry run: what would stop the real one (`read_only`, `locked`).
-    pub blocked: Option<&'static str>,
-    /// A reset's field-by-field preview.
-    pub preview: Option<Vec<FieldChange>>,
+    /// On a dry run: what would stop the real one.
+    pub blocked: Option<Blocked>,
     /// What was said before sending (a CSAM write), e.g. `no_source`.
     pub warnings: Vec<SaveWarning>,
 }
 
-/// The version of the write commands' `--json` document; it only grows by
-/// new keys.
-pub const REPORT_VERSION: u32 = 1;
-
-impl Report {
+impl<S, B> Report<S, B> {
     /// A report of nothing sent yet.
-    pub fn new(target: Target, before: Value) -> Self {
+    pub fn new(before: S) -> Self {
         Self {
-            target,
             dry_run: false,
             before,
             sent: None,
             after: None,
             outcome: SaveOutcome::default(),
             blocked: None,
-            preview: None,
             warnings: Vec::new(),
         }
     }
 
-    /// The `--json` document.
-    pub fn to_json(&self) -> Value {
-        let mut document = json!({
-            "version": REPORT_VERSION,
-            "target": self.target,
-            "dry_run": self.dry_run,
-            "applied": self.after.is_some(),
-            "before": self.before,
-            "sent": self.sent,
-            "after": self.after,
-            "adjusted": self.outcome.adjusted,
-            "notes": self.outcome.notes,
-            "messages": self.outcome.messages,
-            "blocked": self.blocked,
-            "warnings": self.warnings,
-        });
-        if let Some(preview) = &self.preview {
-            document["preview"] = json!(preview);
+    /// `skipped` until the server answered a write; then `done` or `adjusted`.
+    pub fn result(&self) -> WriteResult {
+        match (&self.after, self.outcome.as_asked()) {
+            (None, _) => WriteResult::Skipped,
+            (Some(_), true) => WriteResult::Done,
+            (Some(_), false) => WriteResult::Adjusted,
         }
-        document
+    }
+
+    /// What the server adjusted, in the documents' words.
+    pub fn adjusted(&self) -> Vec<Adjusted> {
+        self.outcome.adjusted.iter().map(Adjusted::of).collect()
+    }
+
+    /// Cloudflare's messages, in the documents' words.
+    pub fn messages(&self) -> Vec<Message> {
+        self.outcome.messages.iter().map(Message::of).collect()
     }
 }
 
-/// Prints `report` as JSON, or `text()` for a person.
-pub fn finish(json: bool, report: &Report, text: impl FnOnce() -> String) {
+/// Prints the document of `kind` that `body()` makes, or `text()` for a person.
+pub fn finish<T: Serialize>(
+    json: bool,
+    kind: Kind,
+    body: impl FnOnce() -> T,
+    text: impl FnOnce() -> String,
+) {
     if json {
-        print_json(&report.to_json());
+        print_doc(kind, body());
     } else {
         print(&text());
     }

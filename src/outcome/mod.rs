@@ -94,7 +94,7 @@ pub struct Adjustment {
 }
 
 /// Something a write did besides its fields, learned from the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Note {
     /// A new notification email went pending: a verification was sent.

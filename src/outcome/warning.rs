@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::api::model::{CsamPatchValue, CsamValue, EmailState};
 
 /// One thing to say before a CSAM PATCH is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SaveWarning {
     /// A new address on a zone that scans: every email PATCH starts a

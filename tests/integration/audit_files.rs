@@ -29,7 +29,8 @@ fn record_line_max() -> u64 {
     text.lines().map(|l| l.len() as u64 + 1).max().unwrap()
 }
 
-/// Every line of every file parses as JSON; returns the ids of the intents.
+/// Every line of every file parses as JSON; returns the ids of the intents
+/// (the records without an outcome yet).
 fn whole_lines(path: &Path) -> Vec<String> {
     let mut ids = Vec::new();
     for file in files(path) {
@@ -42,7 +43,7 @@ fn whole_lines(path: &Path) -> Vec<String> {
         for line in text.lines() {
             let value: serde_json::Value = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("{}: a broken line ({e}): {line:.80}", file.display()));
-            if value["kind"] == "intent" {
+            if value["kind"] == "audit_entry" && value["outcome_at"].is_null() {
                 ids.push(value["id"].as_str().unwrap().to_owned());
             }
         }

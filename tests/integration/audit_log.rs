@@ -9,8 +9,19 @@ use time::OffsetDateTime;
 use trustdeck::api::ApiError;
 use trustdeck::audit::{
     self, Action, AuditLog, Command, Face, FieldValue, Filter, Intent, Origin, Outcome, Target,
-    TargetKind, Verdict, change_text, outcome_text, render_table, to_json,
+    TargetKind, Verdict, change_text, outcome_text, render_table,
 };
+use trustdeck::doc::{AuditEntry, AuditLogBody};
+
+/// `trustdeck log --json`'s body for `report`, as JSON.
+fn to_json(report: &audit::Report) -> serde_json::Value {
+    let body = AuditLogBody {
+        entries: report.entries.iter().map(AuditEntry::of).collect(),
+        warnings: report.warnings.clone(),
+        skipped: report.skipped,
+    };
+    serde_json::to_value(body).unwrap()
+}
 
 #[test]
 fn a_write_reads_back_with_its_intent_and_its_outcome() {
@@ -25,10 +36,20 @@ fn a_write_reads_back_with_its_intent_and_its_outcome() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert_eq!(lines[0]["kind"], "intent");
-    assert_eq!(lines[1]["kind"], "outcome");
+    for line in &lines {
+        assert_eq!(line["kind"], "audit_entry");
+        assert_eq!(line["version"], 2);
+        assert_eq!(line["at"], "2025-06-01T10:00:00Z");
+    }
+    assert_eq!(
+        lines[0]["outcome_at"],
+        serde_json::Value::Null,
+        "the intent"
+    );
+    assert_eq!(lines[0]["result"], "unknown");
+    assert!(lines[1]["outcome_at"].is_string(), "the outcome");
+    assert_eq!(lines[1]["sent"], lines[0]["sent"], "the whole entry again");
     assert_eq!(lines[0]["id"], lines[1]["id"]);
-    assert_eq!(lines[0]["time"], "2025-06-01T10:00:00Z");
 
     let report = s.log.read(&Filter::default());
     assert_eq!(report.skipped, 0, "{:?}", report.warnings);
@@ -103,8 +124,9 @@ fn an_intent_without_an_outcome_reads_as_outcome_unknown() {
     assert!(table.contains("ocr off → on"), "{table}");
     assert!(table.contains("outcome unknown"), "{table}");
     let json = to_json(&report);
-    assert_eq!(json["entries"][0]["state"], "unknown");
-    assert!(json["entries"][0]["outcome"].is_null());
+    assert_eq!(json["entries"][0]["result"], "unknown");
+    assert!(json["entries"][0]["outcome_at"].is_null());
+    assert!(json["entries"][0]["status"].is_null());
 }
 
 #[test]
@@ -337,7 +359,6 @@ fn the_table_and_the_json_have_their_documented_shape() {
     );
 
     let json = to_json(&report);
-    assert_eq!(json["version"], 1);
     assert_eq!(json["skipped"], 0);
     let keys: Vec<&str> = json["entries"][1]
         .as_object()
@@ -346,24 +367,40 @@ fn the_table_and_the_json_have_their_documented_shape() {
         .map(String::as_str)
         .collect();
     let mut expected = [
-        "id", "time", "face", "command", "run", "profile", "host", "target", "action", "sent",
-        "before", "state", "outcome",
+        "id",
+        "at",
+        "outcome_at",
+        "origin",
+        "profile",
+        "host",
+        "zone",
+        "account",
+        "action",
+        "sent",
+        "before",
+        "result",
+        "status",
+        "after",
+        "errors",
+        "messages",
+        "error",
     ];
     expected.sort_unstable();
     let mut keys = keys;
     keys.sort_unstable();
     assert_eq!(keys, expected);
     let bulk = &json["entries"][0];
-    assert_eq!(bulk["face"], "bulk");
-    assert_eq!(bulk["command"], "fleet apply");
-    assert_eq!(bulk["run"], "run-7f3a");
+    assert_eq!(bulk["origin"]["face"], "bulk");
+    assert_eq!(bulk["origin"]["command"], "fleet apply");
+    assert_eq!(bulk["origin"]["run"], "run-7f3a");
     let done = &json["entries"][1];
-    assert_eq!(done["time"], "2025-06-01T10:00:00Z");
-    assert_eq!(done["target"]["account"]["name"], "Acme Corp");
+    assert_eq!(done["at"], "2025-06-01T10:00:00Z");
+    assert_eq!(done["zone"]["account"]["name"], "Acme Corp");
+    assert_eq!(done["account"], serde_json::Value::Null);
     assert_eq!(done["sent"]["enabled"], true);
-    assert_eq!(done["outcome"]["result"], "applied");
-    assert_eq!(done["outcome"]["status"], 200);
-    assert_eq!(done["outcome"]["after"]["email_state"], "pending");
-    assert_eq!(done["outcome"]["messages"][0]["code"], 1402);
-    assert!(done["outcome"]["time"].is_string());
+    assert_eq!(done["result"], "done");
+    assert_eq!(done["status"], 200);
+    assert_eq!(done["after"]["email_state"], "pending");
+    assert_eq!(done["messages"][0]["code"], 1402);
+    assert!(done["outcome_at"].is_string());
 }

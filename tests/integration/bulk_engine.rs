@@ -171,7 +171,7 @@ async fn a_run_sends_each_planned_zone_one_patch_and_nothing_else() {
     assert!(
         audit
             .iter()
-            .all(|l| l["face"] == "bulk" && l["run"] == id.as_str())
+            .all(|l| l["origin"]["face"] == "bulk" && l["origin"]["run"] == id.as_str())
     );
     mock.shutdown().await;
 }

@@ -363,19 +363,19 @@ fn fifteen_kills_of_an_email_run_send_no_zone_twice_and_miss_none() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["run"] == run.as_str())
+        .filter(|e| e["origin"]["run"] == run.as_str())
         .collect();
-    let state_count = |state: &str| entries.iter().filter(|e| e["state"] == state).count();
+    let state_count = |state: &str| entries.iter().filter(|e| e["result"] == state).count();
     assert_eq!(
         state_count("unknown"),
         unknown,
         "trustdeck log and fleet runs count the same unknown writes (seed {seed})"
     );
-    assert_eq!(state_count("applied"), applied, "and the same applied ones");
+    assert_eq!(state_count("done"), applied, "and the same applied ones");
     let applied_zones: Vec<&str> = entries
         .iter()
-        .filter(|e| e["state"] == "applied")
-        .map(|e| e["target"]["id"].as_str().unwrap())
+        .filter(|e| e["result"] == "done")
+        .map(|e| e["zone"]["id"].as_str().unwrap())
         .collect();
     let distinct: HashSet<&&str> = applied_zones.iter().collect();
     assert_eq!(distinct.len(), applied_zones.len(), "no zone applied twice");

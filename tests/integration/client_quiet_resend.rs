@@ -56,7 +56,11 @@ async fn a_resend_the_server_does_not_confirm_is_not_called_sent() {
         .run_with(&["csam", "set", BLOG_PENDING, "--resend", "--json"], &env)
         .await;
     json.expect(0);
-    assert_eq!(json.json()["notes"], Value::Array(Vec::new()), "{json:#?}");
+    assert_eq!(
+        json.document("csam_write")["notes"],
+        Value::Array(Vec::new()),
+        "{json:#?}"
+    );
 
     let direct = cli.run(&["csam", "set", BLOG_PENDING, "--resend"]).await;
     direct.expect(0);

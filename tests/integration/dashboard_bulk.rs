@@ -162,7 +162,10 @@ async fn the_plan_matches_the_mock_cancel_sends_nothing_and_run_patches_each_pla
     assert_eq!(zones, sent, "exactly the planned zones");
     assert!(patches.values().all(|n| *n == 1), "each once: {patches:?}");
     let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
-    let intents = audit.lines().filter(|l| l.contains("\"intent\"")).count();
+    let intents = audit
+        .lines()
+        .filter(|l| l.contains("\"outcome_at\":null"))
+        .count();
     assert!(intents >= sent.len(), "every write audited: {intents}");
     let state = zones_state(&mock).await;
     assert!(

@@ -246,7 +246,7 @@ async fn a_plan_a_run_and_the_run_list_are_typed_documents() {
     assert_eq!(kept_off["result"], "adjusted", "{kept_off}");
     assert_eq!(kept_off["after"]["enabled"], false);
     assert_eq!(kept_off["after"]["email_state"], "unverified");
-    assert_eq!(kept_off["adjusted"][0]["field"], "scanning");
+    assert_eq!(kept_off["adjusted"][0]["field"], "enabled");
     assert!(
         kept_off["messages"]
             .as_array()

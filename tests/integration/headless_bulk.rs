@@ -180,7 +180,7 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
                 assert_eq!(zone["after"]["enabled"], now["enabled"], "{zone}");
                 assert_eq!(zone["after"]["sources"], now["sources"], "{zone}");
                 if zone["result"] == "adjusted" {
-                    assert_eq!(zone["adjusted"][0]["field"], "scanning", "{zone}");
+                    assert_eq!(zone["adjusted"][0]["field"], "enabled", "{zone}");
                     assert_eq!(zone["adjusted"][0]["asked"], true, "{zone}");
                     assert_eq!(zone["adjusted"][0]["now"], false, "{zone}");
                 }
@@ -201,7 +201,7 @@ async fn a_run_reports_every_zone_and_exits_1_when_the_server_adjusts() {
     assert!(
         audit
             .iter()
-            .all(|l| l["command"] == "fleet apply" && l["face"] == "bulk")
+            .all(|l| l["origin"]["command"] == "fleet apply" && l["origin"]["face"] == "bulk")
     );
 
     let listed = cli.run(&["fleet", "runs", "--json"]).await;

@@ -21,13 +21,16 @@ async fn get_prints_the_setting_by_name_or_id_as_a_table_and_as_the_api_returns_
     );
     let json = cli.run(&["csam", "get", SHOP, "--json"]).await;
     json.expect(0);
-    let setting = json.json();
-    assert_eq!(setting["id"], "csam_scanner");
+    let document = json.document("csam_setting");
+    assert_eq!(document["zone"]["id"], SHOP);
+    assert_eq!(document["zone"]["name"], "shop.acme-corp.com");
+    let setting = &document["setting"];
     assert_eq!(setting["editable"], state["editable"]);
-    assert_eq!(setting["value"]["enabled"], state["enabled"]);
-    assert_eq!(setting["value"]["email_state"], state["email_state"]);
-    assert_eq!(setting["value"]["sources"], state["sources"]);
-    assert_eq!(setting["value"]["email"], "**********");
+    assert_eq!(setting["enabled"], state["enabled"]);
+    assert_eq!(setting["email_state"], state["email_state"]);
+    assert_eq!(setting["sources"], state["sources"]);
+    assert_eq!(setting["email"], "**********");
+    assert_eq!(document["status"]["coverage"], "scanning");
     assert!(!json.stdout.contains(state["email"].as_str().unwrap()));
     assert!(json.stderr.is_empty(), "{}", json.stderr);
 }
@@ -49,20 +52,19 @@ async fn set_sends_one_patch_of_what_differs_and_the_mock_holds_it() {
         ])
         .await;
     run.expect(0);
-    let report = run.json();
+    let report = run.document("csam_write");
     assert_eq!(
         report["sent"],
-        json!({"id": "csam_scanner", "value": {"sources": {"ncmec_industry": true}}}),
+        json!({"id": "csam_scanner", "value": {
+            "email": null, "enabled": null, "resend_email": false,
+            "sources": {"ncmec_industry": true}}}),
         "scanning and ncmec_ngo were already on: not sent"
     );
-    assert_eq!(report["applied"], true);
-    assert_eq!(
-        report["before"]["value"]["sources"]["ncmec_industry"],
-        false
-    );
-    assert_eq!(report["after"]["value"]["sources"]["ncmec_industry"], true);
+    assert_eq!(report["result"], "done");
+    assert_eq!(report["before"]["sources"]["ncmec_industry"], false);
+    assert_eq!(report["after"]["sources"]["ncmec_industry"], true);
     assert_eq!(report["adjusted"], json!([]));
-    assert_eq!(report["target"]["name"], "shop.acme-corp.com");
+    assert_eq!(report["zone"]["name"], "shop.acme-corp.com");
     assert_eq!(
         cli.zone_state(SHOP).await["sources"]["ncmec_industry"],
         true
@@ -113,10 +115,11 @@ async fn an_unverified_email_keeps_scanning_off_exit_1_with_the_adjustment_in_wo
         .run(&["csam", "set", FORUM_UNVERIFIED, "--enable", "--json"])
         .await;
     again.expect(1);
-    let report = again.json();
+    let report = again.document("csam_write");
+    assert_eq!(report["result"], "adjusted");
     assert_eq!(
         report["adjusted"],
-        json!([{"field": "scanning", "asked": true, "now": false}])
+        json!([{"field": "enabled", "asked": true, "now": false}])
     );
     assert_eq!(report["messages"][0]["code"], 1101);
     assert_eq!(cli.writes().await.len(), 2);
@@ -172,13 +175,14 @@ async fn dry_run_prints_the_patch_body_and_sends_nothing() {
         ])
         .await;
     json.expect(0);
-    let report = json.json();
+    let report = json.document("csam_write");
     assert_eq!(report["dry_run"], true);
-    assert_eq!(report["applied"], false);
+    assert_eq!(report["result"], "skipped");
     assert_eq!(
-        report["sent"]["value"],
-        json!({"sources": {"ncmec_ngo": true}})
+        report["sent"]["value"]["sources"],
+        json!({"ncmec_ngo": true})
     );
+    assert_eq!(report["sent"]["value"]["enabled"], serde_json::Value::Null);
     assert_eq!(report["after"], serde_json::Value::Null);
     assert!(cli.writes().await.is_empty());
     assert_eq!(cli.zone_state(GLOBEX_OFF).await["enabled"], false);
@@ -229,18 +233,21 @@ async fn every_write_is_audited_intent_then_outcome_with_before_and_after() {
     let lines = cli.audit_lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
     let (intent, outcome) = (&lines[0], &lines[1]);
-    assert_eq!(intent["kind"], "intent");
-    assert_eq!(outcome["kind"], "outcome");
+    assert_eq!(intent["kind"], "audit_entry");
+    assert_eq!(intent["outcome_at"], serde_json::Value::Null);
+    assert_eq!(intent["result"], "unknown");
+    assert_eq!(outcome["kind"], "audit_entry");
+    assert!(outcome["outcome_at"].is_string(), "{outcome}");
     assert_eq!(intent["id"], outcome["id"]);
-    assert_eq!(intent["face"], "headless");
-    assert_eq!(intent["command"], "csam set");
+    assert_eq!(intent["origin"]["face"], "headless");
+    assert_eq!(intent["origin"]["command"], "csam set");
     assert_eq!(intent["action"], "csam.patch");
-    assert_eq!(intent["target"]["name"], "shop.acme-corp.com");
-    assert_eq!(intent["target"]["account"]["id"], ACME);
+    assert_eq!(intent["zone"]["name"], "shop.acme-corp.com");
+    assert_eq!(intent["zone"]["account"]["id"], ACME);
     assert_eq!(intent["sent"], json!({"enabled": false}));
     assert_eq!(intent["before"]["enabled"], true);
-    assert_eq!(outcome["outcome"]["result"], "applied");
-    assert_eq!(outcome["outcome"]["after"]["enabled"], false);
+    assert_eq!(outcome["result"], "done");
+    assert_eq!(outcome["after"]["enabled"], false);
     let text = cli.audit_text();
     assert!(!text.contains(FULL_TOKEN), "{text}");
     assert!(!text.contains("trust-safety@acme-corp.com"), "{text}");
@@ -253,8 +260,10 @@ async fn a_resend_is_sent_once_and_reported() {
         .run(&["csam", "set", "blog.acme-corp.com", "--resend", "--json"])
         .await;
     run.expect(0);
-    assert_eq!(run.json()["notes"], json!(["verification_resent"]));
-    assert_eq!(run.json()["sent"]["value"], json!({"resend_email": true}));
+    let report = run.document("csam_write");
+    assert_eq!(report["notes"], json!(["verification_resent"]));
+    assert_eq!(report["sent"]["value"]["resend_email"], true);
+    assert_eq!(report["sent"]["value"]["enabled"], serde_json::Value::Null);
     let resent: Vec<_> = outbox(&cli.mock)
         .await
         .into_iter()
@@ -308,7 +317,10 @@ async fn a_new_email_on_a_scanning_zone_needs_yes_without_a_terminal_and_sends_n
         .run(&["csam", "set", SHOP, "--email", address, "--yes", "--json"])
         .await;
     sent.expect(1);
-    assert_eq!(sent.json()["warnings"], json!(["email_stops_scanning"]));
+    assert_eq!(
+        sent.document("csam_write")["warnings"],
+        json!(["email_stops_scanning"])
+    );
     assert_eq!(cli.writes().await.len(), 1);
     assert_eq!(cli.zone_state(SHOP).await["enabled"], false);
 }
@@ -337,7 +349,7 @@ async fn switching_the_last_source_off_while_scanning_is_said_before_sending() {
         .run(&["csam", "set", SHOP, "--source", "ncmec_ngo=off", "--json"])
         .await;
     run.expect(0);
-    assert_eq!(run.json()["warnings"], json!(["no_source"]));
+    assert_eq!(run.document("csam_write")["warnings"], json!(["no_source"]));
     assert!(
         run.stderr.contains("it will scan nothing"),
         "{}",
@@ -354,7 +366,7 @@ async fn switching_the_last_source_off_while_scanning_is_said_before_sending() {
         ])
         .await;
     one_of_two.expect(0);
-    assert_eq!(one_of_two.json()["warnings"], json!([]));
+    assert_eq!(one_of_two.document("csam_write")["warnings"], json!([]));
     assert!(one_of_two.stderr.is_empty(), "{}", one_of_two.stderr);
 }
 
@@ -372,7 +384,7 @@ async fn turning_scanning_on_with_an_unverified_email_says_before_sending_it_sta
         ])
         .await;
     dry.expect(0);
-    assert_eq!(dry.json()["warnings"], json!(["stays_off"]));
+    assert_eq!(dry.document("csam_write")["warnings"], json!(["stays_off"]));
     assert!(cli.writes().await.is_empty());
     let run = cli
         .run(&["csam", "set", FORUM_UNVERIFIED, "--enable"])

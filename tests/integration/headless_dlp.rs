@@ -17,7 +17,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
     let state = cli.dlp_state(ACME).await;
     let json = cli.run(&["dlp", "get", "Acme Corp", "--json"]).await;
     json.expect(0);
-    let settings = json.json();
+    let document = json.document("dlp_setting");
+    assert_eq!(document["account"]["id"], ACME);
+    assert_eq!(document["account"]["name"], "Acme Corp");
+    let settings = &document["setting"];
     assert_eq!(
         settings["ai_context_analysis"],
         state["ai_context_analysis"]
@@ -28,9 +31,10 @@ async fn get_by_name_or_id_matches_the_mock_and_shows_the_key_only_by_its_finger
         state["payload_logging"]["masking_level"]
     );
     assert_eq!(
-        settings["payload_logging"]["public_key"],
+        settings["payload_logging"]["public_key_fingerprint"],
         "SHA256:1109027e4a751e7e"
     );
+    assert_eq!(settings["payload_logging"]["public_key_set"], true);
     let table = cli.run(&["dlp", "get", ACME]).await;
     table.expect(0);
     assert!(
@@ -61,10 +65,13 @@ async fn set_patches_what_differs_and_reports_before_sent_after() {
         ])
         .await;
     run.expect(0);
-    let report = run.json();
+    let report = run.document("dlp_write");
+    assert_eq!(report["account"]["id"], ACME);
+    assert_eq!(report["result"], "done");
     assert_eq!(
         report["sent"],
-        json!({"ocr": false, "payload_logging": {"masking_level": "full"}}),
+        json!({"ai_context_analysis": null, "ocr": false, "payload_logging": {
+            "masking_level": "full", "public_key_set": null, "public_key_fingerprint": null}}),
         "AI context analysis was already on"
     );
     assert_eq!(report["before"]["ocr"], true);
@@ -98,10 +105,9 @@ async fn payload_logging_goes_on_from_a_key_file_and_off_and_the_key_is_never_pr
         cli.dlp_state(GLOBEX).await["payload_logging"]["public_key"],
         NEW_KEY
     );
-    assert_eq!(
-        on.json()["sent"]["payload_logging"]["public_key"],
-        "SHA256:6f7ef35ea8374f37"
-    );
+    let sent = &on.document("dlp_write")["sent"]["payload_logging"];
+    assert_eq!(sent["public_key_fingerprint"], "SHA256:6f7ef35ea8374f37");
+    assert_eq!(sent["public_key_set"], true);
     let off = cli.run(&["dlp", "set", ACME, "--no-payload-logging"]).await;
     off.expect(0);
     assert!(
@@ -186,18 +192,18 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
     let cli = Headless::start().await;
     let run = cli.run(&["dlp", "reset", ACME, "--yes", "--json"]).await;
     run.expect(0);
-    let report = run.json();
-    assert_eq!(report["sent"], Value::Null);
-    assert_eq!(report["applied"], true);
+    let report = run.document("dlp_reset");
+    assert_eq!(report["result"], "done");
     assert_eq!(report["preview"].as_array().map(Vec::len), Some(4));
     assert_eq!(
         report["preview"][2],
-        json!({"field": "masking_level", "now": "partial", "after": "default"})
+        json!({"field": "payload_logging.masking_level", "now": "partial", "after": "default"})
     );
     assert_eq!(
-        report["after"]["payload_logging"]["public_key"],
+        report["after"]["payload_logging"]["public_key_fingerprint"],
         Value::Null
     );
+    assert_eq!(report["after"]["payload_logging"]["public_key_set"], false);
     let state = cli.dlp_state(ACME).await;
     assert_eq!(state["ai_context_analysis"], false);
     assert_eq!(state["payload_logging"]["masking_level"], "default");
@@ -206,7 +212,7 @@ async fn reset_with_yes_deletes_once_and_reports_the_preview_and_the_defaults() 
     let lines = cli.audit_lines();
     assert_eq!(lines[0]["action"], "dlp.reset");
     assert_eq!(lines[0]["before"]["ocr"], true);
-    assert_eq!(lines[1]["outcome"]["after"]["ocr"], false);
+    assert_eq!(lines[1]["after"]["ocr"], false);
     let again = cli.run(&["dlp", "reset", ACME, "--yes"]).await;
     again.expect(0);
     assert!(
@@ -237,8 +243,11 @@ async fn dry_run_and_read_only_send_no_write() {
         ])
         .await;
     dry.expect(0);
-    assert_eq!(dry.json()["sent"], json!({"ocr": false}));
-    assert_eq!(dry.json()["blocked"], "read_only");
+    let report = dry.document("dlp_write");
+    assert_eq!(report["sent"]["ocr"], false);
+    assert_eq!(report["sent"]["payload_logging"], Value::Null);
+    assert_eq!(report["blocked"], "read_only");
+    assert_eq!(report["result"], "skipped");
     let set = cli
         .run(&["dlp", "set", ACME, "--ocr", "off", "--read-only"])
         .await;
@@ -282,6 +291,7 @@ async fn a_token_without_zero_trust_gets_3_and_the_refusal_is_audited() {
     write.expect(3);
     let lines = cli.audit_lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(lines[1]["outcome"]["result"], "refused");
+    assert_eq!(lines[1]["result"], "failed");
+    assert_eq!(lines[1]["status"], 403);
     assert_eq!(cli.dlp_state(ACME).await["ocr"], true);
 }

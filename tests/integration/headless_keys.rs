@@ -13,7 +13,7 @@ async fn headless_commands_ignore_keys_and_theme_but_not_a_broken_file() {
     );
     let run = cli.run(&["csam", "get", SHOP, "--json"]).await;
     run.expect(0);
-    assert_eq!(run.json()["id"], "csam_scanner", "{run:?}");
+    assert_eq!(run.document("csam_setting")["zone"]["id"], SHOP, "{run:?}");
     cli.write_config("[keys\nquit = \"Q\"\n");
     let broken = cli.run(&["csam", "get", SHOP]).await;
     broken.expect(2);

@@ -15,8 +15,8 @@ async fn zones_lists_every_page_as_the_mock_holds_them() {
     let state = cli.state().await;
     let all = cli.run(&["zones", "--json"]).await;
     all.expect(0);
-    let zones = all.json();
-    let ids: HashSet<&str> = zones
+    let zones = all.document("zones");
+    let ids: HashSet<&str> = zones["zones"]
         .as_array()
         .unwrap()
         .iter()
@@ -47,8 +47,8 @@ async fn zones_filters_by_account_name_and_by_name() {
         .run(&["zones", "--account", "Globex Media", "--json"])
         .await;
     globex.expect(0);
-    let zones = globex.json();
-    let zones = zones.as_array().unwrap();
+    let zones = globex.document("zones");
+    let zones = zones["zones"].as_array().unwrap();
     assert!(!zones.is_empty());
     assert!(
         zones.iter().all(|z| z["account"]["id"] == GLOBEX),
@@ -88,8 +88,8 @@ async fn accounts_lists_them_as_a_table_and_an_array() {
     let cli = Headless::start().await;
     let json = cli.run(&["accounts", "--json"]).await;
     json.expect(0);
-    let listed = json.json();
-    let listed = listed.as_array().expect("an array");
+    let listed = json.document("accounts");
+    let listed = listed["accounts"].as_array().expect("an array");
     assert_eq!(
         listed[..2],
         [
@@ -145,18 +145,23 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
         .run(&["log", "--zone", "shop.acme-corp.com", "--json"])
         .await;
     zone.expect(0);
-    let entries = zone.json()["entries"].clone();
+    let entries = zone.document("audit_log")["entries"].clone();
     assert_eq!(entries.as_array().map(Vec::len), Some(1), "{entries}");
-    assert_eq!(entries[0]["state"], "applied");
-    assert_eq!(entries[0]["command"], "csam set");
+    assert_eq!(entries[0]["result"], "done");
+    assert_eq!(entries[0]["origin"]["command"], "csam set");
+    assert_eq!(entries[0]["zone"]["id"], SHOP);
     let account = cli.run(&["log", "--account", ACME, "--json"]).await;
     assert_eq!(
-        account.json()["entries"].as_array().map(Vec::len),
+        account.document("audit_log")["entries"]
+            .as_array()
+            .map(Vec::len),
         Some(1),
         "the zone's account"
     );
     let recent = cli.run(&["log", "--since", "1h", "--json"]).await;
-    assert_eq!(recent.json()["entries"].as_array().map(Vec::len), Some(2));
+    let recent = recent.document("audit_log");
+    assert_eq!(recent["entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(recent["entries"][0]["account"]["id"], GLOBEX);
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .open(cli.audit_path())
@@ -164,7 +169,7 @@ async fn log_prints_the_writes_filters_them_and_warns_of_damaged_lines_on_stderr
     writeln!(file, "this is not an audit record").unwrap();
     let damaged = cli.run(&["log", "--json"]).await;
     damaged.expect(0);
-    let document: Value = damaged.json();
+    let document: Value = damaged.document("audit_log");
     assert_eq!(document["entries"].as_array().map(Vec::len), Some(2));
     assert_eq!(document["skipped"], 1);
     assert!(
@@ -202,7 +207,11 @@ async fn zones_lists_a_zone_once_when_every_page_is_the_same_and_stops() {
         )
         .await;
     run.expect(0);
-    assert_eq!(run.json().as_array().unwrap().len(), 50, "{run:#?}");
+    assert_eq!(
+        run.document("zones")["zones"].as_array().unwrap().len(),
+        50,
+        "{run:#?}"
+    );
     assert!(
         run.stderr.contains("repeats zones already listed"),
         "{run:#?}"

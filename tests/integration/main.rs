@@ -60,6 +60,7 @@ mod headless_columns;
 mod headless_coverage;
 mod headless_csam;
 mod headless_dlp;
+mod headless_documents;
 mod headless_exit;
 mod headless_fleet;
 mod headless_keys;
