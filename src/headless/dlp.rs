@@ -4,7 +4,7 @@
 //! fingerprint (`SHA256:1109027e4a751e7e`), as everywhere in trustdeck, so a private key
 //! pasted by mistake never ends up on a screen or in a CI log.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api::model::{DlpSettings, DlpUpdate, MaskingLevel, PayloadLoggingUpdate};
 use crate::api::validate;
@@ -220,7 +220,7 @@ fn update_json(update: &DlpUpdate) -> Value {
         .pointer_mut("/payload_logging/public_key")
         .filter(|k| k.as_str().is_some_and(|k| !k.is_empty()))
     {
-        *key = json!(key_fingerprint(key.as_str().unwrap_or_default()));
+        *key = Value::String(key_fingerprint(key.as_str().unwrap_or_default()));
     }
     body
 }
