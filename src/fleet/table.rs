@@ -27,6 +27,8 @@ pub struct FleetScan {
     pub outcome: Option<ScanOutcome>,
     /// Zone id -> index in `rows`.
     index: HashMap<String, usize>,
+    /// The coverage of `rows`, kept as rows come and go.
+    coverage: Coverage,
 }
 
 /// [`FleetScan`] as written to the cache: without its index.
@@ -74,6 +76,7 @@ impl FleetScan {
             finished_at: None,
             outcome: None,
             index: HashMap::new(),
+            coverage: Coverage::default(),
         }
     }
 
@@ -94,8 +97,12 @@ impl FleetScan {
 
     /// Puts a zone's row in place of its old one, or at the end if it is new.
     pub fn upsert(&mut self, row: FleetRow) {
+        self.coverage.add(&row);
         match self.index.get(&row.zone_id) {
-            Some(&i) => self.rows[i] = row,
+            Some(&i) => {
+                self.coverage.remove(&self.rows[i]);
+                self.rows[i] = row;
+            }
             None => {
                 self.index.insert(row.zone_id.clone(), self.rows.len());
                 self.rows.push(row);
@@ -135,6 +142,7 @@ impl FleetScan {
                 .enumerate()
                 .map(|(i, row)| (row.zone_id.clone(), i))
                 .collect();
+            self.coverage = Coverage::of(&self.rows);
         }
     }
 
@@ -143,9 +151,9 @@ impl FleetScan {
         self.rows.iter().filter(|row| row.error().is_some())
     }
 
-    /// The coverage summary of every row.
+    /// The coverage summary of every row, kept as they come.
     pub fn coverage(&self) -> Coverage {
-        Coverage::of(&self.rows)
+        self.coverage
     }
 
     /// How old the scan is at `now`: since it ended, or since it began while

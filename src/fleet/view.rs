@@ -133,27 +133,42 @@ impl Coverage {
     pub fn of<'a>(rows: impl IntoIterator<Item = &'a FleetRow>) -> Self {
         let mut coverage = Self::default();
         for row in rows {
-            coverage.zones += 1;
-            let Some(state) = row.state() else {
-                coverage.unreadable += 1;
-                continue;
-            };
-            match state.scanning {
-                Scanning::On if state.scans_nothing() => coverage.no_source += 1,
-                Scanning::On => coverage.scanning += 1,
-                Scanning::Off | Scanning::NotReported => coverage.not_scanning += 1,
-            }
-            match state.email_state {
-                _ if state.no_email() => coverage.no_email += 1,
-                Some(EmailState::Unverified) => coverage.email_unverified += 1,
-                Some(EmailState::Pending) => coverage.pending += 1,
-                _ => {}
-            }
-            if state.lock == Lock::Locked {
-                coverage.locked += 1;
-            }
+            coverage.add(row);
         }
         coverage
+    }
+
+    /// Counts one more row.
+    pub fn add(&mut self, row: &FleetRow) {
+        self.each_count(row, |count| *count += 1);
+    }
+
+    /// Counts a row no more (one that [`Coverage::add`] counted).
+    pub fn remove(&mut self, row: &FleetRow) {
+        self.each_count(row, |count| *count = count.saturating_sub(1));
+    }
+
+    /// Calls `change` on every count `row` is in.
+    fn each_count(&mut self, row: &FleetRow, mut change: impl FnMut(&mut usize)) {
+        change(&mut self.zones);
+        let Some(state) = row.state() else {
+            change(&mut self.unreadable);
+            return;
+        };
+        match state.scanning {
+            Scanning::On if state.scans_nothing() => change(&mut self.no_source),
+            Scanning::On => change(&mut self.scanning),
+            Scanning::Off | Scanning::NotReported => change(&mut self.not_scanning),
+        }
+        match state.email_state {
+            _ if state.no_email() => change(&mut self.no_email),
+            Some(EmailState::Unverified) => change(&mut self.email_unverified),
+            Some(EmailState::Pending) => change(&mut self.pending),
+            _ => {}
+        }
+        if state.lock == Lock::Locked {
+            change(&mut self.locked);
+        }
     }
 
     /// The share of zones covered, in whole percent rounded down (so 100 %
@@ -270,9 +285,36 @@ pub enum SortKey {
     Plan,
 }
 
-/// Compares two rows in `key`'s order.
+/// Compares two rows in `key`'s order, as [`visible`] sorts them, without
+/// allocating for ASCII names: a running page compares each arriving row
+/// with a few others.
 pub fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
-    RowKey::of(a, key).cmp(&RowKey::of(b, key))
+    let first = match key {
+        SortKey::Attention => a.attention().cmp(&b.attention()),
+        SortKey::Zone => Ordering::Equal,
+        SortKey::Account => match (&a.account, &b.account) {
+            (Some(a), Some(b)) => cmp_lowercase(&a.name, &b.name, |s| Cow::Owned(s.to_lowercase())),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        SortKey::Plan => plan_rank(a.plan.as_deref()).cmp(&plan_rank(b.plan.as_deref())),
+    };
+    first
+        .then_with(|| cmp_lowercase(&a.zone_name, &b.zone_name, lowercase))
+        .then_with(|| a.zone_id.cmp(&b.zone_id))
+}
+
+/// Two names in the order of their lowercase forms (`lower`, as
+/// [`RowKey`] makes them), allocating only for names that are not ASCII.
+fn cmp_lowercase(a: &str, b: &str, lower: fn(&str) -> Cow<'_, str>) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        lower(a).cmp(&lower(b))
+    }
 }
 
 /// A row's place in a sort order, made once per row so that sorting
@@ -607,5 +649,43 @@ mod tests {
             rows[order[5]].zone_name, "broken.example",
             "Beta after Acme"
         );
+    }
+
+    #[test]
+    fn compare_sorts_as_visible_does_whatever_the_case_and_script() {
+        let mut rows = fleet();
+        rows[0].zone_name = "Fine.Example".into();
+        rows[1].zone_name = "ÉCOLE.example".into();
+        rows[2].account = Some(AccountRef {
+            id: "c".into(),
+            name: "Ärger GmbH".into(),
+        });
+        rows[3].account = Some(AccountRef {
+            id: "d".into(),
+            name: "acme".into(),
+        });
+        rows[5].account = None;
+        rows[6].plan = Some("ENT".into());
+        for key in [
+            SortKey::Attention,
+            SortKey::Zone,
+            SortKey::Account,
+            SortKey::Plan,
+        ] {
+            let mut by_compare: Vec<usize> = (0..rows.len()).collect();
+            by_compare.sort_by(|&a, &b| compare(&rows[a], &rows[b], key));
+            assert_eq!(
+                by_compare,
+                visible(&rows, &Filter::default(), key),
+                "{key:?}"
+            );
+        }
+        let mut counted = Coverage::default();
+        for row in &rows {
+            counted.add(row);
+        }
+        counted.add(&rows[0]);
+        counted.remove(&rows[0]);
+        assert_eq!(counted, Coverage::of(&rows));
     }
 }

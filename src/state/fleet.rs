@@ -7,9 +7,13 @@ use std::time::Instant;
 
 use tui_input::Input;
 
-use super::bulk::BulkRun;
+use super::bulk::{BulkRun, RowMark};
+use super::fleet_order::ShownOrder;
 use crate::api::Budget;
-use crate::fleet::{Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey};
+use crate::fleet::{
+    Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey, ZoneResult, compare,
+    unix_now,
+};
 
 /// A scan the page waits for.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +47,7 @@ pub struct FleetPage {
     /// Where the rows came from.
     pub source: Source,
     /// The rows shown: indices into the scan's rows, filtered and sorted.
-    pub order: Vec<usize>,
+    pub order: ShownOrder,
     /// Which rows are shown.
     pub filter: Filter,
     /// How they are sorted.
@@ -72,7 +76,7 @@ impl Default for FleetPage {
         Self {
             scan: None,
             source: Source::Nothing,
-            order: Vec::new(),
+            order: ShownOrder::default(),
             filter: Filter::default(),
             sort: SortKey::Attention,
             selected: 0,
@@ -95,7 +99,13 @@ impl FleetPage {
 
     /// The row at `position` of the shown order.
     pub fn shown(&self, position: usize) -> Option<&FleetRow> {
-        self.rows().get(*self.order.get(position)?)
+        self.rows().get(self.order.get(position)?)
+    }
+
+    /// The rows shown from `position` on, in order: what a frame draws.
+    pub fn shown_from(&self, position: usize) -> impl Iterator<Item = &FleetRow> {
+        let rows = self.rows();
+        self.order.iter_from(position).filter_map(|i| rows.get(i))
     }
 
     /// Whether a bulk run goes (asked for and not ended).
@@ -110,7 +120,10 @@ impl FleetPage {
 
     /// The coverage summary of every row (the filter does not change it).
     pub fn coverage(&self) -> Coverage {
-        Coverage::of(self.rows())
+        self.scan
+            .as_ref()
+            .map(FleetScan::coverage)
+            .unwrap_or_default()
     }
 
     /// True when the quick filter `quick` is on.
@@ -118,8 +131,16 @@ impl FleetPage {
         self.filter.quick.contains(&quick)
     }
 
-    /// Filters and sorts the rows again, keeping the cursor on its zone
-    /// once it was moved by hand (else on the first row).
+    /// The work the shown order has done since it was last made whole
+    /// (comparisons and blocks stepped over): what a test counts to show
+    /// that rows arriving cost the same however many are held.
+    pub fn work(&self) -> u64 {
+        self.order.work()
+    }
+
+    /// Filters and sorts every row again (a filter or the sort changed, or
+    /// the rows were replaced), keeping the cursor on its zone once it was
+    /// moved by hand (else on the first row).
     pub fn reorder(&mut self) {
         let keep = self.selected_row().map(|row| row.zone_id.clone());
         let mut order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
@@ -127,47 +148,75 @@ impl FleetPage {
             let rows = self.rows();
             order.retain(|&i| {
                 run.mark(&rows[i].zone_id)
-                    .is_some_and(super::bulk::RowMark::needs_a_look)
+                    .is_some_and(RowMark::needs_a_look)
             });
         }
-        self.order = order;
-        if self.moved {
-            self.select_zone(keep.as_deref());
-        } else {
-            self.selected = 0;
-        }
+        self.order = ShownOrder::from_sorted(&order);
+        let keep = keep.and_then(|id| self.scan.as_ref()?.index_of(&id));
+        self.place_cursor(keep);
     }
 
-    /// Takes in a row that came (new or refreshed) at `index` of the rows:
-    /// shown in place, or at the end until the next [`FleetPage::reorder`],
-    /// so a stream of rows costs no sort each.
-    pub fn took(&mut self, index: usize) {
-        let Some(row) = self.rows().get(index) else {
+    /// Takes in rows that came (new or refreshed): each is put in its
+    /// place in the shown order, or out of it, at the cost of a binary
+    /// search, so a stream of rows costs no sort and no pass over every
+    /// row; the cursor is placed once for the batch.
+    pub fn take_rows(&mut self, rows: impl IntoIterator<Item = FleetRow>) {
+        let keep = self.order.get(self.selected);
+        let scan = self
+            .scan
+            .get_or_insert_with(|| FleetScan::new(None, unix_now()));
+        let (sort, filter, order) = (self.sort, &self.filter, &mut self.order);
+        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
+        let passes = |row: &FleetRow| {
+            filter.matches(row)
+                && marks.is_none_or(|run| run.mark(&row.zone_id).is_some_and(RowMark::needs_a_look))
+        };
+        for row in rows {
+            let at = match scan.index_of(&row.zone_id) {
+                Some(at) => {
+                    let rows = scan.rows();
+                    let old = &rows[at];
+                    order.remove(at, |i| compare(&rows[i], old, sort).is_lt());
+                    at
+                }
+                None => scan.rows().len(),
+            };
+            scan.upsert(row);
+            let rows = scan.rows();
+            let new = &rows[at];
+            if passes(new) {
+                order.insert(at, |i| compare(&rows[i], new, sort).is_lt());
+            }
+        }
+        self.place_cursor(keep);
+    }
+
+    /// Folds a bulk run's outcomes into their zones' rows (see
+    /// [`FleetScan::record`]), each moved to its place in the shown order.
+    pub fn take_outcomes(&mut self, results: &[ZoneResult]) {
+        let Some(scan) = self.scan.as_ref() else {
             return;
         };
-        let passes = self.filter.matches(row)
-            && (!self.needs_a_look
-                || self
-                    .run
-                    .as_ref()
-                    .and_then(|run| run.mark(&row.zone_id))
-                    .is_some_and(super::bulk::RowMark::needs_a_look));
-        let at = self.order.iter().position(|i| *i == index);
-        match (passes, at) {
-            (true, None) => self.order.push(index),
-            (false, Some(at)) => {
-                self.order.remove(at);
-                self.selected = self.selected.min(self.order.len().saturating_sub(1));
-            }
-            _ => {}
-        }
+        let rows: Vec<FleetRow> = results.iter().filter_map(|r| scan.recorded(r)).collect();
+        self.take_rows(rows);
     }
 
-    /// Puts the cursor on `zone_id`'s row when it is shown, else keeps its
-    /// place within the list.
-    fn select_zone(&mut self, zone_id: Option<&str>) {
-        let rows = self.rows();
-        let found = zone_id.and_then(|id| self.order.iter().position(|&i| rows[i].zone_id == id));
+    /// The cursor on row `keep` when it is shown and the cursor was moved
+    /// by hand, else on the first row (what needs attention), or as near
+    /// its place as the rows allow.
+    fn place_cursor(&mut self, keep: Option<usize>) {
+        if !self.moved {
+            self.selected = 0;
+            return;
+        }
+        let rows = self.scan.as_ref().map_or(&[][..], FleetScan::rows);
+        let sort = self.sort;
+        let found = keep
+            .and_then(|k| Some((k, rows.get(k)?)))
+            .and_then(|(k, row)| {
+                self.order
+                    .position(k, |i| compare(&rows[i], row, sort).is_lt())
+            });
         self.selected = match found {
             Some(position) => position,
             None => self.selected.min(self.order.len().saturating_sub(1)),
