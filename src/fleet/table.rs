@@ -3,6 +3,7 @@
 //! cache keeps.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,26 @@ pub struct FleetScan {
     index: HashMap<String, usize>,
     /// The coverage of `rows`, kept as rows come and go.
     coverage: Coverage,
+    /// Changes with every change of the rows, unique across scans: a view
+    /// kept beside the rows knows whether it is still theirs.
+    stamp: Stamp,
+}
+
+/// A number no other change of any scan has had; never part of equality.
+#[derive(Debug, Clone, Copy)]
+struct Stamp(u64);
+
+impl Stamp {
+    fn next() -> Self {
+        static LAST: AtomicU64 = AtomicU64::new(0);
+        Self(LAST.fetch_add(1, AtomicOrdering::Relaxed) + 1)
+    }
+}
+
+impl PartialEq for Stamp {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// [`FleetScan`] as written to the cache: without its index.
@@ -77,7 +98,14 @@ impl FleetScan {
             outcome: None,
             index: HashMap::new(),
             coverage: Coverage::default(),
+            stamp: Stamp::next(),
         }
+    }
+
+    /// Which change of the rows this is: a different number after every
+    /// change, and never the same in two scans.
+    pub fn stamp(&self) -> u64 {
+        self.stamp.0
     }
 
     /// The rows, in the order the zones first came.
@@ -97,6 +125,7 @@ impl FleetScan {
 
     /// Puts a zone's row in place of its old one, or at the end if it is new.
     pub fn upsert(&mut self, row: FleetRow) {
+        self.stamp = Stamp::next();
         self.coverage.add(&row);
         match self.index.get(&row.zone_id) {
             Some(&i) => {
@@ -134,8 +163,13 @@ impl FleetScan {
         self.outcome = Some(end.outcome.clone());
         if let Some(listed) = &end.listed {
             let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
+            let before = self.rows.len();
             self.rows
                 .retain(|row| listed.contains(row.zone_id.as_str()));
+            if self.rows.len() == before {
+                return;
+            }
+            self.stamp = Stamp::next();
             self.index = self
                 .rows
                 .iter()

@@ -270,6 +270,23 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// [`Filter::matches`] with the name lowercased once, for a pass over
+    /// many rows.
+    pub fn matcher(&self) -> impl Fn(&FleetRow) -> bool + '_ {
+        let part = match self.name_contains.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(part) => Some(lowercase(part).into_owned()),
+        };
+        move |row| {
+            self.quick.iter().all(|quick| quick.matches(row))
+                && part
+                    .as_deref()
+                    .is_none_or(|part| lowercase(&row.zone_name).contains(part))
+        }
+    }
+}
+
 /// The orders a fleet table can be sorted in; ties go by zone name, then id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -283,6 +300,11 @@ pub enum SortKey {
     Account,
     /// By plan, the highest first (ent, business, pro, free, others).
     Plan,
+}
+
+impl SortKey {
+    /// Every sort order, in the order `S` cycles through them.
+    pub const ALL: [Self; 4] = [Self::Attention, Self::Zone, Self::Account, Self::Plan];
 }
 
 /// Compares two rows in `key`'s order, as [`visible`] sorts them, without

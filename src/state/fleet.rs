@@ -12,7 +12,7 @@ use super::fleet_order::ShownOrder;
 use crate::api::Budget;
 use crate::fleet::{
     Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey, ZoneResult, compare,
-    unix_now,
+    unix_now, visible,
 };
 
 /// A scan the page waits for.
@@ -48,6 +48,11 @@ pub struct FleetPage {
     pub source: Source,
     /// The rows shown: indices into the scan's rows, filtered and sorted.
     pub order: ShownOrder,
+    /// Every row in each sort order ([`SortKey::ALL`]'s), kept as rows
+    /// come: a new sort or filter is one pass over one of them, not a sort.
+    sorted: Vec<ShownOrder>,
+    /// The scan's [`FleetScan::stamp`] that `sorted` was kept for.
+    synced: Option<u64>,
     /// Which rows are shown.
     pub filter: Filter,
     /// How they are sorted.
@@ -77,6 +82,8 @@ impl Default for FleetPage {
             scan: None,
             source: Source::Nothing,
             order: ShownOrder::default(),
+            sorted: vec![ShownOrder::default(); SortKey::ALL.len()],
+            synced: None,
             filter: Filter::default(),
             sort: SortKey::Attention,
             selected: 0,
@@ -131,52 +138,84 @@ impl FleetPage {
         self.filter.quick.contains(&quick)
     }
 
-    /// The work the shown order has done since it was last made whole
-    /// (comparisons and blocks stepped over): what a test counts to show
-    /// that rows arriving cost the same however many are held.
+    /// The work the shown orders have done since they were last made
+    /// whole (comparisons and blocks stepped over): what a test counts to
+    /// show that rows arriving cost the same however many are held.
     pub fn work(&self) -> u64 {
-        self.order.work()
+        self.order.work() + self.sorted.iter().map(ShownOrder::work).sum::<u64>()
     }
 
-    /// Filters and sorts every row again (a filter or the sort changed, or
-    /// the rows were replaced), keeping the cursor on its zone once it was
-    /// moved by hand (else on the first row).
+    /// Filters the rows again in the sort order (a filter, the sort or the
+    /// run's marks changed): one pass over the rows kept in that order,
+    /// after a sort only when the rows were changed by other hands than
+    /// [`FleetPage::take_rows`] (a scan put in place, rows dropped). Keeps
+    /// the cursor on its zone once it was moved by hand (else on the
+    /// first row).
     pub fn reorder(&mut self) {
-        let keep = self.selected_row().map(|row| row.zone_id.clone());
-        let mut order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
-        if let Some(run) = self.run.as_ref().filter(|_| self.needs_a_look) {
-            let rows = self.rows();
-            order.retain(|&i| {
-                run.mark(&rows[i].zone_id)
-                    .is_some_and(RowMark::needs_a_look)
-            });
-        }
+        let keep = self.order.get(self.selected);
+        let stamp = self.scan.as_ref().map(FleetScan::stamp);
+        let keep = if self.synced == stamp {
+            keep
+        } else {
+            let id = keep.and_then(|i| Some(self.rows().get(i)?.zone_id.clone()));
+            self.resort();
+            id.and_then(|id| self.scan.as_ref()?.index_of(&id))
+        };
+        let rows = self.rows();
+        let matches = self.filter.matcher();
+        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
+        let order: Vec<usize> = self.sorted[sort_index(self.sort)]
+            .iter()
+            .filter(|&i| {
+                let row = &rows[i];
+                matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
+            })
+            .collect();
+        drop(matches);
         self.order = ShownOrder::from_sorted(&order);
-        let keep = keep.and_then(|id| self.scan.as_ref()?.index_of(&id));
         self.place_cursor(keep);
     }
 
+    /// Sorts every row in every order, from scratch.
+    fn resort(&mut self) {
+        let rows = self.rows();
+        let sorted = SortKey::ALL
+            .iter()
+            .map(|&key| ShownOrder::from_sorted(&visible(rows, &Filter::default(), key)))
+            .collect();
+        self.sorted = sorted;
+        self.synced = self.scan.as_ref().map(FleetScan::stamp);
+    }
+
     /// Takes in rows that came (new or refreshed): each is put in its
-    /// place in the shown order, or out of it, at the cost of a binary
-    /// search, so a stream of rows costs no sort and no pass over every
-    /// row; the cursor is placed once for the batch.
+    /// place in every order, or out of the shown one, at the cost of a
+    /// binary search each, so a stream of rows costs no sort and no pass
+    /// over every row; the cursor is placed once for the batch.
     pub fn take_rows(&mut self, rows: impl IntoIterator<Item = FleetRow>) {
+        if self.scan.is_none() {
+            self.scan = Some(FleetScan::new(None, unix_now()));
+        }
+        if self.synced != self.scan.as_ref().map(FleetScan::stamp) {
+            self.reorder();
+        }
         let keep = self.order.get(self.selected);
-        let scan = self
-            .scan
-            .get_or_insert_with(|| FleetScan::new(None, unix_now()));
-        let (sort, filter, order) = (self.sort, &self.filter, &mut self.order);
-        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
-        let passes = |row: &FleetRow| {
-            filter.matches(row)
-                && marks.is_none_or(|run| run.mark(&row.zone_id).is_some_and(RowMark::needs_a_look))
+        let Some(scan) = self.scan.as_mut() else {
+            return;
         };
+        let (sort, order, sorted) = (self.sort, &mut self.order, &mut self.sorted);
+        let matches = self.filter.matcher();
+        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
+        let passes =
+            |row: &FleetRow| matches(row) && marks.is_none_or(|run| needs_a_look(run, row));
         for row in rows {
             let at = match scan.index_of(&row.zone_id) {
                 Some(at) => {
                     let rows = scan.rows();
                     let old = &rows[at];
                     order.remove(at, |i| compare(&rows[i], old, sort).is_lt());
+                    for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
+                        kept.remove(at, |i| compare(&rows[i], old, key).is_lt());
+                    }
                     at
                 }
                 None => scan.rows().len(),
@@ -184,10 +223,15 @@ impl FleetPage {
             scan.upsert(row);
             let rows = scan.rows();
             let new = &rows[at];
+            for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
+                kept.insert(at, |i| compare(&rows[i], new, key).is_lt());
+            }
             if passes(new) {
                 order.insert(at, |i| compare(&rows[i], new, sort).is_lt());
             }
         }
+        self.synced = Some(scan.stamp());
+        drop(matches);
         self.place_cursor(keep);
     }
 
@@ -222,4 +266,14 @@ impl FleetPage {
             None => self.selected.min(self.order.len().saturating_sub(1)),
         };
     }
+}
+
+/// Where `key`'s order is in [`FleetPage`]'s kept orders.
+fn sort_index(key: SortKey) -> usize {
+    SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)
+}
+
+/// Whether the last run failed on `row`'s zone or could not confirm it.
+fn needs_a_look(run: &BulkRun, row: &FleetRow) -> bool {
+    run.mark(&row.zone_id).is_some_and(RowMark::needs_a_look)
 }
