@@ -2,7 +2,7 @@
 //! what the dashboard's page shows, the headless command prints and the
 //! cache keeps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::{ScanEnd, ScanEvent, ScanOutcome};
 use super::row::FleetRow;
+use super::table_index::{RowIndex, Shared};
 use super::view::Coverage;
 
 /// Every zone of a scan, one row each, in the order they first came.
@@ -27,7 +28,9 @@ pub struct FleetScan {
     /// How it ended, if it has.
     pub outcome: Option<ScanOutcome>,
     /// Zone id -> index in `rows`.
-    index: HashMap<String, usize>,
+    index: RowIndex,
+    /// The accounts and sources the rows share.
+    shared: Shared,
     /// The coverage of `rows`, kept as rows come and go.
     coverage: Coverage,
     /// Changes with every change of the rows, unique across scans: a view
@@ -96,7 +99,8 @@ impl FleetScan {
             started_at,
             finished_at: None,
             outcome: None,
-            index: HashMap::new(),
+            index: RowIndex::default(),
+            shared: Shared::default(),
             coverage: Coverage::default(),
             stamp: Stamp::next(),
         }
@@ -115,25 +119,26 @@ impl FleetScan {
 
     /// The row of a zone.
     pub fn row(&self, zone_id: &str) -> Option<&FleetRow> {
-        self.index.get(zone_id).map(|&i| &self.rows[i])
+        self.index.get(zone_id).map(|i| &self.rows[i])
     }
 
     /// Where a zone's row stands in [`FleetScan::rows`].
     pub fn index_of(&self, zone_id: &str) -> Option<usize> {
-        self.index.get(zone_id).copied()
+        self.index.get(zone_id)
     }
 
     /// Puts a zone's row in place of its old one, or at the end if it is new.
-    pub fn upsert(&mut self, row: FleetRow) {
+    pub fn upsert(&mut self, mut row: FleetRow) {
         self.stamp = Stamp::next();
+        self.shared.intern(&mut row);
         self.coverage.add(&row);
         match self.index.get(&row.zone_id) {
-            Some(&i) => {
+            Some(i) => {
                 self.coverage.remove(&self.rows[i]);
                 self.rows[i] = row;
             }
             None => {
-                self.index.insert(row.zone_id.clone(), self.rows.len());
+                self.index.insert(&row.zone_id, self.rows.len());
                 self.rows.push(row);
             }
         }
@@ -161,6 +166,8 @@ impl FleetScan {
         }
         self.finished_at = Some(end.finished_at);
         self.outcome = Some(end.outcome.clone());
+        // No more rows come: the room kept for them is given back.
+        self.rows.shrink_to_fit();
         if let Some(listed) = &end.listed {
             let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
             let before = self.rows.len();
@@ -170,12 +177,10 @@ impl FleetScan {
                 return;
             }
             self.stamp = Stamp::next();
-            self.index = self
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, row)| (row.zone_id.clone(), i))
-                .collect();
+            self.index = RowIndex::default();
+            for (i, row) in self.rows.iter().enumerate() {
+                self.index.insert(&row.zone_id, i);
+            }
             self.coverage = Coverage::of(&self.rows);
         }
     }

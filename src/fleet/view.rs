@@ -421,10 +421,10 @@ mod tests {
         FleetRow {
             zone_id: format!("id-{name}"),
             zone_name: name.into(),
-            account: Some(AccountRef {
+            account: Some(std::sync::Arc::new(AccountRef {
                 id: "a".into(),
                 name: "Acme".into(),
-            }),
+            })),
             plan: Some("pro".into()),
             status: Some("active".into()),
             csam: ZoneCsam::Read(CsamState {
@@ -646,10 +646,10 @@ mod tests {
         rows[0].plan = Some("ent".into());
         rows[1].plan = Some("free".into());
         rows[2].plan = None;
-        rows[3].account = Some(AccountRef {
+        rows[3].account = Some(std::sync::Arc::new(AccountRef {
             id: "b".into(),
             name: "Beta".into(),
-        });
+        }));
         rows[4].account = None;
         let first_and_last = |key| {
             let order = visible(&rows, &Filter::default(), key);
@@ -678,14 +678,14 @@ mod tests {
         let mut rows = fleet();
         rows[0].zone_name = "Fine.Example".into();
         rows[1].zone_name = "ÉCOLE.example".into();
-        rows[2].account = Some(AccountRef {
+        rows[2].account = Some(std::sync::Arc::new(AccountRef {
             id: "c".into(),
             name: "Ärger GmbH".into(),
-        });
-        rows[3].account = Some(AccountRef {
+        }));
+        rows[3].account = Some(std::sync::Arc::new(AccountRef {
             id: "d".into(),
             name: "acme".into(),
-        });
+        }));
         rows[5].account = None;
         rows[6].plan = Some("ENT".into());
         for key in [

@@ -230,7 +230,7 @@ fn open_zone(state: &mut AppState) -> Vec<Command> {
         name: row.zone_name.clone(),
         detail: String::new(),
         account_name: account.as_ref().map(|a| a.name.clone()),
-        account_id: account.map(|a| a.id),
+        account_id: account.map(|a| a.id.clone()),
         recent: false,
     };
     state.page = Page::Settings;
