@@ -3,6 +3,7 @@
 //! cache keeps.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,14 +14,16 @@ use super::row::FleetRow;
 use super::table_index::{RowIndex, Shared};
 use super::view::Coverage;
 
-/// Every zone of a scan, one row each, in the order they first came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
+/// Every zone of a scan, one row each, in the order they first came. A
+/// clone shares the rows until either is changed: the cache is written
+/// from a clone while the page goes on, without a copy of 100,000 rows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "Stored")]
 pub struct FleetScan {
     /// The account the scan was limited to, or `None` for every zone.
     pub account_id: Option<String>,
     /// The rows; a refresh replaces a zone's row where it stands.
-    rows: Vec<FleetRow>,
+    rows: Arc<Vec<FleetRow>>,
     /// When the latest scan began (seconds since the Unix epoch).
     pub started_at: u64,
     /// When it ended, if it has.
@@ -56,13 +59,36 @@ impl PartialEq for Stamp {
 }
 
 /// [`FleetScan`] as written to the cache: without its index.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     account_id: Option<String>,
     rows: Vec<FleetRow>,
     started_at: u64,
     finished_at: Option<u64>,
     outcome: Option<ScanOutcome>,
+}
+
+/// [`Stored`] borrowed from a scan, to write it without a copy.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    account_id: &'a Option<String>,
+    rows: &'a [FleetRow],
+    started_at: u64,
+    finished_at: Option<u64>,
+    outcome: &'a Option<ScanOutcome>,
+}
+
+impl Serialize for FleetScan {
+    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        StoredRef {
+            account_id: &self.account_id,
+            rows: &self.rows,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            outcome: &self.outcome,
+        }
+        .serialize(to)
+    }
 }
 
 impl From<Stored> for FleetScan {
@@ -77,25 +103,13 @@ impl From<Stored> for FleetScan {
     }
 }
 
-impl From<FleetScan> for Stored {
-    fn from(scan: FleetScan) -> Self {
-        Self {
-            account_id: scan.account_id,
-            rows: scan.rows,
-            started_at: scan.started_at,
-            finished_at: scan.finished_at,
-            outcome: scan.outcome,
-        }
-    }
-}
-
 impl FleetScan {
     /// No rows yet, of a scan of `account_id` (or of every zone) begun at
     /// `started_at`.
     pub fn new(account_id: Option<String>, started_at: u64) -> Self {
         Self {
             account_id,
-            rows: Vec::new(),
+            rows: Arc::default(),
             started_at,
             finished_at: None,
             outcome: None,
@@ -135,11 +149,11 @@ impl FleetScan {
         match self.index.get(&row.zone_id) {
             Some(i) => {
                 self.coverage.remove(&self.rows[i]);
-                self.rows[i] = row;
+                Arc::make_mut(&mut self.rows)[i] = row;
             }
             None => {
                 self.index.insert(&row.zone_id, self.rows.len());
-                self.rows.push(row);
+                Arc::make_mut(&mut self.rows).push(row);
             }
         }
     }
@@ -167,12 +181,13 @@ impl FleetScan {
         self.finished_at = Some(end.finished_at);
         self.outcome = Some(end.outcome.clone());
         // No more rows come: the room kept for them is given back.
-        self.rows.shrink_to_fit();
+        if let Some(rows) = Arc::get_mut(&mut self.rows) {
+            rows.shrink_to_fit();
+        }
         if let Some(listed) = &end.listed {
             let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
             let before = self.rows.len();
-            self.rows
-                .retain(|row| listed.contains(row.zone_id.as_str()));
+            Arc::make_mut(&mut self.rows).retain(|row| listed.contains(row.zone_id.as_str()));
             if self.rows.len() == before {
                 return;
             }
@@ -181,7 +196,7 @@ impl FleetScan {
             for (i, row) in self.rows.iter().enumerate() {
                 self.index.insert(&row.zone_id, i);
             }
-            self.coverage = Coverage::of(&self.rows);
+            self.coverage = Coverage::of(self.rows.iter());
         }
     }
 

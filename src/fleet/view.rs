@@ -230,6 +230,31 @@ pub enum Quick {
 }
 
 impl Quick {
+    /// Every quick filter.
+    pub const ALL: [Self; 7] = [
+        Self::NotScanning,
+        Self::NoSource,
+        Self::EmailNotVerified,
+        Self::NoEmail,
+        Self::Pending,
+        Self::Locked,
+        Self::Error,
+    ];
+
+    /// This filter's bit in [`Quick::answers`].
+    fn bit(self) -> u8 {
+        1 << Self::ALL.iter().position(|q| *q == self).unwrap_or(0)
+    }
+
+    /// Every quick filter's answer for `row`, one bit each: what a page
+    /// keeps per row so that a filter's pass reads no row.
+    pub fn answers(row: &FleetRow) -> u8 {
+        Self::ALL
+            .iter()
+            .filter(|quick| quick.matches(row))
+            .fold(0, |bits, quick| bits | quick.bit())
+    }
+
     /// Whether `row` answers yes.
     pub fn matches(self, row: &FleetRow) -> bool {
         let Some(state) = row.state() else {
@@ -271,6 +296,16 @@ impl Filter {
 }
 
 impl Filter {
+    /// The quick filters' bits (as in [`Quick::answers`]) when no name is
+    /// typed: a row passes when its answers hold all of them.
+    pub fn quick_only(&self) -> Option<u8> {
+        let named = self
+            .name_contains
+            .as_deref()
+            .is_some_and(|name| !name.trim().is_empty());
+        (!named).then(|| self.quick.iter().fold(0, |bits, quick| bits | quick.bit()))
+    }
+
     /// [`Filter::matches`] with the name lowercased once, for a pass over
     /// many rows.
     pub fn matcher(&self) -> impl Fn(&FleetRow) -> bool + '_ {

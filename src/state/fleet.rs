@@ -51,7 +51,10 @@ pub struct FleetPage {
     /// Every row in each sort order ([`SortKey::ALL`]'s), kept as rows
     /// come: a new sort or filter is one pass over one of them, not a sort.
     sorted: Vec<ShownOrder>,
-    /// The scan's [`FleetScan::stamp`] that `sorted` was kept for.
+    /// Each row's [`Quick::answers`], kept beside `sorted`.
+    answers: Vec<u8>,
+    /// The scan's [`FleetScan::stamp`] that `sorted` and `answers` were
+    /// kept for.
     synced: Option<u64>,
     /// Which rows are shown.
     pub filter: Filter,
@@ -83,6 +86,7 @@ impl Default for FleetPage {
             source: Source::Nothing,
             order: ShownOrder::default(),
             sorted: vec![ShownOrder::default(); SortKey::ALL.len()],
+            answers: Vec::new(),
             synced: None,
             filter: Filter::default(),
             sort: SortKey::Attention,
@@ -161,18 +165,31 @@ impl FleetPage {
             self.resort();
             id.and_then(|id| self.scan.as_ref()?.index_of(&id))
         };
-        let rows = self.rows();
-        let matches = self.filter.matcher();
+        let sorted = &self.sorted[sort_index(self.sort)];
         let marks = self.run.as_ref().filter(|_| self.needs_a_look);
-        let order: Vec<usize> = self.sorted[sort_index(self.sort)]
-            .iter()
-            .filter(|&i| {
-                let row = &rows[i];
-                matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
-            })
-            .collect();
-        drop(matches);
-        self.order = ShownOrder::from_sorted(&order);
+        self.order = match (self.filter.quick_only(), marks) {
+            (Some(0), None) => sorted.clone(),
+            (Some(quick), None) => {
+                let answers = &self.answers;
+                let order: Vec<usize> = sorted
+                    .iter()
+                    .filter(|&i| answers[i] & quick == quick)
+                    .collect();
+                ShownOrder::from_sorted(&order)
+            }
+            _ => {
+                let rows = self.rows();
+                let matches = self.filter.matcher();
+                let order: Vec<usize> = sorted
+                    .iter()
+                    .filter(|&i| {
+                        let row = &rows[i];
+                        matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
+                    })
+                    .collect();
+                ShownOrder::from_sorted(&order)
+            }
+        };
         self.place_cursor(keep);
     }
 
@@ -183,7 +200,9 @@ impl FleetPage {
             .iter()
             .map(|&key| ShownOrder::from_sorted(&visible(rows, &Filter::default(), key)))
             .collect();
+        let answers = rows.iter().map(Quick::answers).collect();
         self.sorted = sorted;
+        self.answers = answers;
         self.synced = self.scan.as_ref().map(FleetScan::stamp);
     }
 
@@ -203,6 +222,7 @@ impl FleetPage {
             return;
         };
         let (sort, order, sorted) = (self.sort, &mut self.order, &mut self.sorted);
+        let answers = &mut self.answers;
         let matches = self.filter.matcher();
         let marks = self.run.as_ref().filter(|_| self.needs_a_look);
         let passes =
@@ -223,6 +243,10 @@ impl FleetPage {
             scan.upsert(row);
             let rows = scan.rows();
             let new = &rows[at];
+            match answers.get_mut(at) {
+                Some(kept) => *kept = Quick::answers(new),
+                None => answers.push(Quick::answers(new)),
+            }
             for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
                 kept.insert(at, |i| compare(&rows[i], new, key).is_lt());
             }

@@ -94,4 +94,15 @@ fn a_batch_of_rows_costs_the_same_at_1_000_and_at_50_000_rows_held() {
     );
     let coverage = crate::fleet::Coverage::of(state.fleet.rows());
     assert_eq!(state.fleet.coverage(), coverage, "kept as rows came");
+
+    // A quick filter reads the answers kept per row: the rows it shows are
+    // those the filter matches, in the sort order.
+    press(&mut state, "o");
+    let fleet = &state.fleet;
+    let expected = crate::fleet::visible(fleet.rows(), &fleet.filter, fleet.sort);
+    assert!(!expected.is_empty() && expected.len() < 50_050);
+    assert!(
+        fleet.order.iter().eq(expected),
+        "o shows what the filter matches"
+    );
 }
