@@ -11,8 +11,9 @@
 //!    filter, on and off) once the scan is done: median and p95 of 40 of
 //!    each; the floor is the median of every key on the page holding the
 //!    smallest fleet (what ratatui and the loop cost);
-//! 3. the process's VmRSS before the dashboard starts and after the scan
-//!    (Linux).
+//! 3. the process's VmRSS before the dashboard starts and after the scan,
+//!    and its peak (Linux); `-- --headless ZONES` measures the headless
+//!    scan alone in a fresh process, to set beside it.
 //!
 //!     cargo run --release --example fleet_page [-- ZONES...]
 //!
@@ -51,6 +52,10 @@ fn main() {
         serve_mock(args[1].parse().expect("ZONES is a number"));
         return;
     }
+    if args.first().map(String::as_str) == Some("--headless") {
+        headless_alone(args[1].parse().expect("ZONES is a number"));
+        return;
+    }
     let sizes: Vec<usize> = if args.is_empty() {
         vec![100, 10_000, 99_992]
     } else {
@@ -79,6 +84,23 @@ fn main() {
             );
         }
     }
+}
+
+/// Only the headless scan, in a process of its own: what it leaves
+/// resident, to set beside the page's figure.
+fn headless_alone(zones: usize) {
+    let mock = MockChild::start(zones);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let before = rss_kib();
+    let (took, read) = runtime.block_on(headless_scan(&mock));
+    println!(
+        "headless scan alone, {read} zones: {:.2} s; VmRSS {:.1} MB before, {:.1} MB after \
+         (peak {:.1} MB)",
+        took.as_secs_f64(),
+        mb(before),
+        mb(rss_kib()),
+        mb(hwm_kib()),
+    );
 }
 
 /// The child: a mock of `zones` generated zones; prints its base URL and
@@ -181,12 +203,13 @@ fn measure(runtime: &tokio::runtime::Runtime, zones: usize) -> Vec<(&'static str
     println!(
         "mock --zones {zones} ({shown} shown): f → finished scan on the page {:.2} s; \
          headless scan {:.2} s (page / headless {:.2}); VmRSS {:.1} MB before the dashboard, \
-         {:.1} MB after the scan",
+         {:.1} MB after the scan (peak {:.1} MB)",
         page.as_secs_f64(),
         headless.as_secs_f64(),
         page.as_secs_f64() / headless.as_secs_f64(),
-        rss_before as f64 * 1024.0 / 1e6,
-        rss_after as f64 * 1024.0 / 1e6,
+        mb(rss_before),
+        mb(rss_after),
+        mb(hwm_kib()),
     );
     for key in "jjjjkkkk".chars() {
         ui.press(key);
@@ -400,12 +423,25 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+fn mb(kib: u64) -> f64 {
+    kib as f64 * 1024.0 / 1e6
+}
+
 fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
+}
+
+/// The most this process has had resident.
+fn hwm_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
