@@ -171,23 +171,15 @@ impl FleetPage {
             (Some(0), None) => sorted.clone(),
             (Some(quick), None) => {
                 let answers = &self.answers;
-                let order: Vec<usize> = sorted
-                    .iter()
-                    .filter(|&i| answers[i] & quick == quick)
-                    .collect();
-                ShownOrder::from_sorted(&order)
+                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| answers[i] & quick == quick))
             }
             _ => {
                 let rows = self.rows();
                 let matches = self.filter.matcher();
-                let order: Vec<usize> = sorted
-                    .iter()
-                    .filter(|&i| {
-                        let row = &rows[i];
-                        matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
-                    })
-                    .collect();
-                ShownOrder::from_sorted(&order)
+                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| {
+                    let row = &rows[i];
+                    matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
+                }))
             }
         };
         self.place_cursor(keep);

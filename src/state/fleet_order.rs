@@ -23,15 +23,24 @@ pub struct ShownOrder {
 impl ShownOrder {
     /// The order of `sorted`, already in order.
     pub fn from_sorted(sorted: &[usize]) -> Self {
-        let blocks = sorted
-            .chunks(BLOCK_FIRST)
-            .map(|chunk| chunk.iter().map(|&i| index(i)).collect())
-            .collect();
-        Self {
-            blocks,
-            len: sorted.len(),
-            work: 0,
+        Self::from_sorted_iter(sorted.iter().copied())
+    }
+
+    /// The order of the indices `sorted` yields, already in order.
+    pub fn from_sorted_iter(sorted: impl Iterator<Item = usize>) -> Self {
+        let mut order = Self::default();
+        for i in sorted {
+            match order.blocks.last_mut() {
+                Some(block) if block.len() < BLOCK_FIRST => block.push(index(i)),
+                _ => {
+                    let mut block = Vec::with_capacity(BLOCK_FIRST);
+                    block.push(index(i));
+                    order.blocks.push(block);
+                }
+            }
+            order.len += 1;
         }
+        order
     }
 
     /// How many rows are shown.
@@ -65,12 +74,13 @@ impl ShownOrder {
             }
             skip -= block.len();
         }
-        self.blocks
-            .get(first..)
-            .unwrap_or_default()
-            .iter()
-            .flatten()
-            .skip(skip)
+        let head = self
+            .blocks
+            .get(first)
+            .map_or(&[][..], |block| &block[skip..]);
+        let rest = self.blocks.get(first + 1..).unwrap_or_default();
+        head.iter()
+            .chain(rest.iter().flatten())
             .map(|&i| i as usize)
     }
 
