@@ -54,6 +54,12 @@ where
             dispatch(&mut effects, &mut state, event_msg(event));
             changed = true;
         }
+        // So are the engine's reports (a scan's rows): a frame per batch,
+        // not per row.
+        while let Ok(msg) = effects.messages.try_recv() {
+            dispatch(&mut effects, &mut state, msg);
+            changed = true;
+        }
         if changed {
             terminal
                 .draw(|frame| ui::draw(frame, &state))
@@ -71,7 +77,6 @@ where
                 effects.observe(&event);
                 Some(event_msg(event))
             }
-            Some(msg) = effects.messages.recv() => Some(msg),
             event = events.next() => match event {
                 Some(Ok(Event::Resize(..))) => {
                     changed = true;
@@ -87,6 +92,8 @@ where
                 }
                 None => Some(Msg::Terminate),
             },
+            // After the keys: a flood of scan reports never holds a key back.
+            Some(msg) = effects.messages.recv() => Some(msg),
             () = sleep_until(deadline), if deadline.is_some() => Some(Msg::Tick(Instant::now())),
         };
         if let Some(msg) = msg {

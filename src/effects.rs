@@ -24,6 +24,9 @@ use bulk::{Begin, RunSlot};
 /// How many changes the `L` overlay shows.
 const AUDIT_LINES: usize = 200;
 
+/// The most scan reports sent to the loop in one message.
+const SCAN_BATCH: usize = 4096;
+
 /// Side effects the loop carries out besides API calls.
 pub struct Hooks {
     /// Called when a zone is chosen, to remember it as recently used.
@@ -143,7 +146,16 @@ impl Effects {
         let sender = self.sender.clone();
         tokio::spawn(async move {
             while let Some(event) = run.next().await {
-                let news = FleetNews::Scan(event);
+                // What else is waiting goes in the same message, so the page
+                // takes a batch of rows at once however fast they come.
+                let mut events = vec![event];
+                while events.len() < SCAN_BATCH {
+                    let Ok(event) = run.events.try_recv() else {
+                        break;
+                    };
+                    events.push(event);
+                }
+                let news = FleetNews::Scans(events);
                 if sender.send(Msg::Fleet(Box::new(news))).is_err() {
                     run.cancel();
                     break;

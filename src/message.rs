@@ -164,6 +164,9 @@ impl Msg {
 pub enum FleetNews {
     /// A report of the running scan.
     Scan(ScanEvent),
+    /// The reports of the running scan that were waiting, in order: the
+    /// page takes a batch of rows in at once.
+    Scans(Vec<ScanEvent>),
     /// The cached last scan of these credentials (`None`: there is none),
     /// or why it could not be read.
     Cached(Result<Option<FleetScan>, String>),

@@ -21,7 +21,7 @@ fn entry(id: &str, step: Step) -> PlanEntry {
             sources_on: 0,
             sources_total: 0,
             lock: Lock::Editable,
-            sources: BTreeMap::new(),
+            sources: BTreeMap::new().into(),
             has_email: None,
             email: None,
         }),

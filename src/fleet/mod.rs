@@ -35,6 +35,7 @@ mod plan;
 mod row;
 mod scan;
 mod table;
+mod table_index;
 mod view;
 mod zone_outcome;
 
@@ -53,7 +54,9 @@ pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,
 };
-pub use row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
+pub use row::{
+    AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
+};
 pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, ScanningState, SortKey, compare, visible};

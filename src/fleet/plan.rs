@@ -182,7 +182,7 @@ pub fn entry_for(change: &Change, row: &FleetRow) -> PlanEntry {
     let zone = PlanZone {
         id: row.zone_id.clone(),
         name: row.zone_name.clone(),
-        account: row.account.clone(),
+        account: row.account.as_deref().cloned(),
     };
     let (step, state) = match &row.csam {
         ZoneCsam::Read(state) => (step_for(change, state), Some(state.clone())),
@@ -256,7 +256,7 @@ impl PlanEntry {
                     Scanning::Off => Some(false),
                     Scanning::NotReported => None,
                 },
-                sources: state.sources.clone(),
+                sources: (*state.sources).clone(),
                 zone_plan: None,
             },
         })

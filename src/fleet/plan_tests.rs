@@ -15,7 +15,7 @@ fn row(name: &str, scanning: Scanning, email: Option<EmailState>, lock: Lock) ->
             sources_on: 1,
             sources_total: 2,
             lock,
-            sources: BTreeMap::from([("ngo".into(), true), ("industry".into(), false)]),
+            sources: BTreeMap::from([("ngo".into(), true), ("industry".into(), false)]).into(),
             has_email: Some(true),
             email: None,
         }),
@@ -146,7 +146,7 @@ fn every_change_has_its_own_skips_and_expectations() {
 fn a_row_without_source_names_is_read_again_before_sending() {
     let mut cached = row("old", Scanning::On, Some(EmailState::Valid), Lock::Editable);
     if let ZoneCsam::Read(state) = &mut cached.csam {
-        state.sources.clear();
+        state.sources = Default::default();
     }
     let entry = entry_for(&Change::source("ngo", false).unwrap(), &cached);
     assert!(entry.sends());

@@ -2,6 +2,7 @@
 //! its CSAM Scanner setting said, or why the setting could not be read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +16,10 @@ pub struct FleetRow {
     pub zone_id: String,
     /// The zone's name, e.g. `shop.example.com`.
     pub zone_name: String,
-    /// The account that owns it, when the listing said.
-    pub account: Option<AccountRef>,
+    /// The account that owns it, when the listing said; shared by its
+    /// zones' rows (see [`super::FleetScan`]).
+    #[serde(with = "shared_opt")]
+    pub account: Option<Arc<AccountRef>>,
     /// The plan level (`free`, `pro`, `business`, `ent`), when known.
     pub plan: Option<String>,
     /// The zone's status (`active`, `pending`, …), when the listing said.
@@ -29,7 +32,7 @@ pub struct FleetRow {
 }
 
 /// The owning account of a zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountRef {
     /// The account id.
     pub id: String,
@@ -61,9 +64,10 @@ pub struct CsamState {
     /// Whether the setting may be changed.
     pub lock: Lock,
     /// Each source by name, on or off: what a bulk change of one source
-    /// plans from (empty in a cache written before it was kept).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sources: BTreeMap<String, bool>,
+    /// plans from (empty in a cache written before it was kept). Shared by
+    /// the rows with the same sources: a fleet has few distinct ones.
+    #[serde(default, skip_serializing_if = "no_sources", with = "shared")]
+    pub sources: Sources,
     /// Whether a notification email is set (the server shows it masked, or
     /// empty when there is none); `None`: not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +77,53 @@ pub struct CsamState {
     /// was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+/// Each source of a zone by name, on or off, shared between rows.
+pub type Sources = Arc<BTreeMap<String, bool>>;
+
+fn no_sources(sources: &Sources) -> bool {
+    sources.is_empty()
+}
+
+/// Serde for an `Arc<T>` as the `T` it holds.
+mod shared {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Arc<T>,
+        to: S,
+    ) -> Result<S::Ok, S::Error> {
+        T::serialize(value, to)
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        from: D,
+    ) -> Result<Arc<T>, D::Error> {
+        T::deserialize(from).map(Arc::new)
+    }
+}
+
+/// Serde for an `Option<Arc<T>>` as the `Option<T>` it holds.
+mod shared_opt {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Arc<T>>,
+        to: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_deref().serialize(to)
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        from: D,
+    ) -> Result<Option<Arc<T>>, D::Error> {
+        Option::<T>::deserialize(from).map(|value| value.map(Arc::new))
+    }
 }
 
 /// Scanning on, off, or not said.
@@ -209,7 +260,7 @@ impl CsamState {
                 Some(false) => Lock::Locked,
                 None => Lock::NotReported,
             },
-            sources: value.sources.clone(),
+            sources: Arc::new(value.sources.clone()),
             has_email: value.email.as_ref().map(|email| !email.is_empty()),
             email: value.email.clone(),
         }
@@ -234,10 +285,10 @@ impl FleetRow {
             zone_id: zone.id.clone(),
             zone_name: zone.name.clone(),
             account: zone.account.as_ref().and_then(|account| {
-                Some(AccountRef {
+                Some(Arc::new(AccountRef {
                     id: account.id.clone()?,
                     name: account.name.clone().unwrap_or_default(),
-                })
+                }))
             }),
             plan,
             status: zone.status.clone(),

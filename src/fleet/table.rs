@@ -2,23 +2,28 @@
 //! what the dashboard's page shows, the headless command prints and the
 //! cache keeps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::event::{ScanEnd, ScanEvent, ScanOutcome};
 use super::row::FleetRow;
+use super::table_index::{RowIndex, Shared};
 use super::view::Coverage;
 
-/// Every zone of a scan, one row each, in the order they first came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
+/// Every zone of a scan, one row each, in the order they first came. A
+/// clone shares the rows until either is changed: the cache is written
+/// from a clone while the page goes on, without a copy of 100,000 rows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "Stored")]
 pub struct FleetScan {
     /// The account the scan was limited to, or `None` for every zone.
     pub account_id: Option<String>,
     /// The rows; a refresh replaces a zone's row where it stands.
-    rows: Vec<FleetRow>,
+    rows: Arc<Vec<FleetRow>>,
     /// When the latest scan began (seconds since the Unix epoch).
     pub started_at: u64,
     /// When it ended, if it has.
@@ -26,17 +31,64 @@ pub struct FleetScan {
     /// How it ended, if it has.
     pub outcome: Option<ScanOutcome>,
     /// Zone id -> index in `rows`.
-    index: HashMap<String, usize>,
+    index: RowIndex,
+    /// The accounts and sources the rows share.
+    shared: Shared,
+    /// The coverage of `rows`, kept as rows come and go.
+    coverage: Coverage,
+    /// Changes with every change of the rows, unique across scans: a view
+    /// kept beside the rows knows whether it is still theirs.
+    stamp: Stamp,
+}
+
+/// A number no other change of any scan has had; never part of equality.
+#[derive(Debug, Clone, Copy)]
+struct Stamp(u64);
+
+impl Stamp {
+    fn next() -> Self {
+        static LAST: AtomicU64 = AtomicU64::new(0);
+        Self(LAST.fetch_add(1, AtomicOrdering::Relaxed) + 1)
+    }
+}
+
+impl PartialEq for Stamp {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// [`FleetScan`] as written to the cache: without its index.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     account_id: Option<String>,
     rows: Vec<FleetRow>,
     started_at: u64,
     finished_at: Option<u64>,
     outcome: Option<ScanOutcome>,
+}
+
+/// [`Stored`] borrowed from a scan, to write it without a copy.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    account_id: &'a Option<String>,
+    rows: &'a [FleetRow],
+    started_at: u64,
+    finished_at: Option<u64>,
+    outcome: &'a Option<ScanOutcome>,
+}
+
+impl Serialize for FleetScan {
+    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        StoredRef {
+            account_id: &self.account_id,
+            rows: &self.rows,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            outcome: &self.outcome,
+        }
+        .serialize(to)
+    }
 }
 
 impl From<Stored> for FleetScan {
@@ -51,30 +103,27 @@ impl From<Stored> for FleetScan {
     }
 }
 
-impl From<FleetScan> for Stored {
-    fn from(scan: FleetScan) -> Self {
-        Self {
-            account_id: scan.account_id,
-            rows: scan.rows,
-            started_at: scan.started_at,
-            finished_at: scan.finished_at,
-            outcome: scan.outcome,
-        }
-    }
-}
-
 impl FleetScan {
     /// No rows yet, of a scan of `account_id` (or of every zone) begun at
     /// `started_at`.
     pub fn new(account_id: Option<String>, started_at: u64) -> Self {
         Self {
             account_id,
-            rows: Vec::new(),
+            rows: Arc::default(),
             started_at,
             finished_at: None,
             outcome: None,
-            index: HashMap::new(),
+            index: RowIndex::default(),
+            shared: Shared::default(),
+            coverage: Coverage::default(),
+            stamp: Stamp::next(),
         }
+    }
+
+    /// Which change of the rows this is: a different number after every
+    /// change, and never the same in two scans.
+    pub fn stamp(&self) -> u64 {
+        self.stamp.0
     }
 
     /// The rows, in the order the zones first came.
@@ -84,21 +133,27 @@ impl FleetScan {
 
     /// The row of a zone.
     pub fn row(&self, zone_id: &str) -> Option<&FleetRow> {
-        self.index.get(zone_id).map(|&i| &self.rows[i])
+        self.index.get(zone_id).map(|i| &self.rows[i])
     }
 
     /// Where a zone's row stands in [`FleetScan::rows`].
     pub fn index_of(&self, zone_id: &str) -> Option<usize> {
-        self.index.get(zone_id).copied()
+        self.index.get(zone_id)
     }
 
     /// Puts a zone's row in place of its old one, or at the end if it is new.
-    pub fn upsert(&mut self, row: FleetRow) {
+    pub fn upsert(&mut self, mut row: FleetRow) {
+        self.stamp = Stamp::next();
+        self.shared.intern(&mut row);
+        self.coverage.add(&row);
         match self.index.get(&row.zone_id) {
-            Some(&i) => self.rows[i] = row,
+            Some(i) => {
+                self.coverage.remove(&self.rows[i]);
+                Arc::make_mut(&mut self.rows)[i] = row;
+            }
             None => {
-                self.index.insert(row.zone_id.clone(), self.rows.len());
-                self.rows.push(row);
+                self.index.insert(&row.zone_id, self.rows.len());
+                Arc::make_mut(&mut self.rows).push(row);
             }
         }
     }
@@ -125,16 +180,23 @@ impl FleetScan {
         }
         self.finished_at = Some(end.finished_at);
         self.outcome = Some(end.outcome.clone());
+        // No more rows come: the room kept for them is given back.
+        if let Some(rows) = Arc::get_mut(&mut self.rows) {
+            rows.shrink_to_fit();
+        }
         if let Some(listed) = &end.listed {
             let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
-            self.rows
-                .retain(|row| listed.contains(row.zone_id.as_str()));
-            self.index = self
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, row)| (row.zone_id.clone(), i))
-                .collect();
+            let before = self.rows.len();
+            Arc::make_mut(&mut self.rows).retain(|row| listed.contains(row.zone_id.as_str()));
+            if self.rows.len() == before {
+                return;
+            }
+            self.stamp = Stamp::next();
+            self.index = RowIndex::default();
+            for (i, row) in self.rows.iter().enumerate() {
+                self.index.insert(&row.zone_id, i);
+            }
+            self.coverage = Coverage::of(self.rows.iter());
         }
     }
 
@@ -143,9 +205,9 @@ impl FleetScan {
         self.rows.iter().filter(|row| row.error().is_some())
     }
 
-    /// The coverage summary of every row.
+    /// The coverage summary of every row, kept as they come.
     pub fn coverage(&self) -> Coverage {
-        Coverage::of(&self.rows)
+        self.coverage
     }
 
     /// How old the scan is at `now`: since it ended, or since it began while

@@ -112,27 +112,42 @@ impl Coverage {
     pub fn of<'a>(rows: impl IntoIterator<Item = &'a FleetRow>) -> Self {
         let mut coverage = Self::default();
         for row in rows {
-            coverage.zones += 1;
-            let Some(state) = row.state() else {
-                coverage.unreadable += 1;
-                continue;
-            };
-            match state.scanning {
-                Scanning::On if state.scans_nothing() => coverage.no_source += 1,
-                Scanning::On => coverage.scanning += 1,
-                Scanning::Off | Scanning::NotReported => coverage.not_scanning += 1,
-            }
-            match state.email_state {
-                _ if state.no_email() => coverage.no_email += 1,
-                Some(EmailState::Unverified) => coverage.email_unverified += 1,
-                Some(EmailState::Pending) => coverage.pending += 1,
-                _ => {}
-            }
-            if state.lock == Lock::Locked {
-                coverage.locked += 1;
-            }
+            coverage.add(row);
         }
         coverage
+    }
+
+    /// Counts one more row.
+    pub fn add(&mut self, row: &FleetRow) {
+        self.each_count(row, |count| *count += 1);
+    }
+
+    /// Counts a row no more (one that [`Coverage::add`] counted).
+    pub fn remove(&mut self, row: &FleetRow) {
+        self.each_count(row, |count| *count = count.saturating_sub(1));
+    }
+
+    /// Calls `change` on every count `row` is in.
+    fn each_count(&mut self, row: &FleetRow, mut change: impl FnMut(&mut usize)) {
+        change(&mut self.zones);
+        let Some(state) = row.state() else {
+            change(&mut self.unreadable);
+            return;
+        };
+        match state.scanning {
+            Scanning::On if state.scans_nothing() => change(&mut self.no_source),
+            Scanning::On => change(&mut self.scanning),
+            Scanning::Off | Scanning::NotReported => change(&mut self.not_scanning),
+        }
+        match state.email_state {
+            _ if state.no_email() => change(&mut self.no_email),
+            Some(EmailState::Unverified) => change(&mut self.email_unverified),
+            Some(EmailState::Pending) => change(&mut self.pending),
+            _ => {}
+        }
+        if state.lock == Lock::Locked {
+            change(&mut self.locked);
+        }
     }
 
     /// The share of zones covered, in whole percent rounded down (so 100 %
@@ -194,6 +209,31 @@ pub enum Quick {
 }
 
 impl Quick {
+    /// Every quick filter.
+    pub const ALL: [Self; 7] = [
+        Self::NotScanning,
+        Self::NoSource,
+        Self::EmailNotVerified,
+        Self::NoEmail,
+        Self::Pending,
+        Self::Locked,
+        Self::Error,
+    ];
+
+    /// This filter's bit in [`Quick::answers`].
+    fn bit(self) -> u8 {
+        1 << Self::ALL.iter().position(|q| *q == self).unwrap_or(0)
+    }
+
+    /// Every quick filter's answer for `row`, one bit each: what a page
+    /// keeps per row so that a filter's pass reads no row.
+    pub fn answers(row: &FleetRow) -> u8 {
+        Self::ALL
+            .iter()
+            .filter(|quick| quick.matches(row))
+            .fold(0, |bits, quick| bits | quick.bit())
+    }
+
     /// Whether `row` answers yes.
     pub fn matches(self, row: &FleetRow) -> bool {
         let Some(state) = row.state() else {
@@ -234,6 +274,33 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The quick filters' bits (as in [`Quick::answers`]) when no name is
+    /// typed: a row passes when its answers hold all of them.
+    pub fn quick_only(&self) -> Option<u8> {
+        let named = self
+            .name_contains
+            .as_deref()
+            .is_some_and(|name| !name.trim().is_empty());
+        (!named).then(|| self.quick.iter().fold(0, |bits, quick| bits | quick.bit()))
+    }
+
+    /// [`Filter::matches`] with the name lowercased once, for a pass over
+    /// many rows.
+    pub fn matcher(&self) -> impl Fn(&FleetRow) -> bool + '_ {
+        let part = match self.name_contains.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(part) => Some(lowercase(part).into_owned()),
+        };
+        move |row| {
+            self.quick.iter().all(|quick| quick.matches(row))
+                && part
+                    .as_deref()
+                    .is_none_or(|part| lowercase(&row.zone_name).contains(part))
+        }
+    }
+}
+
 /// The orders a fleet table can be sorted in; ties go by zone name, then id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -249,9 +316,41 @@ pub enum SortKey {
     Plan,
 }
 
-/// Compares two rows in `key`'s order.
+impl SortKey {
+    /// Every sort order, in the order `S` cycles through them.
+    pub const ALL: [Self; 4] = [Self::Attention, Self::Zone, Self::Account, Self::Plan];
+}
+
+/// Compares two rows in `key`'s order, as [`visible`] sorts them, without
+/// allocating for ASCII names: a running page compares each arriving row
+/// with a few others.
 pub fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
-    RowKey::of(a, key).cmp(&RowKey::of(b, key))
+    let first = match key {
+        SortKey::Attention => a.attention().cmp(&b.attention()),
+        SortKey::Zone => Ordering::Equal,
+        SortKey::Account => match (&a.account, &b.account) {
+            (Some(a), Some(b)) => cmp_lowercase(&a.name, &b.name, |s| Cow::Owned(s.to_lowercase())),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        SortKey::Plan => plan_rank(a.plan.as_deref()).cmp(&plan_rank(b.plan.as_deref())),
+    };
+    first
+        .then_with(|| cmp_lowercase(&a.zone_name, &b.zone_name, lowercase))
+        .then_with(|| a.zone_id.cmp(&b.zone_id))
+}
+
+/// Two names in the order of their lowercase forms (`lower`, as
+/// [`RowKey`] makes them), allocating only for names that are not ASCII.
+fn cmp_lowercase(a: &str, b: &str, lower: fn(&str) -> Cow<'_, str>) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        lower(a).cmp(&lower(b))
+    }
 }
 
 /// A row's place in a sort order, made once per row so that sorting
@@ -336,10 +435,10 @@ mod tests {
         FleetRow {
             zone_id: format!("id-{name}"),
             zone_name: name.into(),
-            account: Some(AccountRef {
+            account: Some(std::sync::Arc::new(AccountRef {
                 id: "a".into(),
                 name: "Acme".into(),
-            }),
+            })),
             plan: Some("pro".into()),
             status: Some("active".into()),
             csam: ZoneCsam::Read(CsamState {
@@ -562,10 +661,10 @@ mod tests {
         rows[0].plan = Some("ent".into());
         rows[1].plan = Some("free".into());
         rows[2].plan = None;
-        rows[3].account = Some(AccountRef {
+        rows[3].account = Some(std::sync::Arc::new(AccountRef {
             id: "b".into(),
             name: "Beta".into(),
-        });
+        }));
         rows[4].account = None;
         let first_and_last = |key| {
             let order = visible(&rows, &Filter::default(), key);
@@ -587,5 +686,43 @@ mod tests {
             rows[order[5]].zone_name, "broken.example",
             "Beta after Acme"
         );
+    }
+
+    #[test]
+    fn compare_sorts_as_visible_does_whatever_the_case_and_script() {
+        let mut rows = fleet();
+        rows[0].zone_name = "Fine.Example".into();
+        rows[1].zone_name = "ÉCOLE.example".into();
+        rows[2].account = Some(std::sync::Arc::new(AccountRef {
+            id: "c".into(),
+            name: "Ärger GmbH".into(),
+        }));
+        rows[3].account = Some(std::sync::Arc::new(AccountRef {
+            id: "d".into(),
+            name: "acme".into(),
+        }));
+        rows[5].account = None;
+        rows[6].plan = Some("ENT".into());
+        for key in [
+            SortKey::Attention,
+            SortKey::Zone,
+            SortKey::Account,
+            SortKey::Plan,
+        ] {
+            let mut by_compare: Vec<usize> = (0..rows.len()).collect();
+            by_compare.sort_by(|&a, &b| compare(&rows[a], &rows[b], key));
+            assert_eq!(
+                by_compare,
+                visible(&rows, &Filter::default(), key),
+                "{key:?}"
+            );
+        }
+        let mut counted = Coverage::default();
+        for row in &rows {
+            counted.add(row);
+        }
+        counted.add(&rows[0]);
+        counted.remove(&rows[0]);
+        assert_eq!(counted, Coverage::of(&rows));
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::change::Change;
 use super::plan::{Plan, PlanEntry, PlanZone, Skip, SkipKind, Step};
-use super::row::{CsamState, RowError, ZoneCsam};
+use super::row::{CsamState, FleetRow, RowError, ZoneCsam};
 use super::table::FleetScan;
 use crate::api::model::CsamSetting;
 use crate::api::{ApiError, Reply};
@@ -193,17 +193,21 @@ impl FleetScan {
     /// learned replaces the old one; a zone whose outcome is unknown gets
     /// `read_at` 0, so the next plan reads it again before sending.
     pub fn record(&mut self, result: &ZoneResult) {
-        let Some(row) = self.row(&result.zone.id) else {
-            return;
-        };
-        let mut row = row.clone();
+        if let Some(row) = self.recorded(result) {
+            self.upsert(row);
+        }
+    }
+
+    /// The zone's row as [`FleetScan::record`] makes it, if the zone has one.
+    pub fn recorded(&self, result: &ZoneResult) -> Option<FleetRow> {
+        let mut row = self.row(&result.zone.id)?.clone();
         if let Some(state) = &result.state {
             row.csam = ZoneCsam::Read(state.clone());
             row.read_at = result.at;
         } else if result.outcome.kind() == OutcomeKind::Unknown {
             row.read_at = 0;
         }
-        self.upsert(row);
+        Some(row)
     }
 }
 

@@ -20,7 +20,7 @@ fn entry(id: &str, step: Step) -> PlanEntry {
             sources_on: 0,
             sources_total: 0,
             lock: Lock::Editable,
-            sources: BTreeMap::new(),
+            sources: BTreeMap::new().into(),
             has_email: Some(true),
             email: None,
         }),

@@ -7,9 +7,13 @@ use std::time::Instant;
 
 use tui_input::Input;
 
-use super::bulk::BulkRun;
+use super::bulk::{BulkRun, RowMark};
+use super::fleet_order::ShownOrder;
 use crate::api::Budget;
-use crate::fleet::{Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey};
+use crate::fleet::{
+    Coverage, Filter, FleetRow, FleetScan, Quick, ScanProgress, SortKey, ZoneResult, compare,
+    unix_now, visible,
+};
 
 /// A scan the page waits for.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +47,15 @@ pub struct FleetPage {
     /// Where the rows came from.
     pub source: Source,
     /// The rows shown: indices into the scan's rows, filtered and sorted.
-    pub order: Vec<usize>,
+    pub order: ShownOrder,
+    /// Every row in each sort order ([`SortKey::ALL`]'s), kept as rows
+    /// come: a new sort or filter is one pass over one of them, not a sort.
+    sorted: Vec<ShownOrder>,
+    /// Each row's [`Quick::answers`], kept beside `sorted`.
+    answers: Vec<u8>,
+    /// The scan's [`FleetScan::stamp`] that `sorted` and `answers` were
+    /// kept for.
+    synced: Option<u64>,
     /// Which rows are shown.
     pub filter: Filter,
     /// How they are sorted.
@@ -72,7 +84,10 @@ impl Default for FleetPage {
         Self {
             scan: None,
             source: Source::Nothing,
-            order: Vec::new(),
+            order: ShownOrder::default(),
+            sorted: vec![ShownOrder::default(); SortKey::ALL.len()],
+            answers: Vec::new(),
+            synced: None,
             filter: Filter::default(),
             sort: SortKey::Attention,
             selected: 0,
@@ -95,7 +110,13 @@ impl FleetPage {
 
     /// The row at `position` of the shown order.
     pub fn shown(&self, position: usize) -> Option<&FleetRow> {
-        self.rows().get(*self.order.get(position)?)
+        self.rows().get(self.order.get(position)?)
+    }
+
+    /// The rows shown from `position` on, in order: what a frame draws.
+    pub fn shown_from(&self, position: usize) -> impl Iterator<Item = &FleetRow> {
+        let rows = self.rows();
+        self.order.iter_from(position).filter_map(|i| rows.get(i))
     }
 
     /// Whether a bulk run goes (asked for and not ended).
@@ -110,7 +131,10 @@ impl FleetPage {
 
     /// The coverage summary of every row (the filter does not change it).
     pub fn coverage(&self) -> Coverage {
-        Coverage::of(self.rows())
+        self.scan
+            .as_ref()
+            .map(FleetScan::coverage)
+            .unwrap_or_default()
     }
 
     /// True when the quick filter `quick` is on.
@@ -118,59 +142,154 @@ impl FleetPage {
         self.filter.quick.contains(&quick)
     }
 
-    /// Filters and sorts the rows again, keeping the cursor on its zone
-    /// once it was moved by hand (else on the first row).
-    pub fn reorder(&mut self) {
-        let keep = self.selected_row().map(|row| row.zone_id.clone());
-        let mut order = crate::fleet::visible(self.rows(), &self.filter, self.sort);
-        if let Some(run) = self.run.as_ref().filter(|_| self.needs_a_look) {
-            let rows = self.rows();
-            order.retain(|&i| {
-                run.mark(&rows[i].zone_id)
-                    .is_some_and(super::bulk::RowMark::needs_a_look)
-            });
-        }
-        self.order = order;
-        if self.moved {
-            self.select_zone(keep.as_deref());
-        } else {
-            self.selected = 0;
-        }
+    /// The work the shown orders have done since they were last made
+    /// whole (comparisons and blocks stepped over): what a test counts to
+    /// show that rows arriving cost the same however many are held.
+    pub fn work(&self) -> u64 {
+        self.order.work() + self.sorted.iter().map(ShownOrder::work).sum::<u64>()
     }
 
-    /// Takes in a row that came (new or refreshed) at `index` of the rows:
-    /// shown in place, or at the end until the next [`FleetPage::reorder`],
-    /// so a stream of rows costs no sort each.
-    pub fn took(&mut self, index: usize) {
-        let Some(row) = self.rows().get(index) else {
+    /// Filters the rows again in the sort order (a filter, the sort or the
+    /// run's marks changed): one pass over the rows kept in that order,
+    /// after a sort only when the rows were changed by other hands than
+    /// [`FleetPage::take_rows`] (a scan put in place, rows dropped). Keeps
+    /// the cursor on its zone once it was moved by hand (else on the
+    /// first row).
+    pub fn reorder(&mut self) {
+        let keep = self.order.get(self.selected);
+        let stamp = self.scan.as_ref().map(FleetScan::stamp);
+        let keep = if self.synced == stamp {
+            keep
+        } else {
+            let id = keep.and_then(|i| Some(self.rows().get(i)?.zone_id.clone()));
+            self.resort();
+            id.and_then(|id| self.scan.as_ref()?.index_of(&id))
+        };
+        let sorted = &self.sorted[sort_index(self.sort)];
+        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
+        self.order = match (self.filter.quick_only(), marks) {
+            (Some(0), None) => sorted.clone(),
+            (Some(quick), None) => {
+                let answers = &self.answers;
+                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| answers[i] & quick == quick))
+            }
+            _ => {
+                let rows = self.rows();
+                let matches = self.filter.matcher();
+                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| {
+                    let row = &rows[i];
+                    matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
+                }))
+            }
+        };
+        self.place_cursor(keep);
+    }
+
+    /// Sorts every row in every order, from scratch.
+    fn resort(&mut self) {
+        let rows = self.rows();
+        let sorted = SortKey::ALL
+            .iter()
+            .map(|&key| ShownOrder::from_sorted(&visible(rows, &Filter::default(), key)))
+            .collect();
+        let answers = rows.iter().map(Quick::answers).collect();
+        self.sorted = sorted;
+        self.answers = answers;
+        self.synced = self.scan.as_ref().map(FleetScan::stamp);
+    }
+
+    /// Takes in rows that came (new or refreshed): each is put in its
+    /// place in every order, or out of the shown one, at the cost of a
+    /// binary search each, so a stream of rows costs no sort and no pass
+    /// over every row; the cursor is placed once for the batch.
+    pub fn take_rows(&mut self, rows: impl IntoIterator<Item = FleetRow>) {
+        if self.scan.is_none() {
+            self.scan = Some(FleetScan::new(None, unix_now()));
+        }
+        if self.synced != self.scan.as_ref().map(FleetScan::stamp) {
+            self.reorder();
+        }
+        let keep = self.order.get(self.selected);
+        let Some(scan) = self.scan.as_mut() else {
             return;
         };
-        let passes = self.filter.matches(row)
-            && (!self.needs_a_look
-                || self
-                    .run
-                    .as_ref()
-                    .and_then(|run| run.mark(&row.zone_id))
-                    .is_some_and(super::bulk::RowMark::needs_a_look));
-        let at = self.order.iter().position(|i| *i == index);
-        match (passes, at) {
-            (true, None) => self.order.push(index),
-            (false, Some(at)) => {
-                self.order.remove(at);
-                self.selected = self.selected.min(self.order.len().saturating_sub(1));
+        let (sort, order, sorted) = (self.sort, &mut self.order, &mut self.sorted);
+        let answers = &mut self.answers;
+        let matches = self.filter.matcher();
+        let marks = self.run.as_ref().filter(|_| self.needs_a_look);
+        let passes =
+            |row: &FleetRow| matches(row) && marks.is_none_or(|run| needs_a_look(run, row));
+        for row in rows {
+            let at = match scan.index_of(&row.zone_id) {
+                Some(at) => {
+                    let rows = scan.rows();
+                    let old = &rows[at];
+                    order.remove(at, |i| compare(&rows[i], old, sort).is_lt());
+                    for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
+                        kept.remove(at, |i| compare(&rows[i], old, key).is_lt());
+                    }
+                    at
+                }
+                None => scan.rows().len(),
+            };
+            scan.upsert(row);
+            let rows = scan.rows();
+            let new = &rows[at];
+            match answers.get_mut(at) {
+                Some(kept) => *kept = Quick::answers(new),
+                None => answers.push(Quick::answers(new)),
             }
-            _ => {}
+            for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
+                kept.insert(at, |i| compare(&rows[i], new, key).is_lt());
+            }
+            if passes(new) {
+                order.insert(at, |i| compare(&rows[i], new, sort).is_lt());
+            }
         }
+        self.synced = Some(scan.stamp());
+        drop(matches);
+        self.place_cursor(keep);
     }
 
-    /// Puts the cursor on `zone_id`'s row when it is shown, else keeps its
-    /// place within the list.
-    fn select_zone(&mut self, zone_id: Option<&str>) {
-        let rows = self.rows();
-        let found = zone_id.and_then(|id| self.order.iter().position(|&i| rows[i].zone_id == id));
+    /// Folds a bulk run's outcomes into their zones' rows (see
+    /// [`FleetScan::record`]), each moved to its place in the shown order.
+    pub fn take_outcomes(&mut self, results: &[ZoneResult]) {
+        let Some(scan) = self.scan.as_ref() else {
+            return;
+        };
+        let rows: Vec<FleetRow> = results.iter().filter_map(|r| scan.recorded(r)).collect();
+        self.take_rows(rows);
+    }
+
+    /// The cursor on row `keep` when it is shown and the cursor was moved
+    /// by hand, else on the first row (what needs attention), or as near
+    /// its place as the rows allow.
+    fn place_cursor(&mut self, keep: Option<usize>) {
+        if !self.moved {
+            self.selected = 0;
+            return;
+        }
+        let rows = self.scan.as_ref().map_or(&[][..], FleetScan::rows);
+        let sort = self.sort;
+        let found = keep
+            .and_then(|k| Some((k, rows.get(k)?)))
+            .and_then(|(k, row)| {
+                self.order
+                    .position(k, |i| compare(&rows[i], row, sort).is_lt())
+            });
         self.selected = match found {
             Some(position) => position,
             None => self.selected.min(self.order.len().saturating_sub(1)),
         };
     }
+}
+
+/// Where `key`'s order is in [`FleetPage`]'s kept orders.
+fn sort_index(key: SortKey) -> usize {
+    SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0)
+}
+
+/// Whether the last run failed on `row`'s zone or could not confirm it.
+fn needs_a_look(run: &BulkRun, row: &FleetRow) -> bool {
+    run.mark(&row.zone_id).is_some_and(RowMark::needs_a_look)
 }

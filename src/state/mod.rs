@@ -10,6 +10,7 @@ mod bulk;
 mod csam;
 mod dlp;
 mod fleet;
+mod fleet_order;
 mod picker;
 mod remote;
 mod requests;
@@ -28,6 +29,7 @@ pub use dlp::{
     masking_meaning,
 };
 pub use fleet::{FleetPage, Scanning, Source};
+pub use fleet_order::ShownOrder;
 pub use picker::{PAGE_SIZE, PREFETCH, PageRequest, Picker, PickerItem, PickerKind};
 pub use remote::{Failure, Inflight, InflightKind, Loaded, Remote, Retry};
 pub use requests::{Discover, Lookup, Pending, Requests, Route};

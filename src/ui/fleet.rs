@@ -66,11 +66,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     let detail = detail_lines(fleet, columns, height.saturating_sub(top + 1), theme);
     let rows = height.saturating_sub(top + detail.len());
     let offset = scroll_offset(fleet.selected, fleet.order.len(), rows);
-    for line in 0..rows.min(fleet.order.len().saturating_sub(offset)) {
+    for (line, row) in fleet.shown_from(offset).take(rows).enumerate() {
         let position = offset + line;
-        let Some(row) = fleet.shown(position) else {
-            break;
-        };
         let marked = fleet.marked.contains(&row.zone_id);
         let selected = position == fleet.selected;
         let outcome = fleet.run.as_ref().and_then(|run| run.mark(&row.zone_id));

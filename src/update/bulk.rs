@@ -40,9 +40,7 @@ pub(super) fn toggle_mark(state: &mut AppState) {
 /// `*`: marks every zone the filters show.
 pub(super) fn mark_shown(state: &mut AppState) {
     let fleet = &mut state.fleet;
-    let ids: Vec<String> = (0..fleet.order.len())
-        .filter_map(|position| fleet.shown(position).map(|row| row.zone_id.clone()))
-        .collect();
+    let ids: Vec<String> = fleet.shown_from(0).map(|row| row.zone_id.clone()).collect();
     let shown = ids.len();
     fleet.marked.extend(ids);
     let marked = fleet.marked.len();

@@ -308,7 +308,7 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
             offer(state, runs);
             Vec::new()
         }
-        FleetNews::Scan(_) | FleetNews::Cached(_) => Vec::new(),
+        FleetNews::Scan(_) | FleetNews::Scans(_) | FleetNews::Cached(_) => Vec::new(),
     }
 }
 
@@ -358,21 +358,12 @@ fn on_event(state: &mut AppState, event: ApplyEvent) -> Vec<Command> {
             for result in &start.earlier {
                 run.table.record(result);
             }
-            if let Some(scan) = fleet.scan.as_mut() {
-                for result in &start.earlier {
-                    scan.record(result);
-                }
-            }
+            fleet.take_outcomes(&start.earlier);
         }
         ApplyEvent::Replanned(entry) => run.table.replan(entry),
         ApplyEvent::Zone(result) => {
             run.table.record(&result);
-            if let Some(scan) = fleet.scan.as_mut() {
-                scan.record(&result);
-                if let Some(index) = scan.index_of(&result.zone.id) {
-                    fleet.took(index);
-                }
-            }
+            fleet.take_outcomes(std::slice::from_ref(&result));
         }
         ApplyEvent::Progress(progress) => run.progress = Some(progress),
         ApplyEvent::Paused => run.paused = true,

@@ -230,7 +230,7 @@ fn open_zone(state: &mut AppState) -> Vec<Command> {
         name: row.zone_name.clone(),
         detail: String::new(),
         account_name: account.as_ref().map(|a| a.name.clone()),
-        account_id: account.map(|a| a.id),
+        account_id: account.map(|a| a.id.clone()),
         recent: false,
     };
     state.page = Page::Settings;
@@ -254,11 +254,35 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
             say(state, StatusKind::Warning, warning);
             start(state)
         }
-        FleetNews::Scan(event) => on_scan(state, event),
+        FleetNews::Scan(event) => on_scans(state, vec![event]),
+        FleetNews::Scans(events) => on_scans(state, events),
         other => bulk_run::on_news(state, other),
     }
 }
 
+/// A batch of the scan's reports, in order: each run of rows is taken in
+/// at once (the cursor placed once), the other reports one by one.
+fn on_scans(state: &mut AppState, events: Vec<ScanEvent>) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut rows = Vec::new();
+    for event in events {
+        match event {
+            ScanEvent::Row(row) => rows.push(row),
+            other => {
+                if !rows.is_empty() {
+                    state.fleet.take_rows(rows.drain(..));
+                }
+                commands.extend(on_scan(state, other));
+            }
+        }
+    }
+    if !rows.is_empty() {
+        state.fleet.take_rows(rows);
+    }
+    commands
+}
+
+/// One report of the scan other than a row.
 fn on_scan(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
     let fleet = &mut state.fleet;
     let scan = fleet
@@ -279,16 +303,12 @@ fn on_scan(state: &mut AppState, event: ScanEvent) -> Vec<Command> {
                 scanning.total = Some(total);
             }
         }
-        ScanEvent::Row(row) => {
-            if let Some(index) = scan.index_of(&row.zone_id) {
-                fleet.took(index);
-            }
-        }
+        // Rows are taken in by `on_scans`.
+        ScanEvent::Row(_) => {}
         ScanEvent::Progress(progress) => {
             if let Some(scanning) = fleet.scanning.as_mut() {
                 scanning.progress = Some(progress);
             }
-            fleet.reorder();
         }
         ScanEvent::Finished(end) => {
             fleet.scanning = None;

@@ -345,4 +345,6 @@ mod tests_bulk;
 #[cfg(test)]
 mod tests_fleet;
 #[cfg(test)]
+mod tests_fleet_scale;
+#[cfg(test)]
 mod tests_pickers;

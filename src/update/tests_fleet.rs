@@ -17,7 +17,7 @@ use crate::fleet::{
 use crate::message::FleetNews;
 use crate::state::{Notice, Page, Source};
 
-fn row(n: usize, enabled: bool) -> FleetRow {
+pub(super) fn row(n: usize, enabled: bool) -> FleetRow {
     let zone: Zone = serde_json::from_value(json!({
         "id": format!("{n:032x}"),
         "name": format!("zone-{n:03}.example.com"),
@@ -32,7 +32,7 @@ fn row(n: usize, enabled: bool) -> FleetRow {
     FleetRow::new(&zone, &answer, unix_now())
 }
 
-fn news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
+pub(super) fn news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
     update(state, Msg::Fleet(Box::new(news)))
 }
 

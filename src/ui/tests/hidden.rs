@@ -16,7 +16,7 @@ fn hostile_fleet() -> AppState {
     let mut rows = rows();
     rows[0].zone_name = SPOOF.to_owned();
     if let Some(account) = rows[0].account.as_mut() {
-        account.name = "Acme\u{2028}\u{200F}\u{E007F}".to_owned();
+        std::sync::Arc::make_mut(account).name = "Acme\u{2028}\u{200F}\u{E007F}".to_owned();
     }
     on_fleet(Some(scan_of(rows)), Source::Scan)
 }

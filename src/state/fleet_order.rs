@@ -1,0 +1,213 @@
+//! The rows a fleet page shows, kept in their sort order as rows come:
+//! indices into the scan's rows in short sorted blocks, so taking in a row
+//! costs a binary search and a short shift, never a pass over every row,
+//! and the rows on screen are read from where the table starts.
+
+/// The most indices a block holds before it is split in two.
+const BLOCK_MOST: usize = 1024;
+/// How full the blocks of a sorted list are made at first.
+const BLOCK_FIRST: usize = BLOCK_MOST / 2;
+
+/// Row indices in a sort order the caller's comparisons define.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShownOrder {
+    /// Sorted blocks, none of them empty; their concatenation is the order.
+    blocks: Vec<Vec<u32>>,
+    /// How many indices in all.
+    len: usize,
+    /// Comparisons and blocks stepped over since this order was made: what
+    /// a test counts to show the work per row does not grow with the rows.
+    work: u64,
+}
+
+impl ShownOrder {
+    /// The order of `sorted`, already in order.
+    pub fn from_sorted(sorted: &[usize]) -> Self {
+        Self::from_sorted_iter(sorted.iter().copied())
+    }
+
+    /// The order of the indices `sorted` yields, already in order.
+    pub fn from_sorted_iter(sorted: impl Iterator<Item = usize>) -> Self {
+        let mut order = Self::default();
+        for i in sorted {
+            match order.blocks.last_mut() {
+                Some(block) if block.len() < BLOCK_FIRST => block.push(index(i)),
+                _ => {
+                    let mut block = Vec::with_capacity(BLOCK_FIRST);
+                    block.push(index(i));
+                    order.blocks.push(block);
+                }
+            }
+            order.len += 1;
+        }
+        order
+    }
+
+    /// How many rows are shown.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when no row is shown.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Comparisons and block steps made so far.
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// The row index at `position`.
+    pub fn get(&self, position: usize) -> Option<usize> {
+        self.iter_from(position).next()
+    }
+
+    /// The row indices from `position` on, in order.
+    pub fn iter_from(&self, position: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut skip = position;
+        let mut first = self.blocks.len();
+        for (b, block) in self.blocks.iter().enumerate() {
+            if skip < block.len() {
+                first = b;
+                break;
+            }
+            skip -= block.len();
+        }
+        let head = self
+            .blocks
+            .get(first)
+            .map_or(&[][..], |block| &block[skip..]);
+        let rest = self.blocks.get(first + 1..).unwrap_or_default();
+        head.iter()
+            .chain(rest.iter().flatten())
+            .map(|&i| i as usize)
+    }
+
+    /// Every row index, in order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.iter_from(0)
+    }
+
+    /// Where `row` belongs: its block and its place in that block.
+    /// `before(i)` says whether index `i` sorts before `row`.
+    fn locate(&mut self, row: usize, mut before: impl FnMut(usize) -> bool) -> (usize, usize) {
+        let mut work = 0;
+        let mut before = |i: u32| {
+            work += 1;
+            i as usize != row && before(i as usize)
+        };
+        let block = self
+            .blocks
+            .partition_point(|b| b.last().is_some_and(|&last| before(last)));
+        let block = block.min(self.blocks.len().saturating_sub(1));
+        let at = self
+            .blocks
+            .get(block)
+            .map_or(0, |b| b.partition_point(|&i| before(i)));
+        self.work += work;
+        (block, at)
+    }
+
+    /// Puts `row` in its place; `before(i)` says whether row `i` sorts
+    /// before it (no two rows sort equal).
+    pub fn insert(&mut self, row: usize, before: impl FnMut(usize) -> bool) {
+        let (block, at) = self.locate(row, before);
+        let Some(target) = self.blocks.get_mut(block) else {
+            self.blocks.push(vec![index(row)]);
+            self.len += 1;
+            return;
+        };
+        target.insert(at, index(row));
+        self.len += 1;
+        if target.len() > BLOCK_MOST {
+            let back = target.split_off(target.len() / 2);
+            self.blocks.insert(block + 1, back);
+        }
+    }
+
+    /// Takes `row` out if it is shown; `before(i)` compares with the row as
+    /// it was sorted in. Returns whether it was there.
+    pub fn remove(&mut self, row: usize, before: impl FnMut(usize) -> bool) -> bool {
+        let (block, at) = self.locate(row, before);
+        let Some(target) = self.blocks.get_mut(block) else {
+            return false;
+        };
+        if target.get(at).is_none_or(|&i| i as usize != row) {
+            return false;
+        }
+        target.remove(at);
+        self.len -= 1;
+        if target.is_empty() {
+            self.blocks.remove(block);
+        }
+        true
+    }
+
+    /// Where `row` is shown, if it is; `before` as for [`ShownOrder::insert`].
+    pub fn position(&mut self, row: usize, before: impl FnMut(usize) -> bool) -> Option<usize> {
+        let (block, at) = self.locate(row, before);
+        let found = self.blocks.get(block)?.get(at)?;
+        if *found as usize != row {
+            return None;
+        }
+        self.work += block as u64;
+        Some(self.blocks[..block].iter().map(Vec::len).sum::<usize>() + at)
+    }
+}
+
+fn index(row: usize) -> u32 {
+    u32::try_from(row).expect("fewer than 4 billion rows")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys by row index; `before` compares them.
+    fn order_of(keys: &[u32]) -> ShownOrder {
+        let mut order = ShownOrder::default();
+        for row in 0..keys.len() {
+            order.insert(row, |i| keys[i] < keys[row]);
+        }
+        order
+    }
+
+    #[test]
+    fn rows_taken_one_by_one_stay_sorted_across_many_blocks() {
+        // A permutation of 0..5000, so no two keys are equal.
+        let keys: Vec<u32> = (0..5000u32).map(|n| (n * 7919) % 5000).collect();
+        let mut order = order_of(&keys);
+        assert!(order.blocks.len() > 4, "{} blocks", order.blocks.len());
+        let sorted: Vec<u32> = order.iter().map(|i| keys[i]).collect();
+        assert_eq!(sorted, (0..5000).collect::<Vec<_>>());
+        assert_eq!(order.len(), 5000);
+        assert_eq!(order.get(1234).map(|i| keys[i]), Some(1234));
+        assert_eq!(order.iter_from(4998).count(), 2);
+        assert_eq!(order.get(5000), None);
+
+        let row = order.get(3000).unwrap();
+        assert_eq!(order.position(row, |i| keys[i] < keys[row]), Some(3000));
+        assert!(order.remove(row, |i| keys[i] < keys[row]));
+        assert!(!order.remove(row, |i| keys[i] < keys[row]), "gone already");
+        assert_eq!(order.position(row, |i| keys[i] < keys[row]), None);
+        assert_eq!(order.len(), 4999);
+        assert_eq!(order.get(3000).map(|i| keys[i]), Some(3001));
+    }
+
+    #[test]
+    fn a_sorted_start_takes_rows_before_after_and_between() {
+        let keys = [10, 20, 30, 5, 25, 40];
+        let mut order = ShownOrder::from_sorted(&[0, 1, 2]);
+        for row in 3..keys.len() {
+            order.insert(row, |i| keys[i] < keys[row]);
+        }
+        let sorted: Vec<u32> = order.iter().map(|i| keys[i]).collect();
+        assert_eq!(sorted, [5, 10, 20, 25, 30, 40]);
+        for row in 0..keys.len() {
+            assert!(order.remove(row, |i| keys[i] < keys[row]));
+        }
+        assert!(order.is_empty());
+        assert_eq!(order.iter().count(), 0);
+    }
+}
