@@ -65,7 +65,7 @@ pub fn setting_of(state: &CsamState) -> CsamSetting {
         },
         email: state.email.clone(),
         email_state: state.email_state.clone(),
-        sources: state.sources.clone(),
+        sources: state.sources.as_ref().clone(),
         editable: match state.lock {
             Lock::Editable => Some(true),
             Lock::Locked => Some(false),
