@@ -287,6 +287,14 @@ fn step_words(entry: &PlanEntry, change: &Change) -> (String, fn(Theme) -> Style
 fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) -> Popup {
     let plan = &dialog.plan;
     let mut body = words(&plan.summary().to_string(), theme.strong(), columns, theme);
+    if let Some(cost) = dialog.cost.filter(|c| c.requests() > 0) {
+        body.extend(words(
+            &format!("Budget: {cost}"),
+            theme.muted(),
+            columns,
+            theme,
+        ));
+    }
     let now = unix_now();
     let stale = plan
         .entries
