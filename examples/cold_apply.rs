@@ -10,8 +10,11 @@
 //! hand) under 1,200/5m, goal at most 305 s (two windows). The same shape
 //! scaled down tenfold runs in about a minute:
 //!
-//!     cargo run --release --example cold_apply [-- ZONES [LIMIT]]
-//!     cargo run --release --example cold_apply -- 1000 1200/5m
+//! CHANGE is `enable` (the default) or `email` (a new address: every zone
+//! but the locked ones is sent it, as in the issue's 954 PATCHes).
+//!
+//!     cargo run --release --example cold_apply [-- ZONES [LIMIT [CHANGE]]]
+//!     cargo run --release --example cold_apply -- 1000 1200/5m email
 //!     cargo run --release --example cold_apply -- 100 120/30s
 
 use std::time::{Duration, Instant};
@@ -33,6 +36,11 @@ async fn main() {
         .map_or(1000, |n| n.parse().expect("ZONES is a number"));
     let limit_text = args.next().unwrap_or_else(|| "1200/5m".to_owned());
     let limit = parse_rate_limit(&limit_text).expect("LIMIT like 1200/5m");
+    let change = match args.next().as_deref() {
+        None | Some("enable") => Change::EnableScanning,
+        Some("email") => Change::set_email("trust-safety@example.com").expect("an address"),
+        Some(other) => panic!("CHANGE is enable or email, not {other}"),
+    };
     let mock = mock::start(MockConfig {
         zones: Some(zones),
         latency: Some(Duration::from_millis(50)),
@@ -55,7 +63,7 @@ async fn main() {
         .await
         .expect("the scan ends");
     let scanned = started.elapsed().as_secs_f64();
-    let plan = Plan::new(Change::EnableScanning, rows.rows());
+    let plan = Plan::new(change, rows.rows());
     let cost = RunCost::of(
         &plan,
         unix_now(),
@@ -64,9 +72,10 @@ async fn main() {
         &client.pacer_config(),
     );
     println!(
-        "{} zones, limit {limit_text}, 50 ms latency: scan {} requests in {scanned:.1} s; \
+        "{} zones, limit {limit_text}, 50 ms latency, {}: scan {} requests in {scanned:.1} s; \
          plan {} PATCHes; Budget: {cost}",
         rows.rows().len(),
+        plan.change.words(),
         scan.calls,
         plan.to_send(),
     );
