@@ -145,6 +145,7 @@ fn dispatch(effects: &mut Effects, state: &mut AppState, msg: Msg) {
         debug!(msg = msg_name(&msg), "msg");
     }
     let commands = update(state, msg);
+    effects.price_plan(state);
     effects.execute(commands);
 }
 

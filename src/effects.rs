@@ -15,10 +15,11 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
 use crate::fleet::{
-    self, CacheKey, CredentialIdentity, FleetScan, RunsDir, ScanCache, ScanCancel, ScanOptions,
+    self, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE, RunCost, RunsDir, ScanCache,
+    ScanCancel, ScanOptions, unix_now,
 };
 use crate::message::{Command, FleetNews, Msg};
-use crate::state::{AuditLine, PickerItem};
+use crate::state::{AppState, AuditLine, BulkDialog, Dialog, PickerItem};
 use bulk::{Begin, RunSlot};
 
 /// How many changes the `L` overlay shows.
@@ -74,6 +75,27 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// Prices a plan dialog just opened from the client's budget as it
+    /// stands: the reducer has no client to ask.
+    pub fn price_plan(&self, state: &mut AppState) {
+        let Some(Dialog::Bulk(bulk)) = &mut state.dialog else {
+            return;
+        };
+        let BulkDialog::Plan(dialog) = bulk.as_mut() else {
+            return;
+        };
+        if dialog.cost.is_none() {
+            let client = self.worker.client();
+            dialog.cost = Some(RunCost::of(
+                &dialog.plan,
+                unix_now(),
+                MAX_ROW_AGE,
+                &client.budget(),
+                &client.pacer_config(),
+            ));
+        }
+    }
+
     /// Effects that go to `worker` and `hooks`.
     pub fn new(worker: Worker, hooks: Hooks) -> Self {
         let (sender, messages) = mpsc::unbounded_channel();

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Zone;
 
 /// `{"kind": "fleet_plan", "version": 2, "change", "sent", "blocked",
-/// "scan", "counts", "zones"}`.
+/// "scan", "counts", "budget", "zones"}`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FleetPlanBody {
     /// What the run changes on each zone.
@@ -24,6 +24,8 @@ pub struct FleetPlanBody {
     pub scan: ScanSource,
     /// The counts.
     pub counts: PlanCounts,
+    /// What the run would spend of the rate limit.
+    pub budget: PlanBudget,
     /// Every selected zone, in plan order.
     pub zones: Vec<PlanStep>,
 }
@@ -82,6 +84,35 @@ pub struct PlanCounts {
     pub to_send: usize,
     /// Zones skipped, per reason (see [`SkipReason`]'s words).
     pub skipped: BTreeMap<String, usize>,
+}
+
+/// What a run of the plan would spend of the rate limit, from the budget
+/// as it stood when it was planned: `{requests, patches, rereads, windows,
+/// eta_seconds, limit}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PlanBudget {
+    /// Every request the run would send (a 429's retry aside).
+    pub requests: usize,
+    /// PATCHes: one per zone sent the change.
+    pub patches: usize,
+    /// GETs of zones read again right before their PATCH.
+    pub rereads: usize,
+    /// Windows of the limit the requests reach into, the current one
+    /// included.
+    pub windows: u64,
+    /// About how long the run would take, in seconds; `null` for seconds.
+    pub eta_seconds: Option<u64>,
+    /// The limit counted against.
+    pub limit: RateLimit,
+}
+
+/// A rate limit: `{requests, window_seconds}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct RateLimit {
+    /// Requests per window.
+    pub requests: u32,
+    /// The window, in seconds.
+    pub window_seconds: u64,
 }
 
 /// What the plan does with one zone: `{zone, step, expect, skip}`.

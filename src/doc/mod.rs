@@ -28,7 +28,8 @@ pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, place, write_result};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use fleet_plan::{
-    BulkChange, CsamPatch, FleetPlanBody, PlanCounts, PlanStep, ScanSource, SkipReason,
+    BulkChange, CsamPatch, FleetPlanBody, PlanBudget, PlanCounts, PlanStep, RateLimit, ScanSource,
+    SkipReason,
 };
 pub use fleet_run::{FleetRunBody, RunCounts, ZoneRunResult};
 pub use fleet_runs::{FleetRunsBody, RunListing};

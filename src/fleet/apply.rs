@@ -41,7 +41,9 @@ pub struct ApplyOptions {
     /// have in flight (28 of its 32 slots by default).
     pub concurrency: Option<usize>,
     /// A zone whose row is older than this is read again right before its
-    /// PATCH (default 5 minutes), so a plan is never applied to stale data.
+    /// PATCH (default 5 minutes) when the change re-reads old rows (a
+    /// re-send, a disable: [`super::Change::rereads_old_rows`]), so those are never
+    /// applied to stale data; the others are sent as planned.
     pub max_row_age: Duration,
     /// Where the journal goes; `None` keeps none (for measurements: such a
     /// run can be neither resumed nor retried).

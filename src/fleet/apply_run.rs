@@ -1,5 +1,6 @@
 //! The task of a bulk run: zones taken `concurrency` at a time, each read
-//! again when its row is old, then — unless paused or cancelled — audited,
+//! again when its row must be (never read, or old for a change that
+//! re-reads old rows: see [`Change::rereads_old_rows`]), then — unless paused or cancelled — audited,
 //! journaled and sent, its outcome journaled and audited.
 //!
 //! Per zone, in this order: (1) a re-read if needed, cancellable; (2) the
@@ -373,8 +374,8 @@ fn journal_outcome(
     }
 }
 
-/// Reads the zone again when its row is old (or its request was
-/// interrupted), then waits while paused and for budget. `Err` when the zone
+/// Reads the zone again when its row must be (never read; old, for a change
+/// that re-reads old rows; its request interrupted), then waits while paused and for budget. `Err` when the zone
 /// is settled without sending.
 async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd> {
     let (mut entry, interrupted) = match job {
@@ -382,7 +383,8 @@ async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd
         Job::Interrupted(entry, sent) => (entry, Some(sent)),
     };
     let age = unix_now().saturating_sub(entry.read_at);
-    let stale = entry.read_at == 0 || Duration::from_secs(age) > shared.max_row_age;
+    let old = Duration::from_secs(age) > shared.max_row_age;
+    let stale = entry.read_at == 0 || (old && shared.change.rereads_old_rows());
     let mut replanned = false;
     if interrupted.is_some() || stale {
         let read = read_zone(shared, &entry.zone.id).await;

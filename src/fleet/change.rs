@@ -116,6 +116,17 @@ impl Change {
         !matches!(self, Self::ResendVerification | Self::SetEmail { .. })
     }
 
+    /// True when a row older than the age limit is read again before its
+    /// PATCH. Where the change is idempotent and the answer is the setting
+    /// after it, a stale row costs nothing (sent to a zone that already has
+    /// it, the PATCH changes nothing, and its answer tells the truth), so it
+    /// is not read again. Two are: a re-send, to a zone whose email may have
+    /// been verified since (a needless email), and a disable, whose count
+    /// the admin typed from the plan, kept to zones still scanning.
+    pub fn rereads_old_rows(&self) -> bool {
+        matches!(self, Self::ResendVerification | Self::DisableScanning)
+    }
+
     /// The change as a person reads it, without a typed address in full
     /// (`set the notification email to …@acme-corp.com`), for lists and logs.
     pub fn words(&self) -> String {
@@ -167,6 +178,11 @@ mod tests {
             "every email PATCH mails the address"
         );
         assert!(source.is_idempotent());
+        assert!(Change::ResendVerification.rereads_old_rows());
+        assert!(Change::DisableScanning.rereads_old_rows());
+        assert!(!Change::EnableScanning.rereads_old_rows());
+        assert!(!email.rereads_old_rows(), "the answer shows the new state");
+        assert!(!source.rereads_old_rows());
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod apply_run;
 mod cache;
 mod cache_names;
 mod change;
+mod cost;
 mod event;
 mod journal;
 mod journal_read;
@@ -47,6 +48,7 @@ pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState,
 pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
 pub use cache_names::CachedNames;
 pub use change::{Change, ChangeError};
+pub use cost::RunCost;
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir, plan_digest};
 pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};

@@ -21,7 +21,7 @@ use crate::cli::{BulkChangeArgs, FailOn, FleetApplyArgs};
 use crate::files::read_regular_file;
 use crate::fleet::{
     ApplyEvent, ApplyOptions, ApplyRun, ApplyTable, Change, FleetRow, FleetScan, JournalError,
-    MAX_ROW_AGE, Plan, RunState, RunsDir, api_of, start_apply,
+    MAX_ROW_AGE, Plan, RunCost, RunState, RunsDir, api_of, start_apply, unix_now,
 };
 
 use super::fleet_apply_output::{self as out, RunResult, ScanSource};
@@ -52,7 +52,14 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
     let plan = Plan::new(change, selected);
     let table = ApplyTable::new(plan);
     let plan = table.plan();
-    let plan_text = out::plan_text(plan, Some(source));
+    let cost = RunCost::of(
+        plan,
+        unix_now(),
+        MAX_ROW_AGE,
+        &ctx.client.budget(),
+        &ctx.client.pacer_config(),
+    );
+    let plan_text = out::plan_text(plan, Some(source), &cost);
     // Exit 2 and up prints nothing on stdout: a plan that may be refused
     // (read-only, not confirmed) goes to stderr.
     let show_plan = |refusable: bool| match (args.json, refusable) {
@@ -67,7 +74,10 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
     );
     let print_plan_only = |blocked: Option<&'static str>| {
         if args.json {
-            let document = Doc::new(Kind::FleetPlan, plan_document(&table, source, blocked));
+            let document = Doc::new(
+                Kind::FleetPlan,
+                plan_document(&table, source, &cost, blocked),
+            );
             if blocked.is_some() {
                 note(&to_pretty(&document));
             } else {
@@ -110,7 +120,7 @@ pub async fn apply(ctx: &Context, args: &FleetApplyArgs) -> Result<Exit, Failure
     // `fleet scan --cached` shows what this run changed; the next plan scans
     // again (a scan not newer than a journal's last write is never used).
     if !result.interrupted {
-        scan.finished_at = Some(crate::fleet::unix_now());
+        scan.finished_at = Some(unix_now());
         fleet_cache::store(ctx, account.as_ref(), &scan).await?;
     }
     Ok(report(&table, &result, Some(source), args.json))
@@ -377,7 +387,7 @@ pub async fn drive(
             Some(ApplyEvent::Paused | ApplyEvent::Resumed) => {}
             Some(ApplyEvent::Finished(end)) => {
                 result.end = Some(end);
-                result.finished_at = Some(crate::fleet::unix_now());
+                result.finished_at = Some(unix_now());
                 break;
             }
             None => break,

@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use crate::fleet::{
-    ApplyEnd, ApplyProgress, ApplyTable, Change, Expect, Plan, PlanEntry, RunId, RunState, Step,
-    UnknownCause, ZoneOutcome, ZoneOutcomeRef, skip_words,
+    ApplyEnd, ApplyProgress, ApplyTable, Change, Expect, Plan, PlanEntry, RunCost, RunId, RunState,
+    Step, UnknownCause, ZoneOutcome, ZoneOutcomeRef, skip_words,
 };
 use crate::outcome::{Note, codes};
 
@@ -75,7 +75,7 @@ fn account_name(entry: &PlanEntry) -> String {
 }
 
 /// "Plan: enable scanning: 61 will change · …", then every zone.
-pub fn plan_text(plan: &Plan, source: Option<ScanSource>) -> String {
+pub fn plan_text(plan: &Plan, source: Option<ScanSource>, cost: &RunCost) -> String {
     let mut text = String::new();
     if let Some(source) = source {
         let age = humantime::format_duration(std::time::Duration::from_secs(source.age_seconds));
@@ -87,6 +87,9 @@ pub fn plan_text(plan: &Plan, source: Option<ScanSource>) -> String {
         text.push_str(&format!("Rows from {from}.\n"));
     }
     text.push_str(&format!("Plan: {}\n", clean(&plan.summary().to_string())));
+    if cost.requests() > 0 {
+        text.push_str(&format!("Budget: {cost}\n"));
+    }
     // The step holds the whole address typed: never cut (it is the last column).
     let mut table = Table::new(&["ZONE", "ACCOUNT", "PLAN"]).cap(2, usize::MAX);
     for entry in &plan.entries {

@@ -5,22 +5,38 @@
 use crate::api::model::CsamPatchValue;
 use crate::audit::typed_email;
 use crate::doc::{
-    self, BulkChange, CsamPatch, FleetPlanBody, FleetRunBody, PlanCounts, PlanStep, RunCounts,
-    SkipReason, WriteResult, ZoneRunResult,
+    self, BulkChange, CsamPatch, FleetPlanBody, FleetRunBody, PlanBudget, PlanCounts, PlanStep,
+    RateLimit, RunCounts, SkipReason, WriteResult, ZoneRunResult,
 };
 use crate::fleet::{
-    ApplySummary, ApplyTable, Change, Expect, PlanZone, RunState, Skip, SkipKind, Step, StopReason,
-    UnknownCause, ZoneOutcome, ZoneOutcomeRef,
+    ApplySummary, ApplyTable, Change, Expect, PlanZone, RunCost, RunState, Skip, SkipKind, Step,
+    StopReason, UnknownCause, ZoneOutcome, ZoneOutcomeRef,
 };
 use crate::outcome::SaveOutcome;
 
 use super::fleet_apply_output::{RunResult, ScanSource, state_word};
 use super::fleet_scan_doc::{read_error, setting_of, unix};
 
+/// A run's cost in the documents' words.
+fn budget_of(cost: &RunCost) -> PlanBudget {
+    PlanBudget {
+        requests: cost.requests(),
+        patches: cost.patches,
+        rereads: cost.rereads,
+        windows: cost.windows,
+        eta_seconds: cost.eta.map(|eta| eta.as_secs()),
+        limit: RateLimit {
+            requests: cost.quota,
+            window_seconds: cost.window.as_secs(),
+        },
+    }
+}
+
 /// The plan document: what would be sent, and to which zones.
 pub fn plan_document(
     table: &ApplyTable,
     source: ScanSource,
+    cost: &RunCost,
     blocked: Option<&'static str>,
 ) -> FleetPlanBody {
     let plan = table.plan();
@@ -42,6 +58,7 @@ pub fn plan_document(
                 .map(|(kind, n)| (skip_kind_word(*kind).to_owned(), *n))
                 .collect(),
         },
+        budget: budget_of(cost),
         zones: plan
             .entries
             .iter()

@@ -11,7 +11,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 use crate::fleet::{
-    ApplyEnd, ApplyProgress, ApplyTable, Change, OutcomeKind, Plan, RunId, RunInfo,
+    ApplyEnd, ApplyProgress, ApplyTable, Change, OutcomeKind, Plan, RunCost, RunId, RunInfo,
 };
 
 /// Text typed into a dialog; compared by what was typed.
@@ -122,6 +122,9 @@ pub struct PlanDialog {
     pub problem: Option<String>,
     /// `--read-only`: the plan is shown and cannot be run.
     pub read_only: bool,
+    /// What a run would spend of the rate limit, priced from the client's
+    /// budget once the dialog opens (`None` until then).
+    pub cost: Option<RunCost>,
 }
 
 impl PlanDialog {

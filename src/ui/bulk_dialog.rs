@@ -287,6 +287,14 @@ fn step_words(entry: &PlanEntry, change: &Change) -> (String, fn(Theme) -> Style
 fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) -> Popup {
     let plan = &dialog.plan;
     let mut body = words(&plan.summary().to_string(), theme.strong(), columns, theme);
+    if let Some(cost) = dialog.cost.filter(|c| c.requests() > 0) {
+        body.extend(words(
+            &format!("Budget: {cost}"),
+            theme.muted(),
+            columns,
+            theme,
+        ));
+    }
     let now = unix_now();
     let stale = plan
         .entries
@@ -295,11 +303,14 @@ fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) ->
         .count();
     let mut tail: Vec<Line<'static>> = Vec::new();
     if stale > 0 {
+        let then = if plan.change.rereads_old_rows() {
+            "each is read again just before sending, and skipped if it no longer needs the change"
+        } else {
+            "each is sent as planned (a zone that has it already is left as it is), and its \
+             answer shows its setting after the change"
+        };
         tail.extend(words(
-            &format!(
-                "{stale} of these zones were read more than 5 minutes ago: each is read \
-                 again just before sending, and skipped if it no longer needs the change."
-            ),
+            &format!("{stale} of these zones were read more than 5 minutes ago: {then}."),
             theme.muted(),
             columns,
             theme,

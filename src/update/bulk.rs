@@ -283,6 +283,7 @@ fn plan(state: &mut AppState, selection: Selection, change: Change) -> Vec<Comma
             typed,
             problem: None,
             read_only,
+            cost: None,
         }),
     )
 }

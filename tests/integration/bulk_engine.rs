@@ -232,26 +232,26 @@ async fn a_resend_mails_each_zone_exactly_once_even_when_a_third_fail() {
 }
 
 #[tokio::test]
-async fn a_row_read_again_before_sending_updates_its_plan() {
+async fn an_old_row_read_again_before_a_disable_updates_its_plan() {
     let mock = start_mock().await;
     let dir = tempfile::tempdir().unwrap();
     let client = full_client(&mock);
     let scan = scan(&client).await;
     let mut plan = Plan::new(
-        Change::EnableScanning,
+        Change::DisableScanning,
         scan.rows()
             .iter()
-            .filter(|r| r.zone_id == GLOBEX_OFF || r.zone_id == FORUM_UNVERIFIED),
+            .filter(|r| r.zone_id == SHOP || r.zone_id == IMAGES),
     );
     assert_eq!(plan.to_send(), 2);
     for entry in &mut plan.entries {
         entry.read_at = 1;
     }
-    // Someone turns globex-media.tv on meanwhile.
+    // Someone turns shop off meanwhile.
     client
         .patch_csam(
-            GLOBEX_OFF,
-            &trustdeck::api::model::CsamPatch::of(Change::EnableScanning.patch()),
+            SHOP,
+            &trustdeck::api::model::CsamPatch::of(Change::DisableScanning.patch()),
         )
         .await
         .unwrap();
@@ -266,21 +266,17 @@ async fn a_row_read_again_before_sending_updates_its_plan() {
             _ => None,
         })
         .collect();
-    assert_eq!(replanned, [GLOBEX_OFF]);
+    assert_eq!(replanned, [SHOP]);
     let outcome = events.iter().find_map(|e| match e {
-        ApplyEvent::Zone(result) if result.zone.id == GLOBEX_OFF => Some(&result.outcome),
+        ApplyEvent::Zone(result) if result.zone.id == SHOP => Some(&result.outcome),
         _ => None,
     });
     assert_eq!(outcome, Some(&ZoneOutcome::Skipped(Skip::AlreadySo)));
-    assert_eq!(end.summary.adjusted, 1, "forum: kept off");
+    assert_eq!(end.summary.done, 1, "images: turned off");
     let patches = per_zone(&mock, "PATCH").await;
+    assert_eq!(patches.get(SHOP), Some(&1), "only the one made meanwhile");
     assert_eq!(
-        patches.get(GLOBEX_OFF),
-        Some(&1),
-        "only the one made meanwhile"
-    );
-    assert_eq!(
-        per_zone(&mock, "GET").await.get(GLOBEX_OFF),
+        per_zone(&mock, "GET").await.get(SHOP),
         Some(&2),
         "scan + re-read"
     );
@@ -289,5 +285,58 @@ async fn a_row_read_again_before_sending_updates_its_plan() {
         trustdeck::fleet::outcomes_of(&record, OutcomeKind::Skipped).len(),
         1
     );
+    mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_old_row_is_not_read_again_before_an_idempotent_change() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = full_client(&mock);
+    let scan = scan(&client).await;
+    let mut plan = Plan::new(
+        Change::EnableScanning,
+        scan.rows()
+            .iter()
+            .filter(|r| r.zone_id == GLOBEX_OFF || r.zone_id == FORUM_UNVERIFIED),
+    );
+    assert_eq!(plan.to_send(), 2);
+    for entry in &mut plan.entries {
+        entry.read_at = 1;
+    }
+    // Someone turns globex-media.tv on meanwhile: sending it again changes nothing.
+    client
+        .patch_csam(
+            GLOBEX_OFF,
+            &trustdeck::api::model::CsamPatch::of(Change::EnableScanning.patch()),
+        )
+        .await
+        .unwrap();
+    let run = start_apply(&client, plan, options(&dir, &mock))
+        .await
+        .unwrap();
+    let (events, end) = finish(run).await;
+    assert!(
+        !events.iter().any(|e| matches!(e, ApplyEvent::Replanned(_))),
+        "nothing read again, so nothing replanned"
+    );
+    let gets = per_zone(&mock, "GET").await;
+    assert_eq!(gets.get(GLOBEX_OFF), Some(&1), "the scan's read only");
+    assert_eq!(gets.get(FORUM_UNVERIFIED), Some(&1), "the scan's read only");
+    assert_eq!(per_zone(&mock, "PATCH").await.get(GLOBEX_OFF), Some(&2));
+    let globex = events.iter().find_map(|e| match e {
+        ApplyEvent::Zone(result) if result.zone.id == GLOBEX_OFF => Some(result),
+        _ => None,
+    });
+    let globex = globex.expect("globex has an outcome");
+    assert_eq!(globex.outcome.kind(), OutcomeKind::Done);
+    assert_eq!(
+        globex.state.as_ref().map(|s| s.scanning),
+        Some(trustdeck::fleet::Scanning::On),
+        "the answer's setting is recorded"
+    );
+    assert_eq!(end.summary.done, 1);
+    assert_eq!(end.summary.adjusted, 1, "forum: kept off");
+    assert_eq!(end.calls, 2, "two PATCHes, no read");
     mock.shutdown().await;
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::common::*;
 use crate::headless_common::{Headless, Run};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// CSV text as a header and rows of cells (no cell here holds a comma).
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -186,6 +186,15 @@ async fn a_plan_a_run_and_the_run_list_are_typed_documents() {
     assert_eq!(plan["counts"]["zones"], 3);
     assert_eq!(plan["counts"]["to_send"], 2);
     assert_eq!(plan["counts"]["skipped"]["locked"], 1);
+    // Rows of the scan just made: two PATCHes, nothing read again, this window.
+    let budget = &plan["budget"];
+    assert_eq!(
+        (&budget["requests"], &budget["patches"], &budget["rereads"]),
+        (&json!(2), &json!(2), &json!(0))
+    );
+    assert_eq!(budget["windows"], 1);
+    assert_eq!(budget["limit"]["requests"], 1200);
+    assert_eq!(budget["limit"]["window_seconds"], 300);
     let step = |id: &str| {
         plan["zones"]
             .as_array()

@@ -78,6 +78,52 @@ async fn read_only_prints_the_plan_and_exits_3_without_a_run() {
 }
 
 #[tokio::test]
+async fn the_plan_says_what_the_run_spends_of_the_limit_it_was_told() {
+    let cli = Headless::start().await;
+    let plan = cli
+        .run(&[
+            "--rate-limit",
+            "6000/1m",
+            "fleet",
+            "apply",
+            "--enable",
+            "--dry-run",
+        ])
+        .await;
+    plan.expect(0);
+    let line = plan
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Budget: "))
+        .unwrap_or_else(|| panic!("no budget line: {}", plan.stdout));
+    let to_send = plan_sends(&plan.stdout);
+    assert_eq!(
+        line,
+        format!(
+            "Budget: {to_send} request{} · 1 window of the limit (6,000 per 1m) · a few seconds",
+            if to_send == 1 { "" } else { "s" }
+        )
+    );
+}
+
+/// How many zones a plan text says will change or stay off.
+fn plan_sends(text: &str) -> usize {
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("Plan: "))
+        .expect("a plan line");
+    summary
+        .split(" · ")
+        .filter(|part| part.contains("will change") || part.contains("will stay off"))
+        .filter_map(|part| {
+            part.split_whitespace()
+                .rev()
+                .find_map(|w| w.parse::<usize>().ok())
+        })
+        .sum()
+}
+
+#[tokio::test]
 async fn a_dry_run_and_a_refused_confirmation_send_nothing() {
     let cli = Headless::start().await;
     let dry = cli

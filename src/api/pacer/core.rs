@@ -7,8 +7,13 @@
 //! counted them yet) and every request whose answer said nothing (it may have
 //! been counted after that `r`). That is exact when nothing else spends the
 //! budget, and never more than the truth however the answers are reordered.
-//! The window ends at the latest instant the server's `t` allows (`t` may be
-//! rounded down), so a new window is never opened before the server's.
+//! The window ends at the latest instant the server's answers allow, so a
+//! new window is never opened before the server's, and no later: each
+//! answer's `t` (whole seconds, rounded either way) bounds the reset, and an
+//! answer counted in the window, which was sent after the window began,
+//! bounds it by the window's length from when it came back (tight for the
+//! first answer of a window that began with it, as the mock's do). The
+//! lowest bound is kept, so no budget is lost waiting at an edge.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -20,6 +25,9 @@ use super::headers::Observed;
 
 /// `t` and `Retry-After` are whole seconds: a reset may come up to this late.
 const RESET_MARGIN: Duration = Duration::from_secs(1);
+/// Added to a window's length when an answer bounds its end: the server's
+/// clock may run a little ahead of ours.
+const EDGE_MARGIN: Duration = Duration::from_millis(20);
 /// How long to stop after a 429 that says neither `Retry-After` nor `t`.
 const FALLBACK_BLOCK: Duration = Duration::from_secs(10);
 /// The longest stop a 429 can impose: three times Cloudflare's documented
@@ -199,9 +207,18 @@ impl PacerCore {
             self.refused(observed, current, now);
         }
         self.learned |= observed.ratelimit.is_some();
+        // Counted in its window, so sent after that window began: the
+        // window ends no later than a window's length from this answer.
+        let counted = observed.status != 429 && observed.policy.is_some();
+        let cap = counted.then(|| now + self.window_length + EDGE_MARGIN);
         match &observed.ratelimit {
             Some(limit) if current => {
                 self.correct(limit.remaining, limit.resets_in, flight.started_at, now);
+                if let Some(cap) = cap
+                    && self.window.confirmed
+                {
+                    self.window.end = self.window.end.min(cap);
+                }
             }
             _ => self.window.unreported += 1,
         }
@@ -410,6 +427,9 @@ impl PacerCore {
             self.open_window(latest, true);
             self.window.server_remaining = Some(remaining);
         } else {
+            // Each answer bounds the reset; the lowest bound is the nearest
+            // to the truth.
+            self.window.end = self.window.end.min(latest);
             self.window.server_remaining = lowest(self.window.server_remaining);
         }
     }

@@ -152,7 +152,11 @@ fn the_server_lowers_the_budget_and_shortens_the_window() {
     assert!(budget.learned_from_server);
     assert_eq!((budget.remaining, budget.quota), (100, 120));
     assert_eq!(budget.window, secs(30.0));
-    assert_eq!(budget.resets_in, secs(31.0), "t plus a second for rounding");
+    assert_eq!(
+        budget.resets_in,
+        secs(30.02),
+        "a window's length from an answer counted in it (t plus a second for rounding is later)"
+    );
     assert_eq!(
         try_start(&mut core, Priority::Bulk, 200, t0).len(),
         100 - 12
@@ -398,4 +402,38 @@ fn an_abandoned_ticket_holds_nothing() {
         9,
         "a stale finish changes nothing"
     );
+}
+
+#[test]
+fn each_answer_bounds_the_reset_and_the_lowest_bound_is_kept() {
+    let t0 = Instant::now();
+    let mut core = PacerCore::new(config(50, 5), t0);
+    answer_once(&mut core, &said(40, 5), t0);
+    assert_eq!(core.budget(t0).resets_in, secs(6.0), "t plus a second");
+    let later = t0 + secs(0.5);
+    answer_once(&mut core, &said(39, 4), later);
+    assert_eq!(core.budget(later).resets_in, secs(5.0), "4 + 1 from 0.5 s");
+    let then = t0 + secs(0.7);
+    answer_once(&mut core, &said(38, 5), then);
+    assert_eq!(
+        core.budget(then).resets_in,
+        secs(4.8),
+        "a later bound is not taken"
+    );
+    assert_eq!(core.budget(then).remaining, 38);
+}
+
+#[test]
+fn the_first_answer_of_a_window_bounds_its_end_by_the_window_length() {
+    let t0 = Instant::now();
+    let mut core = PacerCore::new(config(50, 5), t0);
+    answer_once(&mut core, &with_policy(said(49, 5), 50, 5), t0);
+    assert_eq!(core.budget(t0).resets_in, secs(5.02));
+    // A 429 was not counted: it bounds nothing (a lock-out outlasts a window).
+    let later = t0 + secs(0.1);
+    let mut refused = with_policy(said(0, 60), 50, 5);
+    refused.status = 429;
+    refused.retry_after = Some(secs(60.0));
+    answer_once(&mut core, &refused, later);
+    assert_eq!(core.budget(later).resets_in, secs(60.0));
 }

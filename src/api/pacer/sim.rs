@@ -400,3 +400,34 @@ fn keeps_under_a_silent_server_it_was_told_the_limit_of() {
     });
     assert!(outcome.per_full_window >= 0.85, "{outcome:?}");
 }
+
+#[test]
+fn a_long_scan_spends_the_limit_up_to_the_window_edges() {
+    // Like `trustdeck mock --rate-limit 50/5s`: windows that start with the
+    // first request, `t` in whole seconds; the client told the limit.
+    let short = check(&Scenario {
+        quota: 50,
+        window: 5,
+        windows: Windows::OnDemand,
+        speaks: true,
+        told: Some((50, 5)),
+        bulk: 1000,
+        clicks: 0,
+        click_every: Duration::from_secs(1),
+        dashboard_per_window: 0,
+    });
+    assert!(short.share_of_limit >= 0.85, "{short:?}");
+    // Cloudflare's: 1,200 per 5 minutes, 10 % of it kept for the keyboard.
+    let long = check(&Scenario {
+        quota: 1200,
+        window: 300,
+        windows: Windows::Periodic,
+        speaks: true,
+        told: None,
+        bulk: 5000,
+        clicks: 0,
+        click_every: Duration::from_secs(1),
+        dashboard_per_window: 0,
+    });
+    assert!(long.per_full_window >= 0.89, "{long:?}");
+}

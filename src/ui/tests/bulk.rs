@@ -10,8 +10,8 @@ use tui_input::Input;
 use super::fleet::{budget, fleet_cached};
 use super::{footer, screen};
 use crate::fleet::{
-    ApplyEnd, ApplyProgress, ApplySummary, ApplyTable, Change, Plan, RowError, RunId, RunInfo,
-    RunState, RunStatus, Skip, ZoneOutcome, ZoneResult, unix_now,
+    ApplyEnd, ApplyProgress, ApplySummary, ApplyTable, Change, Plan, RowError, RunCost, RunId,
+    RunInfo, RunState, RunStatus, Skip, ZoneOutcome, ZoneResult, unix_now,
 };
 use crate::outcome::SaveOutcome;
 use crate::state::{
@@ -84,12 +84,21 @@ fn plan_dialog(state: &AppState, change: Change) -> PlanDialog {
         typed: None,
         problem: None,
         read_only: state.context.read_only,
+        cost: None,
     }
 }
 
 pub fn bulk_plan() -> AppState {
     let state = fleet_cached();
-    let dialog = plan_dialog(&state, Change::EnableScanning);
+    let mut dialog = plan_dialog(&state, Change::EnableScanning);
+    dialog.cost = Some(RunCost {
+        patches: dialog.plan.to_send(),
+        rereads: 0,
+        windows: 1,
+        eta: None,
+        quota: 1200,
+        window: Duration::from_secs(300),
+    });
     with(state, BulkDialog::Plan(dialog))
 }
 
