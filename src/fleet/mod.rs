@@ -44,7 +44,9 @@ pub use apply::{
     resume_apply, retry_apply, start_apply,
 };
 pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
-pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
+pub use cache::{
+    CACHE_FORMAT, CacheKey, CacheWarning, CacheWriter, CredentialIdentity, ScanCache, identify,
+};
 pub use cache_names::CachedNames;
 pub use change::{Change, ChangeError};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
@@ -57,7 +59,7 @@ pub use plan::{
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };
-pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
+pub use scan::{MAX_ZONES, ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, ScanningState, SortKey, compare, visible};
 pub use zone_outcome::{
