@@ -231,22 +231,17 @@ impl ScanCache {
     /// Writes `scan` as the cached scan of `key`, atomically, readable by the
     /// user alone, a row at a time (no copy of the file in memory).
     pub fn store(&self, key: &CacheKey, scan: &FleetScan) -> io::Result<()> {
-        let mut writer = self.writer(key, scan.account_id.as_deref(), scan.started_at)?;
+        let mut writer = self.writer(key, scan.account_id.as_deref())?;
         for row in scan.rows() {
             writer.row(row)?;
         }
-        writer.finish(scan.finished_at, scan.outcome.as_ref())
+        writer.finish(scan.started_at, scan.finished_at, scan.outcome.as_ref())
     }
 
-    /// The cached scan of `key` (of `account_id`, begun at `started_at`)
-    /// written as its rows come: the previous one stays in place until
-    /// [`CacheWriter::finish`]; a writer dropped before leaves it so.
-    pub fn writer(
-        &self,
-        key: &CacheKey,
-        account_id: Option<&str>,
-        started_at: u64,
-    ) -> io::Result<CacheWriter> {
+    /// The cached scan of `key` (of `account_id`) written as its rows come:
+    /// the previous one stays in place until [`CacheWriter::finish`]; a
+    /// writer dropped before leaves it so.
+    pub fn writer(&self, key: &CacheKey, account_id: Option<&str>) -> io::Result<CacheWriter> {
         create_private_dir(&self.dir)?;
         let mut out = BufWriter::new(AtomicPrivateFile::create(&self.path(key))?);
         write!(out, "{{\"format\":{CACHE_FORMAT},\"key\":")?;
@@ -254,11 +249,7 @@ impl ScanCache {
         out.write_all(b",\"scan\":{\"account_id\":")?;
         serde_json::to_writer(&mut out, &account_id)?;
         out.write_all(b",\"rows\":[")?;
-        Ok(CacheWriter {
-            out,
-            rows: 0,
-            started_at,
-        })
+        Ok(CacheWriter { out, rows: 0 })
     }
 }
 
@@ -271,8 +262,6 @@ pub struct CacheWriter {
     out: BufWriter<AtomicPrivateFile>,
     /// Rows written.
     rows: usize,
-    /// When the scan began.
-    started_at: u64,
 }
 
 impl CacheWriter {
@@ -286,18 +275,15 @@ impl CacheWriter {
         Ok(())
     }
 
-    /// Ends the file with when and how the scan ended and puts it in place
-    /// of the previous one.
+    /// Ends the file with when the scan began and when and how it ended, and
+    /// puts it in place of the previous one.
     pub fn finish(
         mut self,
+        started_at: u64,
         finished_at: Option<u64>,
         outcome: Option<&ScanOutcome>,
     ) -> io::Result<()> {
-        write!(
-            self.out,
-            "],\"started_at\":{},\"finished_at\":",
-            self.started_at
-        )?;
+        write!(self.out, "],\"started_at\":{started_at},\"finished_at\":")?;
         serde_json::to_writer(&mut self.out, &finished_at)?;
         self.out.write_all(b",\"outcome\":")?;
         serde_json::to_writer(&mut self.out, &outcome)?;
