@@ -31,6 +31,7 @@ mod change;
 mod event;
 mod journal;
 mod journal_read;
+mod listed;
 mod plan;
 mod row;
 mod scan;

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use super::event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
+use super::listed::{Accounts, Listed};
 use super::row::{FleetRow, RowError};
 use super::table::{FleetScan, unix_now};
 use crate::api::listing::SeenIds;
@@ -177,7 +178,7 @@ struct Scanner {
 /// What the listing found.
 struct Listing {
     /// The zones, each once, in the order listed.
-    zones: Vec<Zone>,
+    zones: Vec<Listed>,
     /// Why part of it is missing, if it is.
     error: Option<ApiError>,
 }
@@ -229,6 +230,11 @@ impl Scanner {
 
     async fn scan(&mut self) -> (ScanOutcome, Option<Vec<String>>) {
         if let Some(zones) = self.options.zones.take() {
+            let mut accounts = Accounts::default();
+            let zones: Vec<Listed> = zones
+                .into_iter()
+                .map(|zone| Listed::of(zone, &mut accounts))
+                .collect();
             self.total = zones.len();
             self.send(ScanEvent::Listed { total: self.total });
             self.read_all(zones).await;
@@ -245,10 +251,13 @@ impl Scanner {
         }
         self.total = listing.zones.len();
         self.send(ScanEvent::Listed { total: self.total });
-        let ids: Option<Vec<String>> = listing
-            .error
-            .is_none()
-            .then(|| listing.zones.iter().map(|zone| zone.id.clone()).collect());
+        let ids: Option<Vec<String>> = listing.error.is_none().then(|| {
+            listing
+                .zones
+                .iter()
+                .map(|zone| zone.id().to_owned())
+                .collect()
+        });
         self.read_all(listing.zones).await;
         match listing.error {
             Some(error) => (ScanOutcome::ListingFailed(RowError::from_api(&error)), None),
@@ -288,14 +297,21 @@ impl Scanner {
         });
         let claimed = info.and_then(|info| info.total_count);
         let mut seen = SeenIds::default();
+        let mut accounts = Accounts::default();
+        let mut compact = |zones: Vec<Zone>| -> Vec<Listed> {
+            zones
+                .into_iter()
+                .map(|zone| Listed::of(zone, &mut accounts))
+                .collect()
+        };
         let mut listing = Listing {
             zones: Vec::new(),
             error: None,
         };
         let full = first.result.len() as u32 >= PER_PAGE;
-        listing
-            .zones
-            .extend(seen.fresh(first.result, zone_id).unwrap_or_default());
+        listing.zones.extend(compact(
+            seen.fresh(first.result, zone_id).unwrap_or_default(),
+        ));
         let max_zones = self.options.max_zones;
         let max_pages = max_zones.div_ceil(PER_PAGE as usize).max(1) as u64;
         if let Some(count) = claimed.filter(|&n| n > max_zones as u64) {
@@ -319,7 +335,7 @@ impl Scanner {
                     self.calls += 1;
                     match result {
                         Ok(reply) => match seen.fresh(reply.result, zone_id) {
-                            Some(zones) => found.push((page, zones)),
+                            Some(zones) => found.push((page, compact(zones))),
                             None => {
                                 warn!(
                                     page,
@@ -332,6 +348,9 @@ impl Scanner {
                     }
                 }
                 found.sort_by_key(|(page, _)| *page);
+                listing
+                    .zones
+                    .reserve_exact(found.iter().map(|(_, zones)| zones.len()).sum());
                 for (_, zones) in found {
                     listing.zones.extend(zones);
                 }
@@ -359,7 +378,7 @@ impl Scanner {
                                 );
                                 break;
                             };
-                            listing.zones.extend(zones);
+                            listing.zones.extend(compact(zones));
                             if last {
                                 break;
                             }
@@ -408,7 +427,7 @@ impl Scanner {
 
     /// Reads every zone's setting, `queued` at a time, sending a row each;
     /// a zone is dropped once its row is sent.
-    async fn read_all(&mut self, zones: Vec<Zone>) {
+    async fn read_all(&mut self, zones: Vec<Listed>) {
         let mut next = zones.into_iter();
         let mut pending = FuturesUnordered::new();
         let mut budget = self.client.budget_watch();
@@ -416,7 +435,7 @@ impl Scanner {
         loop {
             while pending.len() < self.options.queued.max(1) {
                 let Some(zone) = next.next() else { break };
-                pending.push(read_zone(self.client.clone(), zone, 0));
+                pending.push(read_zone(self.client.clone(), zone.zone(), 0));
             }
             if pending.is_empty() {
                 break;
