@@ -213,3 +213,63 @@ fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> String {
     line.push('\n');
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::api::model::Zone;
+
+    fn written(rows: &[FleetRow], format: StreamFormat) -> String {
+        let mut out = Vec::new();
+        let mut stream = ScanStream::new(&mut out, format, &[FailOn::Error], Head::default());
+        stream.begin(1_700_000_000);
+        for row in rows {
+            stream.row(row);
+        }
+        let met = stream.finish(Some(1_700_000_001));
+        assert_eq!(met, vec![(FailOn::Error, rows.len())]);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn failed_row(name: &str, detail: &str) -> FleetRow {
+        let zone = Zone {
+            id: "0".repeat(32),
+            name: name.to_owned(),
+            ..Zone::default()
+        };
+        let error = ApiError::Decode {
+            status: 200,
+            detail: detail.to_owned(),
+        };
+        FleetRow::new(&zone, &Err(error), 1_700_000_000)
+    }
+
+    #[test]
+    fn a_streamed_document_is_valid_json_with_no_row_one_or_several() {
+        for n in [0, 1, 3] {
+            let rows: Vec<FleetRow> = (0..n)
+                .map(|_| failed_row("a\u{202E}b.example", "a \"quoted\"\nline"))
+                .collect();
+            let text = written(&rows, StreamFormat::Json);
+            let value: serde_json::Value = serde_json::from_str(&text).expect(&text);
+            assert_eq!(value["zones"].as_array().map(Vec::len), Some(n), "{text}");
+            assert_eq!(value["counts"]["unreadable"], n);
+            assert_eq!(value["failing"], n > 0);
+            assert_eq!(value["kind"], "fleet_scan");
+            assert!(!text.contains('\u{202E}'), "hidden characters are escaped");
+        }
+    }
+
+    #[test]
+    fn a_streamed_csv_has_the_header_and_a_line_per_row() {
+        let text = written(
+            &[failed_row("x.example", "no"), failed_row("y.example", "no")],
+            StreamFormat::Csv,
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(lines[0], CSV_HEADER.join(","));
+        assert!(lines[1].contains("x.example"), "{text}");
+    }
+}
