@@ -103,7 +103,7 @@ fn headless_alone(zones: usize) {
     );
 }
 
-/// The child: a mock of `zones` generated zones; prints its base URL and
+/// The child: a mock of `zones` zones in all; prints its base URL and
 /// token, and serves until its stdin closes (the parent is gone).
 fn serve_mock(zones: usize) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");

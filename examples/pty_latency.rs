@@ -301,22 +301,22 @@ fn fleet(state: &std::path::Path) {
     let mut scanning = Vec::new();
     for round in 0..3 {
         let key: &[u8] = if round == 0 { b"f" } else { b"r" };
-        session.key_to_frame(key, |t| t.contains("Scanning ") && t.contains(" of 1008"));
+        session.key_to_frame(key, |t| t.contains("Scanning ") && t.contains(" of 1000"));
         while session.text().contains("esc stops") {
             scanning.extend(fleet_sort_round_trips(&mut session, 2));
         }
         session.wait(|t| t.contains("Scanned just now"));
     }
     report(
-        "key → frame (fleet page, `s` re-sorts 1,008 zones while they are scanned)",
+        "key → frame (fleet page, `s` re-sorts 1,000 zones while they are scanned)",
         &mut scanning,
     );
     report(
-        "key → frame (fleet page idle, `s` re-sorts 1,008 zones)",
+        "key → frame (fleet page idle, `s` re-sorts 1,000 zones)",
         &mut fleet_sort_round_trips(&mut session, 50),
     );
     println!(
-        "resident memory after 3 scans of 1,008 zones: {} KiB",
+        "resident memory after 3 scans of 1,000 zones: {} KiB",
         rss_kib(session.pid())
     );
     session.writer.write_all(b"q").unwrap();

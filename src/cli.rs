@@ -591,6 +591,11 @@ pub struct FleetScanArgs {
     /// stderr, sends nothing and prints the cached scan.
     #[arg(long, conflicts_with = "cached")]
     pub failed: bool,
+    /// The most zones a scan reads. A larger fleet is refused after the
+    /// listing's first page, before any setting is read (exit 6).
+    #[arg(long, value_name = "N", default_value_t = crate::fleet::MAX_ZONES as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_zones: u32,
     /// Where and as whom to connect.
     #[command(flatten, next_help_heading = "Connection")]
     pub connection: ConnectionArgs,

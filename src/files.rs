@@ -153,6 +153,73 @@ fn write_atomic_checked(
     Ok(())
 }
 
+/// [`write_atomic_private`] for content written piece by piece: the pieces
+/// go to the temporary file as they come, and [`AtomicPrivateFile::commit`]
+/// puts it in place. Dropped without a commit, the temporary file is
+/// removed and `path` is as it was.
+#[derive(Debug)]
+pub struct AtomicPrivateFile {
+    /// Where the file goes.
+    path: PathBuf,
+    /// The temporary file, until committed.
+    temp: Option<(PathBuf, File)>,
+}
+
+impl AtomicPrivateFile {
+    /// A new temporary file (0600) beside `path`, whose directory must exist.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let temp = create_temp(folder(path), &file_name(path))?;
+        Ok(Self {
+            path: path.to_owned(),
+            temp: Some(temp),
+        })
+    }
+
+    /// Flushes the file to disk, renames it over `path` and flushes the
+    /// directory.
+    pub fn commit(mut self) -> io::Result<()> {
+        let Some((temp, file)) = self.temp.take() else {
+            return Err(io::Error::other("already committed"));
+        };
+        let done = file.sync_all().and_then(|()| {
+            drop(file);
+            fs::rename(&temp, &self.path)
+        });
+        if let Err(e) = done {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+        #[cfg(unix)]
+        File::open(folder(&self.path))?.sync_all()?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicPrivateFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match &mut self.temp {
+            Some((_, file)) => file.write(bytes),
+            None => Err(io::Error::other("already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.temp {
+            Some((_, file)) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicPrivateFile {
+    fn drop(&mut self) {
+        if let Some((temp, file)) = self.temp.take() {
+            drop(file);
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
 /// A new temporary file for `name` in `dir`, created 0600 with `O_EXCL`; a
 /// name already taken (a file left by an earlier process with our PID) is
 /// stepped over.

@@ -1,6 +1,8 @@
 //! `fleet scan --json` (kind `fleet_scan`): the coverage counts and one row
-//! per zone, what needs attention first. A row is a document of its own
-//! shape ([`FleetZone`]) so a long scan can be written row by row.
+//! per zone, in the order the scan read them. A row is a document of its
+//! own shape ([`FleetZone`]): the document is written row by row, its
+//! summary (`finished_at`, `counts`, `fail_on`, `failing`) after the zones
+//! (`src/headless/fleet_scan_stream.rs`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -28,7 +30,8 @@ pub struct FleetScanBody {
     pub fail_on: Vec<FailOnCount>,
     /// Whether any `--fail-on` condition holds (the exit status is then 1).
     pub failing: bool,
-    /// Every zone, what needs attention first.
+    /// Every zone, in the order the scan read them (written as they are
+    /// read; the summary keys come after this array).
     pub zones: Vec<FleetZone>,
 }
 

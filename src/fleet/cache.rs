@@ -8,21 +8,24 @@
 //! read back with a size limit; one that is damaged, of another format or of
 //! other credentials is ignored with a warning.
 
-use std::io;
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tracing::warn;
 
+use super::event::ScanOutcome;
+use super::row::FleetRow;
 use super::table::{FleetScan, unix_now};
 use crate::api::{ApiError, Client};
-use crate::files::{ReadError, create_private_dir, read_regular_file, write_atomic_private};
+use crate::files::{AtomicPrivateFile, ReadError, create_private_dir, read_regular_file};
 
 /// The format written; a file of another one is ignored.
 pub const CACHE_FORMAT: u32 = 1;
-/// The largest cache file read: ten thousand rows take a few megabytes.
-pub(super) const MAX_CACHE_FILE: u64 = 64 * 1024 * 1024;
+/// The largest cache file read: a row takes about 420 bytes, so a million
+/// zones (the scan's bound) fit.
+pub(super) const MAX_CACHE_FILE: u64 = 1024 * 1024 * 1024;
 /// How far ahead of this machine's clock a cached scan may be dated and
 /// still be used: clocks of two machines sharing a home folder drift by
 /// seconds, not minutes. A scan dated later than this (a wrong clock when it
@@ -177,10 +180,10 @@ pub enum CacheWarning {
     },
 }
 
-/// The file: the format, the key it belongs to, and the scan.
-#[derive(Serialize, Deserialize)]
+/// The file, once its `format` is known to be [`CACHE_FORMAT`]: the key it
+/// belongs to, and the scan (written by [`CacheWriter`] in this shape).
+#[derive(Deserialize)]
 struct CacheFile {
-    format: u32,
     key: CacheKey,
     scan: FleetScan,
 }
@@ -226,17 +229,76 @@ impl ScanCache {
     }
 
     /// Writes `scan` as the cached scan of `key`, atomically, readable by the
-    /// user alone.
+    /// user alone, a row at a time (no copy of the file in memory).
     pub fn store(&self, key: &CacheKey, scan: &FleetScan) -> io::Result<()> {
-        create_private_dir(&self.dir)?;
-        let file = CacheFile {
-            format: CACHE_FORMAT,
-            key: key.clone(),
-            scan: scan.clone(),
-        };
-        let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
-        write_atomic_private(&self.path(key), &bytes)
+        let mut writer = self.writer(key, scan.account_id.as_deref())?;
+        for row in scan.rows() {
+            writer.row(row)?;
+        }
+        writer.finish(scan.started_at, scan.finished_at, scan.outcome.as_ref())
     }
+
+    /// The cached scan of `key` (of `account_id`) written as its rows come:
+    /// the previous one stays in place until [`CacheWriter::finish`]; a
+    /// writer dropped before leaves it so.
+    pub fn writer(&self, key: &CacheKey, account_id: Option<&str>) -> io::Result<CacheWriter> {
+        create_private_dir(&self.dir)?;
+        let mut out = BufWriter::new(AtomicPrivateFile::create(&self.path(key))?);
+        write!(out, "{{\"format\":{CACHE_FORMAT},\"key\":")?;
+        serde_json::to_writer(&mut out, key)?;
+        out.write_all(b",\"scan\":{\"account_id\":")?;
+        serde_json::to_writer(&mut out, &account_id)?;
+        out.write_all(b",\"rows\":[")?;
+        Ok(CacheWriter { out, rows: 0 })
+    }
+}
+
+/// A cached scan being written, row by row, to a temporary file (0600)
+/// that [`CacheWriter::finish`] puts in place; memory does not grow with
+/// the rows.
+#[derive(Debug)]
+pub struct CacheWriter {
+    /// The temporary file.
+    out: BufWriter<AtomicPrivateFile>,
+    /// Rows written.
+    rows: usize,
+}
+
+impl CacheWriter {
+    /// Appends one row.
+    pub fn row(&mut self, row: &FleetRow) -> io::Result<()> {
+        if self.rows > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.rows += 1;
+        serde_json::to_writer(&mut self.out, row)?;
+        Ok(())
+    }
+
+    /// Ends the file with when the scan began and when and how it ended, and
+    /// puts it in place of the previous one.
+    pub fn finish(
+        mut self,
+        started_at: u64,
+        finished_at: Option<u64>,
+        outcome: Option<&ScanOutcome>,
+    ) -> io::Result<()> {
+        write!(self.out, "],\"started_at\":{started_at},\"finished_at\":")?;
+        serde_json::to_writer(&mut self.out, &finished_at)?;
+        self.out.write_all(b",\"outcome\":")?;
+        serde_json::to_writer(&mut self.out, &outcome)?;
+        self.out.write_all(b"}}")?;
+        self.out
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .commit()
+    }
+}
+
+/// A cache file's format number alone, the rest skipped.
+#[derive(Deserialize)]
+struct FormatProbe {
+    format: Option<serde_json::Value>,
 }
 
 fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> {
@@ -258,9 +320,9 @@ fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> 
         path: path.to_owned(),
         detail,
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
-    match value.get("format").and_then(serde_json::Value::as_u64) {
+    // The format first, without a tree of the whole file in memory.
+    let probe: FormatProbe = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+    match probe.format.as_ref().and_then(serde_json::Value::as_u64) {
         Some(format) if format == u64::from(CACHE_FORMAT) => {}
         Some(found) => {
             return Err(CacheWarning::OtherFormat {
@@ -270,7 +332,7 @@ fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> 
         }
         None => return Err(damaged("it has no format number".to_owned())),
     }
-    let file: CacheFile = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
+    let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
     if file.key != *key {
         return Err(CacheWarning::OtherKey {
             path: path.to_owned(),

@@ -32,6 +32,7 @@ mod cost;
 mod event;
 mod journal;
 mod journal_read;
+mod listed;
 mod plan;
 mod row;
 mod scan;
@@ -45,7 +46,9 @@ pub use apply::{
     resume_apply, retry_apply, start_apply,
 };
 pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
-pub use cache::{CACHE_FORMAT, CacheKey, CacheWarning, CredentialIdentity, ScanCache, identify};
+pub use cache::{
+    CACHE_FORMAT, CacheKey, CacheWarning, CacheWriter, CredentialIdentity, ScanCache, identify,
+};
 pub use cache_names::CachedNames;
 pub use change::{Change, ChangeError};
 pub use cost::RunCost;
@@ -59,7 +62,7 @@ pub use plan::{
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };
-pub use scan::{ScanCancel, ScanOptions, ScanRun, start_scan};
+pub use scan::{MAX_ZONES, ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, ScanningState, SortKey, compare, visible};
 pub use zone_outcome::{

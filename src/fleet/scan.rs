@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use super::event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
+use super::listed::{Accounts, Listed};
 use super::row::{FleetRow, RowError};
 use super::table::{FleetScan, unix_now};
 use crate::api::listing::SeenIds;
@@ -20,6 +21,10 @@ use crate::api::{ApiError, Budget, Client, Reply, ZoneQuery};
 
 /// Zones a listing page holds (the API's most).
 const PER_PAGE: u32 = 50;
+
+/// The most zones a scan reads unless told otherwise: ten times the largest
+/// fleet the mock serves, and about 300 MB of rows on the fleet page.
+pub const MAX_ZONES: usize = 1_000_000;
 
 /// What to scan, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +37,18 @@ pub struct ScanOptions {
     pub rate_limited_retries: u32,
     /// Reads queued at once; the pacer bounds how many are in flight.
     pub queued: usize,
-    /// The most zones listed, rounded up to whole pages of 50: pages beyond
-    /// are not read, and the listing counts as incomplete (a server claiming
-    /// millions of zones is not believed).
+    /// The most zones a scan reads ([`MAX_ZONES`] by default). A listing
+    /// whose first page says it holds more (`total_count`, or
+    /// `total_pages` of 50) ends the scan there, before any other page or
+    /// setting is read; a listing that says no count is read up to the
+    /// bound and ends the scan, again before any setting is read. Either
+    /// way nothing is read to be thrown away.
     pub max_zones: usize,
+    /// Whether the settings of the zones listed are read when a listing
+    /// page failed: the page shows those rows (the scan still ends
+    /// [`ScanOutcome::ListingFailed`]); a headless scan, which keeps
+    /// nothing of an incomplete scan, sets `false` and ends at once.
+    pub read_partial_listing: bool,
     /// Only these zones, without a listing: the failed rows of a scan read
     /// again ([`ScanOptions::failed_of`]). No `Started` is sent and the end is
     /// a [`ScanEnd::reread`], so the scan they fold into keeps its dates.
@@ -48,7 +61,8 @@ impl Default for ScanOptions {
             account_id: None,
             rate_limited_retries: 3,
             queued: 64,
-            max_zones: 100_000,
+            max_zones: MAX_ZONES,
+            read_partial_listing: true,
             zones: None,
         }
     }
@@ -164,7 +178,7 @@ struct Scanner {
 /// What the listing found.
 struct Listing {
     /// The zones, each once, in the order listed.
-    zones: Vec<Zone>,
+    zones: Vec<Listed>,
     /// Why part of it is missing, if it is.
     error: Option<ApiError>,
 }
@@ -216,24 +230,38 @@ impl Scanner {
 
     async fn scan(&mut self) -> (ScanOutcome, Option<Vec<String>>) {
         if let Some(zones) = self.options.zones.take() {
+            let mut accounts = Accounts::default();
+            let zones: Vec<Listed> = zones
+                .into_iter()
+                .map(|zone| Listed::of(zone, &mut accounts))
+                .collect();
             self.total = zones.len();
             self.send(ScanEvent::Listed { total: self.total });
-            self.read_all(&zones).await;
+            self.read_all(zones).await;
             return (ScanOutcome::Complete, None);
         }
         let listing = match self.list_reporting_budget().await {
             Ok(listing) => listing,
             Err(error) => return (ScanOutcome::ListingFailed(RowError::from_api(&error)), None),
         };
+        if let Some(error) = &listing.error
+            && !self.options.read_partial_listing
+        {
+            return (ScanOutcome::ListingFailed(RowError::from_api(error)), None);
+        }
         self.total = listing.zones.len();
         self.send(ScanEvent::Listed { total: self.total });
-        self.read_all(&listing.zones).await;
+        let ids: Option<Vec<String>> = listing.error.is_none().then(|| {
+            listing
+                .zones
+                .iter()
+                .map(|zone| zone.id().to_owned())
+                .collect()
+        });
+        self.read_all(listing.zones).await;
         match listing.error {
             Some(error) => (ScanOutcome::ListingFailed(RowError::from_api(&error)), None),
-            None => (
-                ScanOutcome::Complete,
-                Some(listing.zones.into_iter().map(|zone| zone.id).collect()),
-            ),
+            None => (ScanOutcome::Complete, ids),
         }
     }
 
@@ -262,33 +290,41 @@ impl Scanner {
     /// every page alike, and the pages after it would repeat too.
     async fn list(&mut self) -> Result<Listing, ApiError> {
         let first = self.list_page(1).await?;
-        let pages = first.result_info.and_then(|info| {
+        let info = first.result_info.as_ref();
+        let pages = info.and_then(|info| {
             info.total_pages
                 .or_else(|| info.total_count.map(|n| n.div_ceil(u64::from(PER_PAGE))))
         });
+        let claimed = info.and_then(|info| info.total_count);
         let mut seen = SeenIds::default();
+        let mut accounts = Accounts::default();
+        let mut compact = |zones: Vec<Zone>| -> Vec<Listed> {
+            zones
+                .into_iter()
+                .map(|zone| Listed::of(zone, &mut accounts))
+                .collect()
+        };
         let mut listing = Listing {
             zones: Vec::new(),
             error: None,
         };
         let full = first.result.len() as u32 >= PER_PAGE;
-        listing
-            .zones
-            .extend(seen.fresh(first.result, zone_id).unwrap_or_default());
+        listing.zones.extend(compact(
+            seen.fresh(first.result, zone_id).unwrap_or_default(),
+        ));
         let max_zones = self.options.max_zones;
         let max_pages = max_zones.div_ceil(PER_PAGE as usize).max(1) as u64;
+        if let Some(count) = claimed.filter(|&n| n > max_zones as u64) {
+            return Err(too_many(format!(
+                "the listing holds {count} zones, more than the {max_zones} a scan reads"
+            )));
+        }
         match pages {
             Some(pages) if pages > max_pages => {
-                // Not believed, and not read: every page and every zone's
-                // setting up to the bound would be read for a failed scan.
-                return Err(ApiError::Decode {
-                    status: 200,
-                    detail: format!(
-                        "the server claims {pages} pages of zones, more than the {max_zones} \
-                         zones trustdeck reads ({max_pages} pages); nothing beyond page 1 was \
-                         read. Check the base URL, or scan one account with --account"
-                    ),
-                });
+                return Err(too_many(format!(
+                    "the server claims {pages} pages of zones, more than the {max_zones} \
+                     zones a scan reads ({max_pages} pages)"
+                )));
             }
             Some(pages) => {
                 let mut pending: FuturesUnordered<_> = (2..=pages as u32)
@@ -299,7 +335,7 @@ impl Scanner {
                     self.calls += 1;
                     match result {
                         Ok(reply) => match seen.fresh(reply.result, zone_id) {
-                            Some(zones) => found.push((page, zones)),
+                            Some(zones) => found.push((page, compact(zones))),
                             None => {
                                 warn!(
                                     page,
@@ -312,6 +348,9 @@ impl Scanner {
                     }
                 }
                 found.sort_by_key(|(page, _)| *page);
+                listing
+                    .zones
+                    .reserve_exact(found.iter().map(|(_, zones)| zones.len()).sum());
                 for (_, zones) in found {
                     listing.zones.extend(zones);
                 }
@@ -320,14 +359,14 @@ impl Scanner {
                 let mut page = 2;
                 loop {
                     if u64::from(page) > max_pages {
-                        listing.error = Some(ApiError::Decode {
+                        return Err(ApiError::Decode {
                             status: 200,
                             detail: format!(
-                                "the listing has more than {max_zones} zones; only the first \
-                                 {max_pages} pages were read"
+                                "the listing has more than {max_zones} zones (the most a scan \
+                                 reads): its first {max_pages} pages were read and no zone's \
+                                 setting; {FURTHER}"
                             ),
                         });
-                        break;
                     }
                     match self.list_page(page).await {
                         Ok(reply) => {
@@ -339,7 +378,7 @@ impl Scanner {
                                 );
                                 break;
                             };
-                            listing.zones.extend(zones);
+                            listing.zones.extend(compact(zones));
                             if last {
                                 break;
                             }
@@ -386,16 +425,17 @@ impl Scanner {
         }
     }
 
-    /// Reads every zone's setting, `queued` at a time, sending a row each.
-    async fn read_all(&mut self, zones: &[Zone]) {
-        let mut next = zones.iter();
+    /// Reads every zone's setting, `queued` at a time, sending a row each;
+    /// a zone is dropped once its row is sent.
+    async fn read_all(&mut self, zones: Vec<Listed>) {
+        let mut next = zones.into_iter();
         let mut pending = FuturesUnordered::new();
         let mut budget = self.client.budget_watch();
         let mut blocked = budget.borrow().blocked_for.is_some();
         loop {
             while pending.len() < self.options.queued.max(1) {
                 let Some(zone) = next.next() else { break };
-                pending.push(read_zone(self.client.clone(), zone.clone(), 0));
+                pending.push(read_zone(self.client.clone(), zone.zone(), 0));
             }
             if pending.is_empty() {
                 break;
@@ -492,6 +532,22 @@ async fn read_zone(client: Client, zone: Zone, requeued: u32) -> Read {
         zone,
         requeued,
         result,
+    }
+}
+
+/// How to scan a fleet larger than the bound.
+const FURTHER: &str = "check the base URL, scan one account with --account, or raise the \
+                       bound with `trustdeck fleet scan --max-zones N`";
+
+/// The listing's first page claims more zones than the bound: the scan ends
+/// before any other page or any setting is read.
+fn too_many(claim: String) -> ApiError {
+    ApiError::Decode {
+        status: 200,
+        detail: format!(
+            "{claim}; nothing beyond page 1 of the listing was read and no zone's setting; \
+             {FURTHER}"
+        ),
     }
 }
 

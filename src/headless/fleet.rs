@@ -1,20 +1,23 @@
 //! `trustdeck fleet scan [--account A] [--json | --csv] [--fail-on …]
-//! [--cached | --failed]`: the fleet engine's scan, run to its end, stored in
-//! the scan cache, and printed with every zone, what needs attention first;
-//! `--failed` reads again only the zones the cached scan could not read. Progress
-//! (n of N, requests per second, ETA, budget) goes to stderr, and only when
-//! stderr is a terminal.
+//! [--cached | --failed] [--max-zones N]`: the fleet engine's scan, run to
+//! its end, stored in the scan cache, and printed with every zone: a table
+//! what needs attention first, or `--json`/`--csv` written (like the cache
+//! file) row by row as the zones are read, so memory does not grow with the
+//! fleet (`fleet_scan_stream.rs`). `--failed` reads again only the zones the
+//! cached scan could not read. Progress (n of N, requests per second, ETA,
+//! budget) goes to stderr, and only when stderr is a terminal.
 
 use std::io::{self, IsTerminal};
 use std::time::{Duration, SystemTime};
 
 use crate::cli::FleetScanArgs;
 use crate::fleet::{
-    FleetScan, ScanEvent, ScanOptions, ScanOutcome, ScanProgress, start_scan, unix_now,
+    FleetScan, ScanEnd, ScanEvent, ScanOptions, ScanOutcome, ScanProgress, start_scan, unix_now,
 };
 
 use super::fleet_cache;
-use super::fleet_output::{self, Format};
+use super::fleet_output::{self, Format, account_of, verdict};
+use super::fleet_scan_stream::{Head, ScanStream};
 use super::output::ProgressLine;
 use super::resolve;
 use super::{Context, Exit, Failure};
@@ -39,15 +42,48 @@ pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> 
         None => None,
     };
     let account_id = account.as_ref().map(|a| a.id.clone());
-    let mut scan = FleetScan::new(account_id.clone(), unix_now());
     let options = ScanOptions {
-        account_id,
+        account_id: account_id.clone(),
+        max_zones: args.max_zones as usize,
+        read_partial_listing: false,
         ..ScanOptions::default()
     };
-    run_into(ctx, &mut scan, options).await?;
-    fleet_cache::store(ctx, account.as_ref(), &scan).await?;
-    let exit = fleet_output::print(&scan, format, &args.fail_on, None);
-    tell_failed(&scan);
+    let Some(streamed) = format.streamed() else {
+        let mut scan = FleetScan::new(account_id, unix_now());
+        run_into(ctx, &mut scan, options).await?;
+        fleet_cache::store(ctx, account.as_ref(), &scan).await?;
+        let exit = fleet_output::print(&scan, format, &args.fail_on, None);
+        tell_failed(&scan);
+        return Ok(exit);
+    };
+    // Neither the output nor the cache holds the rows: each is written as
+    // it comes and dropped.
+    let mut cache = fleet_cache::begin(ctx, account.as_ref()).await?;
+    let head = Head {
+        account: account_of(account_id.as_deref()),
+        ..Head::default()
+    };
+    let mut stream = ScanStream::stdout(streamed, &args.fail_on, head);
+    let mut started_at = unix_now();
+    let end = run_events(ctx, options, |event| match event {
+        ScanEvent::Started { at } => started_at = *at,
+        ScanEvent::Listed { .. } => stream.begin(started_at),
+        ScanEvent::Progress(_) => stream.flush(),
+        ScanEvent::Row(row) => {
+            stream.row(row);
+            if let Some(cache) = &mut cache {
+                cache.row(row);
+            }
+        }
+        _ => {}
+    })
+    .await?;
+    if let Some(cache) = cache {
+        cache.finish(ctx, started_at, end.finished_at);
+    }
+    let failed = stream.failed();
+    let exit = verdict(&stream.finish(Some(end.finished_at)));
+    tell_failed_count(failed, account_id.as_deref());
     Ok(exit)
 }
 
@@ -104,13 +140,15 @@ async fn read_failed_again(
 
 /// On stderr, when rows failed: how many, and the command that reads only them.
 fn tell_failed(scan: &FleetScan) {
-    let failed = scan.failed().count();
+    tell_failed_count(scan.failed().count(), scan.account_id.as_deref());
+}
+
+/// [`tell_failed`] of `failed` rows of a scan of `account_id`.
+fn tell_failed_count(failed: usize, account_id: Option<&str>) {
     if failed == 0 {
         return;
     }
-    let account = scan
-        .account_id
-        .as_deref()
+    let account = account_id
         .map(|id| format!(" --account {}", super::output::clean(id)))
         .unwrap_or_default();
     eprintln!(
@@ -142,6 +180,19 @@ async fn run_into(
     table: &mut FleetScan,
     options: ScanOptions,
 ) -> Result<(), Failure> {
+    run_events(ctx, options, |event| table.apply(event))
+        .await
+        .map(|_| ())
+}
+
+/// Runs the scan of `options` to its end, giving `each` every event; a
+/// listing that failed is a failure (not every zone was read), Ctrl-C
+/// cancels it.
+async fn run_events(
+    ctx: &Context,
+    options: ScanOptions,
+    mut each: impl FnMut(&ScanEvent),
+) -> Result<ScanEnd, Failure> {
     let terminal = io::stderr().is_terminal();
     let mut progress = ProgressLine::new(terminal);
     let mut story = Story::new(!terminal);
@@ -168,7 +219,7 @@ async fn run_into(
             progress.show(&progress_line(report));
         }
         story.event(&event);
-        table.apply(&event);
+        each(&event);
         if let ScanEvent::Finished(end) = event {
             break Some(end);
         }
@@ -181,7 +232,7 @@ async fn run_into(
         });
     };
     match end.outcome {
-        ScanOutcome::Complete => Ok(()),
+        ScanOutcome::Complete => Ok(end),
         ScanOutcome::Cancelled => Err(Failure::Interrupted { in_flight: None }),
         ScanOutcome::ListingFailed(error) => Err(Failure::Scan {
             failure: error.failure,

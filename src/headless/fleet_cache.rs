@@ -15,7 +15,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::files::{read_regular_file, write_atomic_private};
-use crate::fleet::{CacheKey, CredentialIdentity, FleetScan, ScanCache, identify, unix_now};
+use crate::fleet::{
+    CacheKey, CacheWriter, CredentialIdentity, FleetRow, FleetScan, ScanCache, ScanOutcome,
+    identify, unix_now,
+};
 
 use super::output::warn;
 use super::resolve::AccountRef;
@@ -92,9 +95,89 @@ pub async fn store(
     account: Option<&AccountRef>,
     scan: &FleetScan,
 ) -> Result<(), Failure> {
+    let Some((cache, dir, key)) = key_for(ctx, account).await? else {
+        return Ok(());
+    };
+    if let Err(error) = cache.store(&key, scan) {
+        warn(&format!("the scan is not cached: {error}"));
+        return Ok(());
+    }
+    point_index(ctx, &dir, key, account);
+    Ok(())
+}
+
+/// A scan's cache file written as its rows come ([`begin`]): the cached
+/// scan before stays in place until [`CacheSink::finish`].
+pub struct CacheSink {
+    /// The file, until a write fails (said once, then nothing is cached).
+    writer: Option<CacheWriter>,
+    /// The cache folder.
+    dir: PathBuf,
+    /// The scan's key.
+    key: CacheKey,
+    /// The account the scan is limited to.
+    account: Option<AccountRef>,
+}
+
+/// Identifies the credentials and opens the cache file of a scan about to
+/// run; `None` (with a warning) where it cannot be cached. Only Ctrl-C
+/// during the identity lookup stops the command.
+pub async fn begin(
+    ctx: &Context,
+    account: Option<&AccountRef>,
+) -> Result<Option<CacheSink>, Failure> {
+    let Some((cache, dir, key)) = key_for(ctx, account).await? else {
+        return Ok(None);
+    };
+    match cache.writer(&key, account.map(|a| a.id.as_str())) {
+        Ok(writer) => Ok(Some(CacheSink {
+            writer: Some(writer),
+            dir,
+            key,
+            account: account.cloned(),
+        })),
+        Err(error) => {
+            warn(&format!("the scan is not cached: {error}"));
+            Ok(None)
+        }
+    }
+}
+
+impl CacheSink {
+    /// Appends one row.
+    pub fn row(&mut self, row: &FleetRow) {
+        if let Some(writer) = &mut self.writer
+            && let Err(error) = writer.row(row)
+        {
+            warn(&format!("the scan is not cached: {error}"));
+            self.writer = None;
+        }
+    }
+
+    /// Puts the file in place (a scan begun at `started_at`, complete at
+    /// `finished_at`) and points the index at it.
+    pub fn finish(self, ctx: &Context, started_at: u64, finished_at: u64) {
+        let Some(writer) = self.writer else {
+            return;
+        };
+        let done = writer.finish(started_at, Some(finished_at), Some(&ScanOutcome::Complete));
+        if let Err(error) = done {
+            warn(&format!("the scan is not cached: {error}"));
+            return;
+        }
+        point_index(ctx, &self.dir, self.key, self.account.as_ref());
+    }
+}
+
+/// The cache, its folder and the key of a scan of `account` with these
+/// credentials; `None` (with a warning) where there is none.
+async fn key_for(
+    ctx: &Context,
+    account: Option<&AccountRef>,
+) -> Result<Option<(ScanCache, PathBuf, CacheKey)>, Failure> {
     let (Some(cache), Some(dir)) = (ScanCache::default_location(), cache_dir()) else {
         warn("there is no cache directory: the scan is not cached");
-        return Ok(());
+        return Ok(None);
     };
     let account_id = account.map(|a| a.id.clone());
     let identity = match ctx
@@ -108,14 +191,15 @@ pub async fn store(
         Err(failure @ Failure::Interrupted { .. }) => return Err(failure),
         Err(failure) => {
             warn(&format!("the scan is not cached: {failure}"));
-            return Ok(());
+            return Ok(None);
         }
     };
     let key = CacheKey::new(ctx.client.base_url(), identity, account_id);
-    if let Err(error) = cache.store(&key, scan) {
-        warn(&format!("the scan is not cached: {error}"));
-        return Ok(());
-    }
+    Ok(Some((cache, dir, key)))
+}
+
+/// Points the index at the cached scan of `key`.
+fn point_index(ctx: &Context, dir: &std::path::Path, key: CacheKey, account: Option<&AccountRef>) {
     let entry = Entry {
         api: key.api.clone(),
         credentials_from: ctx.config.credentials_from.clone(),
@@ -126,7 +210,7 @@ pub async fn store(
         key,
         stored_at: unix_now(),
     };
-    let mut index = read_index(&dir);
+    let mut index = read_index(dir);
     index.format = INDEX_FORMAT;
     index.entries.retain(|old| {
         !(old.api == entry.api
@@ -144,7 +228,6 @@ pub async fn store(
             "the scan is cached, but `--cached` will not find it: {error}"
         ));
     }
-    Ok(())
 }
 
 /// The last scan of these credentials at this API (of `account`, an id or a

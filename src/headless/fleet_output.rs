@@ -1,6 +1,7 @@
 //! A fleet scan as a table (the coverage line, then every zone, what needs
-//! attention first), one JSON document, or CSV; and `--fail-on`, which
-//! turns the conditions a cron job cares about into exit 1.
+//! attention first), one JSON document, or CSV (both streamed, in the
+//! order the rows were read: `fleet_scan_stream.rs`); and `--fail-on`,
+//! which turns the conditions a cron job cares about into exit 1.
 
 use std::time::Duration;
 
@@ -14,11 +15,12 @@ use crate::fleet::{
     Attention, Filter, FleetRow, FleetScan, Lock, Quick, ScanningState, SortKey, ZoneCsam, visible,
 };
 
-use crate::doc::{AccountRef, FailOnCount, FleetScanBody, Kind};
+use crate::doc::AccountRef;
 
 use super::Exit;
-use super::fleet_scan_doc::{counts_of, unix, zone_row};
-use super::output::{self, Csv, Table, note, print_doc};
+use super::fleet_scan_doc::zone_row;
+use super::fleet_scan_stream::{Head, ScanStream, StreamFormat};
+use super::output::{self, Table, note};
 
 /// How a scan is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,15 @@ impl Format {
             (true, _) => Self::Json,
             (_, true) => Self::Csv,
             _ => Self::Table,
+        }
+    }
+
+    /// The streamed form, if it is one.
+    pub fn streamed(self) -> Option<StreamFormat> {
+        match self {
+            Self::Table => None,
+            Self::Json => Some(StreamFormat::Json),
+            Self::Csv => Some(StreamFormat::Csv),
         }
     }
 }
@@ -60,7 +71,19 @@ pub fn holds(condition: FailOn, row: &FleetRow) -> bool {
     }
 }
 
-fn condition_name(condition: FailOn) -> String {
+/// Each condition of `--fail-on`, once, in the order given.
+pub fn conditions(fail_on: &[FailOn]) -> Vec<FailOn> {
+    let mut once: Vec<FailOn> = Vec::new();
+    for condition in fail_on {
+        if !once.contains(condition) {
+            once.push(*condition);
+        }
+    }
+    once
+}
+
+/// The condition as `--fail-on` names it.
+pub fn condition_name(condition: FailOn) -> String {
     condition
         .to_possible_value()
         .map(|v| v.get_name().to_owned())
@@ -71,26 +94,43 @@ fn condition_name(condition: FailOn) -> String {
 /// exit status `--fail-on` asks for; each condition that holds is also said
 /// on stderr.
 pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<Duration>) -> Exit {
-    let rows = scan.rows();
-    let order = visible(rows, &Filter::default(), SortKey::Attention);
-    let mut conditions: Vec<FailOn> = Vec::new();
-    for condition in fail_on {
-        if !conditions.contains(condition) {
-            conditions.push(*condition);
-        }
-    }
-    let counts: Vec<(FailOn, usize)> = conditions
-        .iter()
-        .map(|&c| (c, rows.iter().filter(|row| holds(c, row)).count()))
-        .collect();
     if let Some(age) = age {
         note(&cached_line(scan, age));
     }
-    match format {
-        Format::Table => output::print(&table(scan, &order)),
-        Format::Json => print_doc(Kind::FleetScan, document(scan, &order, &counts, age)),
-        Format::Csv => output::print(&csv(rows, &order)),
+    let head = Head {
+        cached: age.is_some(),
+        age_seconds: age.map(|a| a.as_secs()),
+        account: account_of(scan.account_id.as_deref()),
+    };
+    let Some(streamed) = format.streamed() else {
+        let rows = scan.rows();
+        let order = visible(rows, &Filter::default(), SortKey::Attention);
+        output::print(&table(scan, &order));
+        let counts: Vec<(FailOn, usize)> = conditions(fail_on)
+            .into_iter()
+            .map(|c| (c, rows.iter().filter(|row| holds(c, row)).count()))
+            .collect();
+        return verdict(&counts);
+    };
+    let mut stream = ScanStream::stdout(streamed, fail_on, head);
+    stream.begin(scan.started_at);
+    for row in scan.rows() {
+        stream.row(row);
     }
+    verdict(&stream.finish(scan.finished_at))
+}
+
+/// The account of a scan limited to one, as a document names it.
+pub fn account_of(id: Option<&str>) -> Option<AccountRef> {
+    id.map(|id| AccountRef {
+        id: id.to_owned(),
+        name: None,
+    })
+}
+
+/// The exit status `--fail-on` asks for, from each condition and how many
+/// zones meet it; each condition that holds is also said on stderr.
+pub fn verdict(counts: &[(FailOn, usize)]) -> Exit {
     let mut exit = Exit::Done;
     for (condition, zones) in counts.iter().filter(|(_, n)| *n > 0) {
         note(&format!(
@@ -161,8 +201,8 @@ fn lock_word(lock: Lock) -> &'static str {
     }
 }
 
-/// The cells of one row: zone, account, plan, scanning, email, sources,
-/// lock, attention, and the error (empty when read).
+/// The table cells of one row: zone, account, plan, scanning, email,
+/// sources, lock, attention, and the error (empty when read).
 fn cells(row: &FleetRow) -> [String; 9] {
     let account = row
         .account
@@ -228,36 +268,8 @@ fn table(scan: &FleetScan, order: &[usize]) -> String {
     format!("{}\n{}", scan.coverage(), table.render())
 }
 
-fn document(
-    scan: &FleetScan,
-    order: &[usize],
-    counts: &[(FailOn, usize)],
-    age: Option<Duration>,
-) -> FleetScanBody {
-    FleetScanBody {
-        started_at: unix(scan.started_at),
-        finished_at: scan.finished_at.and_then(unix),
-        cached: age.is_some(),
-        age_seconds: age.map(|a| a.as_secs()),
-        account: scan.account_id.as_ref().map(|id| AccountRef {
-            id: id.clone(),
-            name: None,
-        }),
-        counts: counts_of(&scan.coverage()),
-        fail_on: counts
-            .iter()
-            .map(|(c, n)| FailOnCount {
-                condition: condition_name(*c),
-                zones: *n,
-            })
-            .collect(),
-        failing: counts.iter().any(|(_, n)| *n > 0),
-        zones: order.iter().map(|&i| zone_row(&scan.rows()[i])).collect(),
-    }
-}
-
 /// The CSV columns: the JSON's words, flattened.
-const CSV_HEADER: &[&str] = &[
+pub const CSV_HEADER: &[&str] = &[
     "zone_id",
     "zone_name",
     "account_id",
@@ -275,14 +287,14 @@ const CSV_HEADER: &[&str] = &[
     "error",
 ];
 
-fn csv(rows: &[FleetRow], order: &[usize]) -> String {
-    let mut out = Csv::new(CSV_HEADER);
-    for &i in order {
-        let row = zone_row(&rows[i]);
+/// The CSV cells of one row, under [`CSV_HEADER`].
+pub fn csv_cells(row: &FleetRow) -> [String; 15] {
+    {
+        let row = zone_row(row);
         let account = row.zone.account.as_ref();
         let setting = row.setting.as_ref();
         let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-        out.row([
+        [
             row.zone.id.clone(),
             row.zone.name.clone().unwrap_or_default(),
             account.map(|a| a.id.clone()).unwrap_or_default(),
@@ -309,9 +321,8 @@ fn csv(rows: &[FleetRow], order: &[usize]) -> String {
                 .as_ref()
                 .map(|e| e.message.clone())
                 .unwrap_or_default(),
-        ]);
+        ]
     }
-    out.render().to_owned()
 }
 
 /// A value's JSON word (`not_scanning`), for CSV cells.

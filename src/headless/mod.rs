@@ -30,6 +30,7 @@ mod fleet_output;
 mod fleet_run_doc;
 mod fleet_runs;
 mod fleet_scan_doc;
+mod fleet_scan_stream;
 mod interrupt;
 mod lists;
 mod log;

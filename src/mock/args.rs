@@ -37,8 +37,9 @@ pub struct MockArgs {
     /// than DURATION to arrive (an idle connection too).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout)]
     pub read_timeout: Duration,
-    /// Generate N zones (from the data's seed) instead of the data's count,
-    /// spread over every account, up to 100000.
+    /// Serve N zones in all, up to 100000: the data's hand-written zones
+    /// first (never fewer than those), then zones generated from the data's
+    /// seed, spread over every account.
     #[arg(long, value_name = "N", value_parser = parse_zones)]
     pub zones: Option<usize>,
 }

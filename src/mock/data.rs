@@ -202,9 +202,10 @@ impl DemoData {
         Self::parse_with(text, None, super::state::now())
     }
 
-    /// [`DemoData::parse`] as loaded at `loaded_at`, with `zones`
-    /// generated zones instead of the file's count (`--zones N`; the
-    /// file's seed, or 42 without one).
+    /// [`DemoData::parse`] as loaded at `loaded_at`, with `zones` zones in
+    /// all instead of the file's count (`--zones N`): the hand-written ones
+    /// first (never fewer than those), then generated ones up to `zones`
+    /// (the file's seed, or 42 without one).
     pub fn parse_with(
         text: &str,
         zones: Option<usize>,
@@ -213,12 +214,18 @@ impl DemoData {
         let mut file: DataFile =
             serde_json::from_str(text).map_err(|e| format!("not valid demo data: {e}"))?;
         if let Some(count) = zones {
+            if count > generate::MAX_COUNT {
+                return Err(format!(
+                    "zones must be at most {} in all, got {count}",
+                    generate::MAX_COUNT
+                ));
+            }
             let spec = file.generated_zones.get_or_insert_with(|| GeneratedZones {
                 seed: 42,
                 count: 0,
                 accounts: Vec::new(),
             });
-            spec.count = count;
+            spec.count = count.saturating_sub(file.zones.len());
         }
         // A bad `generated_zones` is reported first, then the checks'.
         let owners = match &file.generated_zones {

@@ -106,7 +106,8 @@
 //! `generated_zones` (`{"seed", "count", "accounts"?}`): `count` more zones
 //! made from the seed after the hand-written ones, by the fixed rule in
 //! `generate.rs` (same seed, same zones and ids). `zones` (`--zones N`,
-//! 0..=100,000) generates N zones instead of `count`. Generated zones are
+//! 0..=100,000) means N zones in all: the hand-written ones, then
+//! generated ones up to N instead of `count`. Generated zones are
 //! ordinary zones everywhere (CSAM, filters, paging, state, state file),
 //! and `GET /__mock/state` shows each one's setting.
 //!
@@ -121,7 +122,7 @@
 //! The shipped data: 5 accounts (Acme Corp, Globex Media, Initech,
 //! Umbrella Health, Hooli Labs), the 8 hand-written zones first (unchanged
 //! since they were written: tests name them), then 492 generated ones over
-//! all 5 accounts (`--zones 50000` spreads 50,000 the same way). A
+//! all 5 accounts (`--zones 50000` serves 50,000 spread the same way). A
 //! generated zone's plan is free 35 %, pro 30 %, business 20 %, ent 15 %;
 //! its status active 88 %, pending 12 %; its CSAM setting (drawn from the
 //! seed and the zone's index alone):
@@ -260,7 +261,8 @@ pub struct MockConfig {
     /// How long a request's headers, and then its body, may take to arrive;
     /// a connection idle for this long is closed too.
     pub read_timeout: Duration,
-    /// Generate this many zones instead of the data file's count.
+    /// This many zones in all (the hand-written ones first, never fewer
+    /// than those), instead of the data file's generated count.
     pub zones: Option<usize>,
 }
 

@@ -22,7 +22,7 @@ const LONG: Duration = Duration::from_secs(30);
 
 async fn small_mock() -> RunningMock {
     start_mock_with(MockConfig {
-        zones: Some(40),
+        zones: Some(48),
         ..MockConfig::demo()
     })
     .await

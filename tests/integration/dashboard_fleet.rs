@@ -13,10 +13,10 @@ use trustdeck::mock::{MockConfig, RunningMock};
 /// How long a whole scan of the small mock may take in a debug build.
 const SCAN: Duration = Duration::from_secs(30);
 
-/// The demo data with 40 generated zones, so that a scan is quick in a debug build.
+/// The demo data with 48 zones in all, so that a scan is quick in a debug build.
 async fn small_mock() -> RunningMock {
     start_mock_with(MockConfig {
-        zones: Some(40),
+        zones: Some(ZONES),
         ..MockConfig::demo()
     })
     .await

@@ -433,9 +433,9 @@ async fn endless_listing(count: bool) -> RawServer {
 
 #[tokio::test]
 async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
-    // Without a page count, pages are read up to the bound; a page count
-    // beyond it is refused after page 1, before any zone is read (it used
-    // to read every page and zone up to the bound for a failed scan).
+    // Without a page count, pages are read up to the bound and the scan
+    // ends there, before any setting is read; a page count beyond it is
+    // refused after page 1. Nothing is read to be thrown away.
     for count in [true, false] {
         let server = endless_listing(count).await;
         let client = client_for(&server.base_url(), Credentials::token("t"));
@@ -456,10 +456,21 @@ async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
                 "claims 1000000 pages of zones, more than the 120 zones",
             )
         } else {
-            (3, 150, "more than 120 zones")
+            (3, 0, "more than 120 zones (the most a scan reads)")
         };
         assert_eq!(lists, pages, "page count said: {count}");
         assert_eq!((end.total, table.rows().len()), (zones, zones));
+        let settings = server
+            .heads()
+            .iter()
+            .filter(|head| head.contains("/settings/"))
+            .count();
+        assert_eq!(settings, 0, "no setting is read for a scan that fails");
+        assert!(
+            end_message(&end).contains("--max-zones N"),
+            "{:?}",
+            end.outcome
+        );
         match &end.outcome {
             ScanOutcome::ListingFailed(error) => {
                 assert!(error.message.contains(words), "{error:?}")
@@ -470,6 +481,13 @@ async fn a_listing_that_never_ends_is_cut_at_max_zones_and_called_incomplete() {
             end.listed, None,
             "an incomplete listing drops no cached row"
         );
+    }
+}
+
+fn end_message(end: &ScanEnd) -> String {
+    match &end.outcome {
+        ScanOutcome::ListingFailed(error) => error.message.clone(),
+        _ => String::new(),
     }
 }
 

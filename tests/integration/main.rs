@@ -52,6 +52,7 @@ mod fleet_cache;
 mod fleet_documents;
 mod fleet_failed;
 mod fleet_scan;
+mod fleet_stream;
 mod headless_bulk;
 mod headless_bulk_pty;
 mod headless_bulk_resume;
