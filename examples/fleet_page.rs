@@ -17,8 +17,8 @@
 //!
 //!     cargo run --release --example fleet_page [-- ZONES...]
 //!
-//! ZONES are the mock's `--zones` (default 100 10000 99992; it adds its 8
-//! hand-written zones, so the last is 100,000 in all: the scan's bound).
+//! ZONES are the mock's `--zones`, the zones served in all (default 108
+//! 10008 100000).
 //! Talks only to loopback.
 
 use std::io::{self, BufRead, BufReader};
@@ -57,7 +57,7 @@ fn main() {
         return;
     }
     let sizes: Vec<usize> = if args.is_empty() {
-        vec![100, 10_000, 99_992]
+        vec![108, 10_008, 100_000]
     } else {
         args.iter()
             .map(|a| a.parse().expect("ZONES is a number"))
