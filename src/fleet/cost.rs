@@ -155,7 +155,7 @@ impl fmt::Display for RunCost {
 }
 
 /// `1983` as `1,983`.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

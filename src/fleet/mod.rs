@@ -51,7 +51,7 @@ pub use cache::{
 };
 pub use cache_names::CachedNames;
 pub use change::{Change, ChangeError};
-pub use cost::RunCost;
+pub use cost::{RunCost, thousands};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
 pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir, plan_digest};
 pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};

@@ -272,13 +272,5 @@ pub fn words_of(duration: Duration) -> String {
 
 /// 1200 as "1,200".
 fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::fleet::thousands(u64::from(n))
 }
