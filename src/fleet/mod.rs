@@ -29,6 +29,7 @@ mod cache;
 mod cache_names;
 mod change;
 mod cost;
+mod coverage;
 mod event;
 mod journal;
 mod journal_read;
