@@ -5,8 +5,6 @@
 
 use std::io::{self, Write};
 
-use serde_json::Value;
-
 use crate::api::text::is_hidden;
 use crate::ui::text::{fit_text, width as text_width};
 
@@ -17,12 +15,6 @@ pub fn print(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
-}
-
-/// Writes one JSON document, pretty-printed, and a newline to stdout.
-pub fn print_json(value: &Value) {
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
-    print(&format!("{text}\n"));
 }
 
 /// Writes one document of `kind`, pretty-printed with every hidden
