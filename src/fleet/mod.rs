@@ -21,6 +21,7 @@
 //!   it safe), so [`resume_apply`] continues one after a crash and
 //!   [`retry_apply`] takes its retryable failures once.
 
+mod account_row;
 mod apply;
 mod apply_audit;
 mod apply_event;
@@ -42,6 +43,9 @@ mod table_index;
 mod view;
 mod zone_outcome;
 
+pub use account_row::{
+    AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
+};
 pub use apply::{
     ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
     resume_apply, retry_apply, start_apply,

@@ -194,6 +194,9 @@ pub enum Failure {
     },
     /// The client refused to send the request (e.g. an id that is not one).
     Invalid,
+    /// The product is not available on the target (an account without
+    /// Zero Trust has no DLP settings): nothing to read or change.
+    NotAvailable,
 }
 
 impl RowError {

@@ -116,6 +116,7 @@ fn row_word(failure: &RowFailure) -> &'static str {
         RowFailure::Timeout => "timeout",
         RowFailure::Network => "connection",
         RowFailure::BadAnswer { .. } => "decode",
+        RowFailure::NotAvailable => "not_available",
     }
 }
 

@@ -127,6 +127,7 @@ impl Exit {
             RowFailure::NotFound => Self::NotFound,
             RowFailure::Locked => Self::Locked,
             RowFailure::Invalid => Self::Refused,
+            RowFailure::NotAvailable => Self::NotFound,
             RowFailure::RateLimited
             | RowFailure::Server { .. }
             | RowFailure::Timeout

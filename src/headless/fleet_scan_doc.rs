@@ -107,6 +107,7 @@ pub fn read_error(error: &RowError) -> ReadError {
         Failure::Network => ("network", None, None),
         Failure::BadAnswer { status } => ("bad_answer", *status, None),
         Failure::Invalid => ("invalid", None, None),
+        Failure::NotAvailable => ("not_available", None, None),
     };
     ReadError {
         kind: kind.to_owned(),

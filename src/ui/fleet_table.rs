@@ -186,6 +186,7 @@ fn reason(failure: &Failure) -> String {
         Failure::BadAnswer { status: Some(s) } => format!("{s} unexpected answer"),
         Failure::BadAnswer { status: None } => "unexpected answer".to_owned(),
         Failure::Invalid => "not sent: invalid".to_owned(),
+        Failure::NotAvailable => "not available".to_owned(),
     }
 }
 
