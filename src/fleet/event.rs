@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::row::{FleetRow, RowError};
 use crate::api::Budget;
 
-/// One report of a running scan.
+/// One report of a running scan: of zones (rows of [`FleetRow`]) or of
+/// accounts (rows of [`super::AccountRow`]).
 #[derive(Debug, Clone, PartialEq)]
-pub enum ScanEvent {
+pub enum ScanEvent<R = FleetRow> {
     /// The scan began (the first event).
     Started {
         /// When, in seconds since the Unix epoch.
@@ -29,8 +30,8 @@ pub enum ScanEvent {
         /// Zones to read.
         total: usize,
     },
-    /// One zone read, or its error.
-    Row(FleetRow),
+    /// One zone (or account) read, or its error.
+    Row(R),
     /// How far the scan is; at most every [`PROGRESS_EVERY`], and once
     /// before `Finished`.
     Progress(ScanProgress),
