@@ -234,7 +234,7 @@ mod tests {
     fn a_filtered_order_keeps_the_order_and_its_blocks_take_rows() {
         let keys: Vec<u32> = (0..3000u32).map(|n| (n * 7919) % 3000).collect();
         let order = order_of(&keys);
-        let mut even = order.filtered(|i| keys[i] % 2 == 0);
+        let mut even = order.filtered(|i| keys[i].is_multiple_of(2));
         let kept: Vec<u32> = even.iter().map(|i| keys[i]).collect();
         assert_eq!(kept, (0..3000).step_by(2).collect::<Vec<_>>());
         assert_eq!(even.len(), 1500);
