@@ -206,6 +206,7 @@ mod email;
 mod envelope;
 mod faults;
 mod generate;
+mod generate_accounts;
 mod ids;
 mod lookup;
 mod mock_only;
@@ -264,10 +265,16 @@ pub struct MockConfig {
     /// This many zones in all (the hand-written ones first, never fewer
     /// than those), instead of the data file's generated count.
     pub zones: Option<usize>,
+    /// This many accounts in all (the hand-written ones first, never fewer
+    /// than those), instead of the data file's generated count.
+    pub accounts: Option<usize>,
 }
 
 /// The most zones [`MockConfig::zones`] may ask for.
 pub const MAX_ZONES: usize = generate::MAX_COUNT;
+
+/// The most accounts [`MockConfig::accounts`] may ask for.
+pub const MAX_ACCOUNTS: usize = generate_accounts::MAX_ACCOUNTS;
 
 /// The default [`MockConfig::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -285,6 +292,7 @@ impl MockConfig {
             verify_after: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
             zones: None,
+            accounts: None,
         }
     }
 }
@@ -402,7 +410,11 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         }
         None => (Cow::Borrowed(data::SHIPPED), "shipped".to_owned()),
     };
-    let data = data::DemoData::parse_with(&text, config.zones, state::now())
+    let counts = data::Counts {
+        zones: config.zones,
+        accounts: config.accounts,
+    };
+    let data = data::DemoData::parse_with(&text, counts, state::now())
         .map_err(|detail| MockError::BadData { origin, detail })?;
     drop(text);
     let initial = state::State::from_data(&data);
