@@ -1,7 +1,7 @@
 //! The demo data file (`assets/demo-data.json` or `--data FILE`): accounts,
 //! accounts generated from a seed (`generate_accounts.rs`), hand-written
-//! zones, zones generated from a seed (`generate.rs`), tokens and global keys, checked once at start-up (`check.rs`) and then held
-//! compactly: tens of thousands of zones stay a few hundred bytes each.
+//! zones, zones generated from a seed (`generate.rs`), tokens and global
+//! keys, checked once at start-up (`check.rs`) and then held compactly: tens of thousands of zones stay a few hundred bytes each.
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -244,12 +244,13 @@ impl DemoData {
         if let Some(spec) = &file.generated_accounts {
             let zone_ids: HashSet<String> = file.zones.iter().map(|z| z.id.clone()).collect();
             let special = generate_accounts::accounts(spec, &mut file.accounts, &zone_ids)?;
-            if let Some(id) = special.out_of_scope {
-                except(&mut file.tokens, &spec.out_of_scope_for, &id)?;
-            }
+            except(
+                &mut file.tokens,
+                &spec.out_of_scope_for,
+                special.out_of_scope.as_deref(),
+            )?;
         }
-        let zones = counts.zones;
-        if let Some(count) = zones {
+        if let Some(count) = counts.zones {
             if count > generate::MAX_COUNT {
                 return Err(format!(
                     "zones must be at most {} in all, got {count}",
@@ -362,9 +363,14 @@ pub(crate) struct Counts {
     pub accounts: Option<usize>,
 }
 
-/// Adds `account` to every permission of the `except` of each token in
-/// `token_ids` (`generated_accounts.out_of_scope_for`).
-fn except(tokens: &mut [TokenData], token_ids: &[String], account: &str) -> Result<(), String> {
+/// Adds `account` (when there is one) to every permission of the `except`
+/// of each token in `token_ids` (`generated_accounts.out_of_scope_for`),
+/// which must name tokens with an `except`.
+fn except(
+    tokens: &mut [TokenData],
+    token_ids: &[String],
+    account: Option<&str>,
+) -> Result<(), String> {
     for id in token_ids {
         let token = tokens
             .iter_mut()
@@ -375,8 +381,10 @@ fn except(tokens: &mut [TokenData], token_ids: &[String], account: &str) -> Resu
                 "generated_accounts: token {id} has no except to add an account to"
             ));
         }
-        for accounts in token.except.values_mut() {
-            accounts.push(account.to_owned());
+        if let Some(account) = account {
+            for accounts in token.except.values_mut() {
+                accounts.push(account.to_owned());
+            }
         }
     }
     Ok(())
@@ -499,6 +507,10 @@ mod tests {
         };
         let err = DemoData::parse_with(SHIPPED, too_many, super::super::state::now());
         assert!(err.unwrap_err().contains("at most 1000"));
+        let mut value: serde_json::Value = serde_json::from_str(SHIPPED).unwrap();
+        value["generated_accounts"]["out_of_scope_for"] = serde_json::json!(["nope"]);
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(err.contains("token nope is not in the data"), "{err}");
     }
 
     #[test]
