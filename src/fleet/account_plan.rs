@@ -143,6 +143,32 @@ impl AccountSkip {
     }
 }
 
+impl AccountSkip {
+    /// The skip as an entry's line reads it: `no permission (Zero Trust
+    /// Write)`, `could not be read: …` with the client's sentence.
+    pub fn words(&self, change: &DlpChange) -> String {
+        match self {
+            Self::NoPermission {
+                permission: Some(permission),
+            } => format!("no permission ({permission})"),
+            Self::Unreadable { error } => format!("could not be read: {}", error.message),
+            other => other.kind().words(change).to_owned(),
+        }
+    }
+}
+
+impl FieldStep {
+    /// `OCR off → on`, `payload logging SHA256:… → off`.
+    pub fn words(&self) -> String {
+        format!(
+            "{} {} → {}",
+            self.field.words(),
+            self.before.words(),
+            self.after.words()
+        )
+    }
+}
+
 impl AccountSkipKind {
     /// True when the account already is where the change wanted it.
     pub fn is_goal_met(self) -> bool {

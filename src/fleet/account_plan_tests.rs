@@ -136,6 +136,15 @@ fn a_plan_on_a_mix_sends_what_differs_and_says_why_it_skips() {
     assert_eq!(entry.account.account_type.as_deref(), Some("enterprise"));
     assert_eq!(plan.entry("id-denied").unwrap().state, None);
 
+    assert_eq!(fields(&plan, "ocr-off")[0].words(), "OCR off → on");
+    let skip_words = |id: &str| match step(&plan, id) {
+        AccountStep::Skip(skip) => skip.words(&plan.change),
+        AccountStep::Send { .. } => panic!("{id} sent"),
+    };
+    assert_eq!(skip_words("denied"), "no permission (Zero Trust Write)");
+    assert_eq!(skip_words("broken"), "could not be read: no");
+    assert_eq!(skip_words("no-dlp"), "DLP not available");
+
     assert_eq!(plan.to_send(), 3);
     assert!(plan.needs_typed_count(), "masking clear");
     assert_eq!(
@@ -156,6 +165,10 @@ fn a_reset_shows_every_field_before_and_after_and_skips_accounts_at_defaults() {
         panic!("sent")
     };
     assert_eq!(write, DlpWrite::Reset);
+    assert_eq!(
+        fields[3].words(),
+        format!("payload logging {} → off", key_fingerprint(KEY))
+    );
     assert_eq!(
         fields,
         vec![
