@@ -322,3 +322,54 @@ async fn a_reset_run_deletes_each_planned_account_with_before_and_after() {
     assert_eq!(outcomes, planned.len());
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn fleet_runs_lists_an_accounts_run_and_fleet_resume_finishes_it() {
+    let cli = crate::headless_common::Headless {
+        mock: start_mock_with(MockConfig {
+            accounts: Some(200),
+            ..MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let client = full_client(&cli.mock);
+    let rows = account_rows(&client).await;
+    let plan = AccountPlan::new(ocr_and_ai_on(), &rows);
+    let planned = sent_ids(&plan);
+    let recorded = trustdeck::fleet::ApplyOptions::recorded(
+        trustdeck::fleet::RunsDir::in_dir(cli.runs_dir()),
+        trustdeck::audit::AuditLog::new(cli.audit_path(), None, &cli.mock.base_url()),
+    );
+    set_faults(&cli.mock, json!({"latency_ms": 100})).await;
+    let mut run = start_account_apply(&client, plan, recorded).await.unwrap();
+    while !matches!(next(&mut run).await, Some(ApplyEvent::Zone(_))) {}
+    run.control().interrupt();
+    let id = run.id().to_string();
+    let (_, end) = finish(run).await;
+    assert!(end.summary.left > 0, "{:?}", end.summary);
+    set_faults(&cli.mock, json!({"latency_ms": 0})).await;
+
+    let listed = cli.run(&["fleet", "runs", "--json"]).await;
+    listed.expect(0);
+    let doc = listed.document("fleet_runs");
+    let entry = &doc["runs"][0];
+    assert_eq!(entry["run_id"], id.as_str());
+    assert_eq!(entry["target"], "accounts");
+    assert_eq!(entry["state"], "unfinished");
+    assert_eq!(entry["change"]["kind"], "dlp_edit");
+
+    cli.run(&["fleet", "resume", &id, "--yes"]).await.expect(0);
+    let patches = per_account(&cli.mock, "PATCH").await;
+    assert_eq!(patches.keys().cloned().collect::<HashSet<_>>(), planned);
+    assert!(patches.values().all(|n| *n == 1), "each account once");
+    let listed = cli.run(&["fleet", "runs", "--json"]).await;
+    assert_eq!(
+        listed.document("fleet_runs")["runs"][0]["state"],
+        "complete"
+    );
+    let text = cli.run(&["fleet", "runs"]).await;
+    text.expect(0);
+    assert!(text.stdout.contains("accounts: OCR on"), "{}", text.stdout);
+    cli.mock.shutdown().await;
+}
