@@ -397,6 +397,7 @@ async fn the_failures_of_an_accounts_run_are_retried_until_every_account_is_chan
     while end.summary.retryable > 0 {
         retries += 1;
         assert!(retries < 30, "the failures do not end");
+        assert_eq!(end.state, RunState::Complete, "{end:?}");
         let again = trustdeck::fleet::retry_account_apply(
             &client,
             &end.run,
@@ -404,7 +405,7 @@ async fn the_failures_of_an_accounts_run_are_retried_until_every_account_is_chan
             options(&dir, &mock),
         )
         .await
-        .unwrap();
+        .unwrap_or_else(|error| panic!("{error}: retrying {end:?}"));
         end = finish(again).await.1;
     }
     let twice = trustdeck::fleet::retry_account_apply(
