@@ -154,6 +154,7 @@ impl HeadlessCommand {
             Self::Fleet(FleetCommand::Scan(args)) => args.json,
             Self::Fleet(FleetCommand::Apply(args)) => args.json,
             Self::Fleet(FleetCommand::Resume(args)) => args.json,
+            Self::Fleet(FleetCommand::Revert(args)) => args.json,
             Self::Fleet(FleetCommand::Runs(args)) => args.json,
             Self::Completions(_) | Self::Man(_) | Self::Schema(_) => false,
         }
@@ -437,6 +438,10 @@ pub enum FleetCommand {
     /// this API by default): nothing done is sent again.
     #[command(after_help = BULK_EXIT_HELP)]
     Resume(FleetResumeArgs),
+    /// Undo a finished run: the inverse change on the zones (or accounts)
+    /// it changed, from the values its journal kept, as a new run.
+    #[command(after_help = BULK_EXIT_HELP)]
+    Revert(FleetRevertArgs),
     /// List the bulk runs in the journal folder and where each stands.
     Runs(FleetRunsArgs),
 }
@@ -529,6 +534,26 @@ pub struct FleetResumeArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Print the run's plan and outcomes as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `trustdeck fleet revert RUN`.
+#[derive(Args, Debug, Clone)]
+pub struct FleetRevertArgs {
+    /// The run to undo (see `trustdeck fleet runs`).
+    #[arg(value_name = "RUN")]
+    pub run: String,
+    /// Print the plan, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Revert without asking; needed when stdin or stderr is not a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan and the outcomes as one JSON document.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.

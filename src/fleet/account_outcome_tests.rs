@@ -91,6 +91,7 @@ fn a_zones_run_line_has_no_target_and_an_accounts_one_says_so() {
         zones: 1,
         to_send: 1,
         retry_of: None,
+        revert_of: None,
     };
     let text = serde_json::to_string(&Line::<Zones>::Run(zones.clone())).unwrap();
     assert!(!text.contains("target"), "{text}");
@@ -107,6 +108,7 @@ fn a_zones_run_line_has_no_target_and_an_accounts_one_says_so() {
         zones: 1,
         to_send: 1,
         retry_of: None,
+        revert_of: None,
     };
     let text = serde_json::to_string(&Line::<Accounts>::Run(accounts.clone())).unwrap();
     assert!(text.contains(r#""target":"accounts""#), "{text}");

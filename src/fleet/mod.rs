@@ -44,6 +44,7 @@ mod journal;
 mod journal_read;
 mod listed;
 mod plan;
+mod revert;
 mod row;
 mod run_target;
 mod scan;
@@ -93,6 +94,9 @@ pub use journal_read::{
 pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,
+};
+pub use revert::{
+    RevertError, RevertPlan, check_finished, inverse, revert_plan, why_not_revertible,
 };
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,

@@ -52,6 +52,7 @@ mod files_symlink;
 mod fleet_cache;
 mod fleet_documents;
 mod fleet_failed;
+mod fleet_revert;
 mod fleet_scan;
 mod fleet_stream;
 mod headless_bulk;
