@@ -18,6 +18,7 @@ fn entry(before: DlpState, change: &DlpChange) -> AccountPlanEntry {
         step: account_step_for(change, &before),
         state: Some(before),
         read_at: 5,
+        restore: None,
     }
 }
 

@@ -45,6 +45,7 @@ mod journal_read;
 mod listed;
 mod plan;
 mod revert;
+mod revert_accounts;
 mod row;
 mod run_target;
 mod scan;
@@ -98,6 +99,7 @@ pub use plan::{
 pub use revert::{
     RevertError, RevertPlan, check_finished, inverse, revert_plan, why_not_revertible,
 };
+pub use revert_accounts::{AccountRevertPlan, account_revert_plan};
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };

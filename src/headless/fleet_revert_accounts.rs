@@ -1,18 +1,169 @@
-//! `trustdeck fleet revert RUN` of an accounts run (DLP settings).
+//! `trustdeck fleet revert RUN` of an accounts run (DLP settings): each
+//! account the run changed, read again now, is sent the PATCH that puts
+//! back the fields the run changed; what cannot be put back (a key that
+//! was there before, known only by its fingerprint) is listed with why.
+//! `--json` is not taken yet for one, as for `fleet resume` of one.
+
+use futures::StreamExt;
 
 use crate::cli::FleetRevertArgs;
-use crate::fleet::{RunId, RunsDir};
+use crate::fleet::{
+    AccountPlan, AccountPlanEntry, AccountSkip, AccountStep, Accounts, DlpChange, DlpEdit,
+    DlpState, PlanAccount, RowError, RunId, RunsDir, account_revert_plan, account_step_for,
+    check_sound, start_account_apply, unix_now,
+};
 
+use super::fleet_apply::journal_failure;
+use super::fleet_confirm::{Answer, confirm};
+use super::fleet_revert::{READS_AT_ONCE, revert_failure, revert_options};
+use super::fleet_runs_accounts::drive;
+use super::output::{Table, clean, note, print, warn};
 use super::{Context, Exit, Failure};
 
 /// `fleet revert` of an accounts run.
 pub async fn revert(
-    _ctx: &Context,
-    _args: &FleetRevertArgs,
-    _runs: &RunsDir,
+    ctx: &Context,
+    args: &FleetRevertArgs,
+    runs: &RunsDir,
     id: &RunId,
 ) -> Result<Exit, Failure> {
-    Err(Failure::Usage(format!(
-        "run {id} is a run of accounts: this trustdeck cannot revert it yet; nothing was sent"
-    )))
+    let record = runs.load_as::<Accounts>(id).map_err(journal_failure)?;
+    for warning in &record.warnings {
+        warn(&warning.to_string());
+    }
+    check_sound(&record).map_err(journal_failure)?;
+    if args.json {
+        return Err(Failure::Usage(format!(
+            "run {id} is a run of accounts: revert it without --json; nothing was sent"
+        )));
+    }
+    let revert = account_revert_plan(&record).map_err(revert_failure)?;
+    let plan = AccountPlan {
+        change: DlpChange::Restore,
+        entries: read_accounts(ctx, &revert.accounts).await,
+    };
+    let text = plan_text(id, &plan, &revert.not_revertible);
+    let shortfall = !revert.not_revertible.is_empty()
+        || plan
+            .entries
+            .iter()
+            .any(|e| matches!(&e.step, AccountStep::Skip(s) if !s.kind().is_goal_met()));
+    let to_send = plan.to_send();
+    let what = format!("revert run {id}: restore the values of {to_send} accounts");
+    if args.dry_run {
+        print(&text);
+        note("Dry run: nothing was sent.");
+        return Ok(Exit::Done);
+    }
+    if let Err(refused) = ctx.refuse_if_read_only(|| format!("it would {what}")) {
+        note(text.trim_end());
+        return Err(refused);
+    }
+    if to_send == 0 {
+        print(&text);
+        note("Nothing to send.");
+        return Ok(if shortfall { Exit::Unmet } else { Exit::Done });
+    }
+    if args.yes {
+        print(&text);
+    } else {
+        note(text.trim_end());
+        let (question, answer) = if plan.needs_typed_count() {
+            (
+                format!(
+                    "This clears the payload-logging key, or sets masking to clear, on some \
+                     of {to_send} accounts."
+                ),
+                Answer::Count(to_send),
+            )
+        } else {
+            (
+                format!("Restore the values of {to_send} accounts?"),
+                Answer::Yes,
+            )
+        };
+        confirm(ctx, &question, answer, None, &what).await?;
+    }
+    let run = start_account_apply(&ctx.client, plan, revert_options(ctx, id))
+        .await
+        .map_err(journal_failure)?;
+    let run_id = run.id().clone();
+    let exit = drive(ctx, run, &run_id, &DlpChange::Restore).await;
+    Ok(match exit {
+        Exit::Done if shortfall => Exit::Unmet,
+        other => other,
+    })
+}
+
+/// "Revert of run …", the plan's counts, each account's step, then what
+/// cannot be reverted and why.
+fn plan_text(id: &RunId, plan: &AccountPlan, not_revertible: &[(PlanAccount, String)]) -> String {
+    let mut text = format!(
+        "Revert of run {id}: the accounts it changed, read again now.\nPlan: {}\n",
+        clean(&plan.summary().to_string())
+    );
+    let mut table = Table::new(&["ACCOUNT", "PLAN"]).cap(1, usize::MAX);
+    for entry in &plan.entries {
+        let step = match &entry.step {
+            AccountStep::Send { fields, .. } => fields
+                .iter()
+                .map(|f| f.words())
+                .collect::<Vec<_>>()
+                .join(", "),
+            AccountStep::Skip(skip) => skip.words(&plan.change),
+        };
+        table.row(vec![name(&entry.account), step]);
+    }
+    text.push_str(&table.render());
+    if !not_revertible.is_empty() {
+        text.push_str(&format!("Cannot be reverted ({}):\n", not_revertible.len()));
+        for (account, why) in not_revertible {
+            text.push_str(&format!("  {}: {}\n", clean(&name(account)), clean(why)));
+        }
+    }
+    text
+}
+
+fn name(account: &PlanAccount) -> String {
+    if account.name.is_empty() {
+        account.id.clone()
+    } else {
+        account.name.clone()
+    }
+}
+
+/// Each account's entry from its settings read now: one that cannot be
+/// read is skipped, with why.
+async fn read_accounts(
+    ctx: &Context,
+    accounts: &[(PlanAccount, DlpEdit)],
+) -> Vec<AccountPlanEntry> {
+    let client = ctx.client.bulk();
+    futures::stream::iter(accounts.iter().cloned())
+        .map(|(account, edit)| {
+            let client = client.clone();
+            async move {
+                let (step, state) = match client.get_dlp(&account.id).await {
+                    Ok(reply) => {
+                        let state = DlpState::of(&reply.result);
+                        let change = DlpChange::Edit(edit.clone());
+                        (account_step_for(&change, &state), Some(state))
+                    }
+                    Err(error) => (
+                        AccountStep::Skip(AccountSkip::of_failure(&RowError::from_api(&error))),
+                        None,
+                    ),
+                };
+                AccountPlanEntry {
+                    account,
+                    step,
+                    state,
+                    read_at: unix_now(),
+                    restore: Some(edit),
+                }
+            }
+        })
+        .buffered(READS_AT_ONCE)
+        .collect()
+        .await
 }

@@ -53,6 +53,7 @@ mod fleet_cache;
 mod fleet_documents;
 mod fleet_failed;
 mod fleet_revert;
+mod fleet_revert_accounts;
 mod fleet_scan;
 mod fleet_stream;
 mod headless_bulk;
