@@ -131,3 +131,7 @@ pub fn revert_plan(record: &RunRecord) -> Result<RevertPlan, RevertError> {
         zones,
     })
 }
+
+#[cfg(test)]
+#[path = "revert_tests.rs"]
+mod tests;
