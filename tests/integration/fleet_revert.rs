@@ -100,11 +100,13 @@ async fn a_revert_of_an_enable_turns_off_exactly_the_zones_the_run_turned_on() {
 
     let runs = cli.run(&["fleet", "runs"]).await;
     runs.expect(0);
-    assert!(
-        runs.stdout.contains(&run_id(&journals[1])),
-        "{}",
-        runs.stdout
-    );
+    let line = runs
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&run_id(&journals[1])))
+        .unwrap_or_else(|| panic!("the revert is listed: {}", runs.stdout));
+    assert!(line.contains(&format!("revert {run}:")), "{line}");
+    assert!(line.contains("complete"), "{line}");
 }
 
 #[tokio::test]

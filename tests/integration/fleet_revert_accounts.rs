@@ -142,6 +142,13 @@ async fn a_revert_of_a_masking_run_puts_each_accounts_masking_back() {
     let header: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(header["revert_of"], run.as_str(), "{header}");
     assert_eq!(header["change"]["kind"], "restore", "{header}");
+    let runs = cli.run(&["fleet", "runs"]).await;
+    runs.expect(0);
+    assert!(
+        runs.stdout.contains(&format!("revert {run}:")),
+        "the revert's journal reads back: {runs:?}"
+    );
+    assert!(runs.stderr.is_empty(), "no journal is damaged: {runs:?}");
 }
 
 #[tokio::test]
