@@ -6,6 +6,9 @@
 //! - [`start_scan`] lists the zones and reads each one's CSAM Scanner setting
 //!   as bulk work through the client's pacer, streaming [`ScanEvent`]s;
 //!   cancellable with [`ScanRun::cancel`].
+//! - [`start_account_scan`] does the same for every account's DLP settings,
+//!   streaming [`AccountRow`]s in the same events: one engine (module
+//!   `scanner`) with what differs per kind of target in a small trait.
 //! - [`FleetRow`] is one zone as data (the setting, or why it could not be
 //!   read); [`FleetScan`] holds a scan's rows and folds a refresh into them.
 //! - [`Coverage`], [`Attention`], [`Filter`] and [`visible`] are the pure
@@ -22,6 +25,7 @@
 //!   [`retry_apply`] takes its retryable failures once.
 
 mod account_row;
+mod account_scan;
 mod apply;
 mod apply_audit;
 mod apply_event;
@@ -38,6 +42,7 @@ mod listed;
 mod plan;
 mod row;
 mod scan;
+mod scanner;
 mod table;
 mod table_index;
 mod view;
@@ -46,6 +51,7 @@ mod zone_outcome;
 pub use account_row::{
     AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
 };
+pub use account_scan::{AccountScanOptions, AccountScanRun, MAX_ACCOUNTS, start_account_scan};
 pub use apply::{
     ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
     resume_apply, retry_apply, start_apply,
