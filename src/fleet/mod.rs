@@ -13,7 +13,8 @@
 //!   read); [`FleetScan`] holds a scan's rows and folds a refresh into them.
 //! - [`Coverage`], [`Attention`], [`Filter`] and [`visible`] are the pure
 //!   views a table and a summary are made of.
-//! - [`ScanCache`] keeps the last scan per API and credential identity.
+//! - [`ScanCache`] keeps the last scan per API and credential identity, of
+//!   zones ([`FleetScan`]) and of accounts ([`AccountScan`]).
 //! - Bulk changes: a [`Change`] and the rows make a [`Plan`] (per zone
 //!   `Send` with what the server is expected to adjust, or `Skip` and why,
 //!   counted by [`PlanSummary`]); [`start_apply`] runs it as bulk work,
@@ -26,6 +27,7 @@
 
 mod account_row;
 mod account_scan;
+mod account_table;
 mod apply;
 mod apply_audit;
 mod apply_event;
@@ -52,6 +54,7 @@ pub use account_row::{
     AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
 };
 pub use account_scan::{AccountScanOptions, AccountScanRun, MAX_ACCOUNTS, start_account_scan};
+pub use account_table::AccountScan;
 pub use apply::{
     ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
     resume_apply, retry_apply, start_apply,
