@@ -217,7 +217,19 @@ fn failure_of(error: &ApiError) -> RowError {
 
 /// The most urgent thing about an account, in the order "attention first"
 /// sorts by (the first variant first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountAttention {
     /// Matched payloads are logged in clear.

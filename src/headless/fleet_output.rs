@@ -95,7 +95,7 @@ pub fn condition_name(condition: FailOn) -> String {
 /// on stderr.
 pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<Duration>) -> Exit {
     if let Some(age) = age {
-        note(&cached_line(scan, age));
+        note(&cached_line(scan.finished_at, age));
     }
     let head = Head {
         cached: age.is_some(),
@@ -156,9 +156,10 @@ fn condition_words(condition: FailOn) -> &'static str {
     }
 }
 
-fn cached_line(scan: &FleetScan, age: Duration) -> String {
-    let when = scan
-        .finished_at
+/// "Cached scan from 5m ago (…); no request was sent." of a scan that
+/// ended at `finished_at`.
+pub fn cached_line(finished_at: Option<u64>, age: Duration) -> String {
+    let when = finished_at
         .and_then(|at| OffsetDateTime::from_unix_timestamp(at as i64).ok())
         .and_then(|at| {
             at.format(format_description!(
