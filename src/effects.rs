@@ -183,6 +183,8 @@ impl Effects {
                     break;
                 }
             }
+            drop(run);
+            crate::memory::give_back();
         });
     }
 
@@ -216,6 +218,8 @@ impl Effects {
             if let Err(error) = cache.store(&key, &scan) {
                 warn!(%error, "could not keep the fleet scan in the cache");
             }
+            drop(scan);
+            crate::memory::give_back();
         });
     }
 

@@ -34,6 +34,7 @@ mod apply_event;
 mod apply_run;
 mod cache;
 mod cache_names;
+mod cache_stream;
 mod change;
 mod cost;
 mod coverage;
@@ -64,6 +65,7 @@ pub use cache::{
     CACHE_FORMAT, CacheKey, CacheWarning, CacheWriter, CredentialIdentity, ScanCache, identify,
 };
 pub use cache_names::CachedNames;
+pub use cache_stream::{CachedHead, CachedRows};
 pub use change::{Change, ChangeError};
 pub use cost::{RunCost, thousands};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};

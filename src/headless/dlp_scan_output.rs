@@ -15,7 +15,7 @@ use crate::fleet::{
 };
 
 use super::Exit;
-use super::fleet_output::{Format, cached_line};
+use super::fleet_output::{Format, cached_line_at};
 use super::fleet_scan_doc::{read_error, unix};
 use super::output::{self, Csv, Table, note, print_doc};
 
@@ -39,7 +39,7 @@ pub fn print(
     age: Option<Duration>,
 ) -> Exit {
     if let Some(age) = age {
-        note(&cached_line(scan.finished_at, age));
+        note(&cached_line_at(scan.finished_at, age));
     }
     let rows = ordered(scan, scope);
     let counts: Vec<(AccountQuick, usize)> = conditions(fail_on)

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{read_regular_file, write_atomic_private};
 use crate::fleet::{
-    AccountScan, CacheKey, CacheWriter, CredentialIdentity, FleetRow, FleetScan, ScanCache,
-    ScanOutcome, identify, unix_now,
+    AccountScan, CacheKey, CacheWriter, CachedRows, CredentialIdentity, FleetRow, FleetScan,
+    ScanCache, ScanOutcome, identify, unix_now,
 };
 
 use super::output::warn;
@@ -276,9 +276,21 @@ fn point_index(
 /// The last scan of these credentials at this API (of `account`, an id or a
 /// name, if given), without a request.
 pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
-    let (cache, entry) = last_entry(ctx, ScanKind::Zones, account)?;
-    match cache.load(&entry.key) {
+    let (cache, key) = find(ctx, ScanKind::Zones, account)?;
+    match cache.load(&key) {
         Ok(scan) => scan,
+        Err(warning) => {
+            warn(&warning.to_string());
+            None
+        }
+    }
+}
+
+/// [`load`], to be read a row at a time: the rows are not held.
+pub fn open_rows(ctx: &Context, account: Option<&str>) -> Option<CachedRows> {
+    let (cache, key) = find(ctx, ScanKind::Zones, account)?;
+    match cache.open_rows(&key) {
+        Ok(rows) => rows,
         Err(warning) => {
             warn(&warning.to_string());
             None
@@ -289,8 +301,8 @@ pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
 /// The last accounts scan of these credentials at this API, without a
 /// request.
 pub fn load_accounts(ctx: &Context) -> Option<AccountScan> {
-    let (cache, entry) = last_entry(ctx, ScanKind::Accounts, None)?;
-    match cache.load_accounts(&entry.key) {
+    let (cache, key) = find(ctx, ScanKind::Accounts, None)?;
+    match cache.load_accounts(&key) {
         Ok(scan) => scan,
         Err(warning) => {
             warn(&warning.to_string());
@@ -299,9 +311,9 @@ pub fn load_accounts(ctx: &Context) -> Option<AccountScan> {
     }
 }
 
-/// The cache and the index's latest entry of a `kind` scan of these
-/// credentials at this API (of `account`, an id or a name, if given).
-fn last_entry(ctx: &Context, kind: ScanKind, account: Option<&str>) -> Option<(ScanCache, Entry)> {
+/// The cache and the key of the last `kind` scan of these credentials at
+/// this API (of `account`, an id or a name, if given), from the index.
+fn find(ctx: &Context, kind: ScanKind, account: Option<&str>) -> Option<(ScanCache, CacheKey)> {
     let (cache, dir) = (ScanCache::default_location()?, cache_dir()?);
     let api = api_of(ctx);
     let email = ctx.client.key_email();
@@ -328,5 +340,5 @@ fn last_entry(ctx: &Context, kind: ScanKind, account: Option<&str>) -> Option<(S
         };
         entry.kind == kind && entry.api == api && who && scope
     })?;
-    Some((cache, entry.clone()))
+    Some((cache, entry.key.clone()))
 }
