@@ -26,7 +26,7 @@ mod time;
 mod write;
 
 pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, place, write_result};
-pub use dlp_scan::{DlpFailOnCount, DlpScanAccount, DlpScanBody, DlpScanSummary};
+pub use dlp_scan::{DlpFailOnCount, DlpScanAccount, DlpScanBody};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use fleet_plan::{
