@@ -24,7 +24,12 @@
 //!   ([`RunsDir`], module `journal` for the format and the order that makes
 //!   it safe), so [`resume_apply`] continues one after a crash and
 //!   [`retry_apply`] takes its retryable failures once.
+//! - Accounts: an [`AccountRow`] per account's DLP settings; a checked
+//!   [`DlpChange`] and the rows make an [`AccountPlan`] (per account the
+//!   one write with each field's before → after, or why it is skipped).
 
+mod account_change;
+mod account_plan;
 mod account_row;
 mod account_scan;
 mod account_table;
@@ -51,6 +56,15 @@ mod table_index;
 mod view;
 mod zone_outcome;
 
+pub use account_change::{
+    DlpChange, DlpChangeBuilder, DlpChangeError, DlpEdit, DlpWrite, KeyChange, at_defaults,
+    check_public_key,
+};
+pub use account_plan::{
+    AccountPlan, AccountPlanEntry, AccountPlanSummary, AccountSkip, AccountSkipKind, AccountStep,
+    FieldStep, ONLY_CHOICES, PlanAccount, account_entry_for, account_settled, account_step_for,
+    after_change, parse_only, select_only,
+};
 pub use account_row::{
     AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
 };
