@@ -126,6 +126,8 @@ impl Effects {
                         scan.cancel();
                     }
                 }
+                // Wired to the accounts scan engine once it is merged.
+                Command::StartAccountScan | Command::CancelAccountScan => {}
                 Command::LoadFleetCache(identity) => self.load_cache(identity),
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
                 Command::StartApply(plan) => self.begin(Begin::Start(plan)),

@@ -21,6 +21,7 @@ use crossterm::event::KeyCode;
 pub const KEY_SCOPES: &[(&str, KeyContext)] = &[
     ("settings", KeyContext::Settings),
     ("fleet", KeyContext::Fleet),
+    ("accounts", KeyContext::Accounts),
     ("run", KeyContext::Run),
     ("dialog", KeyContext::Dialog),
     ("help_overlay", KeyContext::Help),
@@ -201,7 +202,11 @@ impl Keymap {
         let on_a_page = |b: &&Binding| {
             matches!(
                 b.context,
-                KeyContext::Global | KeyContext::Settings | KeyContext::Fleet | KeyContext::Run
+                KeyContext::Global
+                    | KeyContext::Settings
+                    | KeyContext::Fleet
+                    | KeyContext::Run
+                    | KeyContext::Accounts
             )
         };
         for answer in answers {
@@ -447,6 +452,7 @@ mod tests {
         assert!(global.message.contains("[keys.fleet] sort"), "{global}");
         let moved_away = Keymap::build(&[
             rebind(Some("fleet"), "sort", &["ctrl-s"]),
+            rebind(Some("accounts"), "sort", &["ctrl-s"]),
             rebind(None, "quit", &["S"]),
         ]);
         assert!(moved_away.is_ok(), "{moved_away:?}");

@@ -173,7 +173,7 @@ impl Layout {
 /// Why a row could not be read, in the few words its cell has room for
 /// ("429 rate limited", "timeout"); the whole message is in
 /// [`failure_detail`].
-fn reason(failure: &Failure) -> String {
+pub(super) fn reason(failure: &Failure) -> String {
     match failure {
         Failure::NoPermission { .. } => "403 no permission".to_owned(),
         Failure::Auth => "401 credentials refused".to_owned(),
@@ -208,6 +208,6 @@ pub(super) fn failure_detail(error: &RowError) -> String {
 }
 
 /// `text` in `columns` (with two spaces of gap), cut with `…`.
-fn cut(text: &str, columns: usize) -> String {
+pub(super) fn cut(text: &str, columns: usize) -> String {
     pad(&fit_text(text, columns.saturating_sub(2)), columns)
 }

@@ -42,7 +42,7 @@ fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
             "{} shows the fleet",
             key(state, KeyContext::Global, "fleet_page")
         ),
-        Page::Fleet => format!(
+        Page::Fleet | Page::Accounts => format!(
             "{} goes back to the panels",
             key(state, KeyContext::Global, "escape")
         ),
@@ -55,6 +55,9 @@ fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
 }
 
 fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
+    if state.page == Page::Accounts {
+        return accounts_refused(state, msg);
+    }
     if state.page == Page::Fleet {
         if let Some(text) = super::bulk::why_not(state, msg) {
             return Some(text);
@@ -105,6 +108,29 @@ fn fleet_refused(state: &AppState, msg: &Msg) -> Option<String> {
         }
         Msg::PauseRun | Msg::AskStopRun => {
             "The run is stopping: the requests in flight finish, the rest are not sent.".to_owned()
+        }
+        _ => return None,
+    })
+}
+
+/// The accounts page's keys that wait for something: a row, a scan's end.
+fn accounts_refused(state: &AppState, msg: &Msg) -> Option<String> {
+    let page = &state.accounts;
+    let refresh = key(state, KeyContext::Global, "refresh");
+    let escape = key(state, KeyContext::Global, "escape");
+    Some(match msg {
+        Msg::FocusNext | Msg::FocusPrev => format!(
+            "The accounts page is one table, with no panels to move between: {escape} goes back to the panels."
+        ),
+        Msg::ShowPage(Page::Accounts) => "This is the accounts page.".to_owned(),
+        Msg::Activate | Msg::CopyId if page.rows().is_empty() => {
+            format!("No accounts yet: {refresh} scans every account.")
+        }
+        Msg::Activate | Msg::CopyId => {
+            "No account is shown: the filters hide every account.".to_owned()
+        }
+        Msg::Refresh if page.scanning.is_some() => {
+            format!("A scan is going: {escape} stops it, {refresh} scans again after.")
         }
         _ => return None,
     })
