@@ -12,6 +12,7 @@ mod common;
 mod headless_common;
 mod mock_common;
 
+mod account_scan;
 mod audit_files;
 mod audit_log;
 mod audit_mock;
