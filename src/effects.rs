@@ -15,8 +15,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
 use crate::fleet::{
-    self, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE, RunCost, RunsDir, ScanCache,
-    ScanCancel, ScanOptions, unix_now,
+    self, AccountScanOptions, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE, RunCost,
+    RunsDir, ScanCache, ScanCancel, ScanEvent, ScanOptions, ScanRun, unix_now,
 };
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AppState, AuditLine, BulkDialog, Dialog, PickerItem};
@@ -66,6 +66,8 @@ pub struct Effects {
     written: Arc<Mutex<HashMap<RequestId, audit::Pending>>>,
     /// Stops the running fleet scan.
     scan: Option<ScanCancel>,
+    /// Stops the running accounts scan.
+    account_scan: Option<ScanCancel>,
     /// Pauses, stops or interrupts the bulk run going.
     run: RunSlot,
     /// Results of work done off the loop (the audit overlay's lines).
@@ -104,6 +106,7 @@ impl Effects {
             hooks,
             written: Arc::default(),
             scan: None,
+            account_scan: None,
             run: RunSlot::default(),
             sender,
             messages,
@@ -126,8 +129,12 @@ impl Effects {
                         scan.cancel();
                     }
                 }
-                // Wired to the accounts scan engine once it is merged.
-                Command::StartAccountScan | Command::CancelAccountScan => {}
+                Command::StartAccountScan => self.start_account_scan(),
+                Command::CancelAccountScan => {
+                    if let Some(scan) = self.account_scan.take() {
+                        scan.cancel();
+                    }
+                }
                 Command::LoadFleetCache(identity) => self.load_cache(identity),
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
                 Command::StartApply(plan) => self.begin(Begin::Start(plan)),
@@ -165,27 +172,20 @@ impl Effects {
         if let Some(old) = self.scan.take() {
             old.cancel();
         }
-        let mut run = fleet::start_scan(self.worker.client(), options);
+        let run = fleet::start_scan(self.worker.client(), options);
         self.scan = Some(run.canceller());
-        let sender = self.sender.clone();
-        tokio::spawn(async move {
-            while let Some(event) = run.next().await {
-                // What else is waiting goes in the same message, so the page
-                // takes a batch of rows at once however fast they come.
-                let mut events = vec![event];
-                while events.len() < SCAN_BATCH {
-                    let Ok(event) = run.events.try_recv() else {
-                        break;
-                    };
-                    events.push(event);
-                }
-                let news = FleetNews::Scans(events);
-                if sender.send(Msg::Fleet(Box::new(news))).is_err() {
-                    run.cancel();
-                    break;
-                }
-            }
-        });
+        forward(run, FleetNews::Scans, self.sender.clone());
+    }
+
+    /// Runs an accounts scan through the worker's client, as the fleet
+    /// scan runs; its reports come back as messages.
+    fn start_account_scan(&mut self) {
+        if let Some(old) = self.account_scan.take() {
+            old.cancel();
+        }
+        let run = fleet::start_account_scan(self.worker.client(), AccountScanOptions::default());
+        self.account_scan = Some(run.canceller());
+        forward(run, FleetNews::AccountScans, self.sender.clone());
     }
 
     fn cache_key(&self, identity: CredentialIdentity) -> Option<(ScanCache, CacheKey)> {
@@ -305,6 +305,31 @@ impl Drop for Effects {
     fn drop(&mut self) {
         self.run.interrupt();
     }
+}
+
+/// Sends a scan's reports to the loop as they come: what else is waiting
+/// goes in the same message, so a page takes a batch of rows at once
+/// however fast they come. The loop gone, the scan stops.
+fn forward<R: Send + 'static>(
+    mut run: ScanRun<R>,
+    news: fn(Vec<ScanEvent<R>>) -> FleetNews,
+    sender: mpsc::UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        while let Some(event) = run.next().await {
+            let mut events = vec![event];
+            while events.len() < SCAN_BATCH {
+                let Ok(event) = run.events.try_recv() else {
+                    break;
+                };
+                events.push(event);
+            }
+            if sender.send(Msg::Fleet(Box::new(news(events)))).is_err() {
+                run.cancel();
+                break;
+            }
+        }
+    });
 }
 
 fn not_recorded(why: &str) -> ApiError {
