@@ -15,8 +15,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
 use crate::fleet::{
-    self, AccountScanOptions, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE, RunCost,
-    RunsDir, ScanCache, ScanCancel, ScanEvent, ScanOptions, ScanRun, unix_now,
+    self, AccountScan, AccountScanOptions, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE,
+    RunCost, RunsDir, ScanCache, ScanCancel, ScanEvent, ScanOptions, ScanRun, unix_now,
 };
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AppState, AuditLine, BulkDialog, Dialog, PickerItem};
@@ -37,8 +37,9 @@ pub struct Hooks {
     /// Where every write is recorded before it is sent and after; `None`
     /// sends writes unrecorded (tests that do not look at the log).
     pub audit: Option<AuditLog>,
-    /// Where finished fleet scans are kept for the next start; `None`
-    /// keeps none (the demo, whose data is new each run, and tests).
+    /// Where finished fleet and accounts scans are kept for the next
+    /// start; `None` keeps none (the demo, whose data is new each run, and
+    /// tests).
     pub fleet_cache: Option<ScanCache>,
     /// Where bulk runs are journaled (and found again to resume); `None`
     /// makes none (tests that do not run one).
@@ -135,6 +136,10 @@ impl Effects {
                         scan.cancel();
                     }
                 }
+                Command::LoadAccountCache(identity) => self.load_account_cache(identity),
+                Command::StoreAccountCache(identity, scan) => {
+                    self.store_account_cache(identity, *scan);
+                }
                 Command::LoadFleetCache(identity) => self.load_cache(identity),
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
                 Command::StartApply(plan) => self.begin(Begin::Start(plan)),
@@ -217,6 +222,33 @@ impl Effects {
         tokio::task::spawn_blocking(move || {
             if let Err(error) = cache.store(&key, &scan) {
                 warn!(%error, "could not keep the fleet scan in the cache");
+            }
+        });
+    }
+
+    /// Reads the last accounts scan of these credentials off the loop.
+    fn load_account_cache(&self, identity: CredentialIdentity) {
+        let sender = self.sender.clone();
+        let send = move |cached| {
+            let _ = sender.send(Msg::Fleet(Box::new(FleetNews::AccountsCached(cached))));
+        };
+        let Some((cache, key)) = self.cache_key(identity) else {
+            send(Ok(None));
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            send(cache.load_accounts(&key).map_err(|w| w.to_string()));
+        });
+    }
+
+    /// Keeps a finished accounts scan for the next start, off the loop.
+    fn store_account_cache(&self, identity: CredentialIdentity, scan: AccountScan) {
+        let Some((cache, key)) = self.cache_key(identity) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = cache.store_accounts(&key, &scan) {
+                warn!(%error, "could not keep the accounts scan in the cache");
             }
         });
     }

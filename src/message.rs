@@ -8,8 +8,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
 use crate::fleet::{
-    AccountQuick, AccountRow, ApplyEvent, ApplyTable, CredentialIdentity, FleetScan, Plan, Quick,
-    RunId, RunInfo, ScanEvent, ScanOptions,
+    AccountQuick, AccountRow, AccountScan, ApplyEvent, ApplyTable, CredentialIdentity, FleetScan,
+    Plan, Quick, RunId, RunInfo, ScanEvent, ScanOptions,
 };
 use crate::state::AuditLine;
 use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
@@ -175,6 +175,9 @@ pub enum FleetNews {
     /// The reports of the running accounts scan that were waiting, in
     /// order.
     AccountScans(Vec<ScanEvent<AccountRow>>),
+    /// The cached last accounts scan of these credentials (`None`: there
+    /// is none), or why it could not be read.
+    AccountsCached(Result<Option<AccountScan>, String>),
     /// A report of the running bulk run.
     Apply(ApplyEvent),
     /// A bulk run could not start (nothing was sent), and why.
@@ -209,6 +212,10 @@ pub enum Command {
     StartAccountScan,
     /// Stop the running accounts scan (what was read stays).
     CancelAccountScan,
+    /// Read the cached last accounts scan of these credentials.
+    LoadAccountCache(CredentialIdentity),
+    /// Keep this accounts scan as the last one of these credentials.
+    StoreAccountCache(CredentialIdentity, Box<AccountScan>),
     /// Read the cached last scan of these credentials.
     LoadFleetCache(CredentialIdentity),
     /// Keep this scan as the last one of these credentials.

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use tui_input::Input;
 
-use super::fleet::Scanning;
-use crate::fleet::{AccountQuick, AccountRow, AccountSummary, ScanOutcome};
+use super::fleet::{Scanning, Source};
+use crate::fleet::{AccountQuick, AccountRow, AccountScan, AccountSummary, ScanOutcome};
 
 /// The orders the accounts table can be sorted in; ties go by name, then id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -66,7 +66,7 @@ impl AccountSort {
 }
 
 /// Everything the accounts page shows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AccountsPage {
     /// Every row of the last scan, in the order they came.
     rows: Vec<AccountRow>,
@@ -88,8 +88,12 @@ pub struct AccountsPage {
     pub scanning: Option<Scanning>,
     /// The name filter while it is typed (`/`).
     pub typing: Option<Input>,
-    /// The page has started its first scan.
+    /// The page has asked for its rows (the cache, then maybe a scan).
     pub opened: bool,
+    /// Where the rows on screen came from.
+    pub source: Source,
+    /// When the last scan began, in seconds since the Unix epoch.
+    pub started_at: u64,
     /// The cursor was moved by hand: it follows its account when the rows
     /// are sorted again (else it stays on the first row).
     pub moved: bool,
@@ -99,7 +103,54 @@ pub struct AccountsPage {
     pub outcome: Option<ScanOutcome>,
 }
 
+impl Default for AccountsPage {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            index: HashMap::new(),
+            summary: AccountSummary::default(),
+            order: Vec::new(),
+            quick: Vec::new(),
+            name_contains: None,
+            sort: AccountSort::default(),
+            selected: 0,
+            scanning: None,
+            typing: None,
+            opened: false,
+            source: Source::Nothing,
+            started_at: 0,
+            moved: false,
+            finished_at: None,
+            outcome: None,
+        }
+    }
+}
+
 impl AccountsPage {
+    /// Shows the last scan of an earlier session, from the cache, unless a
+    /// scan of this session came first.
+    pub fn take_cached(&mut self, scan: &AccountScan) {
+        if self.source != Source::Nothing {
+            return;
+        }
+        self.source = Source::Cache;
+        self.started_at = scan.started_at;
+        self.finished_at = scan.finished_at;
+        self.outcome = scan.outcome.clone();
+        self.take_rows(scan.rows().iter().cloned());
+    }
+
+    /// The rows and dates as the cache keeps them.
+    pub fn to_scan(&self) -> AccountScan {
+        let mut scan = AccountScan::new(self.started_at);
+        for row in &self.rows {
+            scan.upsert(row.clone());
+        }
+        scan.finished_at = self.finished_at;
+        scan.outcome = self.outcome.clone();
+        scan
+    }
+
     /// Every row, in the order they came.
     pub fn rows(&self) -> &[AccountRow] {
         &self.rows

@@ -17,7 +17,7 @@ use super::text::{fit, input_view, width, wrap};
 use super::theme::Theme;
 use crate::fleet::{AccountDlp, AccountQuick, ScanOutcome};
 use crate::input::KeyContext;
-use crate::state::{AccountsPage, AppState};
+use crate::state::{AccountsPage, AppState, Source};
 
 /// The page's title.
 pub const TITLE: &str = "4 Accounts · DLP settings of every account";
@@ -124,6 +124,9 @@ fn progress(state: &AppState, refresh: &str, theme: Theme) -> Line<'static> {
             format!("Scanned {age}, but not every account could be listed"),
             theme.warn(),
         ),
+        _ if page.source == Source::Cache => {
+            (format!("Scanned {age} (from the cache)"), theme.muted())
+        }
         _ => (format!("Scanned {age}"), theme.muted()),
     };
     Line::from(vec![

@@ -7,21 +7,45 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{picker, say};
-use crate::fleet::{AccountQuick, AccountRow, ScanEvent, ScanOutcome};
+use crate::fleet::{AccountQuick, AccountRow, AccountScan, ScanEvent, ScanOutcome};
 use crate::message::{Command, Msg};
-use crate::state::{AppState, Page, Panel, PickerItem, PickerKind, Scanning, StatusKind};
+use crate::state::{AppState, Page, Panel, PickerItem, PickerKind, Scanning, Source, StatusKind};
 
 /// Rows a page key moves, as on the fleet page.
 const PAGE_ROWS: usize = 10;
 
-/// Shows the accounts page; the first time, scans every account.
+/// Shows the accounts page; the first time, asks for the cached scan (a
+/// scan starts only when there is none: it costs a request per account of
+/// the budget the admin's web dashboard shares).
 pub(super) fn show(state: &mut AppState) -> Vec<Command> {
     state.page = Page::Accounts;
     if state.accounts.opened {
         return Vec::new();
     }
     state.accounts.opened = true;
-    start(state)
+    match state.identity.clone() {
+        Some(identity) => vec![Command::LoadAccountCache(identity)],
+        None => start(state),
+    }
+}
+
+/// The cached last scan: shown, with its age, until a scan replaces it;
+/// none (or one that cannot be used) starts a scan.
+pub(super) fn on_cached(
+    state: &mut AppState,
+    cached: Result<Option<AccountScan>, String>,
+) -> Vec<Command> {
+    match cached {
+        Ok(Some(scan)) => {
+            state.accounts.take_cached(&scan);
+            Vec::new()
+        }
+        Ok(None) => start(state),
+        Err(warning) => {
+            say(state, StatusKind::Warning, warning);
+            start(state)
+        }
+    }
 }
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
@@ -169,6 +193,7 @@ fn open_account(state: &mut AppState) -> Vec<Command> {
 /// A batch of the scan's reports, in order: each run of rows is taken in
 /// at once, the other reports one by one.
 pub(super) fn on_scans(state: &mut AppState, events: Vec<ScanEvent<AccountRow>>) -> Vec<Command> {
+    let mut commands = Vec::new();
     let mut rows = Vec::new();
     for event in events {
         match event {
@@ -177,21 +202,24 @@ pub(super) fn on_scans(state: &mut AppState, events: Vec<ScanEvent<AccountRow>>)
                 if !rows.is_empty() {
                     state.accounts.take_rows(rows.drain(..));
                 }
-                on_scan(state, other);
+                commands.extend(on_scan(state, other));
             }
         }
     }
     if !rows.is_empty() {
         state.accounts.take_rows(rows);
     }
-    Vec::new()
+    commands
 }
 
-/// One report of the scan other than a row.
-fn on_scan(state: &mut AppState, event: ScanEvent<AccountRow>) {
+/// One report of the scan other than a row; a whole scan is kept in the
+/// cache.
+fn on_scan(state: &mut AppState, event: ScanEvent<AccountRow>) -> Option<Command> {
     let page = &mut state.accounts;
     match event {
-        ScanEvent::Started { .. } => {
+        ScanEvent::Started { at } => {
+            page.source = Source::Scan;
+            page.started_at = at;
             page.finished_at = None;
             page.outcome = None;
         }
@@ -218,6 +246,12 @@ fn on_scan(state: &mut AppState, event: ScanEvent<AccountRow>) {
             }
             page.finished_at = Some(end.finished_at);
             page.outcome = Some(end.outcome.clone());
+            let kept = match &state.identity {
+                Some(identity) if end.outcome == ScanOutcome::Complete => Some(
+                    Command::StoreAccountCache(identity.clone(), Box::new(page.to_scan())),
+                ),
+                _ => None,
+            };
             if let ScanOutcome::ListingFailed(error) = &end.outcome {
                 say(
                     state,
@@ -228,6 +262,8 @@ fn on_scan(state: &mut AppState, event: ScanEvent<AccountRow>) {
                     ),
                 );
             }
+            return kept;
         }
     }
+    None
 }

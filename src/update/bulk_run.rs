@@ -311,7 +311,8 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
         FleetNews::Scan(_)
         | FleetNews::Scans(_)
         | FleetNews::Cached(_)
-        | FleetNews::AccountScans(_) => Vec::new(),
+        | FleetNews::AccountScans(_)
+        | FleetNews::AccountsCached(_) => Vec::new(),
     }
 }
 

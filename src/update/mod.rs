@@ -120,6 +120,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
         }
         Msg::Fleet(news) => match *news {
             FleetNews::AccountScans(events) => accounts::on_scans(state, events),
+            FleetNews::AccountsCached(cached) => accounts::on_cached(state, cached),
             news => fleet::on_news(state, news),
         },
         Msg::Terminate => {

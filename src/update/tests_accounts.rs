@@ -1,4 +1,5 @@
-//! Reducer tests of the accounts page: a scan when it first opens, the
+//! Reducer tests of the accounts page: the cache first, a scan only
+//! without one, the
 //! scan's reports into rows and the summary, attention first, the name and
 //! quick filters, the sort, stopping a scan, and Enter opening the account
 //! in the account panel. No terminal, no network.
@@ -9,10 +10,11 @@ use super::*;
 use crate::api::model::EmailState;
 use crate::api::worker::ApiOp;
 use crate::fleet::{
-    AccountDlp, AccountRow, DlpState, Failure, Masking, RowError, ScanEvent, ScanOutcome, unix_now,
+    AccountDlp, AccountRow, AccountScan, CredentialIdentity, DlpState, Failure, Masking, RowError,
+    ScanEvent, ScanOutcome, unix_now,
 };
 use crate::message::FleetNews;
-use crate::state::Page;
+use crate::state::{Page, Source};
 
 /// An account read with these settings; `n` makes its id.
 fn account(n: u32, name: &str, key: bool, masking: Masking, ocr: bool) -> AccountRow {
@@ -56,9 +58,7 @@ fn scan(state: &mut AppState, events: Vec<ScanEvent<AccountRow>>) -> Vec<Command
 /// The accounts page opened on a loaded dashboard, a scan of `rows` come
 /// in (in one batch) and finished.
 fn scanned(rows: Vec<AccountRow>) -> AppState {
-    let mut state = loaded(setting(EmailState::Valid, true, true));
-    let commands = press(&mut state, "4");
-    assert_eq!(commands, [Command::StartAccountScan]);
+    let mut state = opened();
     let total = rows.len();
     let mut events = vec![
         ScanEvent::Started { at: unix_now() },
@@ -71,6 +71,18 @@ fn scanned(rows: Vec<AccountRow>) -> AppState {
     state
 }
 
+/// The accounts page opened on a loaded dashboard, its cache empty: a
+/// scan asked for.
+fn opened() -> AppState {
+    let mut state = loaded(setting(EmailState::Valid, true, true));
+    press(&mut state, "4");
+    assert_eq!(
+        news(&mut state, FleetNews::AccountsCached(Ok(None))),
+        [Command::StartAccountScan]
+    );
+    state
+}
+
 fn shown(state: &AppState) -> Vec<String> {
     state
         .accounts
@@ -80,9 +92,64 @@ fn shown(state: &AppState) -> Vec<String> {
 }
 
 #[test]
-fn the_page_scans_the_first_time_only_and_r_scans_again() {
+fn the_page_reads_the_cache_first_and_scans_only_without_one() {
     let mut state = loaded(setting(EmailState::Valid, true, true));
-    assert_eq!(press(&mut state, "4"), [Command::StartAccountScan]);
+    let identity = CredentialIdentity::Token { id: "t".into() };
+    assert_eq!(
+        press(&mut state, "4"),
+        [Command::LoadAccountCache(identity.clone())]
+    );
+    let mut cached = AccountScan::new(unix_now() - 3600);
+    for row in five() {
+        cached.upsert(row);
+    }
+    cached.finished_at = Some(unix_now() - 3500);
+    cached.outcome = Some(ScanOutcome::Complete);
+    assert!(news(&mut state, FleetNews::AccountsCached(Ok(Some(cached)))).is_empty());
+    assert_eq!(state.accounts.source, Source::Cache);
+    assert_eq!(state.accounts.shown_len(), 5);
+    assert!(
+        state.accounts.scanning.is_none(),
+        "no scan behind the admin's back"
+    );
+
+    assert_eq!(press(&mut state, "r"), [Command::StartAccountScan]);
+    let mut finished = end(ScanOutcome::Complete, 5);
+    finished.listed = Some(five().into_iter().map(|r| r.account_id).collect());
+    let mut events = vec![ScanEvent::Started { at: unix_now() }];
+    events.extend(five().into_iter().map(ScanEvent::Row));
+    events.push(ScanEvent::Finished(finished));
+    let commands = scan(&mut state, events);
+    assert_eq!(state.accounts.source, Source::Scan);
+    assert!(
+        matches!(commands.as_slice(), [Command::StoreAccountCache(i, kept)]
+            if *i == identity && kept.rows().len() == 5
+                && kept.outcome == Some(ScanOutcome::Complete)),
+        "{commands:?}"
+    );
+    press(&mut state, "r");
+    let stopped = scan(
+        &mut state,
+        vec![ScanEvent::Finished(end(ScanOutcome::Cancelled, 5))],
+    );
+    assert!(stopped.is_empty(), "a partial scan is not kept");
+
+    let mut broken = loaded(setting(EmailState::Valid, true, true));
+    press(&mut broken, "4");
+    let commands = news(
+        &mut broken,
+        FleetNews::AccountsCached(Err("the cache file is damaged".into())),
+    );
+    assert_eq!(commands, [Command::StartAccountScan]);
+    assert_eq!(
+        broken.status.as_ref().map(|s| s.kind),
+        Some(crate::state::StatusKind::Warning)
+    );
+}
+
+#[test]
+fn the_page_scans_the_first_time_only_and_r_scans_again() {
+    let mut state = opened();
     assert_eq!(state.page, Page::Accounts);
     assert!(state.accounts.scanning.is_some());
     assert!(
@@ -108,7 +175,10 @@ fn the_command_line_opens_the_page() {
         commands.extend(press(&mut state, &c.to_string()));
     }
     assert_eq!(state.page, Page::Accounts);
-    assert_eq!(commands, [Command::StartAccountScan]);
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadAccountCache(_)]),
+        "{commands:?}"
+    );
 }
 
 #[test]
@@ -135,8 +205,7 @@ fn rows_come_in_with_their_summary_and_attention_first() {
 
 #[test]
 fn rows_in_several_batches_keep_the_cursor_on_its_account_once_moved() {
-    let mut state = loaded(setting(EmailState::Valid, true, true));
-    press(&mut state, "4");
+    let mut state = opened();
     let mut rows = five().into_iter();
     scan(
         &mut state,
@@ -227,8 +296,7 @@ fn s_cycles_the_sort_through_name_and_type() {
 
 #[test]
 fn esc_stops_a_scan_then_leaves_the_page() {
-    let mut state = loaded(setting(EmailState::Valid, true, true));
-    press(&mut state, "4");
+    let mut state = opened();
     scan(&mut state, vec![ScanEvent::Row(five().remove(0))]);
     assert_eq!(press(&mut state, "\x1b"), [Command::CancelAccountScan]);
     scan(
@@ -277,8 +345,7 @@ fn enter_opens_the_account_in_the_account_panel() {
 
 #[test]
 fn keys_of_the_accounts_page_say_why_when_there_is_nothing_to_act_on() {
-    let mut state = loaded(setting(EmailState::Valid, true, true));
-    press(&mut state, "4");
+    let mut state = opened();
     press(&mut state, "\n");
     assert_eq!(state.page, Page::Accounts);
     let said = state.status.as_ref().map(|s| format!("{:?}", s.notice));

@@ -2,10 +2,11 @@
 //! TestBackend against the embedded mock over loopback; every wait has a
 //! timeout and waits for the effect of the key just sent.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::common::tui::Dashboard;
+use crate::common::tui::{Dashboard, WAIT};
 use crate::common::*;
+use trustdeck::fleet::ScanCache;
 
 /// How long a whole scan of the demo's accounts may take in a debug build.
 const SCAN: Duration = Duration::from_secs(30);
@@ -73,4 +74,36 @@ async fn a_scan_fills_the_table_a_quick_filter_narrows_it_and_enter_opens_the_ac
         })
         .await;
     assert!(!screen.contains("4 Accounts"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_finished_scan_is_kept_and_shown_from_the_cache_without_a_request() {
+    let mock = start_mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Dashboard::start_fleet(&mock, ScanCache::in_dir(dir.path()), 120, 40);
+    first.wait_for_text("Payload logging").await;
+    first.type_keys("4");
+    first
+        .wait_within("the scan's end", SCAN, |s| {
+            s.contains("Scanned just now · r scans again") && s.contains("5 accounts")
+        })
+        .await;
+    let deadline = Instant::now() + WAIT;
+    while std::fs::read_dir(dir.path()).unwrap().next().is_none() {
+        assert!(Instant::now() < deadline, "no cache file was written");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.type_keys("q");
+    assert!(first.finished().await.quit);
+
+    let second = Dashboard::start_fleet(&mock, ScanCache::in_dir(dir.path()), 120, 40);
+    second.wait_for_text("Payload logging").await;
+    let before = dlp_reads(&mock).await;
+    second.type_keys("4");
+    let screen = second
+        .wait_for("the cached scan", |s| s.contains("(from the cache)"))
+        .await;
+    assert!(screen.contains("5 of 5 shown"), "{screen}");
+    assert!(screen.contains("Umbrella Health"), "{screen}");
+    assert_eq!(dlp_reads(&mock).await, before, "the cache costs no request");
 }
