@@ -35,17 +35,23 @@ pub(super) fn unavailable(state: &mut AppState, refused: &Refused) {
     }
 }
 
-/// A key of the other page: where it works and how to get there.
+/// A key of another page: where it works and how to get there.
 fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
-    let how = match state.page {
-        Page::Settings => format!(
+    let how = if place == "the accounts page" {
+        format!(
+            "{} shows every account",
+            key(state, KeyContext::Global, "accounts_page")
+        )
+    } else if state.page == Page::Settings || place != "the zone and account panels" {
+        format!(
             "{} shows the fleet",
             key(state, KeyContext::Global, "fleet_page")
-        ),
-        Page::Fleet | Page::Accounts => format!(
+        )
+    } else {
+        format!(
             "{} goes back to the panels",
             key(state, KeyContext::Global, "escape")
-        ),
+        )
     };
     format!(
         "{} ({}) is a key of {place}, not of this page; {how}.",

@@ -364,3 +364,40 @@ fn keys_of_the_accounts_page_say_why_when_there_is_nothing_to_act_on() {
     press(&mut state, "3");
     assert_eq!(state.page, Page::Fleet, "3 goes to the fleet from here");
 }
+
+#[test]
+fn a_key_of_another_page_says_where_it_works() {
+    let said = |state: &AppState| {
+        state
+            .status
+            .as_ref()
+            .map(|s| format!("{:?}", s.notice))
+            .unwrap_or_default()
+    };
+    let mut state = scanned(five());
+    press(&mut state, "b");
+    assert!(said(&state).contains("the fleet page"), "{}", said(&state));
+    assert!(
+        said(&state).contains("f shows the fleet"),
+        "{}",
+        said(&state)
+    );
+    press(&mut state, "s");
+    assert!(
+        said(&state).contains("esc goes back to the panels"),
+        "{}",
+        said(&state)
+    );
+    press(&mut state, "1");
+    press(&mut state, "i");
+    assert!(
+        said(&state).contains("the accounts page"),
+        "{}",
+        said(&state)
+    );
+    assert!(
+        said(&state).contains("4 shows every account"),
+        "{}",
+        said(&state)
+    );
+}
