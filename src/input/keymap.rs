@@ -461,6 +461,22 @@ mod tests {
     }
 
     #[test]
+    fn the_accounts_page_has_its_own_table() {
+        let keymap = Keymap::build(&[rebind(Some("accounts"), "only_clear", &["ctrl-l"])]).unwrap();
+        assert_eq!(
+            keymap.key_names(binding(KeyContext::Accounts, "only_clear")),
+            "ctrl-l"
+        );
+        assert_eq!(
+            keymap.key_names(binding(KeyContext::Fleet, "sort")),
+            "S",
+            "the fleet page keeps its keys"
+        );
+        let shared = Keymap::build(&[rebind(Some("accounts"), "only_clear", &["j"])]).unwrap_err();
+        assert!(shared.message.contains("[keys.accounts] down"), "{shared}");
+    }
+
+    #[test]
     fn the_key_that_opens_an_overlay_closes_it() {
         let keymap = Keymap::build(&[rebind(None, "help", &["H"])]).unwrap();
         let close = binding(KeyContext::Help, "close");
