@@ -9,10 +9,10 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
-use super::accounts_table::Layout;
+use super::accounts_table::{Layout, account_reason};
 use super::fleet::{scan_line, scroll_offset, words_of};
 use super::fleet_summary::{fit_parts, joined, wrapped};
-use super::fleet_table::failure_detail;
+use super::fleet_table::detail_with;
 use super::text::{fit, input_view, width, wrap};
 use super::theme::Theme;
 use crate::fleet::{AccountDlp, AccountQuick, ScanOutcome};
@@ -217,7 +217,8 @@ fn detail_lines(
     } else {
         &row.account_name
     };
-    let text = format!("{name}: not read · {}", failure_detail(error));
+    let detail = detail_with(error, account_reason(&error.failure));
+    let text = format!("{name}: not read · {detail}");
     let mut lines = wrap(&text, columns);
     lines.truncate(DETAIL_LINES.min(room));
     lines

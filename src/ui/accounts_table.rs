@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use super::fleet_table::{cut, reason};
 use super::text::pad;
 use super::theme::Theme;
-use crate::fleet::{AccountDlp, AccountRow, DlpState, Masking};
+use crate::fleet::{AccountDlp, AccountRow, DlpState, Failure, Masking};
 use crate::state::AccountSort;
 
 /// Which columns fit, and how wide each is.
@@ -105,7 +105,7 @@ impl Layout {
         match &row.dlp {
             AccountDlp::Read(state) => self.settings(state, &mut spans, theme),
             AccountDlp::Failed(error) => spans.push(Span::styled(
-                format!("? {}", reason(&error.failure)),
+                format!("? {}", account_reason(&error.failure)),
                 theme.error(),
             )),
         }
@@ -138,6 +138,15 @@ impl Layout {
             let updated = state.updated_at.as_deref().map_or("—", date_of);
             spans.push(Span::styled(updated.to_owned(), theme.muted()));
         }
+    }
+}
+
+/// Why an account could not be read, in the fleet table's words (a 404 is
+/// of the account, not of a zone).
+pub(super) fn account_reason(failure: &Failure) -> String {
+    match failure {
+        Failure::NotFound => "404 account gone".to_owned(),
+        other => reason(other),
     }
 }
 
@@ -186,6 +195,9 @@ mod tests {
             "SHA256:1109027e?"
         );
         assert_eq!(date_of("2026-12-08T01:02:03Z"), "2026-12-08");
+        assert_eq!(account_reason(&Failure::NotFound), "404 account gone");
+        assert_eq!(account_reason(&Failure::NotAvailable), "not available");
+        assert_eq!(account_reason(&Failure::Timeout), "timeout");
         assert_eq!(date_of("yesterday"), "yesterday");
     }
 

@@ -193,7 +193,12 @@ pub(super) fn reason(failure: &Failure) -> String {
 /// The whole story of a row that could not be read: the short reason, the
 /// permission it lacks when known, and the message.
 pub(super) fn failure_detail(error: &RowError) -> String {
-    let mut text = reason(&error.failure);
+    detail_with(error, reason(&error.failure))
+}
+
+/// [`failure_detail`] with the short reason `text` (a page's own words
+/// for a kind of failure).
+pub(super) fn detail_with(error: &RowError, mut text: String) -> String {
     if let Failure::NoPermission {
         permission: Some(permission),
     } = &error.failure
