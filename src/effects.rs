@@ -223,6 +223,8 @@ impl Effects {
             if let Err(error) = cache.store(&key, &scan) {
                 warn!(%error, "could not keep the fleet scan in the cache");
             }
+            drop(scan);
+            crate::memory::give_back();
         });
     }
 
@@ -361,6 +363,8 @@ fn forward<R: Send + 'static>(
                 break;
             }
         }
+        drop(run);
+        crate::memory::give_back();
     });
 }
 

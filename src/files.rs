@@ -355,6 +355,19 @@ impl ReadError {
 /// they lead to is checked with `stat` before opening, and the opened file is
 /// checked again with `fstat`, so a FIFO or device is never opened or waited on.
 pub fn read_regular_file(path: &Path, max_len: u64) -> Result<RegularFile, ReadError> {
+    let (file, metadata) = open_regular_file(path, max_len)?;
+    let mut bytes = Vec::new();
+    file.take(max_len + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_len {
+        return Err(ReadError::TooLarge { max: max_len });
+    }
+    Ok(RegularFile { bytes, metadata })
+}
+
+/// Opens a regular file of at most `max_len` bytes, checked as
+/// [`read_regular_file`] checks it, to be read as a stream (the caller
+/// reads no more than `max_len` bytes of it).
+pub fn open_regular_file(path: &Path, max_len: u64) -> Result<(File, Metadata), ReadError> {
     let before = fs::metadata(path)?;
     check_regular(&before, max_len)?;
     let mut options = OpenOptions::new();
@@ -369,12 +382,7 @@ pub fn read_regular_file(path: &Path, max_len: u64) -> Result<RegularFile, ReadE
     let file = options.open(path)?;
     let metadata = file.metadata()?;
     check_regular(&metadata, max_len)?;
-    let mut bytes = Vec::new();
-    file.take(max_len + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max_len {
-        return Err(ReadError::TooLarge { max: max_len });
-    }
-    Ok(RegularFile { bytes, metadata })
+    Ok((file, metadata))
 }
 
 fn check_regular(metadata: &Metadata, max_len: u64) -> Result<(), ReadError> {

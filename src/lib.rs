@@ -14,6 +14,7 @@ pub mod fleet;
 pub mod headless;
 pub mod input;
 pub mod logging;
+pub mod memory;
 pub mod message;
 pub mod mock;
 pub mod outcome;

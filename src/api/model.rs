@@ -359,7 +359,8 @@ pub struct PayloadLogging {
 /// Body of `PUT`/`PATCH /accounts/{account_id}/dlp/settings`.
 ///
 /// For PATCH an absent field keeps its value; for PUT it resets to the default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Deserialize: a bulk run's journal holds the PATCH it planned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DlpUpdate {
     /// AI context analysis on or off.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,7 +374,7 @@ pub struct DlpUpdate {
 }
 
 /// Payload logging changes; `public_key: Some("")` disables logging.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayloadLoggingUpdate {
     /// A new masking level.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -16,7 +16,7 @@ const CLOUDFLARE: (u32, Duration) = (1200, Duration::from_secs(300));
 /// A run's requests and what they take of the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunCost {
-    /// PATCHes: one per zone sent the change.
+    /// Writes: one per target sent the change (a PATCH, or a DLP reset).
     pub patches: usize,
     /// GETs: zones read again right before their PATCH (never read, or old
     /// rows of a change that re-reads them).
@@ -44,11 +44,26 @@ impl RunCost {
         budget: &Budget,
         pacer: &PacerConfig,
     ) -> Self {
+        let sent = plan.entries.iter().filter(|e| e.sends()).map(|e| e.read_at);
         let rereads_old = plan.change.rereads_old_rows();
+        Self::of_sends(sent, rereads_old, now, max_row_age, budget, pacer)
+    }
+
+    /// The cost of writes to targets whose rows were read at `read_ats`
+    /// (seconds since the Unix epoch; 0: never read), in the order sent, as
+    /// [`RunCost::of`] counts it: any kind of target's plan.
+    pub fn of_sends(
+        read_ats: impl IntoIterator<Item = u64>,
+        rereads_old: bool,
+        now: u64,
+        max_row_age: Duration,
+        budget: &Budget,
+        pacer: &PacerConfig,
+    ) -> Self {
         let age_limit = max_row_age.as_secs();
         let bulk_now = bulk_left(budget, pacer.bulk_reserve);
         let (mut patches, mut rereads) = (0, 0);
-        for entry in plan.entries.iter().filter(|e| e.sends()) {
+        for read_at in read_ats {
             // Requests spent before this zone's: when it is past what this
             // window has left, it is sent once the window resets.
             let spent = (patches + rereads) as u64;
@@ -57,9 +72,9 @@ impl RunCost {
             } else {
                 0
             };
-            let old = now.saturating_add(wait).saturating_sub(entry.read_at) > age_limit;
+            let old = now.saturating_add(wait).saturating_sub(read_at) > age_limit;
             patches += 1;
-            if entry.read_at == 0 || (rereads_old && old) {
+            if read_at == 0 || (rereads_old && old) {
                 rereads += 1;
             }
         }

@@ -24,7 +24,12 @@
 //!   ([`RunsDir`], module `journal` for the format and the order that makes
 //!   it safe), so [`resume_apply`] continues one after a crash and
 //!   [`retry_apply`] takes its retryable failures once.
+//! - Accounts: an [`AccountRow`] per account's DLP settings; a checked
+//!   [`DlpChange`] and the rows make an [`AccountPlan`] (per account the
+//!   one write with each field's before → after, or why it is skipped).
 
+mod account_change;
+mod account_plan;
 mod account_row;
 mod account_scan;
 mod account_table;
@@ -34,6 +39,7 @@ mod apply_event;
 mod apply_run;
 mod cache;
 mod cache_names;
+mod cache_stream;
 mod change;
 mod cost;
 mod coverage;
@@ -50,6 +56,15 @@ mod table_index;
 mod view;
 mod zone_outcome;
 
+pub use account_change::{
+    DlpChange, DlpChangeBuilder, DlpChangeError, DlpEdit, DlpWrite, KeyChange, at_defaults,
+    check_public_key,
+};
+pub use account_plan::{
+    AccountPlan, AccountPlanEntry, AccountPlanSummary, AccountSkip, AccountSkipKind, AccountStep,
+    FieldStep, ONLY_CHOICES, PlanAccount, account_entry_for, account_settled, account_step_for,
+    after_change, parse_only, select_only,
+};
 pub use account_row::{
     AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
 };
@@ -64,6 +79,7 @@ pub use cache::{
     CACHE_FORMAT, CacheKey, CacheWarning, CacheWriter, CredentialIdentity, ScanCache, identify,
 };
 pub use cache_names::CachedNames;
+pub use cache_stream::{CachedHead, CachedRows};
 pub use change::{Change, ChangeError};
 pub use cost::{RunCost, thousands};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};

@@ -13,6 +13,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::change::Change;
+use super::cost::thousands;
 use super::row::{AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, ZoneCsam};
 use crate::api::model::{CsamSetting, CsamValue, EmailState};
 
@@ -377,22 +378,23 @@ impl fmt::Display for PlanSummary {
         write!(f, "{}:", self.change)?;
         let mut parts = Vec::new();
         if self.as_asked > 0 {
-            parts.push(format!("{} will change", self.as_asked));
+            parts.push(format!("{} will change", thousands(self.as_asked as u64)));
         }
         if self.stays_off > 0 {
             parts.push(format!(
                 "{} will stay off until the email is verified",
-                self.stays_off
+                thousands(self.stays_off as u64)
             ));
         }
         if self.turns_off > 0 {
             parts.push(format!(
                 "{} will stop scanning until the new address is verified",
-                self.turns_off
+                thousands(self.turns_off as u64)
             ));
         }
         for (kind, count) in &self.skipped {
-            parts.push(format!("{count} {}", skip_words(*kind, &self.change)));
+            let words = skip_words(*kind, &self.change);
+            parts.push(format!("{} {words}", thousands(*count as u64)));
         }
         if parts.is_empty() {
             return f.write_str(" no zones");

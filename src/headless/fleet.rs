@@ -25,6 +25,12 @@ use super::{Context, Exit, Failure};
 /// `fleet scan`.
 pub async fn scan(ctx: &Context, args: &FleetScanArgs) -> Result<Exit, Failure> {
     let format = Format::of(args.json, args.csv);
+    if let (true, false, Some(streamed)) = (args.cached, args.failed, format.streamed()) {
+        let Some(rows) = fleet_cache::open_rows(ctx, args.account.as_deref()) else {
+            return Err(nothing_cached(ctx, args));
+        };
+        return fleet_output::print_cached_stream(rows, streamed, &args.fail_on);
+    }
     if args.cached || args.failed {
         let Some(scan) = fleet_cache::load(ctx, args.account.as_deref()) else {
             return Err(nothing_cached(ctx, args));
@@ -144,7 +150,7 @@ fn tell_failed(scan: &FleetScan) {
 }
 
 /// [`tell_failed`] of `failed` rows of a scan of `account_id`.
-fn tell_failed_count(failed: usize, account_id: Option<&str>) {
+pub(super) fn tell_failed_count(failed: usize, account_id: Option<&str>) {
     if failed == 0 {
         return;
     }

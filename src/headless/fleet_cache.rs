@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{read_regular_file, write_atomic_private};
 use crate::fleet::{
-    CacheKey, CacheWriter, CredentialIdentity, FleetRow, FleetScan, ScanCache, ScanOutcome,
-    identify, unix_now,
+    CacheKey, CacheWriter, CachedRows, CredentialIdentity, FleetRow, FleetScan, ScanCache,
+    ScanOutcome, identify, unix_now,
 };
 
 use super::output::warn;
@@ -233,6 +233,31 @@ fn point_index(ctx: &Context, dir: &std::path::Path, key: CacheKey, account: Opt
 /// The last scan of these credentials at this API (of `account`, an id or a
 /// name, if given), without a request.
 pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
+    let (cache, key) = find(ctx, account)?;
+    match cache.load(&key) {
+        Ok(scan) => scan,
+        Err(warning) => {
+            warn(&warning.to_string());
+            None
+        }
+    }
+}
+
+/// [`load`], to be read a row at a time: the rows are not held.
+pub fn open_rows(ctx: &Context, account: Option<&str>) -> Option<CachedRows> {
+    let (cache, key) = find(ctx, account)?;
+    match cache.open_rows(&key) {
+        Ok(rows) => rows,
+        Err(warning) => {
+            warn(&warning.to_string());
+            None
+        }
+    }
+}
+
+/// The cache and the key of the last scan of these credentials at this API
+/// (of `account`, an id or a name, if given), from the index.
+fn find(ctx: &Context, account: Option<&str>) -> Option<(ScanCache, CacheKey)> {
     let (cache, dir) = (ScanCache::default_location()?, cache_dir()?);
     let api = api_of(ctx);
     let email = ctx.client.key_email();
@@ -259,11 +284,5 @@ pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
         };
         entry.api == api && who && scope
     })?;
-    match cache.load(&entry.key) {
-        Ok(scan) => scan,
-        Err(warning) => {
-            warn(&warning.to_string());
-            None
-        }
-    }
+    Some((cache, entry.key.clone()))
 }

@@ -3,7 +3,7 @@
 //! order the rows were read: `fleet_scan_stream.rs`); and `--fail-on`,
 //! which turns the conditions a cron job cares about into exit 1.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::ValueEnum;
 use time::OffsetDateTime;
@@ -12,15 +12,16 @@ use time::macros::format_description;
 use crate::api::model::EmailState;
 use crate::cli::FailOn;
 use crate::fleet::{
-    Attention, Filter, FleetRow, FleetScan, Lock, Quick, ScanningState, SortKey, ZoneCsam, visible,
+    Attention, CachedRows, Filter, FleetRow, FleetScan, Lock, Quick, ScanningState, SortKey,
+    ZoneCsam, visible,
 };
 
 use crate::doc::AccountRef;
 
-use super::Exit;
 use super::fleet_scan_doc::zone_row;
 use super::fleet_scan_stream::{Head, ScanStream, StreamFormat};
 use super::output::{self, Table, note};
+use super::{Exit, Failure};
 
 /// How a scan is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,39 @@ pub fn print(scan: &FleetScan, format: Format, fail_on: &[FailOn], age: Option<D
     verdict(&stream.finish(scan.finished_at))
 }
 
+/// `fleet scan --cached --json | --csv`: [`print`]'s streamed forms, the
+/// rows read from the cache one at a time, never all held.
+pub fn print_cached_stream(
+    rows: CachedRows,
+    streamed: StreamFormat,
+    fail_on: &[FailOn],
+) -> Result<Exit, Failure> {
+    let head = rows.head().clone();
+    let age = head.age(SystemTime::now());
+    note(&cached_line_at(head.finished_at, age));
+    let mut stream = ScanStream::stdout(
+        streamed,
+        fail_on,
+        Head {
+            cached: true,
+            age_seconds: Some(age.as_secs()),
+            account: account_of(head.account_id.as_deref()),
+        },
+    );
+    stream.begin(head.started_at);
+    if let Err(warning) = rows.each(|row| stream.row(&row)) {
+        // The first pass read the whole file: only a disk that fails
+        // between the passes gets here, and the document is left unclosed.
+        return Err(Failure::Scan {
+            failure: crate::fleet::Failure::BadAnswer { status: None },
+            message: format!("the cached scan could not be read to its end: {warning}"),
+        });
+    }
+    let exit = verdict(&stream.finish(head.finished_at));
+    super::fleet::tell_failed_count(head.failed, head.account_id.as_deref());
+    Ok(exit)
+}
+
 /// The account of a scan limited to one, as a document names it.
 pub fn account_of(id: Option<&str>) -> Option<AccountRef> {
     id.map(|id| AccountRef {
@@ -157,8 +191,11 @@ fn condition_words(condition: FailOn) -> &'static str {
 }
 
 fn cached_line(scan: &FleetScan, age: Duration) -> String {
-    let when = scan
-        .finished_at
+    cached_line_at(scan.finished_at, age)
+}
+
+fn cached_line_at(finished_at: Option<u64>, age: Duration) -> String {
+    let when = finished_at
         .and_then(|at| OffsetDateTime::from_unix_timestamp(at as i64).ok())
         .and_then(|at| {
             at.format(format_description!(

@@ -42,6 +42,21 @@ pub struct MockArgs {
     /// seed, spread over every account.
     #[arg(long, value_name = "N", value_parser = parse_zones)]
     pub zones: Option<usize>,
+    /// Serve N accounts in all, up to 1000: the data's hand-written accounts
+    /// first (never fewer than those), then accounts generated from the
+    /// data's seed with varied DLP settings; zones are spread over them all.
+    #[arg(long, value_name = "N", value_parser = parse_accounts)]
+    pub accounts: Option<usize>,
+}
+
+fn parse_accounts(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= super::MAX_ACCOUNTS => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a number of accounts from 0 to {}",
+            super::MAX_ACCOUNTS
+        )),
+    }
 }
 
 fn parse_zones(text: &str) -> Result<usize, String> {
@@ -80,6 +95,7 @@ impl From<MockArgs> for MockConfig {
             verify_after: args.verify_after,
             read_timeout: args.read_timeout,
             zones: args.zones,
+            accounts: args.accounts,
         }
     }
 }

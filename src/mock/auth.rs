@@ -1,5 +1,7 @@
 //! Who is calling and what they may do: bearer tokens and the legacy
 //! `X-Auth-Email` + `X-Auth-Key` pair, checked like Cloudflare does.
+use std::collections::BTreeMap;
+
 use axum::http::{HeaderMap, StatusCode, header};
 
 use super::data::{DemoData, TokenData};
@@ -75,8 +77,9 @@ pub(crate) struct Grant<'a> {
 
 impl Grant<'_> {
     /// Whether the permission covers the resources of `account_id`: a
-    /// permission (or the write permission that includes it) without a
-    /// scope in the token covers every account.
+    /// permission (or the write permission that includes it) covers every
+    /// account its scope in the token lists (every account without a
+    /// scope) but those its `except` lists.
     pub fn allows(&self, account_id: &str) -> bool {
         let Some(token) = self.token else {
             return true;
@@ -86,10 +89,12 @@ impl Grant<'_> {
             .flatten()
             .filter(|p| token.permissions.iter().any(|name| name == p.name()))
             .any(|p| {
-                token
-                    .scopes
-                    .get(p.name())
-                    .is_none_or(|accounts| accounts.iter().any(|a| a == account_id))
+                let listed = |lists: &BTreeMap<String, Vec<String>>| {
+                    lists
+                        .get(p.name())
+                        .map(|accounts| accounts.iter().any(|a| a == account_id))
+                };
+                listed(&token.scopes).unwrap_or(true) && !listed(&token.except).unwrap_or(false)
             })
     }
 

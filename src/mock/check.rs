@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::auth::ALL;
 use super::data::{AccountData, PLANS, STATUSES, TokenData, ZoneData, ZoneFile};
-use super::dlp::is_base64;
+use super::dlp::is_public_key;
 use super::ids::Id;
 use super::state::{EmailState, parse_time};
 use super::zones::Loaded;
@@ -31,11 +31,17 @@ pub(crate) fn accounts(accounts: &[AccountData]) -> Result<(), String> {
             ));
         }
         time(&account.created_on, &account.id)?;
-        time(&account.dlp.payload_logging.updated_at, &account.id)?;
-        if let Some(key) = &account.dlp.payload_logging.public_key
-            && !is_base64(key)
+        let Some(dlp) = &account.dlp else {
+            continue;
+        };
+        time(&dlp.payload_logging.updated_at, &account.id)?;
+        if let Some(key) = &dlp.payload_logging.public_key
+            && !is_public_key(key)
         {
-            return Err(format!("account {}: public_key is not base64", account.id));
+            return Err(format!(
+                "account {}: public_key is not base64 of 32 bytes",
+                account.id
+            ));
         }
     }
     Ok(())
@@ -99,9 +105,11 @@ pub(crate) fn zones(
     Ok((zones, settings))
 }
 
-/// Statuses, values, expiry times, scopes and permission names of the tokens.
+/// Statuses, values, expiry times, scopes, exceptions and permission
+/// names of the tokens.
 pub(crate) fn tokens(tokens: &[TokenData], accounts: &[AccountData]) -> Result<(), String> {
-    let known_account = |id: &String| accounts.iter().any(|a| a.id == *id);
+    let ids: HashSet<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    let known_account = |id: &String| ids.contains(id.as_str());
     for token in tokens {
         if !["active", "disabled", "expired"].contains(&token.status.as_str()) {
             return Err(format!(
@@ -128,6 +136,20 @@ pub(crate) fn tokens(tokens: &[TokenData], accounts: &[AccountData]) -> Result<(
             if let Some(unknown) = accounts.iter().find(|a| !known_account(a)) {
                 return Err(format!(
                     "token {}: scope account {unknown} is not in the data",
+                    token.id
+                ));
+            }
+        }
+        for (permission, accounts) in &token.except {
+            if !token.permissions.contains(permission) {
+                return Err(format!(
+                    "token {}: except names {permission:?}, which is not among its permissions",
+                    token.id
+                ));
+            }
+            if let Some(unknown) = accounts.iter().find(|a| !known_account(a)) {
+                return Err(format!(
+                    "token {}: except account {unknown} is not in the data",
                     token.id
                 ));
             }

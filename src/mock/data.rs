@@ -1,8 +1,8 @@
 //! The demo data file (`assets/demo-data.json` or `--data FILE`): accounts,
-//! hand-written zones, zones generated from a seed (`generate.rs`), tokens
-//! and global keys, checked once at start-up (`check.rs`) and then held
-//! compactly: tens of thousands of zones stay a few hundred bytes each.
-use std::collections::BTreeMap;
+//! accounts generated from a seed (`generate_accounts.rs`), hand-written
+//! zones, zones generated from a seed (`generate.rs`), tokens and global
+//! keys, checked once at start-up (`check.rs`) and then held compactly: tens of thousands of zones stay a few hundred bytes each.
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::check;
 use super::generate::{self, GeneratedZones};
+use super::generate_accounts::{self, GeneratedAccounts, MAX_ACCOUNTS};
 use super::ids::Id;
 use super::state::{CsamSetting, DlpSettings, EmailState, format_time};
 use super::zones::Zones;
@@ -23,6 +24,9 @@ pub(crate) const SHIPPED: &str = include_str!("../../assets/demo-data.json");
 struct DataFile {
     /// Accounts, with their initial DLP settings.
     accounts: Vec<AccountData>,
+    /// Accounts to generate from a seed, after the hand-written ones.
+    #[serde(default)]
+    generated_accounts: Option<GeneratedAccounts>,
     /// The hand-written zones, in file order.
     zones: Vec<ZoneFile>,
     /// Zones to generate from a seed, after the hand-written ones.
@@ -88,8 +92,10 @@ pub(crate) struct AccountData {
     /// RFC 3339 creation time.
     pub created_on: String,
     /// The DLP settings at start-up (what `/__mock/reset` goes back to;
-    /// DELETE goes to a new account's defaults instead).
-    pub dlp: DlpSettings,
+    /// DELETE goes to a new account's defaults instead); None (`null` or
+    /// absent in the file) = DLP is not available on the account.
+    #[serde(default)]
+    pub dlp: Option<DlpSettings>,
 }
 
 /// One zone, in the compact form the full zone object is made from (its
@@ -136,6 +142,10 @@ pub(crate) struct TokenData {
     /// permission not listed here covers every account.
     #[serde(default)]
     pub scopes: BTreeMap<String, Vec<String>>,
+    /// Permission name -> accounts whose resources it does not cover, even
+    /// when `scopes` would.
+    #[serde(default)]
+    pub except: BTreeMap<String, Vec<String>>,
 }
 
 /// One legacy email + global key pair.
@@ -199,21 +209,48 @@ impl DemoData {
     /// Parses and checks a data file as of now; the error is one sentence.
     #[cfg(test)]
     pub fn parse(text: &str) -> Result<Self, String> {
-        Self::parse_with(text, None, super::state::now())
+        Self::parse_with(text, Counts::default(), super::state::now())
     }
 
-    /// [`DemoData::parse`] as loaded at `loaded_at`, with `zones` zones in
-    /// all instead of the file's count (`--zones N`): the hand-written ones
-    /// first (never fewer than those), then generated ones up to `zones`
-    /// (the file's seed, or 42 without one).
+    /// [`DemoData::parse`] as loaded at `loaded_at`, with `counts.zones`
+    /// zones in all instead of the file's count (`--zones N`): the
+    /// hand-written ones first (never fewer than those), then generated ones
+    /// up to that many (the file's seed, or 42 without one); the same for
+    /// accounts with `counts.accounts` (`--accounts N`; the seed of
+    /// `generated_accounts`, else of `generated_zones`, else 42).
     pub fn parse_with(
         text: &str,
-        zones: Option<usize>,
+        counts: Counts,
         loaded_at: OffsetDateTime,
     ) -> Result<Self, String> {
         let mut file: DataFile =
             serde_json::from_str(text).map_err(|e| format!("not valid demo data: {e}"))?;
-        if let Some(count) = zones {
+        if let Some(count) = counts.accounts {
+            if count > MAX_ACCOUNTS {
+                return Err(format!(
+                    "accounts must be at most {MAX_ACCOUNTS} in all, got {count}"
+                ));
+            }
+            let seed = file.generated_zones.as_ref().map_or(42, |spec| spec.seed);
+            let spec = file
+                .generated_accounts
+                .get_or_insert_with(|| GeneratedAccounts {
+                    seed,
+                    count: 0,
+                    out_of_scope_for: Vec::new(),
+                });
+            spec.count = count.saturating_sub(file.accounts.len());
+        }
+        if let Some(spec) = &file.generated_accounts {
+            let zone_ids: HashSet<String> = file.zones.iter().map(|z| z.id.clone()).collect();
+            let special = generate_accounts::accounts(spec, &mut file.accounts, &zone_ids)?;
+            except(
+                &mut file.tokens,
+                &spec.out_of_scope_for,
+                special.out_of_scope.as_deref(),
+            )?;
+        }
+        if let Some(count) = counts.zones {
             if count > generate::MAX_COUNT {
                 return Err(format!(
                     "zones must be at most {} in all, got {count}",
@@ -316,6 +353,43 @@ impl DemoData {
     }
 }
 
+/// How many zones and accounts to serve in all, instead of the data
+/// file's counts (None = the file's).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counts {
+    /// `--zones N`.
+    pub zones: Option<usize>,
+    /// `--accounts N`.
+    pub accounts: Option<usize>,
+}
+
+/// Adds `account` (when there is one) to every permission of the `except`
+/// of each token in `token_ids` (`generated_accounts.out_of_scope_for`),
+/// which must name tokens with an `except`.
+fn except(
+    tokens: &mut [TokenData],
+    token_ids: &[String],
+    account: Option<&str>,
+) -> Result<(), String> {
+    for id in token_ids {
+        let token = tokens
+            .iter_mut()
+            .find(|t| t.id == *id)
+            .ok_or_else(|| format!("generated_accounts: token {id} is not in the data"))?;
+        if token.except.is_empty() {
+            return Err(format!(
+                "generated_accounts: token {id} has no except to add an account to"
+            ));
+        }
+        if let Some(account) = account {
+            for accounts in token.except.values_mut() {
+                accounts.push(account.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The API's plan name for a plan level; None for an unknown level.
 pub(crate) fn plan_name(level: &str) -> Option<&'static str> {
     match level {
@@ -341,7 +415,7 @@ mod tests {
             "tdemo-full-access-4q8ZkX2mP7rN9vB3sL6hC1w"
         );
         assert_eq!(creds.email, "admin@acme-corp.com");
-        assert_eq!(creds.tokens.len(), 6);
+        assert_eq!(creds.tokens.len(), 7);
         assert_eq!(data.accounts.len(), 5);
     }
 
@@ -393,6 +467,50 @@ mod tests {
             err.contains("generated_zones"),
             "reported before the zones': {err}"
         );
+    }
+
+    #[test]
+    fn accounts_flag_adds_generated_accounts_that_own_zones_and_one_is_out_of_scope() {
+        let counts = Counts {
+            zones: Some(2000),
+            accounts: Some(200),
+        };
+        let data = DemoData::parse_with(SHIPPED, counts, super::super::state::now()).unwrap();
+        assert_eq!(data.accounts.len(), 200);
+        assert_eq!(data.accounts[4].name, "Hooli Labs");
+        let generated_owners: HashSet<u32> = data.zones[8..]
+            .iter()
+            .map(|z| z.account)
+            .filter(|&a| a >= 5)
+            .collect();
+        assert!(generated_owners.len() > 150, "{}", generated_owners.len());
+        let scoped = data.tokens.iter().find(|t| t.value.contains("dlp-scoped"));
+        let except = &scoped.unwrap().except["Zero Trust Read"];
+        assert_eq!(except.len(), 2);
+        assert_eq!(except[0], data.accounts[4].id);
+        let out = data.account(&except[1]).unwrap();
+        assert!(out.dlp.is_some() && data.accounts[5..].iter().any(|a| a.id == out.id));
+        assert_eq!(data.accounts.iter().filter(|a| a.dlp.is_none()).count(), 1);
+        let fewer = Counts {
+            zones: None,
+            accounts: Some(2),
+        };
+        let data = DemoData::parse_with(SHIPPED, fewer, super::super::state::now()).unwrap();
+        assert_eq!(
+            data.accounts.len(),
+            5,
+            "never fewer than the named accounts"
+        );
+        let too_many = Counts {
+            zones: None,
+            accounts: Some(MAX_ACCOUNTS + 1),
+        };
+        let err = DemoData::parse_with(SHIPPED, too_many, super::super::state::now());
+        assert!(err.unwrap_err().contains("at most 1000"));
+        let mut value: serde_json::Value = serde_json::from_str(SHIPPED).unwrap();
+        value["generated_accounts"]["out_of_scope_for"] = serde_json::json!(["nope"]);
+        let err = DemoData::parse(&value.to_string()).unwrap_err();
+        assert!(err.contains("token nope is not in the data"), "{err}");
     }
 
     #[test]

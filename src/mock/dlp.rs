@@ -1,10 +1,13 @@
 //! `GET|PUT|PATCH|DELETE /accounts/{account_id}/dlp/settings`: PUT replaces
 //! (missing = default), PATCH merges (missing = kept), DELETE resets to the
 //! values a new account starts with (not to the data file's values: that is
-//! `/__mock/reset`).
+//! `/__mock/reset`). A `public_key` must be standard base64 of exactly 32
+//! bytes (an X25519 key, what Cloudflare's key tool makes). On an account
+//! without DLP (the data's `"dlp": null`) every method answers 403
+//! [`NOT_AVAILABLE`] and changes nothing.
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::alphabet;
@@ -103,7 +106,22 @@ impl Setting for DlpSettings {
     fn view(&self, _account: &AccountData) -> impl Serialize {
         self
     }
+
+    fn available(account: &AccountData) -> Result<(), ApiError> {
+        match account.dlp {
+            Some(_) => Ok(()),
+            None => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                NOT_AVAILABLE,
+                "DLP is not available on this account: Zero Trust is not enabled",
+            )),
+        }
+    }
 }
+
+/// The error code of a DLP request on an account without DLP (the client
+/// tells "not available" by it).
+pub(crate) const NOT_AVAILABLE: u32 = 10403;
 
 impl DlpSettings {
     /// The values of a new account: what DELETE resets to and what a PUT
@@ -185,11 +203,11 @@ fn parse_update(body: &Map<String, Value>) -> Result<Update, ApiError> {
             update.public_key = match logging.get("public_key") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(key)) if key.is_empty() => Some(None),
-                Some(Value::String(key)) if is_base64(key) => Some(Some(key.clone())),
+                Some(Value::String(key)) if is_public_key(key) => Some(Some(key.clone())),
                 Some(_) => {
                     errors.push(Info::invalid(
                         "/payload_logging/public_key",
-                        "public_key must be a standard base64 string, or \"\" to disable payload logging",
+                        "public_key must be standard base64 of a 32-byte key, or \"\" to disable payload logging",
                     ));
                     None
                 }
@@ -215,6 +233,18 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Whether `text` is non-empty standard base64 with correct padding.
 pub(crate) fn is_base64(text: &str) -> bool {
     !text.is_empty() && BASE64.decode(text).is_ok()
+}
+
+/// The bytes of a payload-logging public key.
+const PUBLIC_KEY_BYTES: usize = 32;
+
+/// Whether `text` is a payload-logging public key: [`is_base64`] of exactly
+/// [`PUBLIC_KEY_BYTES`] bytes.
+pub(crate) fn is_public_key(text: &str) -> bool {
+    is_base64(text)
+        && BASE64
+            .decode(text)
+            .is_ok_and(|key| key.len() == PUBLIC_KEY_BYTES)
 }
 
 #[cfg(test)]
@@ -264,6 +294,22 @@ mod tests {
             }
         }
         assert!(checked > 450_000);
+    }
+
+    #[test]
+    fn a_public_key_is_base64_of_exactly_32_bytes() {
+        assert!(is_public_key(
+            "GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRs="
+        ));
+        for bad in [
+            "YWJj",
+            "GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvQ==",
+            "GIHtZvRL4/paRQ7j/Z6MOygSVnV/KeTxfqoHHzSqvRsA",
+            "MCowBQYDK2VuAyEAmjs4ZG4gkcR2fcmZIbk9qPOpo4xqnnf0JgPs5vT7i1I=",
+            "GIHtZvRL4_paRQ7j_Z6MOygSVnV_KeTxfqoHHzSqvRs=",
+        ] {
+            assert!(!is_public_key(bad), "{bad}");
+        }
     }
 
     #[test]

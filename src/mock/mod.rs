@@ -8,6 +8,13 @@
 //!   ("reset to initial values") gives the values a new account starts with:
 //!   `ai_context_analysis` false, `ocr` false, `masking_level` "default",
 //!   `public_key` null, `updated_at` now (not the data file's values).
+//!   PUT replaces (a missing field gets that default), PATCH merges (a
+//!   missing field is kept); a `public_key` must be standard padded base64
+//!   of exactly 32 bytes (or `""`: logging off), else 400 1007 pointing at
+//!   it. On an account without DLP every method answers 403 **10403**
+//!   `DLP is not available on this account: Zero Trust is not enabled`
+//!   (after the token's permission and scope are checked) and changes
+//!   nothing.
 //! - `GET /zones` (filters `name`, `account.id`, `account.name` with
 //!   `equal`/`not_equal`/`starts_with`/`ends_with`/`contains` and the
 //!   `_case_sensitive` variants, `status`, `type`, `match`, `order`,
@@ -17,7 +24,8 @@
 //! - `GET /zones/{zone_id}`: the zone object `GET /zones` lists (the
 //!   schema's `zones_zone`); a malformed id is 400 1001, an unknown one 404
 //!   7003 + 1001.
-//! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50)
+//! - `GET /accounts` (`name`, `direction`, `page`, `per_page` 5..=50),
+//!   sorted by name; pages through every account (up to 1,000)
 //! - `GET /accounts/{account_id}`: the account object `GET /accounts` lists
 //!   (`iam_account`); an id that is not 32 letters and digits is 400 7003 +
 //!   7000, an unknown one 404 7003 + 7000.
@@ -35,7 +43,8 @@
 //! a zone or account outside the scope answers 403 9109 naming the
 //! permission (`the 'Zone Settings Read' permission of this API token does
 //! not cover the account that owns it`): a token only ever sees what it
-//! could list.
+//! could list. `except` (`{"Zero Trust Read": ["<account id>", ...]}`) is
+//! the other way round: the permission covers every account but those.
 //!
 //! # Input checks (every refusal is a 4xx envelope and changes nothing)
 //! - Zone ids: 1 to 32 ASCII letters and digits, else 400 1001. Account ids
@@ -58,6 +67,8 @@
 //!   reason that names a refused character's code point.
 //!
 //! # Codes this mock chose where Cloudflare documents none
+//! - 403 **10403**: DLP settings of an account without DLP (Zero Trust not
+//!   enabled); the client tells "not available" by this code.
 //! - 403 **1403**: PATCH on a zone locked by Trust & Safety (`editable: false`).
 //! - 408 **1408**: the request body did not arrive within `read_timeout`.
 //! - 415 **1415**: a body without `Content-Type: application/json`.
@@ -76,7 +87,10 @@
 //!   `{zone_id, zone_name, to, kind: verification|resend, at}`).
 //! - `POST /__mock/zones/{zone_id}/verify-email`: the recipient clicks the
 //!   link; the zone's email becomes `valid` (404 for an unknown zone).
-//! - `GET /__mock/state`: the whole raw state, real emails included.
+//! - `GET /__mock/state`: the whole raw state, real emails included:
+//!   `zones` (id -> CSAM setting), `dlp` (account id -> DLP settings, every
+//!   account that has DLP), `outbox`, and `dlp_not_available` (the ids of
+//!   the accounts without DLP; only when there are some).
 //! - `GET /__mock/requests`: the last 10,000 `/client/v4` requests served,
 //!   oldest first, as `{method, path, query, status}`.
 //! - `POST /__mock/reset`: back to the loaded data; clears the outbox and the
@@ -100,9 +114,13 @@
 //!   refused by a lock-out are not counted in any window.
 //!
 //! # Data
-//! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts,
+//! `assets/demo-data.json` (or `--data FILE`, see `data.rs`): accounts
+//! (`"dlp": null` = DLP not available), `generated_accounts` (`{"seed",
+//! "count", "out_of_scope_for"?}`: `count` more accounts made from the seed
+//! by the rule in `generate_accounts.rs`; `accounts` (`--accounts N`,
+//! 0..=1,000) means N accounts in all, the hand-written ones first),
 //! hand-written zones, tokens (`permissions`, and optional `scopes`:
-//! `{"Zone Settings Read": ["<account id>", ...]}`), global keys, and
+//! `{"Zone Settings Read": ["<account id>", ...]}` and `except`), global keys, and
 //! `generated_zones` (`{"seed", "count", "accounts"?}`): `count` more zones
 //! made from the seed after the hand-written ones, by the fixed rule in
 //! `generate.rs` (same seed, same zones and ids). `zones` (`--zones N`,
@@ -113,16 +131,23 @@
 //!
 //! The shipped tokens (fake; `trustdeck mock` prints them): full access;
 //! read-only (writes 403 9109); zone settings only (DLP 403); expired and
-//! disabled (401, verify tells which); and `tdemo-acme-settings-…`, which
+//! disabled (401, verify tells which); `tdemo-acme-settings-…`, which
 //! lists every zone and account but whose `Zone Settings Read`/`Write` cover
 //! only Acme Corp, so a fleet scan gets 403 9109 naming `'Zone Settings
-//! Read'` for every other account's zones. The legacy email + global key can
-//! do everything.
+//! Read'` for every other account's zones; and `tdemo-dlp-scoped-…` (Zone
+//! Read, Account Settings Read, Zero Trust Read and Write), which lists
+//! every account and reads/writes DLP on all but Hooli Labs and, with
+//! `--accounts`, one generated account (403 9109 naming `'Zero Trust
+//! Read'`/`'Write'`). The legacy email + global key can do everything.
 //!
 //! The shipped data: 5 accounts (Acme Corp, Globex Media, Initech,
-//! Umbrella Health, Hooli Labs), the 8 hand-written zones first (unchanged
-//! since they were written: tests name them), then 492 generated ones over
-//! all 5 accounts (`--zones 50000` serves 50,000 spread the same way). A
+//! Umbrella Health, Hooli Labs; `--accounts 200` adds 195 generated ones,
+//! by name `<Word> <Word> <Suffix>`: AI context analysis on 55 %, OCR on
+//! 65 %, a payload-logging key 60 %, masking full 22 %, partial 33 %, clear
+//! 12 %, default 33 %; exactly one of them without DLP), the 8 hand-written
+//! zones first (unchanged since they were written: tests name them), then
+//! 492 generated ones over every account, generated ones included
+//! (`--zones 50000` serves 50,000 spread the same way). A
 //! generated zone's plan is free 35 %, pro 30 %, business 20 %, ent 15 %;
 //! its status active 88 %, pending 12 %; its CSAM setting (drawn from the
 //! seed and the zone's index alone):
@@ -206,6 +231,7 @@ mod email;
 mod envelope;
 mod faults;
 mod generate;
+mod generate_accounts;
 mod ids;
 mod lookup;
 mod mock_only;
@@ -264,10 +290,16 @@ pub struct MockConfig {
     /// This many zones in all (the hand-written ones first, never fewer
     /// than those), instead of the data file's generated count.
     pub zones: Option<usize>,
+    /// This many accounts in all (the hand-written ones first, never fewer
+    /// than those), instead of the data file's generated count.
+    pub accounts: Option<usize>,
 }
 
 /// The most zones [`MockConfig::zones`] may ask for.
 pub const MAX_ZONES: usize = generate::MAX_COUNT;
+
+/// The most accounts [`MockConfig::accounts`] may ask for.
+pub const MAX_ACCOUNTS: usize = generate_accounts::MAX_ACCOUNTS;
 
 /// The default [`MockConfig::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -285,6 +317,7 @@ impl MockConfig {
             verify_after: None,
             read_timeout: DEFAULT_READ_TIMEOUT,
             zones: None,
+            accounts: None,
         }
     }
 }
@@ -402,7 +435,11 @@ pub async fn start(config: MockConfig) -> Result<RunningMock, MockError> {
         }
         None => (Cow::Borrowed(data::SHIPPED), "shipped".to_owned()),
     };
-    let data = data::DemoData::parse_with(&text, config.zones, state::now())
+    let counts = data::Counts {
+        zones: config.zones,
+        accounts: config.accounts,
+    };
+    let data = data::DemoData::parse_with(&text, counts, state::now())
         .map_err(|detail| MockError::BadData { origin, detail })?;
     drop(text);
     let initial = state::State::from_data(&data);

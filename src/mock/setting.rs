@@ -31,6 +31,12 @@ pub(crate) trait Setting: Clone + Send + Sync + 'static {
     fn of_mut<'d>(draft: &'d mut Draft<'_>, id: &str) -> Option<&'d mut Self>;
     /// The setting as the API shows it.
     fn view(&self, target: &Self::Target) -> impl Serialize;
+    /// Ok when the target has this setting at all; else the refusal every
+    /// request for it gets (checked after the target is found and the
+    /// token's scope covers it).
+    fn available(_target: &Self::Target) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// GET: the setting now.
@@ -40,6 +46,7 @@ pub(crate) async fn get<S: Setting>(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let target = lookup::find::<S::Target>(&mock, &headers, path, S::READ, S::ROUTE)?;
+    S::available(target)?;
     let setting = mock.store.read(|state| S::of(state, target.id()).cloned());
     let setting = setting.await.ok_or_else(|| not_found::<S>(target))?;
     Ok(success(setting.view(target), Vec::new()))
@@ -51,7 +58,9 @@ pub(crate) fn target_to_write<'a, S: Setting>(
     headers: &HeaderMap,
     path: IdPath,
 ) -> Result<&'a S::Target, ApiError> {
-    lookup::find(mock, headers, path, S::WRITE, S::ROUTE)
+    let target = lookup::find(mock, headers, path, S::WRITE, S::ROUTE)?;
+    S::available(target)?;
+    Ok(target)
 }
 
 /// A write: `change` gets the target's setting and an outbox for the mails

@@ -1,6 +1,6 @@
 //! The mock's mutable state: what PATCH, PUT and DELETE change, and what
 //! `--state FILE` saves. Plain data; locking and saving live in `store.rs`.
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,12 @@ use super::zones::Zones;
 pub(crate) struct State {
     /// The CSAM Scanner setting of each zone.
     pub zones: Zones,
-    /// The DLP settings of each account.
+    /// The DLP settings of each account that has DLP.
     pub dlp: BTreeMap<String, DlpSettings>,
+    /// The accounts on which DLP is not available (none in `dlp`); only
+    /// shown when there are some. Fixed by the data.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub dlp_not_available: BTreeSet<String>,
     /// The last [`OUTBOX_CAPACITY`] emails the mock "sent", oldest first.
     #[serde(default)]
     pub outbox: VecDeque<OutboxEntry>,
@@ -139,11 +143,18 @@ impl State {
         let dlp = data
             .accounts
             .iter()
-            .map(|account| (account.id.clone(), account.dlp.clone()))
+            .filter_map(|account| Some((account.id.clone(), account.dlp.clone()?)))
+            .collect();
+        let dlp_not_available = data
+            .accounts
+            .iter()
+            .filter(|account| account.dlp.is_none())
+            .map(|account| account.id.clone())
             .collect();
         Self {
             zones,
             dlp,
+            dlp_not_available,
             outbox: VecDeque::new(),
         }
     }

@@ -171,7 +171,7 @@ impl FleetPage {
             (Some(0), None) => sorted.clone(),
             (Some(quick), None) => {
                 let answers = &self.answers;
-                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| answers[i] & quick == quick))
+                sorted.filtered(|i| answers[i] & quick == quick)
             }
             _ => {
                 let rows = self.rows();

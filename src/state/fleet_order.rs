@@ -1,7 +1,12 @@
 //! The rows a fleet page shows, kept in their sort order as rows come:
 //! indices into the scan's rows in short sorted blocks, so taking in a row
 //! costs a binary search and a short shift, never a pass over every row,
-//! and the rows on screen are read from where the table starts.
+//! and the rows on screen are read from where the table starts. Blocks are
+//! shared between copies until one of them changes (copy on write), so the
+//! shown order of a new sort is a copy of the kept one at the cost of a
+//! pointer per block.
+
+use std::sync::Arc;
 
 /// The most indices a block holds before it is split in two.
 const BLOCK_MOST: usize = 1024;
@@ -12,7 +17,7 @@ const BLOCK_FIRST: usize = BLOCK_MOST / 2;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShownOrder {
     /// Sorted blocks, none of them empty; their concatenation is the order.
-    blocks: Vec<Vec<u32>>,
+    blocks: Vec<Arc<Vec<u32>>>,
     /// How many indices in all.
     len: usize,
     /// Comparisons and blocks stepped over since this order was made: what
@@ -28,17 +33,46 @@ impl ShownOrder {
 
     /// The order of the indices `sorted` yields, already in order.
     pub fn from_sorted_iter(sorted: impl Iterator<Item = usize>) -> Self {
-        let mut order = Self::default();
+        let mut blocks: Vec<Vec<u32>> = Vec::new();
+        let mut len = 0;
         for i in sorted {
-            match order.blocks.last_mut() {
+            match blocks.last_mut() {
                 Some(block) if block.len() < BLOCK_FIRST => block.push(index(i)),
                 _ => {
                     let mut block = Vec::with_capacity(BLOCK_FIRST);
                     block.push(index(i));
-                    order.blocks.push(block);
+                    blocks.push(block);
                 }
             }
-            order.len += 1;
+            len += 1;
+        }
+        Self {
+            blocks: blocks.into_iter().map(Arc::new).collect(),
+            len,
+            work: 0,
+        }
+    }
+
+    /// The indices `keep` says yes to, in this order: one tight pass over
+    /// the blocks (a quick filter over 100,000 rows is a byte test each).
+    pub fn filtered(&self, mut keep: impl FnMut(usize) -> bool) -> Self {
+        let mut order = Self::default();
+        let mut block = Vec::with_capacity(BLOCK_FIRST);
+        for source in &self.blocks {
+            for &i in source.iter() {
+                if keep(i as usize) {
+                    block.push(i);
+                    if block.len() == BLOCK_FIRST {
+                        order.len += BLOCK_FIRST;
+                        let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK_FIRST));
+                        order.blocks.push(Arc::new(full));
+                    }
+                }
+            }
+        }
+        if !block.is_empty() {
+            order.len += block.len();
+            order.blocks.push(Arc::new(block));
         }
         order
     }
@@ -77,10 +111,10 @@ impl ShownOrder {
         let head = self
             .blocks
             .get(first)
-            .map_or(&[][..], |block| &block[skip..]);
+            .map_or(&[][..], |block| &block.as_slice()[skip..]);
         let rest = self.blocks.get(first + 1..).unwrap_or_default();
         head.iter()
-            .chain(rest.iter().flatten())
+            .chain(rest.iter().flat_map(|block| block.iter()))
             .map(|&i| i as usize)
     }
 
@@ -114,15 +148,16 @@ impl ShownOrder {
     pub fn insert(&mut self, row: usize, before: impl FnMut(usize) -> bool) {
         let (block, at) = self.locate(row, before);
         let Some(target) = self.blocks.get_mut(block) else {
-            self.blocks.push(vec![index(row)]);
+            self.blocks.push(Arc::new(vec![index(row)]));
             self.len += 1;
             return;
         };
+        let target = Arc::make_mut(target);
         target.insert(at, index(row));
         self.len += 1;
         if target.len() > BLOCK_MOST {
             let back = target.split_off(target.len() / 2);
-            self.blocks.insert(block + 1, back);
+            self.blocks.insert(block + 1, Arc::new(back));
         }
     }
 
@@ -136,7 +171,7 @@ impl ShownOrder {
         if target.get(at).is_none_or(|&i| i as usize != row) {
             return false;
         }
-        target.remove(at);
+        Arc::make_mut(target).remove(at);
         self.len -= 1;
         if target.is_empty() {
             self.blocks.remove(block);
@@ -152,7 +187,7 @@ impl ShownOrder {
             return None;
         }
         self.work += block as u64;
-        Some(self.blocks[..block].iter().map(Vec::len).sum::<usize>() + at)
+        Some(self.blocks[..block].iter().map(|b| b.len()).sum::<usize>() + at)
     }
 }
 
@@ -193,6 +228,25 @@ mod tests {
         assert_eq!(order.position(row, |i| keys[i] < keys[row]), None);
         assert_eq!(order.len(), 4999);
         assert_eq!(order.get(3000).map(|i| keys[i]), Some(3001));
+    }
+
+    #[test]
+    fn a_filtered_order_keeps_the_order_and_its_blocks_take_rows() {
+        let keys: Vec<u32> = (0..3000u32).map(|n| (n * 7919) % 3000).collect();
+        let order = order_of(&keys);
+        let mut even = order.filtered(|i| keys[i].is_multiple_of(2));
+        let kept: Vec<u32> = even.iter().map(|i| keys[i]).collect();
+        assert_eq!(kept, (0..3000).step_by(2).collect::<Vec<_>>());
+        assert_eq!(even.len(), 1500);
+        assert!(
+            even.blocks
+                .iter()
+                .all(|b| !b.is_empty() && b.len() <= BLOCK_FIRST)
+        );
+        let row = keys.iter().position(|&k| k == 1001).unwrap();
+        even.insert(row, |i| keys[i] < 1001);
+        assert_eq!(even.get(501).map(|i| keys[i]), Some(1001));
+        assert!(order.filtered(|_| false).is_empty());
     }
 
     #[test]

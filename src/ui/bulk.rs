@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::fleet::{budget_span, words_of};
 use super::theme::Theme;
-use crate::fleet::{ApplySummary, RunState, StopReason};
+use crate::fleet::{ApplySummary, RunState, StopReason, thousands};
 use crate::state::{BulkRun, RowMark};
 
 /// The cells of the progress bar.
@@ -47,7 +47,11 @@ pub fn run_line(run: &BulkRun, now: Instant, theme: Theme) -> Line<'static> {
         Span::styled(what.to_owned(), style.bold()),
         Span::raw(" "),
         bar(progress.done, progress.total, theme),
-        Span::raw(format!(" {} of {}", progress.done, progress.total)),
+        Span::raw(format!(
+            " {} of {}",
+            thousands(progress.done as u64),
+            thousands(progress.total as u64)
+        )),
     ];
     if progress.failed > 0 {
         spans.extend([
@@ -134,7 +138,7 @@ pub fn counts(summary: &ApplySummary) -> Vec<String> {
         (summary.left, "not sent"),
     ] {
         if count > 0 {
-            parts.push(format!("{count} {words}"));
+            parts.push(format!("{} {words}", thousands(count as u64)));
         }
     }
     if parts.is_empty() {

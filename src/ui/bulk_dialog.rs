@@ -16,7 +16,8 @@ use super::status::key_hints;
 use super::text::{fit, input_view, pad, width};
 use super::theme::Theme;
 use crate::fleet::{
-    Change, Expect, MAX_ROW_AGE, OutcomeKind, PlanEntry, Step, ZoneOutcome, skip_words, unix_now,
+    Change, Expect, MAX_ROW_AGE, OutcomeKind, PlanEntry, Step, ZoneOutcome, skip_words, thousands,
+    unix_now,
 };
 use crate::input::footer_bindings;
 use crate::message::Msg;
@@ -350,9 +351,9 @@ fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) ->
     }
     let (buttons, labels) = if dialog.runnable() {
         let run = match plan.change {
-            Change::DisableScanning => format!("[ Stop scanning on {count} ]"),
+            Change::DisableScanning => format!("[ Stop scanning on {} ]", thousands(count as u64)),
             _ if count == 1 => "[ Run on 1 zone ]".to_owned(),
-            _ => format!("[ Run on {count} zones ]"),
+            _ => format!("[ Run on {} zones ]", thousands(count as u64)),
         };
         (vec!["[ Cancel ]"], vec!["[ Cancel ]".to_owned(), run])
     } else {

@@ -35,12 +35,14 @@ fn parts(coverage: &Coverage, short: bool) -> Vec<String> {
     let head = if short {
         format!(
             "{}/{} scanning ({percent} %)",
-            coverage.scanning, coverage.zones
+            n(coverage.scanning),
+            n(coverage.zones)
         )
     } else {
         format!(
             "{} of {} {noun} scanning ({percent} %)",
-            coverage.scanning, coverage.zones
+            n(coverage.scanning),
+            n(coverage.zones)
         )
     };
     let counts = [
@@ -55,7 +57,8 @@ fn parts(coverage: &Coverage, short: bool) -> Vec<String> {
     let mut parts = vec![head];
     for (count, long, brief) in counts {
         if count > 0 {
-            parts.push(format!("{count} {}", if short { brief } else { long }));
+            let words = if short { brief } else { long };
+            parts.push(format!("{} {words}", n(count)));
         }
     }
     parts
@@ -150,13 +153,17 @@ pub(super) fn filter_line(
         } else {
             theme.muted()
         };
-        let count = format!("{} of {} shown", fleet.order.len(), fleet.rows().len());
+        let count = format!(
+            "{} of {} shown",
+            n(fleet.order.len()),
+            n(fleet.rows().len())
+        );
         parts.push(vec![
             Span::styled("— ", theme.muted()),
             Span::styled(count, style),
         ]);
         if !fleet.marked.is_empty() {
-            let marked = format!("{} marked", fleet.marked.len());
+            let marked = format!("{} marked", n(fleet.marked.len()));
             parts.push(vec![Span::styled(marked, theme.staged())]);
         }
         parts
@@ -213,4 +220,9 @@ pub(super) fn fit_parts(line: Line<'static>, columns: usize) -> Line<'static> {
         spans.truncate(last_sep);
     }
     Line::from(spans)
+}
+
+/// A count as the page writes it: `45,197`.
+fn n(count: usize) -> String {
+    crate::fleet::thousands(count as u64)
 }

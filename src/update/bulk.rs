@@ -14,7 +14,7 @@ use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{bulk_run, say};
-use crate::fleet::{Change, Filter, FleetRow, Plan, ZoneCsam, visible};
+use crate::fleet::{Change, Filter, FleetRow, Plan, ZoneCsam, thousands, visible};
 use crate::input::KeyContext;
 use crate::message::{Command, Msg};
 use crate::state::{
@@ -47,7 +47,11 @@ pub(super) fn mark_shown(state: &mut AppState) {
     say(
         state,
         StatusKind::Info,
-        format!("Marked the {shown} zones shown ({marked} marked in all; u unmarks)."),
+        format!(
+            "Marked the {} zones shown ({} marked in all; u unmarks).",
+            thousands(shown as u64),
+            thousands(marked as u64)
+        ),
     );
 }
 
@@ -90,7 +94,11 @@ fn selection(state: &AppState) -> Option<Selection> {
     let count = zones.len();
     Some(Selection {
         zones,
-        label: format!("{count} marked zone{}", if count == 1 { "" } else { "s" }),
+        label: format!(
+            "{} marked zone{}",
+            thousands(count as u64),
+            if count == 1 { "" } else { "s" }
+        ),
     })
 }
 

@@ -88,9 +88,17 @@ async fn a_finished_scan_is_kept_and_shown_from_the_cache_without_a_request() {
             s.contains("Scanned just now · r scans again") && s.contains("5 accounts")
         })
         .await;
+    // The file is written to `.NAME….tmp` first and then put in place:
+    // only the file in place counts.
+    let committed = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("accounts-"))
+    };
     let deadline = Instant::now() + WAIT;
-    while std::fs::read_dir(dir.path()).unwrap().next().is_none() {
-        assert!(Instant::now() < deadline, "no cache file was written");
+    while !committed() {
+        assert!(Instant::now() < deadline, "no cache file was put in place");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     first.type_keys("q");

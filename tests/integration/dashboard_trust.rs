@@ -328,7 +328,7 @@ async fn y_copies_the_focused_id() {
 #[tokio::test]
 async fn payload_logging_turns_off_and_on_with_a_pasted_key() {
     let mock = start_mock().await;
-    let key = "MCowBQYDK2VuAyEAmjs4ZG4gkcR2fcmZIbk9qPOpo4xqnnf0JgPs5vT7i1I=";
+    let key = "ayu6OKeEEeKLpHN10gSiq1nsCLHgnXxdC8gHUFOgHn0=";
     let ui = Dashboard::start(&mock, Some(SHOP), Some(ACME), 120, 40);
     ui.wait_for_text("partial").await;
     // Rows: AI context analysis, OCR, payload logging, masking, reset.
@@ -351,7 +351,7 @@ async fn payload_logging_turns_off_and_on_with_a_pasted_key() {
     ui.type_keys("\x1be");
     ui.wait_for_text("paste the base64 key").await;
     ui.paste(key);
-    ui.wait_for_text("· 60").await;
+    ui.wait_for_text("· 44").await;
     ui.type_keys("\n");
     let screen = ui.wait_for_text("(new)").await;
     assert!(!screen.contains(key), "the key is never drawn whole");

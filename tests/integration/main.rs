@@ -71,6 +71,7 @@ mod headless_lists;
 mod headless_stdout_empty;
 mod logging_stderr;
 mod man_page;
+mod mock_accounts;
 mod mock_auth;
 mod mock_binary;
 mod mock_csam;
