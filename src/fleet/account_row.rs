@@ -217,7 +217,19 @@ fn failure_of(error: &ApiError) -> RowError {
 
 /// The most urgent thing about an account, in the order "attention first"
 /// sorts by (the first variant first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountAttention {
     /// Matched payloads are logged in clear.
@@ -278,8 +290,11 @@ impl AccountQuick {
     }
 }
 
-/// The counts an accounts summary is made of.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The counts an accounts summary is made of; an account may count in
+/// several.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AccountSummary {
     /// Accounts in all.
     pub accounts: usize,
