@@ -104,17 +104,24 @@ impl ShownOrder {
     }
 
     /// The indices `keep(index, tag)` says yes to, in this order, with their
-    /// tags: one tight pass over the blocks.
+    /// tags: one tight pass over the blocks, a block of the result for each
+    /// block kept from (none for a block nothing is kept from).
     pub fn filtered(&self, mut keep: impl FnMut(usize, u8) -> bool) -> Self {
-        let mut builder = Builder::new();
+        let mut order = Self::default();
         for block in &self.blocks {
+            let mut out = Block::with_capacity(block.len());
             for (&i, &tag) in block.rows.iter().zip(&block.tags) {
                 if keep(i as usize, tag) {
-                    builder.push(i, tag);
+                    out.rows.push(i);
+                    out.tags.push(tag);
                 }
             }
+            if !out.is_empty() {
+                order.len += out.len();
+                order.blocks.push(Arc::new(out));
+            }
         }
-        builder.done()
+        order
     }
 
     /// The indices whose tag has every bit of `mask`: a pass over the tags
@@ -309,7 +316,11 @@ mod tests {
         let keys: Vec<u32> = (0..2000u32).map(|n| (n * 7919) % 2000).collect();
         let mut order = ShownOrder::default();
         for row in 0..keys.len() {
-            let tag = if keys[row].is_multiple_of(3) { 0b101 } else { 0b001 };
+            let tag = if keys[row].is_multiple_of(3) {
+                0b101
+            } else {
+                0b001
+            };
             order.insert(row, tag, |i| keys[i] < keys[row]);
         }
         let thirds: Vec<u32> = order.with_tag(0b100).iter().map(|i| keys[i]).collect();
