@@ -148,6 +148,7 @@ impl HeadlessCommand {
             Self::Dlp(DlpCommand::Get(args)) => args.json,
             Self::Dlp(DlpCommand::Set(args)) => args.json,
             Self::Dlp(DlpCommand::Reset(args)) => args.json,
+            Self::Dlp(DlpCommand::Scan(args)) => args.json,
             Self::Zones(args) => args.json,
             Self::Accounts(args) => args.json,
             Self::Log(args) => args.json,
@@ -282,6 +283,43 @@ pub enum DlpCommand {
     /// Reset an account's DLP settings to their defaults (asks first).
     #[command(after_help = EXIT_HELP)]
     Reset(DlpResetArgs),
+    /// Every account at once: read each one's DLP settings, what needs
+    /// attention first.
+    #[command(after_help = EXIT_HELP)]
+    Scan(DlpScanArgs),
+}
+
+/// `trustdeck dlp scan`.
+#[derive(Args, Debug, Clone)]
+pub struct DlpScanArgs {
+    /// Only this account (id or name); repeat it for more.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Vec<String>,
+    /// Print one JSON document with every account.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print every account as CSV, one line each, with a header line.
+    #[arg(long)]
+    pub csv: bool,
+    /// Exit 1 when any account meets one of these, e.g. --fail-on no-key,error
+    /// (error: its settings could not be read).
+    #[arg(long, value_name = "CONDITIONS", value_delimiter = ',', value_parser = account_quick())]
+    pub fail_on: Vec<crate::fleet::AccountQuick>,
+    /// Print the last scan of these credentials (with its age); send nothing.
+    #[arg(long)]
+    pub cached: bool,
+    /// Where and as whom to connect.
+    #[command(flatten, next_help_heading = "Connection")]
+    pub connection: ConnectionArgs,
+}
+
+/// `--fail-on`'s words for an accounts scan (`no-key`, `clear`, `ocr-off`,
+/// `ai-off`, `error`).
+fn account_quick() -> impl clap::builder::TypedValueParser<Value = crate::fleet::AccountQuick> {
+    use crate::fleet::AccountQuick;
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(AccountQuick::ALL.map(AccountQuick::word))
+        .map(|word| AccountQuick::parse(&word).unwrap_or(AccountQuick::Unreadable))
 }
 
 /// `trustdeck dlp get ACCOUNT`.

@@ -36,6 +36,8 @@ pub enum Kind {
     FleetRun,
     /// `fleet runs --json`.
     FleetRuns,
+    /// `dlp scan --json`.
+    DlpScan,
 }
 
 impl Kind {
@@ -55,6 +57,7 @@ impl Kind {
         Kind::FleetPlan,
         Kind::FleetRun,
         Kind::FleetRuns,
+        Kind::DlpScan,
     ];
 
     /// The wire name.
@@ -74,6 +77,7 @@ impl Kind {
             Self::FleetPlan => "fleet_plan",
             Self::FleetRun => "fleet_run",
             Self::FleetRuns => "fleet_runs",
+            Self::DlpScan => "dlp_scan",
         }
     }
 

@@ -194,7 +194,9 @@ fn cached_line(scan: &FleetScan, age: Duration) -> String {
     cached_line_at(scan.finished_at, age)
 }
 
-fn cached_line_at(finished_at: Option<u64>, age: Duration) -> String {
+/// "Cached scan from 5m ago (…); no request was sent." of a scan that
+/// ended at `finished_at`.
+pub fn cached_line_at(finished_at: Option<u64>, age: Duration) -> String {
     let when = finished_at
         .and_then(|at| OffsetDateTime::from_unix_timestamp(at as i64).ok())
         .and_then(|at| {

@@ -18,6 +18,8 @@ mod complete_scripts;
 mod csam;
 mod dlp;
 mod dlp_reset;
+mod dlp_scan;
+mod dlp_scan_output;
 mod docs;
 mod error_doc;
 pub mod exit;
@@ -105,6 +107,9 @@ async fn dispatch(
         }
         HeadlessCommand::Dlp(DlpCommand::Reset(args)) => {
             dlp_reset::reset(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Dlp(DlpCommand::Scan(args)) => {
+            dlp_scan::scan(&connect(&args.connection)?, &args).await
         }
         HeadlessCommand::Zones(args) => lists::zones(&connect(&args.connection)?, &args).await,
         HeadlessCommand::Accounts(args) => {

@@ -12,6 +12,7 @@ mod common;
 mod headless_common;
 mod mock_common;
 
+mod account_scan;
 mod audit_files;
 mod audit_log;
 mod audit_mock;
@@ -45,6 +46,7 @@ mod dashboard_flows;
 mod dashboard_keys;
 mod dashboard_pickers;
 mod dashboard_trust;
+mod dlp_scan;
 mod doc_schemas;
 mod files_private;
 mod files_symlink;
