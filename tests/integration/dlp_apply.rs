@@ -1,0 +1,281 @@
+//! `trustdeck dlp apply` as the real binary against the mock: a bad key
+//! refused before any request; a dry run, a refusal without a terminal and
+//! read-only mode plan but never write; the plan of a mix (already so, no
+//! permission, DLP not available) in its document.
+
+use serde_json::Value;
+
+use crate::common::{ACME, requests, start_mock_with};
+use crate::headless_common::{Headless, Run};
+use trustdeck::mock::MockConfig;
+
+const DLP_SCOPED: &str = "tdemo-dlp-scoped-2kW9pL5vN8xR3tB6mQ1zH4c";
+const KEY: &str = "ayu6OKeEEeKLpHN10gSiq1nsCLHgnXxdC8gHUFOgHn0=";
+
+async fn with_accounts(accounts: usize) -> Headless {
+    Headless {
+        mock: start_mock_with(MockConfig {
+            accounts: Some(accounts),
+            ..MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().expect("a temp dir"),
+    }
+}
+
+/// The accounts of a plan document whose step is `step`, by id.
+fn ids_with_step(plan: &Value, step: &str) -> Vec<String> {
+    plan["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter(|a| a["step"] == step)
+        .map(|a| a["account"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn no_key_leak(run: &Run) {
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key in full: {run:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_key_is_refused_before_any_request() {
+    let cli = Headless::start().await;
+    for bad in [
+        "not-a-key",
+        "ayu6OKeEEeKLpHN10gSiq1nsCLHgnXxdC8gHUFOgHn0",
+        "ayu6OKeEEeKLpHN10gSiq1nsCLHgnXxdC8gHUFOgH!0=",
+    ] {
+        let run = cli
+            .run(&["dlp", "apply", "--public-key", bad, "--yes"])
+            .await;
+        run.expect(2);
+        assert!(run.stderr.contains("the public key"), "{run:?}");
+        assert!(run.stdout.is_empty(), "{run:?}");
+    }
+    let file = cli.home.path().join("bad.pub");
+    std::fs::write(&file, "abc\n").unwrap();
+    let run = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--public-key-file",
+            file.to_str().unwrap(),
+            "--yes",
+            "--json",
+        ])
+        .await;
+    run.expect(2);
+    let error = run.error_document();
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("the public key"),
+        "{error}"
+    );
+    assert_eq!(
+        cli.request_count().await,
+        0,
+        "{:?}",
+        requests(&cli.mock).await
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_plans_field_by_field_and_sends_no_write() {
+    let cli = with_accounts(40).await;
+    let run = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--masking",
+            "full",
+            "--public-key",
+            KEY,
+            "--dry-run",
+        ])
+        .await;
+    run.expect(0);
+    no_key_leak(&run);
+    assert!(
+        run.stdout
+            .starts_with("Plan: masking full, payload-logging key "),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains(" → full"), "{run:?}");
+    assert!(run.stdout.contains("Budget: "), "{run:?}");
+    assert!(run.stderr.contains("Dry run: nothing was sent."), "{run:?}");
+    let json = cli
+        .run(&["dlp", "apply", "--masking", "full", "--dry-run", "--json"])
+        .await;
+    json.expect(0);
+    let plan = json.document("dlp_plan");
+    assert!(plan["blocked"].is_null(), "{plan}");
+    let state = cli.state().await;
+    let dlp = state["dlp"].as_object().unwrap();
+    for account in plan["accounts"].as_array().unwrap() {
+        let id = account["account"]["id"].as_str().unwrap();
+        let now = &dlp.get(id).unwrap_or(&Value::Null)["payload_logging"]["masking_level"];
+        match account["step"].as_str().unwrap() {
+            "send" => {
+                assert_ne!(now, "full", "{account}");
+                assert_eq!(account["method"], "patch");
+                assert_eq!(account["sent"]["payload_logging"]["masking_level"], "full");
+                assert_eq!(
+                    account["fields"][0]["field"],
+                    "payload_logging.masking_level"
+                );
+                assert_eq!(&account["fields"][0]["before"], now, "{account}");
+                assert_eq!(account["fields"][0]["after"], "full");
+            }
+            _ => assert!(account["skip"]["reason"].is_string(), "{account}"),
+        }
+    }
+    assert!(!ids_with_step(&plan, "send").is_empty(), "{plan}");
+    assert!(cli.writes().await.is_empty(), "{:?}", cli.writes().await);
+}
+
+#[tokio::test]
+async fn a_mix_is_planned_right_in_the_document() {
+    let cli = with_accounts(30).await;
+    let run = cli
+        .run_with(
+            &["dlp", "apply", "--masking", "full", "--dry-run", "--json"],
+            &[("CLOUDFLARE_API_TOKEN", DLP_SCOPED)],
+        )
+        .await;
+    run.expect(0);
+    let plan = run.document("dlp_plan");
+    let state = cli.state().await;
+    let not_available = state["dlp_not_available"][0].as_str().unwrap().to_owned();
+    let accounts = plan["accounts"].as_array().unwrap();
+    let mut reasons = std::collections::BTreeMap::<String, usize>::new();
+    for account in accounts {
+        let id = account["account"]["id"].as_str().unwrap();
+        let reason = account["skip"]["reason"]
+            .as_str()
+            .unwrap_or("send")
+            .to_owned();
+        if id == not_available {
+            assert!(
+                reason == "not_available" || reason == "no_permission",
+                "{account}"
+            );
+        }
+        if reason == "already_so" {
+            assert_eq!(state["dlp"][id]["payload_logging"]["masking_level"], "full");
+        }
+        if reason == "send" {
+            assert_ne!(state["dlp"][id]["payload_logging"]["masking_level"], "full");
+        }
+        *reasons.entry(reason).or_default() += 1;
+    }
+    for reason in ["send", "already_so", "no_permission"] {
+        assert!(reasons.contains_key(reason), "{reasons:?} {plan:#}");
+    }
+    let counts = &plan["counts"];
+    assert_eq!(counts["accounts"], accounts.len());
+    assert_eq!(counts["to_send"], reasons["send"]);
+    for (reason, count) in &reasons {
+        if reason != "send" {
+            assert_eq!(counts["skipped"][reason], *count, "{counts}");
+        }
+    }
+    assert!(cli.writes().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_typed_count_without_a_terminal_is_refused_and_nothing_is_sent() {
+    let cli = with_accounts(10).await;
+    let run = cli.run(&["dlp", "apply", "--masking", "clear"]).await;
+    run.expect(2);
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(run.stderr.contains("not confirmed"), "{run:?}");
+    assert!(run.stderr.contains("Plan: masking clear"), "{run:?}");
+    let json = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--clear-public-key",
+            "--account",
+            ACME,
+            "--json",
+        ])
+        .await;
+    json.expect(2);
+    assert!(json.stdout.is_empty(), "{json:?}");
+    assert!(json.stderr.contains("\"not_confirmed\""), "{json:?}");
+    assert!(cli.writes().await.is_empty(), "{:?}", cli.writes().await);
+    assert!(cli.journals().is_empty());
+}
+
+#[tokio::test]
+async fn read_only_plans_but_never_runs() {
+    let cli = with_accounts(10).await;
+    let run = cli
+        .run(&["--read-only", "dlp", "apply", "--ocr", "on", "--yes"])
+        .await;
+    run.expect(3);
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(run.stderr.contains("Plan: OCR on"), "{run:?}");
+    let json = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--ocr",
+            "on",
+            "--yes",
+            "--json",
+            "--read-only",
+        ])
+        .await;
+    json.expect(3);
+    assert!(json.stderr.contains("\"read_only\""), "{json:?}");
+    assert!(cli.writes().await.is_empty(), "{:?}", cli.writes().await);
+    assert!(cli.journals().is_empty());
+}
+
+#[tokio::test]
+async fn accounts_of_a_file_are_resolved_by_id_or_name_and_an_unknown_one_stops_it() {
+    let cli = Headless::start().await;
+    let list = cli.home.path().join("accounts.txt");
+    std::fs::write(
+        &list,
+        format!("# the two\n{ACME}\nglobex media  # by name\n"),
+    )
+    .unwrap();
+    let run = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--ocr",
+            "off",
+            "--accounts",
+            list.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ])
+        .await;
+    run.expect(0);
+    let plan = run.document("dlp_plan");
+    assert_eq!(plan["counts"]["accounts"], 2, "{plan:#}");
+    assert_eq!(plan["accounts"][0]["account"]["id"], ACME);
+    std::fs::write(&list, "no such account\n").unwrap();
+    let missing = cli
+        .run(&[
+            "dlp",
+            "apply",
+            "--ocr",
+            "off",
+            "--accounts",
+            list.to_str().unwrap(),
+        ])
+        .await;
+    missing.expect(4);
+    assert!(missing.stderr.contains("no such account"), "{missing:?}");
+    assert!(cli.writes().await.is_empty());
+}
