@@ -14,10 +14,10 @@ use serde::Serialize;
 use super::apply_event::RunState;
 use super::change::Change;
 use super::journal::{
-    JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held, plan_digest,
+    JOURNAL_FORMAT, JournalError, Line, RunHeaderOf, RunId, RunsDir, is_held, plan_digest,
 };
-use super::plan::{Plan, PlanEntry};
-use super::zone_outcome::{ApplySummary, ApplyTable, ZoneResult};
+use super::run_target::{RunTarget, TargetKind, Zones};
+use super::zone_outcome::ApplySummary;
 use crate::api::model::EmailState;
 use crate::audit::Verdict;
 use crate::files::read_regular_file;
@@ -88,15 +88,15 @@ pub struct SentLine {
 
 /// One run, read back in full.
 #[derive(Debug, Clone)]
-pub struct RunRecord {
+pub struct RunRecord<T: RunTarget = Zones> {
     /// Its first line.
-    pub header: RunHeader,
+    pub header: RunHeaderOf<T>,
     /// The plan, as written before the first request.
-    pub plan: Plan,
+    pub plan: T::Plan,
     /// Whether the plan's `planned` line is there (and its count matched).
     pub plan_complete: bool,
-    /// Each zone's latest outcome.
-    pub outcomes: HashMap<String, ZoneResult>,
+    /// Each target's latest outcome.
+    pub outcomes: HashMap<String, T::Result>,
     /// Zones whose request was sent without a recorded outcome, plan order.
     pub in_flight: Vec<String>,
     /// How many times each zone's PATCH was sent (its `sending` lines).
@@ -119,7 +119,7 @@ pub struct RunRecord {
     pub held: bool,
 }
 
-impl RunRecord {
+impl<T: RunTarget> RunRecord<T> {
     /// Where it stands.
     pub fn status(&self) -> RunStatus {
         if self.held {
@@ -136,14 +136,16 @@ impl RunRecord {
     }
 
     /// The plan with every recorded outcome.
-    pub fn table(&self) -> ApplyTable {
-        let mut table = ApplyTable::new(self.plan.clone());
+    pub fn table(&self) -> T::Table {
+        let mut table = T::table(self.plan.clone());
         for result in self.outcomes.values() {
-            table.record(result);
+            T::record(&mut table, result);
         }
         table
     }
+}
 
+impl RunRecord<Zones> {
     /// The run in brief.
     pub fn info(&self) -> RunInfo {
         RunInfo {
@@ -191,8 +193,47 @@ pub struct RunInfo {
 }
 
 impl RunsDir {
-    /// Reads run `id` in full.
+    /// Reads zones run `id` in full (an accounts run is refused: see
+    /// [`RunsDir::load_as`]).
     pub fn load(&self, id: &RunId) -> Result<RunRecord, JournalError> {
+        self.load_as::<Zones>(id)
+    }
+
+    /// Which kind of target run `id` writes to, from its first line.
+    pub fn target_of(&self, id: &RunId) -> Result<TargetKind, JournalError> {
+        use std::io::{BufRead, Read};
+        #[derive(serde::Deserialize)]
+        struct First {
+            #[serde(default)]
+            target: Option<TargetKind>,
+        }
+        let path = self.path(id);
+        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => JournalError::NoSuchRun(id.to_string()),
+            _ => JournalError::Read {
+                path: path.clone(),
+                detail: e.to_string(),
+            },
+        })?;
+        let mut first = String::new();
+        std::io::BufReader::new(file)
+            .take(64 * 1024)
+            .read_line(&mut first)
+            .map_err(|e| JournalError::Read {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+        match serde_json::from_str::<First>(&first) {
+            Ok(line) => Ok(line.target.unwrap_or(TargetKind::Zones)),
+            Err(_) => Err(JournalError::Read {
+                path,
+                detail: "its first line is not a run line".to_owned(),
+            }),
+        }
+    }
+
+    /// Reads run `id`, of targets `T`, in full.
+    pub fn load_as<T: RunTarget>(&self, id: &RunId) -> Result<RunRecord<T>, JournalError> {
         let path = self.path(id);
         let bytes = match read_regular_file(&path, MAX_JOURNAL) {
             Ok(file) => file.bytes,
@@ -206,7 +247,7 @@ impl RunsDir {
                 });
             }
         };
-        let mut record = parse(&path, &bytes)?;
+        let mut record = parse::<T>(&path, &bytes)?;
         // A copy under another name is not a second run of the same id.
         if record.header.id != *id {
             return Err(JournalError::Tampered {
@@ -302,7 +343,7 @@ pub(super) fn ends_finished(path: &Path) -> bool {
 }
 
 /// Reads a journal's lines into a record.
-fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
+fn parse<T: RunTarget>(path: &Path, bytes: &[u8]) -> Result<RunRecord<T>, JournalError> {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<&str> = text.split('\n').collect();
     let count = lines
@@ -327,11 +368,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             last: false,
         });
     };
-    let mut header: Option<RunHeader> = None;
-    let mut entries: Vec<PlanEntry> = Vec::new();
+    let mut header: Option<RunHeaderOf<T>> = None;
+    let mut entries: Vec<T::Entry> = Vec::new();
     let mut planned = None;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut outcomes: HashMap<String, ZoneResult> = HashMap::new();
+    let mut outcomes: HashMap<String, T::Result> = HashMap::new();
     let mut sent: HashMap<String, u32> = HashMap::new();
     let mut last_sent: HashMap<String, SentLine> = HashMap::new();
     let mut open: HashSet<String> = HashSet::new();
@@ -343,7 +384,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
         if text.trim().is_empty() {
             continue;
         }
-        let line = match serde_json::from_str::<Line>(text) {
+        let line = match serde_json::from_str::<Line<T>>(text) {
             Ok(line) => line,
             Err(error) => {
                 warn(number, format!("not a journal line ({error})"));
@@ -354,8 +395,8 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             Line::Run(first) if header.is_none() && number == 1 => header = Some(first),
             Line::Run(_) => fault(number, "is a second run line".to_owned()),
             Line::Plan(entry) if planned.is_none() => {
-                if !index.contains_key(&entry.zone.id) {
-                    index.insert(entry.zone.id.clone(), entries.len());
+                if !index.contains_key(T::entry_id(&entry)) {
+                    index.insert(T::entry_id(&entry).to_owned(), entries.len());
                     entries.push(entry);
                 } else {
                     fault(number, "plans a zone a second time".to_owned());
@@ -410,15 +451,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
                 let Some(entry) = index.get(&zone).map(|&i| &entries[i]) else {
                     continue;
                 };
-                outcomes.insert(
-                    zone,
-                    ZoneResult {
-                        zone: entry.zone.clone(),
-                        outcome,
-                        at,
-                        state,
-                    },
-                );
+                outcomes.insert(zone, T::result(entry, outcome, at, state));
             }
             Line::Resumed { at, .. } => resumed.push(at),
             Line::Retried { by, .. } => retried_by = Some(by),
@@ -442,7 +475,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
     }
     let plan_complete = planned.is_some();
     if let Some((zones, digest, line)) = planned {
-        let sends = entries.iter().filter(|e| e.sends()).count();
+        let sends = entries.iter().filter(|e| T::sends(e)).count();
         if zones != entries.len() {
             fault(
                 line,
@@ -476,14 +509,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
     }
     let in_flight = entries
         .iter()
-        .filter(|e| open.contains(&e.zone.id))
-        .map(|e| e.zone.id.clone())
+        .filter(|e| open.contains(T::entry_id(e)))
+        .map(|e| T::entry_id(e).to_owned())
         .collect();
     Ok(RunRecord {
-        plan: Plan {
-            change: header.change.clone(),
-            entries,
-        },
+        plan: T::plan(header.change.clone(), entries),
         header,
         plan_complete,
         outcomes,
