@@ -4,15 +4,18 @@
 
 use crate::api::text::key_fingerprint;
 use crate::doc::{
-    Account, AccountSkipReason, DlpBulkChange, DlpPlanBody, DlpPlanCounts, DlpPlanStep, DlpSent,
-    FieldStepDoc, FieldValue, PlanBudget, RateLimit, field_path,
+    Account, AccountRunResult, AccountSkipReason, DlpBulkChange, DlpPlanBody, DlpPlanCounts,
+    DlpPlanStep, DlpRunBody, DlpRunCounts, DlpSent, FieldStepDoc, FieldValue, PlanBudget,
+    RateLimit, WriteResult, field_path,
 };
 use crate::fleet::{
-    AccountPlan, AccountSkip, AccountSkipKind, AccountStep, DlpChange, DlpWrite, FieldStep,
-    KeyChange, PlanAccount, RunCost,
+    AccountOutcome, AccountPlan, AccountSkip, AccountSkipKind, AccountStep, AccountTable,
+    DlpChange, DlpWrite, FieldStep, KeyChange, PlanAccount, RunCost, RunState, UnknownCause,
 };
 
-use super::fleet_scan_doc::read_error;
+use super::dlp_apply_run::{AccountRunEnd, state_word};
+use super::fleet_run_doc::stop_word;
+use super::fleet_scan_doc::{read_error, unix};
 
 /// A run's cost in the documents' words.
 pub fn budget_of(cost: &RunCost) -> PlanBudget {
@@ -172,4 +175,106 @@ pub fn skip_of(skip: &AccountSkip) -> AccountSkipReason {
         _ => {}
     }
     reason
+}
+
+/// The run document: its counts and every account's result.
+pub fn run_document(table: &AccountTable, run: &AccountRunEnd) -> DlpRunBody {
+    let plan = table.plan();
+    let summary = table.summary();
+    let end = run.end.as_ref();
+    DlpRunBody {
+        run_id: run.id.to_string(),
+        journal: run.journal.as_ref().map(|p| p.display().to_string()),
+        state: state_word(run).to_owned(),
+        stop_reason: end.and_then(|e| match &e.state {
+            RunState::Stopped(reason) => Some(stop_word(reason).to_owned()),
+            _ => None,
+        }),
+        started_at: run.started_at.and_then(unix),
+        finished_at: run.finished_at.and_then(unix),
+        change: change_of(&plan.change),
+        calls: end.map(|e| e.calls),
+        elapsed_ms: end.map(|e| u64::try_from(e.elapsed.as_millis()).unwrap_or(u64::MAX)),
+        counts: DlpRunCounts {
+            accounts: summary.accounts,
+            done: summary.done,
+            adjusted: summary.adjusted,
+            failed: summary.failed,
+            retryable: summary.retryable,
+            unknown: summary.unknown,
+            skipped: summary.skipped.values().sum(),
+            left: summary.left,
+        },
+        results: plan
+            .entries
+            .iter()
+            .map(|entry| {
+                let write = match &entry.step {
+                    AccountStep::Send { write, .. } => Some(write),
+                    AccountStep::Skip(_) => None,
+                };
+                let mut result = AccountRunResult {
+                    account: account_of(&entry.account),
+                    step: step_word(&entry.step).to_owned(),
+                    method: write.map(|w| method_word(w).to_owned()),
+                    sent: write.and_then(sent_of),
+                    result: WriteResult::Skipped,
+                    skip: None,
+                    retryable: None,
+                    unknown_cause: None,
+                    fields: Vec::new(),
+                    differs: Vec::new(),
+                    error: None,
+                };
+                match (table.outcome(&entry.account.id), &entry.step) {
+                    (None, AccountStep::Skip(skip)) => {
+                        result.sent = None;
+                        result.skip = Some(skip_of(skip));
+                    }
+                    (None, AccountStep::Send { .. }) => {
+                        result.sent = None;
+                        result.skip = Some(AccountSkipReason {
+                            reason: "not_sent".to_owned(),
+                            permission: None,
+                            error: None,
+                        });
+                    }
+                    (Some(outcome), _) => fill(&mut result, outcome),
+                }
+                result
+            })
+            .collect(),
+    }
+}
+
+fn fill(result: &mut AccountRunResult, outcome: &AccountOutcome) {
+    match outcome {
+        AccountOutcome::Done { fields } => {
+            result.result = WriteResult::Done;
+            result.fields = fields_of(fields);
+        }
+        AccountOutcome::Adjusted { fields, differs } => {
+            result.result = WriteResult::Adjusted;
+            result.fields = fields_of(fields);
+            result.differs = differs.iter().map(field_path).collect();
+        }
+        AccountOutcome::Skipped(skip) => {
+            result.sent = None;
+            result.skip = Some(skip_of(skip));
+        }
+        AccountOutcome::Failed { error, retryable } => {
+            result.result = WriteResult::Failed;
+            result.retryable = Some(*retryable);
+            result.error = Some(read_error(error));
+        }
+        AccountOutcome::Unknown(cause) => {
+            result.result = WriteResult::Unknown;
+            let (word, error) = match cause {
+                UnknownCause::ReplyLost { error } => ("reply_lost", Some(error)),
+                UnknownCause::Interrupted { reread } => ("interrupted", reread.as_ref()),
+            };
+            result.unknown_cause = Some(word.to_owned());
+            result.error = error.map(read_error);
+        }
+    }
 }

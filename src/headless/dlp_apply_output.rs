@@ -2,7 +2,9 @@
 //! budget, then every account: each field it changes, before → after, or
 //! why it is skipped).
 
-use crate::fleet::{AccountPlan, AccountPlanEntry, AccountStep, PlanAccount, RunCost};
+use crate::fleet::{
+    AccountPlan, AccountPlanEntry, AccountStep, ApplyProgress, PlanAccount, RunCost,
+};
 
 use super::output::{Table, clean};
 
@@ -57,4 +59,9 @@ pub fn summary_only(plan_text: &str) -> String {
         .take_while(|line| !line.starts_with("ACCOUNT"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// "applying 120 of 500 accounts (2 failed) · 38 req/s · …".
+pub fn progress_line(report: &ApplyProgress) -> String {
+    super::fleet_apply_output::progress_line_of(report, "accounts")
 }

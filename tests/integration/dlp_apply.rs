@@ -279,3 +279,62 @@ async fn accounts_of_a_file_are_resolved_by_id_or_name_and_an_unknown_one_stops_
     assert!(missing.stderr.contains("no such account"), "{missing:?}");
     assert!(cli.writes().await.is_empty());
 }
+
+#[tokio::test]
+async fn masking_full_on_200_accounts_changes_exactly_the_planned_ones_one_patch_each() {
+    let cli = with_accounts(200).await;
+    let plan = cli
+        .run(&["dlp", "apply", "--masking", "full", "--dry-run", "--json"])
+        .await;
+    plan.expect(0);
+    let planned = ids_with_step(&plan.document("dlp_plan"), "send");
+    assert!(planned.len() > 100, "{}", planned.len());
+    let before = cli.state().await;
+    let run = cli
+        .run(&["dlp", "apply", "--masking", "full", "--yes", "--json"])
+        .await;
+    assert!(run.code == 0 || run.code == 1, "{run:?}");
+    let document = run.document("dlp_run");
+    assert_eq!(document["state"], "complete", "{document:#}");
+    assert_eq!(
+        document["counts"]["done"],
+        planned.len(),
+        "{:#}",
+        document["counts"]
+    );
+    let writes = cli.writes().await;
+    assert!(
+        writes.iter().all(|(method, _)| method == "PATCH"),
+        "{writes:?}"
+    );
+    let mut patched: Vec<String> = writes
+        .iter()
+        .map(|(_, path)| {
+            let id = path.trim_start_matches("/client/v4/accounts/");
+            id.split('/').next().unwrap().to_owned()
+        })
+        .collect();
+    patched.sort();
+    let mut want = planned.clone();
+    want.sort();
+    assert_eq!(patched, want, "one PATCH per planned account, no other");
+    let after = cli.state().await;
+    for (id, dlp) in after["dlp"].as_object().unwrap() {
+        assert_eq!(dlp["payload_logging"]["masking_level"], "full", "{id}");
+        let was = &before["dlp"][id];
+        assert_eq!(dlp["ocr"], was["ocr"], "{id}: only the masking changes");
+        assert_eq!(
+            dlp["payload_logging"]["public_key"],
+            was["payload_logging"]["public_key"]
+        );
+    }
+    let audited: std::collections::HashSet<String> = cli
+        .audit_lines()
+        .iter()
+        .filter(|line| line["origin"]["command"] == "dlp apply")
+        .map(|line| line["id"].as_str().unwrap().to_owned())
+        .collect();
+    let audited = audited.len();
+    assert_eq!(audited, planned.len(), "an audit entry per write");
+    assert_eq!(cli.journals().len(), 1);
+}
