@@ -338,3 +338,52 @@ async fn masking_full_on_200_accounts_changes_exactly_the_planned_ones_one_patch
     assert_eq!(audited, planned.len(), "an audit entry per write");
     assert_eq!(cli.journals().len(), 1);
 }
+
+#[tokio::test]
+async fn a_key_from_stdin_is_planned_by_its_fingerprint_only() {
+    use tokio::io::AsyncWriteExt;
+    let cli = Headless::start().await;
+    let mut command = cli.command(
+        &[
+            "dlp",
+            "apply",
+            "--public-key-file",
+            "-",
+            "--only",
+            "no-key",
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+    );
+    command.stdin(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("the binary starts");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("  {KEY}\n").as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    run.expect(0);
+    no_key_leak(&run);
+    let plan = run.document("dlp_plan");
+    assert_eq!(plan["change"]["public_key_set"], true, "{plan:#}");
+    let fingerprint = plan["change"]["public_key_fingerprint"].as_str().unwrap();
+    assert!(fingerprint.starts_with("SHA256:"), "{fingerprint}");
+    let state = cli.state().await;
+    let sends = ids_with_step(&plan, "send");
+    assert!(!sends.is_empty(), "{plan:#}");
+    for id in &sends {
+        assert!(
+            state["dlp"][id]["payload_logging"]["public_key"].is_null(),
+            "--only no-key keeps {id}"
+        );
+    }
+    assert!(cli.writes().await.is_empty());
+}
