@@ -12,12 +12,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::apply_event::RunState;
-use super::change::Change;
 use super::journal::{
     JOURNAL_FORMAT, JournalError, Line, RunHeaderOf, RunId, RunsDir, is_held, plan_digest,
 };
-use super::run_target::{RunTarget, TargetKind, Zones};
-use super::zone_outcome::ApplySummary;
+use super::run_target::{Accounts, RunTarget, TargetKind, Zones};
 use crate::api::model::EmailState;
 use crate::audit::Verdict;
 use crate::files::read_regular_file;
@@ -143,18 +141,16 @@ impl<T: RunTarget> RunRecord<T> {
         }
         table
     }
-}
 
-impl RunRecord<Zones> {
     /// The run in brief.
-    pub fn info(&self) -> RunInfo {
-        RunInfo {
+    pub fn info(&self) -> RunInfoOf<T> {
+        RunInfoOf {
             id: self.header.id.clone(),
             created_at: self.header.created_at,
             api: self.header.api.clone(),
             change: self.header.change.clone(),
             to_send: self.header.to_send,
-            summary: self.table().summary(),
+            summary: T::summary(&self.table()),
             in_flight: self.in_flight.len(),
             status: self.status(),
             retry_of: self.header.retry_of.clone(),
@@ -164,22 +160,29 @@ impl RunRecord<Zones> {
     }
 }
 
+/// A zones run in brief, for a list.
+pub type RunInfo = RunInfoOf<Zones>;
+
+/// An accounts run in brief, for a list.
+pub type AccountRunInfo = RunInfoOf<Accounts>;
+
 /// A run in brief, for a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RunInfo {
+#[serde(bound = "")]
+pub struct RunInfoOf<T: RunTarget> {
     /// The run.
     pub id: RunId,
     /// When its plan was written (seconds since the Unix epoch).
     pub created_at: u64,
     /// The API it ran against.
     pub api: String,
-    /// The change (a typed email is in it in full: print
-    /// [`Change::words`]).
-    pub change: Change,
+    /// The change (a typed email or a key is in it in full: print its
+    /// `words`).
+    pub change: T::Change,
     /// Zones to send the PATCH in the plan.
     pub to_send: usize,
     /// The outcome counts so far (`left` includes those in flight).
-    pub summary: ApplySummary,
+    pub summary: T::Summary,
     /// Zones in flight when the last process stopped.
     pub in_flight: usize,
     /// Where it stands.
@@ -234,6 +237,14 @@ impl RunsDir {
 
     /// Reads run `id`, of targets `T`, in full.
     pub fn load_as<T: RunTarget>(&self, id: &RunId) -> Result<RunRecord<T>, JournalError> {
+        if let Ok(kind) = self.target_of(id)
+            && kind != T::KIND
+        {
+            return Err(JournalError::Incompatible {
+                id: id.to_string(),
+                why: format!("it is a run of {}, not of {}", kind.word(), T::KIND.word()),
+            });
+        }
         let path = self.path(id);
         let bytes = match read_regular_file(&path, MAX_JOURNAL) {
             Ok(file) => file.bytes,
@@ -263,14 +274,35 @@ impl RunsDir {
         Ok(record)
     }
 
-    /// Every run in the folder, newest first, with the journals that could
-    /// not be read.
+    /// Every zones run in the folder, newest first, with the journals that
+    /// could not be read (accounts runs are left to [`RunsDir::list_all`]).
     pub fn list(&self) -> (Vec<RunInfo>, Vec<JournalError>) {
+        let (runs, errors) = self.list_all();
+        let zones = runs
+            .into_iter()
+            .filter_map(|run| match run {
+                AnyRunInfo::Zones(info) => Some(info),
+                AnyRunInfo::Accounts(_) => None,
+            })
+            .collect();
+        (zones, errors)
+    }
+
+    /// Every run in the folder, of either kind, newest first, with the
+    /// journals that could not be read.
+    pub fn list_all(&self) -> (Vec<AnyRunInfo>, Vec<JournalError>) {
         let mut runs = Vec::new();
         let mut errors = Vec::new();
         for id in self.ids() {
-            match self.load(&id) {
-                Ok(record) => runs.push(record.info()),
+            let info = match self.target_of(&id) {
+                Ok(TargetKind::Zones) => self.load(&id).map(|r| AnyRunInfo::Zones(r.info())),
+                Ok(TargetKind::Accounts) => self
+                    .load_as::<Accounts>(&id)
+                    .map(|r| AnyRunInfo::Accounts(r.info())),
+                Err(error) => Err(error),
+            };
+            match info {
+                Ok(info) => runs.push(info),
                 Err(error) => errors.push(error),
             }
         }
@@ -283,7 +315,9 @@ impl RunsDir {
     /// finished runs costs little.
     pub fn unfinished(&self, api: &str) -> Vec<RunInfo> {
         let mut ids = self.ids();
-        ids.retain(|id| !ends_finished(&self.path(id)));
+        ids.retain(|id| {
+            !ends_finished(&self.path(id)) && matches!(self.target_of(id), Ok(TargetKind::Zones))
+        });
         ids.into_iter()
             .filter_map(|id| self.load(&id).ok())
             .map(|record| record.info())
@@ -307,6 +341,15 @@ impl RunsDir {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids
     }
+}
+
+/// A run of either kind in brief.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnyRunInfo {
+    /// A zones run.
+    Zones(RunInfo),
+    /// An accounts run.
+    Accounts(AccountRunInfo),
 }
 
 /// An API root as a journal names it: `host[:port]/path`, never a secret.

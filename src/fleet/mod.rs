@@ -95,7 +95,10 @@ pub use journal::{
     AccountRunHeader, JOURNAL_FORMAT, JournalError, RunHeader, RunHeaderOf, RunId, RunsDir,
     plan_digest,
 };
-pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};
+pub use journal_read::{
+    AccountRunInfo, AnyRunInfo, JournalWarning, RunInfo, RunInfoOf, RunRecord, RunStatus, SentLine,
+    api_of,
+};
 pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,

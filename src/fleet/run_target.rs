@@ -55,7 +55,7 @@ pub trait RunTarget: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'stat
     /// Which it is.
     const KIND: TargetKind;
     /// The one change a run makes.
-    type Change: Data;
+    type Change: Data + Eq;
     /// One target of a plan.
     type Entry: Data;
     /// The plan: the change and the entries.
@@ -69,7 +69,7 @@ pub trait RunTarget: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'stat
     /// A plan with its outcomes so far.
     type Table: Clone + Debug + PartialEq + Send + Sync;
     /// The counts of a table.
-    type Summary: Clone + Debug + PartialEq + Send + Sync;
+    type Summary: Clone + Debug + PartialEq + Eq + Serialize + Send + Sync;
 
     /// The id of an entry's target (its key in the plan and the journal).
     fn entry_id(entry: &Self::Entry) -> &str;
