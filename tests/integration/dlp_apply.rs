@@ -387,3 +387,77 @@ async fn a_key_from_stdin_is_planned_by_its_fingerprint_only() {
     }
     assert!(cli.writes().await.is_empty());
 }
+
+/// The journal's lines of `kind`.
+fn journal_lines(path: &std::path::Path, kind: &str) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["kind"] == kind)
+        .collect()
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn killed_mid_run_then_resumed_every_planned_account_is_changed_once() {
+    use std::time::{Duration, Instant};
+    let cli = Headless {
+        mock: start_mock_with(MockConfig {
+            accounts: Some(200),
+            latency: Some(Duration::from_millis(200)),
+            ..MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().expect("a temp dir"),
+    };
+    let plan = cli
+        .run(&["dlp", "apply", "--masking", "full", "--dry-run", "--json"])
+        .await;
+    plan.expect(0);
+    let mut planned = ids_with_step(&plan.document("dlp_plan"), "send");
+    planned.sort();
+    let mut child = cli.spawn(&["dlp", "apply", "--masking", "full", "--yes"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let journal = loop {
+        let outcomes = cli
+            .journals()
+            .first()
+            .map(|path| (path.clone(), journal_lines(path, "outcome").len()));
+        if let Some((path, done)) = outcomes.filter(|(_, done)| *done >= 10) {
+            assert!(done < planned.len(), "the run ended before the kill");
+            break path;
+        }
+        assert!(Instant::now() < deadline, "no outcome within 60 s");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.unwrap();
+    assert!(!status.success(), "{status:?}");
+    assert!(journal_lines(&journal, "finished").is_empty(), "unfinished");
+    let id = journal.file_stem().unwrap().to_str().unwrap().to_owned();
+    let resumed = cli.run(&["fleet", "resume", &id, "--yes"]).await;
+    assert!(resumed.code == 0 || resumed.code == 1, "{resumed:?}");
+    assert_eq!(journal_lines(&journal, "finished").len(), 1, "{resumed:?}");
+    let writes = cli.writes().await;
+    assert!(
+        writes.iter().all(|(method, _)| method == "PATCH"),
+        "{writes:?}"
+    );
+    let mut patched: Vec<String> = writes
+        .iter()
+        .map(|(_, path)| {
+            let id = path.trim_start_matches("/client/v4/accounts/");
+            id.split('/').next().unwrap().to_owned()
+        })
+        .collect();
+    patched.sort();
+    assert_eq!(
+        patched, planned,
+        "each planned account sent one PATCH, no other"
+    );
+    let state = cli.state().await;
+    for (id, dlp) in state["dlp"].as_object().unwrap() {
+        assert_eq!(dlp["payload_logging"]["masking_level"], "full", "{id}");
+    }
+}
