@@ -210,7 +210,10 @@ fn measure(runtime: &tokio::runtime::Runtime, zones: usize) -> Vec<(&'static str
     let headless = first.min(second);
     assert_eq!(
         shown,
-        format!("{read} of {read}"),
+        {
+            let read = trustdeck::fleet::thousands(read as u64);
+            format!("{read} of {read}")
+        },
         "the page shows every zone the headless scan read"
     );
     println!(

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Account, PayloadLogging, ReadError, Timestamp};
-use crate::fleet::AccountAttention;
+use crate::fleet::{AccountAttention, AccountSummary};
 
 /// `{"kind": "dlp_scan", "version": 2, "started_at", "finished_at",
 /// "cached", "age_seconds", "accounts", "summary", "fail_on", "failing"}`.
@@ -23,7 +23,7 @@ pub struct DlpScanBody {
     /// attention first, then by name.
     pub accounts: Vec<DlpScanAccount>,
     /// The counts of `accounts`.
-    pub summary: DlpScanSummary,
+    pub summary: AccountSummary,
     /// Each `--fail-on` condition and how many accounts meet it.
     pub fail_on: Vec<DlpFailOnCount>,
     /// Whether any `--fail-on` condition holds (the exit status is then 1).
@@ -49,25 +49,6 @@ pub struct DlpScanAccount {
     pub read_at: Option<Timestamp>,
     /// Why the settings could not be read; `null` when they were.
     pub error: Option<ReadError>,
-}
-
-/// The counts of a scan's accounts; an account may count in several.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct DlpScanSummary {
-    /// Accounts in the scan.
-    pub accounts: usize,
-    /// A key is set and matched payloads are logged in clear.
-    pub clear: usize,
-    /// No payload-logging key: matched payloads are not logged.
-    pub no_key: usize,
-    /// OCR off.
-    pub ocr_off: usize,
-    /// AI context analysis off.
-    pub ai_off: usize,
-    /// The settings could not be read.
-    pub unreadable: usize,
-    /// Of `unreadable`, DLP is not available on the account (no Zero Trust).
-    pub not_available: usize,
 }
 
 /// One `--fail-on` condition: `{condition, accounts}`.

@@ -31,7 +31,7 @@ pub use dlp_apply::{
     AccountRunResult, AccountSkipReason, DlpBulkChange, DlpPlanBody, DlpPlanCounts, DlpPlanStep,
     DlpRunBody, DlpRunCounts, FieldStepDoc,
 };
-pub use dlp_scan::{DlpFailOnCount, DlpScanAccount, DlpScanBody, DlpScanSummary};
+pub use dlp_scan::{DlpFailOnCount, DlpScanAccount, DlpScanBody};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use fleet_plan::{

@@ -290,8 +290,11 @@ impl AccountQuick {
     }
 }
 
-/// The counts an accounts summary is made of.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The counts an accounts summary is made of; an account may count in
+/// several.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AccountSummary {
     /// Accounts in all.
     pub accounts: usize,

@@ -102,18 +102,6 @@ impl AccountScan {
         let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
         Duration::from_secs(now.saturating_sub(at))
     }
-
-    /// The latest date it holds: a cached scan dated in the future is not
-    /// used.
-    pub(super) fn latest(&self) -> u64 {
-        self.rows
-            .iter()
-            .map(|row| row.read_at)
-            .chain([self.started_at])
-            .chain(self.finished_at)
-            .max()
-            .unwrap_or_default()
-    }
 }
 
 #[cfg(test)]
@@ -179,9 +167,6 @@ mod tests {
         assert!(!scan.row("b").unwrap().state().unwrap().ocr);
         assert_eq!(scan.failed().count(), 1);
         assert_eq!(scan.summary().not_available, 1);
-        assert_eq!(
-            (scan.started_at, scan.finished_at, scan.latest()),
-            (5, Some(9), 9)
-        );
+        assert_eq!((scan.started_at, scan.finished_at), (5, Some(9)));
     }
 }

@@ -212,20 +212,25 @@ trait Cached: DeserializeOwned {
 
 impl Cached for FleetScan {
     fn latest(&self) -> u64 {
-        self.rows()
-            .iter()
-            .map(|row| row.read_at)
-            .chain([self.started_at])
-            .chain(self.finished_at)
-            .max()
-            .unwrap_or_default()
+        let read = self.rows().iter().map(|row| row.read_at);
+        latest_of(read, self.started_at, self.finished_at)
     }
 }
 
 impl Cached for AccountScan {
     fn latest(&self) -> u64 {
-        AccountScan::latest(self)
+        let read = self.rows().iter().map(|row| row.read_at);
+        latest_of(read, self.started_at, self.finished_at)
     }
+}
+
+/// The latest of a scan's dates: when its rows were read, began and ended.
+fn latest_of(read_at: impl Iterator<Item = u64>, started_at: u64, finished_at: Option<u64>) -> u64 {
+    read_at
+        .chain([started_at])
+        .chain(finished_at)
+        .max()
+        .unwrap_or_default()
 }
 
 /// Where cached scans live.

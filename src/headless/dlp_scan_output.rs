@@ -7,15 +7,14 @@ use std::time::Duration;
 
 use crate::api::model::MaskingLevel;
 use crate::doc::{
-    self, DlpFailOnCount, DlpScanAccount, DlpScanBody, DlpScanSummary, Kind, PayloadLogging,
-    Timestamp,
+    self, DlpFailOnCount, DlpScanAccount, DlpScanBody, Kind, PayloadLogging, Timestamp,
 };
 use crate::fleet::{
     AccountAttention, AccountQuick, AccountRow, AccountScan, AccountSummary, Masking,
 };
 
 use super::Exit;
-use super::fleet_output::{Format, cached_line_at};
+use super::fleet_output::{Format, cached_line_at, conditions};
 use super::fleet_scan_doc::{read_error, unix};
 use super::output::{self, Csv, Table, note, print_doc};
 
@@ -64,7 +63,7 @@ pub fn print(
                 cached: age.is_some(),
                 age_seconds: age.map(|a| a.as_secs()),
                 accounts: rows.iter().map(|row| account_row(row)).collect(),
-                summary: summary_of(&summary),
+                summary,
                 fail_on: counts
                     .iter()
                     .map(|(c, n)| DlpFailOnCount {
@@ -97,17 +96,6 @@ fn ordered<'a>(scan: &'a AccountScan, scope: &Scope) -> Vec<&'a AccountRow> {
         )
     });
     rows
-}
-
-/// Each condition of `--fail-on`, once, in the order given.
-fn conditions(fail_on: &[AccountQuick]) -> Vec<AccountQuick> {
-    let mut once = Vec::new();
-    for condition in fail_on {
-        if !once.contains(condition) {
-            once.push(*condition);
-        }
-    }
-    once
 }
 
 /// The exit status `--fail-on` asks for; each condition that holds is said
@@ -246,18 +234,6 @@ fn account_row(row: &AccountRow) -> DlpScanAccount {
         attention: row.attention(),
         read_at: unix(row.read_at),
         error: row.error().map(read_error),
-    }
-}
-
-fn summary_of(summary: &AccountSummary) -> DlpScanSummary {
-    DlpScanSummary {
-        accounts: summary.accounts,
-        clear: summary.clear,
-        no_key: summary.no_key,
-        ocr_off: summary.ocr_off,
-        ai_off: summary.ai_off,
-        unreadable: summary.unreadable,
-        not_available: summary.not_available,
     }
 }
 

@@ -73,8 +73,8 @@ pub fn holds(condition: FailOn, row: &FleetRow) -> bool {
 }
 
 /// Each condition of `--fail-on`, once, in the order given.
-pub fn conditions(fail_on: &[FailOn]) -> Vec<FailOn> {
-    let mut once: Vec<FailOn> = Vec::new();
+pub fn conditions<C: Copy + PartialEq>(fail_on: &[C]) -> Vec<C> {
+    let mut once: Vec<C> = Vec::new();
     for condition in fail_on {
         if !once.contains(condition) {
             once.push(*condition);

@@ -6,6 +6,7 @@
 //! which one is shown. A page owns its state module here, its reducer
 //! module in `update/`, its view module in `ui/` and its key context.
 
+mod accounts;
 mod bulk;
 mod csam;
 mod dlp;
@@ -20,6 +21,7 @@ mod status;
 
 use std::time::{Duration, Instant};
 
+pub use accounts::{AccountSort, AccountsPage};
 pub use bulk::{
     BulkDialog, BulkRun, MenuChoice, PlanDialog, RowMark, Selection, SummaryChoice, Typed,
 };
@@ -49,6 +51,8 @@ pub enum Page {
     Settings,
     /// Every zone's CSAM Scanner status in one table.
     Fleet,
+    /// Every account's DLP settings in one table.
+    Accounts,
 }
 
 /// The two panels of the settings page.
@@ -238,6 +242,8 @@ pub struct AppState {
     pub settings: SettingsPage,
     /// The fleet page: every zone at once.
     pub fleet: FleetPage,
+    /// The accounts page: every account's DLP settings at once.
+    pub accounts: AccountsPage,
     /// Who the credentials are (a token's id, a global key's email), once
     /// the credential check said: what the fleet cache is kept under.
     pub identity: Option<crate::fleet::CredentialIdentity>,
@@ -287,6 +293,7 @@ impl AppState {
             page: Page::Settings,
             settings,
             fleet: FleetPage::default(),
+            accounts: AccountsPage::default(),
             identity: None,
             requests: Requests::default(),
             status: None,
@@ -322,6 +329,7 @@ impl AppState {
         match self.page {
             Page::Settings => self.settings.is_editing(),
             Page::Fleet => self.fleet.typing.is_some(),
+            Page::Accounts => self.accounts.typing.is_some(),
         }
     }
 
@@ -339,8 +347,12 @@ impl AppState {
         let spinner = self
             .is_busy()
             .then(|| self.now + Duration::from_millis(100));
-        let countdown = (self.page == Page::Fleet && self.fleet.scanning.is_some())
-            .then(|| self.now + Duration::from_secs(1));
+        let scanning = match self.page {
+            Page::Settings => false,
+            Page::Fleet => self.fleet.scanning.is_some(),
+            Page::Accounts => self.accounts.scanning.is_some(),
+        };
+        let countdown = scanning.then(|| self.now + Duration::from_secs(1));
         let fade = self
             .status
             .as_ref()

@@ -308,7 +308,11 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
             offer(state, runs);
             Vec::new()
         }
-        FleetNews::Scan(_) | FleetNews::Scans(_) | FleetNews::Cached(_) => Vec::new(),
+        FleetNews::Scan(_)
+        | FleetNews::Scans(_)
+        | FleetNews::Cached(_)
+        | FleetNews::AccountScans(_)
+        | FleetNews::AccountsCached(_) => Vec::new(),
     }
 }
 

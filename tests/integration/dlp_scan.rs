@@ -40,13 +40,22 @@ fn attention_of(dlp: &Value) -> &'static str {
 }
 
 /// Every row matches the mock's state, each account once, in attention
-/// order (then by name).
+/// order (then by name); an account without DLP is a row saying so.
 fn assert_matches_state(document: &Value, state: &Value) {
     let rows = document["accounts"].as_array().expect("accounts");
     let dlp = state["dlp"].as_object().expect("dlp in the state");
-    assert_eq!(rows.len(), dlp.len(), "a row per account");
+    let without: Vec<&str> = state["dlp_not_available"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(rows.len(), dlp.len() + without.len(), "a row per account");
     for row in rows {
         let id = row["account"]["id"].as_str().unwrap();
+        if without.contains(&id) {
+            assert_eq!(row["error"]["kind"], "not_available", "{row}");
+            assert_eq!(row["attention"], "unreadable", "{row}");
+            continue;
+        }
         let want = &dlp[id];
         assert_eq!(
             row["ai_context_analysis"], want["ai_context_analysis"],
@@ -187,6 +196,41 @@ async fn two_hundred_accounts_are_listed_fifty_a_page_and_each_read_once() {
     reads.sort_unstable();
     reads.dedup();
     assert_eq!(reads.len(), 200, "each account read once");
+}
+
+#[tokio::test]
+async fn a_mock_of_200_accounts_is_scanned_whole_and_dlp_not_available_is_said() {
+    let cli = Headless {
+        mock: start_mock_with(MockConfig {
+            accounts: Some(200),
+            ..MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let run = cli.run(&["dlp", "scan", "--json"]).await;
+    run.expect(0);
+    let document = run.document("dlp_scan");
+    let state = cli.state().await;
+    assert_matches_state(&document, &state);
+    let summary = &document["summary"];
+    assert_eq!(summary["accounts"], 200);
+    assert_eq!(summary["not_available"], 1, "{summary}");
+    assert_eq!(summary["unreadable"], 1, "{summary}");
+    for quick in ["no-key", "clear", "ocr-off", "ai-off"] {
+        let word = quick.replace('-', "_");
+        assert!(summary[&word].as_u64().unwrap() > 0, "varied: {summary}");
+    }
+    let table = cli.run(&["dlp", "scan", "--fail-on", "error"]).await;
+    table.expect(1);
+    assert!(table.stdout.contains("200 accounts"), "{}", table.stdout);
+    assert!(
+        table
+            .stdout
+            .contains("DLP is not available on this account"),
+        "{}",
+        table.stdout
+    );
 }
 
 #[tokio::test]

@@ -39,6 +39,7 @@ mod config_file;
 mod config_hosts;
 mod config_precedence;
 mod config_recent;
+mod dashboard_accounts;
 mod dashboard_audit;
 mod dashboard_bulk;
 mod dashboard_fleet;

@@ -11,6 +11,18 @@ pub(super) fn on_settings(state: &AppState) -> bool {
     state.page == Page::Settings
 }
 
+pub(super) fn off_fleet(state: &AppState) -> bool {
+    state.page != Page::Fleet
+}
+
+pub(super) fn off_accounts(state: &AppState) -> bool {
+    state.page != Page::Accounts
+}
+
+pub(super) fn has_account_row(state: &AppState) -> bool {
+    state.accounts.selected_row().is_some()
+}
+
 pub(super) fn has_fleet_row(state: &AppState) -> bool {
     state.fleet.selected_row().is_some()
 }
@@ -39,6 +51,7 @@ pub(super) fn can_refresh(state: &AppState) -> bool {
     match state.page {
         Page::Settings => state.settings.abilities().reload,
         Page::Fleet => state.fleet.scanning.is_none() && !state.fleet.run_going(),
+        Page::Accounts => state.accounts.scanning.is_none(),
     }
 }
 
@@ -146,19 +159,27 @@ pub(super) fn field_label(state: &AppState) -> Option<&'static str> {
     }
 }
 
-/// On the fleet page, `r` scans every zone again.
+/// On the fleet and accounts pages, `r` scans every zone or account again.
 pub(super) fn refresh_label(state: &AppState) -> Option<&'static str> {
     Some(match state.page {
         Page::Settings => "refresh",
-        Page::Fleet => "scan again",
+        Page::Fleet | Page::Accounts => "scan again",
     })
 }
 
 /// Esc backs out of the innermost thing: a scan, a load, a message, then
-/// the fleet page itself (as k9s users expect).
+/// the fleet or accounts page itself (as k9s users expect).
 pub(super) fn escape_label(state: &AppState) -> Option<&'static str> {
-    Some(if state.page != Page::Fleet {
+    Some(if state.page == Page::Settings {
         "cancel/dismiss"
+    } else if state.page == Page::Accounts {
+        if state.accounts.scanning.is_some() {
+            "stop scan"
+        } else if dismissable(state) {
+            "dismiss"
+        } else {
+            "back"
+        }
     } else if state.fleet.scanning.is_some() {
         "stop scan"
     } else if run_steerable(state) {
@@ -185,6 +206,7 @@ pub(super) fn has_id(state: &AppState) -> bool {
     match state.page {
         Page::Settings => state.settings.focused_id().is_some(),
         Page::Fleet => state.fleet.selected_row().is_some(),
+        Page::Accounts => has_account_row(state),
     }
 }
 
@@ -193,7 +215,7 @@ pub(super) fn can_retry_gate(state: &AppState) -> bool {
 }
 
 pub(super) fn can_escape(state: &AppState) -> bool {
-    state.page == Page::Fleet
+    state.page != Page::Settings
         || state.settings.zone.remote.load_in_flight().is_some()
         || state.settings.account.remote.load_in_flight().is_some()
         || dismissable(state)
