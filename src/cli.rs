@@ -114,7 +114,7 @@ pub enum HeadlessCommand {
     /// Show or change a zone's CSAM Scanner setting.
     #[command(subcommand)]
     Csam(CsamCommand),
-    /// Show, change or reset an account's DLP settings, or scan every account's.
+    /// Show, change or reset an account's DLP settings, or scan or change every account's.
     #[command(subcommand)]
     Dlp(DlpCommand),
     /// List the zones the credentials can see (every page).
