@@ -242,3 +242,7 @@ impl AccountTable {
         summary
     }
 }
+
+#[cfg(test)]
+#[path = "account_outcome_tests.rs"]
+mod tests;

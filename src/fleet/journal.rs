@@ -20,8 +20,18 @@
 //! {"kind":"finished","at":1796163716,"state":{"state":"complete"}}
 //! ```
 //!
-//! A set email is kept in full in the `run` line's change (a resumed run
-//! sends it); hidden characters in text are `\u` escapes (`doc::to_line`);
+//! An accounts run (a DLP change, see [`super::Accounts`]) has the same
+//! lines: its `run` line says `"target":"accounts"` right after `format`
+//! and carries the [`super::DlpChange`]; its `plan` lines are
+//! [`super::AccountPlanEntry`]s (each account's state and `read_at`); its
+//! `sending`, `unsent` and `outcome` lines name the account by its id under
+//! the same `zone` key (one format for both kinds), an outcome being an
+//! [`super::AccountOutcome`] with the `DlpState` the answer showed. A `run`
+//! line without `target` is a zones run: every journal written before
+//! account runs, whose lines are the same bytes as they were.
+//!
+//! A set email, or a DLP payload-logging key, is kept in full in the `run`
+//! line's change (a resumed run sends it); hidden characters in text are `\u` escapes (`doc::to_line`);
 //! times are seconds since the Unix epoch (format 1 keeps them so: the
 //! plan's digest covers them, and a journal of an older version must still
 //! resume); a `finished` line is

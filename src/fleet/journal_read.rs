@@ -211,13 +211,19 @@ impl RunsDir {
             target: Option<TargetKind>,
         }
         let path = self.path(id);
-        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => JournalError::NoSuchRun(id.to_string()),
-            _ => JournalError::Read {
-                path: path.clone(),
-                detail: e.to_string(),
-            },
-        })?;
+        // Checked as a whole read is: never a FIFO or a device waited on.
+        let file = match crate::files::open_regular_file(&path, MAX_JOURNAL) {
+            Ok((file, _)) => file,
+            Err(error) if error.is_not_found() => {
+                return Err(JournalError::NoSuchRun(id.to_string()));
+            }
+            Err(error) => {
+                return Err(JournalError::Read {
+                    path,
+                    detail: error.to_string(),
+                });
+            }
+        };
         let mut first = String::new();
         std::io::BufReader::new(file)
             .take(64 * 1024)

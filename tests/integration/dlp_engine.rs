@@ -373,3 +373,61 @@ async fn fleet_runs_lists_an_accounts_run_and_fleet_resume_finishes_it() {
     assert!(text.stdout.contains("accounts: OCR on"), "{}", text.stdout);
     cli.mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_failures_of_an_accounts_run_are_retried_until_every_account_is_changed() {
+    let mock = start_mock_with(MockConfig {
+        accounts: Some(200),
+        ..MockConfig::demo()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = full_client(&mock);
+    let rows = account_rows(&client).await;
+    let plan = AccountPlan::new(ocr_and_ai_on(), &rows);
+    let planned = sent_ids(&plan);
+    set_faults(&mock, json!({"fail_rate": 0.3})).await;
+    let run = start_account_apply(&client, plan, options(&dir, &mock))
+        .await
+        .unwrap();
+    let (_, mut end) = finish(run).await;
+    assert!(end.summary.retryable > 0, "some failed: {:?}", end.summary);
+    let first = end.run.clone();
+    let mut retries = 0;
+    while end.summary.retryable > 0 {
+        retries += 1;
+        assert!(retries < 30, "the failures do not end");
+        assert_eq!(end.state, RunState::Complete, "{end:?}");
+        let again = trustdeck::fleet::retry_account_apply(
+            &client,
+            &end.run,
+            trustdeck::fleet::RetryOptions::default(),
+            options(&dir, &mock),
+        )
+        .await
+        .unwrap_or_else(|error| panic!("{error}: retrying {end:?}"));
+        end = finish(again).await.1;
+    }
+    let twice = trustdeck::fleet::retry_account_apply(
+        &client,
+        &first,
+        trustdeck::fleet::RetryOptions::default(),
+        options(&dir, &mock),
+    )
+    .await;
+    assert!(
+        matches!(
+            twice,
+            Err(trustdeck::fleet::JournalError::AlreadyRetried { .. })
+        ),
+        "a run is retried once"
+    );
+    set_faults(&mock, json!({"fail_rate": 0.0})).await;
+    let state = dlp_state(&mock).await;
+    for account in &planned {
+        assert_eq!(state[account]["ocr"], true, "{account}");
+        assert_eq!(state[account]["ai_context_analysis"], true, "{account}");
+    }
+    assert!(per_account(&mock, "PUT").await.is_empty());
+    mock.shutdown().await;
+}
