@@ -38,6 +38,10 @@ pub enum Kind {
     FleetRuns,
     /// `dlp scan --json`.
     DlpScan,
+    /// `dlp apply --dry-run --json` (or a refused run): the plan.
+    DlpPlan,
+    /// `dlp apply --json`: a run's results.
+    DlpRun,
 }
 
 impl Kind {
@@ -58,6 +62,8 @@ impl Kind {
         Kind::FleetRun,
         Kind::FleetRuns,
         Kind::DlpScan,
+        Kind::DlpPlan,
+        Kind::DlpRun,
     ];
 
     /// The wire name.
@@ -78,6 +84,8 @@ impl Kind {
             Self::FleetRun => "fleet_run",
             Self::FleetRuns => "fleet_runs",
             Self::DlpScan => "dlp_scan",
+            Self::DlpPlan => "dlp_plan",
+            Self::DlpRun => "dlp_run",
         }
     }
 

@@ -17,6 +17,10 @@ mod complete_position;
 mod complete_scripts;
 mod csam;
 mod dlp;
+mod dlp_apply;
+mod dlp_apply_doc;
+mod dlp_apply_output;
+mod dlp_apply_run;
 mod dlp_reset;
 mod dlp_scan;
 mod dlp_scan_output;
@@ -111,6 +115,9 @@ async fn dispatch(
         }
         HeadlessCommand::Dlp(DlpCommand::Scan(args)) => {
             dlp_scan::scan(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Dlp(DlpCommand::Apply(args)) => {
+            dlp_apply::apply(&connect(&args.connection)?, &args).await
         }
         HeadlessCommand::Zones(args) => lists::zones(&connect(&args.connection)?, &args).await,
         HeadlessCommand::Accounts(args) => {
