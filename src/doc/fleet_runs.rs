@@ -17,17 +17,20 @@ pub struct FleetRunsBody {
     pub errors: Vec<String>,
 }
 
-/// One run: `{run_id, started_at, api, change, to_send, counts, in_flight,
+/// One run: `{run_id, target, started_at, api, change, to_send, counts, in_flight,
 /// state, retry_of, retried_by, damaged_lines}`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RunListing {
     /// The run's id (`fleet resume ID`).
     pub run_id: String,
+    /// What it writes to: `zones` (CSAM Scanner) or `accounts` (DLP).
+    pub target: String,
     /// When its plan was written.
     pub started_at: Option<Timestamp>,
     /// The API it ran against.
     pub api: String,
-    /// What it changes on each zone.
+    /// What it changes on each zone (`dlp_edit` or `dlp_reset` for an
+    /// accounts run).
     pub change: BulkChange,
     /// Zones the plan sends the PATCH to.
     pub to_send: usize,

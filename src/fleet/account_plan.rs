@@ -230,7 +230,7 @@ pub fn after_change(change: &DlpChange, state: &DlpState) -> DlpState {
 }
 
 /// Each field `before` → `after`; with `all`, unchanged fields too.
-fn field_steps(before: &DlpState, after: &DlpState, all: bool) -> Vec<FieldStep> {
+pub(crate) fn field_steps(before: &DlpState, after: &DlpState, all: bool) -> Vec<FieldStep> {
     [
         (
             Field::AiContextAnalysis,

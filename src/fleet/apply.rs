@@ -21,17 +21,18 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
+use super::account_plan::AccountPlan;
 use super::apply_event::{ApplyEvent, RunState};
-use super::apply_run::{Control, Job, Runner, Shared};
+use super::apply_run::{Control, Engine, Job, Runner, Shared};
 use super::journal::{
-    JOURNAL_FORMAT, JournalError, JournalWriter, Line, RunHeader, RunId, RunsDir,
+    JOURNAL_FORMAT, JournalError, JournalWriter, Line, RunHeaderOf, RunId, RunsDir,
 };
 use super::journal_read::{RunRecord, SentLine, api_of};
-use super::plan::{Plan, PlanEntry};
+use super::plan::Plan;
+use super::run_target::{Accounts, RunTarget, Zones};
 use super::table::unix_now;
-use super::zone_outcome::{ApplyTable, OutcomeKind, ZoneResult};
+use super::zone_outcome::{OutcomeKind, ZoneResult};
 use crate::api::Client;
-use crate::api::model::CsamPatch;
 use crate::audit::{AuditLog, Command, Filter, Origin, Problem, Verdict};
 
 /// How a bulk run is made.
@@ -97,12 +98,13 @@ pub struct RetryOptions {
     pub unknown_on_purpose: bool,
 }
 
-/// A running bulk run: its events, in order, and its controls.
+/// A running bulk run: its events, in order, and its controls. `T` is the
+/// kind of target: [`Zones`] (the default) or [`Accounts`].
 #[derive(Debug)]
-pub struct ApplyRun {
+pub struct ApplyRun<T: RunTarget = Zones> {
     /// `Started`, outcomes and progress, `Finished` last. Dropping it
     /// cancels the run (in-flight requests still finish and are journaled).
-    pub events: mpsc::UnboundedReceiver<ApplyEvent>,
+    pub events: mpsc::UnboundedReceiver<ApplyEvent<T>>,
     /// Pause, resume, cancel.
     control: ApplyControl,
     /// The run.
@@ -151,7 +153,7 @@ impl ApplyControl {
     }
 }
 
-impl ApplyRun {
+impl<T: RunTarget> ApplyRun<T> {
     /// The run's id.
     pub fn id(&self) -> &RunId {
         &self.run
@@ -183,7 +185,7 @@ impl ApplyRun {
     }
 
     /// The next event; `None` after `Finished`.
-    pub async fn next(&mut self) -> Option<ApplyEvent> {
+    pub async fn next(&mut self) -> Option<ApplyEvent<T>> {
         self.events.recv().await
     }
 }
@@ -196,19 +198,85 @@ pub async fn start_apply(
     plan: Plan,
     options: ApplyOptions,
 ) -> Result<ApplyRun, JournalError> {
-    let header = header(client, &plan, None);
-    let journal = create(&options, &header, &plan.entries).await?;
-    let jobs = plan
-        .entries
+    start::<Zones>(client, plan, options).await
+}
+
+/// Starts applying an accounts `plan` (one DLP write per account sent):
+/// the same engine, journal and controls as [`start_apply`]; its events'
+/// `Zone` results are accounts'.
+pub async fn start_account_apply(
+    client: &Client,
+    plan: AccountPlan,
+    options: ApplyOptions,
+) -> Result<ApplyRun<Accounts>, JournalError> {
+    start::<Accounts>(client, plan, options).await
+}
+
+/// Resumes zones run `id` from its journal (which `options.journal` names):
+/// the zones with an outcome are left alone, those in flight are read again
+/// first (see the module docs), the others are sent as planned. An accounts
+/// run is refused ([`RunsDir::target_of`] tells which to call).
+pub async fn resume_apply(
+    client: &Client,
+    id: &RunId,
+    options: ApplyOptions,
+) -> Result<ApplyRun, JournalError> {
+    resume::<Zones>(client, id, options).await
+}
+
+/// Resumes accounts run `id`, as [`resume_apply`] does a zones run: an
+/// account in flight is read again, done when it shows the change
+/// applied, else sent again (a DLP write sets values).
+pub async fn resume_account_apply(
+    client: &Client,
+    id: &RunId,
+    options: ApplyOptions,
+) -> Result<ApplyRun<Accounts>, JournalError> {
+    resume::<Accounts>(client, id, options).await
+}
+
+/// Starts a new run of the retryable failures of finished zones run `id`
+/// (and, with `retry.include_unknown`, of its unknown zones of an
+/// idempotent change, read again first). A run is retried once: a second
+/// retry is refused (retry the retry instead), so no second press sends
+/// twice.
+pub async fn retry_apply(
+    client: &Client,
+    id: &RunId,
+    retry: RetryOptions,
+    options: ApplyOptions,
+) -> Result<ApplyRun, JournalError> {
+    retry_run::<Zones>(client, id, retry, options).await
+}
+
+/// [`retry_apply`] of an accounts run (every DLP change is idempotent, so
+/// `include_unknown` takes its unknown accounts, read again first).
+pub async fn retry_account_apply(
+    client: &Client,
+    id: &RunId,
+    retry: RetryOptions,
+    options: ApplyOptions,
+) -> Result<ApplyRun<Accounts>, JournalError> {
+    retry_run::<Accounts>(client, id, retry, options).await
+}
+
+async fn start<T: Engine>(
+    client: &Client,
+    plan: T::Plan,
+    options: ApplyOptions,
+) -> Result<ApplyRun<T>, JournalError> {
+    let header = header::<T>(client, &plan, None);
+    let journal = create::<T>(&options, &header, T::entries(&plan)).await?;
+    let jobs = T::entries(&plan)
         .iter()
-        .filter(|e| e.sends())
+        .filter(|e| T::sends(e))
         .cloned()
         .map(Job::Fresh)
         .collect();
     Ok(launch(
         client,
         header.id,
-        ApplyTable::new(plan),
+        T::table(plan),
         jobs,
         Vec::new(),
         journal,
@@ -216,16 +284,13 @@ pub async fn start_apply(
     ))
 }
 
-/// Resumes run `id` from its journal (which `options.journal` names): the
-/// zones with an outcome are left alone, those in flight are read again
-/// first (see the module docs), the others are sent as planned.
-pub async fn resume_apply(
+async fn resume<T: Engine>(
     client: &Client,
     id: &RunId,
     options: ApplyOptions,
-) -> Result<ApplyRun, JournalError> {
+) -> Result<ApplyRun<T>, JournalError> {
     let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
-    let (writer, record) = take_over(&runs, id).await?;
+    let (writer, record) = take_over::<T>(&runs, id).await?;
     if let Err(error) = check_resumable(&record, client) {
         // Unlocked before the refusal is heard: a retry right after finds
         // the run free.
@@ -238,24 +303,21 @@ pub async fn resume_apply(
             pid: std::process::id(),
         })
         .await?;
-    let mut earlier: Vec<ZoneResult> = Vec::new();
+    let mut earlier: Vec<T::Result> = Vec::new();
     let mut jobs = VecDeque::new();
     let table = record.table();
     let audited = audited_outcomes(&options, &record).await;
-    for entry in &record.plan.entries {
-        if let Some(result) = record.outcomes.get(&entry.zone.id) {
+    for entry in T::entries(&record.plan) {
+        let key = T::entry_id(entry);
+        if let Some(result) = record.outcomes.get(key) {
             earlier.push(result.clone());
             continue;
         }
-        if !entry.sends() {
+        if !T::sends(entry) {
             continue;
         }
-        if record.in_flight.contains(&entry.zone.id) {
-            let mut sent = record
-                .last_sent
-                .get(&entry.zone.id)
-                .cloned()
-                .unwrap_or_default();
+        if record.in_flight.iter().any(|k| k == key) {
+            let mut sent = record.last_sent.get(key).cloned().unwrap_or_default();
             audited.settle(&mut sent);
             if sent.never_left {
                 jobs.push_back(Job::Fresh(entry.clone()));
@@ -277,41 +339,38 @@ pub async fn resume_apply(
     ))
 }
 
-/// Starts a new run of the retryable failures of finished run `id` (and,
-/// with `retry.include_unknown`, of its unknown zones of an idempotent
-/// change, read again first). A run is retried once: a second retry is
-/// refused (retry the retry instead), so no second press sends twice.
-pub async fn retry_apply(
+async fn retry_run<T: Engine>(
     client: &Client,
     id: &RunId,
     retry: RetryOptions,
     options: ApplyOptions,
-) -> Result<ApplyRun, JournalError> {
+) -> Result<ApplyRun<T>, JournalError> {
     let runs = options.journal.clone().ok_or(JournalError::NoJournal)?;
-    let (source, record) = take_over(&runs, id).await?;
+    let (source, record) = take_over::<T>(&runs, id).await?;
     if let Err(error) = check_retryable(&runs, &record) {
         let _ = source.close().await;
         return Err(error);
     }
-    let change = record.plan.change.clone();
+    let change = T::change(&record.plan).clone();
     let table = record.table();
-    let mut entries: Vec<PlanEntry> = if retry.unknown_on_purpose {
+    let mut entries: Vec<T::Entry> = if retry.unknown_on_purpose {
         Vec::new()
     } else {
-        table.retryable().into_iter().cloned().collect()
+        T::with_outcome(&table, true, OutcomeKind::Failed)
     };
-    if retry.unknown_on_purpose || (retry.include_unknown && change.is_idempotent()) {
-        entries.extend(table.unknown().into_iter().cloned().map(|entry| PlanEntry {
-            read_at: 0,
-            ..entry
-        }));
+    if retry.unknown_on_purpose || (retry.include_unknown && T::idempotent(&change)) {
+        entries.extend(
+            T::with_outcome(&table, false, OutcomeKind::Unknown)
+                .into_iter()
+                .map(T::unread),
+        );
     }
     if entries.is_empty() {
         let _ = source.close().await;
         return Err(JournalError::NothingToRetry(id.to_string()));
     }
-    let plan = Plan { change, entries };
-    let header = header(client, &plan, Some(id.clone()));
+    let plan = T::plan(change, entries);
+    let header = header::<T>(client, &plan, Some(id.clone()));
     // The source says it was retried before the retry exists: a crash in
     // between leaves a retry that never started, which a new retry replaces.
     source
@@ -321,12 +380,12 @@ pub async fn retry_apply(
         })
         .await?;
     drop(source);
-    let journal = create(&options, &header, &plan.entries).await?;
-    let jobs = plan.entries.iter().cloned().map(Job::Fresh).collect();
+    let journal = create::<T>(&options, &header, T::entries(&plan)).await?;
+    let jobs = T::entries(&plan).iter().cloned().map(Job::Fresh).collect();
     Ok(launch(
         client,
         header.id,
-        ApplyTable::new(plan),
+        T::table(plan),
         jobs,
         Vec::new(),
         journal,
@@ -359,7 +418,7 @@ impl Audited {
 /// Reads the audit log for the intents of the zones in flight: a process
 /// killed after a reply and before its journal line left the outcome there;
 /// one killed between a `sending` line and its intent never sent the PATCH.
-async fn audited_outcomes(options: &ApplyOptions, record: &RunRecord) -> Audited {
+async fn audited_outcomes<T: RunTarget>(options: &ApplyOptions, record: &RunRecord<T>) -> Audited {
     let Some(audit) = options.audit.clone() else {
         return Audited::default();
     };
@@ -394,24 +453,29 @@ async fn audited_outcomes(options: &ApplyOptions, record: &RunRecord) -> Audited
     .unwrap_or_default()
 }
 
-fn header(client: &Client, plan: &Plan, retry_of: Option<RunId>) -> RunHeader {
-    RunHeader {
+fn header<T: RunTarget>(
+    client: &Client,
+    plan: &T::Plan,
+    retry_of: Option<RunId>,
+) -> RunHeaderOf<T> {
+    let entries = T::entries(plan);
+    RunHeaderOf {
         format: JOURNAL_FORMAT,
         id: RunId::new(),
         created_at: unix_now(),
         api: api_of(client.base_url()),
-        change: plan.change.clone(),
-        zones: plan.entries.len(),
-        to_send: plan.to_send(),
+        change: T::change(plan).clone(),
+        zones: entries.len(),
+        to_send: entries.iter().filter(|e| T::sends(e)).count(),
         retry_of,
     }
 }
 
-async fn create(
+async fn create<T: RunTarget>(
     options: &ApplyOptions,
-    header: &RunHeader,
-    entries: &[PlanEntry],
-) -> Result<Option<JournalWriter>, JournalError> {
+    header: &RunHeaderOf<T>,
+    entries: &[T::Entry],
+) -> Result<Option<JournalWriter<T>>, JournalError> {
     let Some(runs) = options.journal.clone() else {
         return Ok(None);
     };
@@ -426,11 +490,14 @@ async fn create(
 }
 
 /// Locks run `id`'s journal for this process, then reads it.
-async fn take_over(runs: &RunsDir, id: &RunId) -> Result<(JournalWriter, RunRecord), JournalError> {
+async fn take_over<T: RunTarget>(
+    runs: &RunsDir,
+    id: &RunId,
+) -> Result<(JournalWriter<T>, RunRecord<T>), JournalError> {
     let (runs, id) = (runs.clone(), id.clone());
     tokio::task::spawn_blocking(move || {
-        let writer = JournalWriter::reopen(&runs, &id)?;
-        match runs.load(&id) {
+        let writer = JournalWriter::<T>::reopen_as(&runs, &id)?;
+        match runs.load_as::<T>(&id) {
             Ok(record) => Ok((writer, record)),
             Err(error) => {
                 // Unlocked before the refusal is heard.
@@ -448,7 +515,7 @@ async fn take_over(runs: &RunsDir, id: &RunId) -> Result<(JournalWriter, RunReco
 
 /// A journal that does not add up is refused whole, naming its first
 /// faulty line.
-pub fn check_sound(record: &RunRecord) -> Result<(), JournalError> {
+pub fn check_sound<T: RunTarget>(record: &RunRecord<T>) -> Result<(), JournalError> {
     match record.faults.first() {
         Some(fault) => Err(JournalError::Tampered {
             path: fault.file.clone(),
@@ -459,7 +526,10 @@ pub fn check_sound(record: &RunRecord) -> Result<(), JournalError> {
     }
 }
 
-fn check_retryable(runs: &RunsDir, record: &RunRecord) -> Result<(), JournalError> {
+fn check_retryable<T: RunTarget>(
+    runs: &RunsDir,
+    record: &RunRecord<T>,
+) -> Result<(), JournalError> {
     check_sound(record)?;
     let id = &record.header.id;
     if record.finished.is_none() {
@@ -476,7 +546,10 @@ fn check_retryable(runs: &RunsDir, record: &RunRecord) -> Result<(), JournalErro
     Ok(())
 }
 
-fn check_resumable(record: &RunRecord, client: &Client) -> Result<(), JournalError> {
+fn check_resumable<T: RunTarget>(
+    record: &RunRecord<T>,
+    client: &Client,
+) -> Result<(), JournalError> {
     check_sound(record)?;
     let id = record.header.id.to_string();
     if !record.plan_complete {
@@ -498,15 +571,15 @@ fn check_resumable(record: &RunRecord, client: &Client) -> Result<(), JournalErr
     Ok(())
 }
 
-fn launch(
+fn launch<T: Engine>(
     client: &Client,
     run: RunId,
-    table: ApplyTable,
-    jobs: VecDeque<Job>,
-    earlier: Vec<ZoneResult>,
-    journal: Option<JournalWriter>,
+    table: T::Table,
+    jobs: VecDeque<Job<T>>,
+    earlier: Vec<T::Result>,
+    journal: Option<JournalWriter<T>>,
     options: ApplyOptions,
-) -> ApplyRun {
+) -> ApplyRun<T> {
     let client = client.bulk();
     let pacer = client.pacer_config();
     let bulk_slots = ((pacer.max_in_flight as f64 * (1.0 - pacer.bulk_reserve)) as usize).max(1);
@@ -514,9 +587,8 @@ fn launch(
     let (control, watched) = watch::channel(Control::default());
     let (events, receiver) = mpsc::unbounded_channel();
     let journal_path = journal.as_ref().map(|j| j.path().to_owned());
-    let change = table.plan().change.clone();
+    let change = T::change(T::table_plan(&table)).clone();
     let shared = Shared {
-        patch: CsamPatch::of(change.patch()),
         change,
         origin: Origin::bulk(run.as_str(), options.command.clone()),
         run: run.clone(),

@@ -1,30 +1,21 @@
 //! The audit records of a bulk run's writes: the intent right before a
-//! zone's PATCH (when it cannot be written, the PATCH is not sent) and the
-//! outcome once known, both off the runtime's threads (each line is
+//! target's write (when it cannot be written, the write is not sent) and
+//! the outcome once known, both off the runtime's threads (each line is
 //! fsync'd).
 
-use super::apply_run::Shared;
+use super::apply_run::{Engine, Shared};
 use super::journal_read::SentLine;
 use super::plan::PlanEntry;
 use crate::audit::{AuditLog, Intent, Outcome, Pending, Target};
 use tracing::warn;
 
+/// The audit target of a zone's entry (filed under its account too).
 pub(crate) fn target(entry: &PlanEntry) -> Target {
     let zone = Target::zone(&entry.zone.id, Some(&entry.zone.name));
     match &entry.zone.account {
         Some(account) => zone.in_account(&account.id, Some(&account.name)),
         None => zone,
     }
-}
-
-/// The audit intent of `entry`'s PATCH.
-pub(crate) fn write_intent(shared: &Shared, entry: &PlanEntry) -> Intent {
-    Intent::csam_patch(
-        shared.origin.clone(),
-        target(entry),
-        &shared.patch,
-        entry.before().as_ref(),
-    )
 }
 
 /// Writes `intent` under `pending`'s id (named in the journal's `sending`
@@ -48,16 +39,16 @@ pub(crate) async fn record_intent(
 /// Gives the intent of a write interrupted in flight (named by its
 /// `sending` line) its outcome, as a resume settled it, unless the log
 /// already has one.
-pub(crate) async fn settle_intent(
-    shared: &Shared,
-    entry: &PlanEntry,
+pub(crate) async fn settle_intent<T: Engine>(
+    shared: &Shared<T>,
+    entry: &T::Entry,
     sent: &SentLine,
     outcome: Outcome,
 ) {
     let (Some(audit), Some(id), None) = (&shared.audit, &sent.audit, &sent.audited) else {
         return;
     };
-    let intent = write_intent(shared, entry);
+    let intent = T::intent(shared, entry);
     let pending = Pending {
         id: id.clone(),
         ..audit.pending(&intent)

@@ -1,27 +1,28 @@
 //! What a running bulk run reports, in order: `Started`, then `Zone`
 //! outcomes (a `Replanned` before a zone whose re-read changed its entry)
 //! with a `Progress` now and then, `Paused`/`Resumed` as asked, and
-//! `Finished` last.
+//! `Finished` last. The same events for either kind of target: `T` is
+//! [`Zones`] (the default) or [`super::Accounts`], whose `Zone` event
+//! carries an account's result.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::journal::RunId;
-use super::plan::PlanEntry;
-use super::zone_outcome::{ApplySummary, ZoneResult};
+use super::run_target::{RunTarget, Zones};
 use crate::api::Budget;
 
 /// One report of a running bulk run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ApplyEvent {
+pub enum ApplyEvent<T: RunTarget = Zones> {
     /// The run began sending (the first event).
-    Started(ApplyStart),
-    /// A re-read before sending changed a zone's entry (now already on, now
-    /// locked, the email now verified): the entry as it now stands.
-    Replanned(PlanEntry),
-    /// One zone's outcome.
-    Zone(ZoneResult),
+    Started(ApplyStart<T>),
+    /// A re-read before sending changed a target's entry (now already on,
+    /// now locked, the email now verified): the entry as it now stands.
+    Replanned(T::Entry),
+    /// One target's outcome (a zone's, or an account's).
+    Zone(T::Result),
     /// How far the run is; at most every [`super::PROGRESS_EVERY`], after a
     /// pause or a resume, and once before `Finished`.
     Progress(ApplyProgress),
@@ -30,12 +31,12 @@ pub enum ApplyEvent {
     /// Sending goes on.
     Resumed,
     /// The run is over (the last event).
-    Finished(ApplyEnd),
+    Finished(ApplyEnd<T>),
 }
 
 /// What a run starts with.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApplyStart {
+pub struct ApplyStart<T: RunTarget = Zones> {
     /// The run, and the name of its journal.
     pub run: RunId,
     /// When it began sending (seconds since the Unix epoch).
@@ -46,7 +47,7 @@ pub struct ApplyStart {
     pub to_do: usize,
     /// Outcomes an earlier process recorded (a resumed run), and those of
     /// interrupted zones settled before anything was sent.
-    pub earlier: Vec<ZoneResult>,
+    pub earlier: Vec<T::Result>,
 }
 
 /// How far a run is.
@@ -79,13 +80,13 @@ pub struct ApplyProgress {
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApplyEnd {
+pub struct ApplyEnd<T: RunTarget = Zones> {
     /// The run.
     pub run: RunId,
     /// Complete, cancelled, or stopped (and why).
     pub state: RunState,
     /// The counts over the whole plan (earlier processes' outcomes included).
-    pub summary: ApplySummary,
+    pub summary: T::Summary,
     /// API calls this process finished.
     pub calls: u64,
     /// How long this process ran it.

@@ -32,19 +32,17 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tracing::{info, warn};
 
-use super::apply_audit::{record_intent, record_outcome, settle_intent, write_intent};
+use super::apply_audit::{record_intent, record_outcome};
 use super::apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
-use super::change::Change;
 use super::event::{PROGRESS_EVERY, estimate_eta};
 use super::journal::{JournalWriter, Line, RunId};
 use super::journal_read::SentLine;
-use super::plan::{PlanEntry, Step, settled, step_for};
-use super::row::{CsamState, RowError};
+use super::run_target::RunTarget;
 use super::table::unix_now;
-use super::zone_outcome::{ApplyTable, UnknownCause, ZoneOutcome, ZoneResult, classify};
-use crate::api::model::{CsamPatch, CsamSetting, EmailState};
+use super::zone_outcome::OutcomeKind;
+use crate::api::model::EmailState;
 use crate::api::{ApiError, Client, Reply};
-use crate::audit::{AuditLog, Origin, Outcome, Verdict, csam_shown};
+use crate::audit::{AuditLog, Intent, Origin, Outcome, Verdict};
 
 /// Pause and cancel, as the handle sets them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,29 +63,65 @@ impl Control {
     }
 }
 
-/// One zone to work on.
+/// What the run loop asks of a kind of target: the points where zones and
+/// accounts differ. Everything else — the order of a write's records, the
+/// pause and budget gate, requeues after a 429, the journal — is the loop's.
+pub(crate) trait Engine: RunTarget {
+    /// What a read and a write answer.
+    type Setting: Send + Sync;
+
+    /// (1) Reads the target again when it must be (never read, too old, its
+    /// write interrupted) and replans it from the read; `Err` when it is
+    /// settled without sending. `bool`: the entry changed.
+    fn prepare(
+        shared: &Shared<Self>,
+        job: Job<Self>,
+    ) -> impl Future<Output = Result<(Self::Entry, bool), TaskEnd<Self>>> + Send;
+
+    /// The audit intent of the entry's write.
+    fn intent(shared: &Shared<Self>, entry: &Self::Entry) -> Intent;
+
+    /// What the `sending` line records of the target before the write.
+    fn before(entry: &Self::Entry) -> Option<EmailState>;
+
+    /// (5) The write.
+    fn write(
+        shared: &Shared<Self>,
+        entry: &Self::Entry,
+    ) -> impl Future<Output = Result<Reply<Self::Setting>, ApiError>> + Send;
+
+    /// The audit outcome of a write's answer.
+    fn audit_outcome(result: &Result<Reply<Self::Setting>, ApiError>) -> Outcome;
+
+    /// The outcome of a write's answer and the settings it showed.
+    fn classify(
+        shared: &Shared<Self>,
+        entry: &Self::Entry,
+        result: &Result<Reply<Self::Setting>, ApiError>,
+    ) -> (Self::Outcome, Option<Self::State>);
+}
+
+/// One target to work on.
 #[derive(Debug, Clone)]
-pub(crate) enum Job {
+pub(crate) enum Job<T: RunTarget> {
     /// Not sent yet.
-    Fresh(PlanEntry),
+    Fresh(T::Entry),
     /// Its request was in flight when a process stopped: read it again, and
     /// send it again only if the change is idempotent and the re-read shows
     /// it unsettled.
-    Interrupted(PlanEntry, SentLine),
+    Interrupted(T::Entry, SentLine),
 }
 
-/// What every zone's task shares.
-pub(crate) struct Shared {
+/// What every target's task shares.
+pub(crate) struct Shared<T: RunTarget> {
     /// Bulk priority.
     pub client: Client,
     /// The change.
-    pub change: Change,
-    /// Its PATCH body.
-    pub patch: CsamPatch,
+    pub change: T::Change,
     /// The run.
     pub run: RunId,
     /// The journal, unless the run keeps none.
-    pub journal: Option<JournalWriter>,
+    pub journal: Option<JournalWriter<T>>,
     /// The audit log, unless the run keeps none.
     pub audit: Option<AuditLog>,
     /// Who sends (bulk, with the run id).
@@ -107,18 +141,14 @@ pub(crate) struct Shared {
     pub writing: AtomicUsize,
 }
 
-/// How one zone's task ended.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per zone, moved once into the runner"
-)]
-enum TaskEnd {
+/// How one target's task ended.
+pub(crate) enum TaskEnd<T: RunTarget> {
     /// An outcome, and the entry as it stands (replanned when `replanned`).
     Outcome {
-        entry: PlanEntry,
+        entry: T::Entry,
         replanned: bool,
-        outcome: ZoneOutcome,
-        state: Option<CsamState>,
+        outcome: T::Outcome,
+        state: Option<T::State>,
     },
     /// Stopped before anything was sent: the zone is left.
     Left,
@@ -127,17 +157,17 @@ enum TaskEnd {
 }
 
 /// The run's state, owned by its task.
-pub(crate) struct Runner {
-    /// What the zones' tasks share.
-    pub shared: Arc<Shared>,
+pub(crate) struct Runner<T: Engine> {
+    /// What the targets' tasks share.
+    pub shared: Arc<Shared<T>>,
     /// Where events go.
-    pub events: mpsc::UnboundedSender<ApplyEvent>,
+    pub events: mpsc::UnboundedSender<ApplyEvent<T>>,
     /// The plan and every outcome.
-    pub table: ApplyTable,
-    /// Zones at once.
+    pub table: T::Table,
+    /// Targets at once.
     pub concurrency: usize,
     /// Outcomes recorded before this process began (a resumed run).
-    pub earlier: Vec<ZoneResult>,
+    pub earlier: Vec<T::Result>,
 }
 
 /// Counters of this process's work.
@@ -151,8 +181,8 @@ struct Tally {
     paused: bool,
 }
 
-impl Runner {
-    pub(crate) async fn run(mut self, mut jobs: VecDeque<Job>) {
+impl<T: Engine> Runner<T> {
+    pub(crate) async fn run(mut self, mut jobs: VecDeque<Job<T>>) {
         let mut tally = Tally {
             started: Instant::now(),
             last_progress: None,
@@ -166,7 +196,7 @@ impl Runner {
         self.send(ApplyEvent::Started(ApplyStart {
             run: self.shared.run.clone(),
             at: unix_now(),
-            zones: self.table.plan().entries.len(),
+            zones: T::entries(T::table_plan(&self.table)).len(),
             to_do: jobs.len(),
             earlier,
         }));
@@ -227,16 +257,13 @@ impl Runner {
                 warn!("{error}");
             }
         }
-        let summary = self.table.summary();
+        let summary = T::summary(&self.table);
         let calls = self.shared.calls.load(Ordering::Relaxed);
         info!(
             run = %self.shared.run,
+            target = T::KIND.word(),
             state = state.word(),
-            done = summary.done,
-            adjusted = summary.adjusted,
-            failed = summary.failed,
-            unknown = summary.unknown,
-            left = summary.left,
+            ?summary,
             calls,
             "bulk run ended"
         );
@@ -249,7 +276,7 @@ impl Runner {
         }));
     }
 
-    fn finish_task(&mut self, task: TaskEnd, tally: &mut Tally, end: &mut Option<RunState>) {
+    fn finish_task(&mut self, task: TaskEnd<T>, tally: &mut Tally, end: &mut Option<RunState>) {
         let (entry, replanned, outcome, state) = match task {
             TaskEnd::Left => return,
             TaskEnd::Stop { reason } => {
@@ -266,22 +293,17 @@ impl Runner {
             } => (entry, replanned, outcome, state),
         };
         if replanned {
-            self.table.replan(entry.clone());
+            T::replan(&mut self.table, entry.clone());
             self.send(ApplyEvent::Replanned(entry.clone()));
         }
         tally.done += 1;
-        match &outcome {
-            ZoneOutcome::Failed { .. } => tally.failed += 1,
-            ZoneOutcome::Unknown(_) => tally.unknown += 1,
+        match T::kind(&outcome) {
+            OutcomeKind::Failed => tally.failed += 1,
+            OutcomeKind::Unknown => tally.unknown += 1,
             _ => {}
         }
-        let result = ZoneResult {
-            zone: entry.zone,
-            outcome,
-            at: unix_now(),
-            state,
-        };
-        self.table.record(&result);
+        let result = T::result(&entry, outcome, unix_now(), state);
+        T::record(&mut self.table, &result);
         self.send(ApplyEvent::Zone(result));
         // While paused, say at once when the last write in flight is done.
         self.progress(tally, tally.paused);
@@ -320,13 +342,13 @@ impl Runner {
         }));
     }
 
-    fn send(&self, event: ApplyEvent) {
+    fn send(&self, event: ApplyEvent<T>) {
         // A closed channel cancels the run (see the loop).
         let _ = self.events.send(event);
     }
 }
 
-async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
+async fn zone_task<T: Engine>(shared: Arc<Shared<T>>, job: Job<T>) -> TaskEnd<T> {
     let mut control = shared.control.clone();
     let cancelled = async {
         if control.wait_for(|c| c.stops()).await.is_err() {
@@ -338,7 +360,7 @@ async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
     let prepared = tokio::select! {
         biased;
         () = cancelled => return TaskEnd::Left,
-        prepared = prepare(&shared, job) => prepared,
+        prepared = T::prepare(&shared, job) => prepared,
     };
     match prepared {
         Err(end) => {
@@ -357,16 +379,16 @@ async fn zone_task(shared: Arc<Shared>, job: Job) -> TaskEnd {
     }
 }
 
-/// Queues a zone's outcome line: on disk before any later `sending` line.
-fn journal_outcome(
-    shared: &Shared,
-    entry: &PlanEntry,
-    outcome: &ZoneOutcome,
-    state: Option<&CsamState>,
+/// Queues a target's outcome line: on disk before any later `sending` line.
+fn journal_outcome<T: RunTarget>(
+    shared: &Shared<T>,
+    entry: &T::Entry,
+    outcome: &T::Outcome,
+    state: Option<&T::State>,
 ) {
     if let Some(journal) = &shared.journal {
         journal.queue(&Line::Outcome {
-            zone: entry.zone.id.clone(),
+            zone: T::entry_id(entry).to_owned(),
             at: unix_now(),
             outcome: outcome.clone(),
             state: state.cloned(),
@@ -374,141 +396,9 @@ fn journal_outcome(
     }
 }
 
-/// Reads the zone again when its row must be (never read; old, for a change
-/// that re-reads old rows; its request interrupted), then waits while paused and for budget. `Err` when the zone
-/// is settled without sending.
-async fn prepare(shared: &Shared, job: Job) -> Result<(PlanEntry, bool), TaskEnd> {
-    let (mut entry, interrupted) = match job {
-        Job::Fresh(entry) => (entry, None),
-        Job::Interrupted(entry, sent) => (entry, Some(sent)),
-    };
-    let age = unix_now().saturating_sub(entry.read_at);
-    let old = Duration::from_secs(age) > shared.max_row_age;
-    let stale = entry.read_at == 0 || (old && shared.change.rereads_old_rows());
-    let mut replanned = false;
-    if interrupted.is_some() || stale {
-        let read = read_zone(shared, &entry.zone.id).await;
-        let setting = match read {
-            Ok(reply) => reply.result,
-            Err(error) => {
-                let outcome = if let Some(sent) = &interrupted {
-                    let outcome = ZoneOutcome::Unknown(UnknownCause::Interrupted {
-                        reread: Some(RowError::from_api(&error)),
-                    });
-                    settle_intent(shared, &entry, sent, unknown_after_interruption()).await;
-                    outcome
-                } else {
-                    ZoneOutcome::read_failed(&error)
-                };
-                return Err(TaskEnd::Outcome {
-                    entry,
-                    replanned: false,
-                    outcome,
-                    state: None,
-                });
-            }
-        };
-        if let Some(sent) = &interrupted {
-            return settle_interrupted(shared, entry, sent, setting).await;
-        }
-        let state = CsamState::of(&setting);
-        let fresh = PlanEntry {
-            zone: entry.zone.clone(),
-            step: step_for(&shared.change, &state),
-            state: Some(state),
-            read_at: unix_now(),
-        };
-        replanned = fresh.step != entry.step;
-        entry = fresh;
-        if let Step::Skip(skip) = &entry.step {
-            let state = entry.state.clone();
-            return Err(TaskEnd::Outcome {
-                outcome: ZoneOutcome::Skipped(skip.clone()),
-                entry,
-                replanned,
-                state,
-            });
-        }
-    }
-    Ok((entry, replanned))
-}
-
-/// Settles a zone whose request was in flight at an interruption from the
-/// re-read `setting`, and gives the interrupted write's audit intent its
-/// outcome. `Ok`: an idempotent change not seen applied, to send again
-/// (planned from the re-read).
-async fn settle_interrupted(
-    shared: &Shared,
-    entry: PlanEntry,
-    sent: &SentLine,
-    setting: CsamSetting,
-) -> Result<(PlanEntry, bool), TaskEnd> {
-    let state = CsamState::of(&setting);
-    let step = step_for(&shared.change, &state);
-    let landed = if let Some(verdict) = &sent.audited {
-        // The reply came before the kill: the audit log has its outcome.
-        *verdict == Verdict::Applied
-    } else if shared.change.is_idempotent() {
-        settled(&shared.change, &step)
-    } else {
-        // The address is masked in every answer: only a verification
-        // started since the `sending` line shows that this one landed.
-        let before = sent
-            .before
-            .clone()
-            .or_else(|| entry.state.as_ref().and_then(|s| s.email_state.clone()));
-        state.email_state == Some(EmailState::Pending) && before != Some(EmailState::Pending)
-    };
-    let reply = Ok(Reply {
-        result: setting.clone(),
-        messages: Vec::new(),
-        result_info: None,
-    });
-    let (outcome, audit) = if landed {
-        // Seen on a re-read, not in an answer: no status.
-        let audit = Outcome {
-            status: None,
-            ..Outcome::csam(&reply)
-        };
-        (classify(&shared.change, &entry, &reply), audit)
-    } else if shared.change.is_idempotent() && matches!(step, Step::Send { .. }) {
-        let not_applied = Outcome {
-            result: Verdict::NotSent,
-            status: None,
-            after: Some(csam_shown(&setting)),
-            errors: Vec::new(),
-            messages: Vec::new(),
-            error: Some(
-                "not applied, as a re-read after the interruption showed; sent again".to_owned(),
-            ),
-        };
-        settle_intent(shared, &entry, sent, not_applied).await;
-        let fresh = PlanEntry {
-            zone: entry.zone.clone(),
-            step,
-            state: Some(state),
-            read_at: unix_now(),
-        };
-        let replanned = fresh.step != entry.step;
-        return Ok((fresh, replanned));
-    } else {
-        (
-            ZoneOutcome::Unknown(UnknownCause::Interrupted { reread: None }),
-            unknown_after_interruption(),
-        )
-    };
-    settle_intent(shared, &entry, sent, audit).await;
-    Err(TaskEnd::Outcome {
-        entry,
-        replanned: false,
-        outcome,
-        state: Some(state),
-    })
-}
-
 /// The audit outcome of a write in flight at an interruption that a re-read
 /// could not settle.
-fn unknown_after_interruption() -> Outcome {
+pub(crate) fn unknown_after_interruption() -> Outcome {
     Outcome {
         result: Verdict::Unknown,
         status: None,
@@ -522,11 +412,18 @@ fn unknown_after_interruption() -> Outcome {
     }
 }
 
-/// A GET of the zone's setting, queued again while it is rate limited.
-async fn read_zone(shared: &Shared, zone_id: &str) -> Result<Reply<CsamSetting>, ApiError> {
+/// A read, queued again while it is rate limited.
+pub(crate) async fn reread<T: RunTarget, R, F, Fut>(
+    shared: &Shared<T>,
+    read: F,
+) -> Result<Reply<R>, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<Reply<R>, ApiError>>,
+{
     let mut left = shared.rate_limited_retries;
     loop {
-        let result = shared.client.get_csam(zone_id).await;
+        let result = read().await;
         shared.calls.fetch_add(1, Ordering::Relaxed);
         match result {
             Err(ApiError::RateLimited { .. }) if left > 0 => left -= 1,
@@ -539,7 +436,7 @@ async fn read_zone(shared: &Shared, zone_id: &str) -> Result<Reply<CsamSetting>,
 /// zone marked `sending` in the journal is sent at once, not after minutes
 /// in the pacer's queue); returns the gate's hold, released when the PATCH
 /// is handed to the pacer. `None`: cancelled meanwhile.
-async fn wait_to_send(shared: &Shared) -> Option<GateHold<'_>> {
+async fn wait_to_send<T: RunTarget>(shared: &Shared<T>) -> Option<GateHold<'_>> {
     let mut control = shared.control.clone();
     let mut budget = shared.client.budget_watch();
     let reserve_share = shared.client.pacer_config().bulk_reserve;
@@ -599,9 +496,9 @@ impl Drop for GateHold<'_> {
     }
 }
 
-/// Journals, audits and sends the PATCH (again after a 429, which the
+/// Journals, audits and sends the write (again after a 429, which the
 /// server did not apply), then records its outcome.
-async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
+async fn send<T: Engine>(shared: &Shared<T>, entry: T::Entry, replanned: bool) -> TaskEnd<T> {
     let mut requeues = shared.rate_limited_retries;
     loop {
         let Some(hold) = wait_to_send(shared).await else {
@@ -609,14 +506,14 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
         };
         let _writing = Writing::begin(&shared.writing);
         let intent = shared.audit.as_ref().map(|audit| {
-            let intent = write_intent(shared, &entry);
+            let intent = T::intent(shared, &entry);
             (audit, audit.pending(&intent), intent)
         });
         if let Some(journal) = &shared.journal {
             let line = Line::Sending {
-                zone: entry.zone.id.clone(),
+                zone: T::entry_id(&entry).to_owned(),
                 at: unix_now(),
-                before: entry.state.as_ref().and_then(|s| s.email_state.clone()),
+                before: T::before(&entry),
                 audit: intent.as_ref().map(|(_, pending, _)| pending.id.clone()),
             };
             if let Err(error) = journal.write(&line).await {
@@ -636,7 +533,7 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
                     // flight.
                     if let Some(journal) = &shared.journal {
                         journal.queue(&Line::Unsent {
-                            zone: entry.zone.id.clone(),
+                            zone: T::entry_id(&entry).to_owned(),
                             at: unix_now(),
                         });
                     }
@@ -648,22 +545,18 @@ async fn send(shared: &Shared, entry: PlanEntry, replanned: bool) -> TaskEnd {
             None => None,
         };
         // From here the request may reach the server: it runs to its reply.
-        let call = shared.client.patch_csam(&entry.zone.id, &shared.patch);
+        let call = T::write(shared, &entry);
         drop(hold);
         let result = call.await;
         shared.calls.fetch_add(1, Ordering::Relaxed);
         if let Some((audit, pending)) = pending {
-            record_outcome(audit, pending, Outcome::csam(&result)).await;
+            record_outcome(audit, pending, T::audit_outcome(&result)).await;
         }
         if matches!(result, Err(ApiError::RateLimited { .. })) && requeues > 0 {
             requeues -= 1;
             continue;
         }
-        let outcome = classify(&shared.change, &entry, &result);
-        let state = result
-            .as_ref()
-            .ok()
-            .map(|reply| CsamState::of(&reply.result));
+        let (outcome, state) = T::classify(shared, &entry, &result);
         journal_outcome(shared, &entry, &outcome, state.as_ref());
         return TaskEnd::Outcome {
             entry,

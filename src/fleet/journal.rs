@@ -20,8 +20,18 @@
 //! {"kind":"finished","at":1796163716,"state":{"state":"complete"}}
 //! ```
 //!
-//! A set email is kept in full in the `run` line's change (a resumed run
-//! sends it); hidden characters in text are `\u` escapes (`doc::to_line`);
+//! An accounts run (a DLP change, see [`super::Accounts`]) has the same
+//! lines: its `run` line says `"target":"accounts"` right after `format`
+//! and carries the [`super::DlpChange`]; its `plan` lines are
+//! [`super::AccountPlanEntry`]s (each account's state and `read_at`); its
+//! `sending`, `unsent` and `outcome` lines name the account by its id under
+//! the same `zone` key (one format for both kinds), an outcome being an
+//! [`super::AccountOutcome`] with the `DlpState` the answer showed. A `run`
+//! line without `target` is a zones run: every journal written before
+//! account runs, whose lines are the same bytes as they were.
+//!
+//! A set email, or a DLP payload-logging key, is kept in full in the `run`
+//! line's change (a resumed run sends it); hidden characters in text are `\u` escapes (`doc::to_line`);
 //! times are seconds since the Unix epoch (format 1 keeps them so: the
 //! plan's digest covers them, and a journal of an older version must still
 //! resume); a `finished` line is
@@ -44,6 +54,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
@@ -55,10 +66,9 @@ use time::macros::format_description;
 use tokio::sync::oneshot;
 
 use super::apply_event::RunState;
-use super::change::Change;
-use super::plan::PlanEntry;
-use super::row::CsamState;
-use super::zone_outcome::ZoneOutcome;
+use super::run_target::{Accounts, RunTarget, TargetKind, Zones};
+#[cfg(test)]
+use super::{change::Change, plan::PlanEntry, zone_outcome::ZoneOutcome};
 use crate::api::model::EmailState;
 use crate::files::create_private_dir;
 
@@ -209,9 +219,12 @@ pub enum JournalError {
     },
 }
 
-/// The first line: what the run is.
+/// The first line: what the run is. An accounts run says so (`"target":
+/// "accounts"`, after `format`); a zones run says nothing, as every journal
+/// written before account runs, so its lines are the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunHeader {
+#[serde(bound = "", into = "HeaderWire<T>", try_from = "HeaderWire<T>")]
+pub struct RunHeaderOf<T: RunTarget> {
     /// [`JOURNAL_FORMAT`].
     pub format: u32,
     /// The run.
@@ -222,24 +235,87 @@ pub struct RunHeader {
     /// run is only resumed against the same API.
     pub api: String,
     /// The change.
-    pub change: Change,
-    /// Zones in the plan.
+    pub change: T::Change,
+    /// Targets (zones or accounts) in the plan.
     pub zones: usize,
-    /// Of them, zones to send the PATCH.
+    /// Of them, those sent the write.
     pub to_send: usize,
     /// The run this one retries the failures of, if it does.
-    #[serde(default)]
     pub retry_of: Option<RunId>,
+}
+
+/// The `run` line of a zones run.
+pub type RunHeader = RunHeaderOf<Zones>;
+
+/// The `run` line of an accounts run.
+pub type AccountRunHeader = RunHeaderOf<Accounts>;
+
+/// [`RunHeaderOf`] as it is stored.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(bound = "")]
+struct HeaderWire<T: RunTarget> {
+    format: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<TargetKind>,
+    id: RunId,
+    created_at: u64,
+    api: String,
+    change: T::Change,
+    zones: usize,
+    to_send: usize,
+    #[serde(default)]
+    retry_of: Option<RunId>,
+}
+
+impl<T: RunTarget> From<RunHeaderOf<T>> for HeaderWire<T> {
+    fn from(h: RunHeaderOf<T>) -> Self {
+        Self {
+            format: h.format,
+            target: (T::KIND != TargetKind::Zones).then_some(T::KIND),
+            id: h.id,
+            created_at: h.created_at,
+            api: h.api,
+            change: h.change,
+            zones: h.zones,
+            to_send: h.to_send,
+            retry_of: h.retry_of,
+        }
+    }
+}
+
+impl<T: RunTarget> TryFrom<HeaderWire<T>> for RunHeaderOf<T> {
+    type Error = String;
+
+    fn try_from(w: HeaderWire<T>) -> Result<Self, String> {
+        let target = w.target.unwrap_or(TargetKind::Zones);
+        if target != T::KIND {
+            return Err(format!(
+                "a run of {}, not {}",
+                target.word(),
+                T::KIND.word()
+            ));
+        }
+        Ok(Self {
+            format: w.format,
+            id: w.id,
+            created_at: w.created_at,
+            api: w.api,
+            change: w.change,
+            zones: w.zones,
+            to_send: w.to_send,
+            retry_of: w.retry_of,
+        })
+    }
 }
 
 /// One line of a journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Line {
+#[serde(tag = "kind", rename_all = "snake_case", bound = "")]
+pub(crate) enum Line<T: RunTarget = Zones> {
     /// The first line.
-    Run(RunHeader),
-    /// One zone of the plan.
-    Plan(PlanEntry),
+    Run(RunHeaderOf<T>),
+    /// One target of the plan.
+    Plan(T::Entry),
     /// After the last `plan` line: the plan is complete.
     Planned {
         /// How many `plan` lines there are.
@@ -280,10 +356,10 @@ pub(crate) enum Line {
         /// When it was known.
         at: u64,
         /// What.
-        outcome: ZoneOutcome,
+        outcome: T::Outcome,
         /// The setting the run learned, when it did.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        state: Option<CsamState>,
+        state: Option<T::State>,
     },
     /// A process took the run over after an interruption.
     Resumed {
@@ -308,7 +384,7 @@ pub(crate) enum Line {
     },
 }
 
-impl Line {
+impl<T: RunTarget> Line<T> {
     /// The line as written: hidden characters (a zone name with bidi
     /// controls, say) are `\u` escapes, so reading the file in a terminal is
     /// safe; a reader gets the same values back.
@@ -375,11 +451,13 @@ struct Request {
 /// (a `fdatasync` blocks). Holds the file's lock until dropped; dropped, it
 /// writes what was queued and closes the file.
 #[derive(Debug)]
-pub(crate) struct JournalWriter {
+pub(crate) struct JournalWriter<T: RunTarget = Zones> {
     /// To the thread.
     requests: mpsc::Sender<Request>,
     /// The file, for errors.
     path: PathBuf,
+    /// The kind of its lines.
+    kind: PhantomData<fn() -> T>,
 }
 
 impl std::fmt::Debug for Request {
@@ -388,13 +466,13 @@ impl std::fmt::Debug for Request {
     }
 }
 
-impl JournalWriter {
+impl<T: RunTarget> JournalWriter<T> {
     /// Creates the journal of `header`'s run with its plan, on disk (file
     /// and folder entry fsync'd) before this returns. Blocking.
     pub(crate) fn create(
         runs: &RunsDir,
-        header: &RunHeader,
-        entries: &[PlanEntry],
+        header: &RunHeaderOf<T>,
+        entries: &[T::Entry],
     ) -> Result<Self, JournalError> {
         let path = runs.path(&header.id);
         let failed = |e: io::Error| JournalError::Write {
@@ -411,12 +489,12 @@ impl JournalWriter {
         }
         let mut file = options.open(&path).map_err(failed)?;
         lock(&file, &path, &header.id)?;
-        let mut bytes = Line::Run(header.clone()).bytes();
+        let mut bytes = Line::<T>::Run(header.clone()).bytes();
         for entry in entries {
-            bytes.extend(Line::Plan(entry.clone()).bytes());
+            bytes.extend(Line::<T>::Plan(entry.clone()).bytes());
         }
         bytes.extend(
-            Line::Planned {
+            Line::<T>::Planned {
                 zones: entries.len(),
                 digest: Some(plan_digest(header, entries)),
             }
@@ -434,7 +512,7 @@ impl JournalWriter {
 
     /// Takes over the journal of a run to resume it: refused while another
     /// process holds it. Blocking.
-    pub(crate) fn reopen(runs: &RunsDir, id: &RunId) -> Result<Self, JournalError> {
+    pub(crate) fn reopen_as(runs: &RunsDir, id: &RunId) -> Result<Self, JournalError> {
         let path = runs.path(id);
         let mut options = OpenOptions::new();
         options.read(true).append(true);
@@ -491,21 +569,25 @@ impl JournalWriter {
                 }
             }
         });
-        Self { requests, path }
+        Self {
+            requests,
+            path,
+            kind: PhantomData,
+        }
     }
 
     /// Writes `line` and resolves once it (and every line queued before it)
     /// is on disk.
     pub(crate) fn write(
         &self,
-        line: &Line,
-    ) -> impl Future<Output = Result<(), JournalError>> + use<> {
+        line: &Line<T>,
+    ) -> impl Future<Output = Result<(), JournalError>> + use<T> {
         self.commit(line.bytes(), false)
     }
 
     /// Writes what is queued, closes the file and releases its lock; every
     /// later line is refused.
-    pub(crate) fn close(&self) -> impl Future<Output = Result<(), JournalError>> + use<> {
+    pub(crate) fn close(&self) -> impl Future<Output = Result<(), JournalError>> + use<T> {
         self.commit(Vec::new(), true)
     }
 
@@ -513,7 +595,7 @@ impl JournalWriter {
         &self,
         bytes: Vec<u8>,
         close: bool,
-    ) -> impl Future<Output = Result<(), JournalError>> + use<> {
+    ) -> impl Future<Output = Result<(), JournalError>> + use<T> {
         let (done, committed) = oneshot::channel();
         let sent = self.requests.send(Request {
             bytes,
@@ -536,7 +618,7 @@ impl JournalWriter {
 
     /// Queues `line`: on disk with the next commit (before any request
     /// whose `sending` line is queued after it).
-    pub(crate) fn queue(&self, line: &Line) {
+    pub(crate) fn queue(&self, line: &Line<T>) {
         let _ = self.requests.send(Request {
             bytes: line.bytes(),
             done: None,
@@ -550,13 +632,21 @@ impl JournalWriter {
     }
 }
 
+impl JournalWriter<Zones> {
+    /// [`JournalWriter::reopen_as`] of a zones run.
+    #[cfg(test)]
+    pub(crate) fn reopen(runs: &RunsDir, id: &RunId) -> Result<Self, JournalError> {
+        Self::reopen_as(runs, id)
+    }
+}
+
 /// SHA-256, in hex, of the run line and every plan line in serde_json's own
 /// form: what the `planned` line carries, and a resume checks.
-pub fn plan_digest(header: &RunHeader, entries: &[PlanEntry]) -> String {
+pub fn plan_digest<T: RunTarget>(header: &RunHeaderOf<T>, entries: &[T::Entry]) -> String {
     let mut context = ring::digest::Context::new(&ring::digest::SHA256);
-    context.update(&Line::Run(header.clone()).digest_bytes());
+    context.update(&Line::<T>::Run(header.clone()).digest_bytes());
     for entry in entries {
-        context.update(&Line::Plan(entry.clone()).digest_bytes());
+        context.update(&Line::<T>::Plan(entry.clone()).digest_bytes());
     }
     context
         .finish()

@@ -12,12 +12,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::apply_event::RunState;
-use super::change::Change;
 use super::journal::{
-    JOURNAL_FORMAT, JournalError, Line, RunHeader, RunId, RunsDir, is_held, plan_digest,
+    JOURNAL_FORMAT, JournalError, Line, RunHeaderOf, RunId, RunsDir, is_held, plan_digest,
 };
-use super::plan::{Plan, PlanEntry};
-use super::zone_outcome::{ApplySummary, ApplyTable, ZoneResult};
+use super::run_target::{Accounts, RunTarget, TargetKind, Zones};
 use crate::api::model::EmailState;
 use crate::audit::Verdict;
 use crate::files::read_regular_file;
@@ -88,15 +86,15 @@ pub struct SentLine {
 
 /// One run, read back in full.
 #[derive(Debug, Clone)]
-pub struct RunRecord {
+pub struct RunRecord<T: RunTarget = Zones> {
     /// Its first line.
-    pub header: RunHeader,
+    pub header: RunHeaderOf<T>,
     /// The plan, as written before the first request.
-    pub plan: Plan,
+    pub plan: T::Plan,
     /// Whether the plan's `planned` line is there (and its count matched).
     pub plan_complete: bool,
-    /// Each zone's latest outcome.
-    pub outcomes: HashMap<String, ZoneResult>,
+    /// Each target's latest outcome.
+    pub outcomes: HashMap<String, T::Result>,
     /// Zones whose request was sent without a recorded outcome, plan order.
     pub in_flight: Vec<String>,
     /// How many times each zone's PATCH was sent (its `sending` lines).
@@ -119,7 +117,7 @@ pub struct RunRecord {
     pub held: bool,
 }
 
-impl RunRecord {
+impl<T: RunTarget> RunRecord<T> {
     /// Where it stands.
     pub fn status(&self) -> RunStatus {
         if self.held {
@@ -136,23 +134,23 @@ impl RunRecord {
     }
 
     /// The plan with every recorded outcome.
-    pub fn table(&self) -> ApplyTable {
-        let mut table = ApplyTable::new(self.plan.clone());
+    pub fn table(&self) -> T::Table {
+        let mut table = T::table(self.plan.clone());
         for result in self.outcomes.values() {
-            table.record(result);
+            T::record(&mut table, result);
         }
         table
     }
 
     /// The run in brief.
-    pub fn info(&self) -> RunInfo {
-        RunInfo {
+    pub fn info(&self) -> RunInfoOf<T> {
+        RunInfoOf {
             id: self.header.id.clone(),
             created_at: self.header.created_at,
             api: self.header.api.clone(),
             change: self.header.change.clone(),
             to_send: self.header.to_send,
-            summary: self.table().summary(),
+            summary: T::summary(&self.table()),
             in_flight: self.in_flight.len(),
             status: self.status(),
             retry_of: self.header.retry_of.clone(),
@@ -162,22 +160,29 @@ impl RunRecord {
     }
 }
 
+/// A zones run in brief, for a list.
+pub type RunInfo = RunInfoOf<Zones>;
+
+/// An accounts run in brief, for a list.
+pub type AccountRunInfo = RunInfoOf<Accounts>;
+
 /// A run in brief, for a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RunInfo {
+#[serde(bound = "")]
+pub struct RunInfoOf<T: RunTarget> {
     /// The run.
     pub id: RunId,
     /// When its plan was written (seconds since the Unix epoch).
     pub created_at: u64,
     /// The API it ran against.
     pub api: String,
-    /// The change (a typed email is in it in full: print
-    /// [`Change::words`]).
-    pub change: Change,
+    /// The change (a typed email or a key is in it in full: print its
+    /// `words`).
+    pub change: T::Change,
     /// Zones to send the PATCH in the plan.
     pub to_send: usize,
     /// The outcome counts so far (`left` includes those in flight).
-    pub summary: ApplySummary,
+    pub summary: T::Summary,
     /// Zones in flight when the last process stopped.
     pub in_flight: usize,
     /// Where it stands.
@@ -191,8 +196,55 @@ pub struct RunInfo {
 }
 
 impl RunsDir {
-    /// Reads run `id` in full.
+    /// Reads zones run `id` in full (an accounts run is refused: see
+    /// [`RunsDir::load_as`]).
     pub fn load(&self, id: &RunId) -> Result<RunRecord, JournalError> {
+        self.load_as::<Zones>(id)
+    }
+
+    /// Which kind of target run `id` writes to, from its first line.
+    pub fn target_of(&self, id: &RunId) -> Result<TargetKind, JournalError> {
+        use std::io::{BufRead, Read};
+        #[derive(serde::Deserialize)]
+        struct First {
+            #[serde(default)]
+            target: Option<TargetKind>,
+        }
+        let path = self.path(id);
+        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => JournalError::NoSuchRun(id.to_string()),
+            _ => JournalError::Read {
+                path: path.clone(),
+                detail: e.to_string(),
+            },
+        })?;
+        let mut first = String::new();
+        std::io::BufReader::new(file)
+            .take(64 * 1024)
+            .read_line(&mut first)
+            .map_err(|e| JournalError::Read {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+        match serde_json::from_str::<First>(&first) {
+            Ok(line) => Ok(line.target.unwrap_or(TargetKind::Zones)),
+            Err(_) => Err(JournalError::Read {
+                path,
+                detail: "its first line is not a run line".to_owned(),
+            }),
+        }
+    }
+
+    /// Reads run `id`, of targets `T`, in full.
+    pub fn load_as<T: RunTarget>(&self, id: &RunId) -> Result<RunRecord<T>, JournalError> {
+        if let Ok(kind) = self.target_of(id)
+            && kind != T::KIND
+        {
+            return Err(JournalError::Incompatible {
+                id: id.to_string(),
+                why: format!("it is a run of {}, not of {}", kind.word(), T::KIND.word()),
+            });
+        }
         let path = self.path(id);
         let bytes = match read_regular_file(&path, MAX_JOURNAL) {
             Ok(file) => file.bytes,
@@ -206,7 +258,7 @@ impl RunsDir {
                 });
             }
         };
-        let mut record = parse(&path, &bytes)?;
+        let mut record = parse::<T>(&path, &bytes)?;
         // A copy under another name is not a second run of the same id.
         if record.header.id != *id {
             return Err(JournalError::Tampered {
@@ -222,14 +274,35 @@ impl RunsDir {
         Ok(record)
     }
 
-    /// Every run in the folder, newest first, with the journals that could
-    /// not be read.
+    /// Every zones run in the folder, newest first, with the journals that
+    /// could not be read (accounts runs are left to [`RunsDir::list_all`]).
     pub fn list(&self) -> (Vec<RunInfo>, Vec<JournalError>) {
+        let (runs, errors) = self.list_all();
+        let zones = runs
+            .into_iter()
+            .filter_map(|run| match run {
+                AnyRunInfo::Zones(info) => Some(info),
+                AnyRunInfo::Accounts(_) => None,
+            })
+            .collect();
+        (zones, errors)
+    }
+
+    /// Every run in the folder, of either kind, newest first, with the
+    /// journals that could not be read.
+    pub fn list_all(&self) -> (Vec<AnyRunInfo>, Vec<JournalError>) {
         let mut runs = Vec::new();
         let mut errors = Vec::new();
         for id in self.ids() {
-            match self.load(&id) {
-                Ok(record) => runs.push(record.info()),
+            let info = match self.target_of(&id) {
+                Ok(TargetKind::Zones) => self.load(&id).map(|r| AnyRunInfo::Zones(r.info())),
+                Ok(TargetKind::Accounts) => self
+                    .load_as::<Accounts>(&id)
+                    .map(|r| AnyRunInfo::Accounts(r.info())),
+                Err(error) => Err(error),
+            };
+            match info {
+                Ok(info) => runs.push(info),
                 Err(error) => errors.push(error),
             }
         }
@@ -242,7 +315,9 @@ impl RunsDir {
     /// finished runs costs little.
     pub fn unfinished(&self, api: &str) -> Vec<RunInfo> {
         let mut ids = self.ids();
-        ids.retain(|id| !ends_finished(&self.path(id)));
+        ids.retain(|id| {
+            !ends_finished(&self.path(id)) && matches!(self.target_of(id), Ok(TargetKind::Zones))
+        });
         ids.into_iter()
             .filter_map(|id| self.load(&id).ok())
             .map(|record| record.info())
@@ -266,6 +341,15 @@ impl RunsDir {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids
     }
+}
+
+/// A run of either kind in brief.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnyRunInfo {
+    /// A zones run.
+    Zones(RunInfo),
+    /// An accounts run.
+    Accounts(AccountRunInfo),
 }
 
 /// An API root as a journal names it: `host[:port]/path`, never a secret.
@@ -302,7 +386,7 @@ pub(super) fn ends_finished(path: &Path) -> bool {
 }
 
 /// Reads a journal's lines into a record.
-fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
+fn parse<T: RunTarget>(path: &Path, bytes: &[u8]) -> Result<RunRecord<T>, JournalError> {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<&str> = text.split('\n').collect();
     let count = lines
@@ -327,11 +411,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             last: false,
         });
     };
-    let mut header: Option<RunHeader> = None;
-    let mut entries: Vec<PlanEntry> = Vec::new();
+    let mut header: Option<RunHeaderOf<T>> = None;
+    let mut entries: Vec<T::Entry> = Vec::new();
     let mut planned = None;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut outcomes: HashMap<String, ZoneResult> = HashMap::new();
+    let mut outcomes: HashMap<String, T::Result> = HashMap::new();
     let mut sent: HashMap<String, u32> = HashMap::new();
     let mut last_sent: HashMap<String, SentLine> = HashMap::new();
     let mut open: HashSet<String> = HashSet::new();
@@ -343,7 +427,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
         if text.trim().is_empty() {
             continue;
         }
-        let line = match serde_json::from_str::<Line>(text) {
+        let line = match serde_json::from_str::<Line<T>>(text) {
             Ok(line) => line,
             Err(error) => {
                 warn(number, format!("not a journal line ({error})"));
@@ -354,8 +438,8 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
             Line::Run(first) if header.is_none() && number == 1 => header = Some(first),
             Line::Run(_) => fault(number, "is a second run line".to_owned()),
             Line::Plan(entry) if planned.is_none() => {
-                if !index.contains_key(&entry.zone.id) {
-                    index.insert(entry.zone.id.clone(), entries.len());
+                if !index.contains_key(T::entry_id(&entry)) {
+                    index.insert(T::entry_id(&entry).to_owned(), entries.len());
                     entries.push(entry);
                 } else {
                     fault(number, "plans a zone a second time".to_owned());
@@ -410,15 +494,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
                 let Some(entry) = index.get(&zone).map(|&i| &entries[i]) else {
                     continue;
                 };
-                outcomes.insert(
-                    zone,
-                    ZoneResult {
-                        zone: entry.zone.clone(),
-                        outcome,
-                        at,
-                        state,
-                    },
-                );
+                outcomes.insert(zone, T::result(entry, outcome, at, state));
             }
             Line::Resumed { at, .. } => resumed.push(at),
             Line::Retried { by, .. } => retried_by = Some(by),
@@ -442,7 +518,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
     }
     let plan_complete = planned.is_some();
     if let Some((zones, digest, line)) = planned {
-        let sends = entries.iter().filter(|e| e.sends()).count();
+        let sends = entries.iter().filter(|e| T::sends(e)).count();
         if zones != entries.len() {
             fault(
                 line,
@@ -476,14 +552,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<RunRecord, JournalError> {
     }
     let in_flight = entries
         .iter()
-        .filter(|e| open.contains(&e.zone.id))
-        .map(|e| e.zone.id.clone())
+        .filter(|e| open.contains(T::entry_id(e)))
+        .map(|e| T::entry_id(e).to_owned())
         .collect();
     Ok(RunRecord {
-        plan: Plan {
-            change: header.change.clone(),
-            entries,
-        },
+        plan: T::plan(header.change.clone(), entries),
         header,
         plan_complete,
         outcomes,

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::fleet::Zones;
 use crate::fleet::journal_read::RunStatus;
 use crate::fleet::plan::{Expect, PlanZone, Skip, Step};
 use crate::fleet::row::{CsamState, Lock, Scanning};
@@ -185,7 +186,7 @@ fn a_plan_that_never_reached_the_disk_in_full_was_never_started() {
     let header = header(2);
     let mut text = serde_json::to_string(&Line::Run(header.clone())).unwrap();
     text.push('\n');
-    text.push_str(&serde_json::to_string(&Line::Plan(entry("a", send()))).unwrap());
+    text.push_str(&serde_json::to_string(&Line::<Zones>::Plan(entry("a", send()))).unwrap());
     text.push('\n');
     std::fs::write(runs.path(&header.id), text).unwrap();
     let record = runs.load(&header.id).unwrap();

@@ -29,6 +29,8 @@
 //!   one write with each field's before → after, or why it is skipped).
 
 mod account_change;
+mod account_engine;
+mod account_outcome;
 mod account_plan;
 mod account_row;
 mod account_scan;
@@ -49,16 +51,21 @@ mod journal_read;
 mod listed;
 mod plan;
 mod row;
+mod run_target;
 mod scan;
 mod scanner;
 mod table;
 mod table_index;
 mod view;
+mod zone_engine;
 mod zone_outcome;
 
 pub use account_change::{
     DlpChange, DlpChangeBuilder, DlpChangeError, DlpEdit, DlpWrite, KeyChange, at_defaults,
     check_public_key,
+};
+pub use account_outcome::{
+    AccountOutcome, AccountResult, AccountRunSummary, AccountTable, classify_account,
 };
 pub use account_plan::{
     AccountPlan, AccountPlanEntry, AccountPlanSummary, AccountSkip, AccountSkipKind, AccountStep,
@@ -72,7 +79,8 @@ pub use account_scan::{AccountScanOptions, AccountScanRun, MAX_ACCOUNTS, start_a
 pub use account_table::AccountScan;
 pub use apply::{
     ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
-    resume_apply, retry_apply, start_apply,
+    resume_account_apply, resume_apply, retry_account_apply, retry_apply, start_account_apply,
+    start_apply,
 };
 pub use apply_event::{ApplyEnd, ApplyEvent, ApplyProgress, ApplyStart, RunState, StopReason};
 pub use cache::{
@@ -83,8 +91,14 @@ pub use cache_stream::{CachedHead, CachedRows};
 pub use change::{Change, ChangeError};
 pub use cost::{RunCost, thousands};
 pub use event::{PROGRESS_EVERY, ScanEnd, ScanEvent, ScanOutcome, ScanProgress, estimate_eta};
-pub use journal::{JOURNAL_FORMAT, JournalError, RunHeader, RunId, RunsDir, plan_digest};
-pub use journal_read::{JournalWarning, RunInfo, RunRecord, RunStatus, SentLine, api_of};
+pub use journal::{
+    AccountRunHeader, JOURNAL_FORMAT, JournalError, RunHeader, RunHeaderOf, RunId, RunsDir,
+    plan_digest,
+};
+pub use journal_read::{
+    AccountRunInfo, AnyRunInfo, JournalWarning, RunInfo, RunInfoOf, RunRecord, RunStatus, SentLine,
+    api_of,
+};
 pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,
@@ -92,6 +106,7 @@ pub use plan::{
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };
+pub use run_target::{Accounts, Data, RunTarget, TargetKind, Zones};
 pub use scan::{MAX_ZONES, ScanCancel, ScanOptions, ScanRun, start_scan};
 pub use table::{FleetScan, unix_now};
 pub use view::{Attention, Coverage, Filter, Quick, ScanningState, SortKey, compare, visible};

@@ -141,24 +141,28 @@ pub fn classify(
         }
         Err(error) => error,
     };
+    match failure_of(error) {
+        Ok((error, retryable)) => ZoneOutcome::Failed { error, retryable },
+        Err(error) => ZoneOutcome::Unknown(UnknownCause::ReplyLost { error }),
+    }
+}
+
+/// How a write's error reads as an outcome: `Ok((error, retryable))` when
+/// the server did not apply it (an answer with an error status), `Err` when
+/// it may have (no usable answer after sending).
+pub(crate) fn failure_of(error: &ApiError) -> Result<(RowError, bool), RowError> {
     let row_error = RowError::from_api(error);
     use ApiError as E;
     match error {
         E::Timeout { .. } | E::Connection { .. } | E::TooLarge { .. } | E::Decode { .. } => {
-            ZoneOutcome::Unknown(UnknownCause::ReplyLost { error: row_error })
+            Err(row_error)
         }
         // The edge waited for an origin that did not answer in time.
         E::NonJson {
             status: 504 | 524, ..
-        } => ZoneOutcome::Unknown(UnknownCause::ReplyLost { error: row_error }),
-        E::NonJson { status, .. } => ZoneOutcome::Failed {
-            error: row_error,
-            retryable: *status >= 500,
-        },
-        E::Server { .. } | E::RateLimited { .. } => ZoneOutcome::Failed {
-            error: row_error,
-            retryable: true,
-        },
+        } => Err(row_error),
+        E::NonJson { status, .. } => Ok((row_error, *status >= 500)),
+        E::Server { .. } | E::RateLimited { .. } => Ok((row_error, true)),
         E::InvalidInput { .. }
         | E::Auth { .. }
         | E::Permission { .. }
@@ -166,10 +170,7 @@ pub fn classify(
         | E::NotFound { .. }
         | E::Validation { .. }
         | E::Redirected { .. }
-        | E::Certificate { .. } => ZoneOutcome::Failed {
-            error: row_error,
-            retryable: false,
-        },
+        | E::Certificate { .. } => Ok((row_error, false)),
     }
 }
 

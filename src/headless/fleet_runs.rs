@@ -9,13 +9,14 @@ use time::macros::format_description;
 
 use crate::cli::{FleetResumeArgs, FleetRunsArgs};
 use crate::fleet::{
-    ApplyTable, JournalError, Plan, RetryOptions, RunId, RunInfo, RunRecord, RunStatus, RunsDir,
-    api_of, check_sound, resume_apply, retry_apply,
+    AnyRunInfo, ApplyTable, JournalError, Plan, RetryOptions, RunId, RunInfo, RunRecord, RunStatus,
+    RunsDir, TargetKind, api_of, check_sound, resume_apply, retry_apply,
 };
 
 use super::fleet_apply::{drive, journal_failure, options, report};
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_run_doc::{change_of, counts_of};
+use super::fleet_runs_accounts::{self, status_word};
 use super::fleet_scan_doc::unix;
 use super::output::{Csv, Table, clean, note, print, print_doc, warn};
 use super::{Context, Exit, Failure, fleet_cache};
@@ -37,6 +38,9 @@ pub async fn resume(ctx: &Context, args: &FleetResumeArgs) -> Result<Exit, Failu
             }
         },
     };
+    if let Ok(TargetKind::Accounts) = runs.target_of(&id) {
+        return fleet_runs_accounts::resume(ctx, args, &runs, &id).await;
+    }
     let record = runs.load(&id).map_err(journal_failure)?;
     for warning in &record.warnings {
         warn(&warning.to_string());
@@ -157,33 +161,67 @@ fn capitalized(text: &str) -> String {
 /// `fleet runs`.
 pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
     let runs = RunsDir::default_location();
-    let (infos, errors) = runs.list();
+    let (all, errors) = runs.list_all();
     for error in &errors {
         warn(&error.to_string());
     }
+    let listings: Vec<RunListing> = all
+        .iter()
+        .map(|run| match run {
+            AnyRunInfo::Zones(info) => listing(info),
+            AnyRunInfo::Accounts(info) => fleet_runs_accounts::listing(info),
+        })
+        .collect();
     if args.json {
         print_doc(
             Kind::FleetRuns,
             FleetRunsBody {
                 dir: runs.dir().display().to_string(),
-                runs: infos.iter().map(listing).collect(),
+                runs: listings,
                 errors: errors.iter().map(ToString::to_string).collect(),
             },
         );
         return Ok(Exit::Done);
     }
     if args.csv {
-        print(&csv(&infos));
+        print(&csv(listings));
         return Ok(Exit::Done);
     }
-    if infos.is_empty() {
+    if all.is_empty() {
         print(&format!("No bulk runs in {}.\n", runs.dir().display()));
         return Ok(Exit::Done);
     }
+    let infos: Vec<&RunInfo> = all
+        .iter()
+        .filter_map(|run| match run {
+            AnyRunInfo::Zones(info) => Some(info),
+            AnyRunInfo::Accounts(_) => None,
+        })
+        .collect();
     let mut table = Table::new(&[
         "RUN", "STARTED", "CHANGE", "ZONES", "DONE", "FAILED", "UNKNOWN", "LEFT", "STATE", "API",
     ]);
-    for info in &infos {
+    for run in &all {
+        let info = match run {
+            AnyRunInfo::Zones(info) => info,
+            AnyRunInfo::Accounts(info) => {
+                let s = &info.summary;
+                let done = info.to_send.saturating_sub(s.failed + s.unknown + s.left);
+                table.row(vec![
+                    info.id.to_string(),
+                    started(info.created_at),
+                    format!("accounts: {}", clean(&info.change.words())),
+                    info.to_send.to_string(),
+                    done.to_string(),
+                    s.failed.to_string(),
+                    s.unknown.to_string(),
+                    s.left.to_string(),
+                    status_word(&info.status).to_owned(),
+                    info.api.clone(),
+                ]);
+                continue;
+            }
+        };
         let s = &info.summary;
         let done = info.to_send.saturating_sub(s.failed + s.unknown + s.left);
         table.row(vec![
@@ -216,6 +254,7 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
 fn listing(info: &RunInfo) -> RunListing {
     RunListing {
         run_id: info.id.to_string(),
+        target: "zones".to_owned(),
         started_at: unix(info.created_at),
         api: info.api.clone(),
         change: change_of(&info.change),
@@ -255,10 +294,9 @@ const CSV_HEADER: &[&str] = &[
     "damaged_lines",
 ];
 
-fn csv(infos: &[RunInfo]) -> String {
+fn csv(listings: Vec<RunListing>) -> String {
     let mut out = Csv::new(CSV_HEADER);
-    for info in infos {
-        let run = listing(info);
+    for run in listings {
         let c = &run.counts;
         let on = run.change.on.map(|on| on.to_string());
         out.row([
@@ -286,16 +324,6 @@ fn csv(infos: &[RunInfo]) -> String {
         ]);
     }
     out.render().to_owned()
-}
-
-fn status_word(status: &RunStatus) -> &'static str {
-    match status {
-        RunStatus::Running => "running",
-        RunStatus::Unfinished => "unfinished",
-        RunStatus::Complete => "complete",
-        RunStatus::Cancelled => "cancelled",
-        RunStatus::NoPlan => "never started",
-    }
 }
 
 fn started(at: u64) -> String {

@@ -31,6 +31,7 @@ mod fleet_confirm;
 mod fleet_output;
 mod fleet_run_doc;
 mod fleet_runs;
+mod fleet_runs_accounts;
 mod fleet_scan_doc;
 mod fleet_scan_stream;
 mod interrupt;

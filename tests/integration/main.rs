@@ -47,6 +47,7 @@ mod dashboard_flows;
 mod dashboard_keys;
 mod dashboard_pickers;
 mod dashboard_trust;
+mod dlp_engine;
 mod dlp_scan;
 mod doc_schemas;
 mod files_private;
