@@ -13,7 +13,7 @@ use crossterm::event::{Event, KeyCode};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{bulk_run, say};
+use super::{account_bulk, account_run, bulk_run, say};
 use crate::fleet::{Change, Filter, FleetRow, Plan, ZoneCsam, thousands, visible};
 use crate::input::KeyContext;
 use crate::message::{Command, Msg};
@@ -79,7 +79,7 @@ fn selection(state: &AppState) -> Option<Selection> {
     if fleet.marked.is_empty() {
         let row = fleet.selected_row()?;
         return Some(Selection {
-            zones: vec![row.zone_id.clone()],
+            ids: vec![row.zone_id.clone()],
             label: row.zone_name.clone(),
         });
     }
@@ -93,7 +93,7 @@ fn selection(state: &AppState) -> Option<Selection> {
         .collect();
     let count = zones.len();
     Some(Selection {
-        zones,
+        ids: zones,
         label: format!(
             "{} marked zone{}",
             thousands(count as u64),
@@ -135,7 +135,7 @@ fn rows_of<'a>(
 ) -> impl Iterator<Item = &'a FleetRow> {
     let scan = state.fleet.scan.as_ref();
     selection
-        .zones
+        .ids
         .iter()
         .filter_map(move |id| scan.and_then(|scan| scan.row(id)))
 }
@@ -176,6 +176,18 @@ pub(super) fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
             problem,
         } => email(state, selection, input, problem, msg),
         BulkDialog::Plan(plan) => plan_key(state, plan, msg),
+        BulkDialog::AccountMenu {
+            selection,
+            choices,
+            selected,
+        } => account_bulk::menu(state, selection, choices, selected, msg),
+        BulkDialog::PublicKey {
+            selection,
+            input,
+            problem,
+        } => account_bulk::public_key(state, selection, input, problem, msg),
+        BulkDialog::AccountPlan(plan) => account_bulk::plan_key(state, plan, msg),
+        BulkDialog::AccountSummary { choice } => account_run::on_summary(state, choice, msg),
         other => bulk_run::on_dialog(state, other, msg),
     }
 }
