@@ -5,19 +5,17 @@
 //! The same keys and dialogs as the fleet page's bulk change; one change
 //! per run (the headless `dlp apply` combines several).
 
-use crossterm::event::{Event, KeyCode};
+use crossterm::event::Event;
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::bulk::{PlanAsk, PlanKeys, cancelled, plan_ask};
 use super::{account_run, say};
 use crate::fleet::{AccountPlan, AccountRow, DlpChange, Masking, check_public_key, thousands};
 use crate::message::{Command, Msg};
 use crate::state::{
     AccountChoice, AccountPlanDialog, AppState, BulkDialog, Dialog, Selection, StatusKind, Typed,
 };
-
-/// Accounts a page key scrolls the plan's list by.
-const PAGE_ROWS: usize = 10;
 
 /// `space`: marks or unmarks the account under the cursor and moves down.
 pub(super) fn toggle_mark(state: &mut AppState) {
@@ -266,67 +264,53 @@ fn plan(state: &mut AppState, selection: Selection, change: DlpChange) -> Vec<Co
     )
 }
 
-/// A key in the plan dialog: scroll, type the count, Cancel or Run.
+/// A key in the plan dialog, as the fleet page's plan takes it.
 pub(super) fn plan_key(
     state: &mut AppState,
     mut dialog: AccountPlanDialog,
     msg: Msg,
 ) -> Vec<Command> {
-    let last = dialog.plan.entries.len().saturating_sub(1);
-    let scroll = |dialog: &mut AccountPlanDialog, by: isize| {
-        dialog.scroll = dialog.scroll.saturating_add_signed(by).min(last);
-    };
-    match msg {
-        Msg::Down => scroll(&mut dialog, 1),
-        Msg::Up => scroll(&mut dialog, -1),
-        Msg::PageDown => scroll(&mut dialog, PAGE_ROWS as isize),
-        Msg::PageUp => scroll(&mut dialog, -(PAGE_ROWS as isize)),
-        Msg::EditKey(key) => match key.code {
-            KeyCode::Down => scroll(&mut dialog, 1),
-            KeyCode::Up => scroll(&mut dialog, -1),
-            KeyCode::PageDown => scroll(&mut dialog, PAGE_ROWS as isize),
-            KeyCode::PageUp => scroll(&mut dialog, -(PAGE_ROWS as isize)),
-            _ => {
-                if let Some(typed) = dialog.typed.as_mut() {
-                    typed.0.handle_event(&Event::Key(key));
-                }
-                retype(&mut dialog);
-            }
-        },
-        Msg::Paste(text) => {
-            if let Some(typed) = dialog.typed.as_mut() {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    typed.0.handle(InputRequest::InsertChar(c));
-                }
-            }
-            retype(&mut dialog);
-        }
-        Msg::ToggleChoice if dialog.runnable() && dialog.typed.is_none() => {
-            dialog.confirm_selected = !dialog.confirm_selected;
-        }
-        Msg::Confirm if dialog.typed.is_none() => return run(state, dialog),
-        Msg::Choose if dialog.typed.is_none() => {
-            if dialog.confirm_selected {
-                return run(state, dialog);
-            }
-            return cancelled(state);
-        }
-        Msg::CommitEdit => {
-            let typed = dialog.typed.as_ref().map_or("", |t| t.0.value());
-            if !typed.trim().is_empty() && dialog.count_typed() {
-                return run(state, dialog);
-            }
-            let count = dialog.plan.to_send();
-            dialog.problem = Some(if typed.trim().is_empty() {
-                format!("Type {count}, the number of accounts, to confirm; esc cancels.")
-            } else {
-                format!("That is not {count}: type {count} to change every one of them.")
-            });
-        }
-        Msg::Deny | Msg::CancelEdit => return cancelled(state),
-        _ => {}
+    match plan_ask(&mut dialog, msg) {
+        PlanAsk::Run => run(state, dialog),
+        PlanAsk::Cancel => cancelled(state),
+        PlanAsk::Keep => keep(state, BulkDialog::AccountPlan(dialog)),
     }
-    keep(state, BulkDialog::AccountPlan(dialog))
+}
+
+impl PlanKeys for AccountPlanDialog {
+    const NOUN: &'static str = "accounts";
+    fn entries(&self) -> usize {
+        self.plan.entries.len()
+    }
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut usize,
+        Option<&mut Typed>,
+        &mut bool,
+        &mut Option<String>,
+    ) {
+        let Self {
+            scroll,
+            typed,
+            confirm_selected,
+            problem,
+            ..
+        } = self;
+        (scroll, typed.as_mut(), confirm_selected, problem)
+    }
+    fn runnable(&self) -> bool {
+        AccountPlanDialog::runnable(self)
+    }
+    fn count_typed(&self) -> bool {
+        AccountPlanDialog::count_typed(self)
+    }
+    fn to_send(&self) -> usize {
+        self.plan.to_send()
+    }
+    fn retype_words(&self, count: usize) -> String {
+        format!("type {count} to change every one of them")
+    }
 }
 
 /// Run: refused in `--read-only` with the fleet page's words, else the
@@ -344,21 +328,4 @@ fn run(state: &mut AppState, dialog: AccountPlanDialog) -> Vec<Command> {
         return cancelled(state);
     }
     account_run::start(state, dialog.plan)
-}
-
-/// The typed count moves the highlight to Run once it is right, back to
-/// Cancel when it is not.
-fn retype(dialog: &mut AccountPlanDialog) {
-    let typed = dialog.typed.as_ref().map_or("", |t| t.0.value());
-    dialog.confirm_selected = !typed.trim().is_empty() && dialog.count_typed();
-    dialog.problem = None;
-}
-
-fn cancelled(state: &mut AppState) -> Vec<Command> {
-    say(
-        state,
-        StatusKind::Info,
-        "Bulk change cancelled; nothing was sent.",
-    );
-    Vec::new()
 }
