@@ -9,7 +9,7 @@ use crossterm::event::Event;
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::bulk::{PlanAsk, PlanKeys, cancelled, plan_ask};
+use super::bulk::{PlanAsk, cancelled, plan_ask};
 use super::{account_run, say};
 use crate::fleet::{AccountPlan, AccountRow, DlpChange, Masking, check_public_key, thousands};
 use crate::message::{Command, Msg};
@@ -277,41 +277,11 @@ pub(super) fn plan_key(
     }
 }
 
-impl PlanKeys for AccountPlanDialog {
-    const NOUN: &'static str = "accounts";
-    fn entries(&self) -> usize {
-        self.plan.entries.len()
-    }
-    fn parts(
-        &mut self,
-    ) -> (
-        &mut usize,
-        Option<&mut Typed>,
-        &mut bool,
-        &mut Option<String>,
-    ) {
-        let Self {
-            scroll,
-            typed,
-            confirm_selected,
-            problem,
-            ..
-        } = self;
-        (scroll, typed.as_mut(), confirm_selected, problem)
-    }
-    fn runnable(&self) -> bool {
-        AccountPlanDialog::runnable(self)
-    }
-    fn count_typed(&self) -> bool {
-        AccountPlanDialog::count_typed(self)
-    }
-    fn to_send(&self) -> usize {
-        self.plan.to_send()
-    }
-    fn retype_words(&self, count: usize) -> String {
-        format!("type {count} to change every one of them")
-    }
-}
+super::bulk::plan_keys!(
+    AccountPlanDialog,
+    "accounts",
+    "type {count} to change every one of them"
+);
 
 /// Run: refused in `--read-only` with the fleet page's words, else the
 /// run starts.

@@ -351,41 +351,55 @@ pub(super) trait PlanKeys {
     fn retype_words(&self, count: usize) -> String;
 }
 
-impl PlanKeys for PlanDialog {
-    const NOUN: &'static str = "zones";
-    fn entries(&self) -> usize {
-        self.plan.entries.len()
-    }
-    fn parts(
-        &mut self,
-    ) -> (
-        &mut usize,
-        Option<&mut Typed>,
-        &mut bool,
-        &mut Option<String>,
-    ) {
-        let Self {
-            scroll,
-            typed,
-            confirm_selected,
-            problem,
-            ..
-        } = self;
-        (scroll, typed.as_mut(), confirm_selected, problem)
-    }
-    fn runnable(&self) -> bool {
-        PlanDialog::runnable(self)
-    }
-    fn count_typed(&self) -> bool {
-        PlanDialog::count_typed(self)
-    }
-    fn to_send(&self) -> usize {
-        self.plan.to_send()
-    }
-    fn retype_words(&self, count: usize) -> String {
-        format!("type {count} to stop scanning on every one of them")
-    }
+/// `PlanKeys` for a plan dialog with the plan dialog's fields (`plan`,
+/// `scroll`, `typed`, `confirm_selected`, `problem`) and its `runnable` and
+/// `count_typed`.
+macro_rules! plan_keys {
+    ($dialog:ty, $noun:literal, $retype:literal) => {
+        impl $crate::update::bulk::PlanKeys for $dialog {
+            const NOUN: &'static str = $noun;
+            fn entries(&self) -> usize {
+                self.plan.entries.len()
+            }
+            fn parts(
+                &mut self,
+            ) -> (
+                &mut usize,
+                Option<&mut $crate::state::Typed>,
+                &mut bool,
+                &mut Option<String>,
+            ) {
+                let Self {
+                    scroll,
+                    typed,
+                    confirm_selected,
+                    problem,
+                    ..
+                } = self;
+                (scroll, typed.as_mut(), confirm_selected, problem)
+            }
+            fn runnable(&self) -> bool {
+                <$dialog>::runnable(self)
+            }
+            fn count_typed(&self) -> bool {
+                <$dialog>::count_typed(self)
+            }
+            fn to_send(&self) -> usize {
+                self.plan.to_send()
+            }
+            fn retype_words(&self, count: usize) -> String {
+                format!($retype, count = count)
+            }
+        }
+    };
 }
+pub(super) use plan_keys;
+
+plan_keys!(
+    PlanDialog,
+    "zones",
+    "type {count} to stop scanning on every one of them"
+);
 
 /// A key in a plan dialog: scroll, type the count, move the highlight;
 /// Cancel unless Run is asked for (the typed count first when one is).
