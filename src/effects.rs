@@ -20,7 +20,7 @@ use crate::fleet::{
 };
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AppState, AuditLine, BulkDialog, Dialog, PickerItem};
-use bulk::{Begin, RunSlot};
+use bulk::{AccountBegin, Begin, RunSlot};
 
 /// How many changes the `L` overlay shows.
 const AUDIT_LINES: usize = 200;
@@ -84,18 +84,26 @@ impl Effects {
         let Some(Dialog::Bulk(bulk)) = &mut state.dialog else {
             return;
         };
-        let BulkDialog::Plan(dialog) = bulk.as_mut() else {
-            return;
-        };
-        if dialog.cost.is_none() {
-            let client = self.worker.client();
-            dialog.cost = Some(RunCost::of(
-                &dialog.plan,
-                unix_now(),
-                MAX_ROW_AGE,
-                &client.budget(),
-                &client.pacer_config(),
-            ));
+        let client = self.worker.client();
+        match bulk.as_mut() {
+            BulkDialog::Plan(dialog) if dialog.cost.is_none() => {
+                dialog.cost = Some(RunCost::of(
+                    &dialog.plan,
+                    unix_now(),
+                    MAX_ROW_AGE,
+                    &client.budget(),
+                    &client.pacer_config(),
+                ));
+            }
+            BulkDialog::AccountPlan(dialog) if dialog.cost.is_none() => {
+                dialog.cost = Some(dialog.plan.cost(
+                    unix_now(),
+                    MAX_ROW_AGE,
+                    &client.budget(),
+                    &client.pacer_config(),
+                ));
+            }
+            _ => {}
         }
     }
 
@@ -144,6 +152,10 @@ impl Effects {
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
                 Command::StartApply(plan) => self.begin(Begin::Start(plan)),
                 Command::RetryApply(id) => self.begin(Begin::Retry(id)),
+                Command::StartAccountApply(plan) => {
+                    self.begin_accounts(AccountBegin::Start(plan));
+                }
+                Command::RetryAccountApply(id) => self.begin_accounts(AccountBegin::Retry(id)),
                 Command::ResumeApply(id) => self.begin(Begin::Resume(id)),
                 Command::PauseApply(paused) => self.run.pause(paused),
                 Command::StopApply => self.run.stop(),
@@ -161,6 +173,16 @@ impl Effects {
     /// one at a time).
     fn begin(&mut self, how: Begin) {
         self.run = RunSlot::default();
+        self.runner().begin(how);
+    }
+
+    /// Begins a bulk DLP run of the accounts page, as [`Self::begin`] does.
+    fn begin_accounts(&mut self, how: AccountBegin) {
+        self.run = RunSlot::default();
+        self.runner().begin_accounts(how);
+    }
+
+    fn runner(&self) -> bulk::Runner {
         bulk::Runner {
             client: self.worker.client().clone(),
             runs: self.hooks.runs.clone(),
@@ -168,7 +190,6 @@ impl Effects {
             slot: self.run.clone(),
             sender: self.sender.clone(),
         }
-        .begin(how);
     }
 
     /// Runs a fleet scan through the worker's client (its pacer, as bulk

@@ -8,8 +8,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
 use crate::fleet::{
-    AccountQuick, AccountRow, AccountScan, ApplyEvent, ApplyTable, CredentialIdentity, FleetScan,
-    Plan, Quick, RunId, RunInfo, ScanEvent, ScanOptions,
+    AccountPlan, AccountQuick, AccountRow, AccountScan, Accounts, ApplyEvent, ApplyTable,
+    CredentialIdentity, FleetScan, Plan, Quick, RunId, RunInfo, ScanEvent, ScanOptions,
 };
 use crate::state::AuditLine;
 use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
@@ -180,6 +180,10 @@ pub enum FleetNews {
     AccountsCached(Result<Option<AccountScan>, String>),
     /// A report of the running bulk run.
     Apply(ApplyEvent),
+    /// A report of the accounts page's bulk run.
+    AccountApply(ApplyEvent<Accounts>),
+    /// The accounts page's bulk run could not start (nothing was sent), and why.
+    AccountApplyRefused(String),
     /// A bulk run could not start (nothing was sent), and why.
     ApplyRefused(String),
     /// The plan and outcomes of a run about to be resumed, from its journal.
@@ -222,6 +226,10 @@ pub enum Command {
     StoreFleetCache(CredentialIdentity, Box<FleetScan>),
     /// Start a bulk run of this plan (journaled and audited first).
     StartApply(Box<Plan>),
+    /// Start a bulk DLP run of this account plan (journaled and audited first).
+    StartAccountApply(Box<AccountPlan>),
+    /// Start a new run of a finished accounts run's retryable failures.
+    RetryAccountApply(RunId),
     /// Start a new run of a finished run's retryable failures.
     RetryApply(RunId),
     /// Resume an unfinished run from its journal.

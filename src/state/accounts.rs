@@ -4,7 +4,7 @@
 //! made again with one sort (never one per row).
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use tui_input::Input;
 
@@ -101,6 +101,10 @@ pub struct AccountsPage {
     pub finished_at: Option<u64>,
     /// How the last scan ended.
     pub outcome: Option<ScanOutcome>,
+    /// The accounts marked for a bulk change, by id.
+    pub marked: BTreeSet<String>,
+    /// The last bulk DLP run of this session.
+    pub run: Option<super::AccountRun>,
 }
 
 impl Default for AccountsPage {
@@ -122,6 +126,8 @@ impl Default for AccountsPage {
             moved: false,
             finished_at: None,
             outcome: None,
+            marked: BTreeSet::new(),
+            run: None,
         }
     }
 }
@@ -149,6 +155,11 @@ impl AccountsPage {
         scan.finished_at = self.finished_at;
         scan.outcome = self.outcome.clone();
         scan
+    }
+
+    /// The row of the account `id`.
+    pub fn row(&self, id: &str) -> Option<&AccountRow> {
+        self.rows.get(*self.index.get(id)?)
     }
 
     /// Every row, in the order they came.

@@ -6,6 +6,7 @@
 //! which one is shown. A page owns its state module here, its reducer
 //! module in `update/`, its view module in `ui/` and its key context.
 
+mod account_bulk;
 mod accounts;
 mod bulk;
 mod csam;
@@ -21,6 +22,7 @@ mod status;
 
 use std::time::{Duration, Instant};
 
+pub use account_bulk::{AccountChoice, AccountPlanDialog, AccountRun};
 pub use accounts::{AccountSort, AccountsPage};
 pub use bulk::{
     BulkDialog, BulkRun, MenuChoice, PlanDialog, RowMark, Selection, SummaryChoice, Typed,
@@ -213,8 +215,8 @@ pub enum Dialog {
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },
-    /// A bulk change of the fleet page: its menu, its plan, its run's
-    /// questions and summary.
+    /// A bulk change of the fleet page or the accounts page: its menu, its
+    /// plan, its run's questions and summary.
     Bulk(Box<BulkDialog>),
 }
 
@@ -224,8 +226,9 @@ impl Dialog {
     pub fn takes_text(&self) -> bool {
         match self {
             Self::Bulk(bulk) => match bulk.as_ref() {
-                BulkDialog::Email { .. } => true,
+                BulkDialog::Email { .. } | BulkDialog::PublicKey { .. } => true,
                 BulkDialog::Plan(plan) => plan.typed.is_some(),
+                BulkDialog::AccountPlan(plan) => plan.typed.is_some(),
                 _ => false,
             },
             _ => false,

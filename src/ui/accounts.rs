@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use super::accounts_table::{Layout, account_reason};
+use super::bulk::{Asked, progress_line};
 use super::fleet::{scan_line, scroll_offset, words_of};
 use super::fleet_summary::{fit_parts, joined, wrapped};
 use super::fleet_table::detail_with;
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     let filter_at = head.len();
     let (filters, cursor) = filter_line(page, columns, theme);
     head.extend(filters);
-    let layout = Layout::new(columns, page.sort);
+    let layout = Layout::new(columns, page.sort).with_run(page.run.is_some());
     head.push(layout.heads(theme));
     let line_at = |i: usize| inner.y + u16::try_from(i).unwrap_or(u16::MAX);
     for (i, line) in head.iter().enumerate().take(height) {
@@ -62,7 +63,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: Theme) -> 
     let offset = scroll_offset(page.selected, page.shown_len(), rows);
     for (line, row) in page.shown_from(offset).take(rows).enumerate() {
         let selected = offset + line == page.selected;
-        let mut widget = Line::from(fit(layout.row(row, selected, theme), columns));
+        let marked = page.marked.contains(&row.account_id);
+        let outcome = page.run.as_ref().and_then(|run| run.mark(&row.account_id));
+        let cells = layout.row(row, (selected, marked), outcome, theme);
+        let mut widget = Line::from(fit(cells, columns));
         if selected {
             widget = widget.style(theme.selected());
         }
@@ -103,6 +107,15 @@ fn summary(page: &AccountsPage, columns: usize, theme: Theme) -> Vec<Line<'stati
 /// rows are.
 fn progress(state: &AppState, refresh: &str, theme: Theme) -> Line<'static> {
     let page = &state.accounts;
+    if let Some(run) = page.run.as_ref().filter(|r| r.is_going()) {
+        let asked = Asked {
+            started: run.id.is_some(),
+            paused: run.paused,
+            stopping: run.stopping,
+            quitting: false,
+        };
+        return progress_line(run.progress.as_ref(), asked, state.now, theme);
+    }
     if let Some(scanning) = &page.scanning {
         return scan_line(scanning, "accounts", state.now, theme);
     }

@@ -5,11 +5,12 @@
 
 use ratatui::text::{Line, Span};
 
+use super::bulk::{RUN_COLUMN, mark_cell};
 use super::fleet_table::{cut, reason};
 use super::text::pad;
 use super::theme::Theme;
 use crate::fleet::{AccountDlp, AccountRow, DlpState, Failure, Masking};
-use crate::state::AccountSort;
+use crate::state::{AccountSort, RowMark};
 
 /// Which columns fit, and how wide each is.
 pub(super) struct Layout {
@@ -17,6 +18,8 @@ pub(super) struct Layout {
     kind: bool,
     updated: bool,
     sort: AccountSort,
+    /// A bulk run's column (its outcome per account).
+    run: bool,
 }
 
 const KIND: usize = 12;
@@ -40,6 +43,7 @@ impl Layout {
             kind: true,
             updated: true,
             sort,
+            run: false,
         };
         let fixed = |l: &Self| {
             MARK + AI
@@ -59,6 +63,15 @@ impl Layout {
         layout
     }
 
+    /// With the bulk run's column after the name, which gives up its width.
+    pub(super) fn with_run(mut self, run: bool) -> Self {
+        if run {
+            self.run = true;
+            self.name = self.name.saturating_sub(RUN_COLUMN).max(10);
+        }
+        self
+    }
+
     /// The column heads, the sorted one marked `▾`.
     pub(super) fn heads(&self, theme: Theme) -> Line<'static> {
         let head = |name: &str, key: AccountSort| {
@@ -73,6 +86,9 @@ impl Layout {
             " ".repeat(MARK),
             pad(&head("ACCOUNT", AccountSort::Name), self.name)
         );
+        if self.run {
+            text.push_str(&pad("RUN", RUN_COLUMN));
+        }
         if self.kind {
             text.push_str(&pad(&head("TYPE", AccountSort::Type), KIND));
         }
@@ -86,9 +102,16 @@ impl Layout {
         Line::styled(text, theme.label())
     }
 
-    /// One row's cells.
-    pub(super) fn row(&self, row: &AccountRow, selected: bool, theme: Theme) -> Vec<Span<'static>> {
-        let cursor = if selected { "› " } else { "  " };
+    /// One row's cells: the cursor, the bulk mark, the run's outcome.
+    pub(super) fn row(
+        &self,
+        row: &AccountRow,
+        (selected, marked): (bool, bool),
+        outcome: Option<RowMark>,
+        theme: Theme,
+    ) -> Vec<Span<'static>> {
+        let cursor = if selected { "›" } else { " " };
+        let mark = if marked { "●" } else { " " };
         let name = if row.account_name.trim().is_empty() {
             row.account_id.as_str()
         } else {
@@ -96,8 +119,13 @@ impl Layout {
         };
         let mut spans = vec![
             Span::raw(cursor),
+            Span::styled(mark, theme.staged()),
             Span::styled(cut(name, self.name), theme.strong()),
         ];
+        if self.run {
+            let (text, style) = mark_cell(outcome, theme);
+            spans.push(Span::styled(pad(text, RUN_COLUMN), style));
+        }
         if self.kind {
             let kind = row.account_type.as_deref().unwrap_or("—");
             spans.push(Span::raw(cut(kind, KIND)));

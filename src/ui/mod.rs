@@ -8,6 +8,7 @@
 //! the panels, in that order. [`hit_test`] answers what a click lands on
 //! from the same layout and the same laid-out panel bodies.
 
+mod account_bulk_dialog;
 mod accounts;
 mod accounts_table;
 mod audit;

@@ -1,6 +1,7 @@
 //! Render tests: whole screens on a `TestBackend`, as insta snapshots at
 //! 80x24 and 120x40, plus the promises a snapshot cannot state on its own.
 
+mod account_bulk;
 mod accounts;
 mod audit;
 mod bulk;

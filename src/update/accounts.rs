@@ -6,7 +6,7 @@ use crossterm::event::Event;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{picker, say};
+use super::{account_bulk, account_run, picker, say};
 use crate::fleet::{AccountQuick, AccountRow, AccountScan, ScanEvent, ScanOutcome};
 use crate::message::{Command, Msg};
 use crate::state::{AppState, Page, Panel, PickerItem, PickerKind, Scanning, Source, StatusKind};
@@ -75,6 +75,16 @@ pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::OpenFilter => {
             let typed = page.name_contains.clone().unwrap_or_default();
             page.typing = Some(Input::new(typed));
+        }
+        Msg::ToggleMark => account_bulk::toggle_mark(state),
+        Msg::MarkShown => account_bulk::mark_shown(state),
+        Msg::ClearMarks => account_bulk::clear_marks(state),
+        Msg::OpenBulk if !page.run.as_ref().is_some_and(|r| r.is_going()) => {
+            return account_bulk::open(state);
+        }
+        Msg::PauseRun => return account_run::pause(state),
+        Msg::Escape if page.run.as_ref().is_some_and(|r| r.is_going()) => {
+            return account_run::stop(state);
         }
         Msg::Refresh if page.scanning.is_none() => return start(state),
         Msg::Escape if page.scanning.is_some() => {

@@ -5,6 +5,8 @@
 //! help, the overlays); everything else goes to the page shown. A reply is
 //! routed by taking its id out of the request map.
 
+mod account_bulk;
+mod account_run;
 mod accounts;
 mod audit;
 mod bulk;
@@ -121,6 +123,8 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::Fleet(news) => match *news {
             FleetNews::AccountScans(events) => accounts::on_scans(state, events),
             FleetNews::AccountsCached(cached) => accounts::on_cached(state, cached),
+            FleetNews::AccountApply(event) => account_run::on_event(state, event),
+            FleetNews::AccountApplyRefused(why) => account_run::refused(state, &why),
             news => fleet::on_news(state, news),
         },
         Msg::Terminate => {
@@ -347,6 +351,8 @@ fn label(state: &AppState, panel: Panel) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_account_bulk;
 #[cfg(test)]
 mod tests_accounts;
 #[cfg(test)]

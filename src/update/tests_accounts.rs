@@ -35,7 +35,7 @@ fn account(n: u32, name: &str, key: bool, masking: Masking, ocr: bool) -> Accoun
 
 /// The five accounts of the demo's kinds: fine, in clear, no key, OCR off,
 /// and one whose DLP is not available.
-fn five() -> Vec<AccountRow> {
+pub(super) fn five() -> Vec<AccountRow> {
     vec![
         account(1, "Acme Corp", true, Masking::Full, true),
         account(2, "Globex Media", true, Masking::Clear, true),
@@ -51,13 +51,13 @@ fn five() -> Vec<AccountRow> {
     ]
 }
 
-fn scan(state: &mut AppState, events: Vec<ScanEvent<AccountRow>>) -> Vec<Command> {
+pub(super) fn scan(state: &mut AppState, events: Vec<ScanEvent<AccountRow>>) -> Vec<Command> {
     news(state, FleetNews::AccountScans(events))
 }
 
 /// The accounts page opened on a loaded dashboard, a scan of `rows` come
 /// in (in one batch) and finished.
-fn scanned(rows: Vec<AccountRow>) -> AppState {
+pub(super) fn scanned(rows: Vec<AccountRow>) -> AppState {
     let mut state = opened();
     let total = rows.len();
     let mut events = vec![
@@ -375,7 +375,7 @@ fn a_key_of_another_page_says_where_it_works() {
             .unwrap_or_default()
     };
     let mut state = scanned(five());
-    press(&mut state, "b");
+    press(&mut state, "w");
     assert!(said(&state).contains("the fleet page"), "{}", said(&state));
     assert!(
         said(&state).contains("f shows the fleet"),

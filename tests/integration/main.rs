@@ -40,6 +40,7 @@ mod config_hosts;
 mod config_precedence;
 mod config_recent;
 mod dashboard_accounts;
+mod dashboard_accounts_bulk;
 mod dashboard_audit;
 mod dashboard_bulk;
 mod dashboard_fleet;

@@ -23,6 +23,41 @@ pub(super) fn has_account_row(state: &AppState) -> bool {
     state.accounts.selected_row().is_some()
 }
 
+pub(super) fn has_shown_accounts(state: &AppState) -> bool {
+    state.accounts.shown_len() > 0
+}
+
+pub(super) fn has_account_marks(state: &AppState) -> bool {
+    !state.accounts.marked.is_empty()
+}
+
+pub(super) fn can_account_bulk(state: &AppState) -> bool {
+    let going = state.accounts.run.as_ref().is_some_and(|r| r.is_going());
+    !going && (has_account_marks(state) || has_account_row(state))
+}
+
+pub(super) fn account_run_going(state: &AppState) -> bool {
+    state
+        .accounts
+        .run
+        .as_ref()
+        .is_some_and(|r| r.id.is_some() && r.is_going())
+}
+
+/// `b` on the accounts page says what it will do.
+pub(super) fn account_bulk_label(state: &AppState) -> Option<&'static str> {
+    has_account_marks(state).then_some("change…")
+}
+
+/// `p` on the accounts page says what it will do.
+pub(super) fn account_pause_label(state: &AppState) -> Option<&'static str> {
+    Some(if state.accounts.run.as_ref().is_some_and(|r| r.paused) {
+        "go on"
+    } else {
+        "pause"
+    })
+}
+
 pub(super) fn has_fleet_row(state: &AppState) -> bool {
     state.fleet.selected_row().is_some()
 }
@@ -128,7 +163,14 @@ pub(super) fn bulk_dialog(state: &AppState) -> Option<&BulkDialog> {
 pub(super) fn dialog_has_list(state: &AppState) -> bool {
     matches!(
         bulk_dialog(state),
-        Some(BulkDialog::Menu { .. } | BulkDialog::Plan(_) | BulkDialog::Summary { .. })
+        Some(
+            BulkDialog::Menu { .. }
+                | BulkDialog::Plan(_)
+                | BulkDialog::Summary { .. }
+                | BulkDialog::AccountMenu { .. }
+                | BulkDialog::AccountPlan(_)
+                | BulkDialog::AccountSummary { .. }
+        )
     )
 }
 
@@ -136,16 +178,16 @@ pub(super) fn dialog_has_list(state: &AppState) -> bool {
 /// count runs it.
 pub(super) fn commit_label(state: &AppState) -> Option<&'static str> {
     Some(match bulk_dialog(state) {
-        Some(BulkDialog::Email { .. }) => "plan",
-        Some(BulkDialog::Plan(_)) => "run",
+        Some(BulkDialog::Email { .. } | BulkDialog::PublicKey { .. }) => "plan",
+        Some(BulkDialog::Plan(_) | BulkDialog::AccountPlan(_)) => "run",
         _ => "keep",
     })
 }
 
 pub(super) fn abandon_label(state: &AppState) -> Option<&'static str> {
     Some(match bulk_dialog(state) {
-        Some(BulkDialog::Email { .. }) => "back",
-        Some(BulkDialog::Plan(_)) => "cancel",
+        Some(BulkDialog::Email { .. } | BulkDialog::PublicKey { .. }) => "back",
+        Some(BulkDialog::Plan(_) | BulkDialog::AccountPlan(_)) => "cancel",
         _ => "abandon",
     })
 }

@@ -106,7 +106,7 @@ fn on_accounts(rows: Vec<AccountRow>) -> AppState {
 }
 
 /// A finished scan of twelve accounts.
-pub fn accounts_scanned() -> AppState {
+pub(super) fn accounts_scanned() -> AppState {
     let mut state = on_accounts(rows());
     state.accounts.finished_at = Some(unix_now());
     state.accounts.outcome = Some(ScanOutcome::Complete);
