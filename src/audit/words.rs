@@ -82,6 +82,8 @@ words! {
         FleetApply = "fleet apply",
         /// `trustdeck fleet revert`.
         FleetRevert = "fleet revert",
+        /// `trustdeck dlp apply`.
+        DlpApply = "dlp apply",
     }
 }
 
