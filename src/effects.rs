@@ -4,6 +4,7 @@
 //! back later arrive as messages on [`Effects::messages`].
 
 mod bulk;
+mod revert;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -157,6 +158,16 @@ impl Effects {
                 }
                 Command::RetryAccountApply(id) => self.begin_accounts(AccountBegin::Retry(id)),
                 Command::ResumeApply(id) => self.begin(Begin::Resume(id)),
+                Command::LoadRevert(id) => revert::load(
+                    self.worker.client().clone(),
+                    self.hooks.runs.clone(),
+                    id,
+                    self.sender.clone(),
+                ),
+                Command::StartRevert(plan, of) => self.begin(Begin::Revert(plan, of)),
+                Command::StartAccountRevert(plan, of) => {
+                    self.begin_accounts(AccountBegin::Revert(plan, of));
+                }
                 Command::PauseApply(paused) => self.run.pause(paused),
                 Command::StopApply => self.run.stop(),
                 Command::InterruptApply => self.run.interrupt(),

@@ -9,7 +9,8 @@ use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
 use crate::fleet::{
     AccountPlan, AccountQuick, AccountRow, AccountScan, Accounts, ApplyEvent, ApplyTable,
-    CredentialIdentity, FleetScan, Plan, Quick, RunId, RunInfo, ScanEvent, ScanOptions,
+    CredentialIdentity, FleetScan, Plan, Quick, RevertReady, RunId, RunInfo, ScanEvent,
+    ScanOptions,
 };
 use crate::state::AuditLine;
 use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
@@ -190,6 +191,9 @@ pub enum FleetNews {
     Resuming(Box<ApplyTable>),
     /// The unfinished runs against this API found at start, newest first.
     Unfinished(Vec<RunInfo>),
+    /// A revert planned from its run's journal, its targets read again
+    /// now; or why it cannot be (nothing was sent).
+    Revert(Result<Box<RevertReady>, String>),
 }
 
 /// Side effects the reducer asks the loop to carry out.
@@ -234,6 +238,14 @@ pub enum Command {
     RetryApply(RunId),
     /// Resume an unfinished run from its journal.
     ResumeApply(RunId),
+    /// Read run `RunId`'s journal, plan its revert and read its targets
+    /// again (answered with [`FleetNews::Revert`]).
+    LoadRevert(RunId),
+    /// Start the revert of run `RunId`: this plan, its journal naming the
+    /// run it reverts.
+    StartRevert(Box<Plan>, RunId),
+    /// Start the revert of accounts run `RunId`, as [`Command::StartRevert`].
+    StartAccountRevert(Box<AccountPlan>, RunId),
     /// Pause the bulk run (`true`) or let it go on.
     PauseApply(bool),
     /// Stop the bulk run: no new request; those in flight finish.

@@ -58,6 +58,8 @@ pub enum Begin {
     Retry(RunId),
     /// An unfinished run, from its journal.
     Resume(RunId),
+    /// The revert of a run: this plan, its journal naming the run.
+    Revert(Box<Plan>, RunId),
 }
 
 /// How an accounts run is begun.
@@ -66,6 +68,8 @@ pub enum AccountBegin {
     Start(Box<AccountPlan>),
     /// The retryable failures of a finished run.
     Retry(RunId),
+    /// The revert of a run: this plan, its journal naming the run.
+    Revert(Box<AccountPlan>, RunId),
 }
 
 /// Where runs are kept and audited, and what to tell.
@@ -96,6 +100,13 @@ impl Runner {
         tokio::spawn(async move {
             let started = match how {
                 Begin::Start(plan) => fleet::start_apply(&self.client, *plan, options).await,
+                Begin::Revert(plan, of) => {
+                    let options = ApplyOptions {
+                        revert_of: Some(of),
+                        ..options
+                    };
+                    fleet::start_apply(&self.client, *plan, options).await
+                }
                 Begin::Retry(id) => {
                     fleet::retry_apply(&self.client, &id, RetryOptions::default(), options).await
                 }
@@ -138,6 +149,13 @@ impl Runner {
         tokio::spawn(async move {
             let started = match how {
                 AccountBegin::Start(plan) => {
+                    fleet::start_account_apply(&self.client, *plan, options).await
+                }
+                AccountBegin::Revert(plan, of) => {
+                    let options = ApplyOptions {
+                        revert_of: Some(of),
+                        ..options
+                    };
                     fleet::start_account_apply(&self.client, *plan, options).await
                 }
                 AccountBegin::Retry(id) => {

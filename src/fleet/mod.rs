@@ -52,6 +52,7 @@ mod listed;
 mod plan;
 mod revert;
 mod revert_accounts;
+mod revert_load;
 mod row;
 mod run_target;
 mod scan;
@@ -109,6 +110,7 @@ pub use revert::{
     RevertError, RevertPlan, check_finished, inverse, revert_plan, why_not_revertible,
 };
 pub use revert_accounts::{AccountRevertPlan, account_revert_plan};
+pub use revert_load::{RevertLoaded, RevertReady, load_revert, read_revert};
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use crate::fleet::{
     AccountOutcome, AccountPlan, Accounts, ApplyEnd, ApplyProgress, DlpChange, RunCost, RunId,
+    RunState,
 };
 
-use super::{RowMark, Selection, Typed};
+use super::{Reverting, RowMark, Selection, Typed};
 
 /// One entry of the accounts page's change menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct AccountPlanDialog {
     /// What a run would spend of the rate limit, priced once the dialog
     /// opens.
     pub cost: Option<RunCost>,
+    /// The run this plan reverts, when it is a revert.
+    pub revert: Option<Reverting>,
 }
 
 impl AccountPlanDialog {
@@ -109,6 +112,25 @@ impl AccountRun {
             None if self.end.is_some() => RowMark::NotSent,
             None => RowMark::Queued,
         })
+    }
+
+    /// Whether its revert can be planned: it ended (not stopped by its
+    /// records), was journaled, changed an account, and is no revert
+    /// itself.
+    pub fn revertible(&self) -> bool {
+        let changed = self.outcomes.values().any(|o| {
+            matches!(
+                o,
+                AccountOutcome::Done { .. } | AccountOutcome::Adjusted { .. }
+            )
+        });
+        self.id.is_some()
+            && self
+                .end
+                .as_ref()
+                .is_some_and(|end| matches!(end.state, RunState::Complete | RunState::Cancelled))
+            && self.plan.change != DlpChange::Restore
+            && changed
     }
 
     /// The accounts a retry may fix, as a plan of the same change.

@@ -14,6 +14,7 @@ use super::account_bulk::{AccountChoice, AccountPlanDialog};
 
 use crate::fleet::{
     ApplyEnd, ApplyProgress, ApplyTable, Change, OutcomeKind, Plan, RunCost, RunId, RunInfo,
+    RunState, why_not_revertible,
 };
 
 /// Text typed into a dialog; compared by what was typed.
@@ -137,6 +138,18 @@ pub enum SummaryChoice {
     Retry,
     /// Show only the zones that failed or are unknown.
     Show,
+    /// Plan the revert of the run (it changed something that can be put
+    /// back).
+    Revert,
+}
+
+/// A plan dialog's plan that reverts an earlier run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reverting {
+    /// The run it reverts.
+    pub of: RunId,
+    /// What cannot be put back: each target's name and why.
+    pub not_revertible: Vec<(String, String)>,
 }
 
 /// The plan dialog.
@@ -159,6 +172,8 @@ pub struct PlanDialog {
     /// What a run would spend of the rate limit, priced from the client's
     /// budget once the dialog opens (`None` until then).
     pub cost: Option<RunCost>,
+    /// The run this plan reverts, when it is a revert.
+    pub revert: Option<Reverting>,
 }
 
 impl PlanDialog {
@@ -247,7 +262,30 @@ impl BulkRun {
         if end.summary.failed + end.summary.unknown > 0 {
             choices.push(SummaryChoice::Show);
         }
+        if self.revertible(read_only) {
+            choices.push(SummaryChoice::Revert);
+        }
         choices
+    }
+
+    /// Whether its revert can be planned: it ended (not stopped by its
+    /// records), was journaled, changed a zone, and its change has an
+    /// inverse.
+    fn revertible(&self, read_only: bool) -> bool {
+        let Some(end) = &self.end else {
+            return false;
+        };
+        let plan = self.table.plan();
+        let changed = plan.entries.iter().any(|entry| {
+            self.table
+                .outcome(&entry.zone.id)
+                .is_some_and(|o| matches!(o.kind(), OutcomeKind::Done | OutcomeKind::Adjusted))
+        });
+        !read_only
+            && self.id.is_some()
+            && matches!(end.state, RunState::Complete | RunState::Cancelled)
+            && why_not_revertible(&plan.change).is_none()
+            && changed
     }
 
     /// A zone's outcome in this run, as the table's column shows it;

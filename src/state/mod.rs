@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 pub use account_bulk::{AccountChoice, AccountPlanDialog, AccountRun};
 pub use accounts::{AccountSort, AccountsPage};
 pub use bulk::{
-    BulkDialog, BulkRun, MenuChoice, PlanDialog, RowMark, Selection, SummaryChoice, Typed,
+    BulkDialog, BulkRun, MenuChoice, PlanDialog, Reverting, RowMark, Selection, SummaryChoice,
+    Typed,
 };
 pub use csam::{Csam, CsamForm, ZonePanel, ZoneRow};
 pub use dlp::{

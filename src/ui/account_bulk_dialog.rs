@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::bulk_dialog::{Popup, clip, words};
+use super::revert_lines::revert_lines;
 use super::text::{fit, input_view, pad, width};
 use super::theme::Theme;
 use crate::fleet::{AccountPlanEntry, AccountStep, DlpChange, RunState, thousands};
@@ -44,6 +45,12 @@ pub(super) fn account_plan_popup(
         columns,
         theme,
     );
+    body.extend(revert_lines(
+        dialog.revert.as_ref(),
+        "accounts",
+        columns,
+        theme,
+    ));
     if let Some(cost) = dialog.cost.filter(|c| c.requests() > 0) {
         body.extend(words(
             &format!("Budget: {cost}"),
@@ -193,16 +200,28 @@ pub(super) fn account_summary(
     );
     let body = words(&text, Style::new(), columns, theme);
     let retry = s.retryable > 0 && !state.context.read_only && run.id.is_some();
-    let mut buttons = vec!["[ Close ]"];
+    let mut choices = vec![SummaryChoice::Close];
     if retry {
-        buttons.push("[ Retry the failed ]");
+        choices.push(SummaryChoice::Retry);
     }
+    if run.revertible() && !state.context.read_only {
+        choices.push(SummaryChoice::Revert);
+    }
+    let labels = choices
+        .iter()
+        .map(|c| match c {
+            SummaryChoice::Retry => "[ Retry the failed ]",
+            SummaryChoice::Revert => "[ Revert this run ]",
+            SummaryChoice::Close | SummaryChoice::Show => "[ Close ]",
+        })
+        .map(str::to_owned)
+        .collect();
     Popup {
         title: title.to_owned(),
         body,
-        buttons,
-        labels: Vec::new(),
-        highlighted: usize::from(retry && choice == SummaryChoice::Retry),
+        buttons: Vec::new(),
+        labels,
+        highlighted: choices.iter().position(|c| *c == choice).unwrap_or(0),
         destructive: false,
     }
 }

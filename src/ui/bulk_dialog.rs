@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::account_bulk_dialog::{account_choice_words, account_plan_popup, account_summary};
 use super::bulk::counts;
 use super::panel::{Row, lay_out};
+use super::revert_lines::revert_lines;
 use super::status::key_hints;
 use super::text::{fit, input_view, pad, width};
 use super::theme::Theme;
@@ -172,10 +173,13 @@ fn draw(frame: &mut Frame, area: Rect, state: &AppState, popup: Popup, inner: us
         popup.labels
     };
     let last = labels.len().saturating_sub(1);
+    // Closer together when the row is tight, so the last choice is not cut.
+    let wide: usize = labels.iter().map(|l| width(l) + 3).sum();
+    let gap = if wide > inner + 3 { " " } else { "   " };
     let mut buttons = Vec::new();
     for (i, label) in labels.into_iter().enumerate() {
         if i > 0 {
-            buttons.push(Span::raw("   "));
+            buttons.push(Span::raw(gap));
         }
         let destructive = popup.destructive && i == last && i > 0;
         buttons.push(Span::styled(
@@ -337,6 +341,12 @@ fn step_words(entry: &PlanEntry, change: &Change) -> (String, fn(Theme) -> Style
 fn plan_popup(dialog: &PlanDialog, columns: usize, room: usize, theme: Theme) -> Popup {
     let plan = &dialog.plan;
     let mut body = words(&plan.summary().to_string(), theme.strong(), columns, theme);
+    body.extend(revert_lines(
+        dialog.revert.as_ref(),
+        "zones",
+        columns,
+        theme,
+    ));
     if let Some(cost) = dialog.cost.filter(|c| c.requests() > 0) {
         body.extend(words(
             &format!("Budget: {cost}"),
@@ -603,6 +613,7 @@ fn summary(
             SummaryChoice::Close => "[ Close ]".to_owned(),
             SummaryChoice::Retry => format!("[ Retry {} failed ]", s.retryable),
             SummaryChoice::Show => "[ Show failed/unknown ]".to_owned(),
+            SummaryChoice::Revert => "[ Revert this run ]".to_owned(),
         })
         .collect();
     Popup {

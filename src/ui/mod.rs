@@ -27,6 +27,7 @@ mod help;
 pub mod palette;
 mod panel;
 mod picker;
+mod revert_lines;
 pub(crate) mod setting;
 mod status;
 pub(crate) mod text;

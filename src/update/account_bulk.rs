@@ -260,6 +260,7 @@ fn plan(state: &mut AppState, selection: Selection, change: DlpChange) -> Vec<Co
             problem: None,
             read_only,
             cost: None,
+            revert: None,
         }),
     )
 }
@@ -297,5 +298,5 @@ fn run(state: &mut AppState, dialog: AccountPlanDialog) -> Vec<Command> {
     if !dialog.runnable() {
         return cancelled(state);
     }
-    account_run::start(state, dialog.plan)
+    account_run::start(state, dialog.plan, dialog.revert.map(|r| r.of))
 }

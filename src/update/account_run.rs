@@ -3,24 +3,36 @@
 //! the table (each row takes the settings the PATCH answer showed), and
 //! the summary at its end with "retry the failed".
 
-use super::say;
-use crate::fleet::{AccountDlp, AccountPlan, Accounts, ApplyEvent, RunState};
+use super::{revert, say};
+use crate::fleet::{AccountDlp, AccountPlan, Accounts, ApplyEvent, RunId, RunState};
 use crate::message::{Command, Msg};
 use crate::state::{AccountRun, AppState, BulkDialog, Dialog, StatusKind, SummaryChoice};
 
-/// Starts a run of `plan` (its journal is written before any request).
-pub(super) fn start(state: &mut AppState, plan: AccountPlan) -> Vec<Command> {
+/// Starts a run of `plan` (its journal is written before any request),
+/// the revert of run `revert_of` when one is named.
+pub(super) fn start(
+    state: &mut AppState,
+    plan: AccountPlan,
+    revert_of: Option<RunId>,
+) -> Vec<Command> {
     state.dialog = None;
     let accounts = plan.to_send();
     let words = plan.change.words();
+    let lead = revert_of.as_ref().map_or_else(
+        || "Applying".to_owned(),
+        |id| format!("Reverting run {id}: applying"),
+    );
     state.accounts.run = Some(AccountRun::new(plan.clone()));
     state.accounts.marked.clear();
     say(
         state,
         StatusKind::Info,
-        format!("Applying \"{words}\" to {accounts} accounts: p pauses, esc stops."),
+        format!("{lead} \"{words}\" to {accounts} accounts: p pauses, esc stops."),
     );
-    vec![Command::StartAccountApply(Box::new(plan))]
+    match revert_of {
+        Some(id) => vec![Command::StartAccountRevert(Box::new(plan), id)],
+        None => vec![Command::StartAccountApply(Box::new(plan))],
+    }
 }
 
 /// `p`: pauses the run, or lets it go on.
@@ -132,7 +144,7 @@ pub(super) fn on_event(state: &mut AppState, event: ApplyEvent<Accounts>) -> Vec
 }
 
 /// The summary's choices after the run's end: retry only what a retry may
-/// fix (never in `--read-only`).
+/// fix, revert a run that changed something (neither in `--read-only`).
 pub(super) fn summary_choices(state: &AppState) -> Vec<SummaryChoice> {
     let mut choices = vec![SummaryChoice::Close];
     let retry = state.accounts.run.as_ref().is_some_and(|run| {
@@ -140,6 +152,10 @@ pub(super) fn summary_choices(state: &AppState) -> Vec<SummaryChoice> {
     });
     if retry && !state.context.read_only {
         choices.push(SummaryChoice::Retry);
+    }
+    let revertible = state.accounts.run.as_ref().is_some_and(|r| r.revertible());
+    if revertible && !state.context.read_only {
+        choices.push(SummaryChoice::Revert);
     }
     choices
 }
@@ -152,6 +168,7 @@ pub(super) fn on_summary(state: &mut AppState, choice: SummaryChoice, msg: Msg) 
         Msg::ToggleChoice | Msg::Down => choices[(at + 1) % choices.len()],
         Msg::Up => choices[(at + choices.len() - 1) % choices.len()],
         Msg::Choose if choice == SummaryChoice::Retry => return retry(state),
+        Msg::Choose if choice == SummaryChoice::Revert => return revert::of_account_run(state),
         Msg::Choose | Msg::Deny | Msg::Confirm => return Vec::new(),
         _ => choice,
     };

@@ -304,13 +304,17 @@ fn plan(state: &mut AppState, selection: Selection, change: Change) -> Vec<Comma
             problem: None,
             read_only,
             cost: None,
+            revert: None,
         }),
     )
 }
 
 fn plan_key(state: &mut AppState, mut dialog: PlanDialog, msg: Msg) -> Vec<Command> {
     match plan_ask(&mut dialog, msg) {
-        PlanAsk::Run if dialog.runnable() => bulk_run::start(state, dialog.plan),
+        PlanAsk::Run if dialog.runnable() => {
+            let revert_of = dialog.revert.map(|r| r.of);
+            bulk_run::start(state, dialog.plan, revert_of)
+        }
         PlanAsk::Cancel => cancelled(state),
         _ => keep(state, BulkDialog::Plan(dialog)),
     }

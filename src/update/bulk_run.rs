@@ -4,17 +4,22 @@
 //! the failed" and "show the failed and unknown", and the offer to resume
 //! an unfinished run found at start.
 
-use super::{fleet, forget, say, say_about};
-use crate::fleet::{ApplyEvent, ApplyTable, Plan, RunInfo, RunState, StopReason};
+use super::{fleet, forget, revert, say, say_about};
+use crate::fleet::{ApplyEvent, ApplyTable, Plan, RunId, RunInfo, RunState, StopReason};
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::About;
 use crate::state::{AppState, BulkDialog, BulkRun, Dialog, StatusKind, SummaryChoice};
 
-/// Starts a run of `plan` (its journal is written before any request).
-pub(super) fn start(state: &mut AppState, plan: Plan) -> Vec<Command> {
+/// Starts a run of `plan` (its journal is written before any request),
+/// the revert of run `revert_of` when one is named.
+pub(super) fn start(state: &mut AppState, plan: Plan, revert_of: Option<RunId>) -> Vec<Command> {
     state.dialog = None;
     let zones = plan.to_send();
     let words = plan.change.words();
+    let lead = revert_of.as_ref().map_or_else(
+        || "Applying".to_owned(),
+        |id| format!("Reverting run {id}: applying"),
+    );
     state.fleet.run = Some(BulkRun::new(
         ApplyTable::new(plan.clone()),
         state.now,
@@ -28,9 +33,12 @@ pub(super) fn start(state: &mut AppState, plan: Plan) -> Vec<Command> {
         state,
         StatusKind::Info,
         About::Run,
-        format!("Applying \"{words}\" to {zones} zones: p pauses, esc stops."),
+        format!("{lead} \"{words}\" to {zones} zones: p pauses, esc stops."),
     );
-    vec![Command::StartApply(Box::new(plan))]
+    match revert_of {
+        Some(id) => vec![Command::StartRevert(Box::new(plan), id)],
+        None => vec![Command::StartApply(Box::new(plan))],
+    }
 }
 
 /// `p`: pauses the run, or lets it go on.
@@ -228,6 +236,7 @@ fn take(state: &mut AppState, choice: SummaryChoice) -> Vec<Command> {
     match choice {
         SummaryChoice::Close => Vec::new(),
         SummaryChoice::Retry => retry(state),
+        SummaryChoice::Revert => revert::of_fleet_run(state),
         SummaryChoice::Show => {
             if !state.fleet.needs_a_look {
                 toggle_needs_a_look(state);
@@ -288,7 +297,9 @@ fn resume(state: &mut AppState, run: &RunInfo) -> Vec<Command> {
 pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
     match news {
         FleetNews::Apply(event) => on_event(state, event),
-        FleetNews::AccountApply(_) | FleetNews::AccountApplyRefused(_) => Vec::new(),
+        FleetNews::AccountApply(_) | FleetNews::AccountApplyRefused(_) | FleetNews::Revert(_) => {
+            Vec::new()
+        }
         FleetNews::ApplyRefused(why) => {
             let quitting = state.fleet.run.as_ref().is_some_and(|r| r.quitting);
             state.fleet.run = None;

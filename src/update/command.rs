@@ -1,17 +1,20 @@
 //! The `:` command line: `zone NAME-OR-ID`, `account NAME-OR-ID`,
-//! `accounts` (the accounts page), `refresh`, `quit`, `help`, with Tab completing zone names from what is loaded.
+//! `accounts` (the accounts page), `revert RUN` (plans the revert of a
+//! finished run), `refresh`, `quit`, `help`, with Tab completing zone names
+//! from what is loaded.
 
 use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use super::{lookup, picker, say, update};
+use super::{lookup, picker, revert, say, update};
 use crate::api::validate;
 use crate::message::{Command, Msg};
 use crate::state::{AppState, Lookup, Page, PickerItem, PickerKind, StatusKind};
 
 /// The commands, for the error message and the help.
-pub const COMMANDS: &str = "zone NAME-OR-ID, account NAME-OR-ID, accounts, refresh, quit, help";
+pub const COMMANDS: &str =
+    "zone NAME-OR-ID, account NAME-OR-ID, accounts, revert RUN, refresh, quit, help";
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
     let Some(line) = state.command_line.as_mut() else {
@@ -54,6 +57,7 @@ fn run(state: &mut AppState, typed: &str) -> Vec<Command> {
         "refresh" | "r" => update(state, Msg::Refresh),
         "quit" | "q" => update(state, Msg::Quit),
         "help" | "h" | "?" => update(state, Msg::ToggleHelp),
+        "revert" => revert::command(state, argument),
         other => {
             say(
                 state,

@@ -20,6 +20,7 @@ mod gate;
 mod lookup;
 mod panel;
 mod picker;
+mod revert;
 mod settings;
 
 use std::time::Duration;
@@ -125,6 +126,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
             FleetNews::AccountsCached(cached) => accounts::on_cached(state, cached),
             FleetNews::AccountApply(event) => account_run::on_event(state, event),
             FleetNews::AccountApplyRefused(why) => account_run::refused(state, &why),
+            FleetNews::Revert(revert) => revert::on_news(state, revert),
             news => fleet::on_news(state, news),
         },
         Msg::Terminate => {

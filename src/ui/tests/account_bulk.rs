@@ -41,6 +41,7 @@ fn with_plan(masking: Masking, read_only: bool) -> AppState {
         problem: None,
         read_only,
         cost: Some(cost),
+        revert: None,
     };
     state.dialog = Some(Dialog::Bulk(Box::new(BulkDialog::AccountPlan(dialog))));
     state

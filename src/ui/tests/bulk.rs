@@ -85,6 +85,7 @@ fn plan_dialog(state: &AppState, change: Change) -> PlanDialog {
         problem: None,
         read_only: state.context.read_only,
         cost: None,
+        revert: None,
     }
 }
 
