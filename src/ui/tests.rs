@@ -10,6 +10,7 @@ mod fleet;
 mod hidden;
 mod mouse;
 mod overlays;
+mod revert;
 mod themes;
 
 use crate::state::ReadOnly;

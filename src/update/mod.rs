@@ -365,3 +365,5 @@ mod tests_fleet;
 mod tests_fleet_scale;
 #[cfg(test)]
 mod tests_pickers;
+#[cfg(test)]
+mod tests_revert;

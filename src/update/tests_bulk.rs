@@ -20,7 +20,7 @@ use crate::outcome::SaveOutcome;
 use crate::state::{BulkDialog, Context, Page, SummaryChoice};
 
 /// Zone `n`: scanning `enabled`, its email `email`, locked unless `editable`.
-fn row(n: usize, enabled: bool, email: EmailState, editable: bool) -> FleetRow {
+pub(super) fn row(n: usize, enabled: bool, email: EmailState, editable: bool) -> FleetRow {
     let zone: Zone = serde_json::from_value(json!({
         "id": format!("{n:032x}"),
         "name": format!("zone-{n:03}.example.com"),
@@ -59,11 +59,11 @@ fn fleet_of(context: Context) -> AppState {
     state
 }
 
-fn fleet() -> AppState {
+pub(super) fn fleet() -> AppState {
     fleet_of(Context::default())
 }
 
-fn bulk(state: &AppState) -> Option<&BulkDialog> {
+pub(super) fn bulk(state: &AppState) -> Option<&BulkDialog> {
     match &state.dialog {
         Some(Dialog::Bulk(dialog)) => Some(dialog),
         _ => None,
@@ -77,7 +77,7 @@ fn plan_of(commands: &[Command]) -> Option<&crate::fleet::Plan> {
     })
 }
 
-fn apply(state: &mut AppState, event: ApplyEvent) -> Vec<Command> {
+pub(super) fn apply(state: &mut AppState, event: ApplyEvent) -> Vec<Command> {
     update(state, Msg::Fleet(Box::new(FleetNews::Apply(event))))
 }
 
@@ -93,7 +93,7 @@ fn enable_plan(state: &mut AppState) {
 }
 
 /// A run of `enable_plan` confirmed and started by the engine.
-fn running(state: &mut AppState) -> RunId {
+pub(super) fn running(state: &mut AppState) -> RunId {
     enable_plan(state);
     let commands = press(state, "y");
     assert!(plan_of(&commands).is_some(), "{commands:?}");
@@ -119,7 +119,7 @@ fn running(state: &mut AppState) -> RunId {
     id
 }
 
-fn result(n: usize, outcome: ZoneOutcome) -> ZoneResult {
+pub(super) fn result(n: usize, outcome: ZoneOutcome) -> ZoneResult {
     let row = row(n, true, EmailState::Valid, true);
     ZoneResult {
         zone: crate::fleet::PlanZone {
@@ -133,7 +133,7 @@ fn result(n: usize, outcome: ZoneOutcome) -> ZoneResult {
     }
 }
 
-fn finish(state: &mut AppState, id: &RunId) -> Vec<Command> {
+pub(super) fn finish(state: &mut AppState, id: &RunId) -> Vec<Command> {
     let summary = state.fleet.run.as_ref().expect("a run").table.summary();
     apply(
         state,
