@@ -47,6 +47,7 @@ mod dashboard_fleet;
 mod dashboard_flows;
 mod dashboard_keys;
 mod dashboard_pickers;
+mod dashboard_revert;
 mod dashboard_trust;
 mod dlp_apply;
 mod dlp_engine;
