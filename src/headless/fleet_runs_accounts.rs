@@ -12,7 +12,7 @@ use crate::fleet::{
 };
 
 use super::fleet_apply::{journal_failure, options};
-use super::fleet_apply_output::progress_line;
+use super::dlp_apply_output::progress_line;
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_scan_doc::unix;
 use super::output::{ProgressLine, clean, note, print, warn};
