@@ -15,12 +15,12 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiEvent, ApiOutput, ApiRequest, ApiResponse, RequestId, Worker};
 use crate::audit::{self, AuditLog, Intent, Outcome};
 use crate::fleet::{
-    self, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE, RunCost, RunsDir, ScanCache,
-    ScanCancel, ScanOptions, unix_now,
+    self, AccountScan, AccountScanOptions, CacheKey, CredentialIdentity, FleetScan, MAX_ROW_AGE,
+    RunCost, RunsDir, ScanCache, ScanCancel, ScanEvent, ScanOptions, ScanRun, unix_now,
 };
 use crate::message::{Command, FleetNews, Msg};
 use crate::state::{AppState, AuditLine, BulkDialog, Dialog, PickerItem};
-use bulk::{Begin, RunSlot};
+use bulk::{AccountBegin, Begin, RunSlot};
 
 /// How many changes the `L` overlay shows.
 const AUDIT_LINES: usize = 200;
@@ -37,8 +37,9 @@ pub struct Hooks {
     /// Where every write is recorded before it is sent and after; `None`
     /// sends writes unrecorded (tests that do not look at the log).
     pub audit: Option<AuditLog>,
-    /// Where finished fleet scans are kept for the next start; `None`
-    /// keeps none (the demo, whose data is new each run, and tests).
+    /// Where finished fleet and accounts scans are kept for the next
+    /// start; `None` keeps none (the demo, whose data is new each run, and
+    /// tests).
     pub fleet_cache: Option<ScanCache>,
     /// Where bulk runs are journaled (and found again to resume); `None`
     /// makes none (tests that do not run one).
@@ -66,6 +67,8 @@ pub struct Effects {
     written: Arc<Mutex<HashMap<RequestId, audit::Pending>>>,
     /// Stops the running fleet scan.
     scan: Option<ScanCancel>,
+    /// Stops the running accounts scan.
+    account_scan: Option<ScanCancel>,
     /// Pauses, stops or interrupts the bulk run going.
     run: RunSlot,
     /// Results of work done off the loop (the audit overlay's lines).
@@ -81,18 +84,26 @@ impl Effects {
         let Some(Dialog::Bulk(bulk)) = &mut state.dialog else {
             return;
         };
-        let BulkDialog::Plan(dialog) = bulk.as_mut() else {
-            return;
-        };
-        if dialog.cost.is_none() {
-            let client = self.worker.client();
-            dialog.cost = Some(RunCost::of(
-                &dialog.plan,
-                unix_now(),
-                MAX_ROW_AGE,
-                &client.budget(),
-                &client.pacer_config(),
-            ));
+        let client = self.worker.client();
+        match bulk.as_mut() {
+            BulkDialog::Plan(dialog) if dialog.cost.is_none() => {
+                dialog.cost = Some(RunCost::of(
+                    &dialog.plan,
+                    unix_now(),
+                    MAX_ROW_AGE,
+                    &client.budget(),
+                    &client.pacer_config(),
+                ));
+            }
+            BulkDialog::AccountPlan(dialog) if dialog.cost.is_none() => {
+                dialog.cost = Some(dialog.plan.cost(
+                    unix_now(),
+                    MAX_ROW_AGE,
+                    &client.budget(),
+                    &client.pacer_config(),
+                ));
+            }
+            _ => {}
         }
     }
 
@@ -104,6 +115,7 @@ impl Effects {
             hooks,
             written: Arc::default(),
             scan: None,
+            account_scan: None,
             run: RunSlot::default(),
             sender,
             messages,
@@ -126,10 +138,24 @@ impl Effects {
                         scan.cancel();
                     }
                 }
+                Command::StartAccountScan => self.start_account_scan(),
+                Command::CancelAccountScan => {
+                    if let Some(scan) = self.account_scan.take() {
+                        scan.cancel();
+                    }
+                }
+                Command::LoadAccountCache(identity) => self.load_account_cache(identity),
+                Command::StoreAccountCache(identity, scan) => {
+                    self.store_account_cache(identity, *scan);
+                }
                 Command::LoadFleetCache(identity) => self.load_cache(identity),
                 Command::StoreFleetCache(identity, scan) => self.store_cache(identity, *scan),
                 Command::StartApply(plan) => self.begin(Begin::Start(plan)),
                 Command::RetryApply(id) => self.begin(Begin::Retry(id)),
+                Command::StartAccountApply(plan) => {
+                    self.begin_accounts(AccountBegin::Start(plan));
+                }
+                Command::RetryAccountApply(id) => self.begin_accounts(AccountBegin::Retry(id)),
                 Command::ResumeApply(id) => self.begin(Begin::Resume(id)),
                 Command::PauseApply(paused) => self.run.pause(paused),
                 Command::StopApply => self.run.stop(),
@@ -147,6 +173,16 @@ impl Effects {
     /// one at a time).
     fn begin(&mut self, how: Begin) {
         self.run = RunSlot::default();
+        self.runner().begin(how);
+    }
+
+    /// Begins a bulk DLP run of the accounts page, as [`Self::begin`] does.
+    fn begin_accounts(&mut self, how: AccountBegin) {
+        self.run = RunSlot::default();
+        self.runner().begin_accounts(how);
+    }
+
+    fn runner(&self) -> bulk::Runner {
         bulk::Runner {
             client: self.worker.client().clone(),
             runs: self.hooks.runs.clone(),
@@ -154,7 +190,6 @@ impl Effects {
             slot: self.run.clone(),
             sender: self.sender.clone(),
         }
-        .begin(how);
     }
 
     /// Runs a fleet scan through the worker's client (its pacer, as bulk
@@ -163,29 +198,20 @@ impl Effects {
         if let Some(old) = self.scan.take() {
             old.cancel();
         }
-        let mut run = fleet::start_scan(self.worker.client(), options);
+        let run = fleet::start_scan(self.worker.client(), options);
         self.scan = Some(run.canceller());
-        let sender = self.sender.clone();
-        tokio::spawn(async move {
-            while let Some(event) = run.next().await {
-                // What else is waiting goes in the same message, so the page
-                // takes a batch of rows at once however fast they come.
-                let mut events = vec![event];
-                while events.len() < SCAN_BATCH {
-                    let Ok(event) = run.events.try_recv() else {
-                        break;
-                    };
-                    events.push(event);
-                }
-                let news = FleetNews::Scans(events);
-                if sender.send(Msg::Fleet(Box::new(news))).is_err() {
-                    run.cancel();
-                    break;
-                }
-            }
-            drop(run);
-            crate::memory::give_back();
-        });
+        forward(run, FleetNews::Scans, self.sender.clone());
+    }
+
+    /// Runs an accounts scan through the worker's client, as the fleet
+    /// scan runs; its reports come back as messages.
+    fn start_account_scan(&mut self) {
+        if let Some(old) = self.account_scan.take() {
+            old.cancel();
+        }
+        let run = fleet::start_account_scan(self.worker.client(), AccountScanOptions::default());
+        self.account_scan = Some(run.canceller());
+        forward(run, FleetNews::AccountScans, self.sender.clone());
     }
 
     fn cache_key(&self, identity: CredentialIdentity) -> Option<(ScanCache, CacheKey)> {
@@ -220,6 +246,33 @@ impl Effects {
             }
             drop(scan);
             crate::memory::give_back();
+        });
+    }
+
+    /// Reads the last accounts scan of these credentials off the loop.
+    fn load_account_cache(&self, identity: CredentialIdentity) {
+        let sender = self.sender.clone();
+        let send = move |cached| {
+            let _ = sender.send(Msg::Fleet(Box::new(FleetNews::AccountsCached(cached))));
+        };
+        let Some((cache, key)) = self.cache_key(identity) else {
+            send(Ok(None));
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            send(cache.load_accounts(&key).map_err(|w| w.to_string()));
+        });
+    }
+
+    /// Keeps a finished accounts scan for the next start, off the loop.
+    fn store_account_cache(&self, identity: CredentialIdentity, scan: AccountScan) {
+        let Some((cache, key)) = self.cache_key(identity) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = cache.store_accounts(&key, &scan) {
+                warn!(%error, "could not keep the accounts scan in the cache");
+            }
         });
     }
 
@@ -307,6 +360,33 @@ impl Drop for Effects {
     fn drop(&mut self) {
         self.run.interrupt();
     }
+}
+
+/// Sends a scan's reports to the loop as they come: what else is waiting
+/// goes in the same message, so a page takes a batch of rows at once
+/// however fast they come. The loop gone, the scan stops.
+fn forward<R: Send + 'static>(
+    mut run: ScanRun<R>,
+    news: fn(Vec<ScanEvent<R>>) -> FleetNews,
+    sender: mpsc::UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        while let Some(event) = run.next().await {
+            let mut events = vec![event];
+            while events.len() < SCAN_BATCH {
+                let Ok(event) = run.events.try_recv() else {
+                    break;
+                };
+                events.push(event);
+            }
+            if sender.send(Msg::Fleet(Box::new(news(events)))).is_err() {
+                run.cancel();
+                break;
+            }
+        }
+        drop(run);
+        crate::memory::give_back();
+    });
 }
 
 fn not_recorded(why: &str) -> ApiError {

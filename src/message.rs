@@ -8,8 +8,8 @@ use crate::api::ApiError;
 use crate::api::worker::{ApiRequest, ApiResponse, RequestId};
 use crate::audit::Intent;
 use crate::fleet::{
-    ApplyEvent, ApplyTable, CredentialIdentity, FleetScan, Plan, Quick, RunId, RunInfo, ScanEvent,
-    ScanOptions,
+    AccountPlan, AccountQuick, AccountRow, AccountScan, Accounts, ApplyEvent, ApplyTable,
+    CredentialIdentity, FleetScan, Plan, Quick, RunId, RunInfo, ScanEvent, ScanOptions,
 };
 use crate::state::AuditLine;
 use crate::state::{Page, Panel, PickerItem, PickerKind, Target};
@@ -96,7 +96,7 @@ pub enum Msg {
     CopyId,
     /// Open or close the overlay of the last changes (the audit log).
     ToggleAudit,
-    /// Show a page (the settings, the fleet).
+    /// Show a page (the settings, the fleet, the accounts).
     ShowPage(Page),
     /// To the first row.
     Top,
@@ -104,6 +104,8 @@ pub enum Msg {
     Bottom,
     /// Turn a quick filter of the fleet table on or off.
     ToggleQuick(Quick),
+    /// Turn a quick filter of the accounts table on or off.
+    ToggleAccountQuick(AccountQuick),
     /// Sort the fleet table by the next key.
     CycleSort,
     /// Type a name filter for the fleet table.
@@ -170,8 +172,18 @@ pub enum FleetNews {
     /// The cached last scan of these credentials (`None`: there is none),
     /// or why it could not be read.
     Cached(Result<Option<FleetScan>, String>),
+    /// The reports of the running accounts scan that were waiting, in
+    /// order.
+    AccountScans(Vec<ScanEvent<AccountRow>>),
+    /// The cached last accounts scan of these credentials (`None`: there
+    /// is none), or why it could not be read.
+    AccountsCached(Result<Option<AccountScan>, String>),
     /// A report of the running bulk run.
     Apply(ApplyEvent),
+    /// A report of the accounts page's bulk run.
+    AccountApply(ApplyEvent<Accounts>),
+    /// The accounts page's bulk run could not start (nothing was sent), and why.
+    AccountApplyRefused(String),
     /// A bulk run could not start (nothing was sent), and why.
     ApplyRefused(String),
     /// The plan and outcomes of a run about to be resumed, from its journal.
@@ -200,12 +212,24 @@ pub enum Command {
     StartScan(ScanOptions),
     /// Stop the running scan (what was read stays).
     CancelScan,
+    /// Scan every account's DLP settings, as bulk work.
+    StartAccountScan,
+    /// Stop the running accounts scan (what was read stays).
+    CancelAccountScan,
+    /// Read the cached last accounts scan of these credentials.
+    LoadAccountCache(CredentialIdentity),
+    /// Keep this accounts scan as the last one of these credentials.
+    StoreAccountCache(CredentialIdentity, Box<AccountScan>),
     /// Read the cached last scan of these credentials.
     LoadFleetCache(CredentialIdentity),
     /// Keep this scan as the last one of these credentials.
     StoreFleetCache(CredentialIdentity, Box<FleetScan>),
     /// Start a bulk run of this plan (journaled and audited first).
     StartApply(Box<Plan>),
+    /// Start a bulk DLP run of this account plan (journaled and audited first).
+    StartAccountApply(Box<AccountPlan>),
+    /// Start a new run of a finished accounts run's retryable failures.
+    RetryAccountApply(RunId),
     /// Start a new run of a finished run's retryable failures.
     RetryApply(RunId),
     /// Resume an unfinished run from its journal.

@@ -80,6 +80,8 @@ words! {
         DlpReset = "dlp reset",
         /// `trustdeck fleet apply`.
         FleetApply = "fleet apply",
+        /// `trustdeck dlp apply`.
+        DlpApply = "dlp apply",
         /// `trustdeck fleet revert`.
         FleetRevert = "fleet revert",
     }

@@ -106,7 +106,9 @@ pub struct FleetZone {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ReadError {
     /// `no_permission`, `auth`, `not_found`, `locked`, `rate_limited`,
-    /// `server`, `timeout`, `network`, `bad_answer` or `invalid`.
+    /// `server`, `timeout`, `network`, `bad_answer`, `invalid` or
+    /// `not_available` (the product is not on the target: DLP on an account
+    /// without Zero Trust).
     pub kind: String,
     /// The HTTP status, when there was one to tell.
     pub status: Option<u16>,

@@ -36,6 +36,12 @@ pub enum Kind {
     FleetRun,
     /// `fleet runs --json`.
     FleetRuns,
+    /// `dlp scan --json`.
+    DlpScan,
+    /// `dlp apply --dry-run --json` (or a refused run): the plan.
+    DlpPlan,
+    /// `dlp apply --json`: a run's results.
+    DlpRun,
 }
 
 impl Kind {
@@ -55,6 +61,9 @@ impl Kind {
         Kind::FleetPlan,
         Kind::FleetRun,
         Kind::FleetRuns,
+        Kind::DlpScan,
+        Kind::DlpPlan,
+        Kind::DlpRun,
     ];
 
     /// The wire name.
@@ -74,6 +83,9 @@ impl Kind {
             Self::FleetPlan => "fleet_plan",
             Self::FleetRun => "fleet_run",
             Self::FleetRuns => "fleet_runs",
+            Self::DlpScan => "dlp_scan",
+            Self::DlpPlan => "dlp_plan",
+            Self::DlpRun => "dlp_run",
         }
     }
 

@@ -10,6 +10,8 @@
 //! the same types (`trustdeck schema KIND`, `schemas/KIND.json`).
 
 mod audit;
+mod dlp_apply;
+mod dlp_scan;
 mod error;
 mod escape;
 mod fleet_plan;
@@ -25,6 +27,11 @@ mod time;
 mod write;
 
 pub use audit::{AuditEntry, AuditLogBody, AuditOrigin, place, write_result};
+pub use dlp_apply::{
+    AccountRunResult, AccountSkipReason, DlpBulkChange, DlpPlanBody, DlpPlanCounts, DlpPlanStep,
+    DlpRunBody, DlpRunCounts, FieldStepDoc,
+};
+pub use dlp_scan::{DlpFailOnCount, DlpScanAccount, DlpScanBody};
 pub use error::ErrorBody;
 pub use escape::{to_line, to_pretty};
 pub use fleet_plan::{

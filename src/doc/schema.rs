@@ -27,6 +27,9 @@ pub fn stored_schema(kind: Kind) -> &'static str {
         Kind::FleetPlan => include_str!("../../schemas/fleet_plan.json"),
         Kind::FleetRun => include_str!("../../schemas/fleet_run.json"),
         Kind::FleetRuns => include_str!("../../schemas/fleet_runs.json"),
+        Kind::DlpScan => include_str!("../../schemas/dlp_scan.json"),
+        Kind::DlpPlan => include_str!("../../schemas/dlp_plan.json"),
+        Kind::DlpRun => include_str!("../../schemas/dlp_run.json"),
     }
 }
 
@@ -48,6 +51,9 @@ pub fn schema_text(kind: Kind) -> String {
         Kind::FleetPlan => root::<super::FleetPlanBody>(kind),
         Kind::FleetRun => root::<super::FleetRunBody>(kind),
         Kind::FleetRuns => root::<super::FleetRunsBody>(kind),
+        Kind::DlpScan => root::<super::DlpScanBody>(kind),
+        Kind::DlpPlan => root::<super::DlpPlanBody>(kind),
+        Kind::DlpRun => root::<super::DlpRunBody>(kind),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');

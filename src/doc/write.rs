@@ -188,6 +188,13 @@ pub enum FieldValue {
     Text(String),
 }
 
+impl FieldValue {
+    /// The document's words for `value` (`None`: not reported).
+    pub fn of(value: &Value) -> Option<Self> {
+        field_value(value)
+    }
+}
+
 fn field_value(value: &Value) -> Option<FieldValue> {
     match value {
         Value::Bool(on) => Some(FieldValue::Bool(*on)),

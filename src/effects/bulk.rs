@@ -10,8 +10,8 @@ use tokio::sync::mpsc;
 use crate::api::Client;
 use crate::audit::AuditLog;
 use crate::fleet::{
-    self, ApplyControl, ApplyOptions, ApplyRun, JournalError, Plan, RetryOptions, RunId, RunsDir,
-    api_of,
+    self, AccountPlan, ApplyControl, ApplyEvent, ApplyOptions, ApplyRun, JournalError, Plan,
+    RetryOptions, RunId, RunTarget, RunsDir, api_of,
 };
 use crate::message::{FleetNews, Msg};
 
@@ -60,6 +60,14 @@ pub enum Begin {
     Resume(RunId),
 }
 
+/// How an accounts run is begun.
+pub enum AccountBegin {
+    /// A new plan.
+    Start(Box<AccountPlan>),
+    /// The retryable failures of a finished run.
+    Retry(RunId),
+}
+
 /// Where runs are kept and audited, and what to tell.
 pub struct Runner {
     /// The bulk work's client.
@@ -82,20 +90,8 @@ impl Runner {
     /// Begins a run off the loop; refused (nothing sent) when there is no
     /// journal folder or the journal cannot be written.
     pub fn begin(self, how: Begin) {
-        let Some(runs) = self.runs.clone() else {
-            news(
-                &self.sender,
-                FleetNews::ApplyRefused(
-                    "this session keeps no journal of bulk runs, so none can be made; nothing was sent"
-                        .to_owned(),
-                ),
-            );
+        let Some((runs, options)) = self.options(FleetNews::ApplyRefused) else {
             return;
-        };
-        let options = ApplyOptions {
-            journal: Some(runs.clone()),
-            audit: self.audit.clone(),
-            ..ApplyOptions::unrecorded()
         };
         tokio::spawn(async move {
             let started = match how {
@@ -122,7 +118,7 @@ impl Runner {
                 }
             };
             match started {
-                Ok(run) => self.forward(run).await,
+                Ok(run) => self.forward(run, FleetNews::Apply).await,
                 Err(error) => {
                     news(
                         &self.sender,
@@ -133,10 +129,63 @@ impl Runner {
         });
     }
 
-    async fn forward(self, mut run: ApplyRun) {
+    /// Begins an accounts run off the loop, refused as [`Runner::begin`]
+    /// refuses one.
+    pub fn begin_accounts(self, how: AccountBegin) {
+        let Some((_, options)) = self.options(FleetNews::AccountApplyRefused) else {
+            return;
+        };
+        tokio::spawn(async move {
+            let started = match how {
+                AccountBegin::Start(plan) => {
+                    fleet::start_account_apply(&self.client, *plan, options).await
+                }
+                AccountBegin::Retry(id) => {
+                    let retry = RetryOptions::default();
+                    fleet::retry_account_apply(&self.client, &id, retry, options).await
+                }
+            };
+            match started {
+                Ok(run) => self.forward(run, FleetNews::AccountApply).await,
+                Err(error) => {
+                    news(
+                        &self.sender,
+                        FleetNews::AccountApplyRefused(format!("{error}; nothing was sent")),
+                    );
+                }
+            }
+        });
+    }
+
+    /// The options of a recorded run, or `None` (and `refused` told) when
+    /// this session keeps no journal.
+    fn options(&self, refused: fn(String) -> FleetNews) -> Option<(RunsDir, ApplyOptions)> {
+        let Some(runs) = self.runs.clone() else {
+            news(
+                &self.sender,
+                refused(
+                    "this session keeps no journal of bulk runs, so none can be made; nothing was sent"
+                        .to_owned(),
+                ),
+            );
+            return None;
+        };
+        let options = ApplyOptions {
+            journal: Some(runs.clone()),
+            audit: self.audit.clone(),
+            ..ApplyOptions::unrecorded()
+        };
+        Some((runs, options))
+    }
+
+    async fn forward<T: RunTarget>(
+        self,
+        mut run: ApplyRun<T>,
+        wrap: fn(ApplyEvent<T>) -> FleetNews,
+    ) {
         self.slot.set(run.control());
         while let Some(event) = run.next().await {
-            if !news(&self.sender, FleetNews::Apply(event)) {
+            if !news(&self.sender, wrap(event)) {
                 // The dashboard is gone: the run stays resumable.
                 run.control().interrupt();
                 break;

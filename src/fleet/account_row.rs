@@ -144,7 +144,7 @@ impl AccountRow {
             account_type: account.kind.clone(),
             dlp: match outcome {
                 Ok(reply) => AccountDlp::Read(DlpState::of(&reply.result)),
-                Err(error) => AccountDlp::Failed(RowError::from_api(error)),
+                Err(error) => AccountDlp::Failed(failure_of(error)),
             },
             read_at,
         }
@@ -197,9 +197,39 @@ impl AccountRow {
     }
 }
 
+/// The row's view of a failed DLP read. The server refuses DLP on an
+/// account without Zero Trust with a 403 as it refuses a permission (code
+/// 10403, "DLP is not available on this account: …"); it names no
+/// permission and says "not available", which a missing permission never
+/// does: that is [`Failure::NotAvailable`], not a token to fix.
+fn failure_of(error: &ApiError) -> RowError {
+    let mut row = RowError::from_api(error);
+    if let ApiError::Permission {
+        permission: None,
+        message,
+    } = error
+        && message.to_lowercase().contains("not available")
+    {
+        row.failure = Failure::NotAvailable;
+    }
+    row
+}
+
 /// The most urgent thing about an account, in the order "attention first"
 /// sorts by (the first variant first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountAttention {
     /// Matched payloads are logged in clear.
@@ -260,8 +290,11 @@ impl AccountQuick {
     }
 }
 
-/// The counts an accounts summary is made of.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The counts an accounts summary is made of; an account may count in
+/// several.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct AccountSummary {
     /// Accounts in all.
     pub accounts: usize,
@@ -424,6 +457,54 @@ mod tests {
             summary.to_string(),
             "4 accounts · 1 logs payloads in clear · 2 without a payload-logging key \
              · 1 with AI context off · 1 could not be read"
+        );
+    }
+
+    fn failed(error: ApiError) -> Failure {
+        let account = Account {
+            id: "a".repeat(32),
+            name: "Acme".to_owned(),
+            kind: None,
+        };
+        let row = AccountRow::new(&account, &Err(error), 1);
+        row.error().unwrap().failure.clone()
+    }
+
+    #[test]
+    fn dlp_not_available_is_told_apart_from_a_missing_permission() {
+        // What the client makes of the mock's (and Cloudflare's) 403 with
+        // code 10403.
+        let errors = [crate::api::model::ResponseInfo {
+            code: 10403,
+            message: "DLP is not available on this account: Zero Trust is not enabled".to_owned(),
+            documentation_url: None,
+            source: None,
+        }];
+        let not_available = crate::api::error::Failure {
+            status: 403,
+            errors: &errors,
+            retry_after: None,
+            locked_on_403: false,
+            request: "GET /accounts/{account_id}/dlp/settings",
+        }
+        .classify();
+        assert!(matches!(not_available, ApiError::Permission { .. }));
+        assert_eq!(failed(not_available), Failure::NotAvailable);
+        assert_eq!(
+            failed(ApiError::Permission {
+                permission: Some("Zero Trust Read".to_owned()),
+                message: "this API token lacks the 'Zero Trust Read' permission".to_owned(),
+            }),
+            Failure::NoPermission {
+                permission: Some("Zero Trust Read".to_owned())
+            }
+        );
+        assert_eq!(
+            failed(ApiError::Permission {
+                permission: None,
+                message: "Forbidden".to_owned(),
+            }),
+            Failure::NoPermission { permission: None }
         );
     }
 

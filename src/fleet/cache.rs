@@ -1,6 +1,7 @@
 //! The last scan, kept so that the next start shows it at once (with its age)
-//! while a refresh runs: one file per API and credential identity (and
-//! account, when the scan was limited to one) in `dirs::cache_dir()/trustdeck/`.
+//! while a refresh runs: one file per kind of scan (zones, accounts), API and
+//! credential identity (and account, when a zone scan was limited to one) in
+//! `dirs::cache_dir()/trustdeck/`.
 //!
 //! The identity is never the secret nor anything made from it: a token is
 //! named by its id (from `tokens/verify`), a global key by its account
@@ -9,12 +10,16 @@
 //! other credentials is ignored with a warning.
 
 use std::io::{self, BufWriter, Write};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tracing::warn;
 
+use super::account_row::AccountRow;
+use super::account_table::AccountScan;
 use super::event::ScanOutcome;
 use super::row::FleetRow;
 use super::table::{FleetScan, unix_now};
@@ -104,9 +109,19 @@ impl CacheKey {
         }
     }
 
-    /// The file's name: every part spelt out with only `[A-Za-z0-9.-]` and
-    /// `_XX` escapes, so different keys never share a file.
+    /// The zone scan's file name: every part spelt out with only
+    /// `[A-Za-z0-9.-]` and `_XX` escapes, so different keys never share a
+    /// file.
     pub fn file_name(&self) -> String {
+        self.file_name_of("fleet")
+    }
+
+    /// The accounts scan's file name, spelt as [`CacheKey::file_name`].
+    pub fn accounts_file_name(&self) -> String {
+        self.file_name_of("accounts")
+    }
+
+    fn file_name_of(&self, kind: &str) -> String {
         let who = match &self.identity {
             CredentialIdentity::Token { id } => format!("token-{}", escape(id)),
             CredentialIdentity::GlobalKey { email } => format!("key-{}", escape(email)),
@@ -115,7 +130,7 @@ impl CacheKey {
             Some(account) => format!("account-{}", escape(account)),
             None => "all".to_owned(),
         };
-        format!("fleet-{}-{who}-{scope}.json", escape(&self.api))
+        format!("{kind}-{}-{who}-{scope}.json", escape(&self.api))
     }
 }
 
@@ -183,9 +198,39 @@ pub enum CacheWarning {
 /// The file, once its `format` is known to be [`CACHE_FORMAT`]: the key it
 /// belongs to, and the scan (written by [`CacheWriter`] in this shape).
 #[derive(Deserialize)]
-struct CacheFile {
+#[serde(bound = "S: DeserializeOwned")]
+struct CacheFile<S> {
     key: CacheKey,
-    scan: FleetScan,
+    scan: S,
+}
+
+/// A kind of scan the cache keeps.
+trait Cached: DeserializeOwned {
+    /// The latest date it holds.
+    fn latest(&self) -> u64;
+}
+
+impl Cached for FleetScan {
+    fn latest(&self) -> u64 {
+        let read = self.rows().iter().map(|row| row.read_at);
+        latest_of(read, self.started_at, self.finished_at)
+    }
+}
+
+impl Cached for AccountScan {
+    fn latest(&self) -> u64 {
+        let read = self.rows().iter().map(|row| row.read_at);
+        latest_of(read, self.started_at, self.finished_at)
+    }
+}
+
+/// The latest of a scan's dates: when its rows were read, began and ended.
+fn latest_of(read_at: impl Iterator<Item = u64>, started_at: u64, finished_at: Option<u64>) -> u64 {
+    read_at
+        .chain([started_at])
+        .chain(finished_at)
+        .max()
+        .unwrap_or_default()
 }
 
 /// Where cached scans live.
@@ -217,15 +262,36 @@ impl ScanCache {
         self.dir.join(key.file_name())
     }
 
+    /// The file of `key`'s accounts scan.
+    pub fn accounts_path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(key.accounts_file_name())
+    }
+
     /// The cached scan of `key`: `Ok(None)` when there is none, `Err` (also
     /// logged) when one is there but cannot be used.
     pub fn load(&self, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> {
-        let path = self.path(key);
-        let loaded = read(&path, key);
-        if let Err(warning) = &loaded {
-            warn!("{warning}");
+        load_from(&self.path(key), key)
+    }
+
+    /// The cached accounts scan of `key`, as [`ScanCache::load`].
+    pub fn load_accounts(&self, key: &CacheKey) -> Result<Option<AccountScan>, CacheWarning> {
+        load_from(&self.accounts_path(key), key)
+    }
+
+    /// Writes `scan` as the cached accounts scan of `key`, as
+    /// [`ScanCache::store`].
+    pub fn store_accounts(&self, key: &CacheKey, scan: &AccountScan) -> io::Result<()> {
+        let mut writer = self.accounts_writer(key)?;
+        for row in scan.rows() {
+            writer.row(row)?;
         }
-        loaded
+        writer.finish(scan.started_at, scan.finished_at, scan.outcome.as_ref())
+    }
+
+    /// The cached accounts scan of `key` written as its rows come, as
+    /// [`ScanCache::writer`].
+    pub fn accounts_writer(&self, key: &CacheKey) -> io::Result<CacheWriter<AccountRow>> {
+        self.open(&self.accounts_path(key), key, None)
     }
 
     /// Writes `scan` as the cached scan of `key`, atomically, readable by the
@@ -242,31 +308,60 @@ impl ScanCache {
     /// the previous one stays in place until [`CacheWriter::finish`]; a
     /// writer dropped before leaves it so.
     pub fn writer(&self, key: &CacheKey, account_id: Option<&str>) -> io::Result<CacheWriter> {
+        self.open(&self.path(key), key, Some(account_id))
+    }
+
+    /// A cache file at `path` to write rows to; `scope`: the zone scan's
+    /// account (the accounts scan has none).
+    fn open<R: Serialize>(
+        &self,
+        path: &Path,
+        key: &CacheKey,
+        scope: Option<Option<&str>>,
+    ) -> io::Result<CacheWriter<R>> {
         create_private_dir(&self.dir)?;
-        let mut out = BufWriter::new(AtomicPrivateFile::create(&self.path(key))?);
+        let mut out = BufWriter::new(AtomicPrivateFile::create(path)?);
         write!(out, "{{\"format\":{CACHE_FORMAT},\"key\":")?;
         serde_json::to_writer(&mut out, key)?;
-        out.write_all(b",\"scan\":{\"account_id\":")?;
-        serde_json::to_writer(&mut out, &account_id)?;
-        out.write_all(b",\"rows\":[")?;
-        Ok(CacheWriter { out, rows: 0 })
+        out.write_all(b",\"scan\":{")?;
+        if let Some(account_id) = scope {
+            out.write_all(b"\"account_id\":")?;
+            serde_json::to_writer(&mut out, &account_id)?;
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\"rows\":[")?;
+        Ok(CacheWriter {
+            out,
+            rows: 0,
+            row: PhantomData,
+        })
     }
+}
+
+fn load_from<S: Cached>(path: &Path, key: &CacheKey) -> Result<Option<S>, CacheWarning> {
+    let loaded = read(path, key);
+    if let Err(warning) = &loaded {
+        warn!("{warning}");
+    }
+    loaded
 }
 
 /// A cached scan being written, row by row, to a temporary file (0600)
 /// that [`CacheWriter::finish`] puts in place; memory does not grow with
 /// the rows.
 #[derive(Debug)]
-pub struct CacheWriter {
+pub struct CacheWriter<R = FleetRow> {
     /// The temporary file.
     out: BufWriter<AtomicPrivateFile>,
     /// Rows written.
     rows: usize,
+    /// What a row is.
+    row: PhantomData<fn(&R)>,
 }
 
-impl CacheWriter {
+impl<R: Serialize> CacheWriter<R> {
     /// Appends one row.
-    pub fn row(&mut self, row: &FleetRow) -> io::Result<()> {
+    pub fn row(&mut self, row: &R) -> io::Result<()> {
         if self.rows > 0 {
             self.out.write_all(b",")?;
         }
@@ -301,7 +396,7 @@ struct FormatProbe {
     format: Option<serde_json::Value>,
 }
 
-fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> {
+fn read<S: Cached>(path: &Path, key: &CacheKey) -> Result<Option<S>, CacheWarning> {
     let bytes = match read_regular_file(path, MAX_CACHE_FILE) {
         Ok(file) => file.bytes,
         Err(error) if error.is_not_found() => return Ok(None),
@@ -332,21 +427,14 @@ fn read(path: &Path, key: &CacheKey) -> Result<Option<FleetScan>, CacheWarning> 
         }
         None => return Err(damaged("it has no format number".to_owned())),
     }
-    let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+    let file: CacheFile<S> = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
     if file.key != *key {
         return Err(CacheWarning::OtherKey {
             path: path.to_owned(),
         });
     }
     let scan = file.scan;
-    let latest = scan
-        .rows()
-        .iter()
-        .map(|row| row.read_at)
-        .chain([scan.started_at])
-        .chain(scan.finished_at)
-        .max()
-        .unwrap_or_default();
+    let latest = scan.latest();
     let now = unix_now();
     if latest > now.saturating_add(CLOCK_SKEW) {
         return Err(CacheWarning::FromTheFuture {
@@ -392,5 +480,47 @@ mod tests {
             CacheKey::new("https://h/", token("a-b"), None).file_name(),
             CacheKey::new("https://h/", token("a_2db"), None).file_name(),
         );
+    }
+
+    #[test]
+    fn an_accounts_scan_has_a_file_of_its_own_and_reads_back() {
+        use crate::fleet::{AccountDlp, Failure, RowError};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ScanCache::in_dir(dir.path().join("trustdeck"));
+        let key = CacheKey::new("http://127.0.0.1:1/client/v4", token("t1"), None);
+        let mut scan = AccountScan::new(unix_now());
+        scan.upsert(AccountRow {
+            account_id: "a".repeat(32),
+            account_name: "Acme".into(),
+            account_type: Some("enterprise".into()),
+            dlp: AccountDlp::Failed(RowError {
+                failure: Failure::NotAvailable,
+                message: "DLP is not available".into(),
+            }),
+            read_at: unix_now(),
+        });
+        scan.finished_at = Some(unix_now());
+        scan.outcome = Some(ScanOutcome::Complete);
+        assert_eq!(cache.load_accounts(&key).unwrap(), None);
+        cache.store_accounts(&key, &scan).unwrap();
+        assert_ne!(cache.accounts_path(&key), cache.path(&key));
+        assert!(key.accounts_file_name().starts_with("accounts-"));
+        assert_eq!(cache.load_accounts(&key).unwrap(), Some(scan));
+        assert_eq!(cache.load(&key).unwrap(), None, "no zone scan written");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(cache.accounts_path(&key))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let other = CacheKey::new("http://127.0.0.1:1/client/v4", token("t2"), None);
+        std::fs::copy(cache.accounts_path(&key), cache.accounts_path(&other)).unwrap();
+        assert!(matches!(
+            cache.load_accounts(&other),
+            Err(CacheWarning::OtherKey { .. })
+        ));
     }
 }

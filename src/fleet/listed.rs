@@ -55,11 +55,6 @@ impl Listed {
         }
     }
 
-    /// The zone id.
-    pub(super) fn id(&self) -> &str {
-        &self.id
-    }
-
     /// The zone again, with what its row reads from it.
     pub(super) fn zone(&self) -> Zone {
         Zone {

@@ -6,11 +6,15 @@
 //! - [`start_scan`] lists the zones and reads each one's CSAM Scanner setting
 //!   as bulk work through the client's pacer, streaming [`ScanEvent`]s;
 //!   cancellable with [`ScanRun::cancel`].
+//! - [`start_account_scan`] does the same for every account's DLP settings,
+//!   streaming [`AccountRow`]s in the same events: one engine (module
+//!   `scanner`) with what differs per kind of target in a small trait.
 //! - [`FleetRow`] is one zone as data (the setting, or why it could not be
 //!   read); [`FleetScan`] holds a scan's rows and folds a refresh into them.
 //! - [`Coverage`], [`Attention`], [`Filter`] and [`visible`] are the pure
 //!   views a table and a summary are made of.
-//! - [`ScanCache`] keeps the last scan per API and credential identity.
+//! - [`ScanCache`] keeps the last scan per API and credential identity, of
+//!   zones ([`FleetScan`]) and of accounts ([`AccountScan`]).
 //! - Bulk changes: a [`Change`] and the rows make a [`Plan`] (per zone
 //!   `Send` with what the server is expected to adjust, or `Skip` and why,
 //!   counted by [`PlanSummary`]); [`start_apply`] runs it as bulk work,
@@ -29,6 +33,8 @@ mod account_engine;
 mod account_outcome;
 mod account_plan;
 mod account_row;
+mod account_scan;
+mod account_table;
 mod apply;
 mod apply_audit;
 mod apply_event;
@@ -49,6 +55,7 @@ mod revert_accounts;
 mod row;
 mod run_target;
 mod scan;
+mod scanner;
 mod table;
 mod table_index;
 mod view;
@@ -70,6 +77,8 @@ pub use account_plan::{
 pub use account_row::{
     AccountAttention, AccountDlp, AccountQuick, AccountRow, AccountSummary, DlpState, Masking,
 };
+pub use account_scan::{AccountScanOptions, AccountScanRun, MAX_ACCOUNTS, start_account_scan};
+pub use account_table::AccountScan;
 pub use apply::{
     ApplyControl, ApplyOptions, ApplyRun, MAX_ROW_AGE, RetryOptions, check_sound, outcomes_of,
     resume_account_apply, resume_apply, retry_account_apply, retry_apply, start_account_apply,

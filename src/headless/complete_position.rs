@@ -186,6 +186,8 @@ mod tests {
                 ("trustdeck dlp get", "ACCOUNT", Accounts),
                 ("trustdeck dlp set", "ACCOUNT", Accounts),
                 ("trustdeck dlp reset", "ACCOUNT", Accounts),
+                ("trustdeck dlp scan", "--account", Accounts),
+                ("trustdeck dlp apply", "--account", Accounts),
                 ("trustdeck zones", "--account", Accounts),
                 ("trustdeck log", "--zone", Zones),
                 ("trustdeck log", "--account", Accounts),

@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::cli::FleetScanArgs;
 use crate::fleet::{
-    FleetScan, ScanEnd, ScanEvent, ScanOptions, ScanOutcome, ScanProgress, start_scan, unix_now,
+    FleetScan, ScanEnd, ScanEvent, ScanOptions, ScanOutcome, ScanProgress, ScanRun, start_scan,
+    unix_now,
 };
 
 use super::fleet_cache;
@@ -197,12 +198,38 @@ async fn run_into(
 async fn run_events(
     ctx: &Context,
     options: ScanOptions,
-    mut each: impl FnMut(&ScanEvent),
+    each: impl FnMut(&ScanEvent),
+) -> Result<ScanEnd, Failure> {
+    run_scan(ctx, start_scan(&ctx.client, options), ZONES, each).await
+}
+
+/// What a scan's targets are called in its messages.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Words {
+    /// One (`zone`).
+    pub one: &'static str,
+    /// Several (`zones`).
+    pub many: &'static str,
+}
+
+/// The zone scan's words.
+const ZONES: Words = Words {
+    one: "zone",
+    many: "zones",
+};
+
+/// Runs `run` (a scan of `words`) to its end, giving `each` every event,
+/// with its progress on stderr; a listing that failed is a failure (not
+/// every target was read), Ctrl-C cancels it.
+pub(super) async fn run_scan<R>(
+    ctx: &Context,
+    mut run: ScanRun<R>,
+    words: Words,
+    mut each: impl FnMut(&ScanEvent<R>),
 ) -> Result<ScanEnd, Failure> {
     let terminal = io::stderr().is_terminal();
     let mut progress = ProgressLine::new(terminal);
-    let mut story = Story::new(!terminal);
-    let mut run = start_scan(&ctx.client, options);
+    let mut story = Story::new(!terminal, words);
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + STORY_FIRST, STORY_EVERY);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -222,7 +249,7 @@ async fn run_events(
         };
         let Some(event) = event else { break None };
         if let ScanEvent::Progress(report) = &event {
-            progress.show(&progress_line(report));
+            progress.show(&progress_line(report, words.many));
         }
         story.event(&event);
         each(&event);
@@ -243,8 +270,10 @@ async fn run_events(
         ScanOutcome::ListingFailed(error) => Err(Failure::Scan {
             failure: error.failure,
             message: format!(
-                "the zone listing failed, so not every zone was read ({} were): {}; nothing was \
+                "the {} listing failed, so not every {} was read ({} were): {}; nothing was \
                  printed or cached",
+                words.one,
+                words.one,
                 end.read + end.failed,
                 error.message
             ),
@@ -263,6 +292,8 @@ const STORY_EVERY: Duration = Duration::from_secs(10);
 /// every [`STORY_EVERY`], so a long wait is never silent.
 struct Story {
     on: bool,
+    /// What the targets are called.
+    words: Words,
     /// Zones to read, once listed.
     listed: Option<usize>,
     /// The latest progress.
@@ -273,9 +304,10 @@ struct Story {
 }
 
 impl Story {
-    fn new(on: bool) -> Self {
+    fn new(on: bool, words: Words) -> Self {
         Self {
             on,
+            words,
             listed: None,
             last: None,
             told: None,
@@ -290,17 +322,18 @@ impl Story {
         }
     }
 
-    fn event(&mut self, event: &ScanEvent) {
+    fn event<R>(&mut self, event: &ScanEvent<R>) {
+        let many = self.words.many;
         match event {
-            ScanEvent::Started { .. } => self.tell("listing the zones…"),
+            ScanEvent::Started { .. } => self.tell(&format!("listing the {many}…")),
             ScanEvent::Listed { total } => {
                 self.listed = Some(*total);
-                self.tell(&format!("listed {total} zones; reading their settings…"));
+                self.tell(&format!("listed {total} {many}; reading their settings…"));
             }
             ScanEvent::Progress(report) => {
                 self.last = Some(report.clone());
                 if self.told.is_none_or(|at| at.elapsed() >= STORY_EVERY) {
-                    self.tell(&progress_line(report));
+                    self.tell(&progress_line(report, many));
                 }
             }
             _ => {}
@@ -325,18 +358,20 @@ impl Story {
                 None => format!("; {} page requests in flight", budget.in_flight),
             };
             let line = format!(
-                "still listing the zones after {}{why}",
+                "still listing the {} after {}{why}",
+                self.words.many,
                 seconds(self.started.elapsed())
             );
             self.tell(&line);
         } else if let Some(report) = self.last.clone() {
-            self.tell(&progress_line(&report));
+            self.tell(&progress_line(&report, self.words.many));
         }
     }
 }
 
-/// "120 of 500 zones · 38 req/s · ETA 12s · budget 1080 of 1200 left".
-pub fn progress_line(report: &ScanProgress) -> String {
+/// "120 of 500 zones · 38 req/s · ETA 12s · budget 1080 of 1200 left", of
+/// a scan of `many` (`zones`, `accounts`).
+fn progress_line(report: &ScanProgress, many: &str) -> String {
     let eta = report
         .eta
         .map(|eta| format!(" · ETA {}", seconds(eta)))
@@ -352,7 +387,7 @@ pub fn progress_line(report: &ScanProgress) -> String {
         String::new()
     };
     format!(
-        "scanning {} of {} zones{failed} · {:.0} req/s{eta} · budget {} of {} left, resets in \
+        "scanning {} of {} {many}{failed} · {:.0} req/s{eta} · budget {} of {} left, resets in \
          {}{blocked}",
         report.done,
         report.total,

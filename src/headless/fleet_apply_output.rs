@@ -221,6 +221,11 @@ pub fn run_text(table: &ApplyTable, run: &RunResult) -> String {
 /// "applying 120 of 500 zones (2 failed) · 38 req/s · ETA 12s · budget
 /// 1080 of 1200 left, resets in 2m10s".
 pub fn progress_line(report: &ApplyProgress) -> String {
+    progress_line_of(report, "zones")
+}
+
+/// The progress line of a run over `many` (`zones`, `accounts`).
+pub fn progress_line_of(report: &ApplyProgress, many: &str) -> String {
     let eta = report
         .eta
         .filter(|_| !report.paused)
@@ -245,8 +250,8 @@ pub fn progress_line(report: &ApplyProgress) -> String {
     };
     let paused = if report.paused { " · paused" } else { "" };
     format!(
-        "applying {} of {} zones{trouble} · {:.0} req/s{eta} · budget {} of {} left, resets in \
-         {}{blocked}{paused}",
+        "applying {} of {} {many}{trouble} · {:.0} req/s{eta} · budget {} of {} left, resets \
+         in {}{blocked}{paused}",
         report.done,
         report.total,
         report.per_second,

@@ -6,8 +6,8 @@
 //! each scan this module also writes a small index, `fleet-headless.json`
 //! in the same folder: for each API, credential source (the variable or
 //! profile the secret came from, never the secret) and account, the cache
-//! key of the last scan. `--cached` follows it; a global key is matched by
-//! its email as well. The index is the user's alone (0600, written
+//! key of the last scan (of zones, or of accounts for `dlp scan`).
+//! `--cached` follows it; a global key is matched by its email as well. The index is the user's alone (0600, written
 //! atomically) and bounded.
 
 use std::path::PathBuf;
@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{read_regular_file, write_atomic_private};
 use crate::fleet::{
-    CacheKey, CacheWriter, CachedRows, CredentialIdentity, FleetRow, FleetScan, ScanCache,
-    ScanOutcome, identify, unix_now,
+    AccountScan, CacheKey, CacheWriter, CachedRows, CredentialIdentity, FleetRow, FleetScan,
+    ScanCache, ScanOutcome, identify, unix_now,
 };
 
 use super::output::warn;
@@ -45,6 +45,10 @@ struct Index {
 /// One scan the index points to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
+    /// Of zones or of accounts (an index written before accounts were
+    /// scanned holds zones only).
+    #[serde(default)]
+    kind: ScanKind,
     /// The API root, as the cache key spells it.
     api: String,
     /// Where the credentials came from, in words (`CLOUDFLARE_API_TOKEN`).
@@ -56,6 +60,17 @@ struct Entry {
     key: CacheKey,
     /// When the scan was stored, in seconds since the Unix epoch.
     stored_at: u64,
+}
+
+/// What a cached scan is of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ScanKind {
+    /// `fleet scan`.
+    #[default]
+    Zones,
+    /// `dlp scan`.
+    Accounts,
 }
 
 /// An account by id and name.
@@ -102,7 +117,21 @@ pub async fn store(
         warn(&format!("the scan is not cached: {error}"));
         return Ok(());
     }
-    point_index(ctx, &dir, key, account);
+    point_index(ctx, &dir, key, account, ScanKind::Zones);
+    Ok(())
+}
+
+/// Stores an accounts scan (of every account) in the cache and points the
+/// index at it, as [`store`].
+pub async fn store_accounts(ctx: &Context, scan: &AccountScan) -> Result<(), Failure> {
+    let Some((cache, dir, key)) = key_for(ctx, None).await? else {
+        return Ok(());
+    };
+    if let Err(error) = cache.store_accounts(&key, scan) {
+        warn(&format!("the scan is not cached: {error}"));
+        return Ok(());
+    }
+    point_index(ctx, &dir, key, None, ScanKind::Accounts);
     Ok(())
 }
 
@@ -165,7 +194,13 @@ impl CacheSink {
             warn(&format!("the scan is not cached: {error}"));
             return;
         }
-        point_index(ctx, &self.dir, self.key, self.account.as_ref());
+        point_index(
+            ctx,
+            &self.dir,
+            self.key,
+            self.account.as_ref(),
+            ScanKind::Zones,
+        );
     }
 }
 
@@ -199,8 +234,15 @@ async fn key_for(
 }
 
 /// Points the index at the cached scan of `key`.
-fn point_index(ctx: &Context, dir: &std::path::Path, key: CacheKey, account: Option<&AccountRef>) {
+fn point_index(
+    ctx: &Context,
+    dir: &std::path::Path,
+    key: CacheKey,
+    account: Option<&AccountRef>,
+    kind: ScanKind,
+) {
     let entry = Entry {
+        kind,
         api: key.api.clone(),
         credentials_from: ctx.config.credentials_from.clone(),
         account: account.map(|a| Named {
@@ -213,7 +255,8 @@ fn point_index(ctx: &Context, dir: &std::path::Path, key: CacheKey, account: Opt
     let mut index = read_index(dir);
     index.format = INDEX_FORMAT;
     index.entries.retain(|old| {
-        !(old.api == entry.api
+        !(old.kind == entry.kind
+            && old.api == entry.api
             && old.credentials_from == entry.credentials_from
             && old.account.as_ref().map(|a| &a.id) == entry.account.as_ref().map(|a| &a.id))
     });
@@ -233,7 +276,7 @@ fn point_index(ctx: &Context, dir: &std::path::Path, key: CacheKey, account: Opt
 /// The last scan of these credentials at this API (of `account`, an id or a
 /// name, if given), without a request.
 pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
-    let (cache, key) = find(ctx, account)?;
+    let (cache, key) = find(ctx, ScanKind::Zones, account)?;
     match cache.load(&key) {
         Ok(scan) => scan,
         Err(warning) => {
@@ -245,7 +288,7 @@ pub fn load(ctx: &Context, account: Option<&str>) -> Option<FleetScan> {
 
 /// [`load`], to be read a row at a time: the rows are not held.
 pub fn open_rows(ctx: &Context, account: Option<&str>) -> Option<CachedRows> {
-    let (cache, key) = find(ctx, account)?;
+    let (cache, key) = find(ctx, ScanKind::Zones, account)?;
     match cache.open_rows(&key) {
         Ok(rows) => rows,
         Err(warning) => {
@@ -255,9 +298,22 @@ pub fn open_rows(ctx: &Context, account: Option<&str>) -> Option<CachedRows> {
     }
 }
 
-/// The cache and the key of the last scan of these credentials at this API
-/// (of `account`, an id or a name, if given), from the index.
-fn find(ctx: &Context, account: Option<&str>) -> Option<(ScanCache, CacheKey)> {
+/// The last accounts scan of these credentials at this API, without a
+/// request.
+pub fn load_accounts(ctx: &Context) -> Option<AccountScan> {
+    let (cache, key) = find(ctx, ScanKind::Accounts, None)?;
+    match cache.load_accounts(&key) {
+        Ok(scan) => scan,
+        Err(warning) => {
+            warn(&warning.to_string());
+            None
+        }
+    }
+}
+
+/// The cache and the key of the last `kind` scan of these credentials at
+/// this API (of `account`, an id or a name, if given), from the index.
+fn find(ctx: &Context, kind: ScanKind, account: Option<&str>) -> Option<(ScanCache, CacheKey)> {
     let (cache, dir) = (ScanCache::default_location()?, cache_dir()?);
     let api = api_of(ctx);
     let email = ctx.client.key_email();
@@ -282,7 +338,7 @@ fn find(ctx: &Context, account: Option<&str>) -> Option<(ScanCache, CacheKey)> {
             }
             _ => false,
         };
-        entry.api == api && who && scope
+        entry.kind == kind && entry.api == api && who && scope
     })?;
     Some((cache, entry.key.clone()))
 }

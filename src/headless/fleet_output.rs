@@ -73,8 +73,8 @@ pub fn holds(condition: FailOn, row: &FleetRow) -> bool {
 }
 
 /// Each condition of `--fail-on`, once, in the order given.
-pub fn conditions(fail_on: &[FailOn]) -> Vec<FailOn> {
-    let mut once: Vec<FailOn> = Vec::new();
+pub fn conditions<C: Copy + PartialEq>(fail_on: &[C]) -> Vec<C> {
+    let mut once: Vec<C> = Vec::new();
     for condition in fail_on {
         if !once.contains(condition) {
             once.push(*condition);
@@ -194,7 +194,9 @@ fn cached_line(scan: &FleetScan, age: Duration) -> String {
     cached_line_at(scan.finished_at, age)
 }
 
-fn cached_line_at(finished_at: Option<u64>, age: Duration) -> String {
+/// "Cached scan from 5m ago (…); no request was sent." of a scan that
+/// ended at `finished_at`.
+pub fn cached_line_at(finished_at: Option<u64>, age: Duration) -> String {
     let when = finished_at
         .and_then(|at| OffsetDateTime::from_unix_timestamp(at as i64).ok())
         .and_then(|at| {

@@ -188,7 +188,7 @@ fn answer(result: &mut ZoneRunResult, outcome: &SaveOutcome) {
     result.messages = outcome.messages.iter().map(doc::Message::of).collect();
 }
 
-fn stop_word(reason: &StopReason) -> &'static str {
+pub fn stop_word(reason: &StopReason) -> &'static str {
     match reason {
         StopReason::Journal { .. } => "journal",
         StopReason::Audit { .. } => "audit",

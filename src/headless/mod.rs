@@ -17,7 +17,13 @@ mod complete_position;
 mod complete_scripts;
 mod csam;
 mod dlp;
+mod dlp_apply;
+mod dlp_apply_doc;
+mod dlp_apply_output;
+mod dlp_apply_run;
 mod dlp_reset;
+mod dlp_scan;
+mod dlp_scan_output;
 mod docs;
 mod error_doc;
 pub mod exit;
@@ -108,6 +114,12 @@ async fn dispatch(
         }
         HeadlessCommand::Dlp(DlpCommand::Reset(args)) => {
             dlp_reset::reset(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Dlp(DlpCommand::Scan(args)) => {
+            dlp_scan::scan(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Dlp(DlpCommand::Apply(args)) => {
+            dlp_apply::apply(&connect(&args.connection)?, &args).await
         }
         HeadlessCommand::Zones(args) => lists::zones(&connect(&args.connection)?, &args).await,
         HeadlessCommand::Accounts(args) => {

@@ -21,6 +21,7 @@ use crossterm::event::KeyCode;
 pub const KEY_SCOPES: &[(&str, KeyContext)] = &[
     ("settings", KeyContext::Settings),
     ("fleet", KeyContext::Fleet),
+    ("accounts", KeyContext::Accounts),
     ("run", KeyContext::Run),
     ("dialog", KeyContext::Dialog),
     ("help_overlay", KeyContext::Help),
@@ -201,7 +202,11 @@ impl Keymap {
         let on_a_page = |b: &&Binding| {
             matches!(
                 b.context,
-                KeyContext::Global | KeyContext::Settings | KeyContext::Fleet | KeyContext::Run
+                KeyContext::Global
+                    | KeyContext::Settings
+                    | KeyContext::Fleet
+                    | KeyContext::Run
+                    | KeyContext::Accounts
             )
         };
         for answer in answers {
@@ -447,11 +452,28 @@ mod tests {
         assert!(global.message.contains("[keys.fleet] sort"), "{global}");
         let moved_away = Keymap::build(&[
             rebind(Some("fleet"), "sort", &["ctrl-s"]),
+            rebind(Some("accounts"), "sort", &["ctrl-s"]),
             rebind(None, "quit", &["S"]),
         ]);
         assert!(moved_away.is_ok(), "{moved_away:?}");
         let two_pages = Keymap::build(&[rebind(Some("settings"), "save", &["E"])]);
         assert!(two_pages.is_ok(), "E rereads on the fleet page only");
+    }
+
+    #[test]
+    fn the_accounts_page_has_its_own_table() {
+        let keymap = Keymap::build(&[rebind(Some("accounts"), "only_clear", &["ctrl-l"])]).unwrap();
+        assert_eq!(
+            keymap.key_names(binding(KeyContext::Accounts, "only_clear")),
+            "ctrl-l"
+        );
+        assert_eq!(
+            keymap.key_names(binding(KeyContext::Fleet, "sort")),
+            "S",
+            "the fleet page keeps its keys"
+        );
+        let shared = Keymap::build(&[rebind(Some("accounts"), "only_clear", &["j"])]).unwrap_err();
+        assert!(shared.message.contains("[keys.accounts] down"), "{shared}");
     }
 
     #[test]

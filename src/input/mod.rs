@@ -24,6 +24,8 @@ pub enum KeyContext {
     Fleet,
     /// The fleet page while a bulk run goes: its keys come first.
     Run,
+    /// The accounts page: every account in a table.
+    Accounts,
     /// The email field is being edited.
     Editing,
     /// A confirmation dialog is open.
@@ -48,6 +50,7 @@ impl KeyContext {
             Self::Settings => "Zone and account panels",
             Self::Fleet => "Fleet (every zone)",
             Self::Run => "While a bulk run goes",
+            Self::Accounts => "Accounts (every account)",
             Self::Editing => "Editing a field (email, public key)",
             Self::Dialog => "Confirmation dialogs",
             Self::Help => "This help",
@@ -188,6 +191,7 @@ pub(crate) const STACKS: &[&[KeyContext]] = &[
     &[KeyContext::Settings, KeyContext::Global],
     &[KeyContext::Fleet, KeyContext::Global],
     &[KeyContext::Run, KeyContext::Fleet, KeyContext::Global],
+    &[KeyContext::Accounts, KeyContext::Global],
     &[KeyContext::Editing],
     &[KeyContext::Dialog],
     &[KeyContext::Help],
@@ -224,6 +228,7 @@ pub fn active_contexts(state: &AppState) -> Vec<KeyContext> {
                 vec![KeyContext::Run, KeyContext::Fleet, KeyContext::Global]
             }
             Page::Fleet => vec![KeyContext::Fleet, KeyContext::Global],
+            Page::Accounts => vec![KeyContext::Accounts, KeyContext::Global],
         };
     };
     vec![only]
@@ -296,9 +301,12 @@ fn elsewhere(
     event: &KeyEvent,
     contexts: &[KeyContext],
 ) -> Option<(&'static Binding, &'static str)> {
-    let on_a_page = contexts
-        .iter()
-        .any(|c| matches!(c, KeyContext::Settings | KeyContext::Fleet));
+    let on_a_page = contexts.iter().any(|c| {
+        matches!(
+            c,
+            KeyContext::Settings | KeyContext::Fleet | KeyContext::Accounts
+        )
+    });
     if !on_a_page || state.takes_text() {
         return None;
     }
@@ -307,6 +315,7 @@ fn elsewhere(
             KeyContext::Settings => "the zone and account panels",
             KeyContext::Fleet => "the fleet page",
             KeyContext::Run => "a bulk run",
+            KeyContext::Accounts => "the accounts page",
             _ => return None,
         };
         (!contexts.contains(&b.context)
@@ -360,15 +369,23 @@ mod tests {
 
     #[test]
     fn a_key_keeps_its_meaning_from_page_to_page() {
-        let pages = [KeyContext::Settings, KeyContext::Fleet, KeyContext::Run];
+        let pages = [
+            KeyContext::Settings,
+            KeyContext::Fleet,
+            KeyContext::Run,
+            KeyContext::Accounts,
+        ];
         // The same key may act on what each page holds (j moves, space
-        // marks a zone or toggles a row, u drops what is staged there).
+        // marks a zone or toggles a row, u drops what is staged there, x
+        // shows only the zones or the accounts that could not be read).
         let same_kind = |a: &Msg, b: &Msg| {
             std::mem::discriminant(a) == std::mem::discriminant(b)
                 || matches!(
                     (a, b),
                     (Msg::Activate, Msg::ToggleMark)
                         | (Msg::ToggleMark, Msg::Activate)
+                        | (Msg::ToggleQuick(_), Msg::ToggleAccountQuick(_))
+                        | (Msg::ToggleAccountQuick(_), Msg::ToggleQuick(_))
                         | (Msg::Discard, Msg::ClearMarks)
                         | (Msg::ClearMarks, Msg::Discard)
                 )
@@ -403,7 +420,11 @@ mod tests {
         for b in BINDINGS.iter().filter(|b| {
             matches!(
                 b.context,
-                KeyContext::Global | KeyContext::Settings | KeyContext::Fleet | KeyContext::Run
+                KeyContext::Global
+                    | KeyContext::Settings
+                    | KeyContext::Fleet
+                    | KeyContext::Run
+                    | KeyContext::Accounts
             )
         }) {
             assert!(

@@ -10,6 +10,8 @@ use std::time::Instant;
 
 use tui_input::Input;
 
+use super::account_bulk::{AccountChoice, AccountPlanDialog};
+
 use crate::fleet::{
     ApplyEnd, ApplyProgress, ApplyTable, Change, OutcomeKind, Plan, RunCost, RunId, RunInfo,
 };
@@ -26,11 +28,18 @@ impl PartialEq for Typed {
 
 impl Eq for Typed {}
 
-/// The zones a change goes to, and how the dialogs name them.
+impl Typed {
+    /// Whether what is typed is `count` (thousands separators allowed).
+    pub fn is_count(&self, count: usize) -> bool {
+        self.0.value().replace([',', '_', ' '], "") == count.to_string()
+    }
+}
+
+/// The zones (or accounts) a change goes to, and how the dialogs name them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
-    /// Zone ids, in the table's order.
-    pub zones: Vec<String>,
+    /// Zone (or account) ids, in the table's order.
+    pub ids: Vec<String>,
     /// `3 marked zones`, or the zone's name when it is the one under the
     /// cursor.
     pub label: String,
@@ -68,6 +77,31 @@ pub enum BulkDialog {
     },
     /// The plan, before anything is sent.
     Plan(PlanDialog),
+    /// Which DLP change, on the accounts page.
+    AccountMenu {
+        /// The accounts.
+        selection: Selection,
+        /// The changes offered.
+        choices: Vec<AccountChoice>,
+        /// The highlighted one.
+        selected: usize,
+    },
+    /// The payload-logging public key for every account, typed.
+    PublicKey {
+        /// The accounts.
+        selection: Selection,
+        /// What is typed (kept whatever the check says).
+        input: Typed,
+        /// What the check says of it, as it is typed.
+        problem: Option<String>,
+    },
+    /// The plan of a DLP change, before anything is sent.
+    AccountPlan(AccountPlanDialog),
+    /// The accounts page's run ended: what became of it, and what next.
+    AccountSummary {
+        /// The highlighted choice.
+        choice: SummaryChoice,
+    },
     /// Esc during a run: stop it?
     StopRun {
         /// The highlighted choice; "keep going" by default.
@@ -136,9 +170,7 @@ impl PlanDialog {
     /// Whether the typed count is the right one.
     pub fn count_typed(&self) -> bool {
         match (&self.typed, self.count_to_type()) {
-            (Some(typed), Some(count)) => {
-                typed.0.value().replace([',', '_', ' '], "") == count.to_string()
-            }
+            (Some(typed), Some(count)) => typed.is_count(count),
             _ => true,
         }
     }

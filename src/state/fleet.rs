@@ -51,9 +51,8 @@ pub struct FleetPage {
     /// Every row in each sort order ([`SortKey::ALL`]'s), kept as rows
     /// come: a new sort or filter is one pass over one of them, not a sort.
     sorted: Vec<ShownOrder>,
-    /// Each row's [`Quick::answers`], kept beside `sorted`.
-    answers: Vec<u8>,
-    /// The scan's [`FleetScan::stamp`] that `sorted` and `answers` were
+    /// The scan's [`FleetScan::stamp`] that `sorted` (whose tags are each
+    /// row's [`Quick::answers`]) was
     /// kept for.
     synced: Option<u64>,
     /// Which rows are shown.
@@ -86,7 +85,6 @@ impl Default for FleetPage {
             source: Source::Nothing,
             order: ShownOrder::default(),
             sorted: vec![ShownOrder::default(); SortKey::ALL.len()],
-            answers: Vec::new(),
             synced: None,
             filter: Filter::default(),
             sort: SortKey::Attention,
@@ -169,17 +167,14 @@ impl FleetPage {
         let marks = self.run.as_ref().filter(|_| self.needs_a_look);
         self.order = match (self.filter.quick_only(), marks) {
             (Some(0), None) => sorted.clone(),
-            (Some(quick), None) => {
-                let answers = &self.answers;
-                sorted.filtered(|i| answers[i] & quick == quick)
-            }
+            (Some(quick), None) => sorted.with_tag(quick),
             _ => {
                 let rows = self.rows();
                 let matches = self.filter.matcher();
-                ShownOrder::from_sorted_iter(sorted.iter().filter(|&i| {
+                sorted.filtered(|i, _| {
                     let row = &rows[i];
                     matches(row) && marks.is_none_or(|run| needs_a_look(run, row))
-                }))
+                })
             }
         };
         self.place_cursor(keep);
@@ -190,11 +185,14 @@ impl FleetPage {
         let rows = self.rows();
         let sorted = SortKey::ALL
             .iter()
-            .map(|&key| ShownOrder::from_sorted(&visible(rows, &Filter::default(), key)))
+            .map(|&key| {
+                let sorted = visible(rows, &Filter::default(), key);
+                ShownOrder::from_sorted_tagged(
+                    sorted.into_iter().map(|i| (i, Quick::answers(&rows[i]))),
+                )
+            })
             .collect();
-        let answers = rows.iter().map(Quick::answers).collect();
         self.sorted = sorted;
-        self.answers = answers;
         self.synced = self.scan.as_ref().map(FleetScan::stamp);
     }
 
@@ -214,7 +212,6 @@ impl FleetPage {
             return;
         };
         let (sort, order, sorted) = (self.sort, &mut self.order, &mut self.sorted);
-        let answers = &mut self.answers;
         let matches = self.filter.matcher();
         let marks = self.run.as_ref().filter(|_| self.needs_a_look);
         let passes =
@@ -235,15 +232,12 @@ impl FleetPage {
             scan.upsert(row);
             let rows = scan.rows();
             let new = &rows[at];
-            match answers.get_mut(at) {
-                Some(kept) => *kept = Quick::answers(new),
-                None => answers.push(Quick::answers(new)),
-            }
+            let tag = Quick::answers(new);
             for (kept, &key) in sorted.iter_mut().zip(&SortKey::ALL) {
-                kept.insert(at, |i| compare(&rows[i], new, key).is_lt());
+                kept.insert(at, tag, |i| compare(&rows[i], new, key).is_lt());
             }
             if passes(new) {
-                order.insert(at, |i| compare(&rows[i], new, sort).is_lt());
+                order.insert(at, tag, |i| compare(&rows[i], new, sort).is_lt());
             }
         }
         self.synced = Some(scan.stamp());

@@ -4,7 +4,9 @@
 //! and the rows on screen are read from where the table starts. Blocks are
 //! shared between copies until one of them changes (copy on write), so the
 //! shown order of a new sort is a copy of the kept one at the cost of a
-//! pointer per block.
+//! pointer per block. Each index carries a tag byte beside it (the row's
+//! quick-filter answers), so a quick filter reads the tags in order, not the
+//! rows all over memory.
 
 use std::sync::Arc;
 
@@ -17,7 +19,7 @@ const BLOCK_FIRST: usize = BLOCK_MOST / 2;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShownOrder {
     /// Sorted blocks, none of them empty; their concatenation is the order.
-    blocks: Vec<Arc<Vec<u32>>>,
+    blocks: Vec<Arc<Block>>,
     /// How many indices in all.
     len: usize,
     /// Comparisons and blocks stepped over since this order was made: what
@@ -25,56 +27,107 @@ pub struct ShownOrder {
     work: u64,
 }
 
-impl ShownOrder {
-    /// The order of `sorted`, already in order.
-    pub fn from_sorted(sorted: &[usize]) -> Self {
-        Self::from_sorted_iter(sorted.iter().copied())
-    }
+/// Indices and their tags, side by side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Block {
+    rows: Vec<u32>,
+    tags: Vec<u8>,
+}
 
-    /// The order of the indices `sorted` yields, already in order.
-    pub fn from_sorted_iter(sorted: impl Iterator<Item = usize>) -> Self {
-        let mut blocks: Vec<Vec<u32>> = Vec::new();
-        let mut len = 0;
-        for i in sorted {
-            match blocks.last_mut() {
-                Some(block) if block.len() < BLOCK_FIRST => block.push(index(i)),
-                _ => {
-                    let mut block = Vec::with_capacity(BLOCK_FIRST);
-                    block.push(index(i));
-                    blocks.push(block);
-                }
-            }
-            len += 1;
-        }
+impl Block {
+    fn with_capacity(n: usize) -> Self {
         Self {
-            blocks: blocks.into_iter().map(Arc::new).collect(),
-            len,
-            work: 0,
+            rows: Vec::with_capacity(n),
+            tags: Vec::with_capacity(n),
         }
     }
 
-    /// The indices `keep` says yes to, in this order: one tight pass over
-    /// the blocks (a quick filter over 100,000 rows is a byte test each).
-    pub fn filtered(&self, mut keep: impl FnMut(usize) -> bool) -> Self {
+    fn push(&mut self, row: u32, tag: u8) {
+        self.rows.push(row);
+        self.tags.push(tag);
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Builds an order block by block from indices already in order.
+struct Builder {
+    order: ShownOrder,
+    block: Block,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Self {
+            order: ShownOrder::default(),
+            block: Block::with_capacity(BLOCK_FIRST),
+        }
+    }
+
+    fn push(&mut self, row: u32, tag: u8) {
+        self.block.push(row, tag);
+        if self.block.len() == BLOCK_FIRST {
+            let full = std::mem::replace(&mut self.block, Block::with_capacity(BLOCK_FIRST));
+            self.order.len += full.len();
+            self.order.blocks.push(Arc::new(full));
+        }
+    }
+
+    fn done(mut self) -> ShownOrder {
+        if !self.block.is_empty() {
+            self.order.len += self.block.len();
+            self.order.blocks.push(Arc::new(self.block));
+        }
+        self.order
+    }
+}
+
+impl ShownOrder {
+    /// The order of `sorted`, already in order, every tag 0.
+    pub fn from_sorted(sorted: &[usize]) -> Self {
+        Self::from_sorted_tagged(sorted.iter().map(|&i| (i, 0)))
+    }
+
+    /// The order of the `(index, tag)`s `sorted` yields, already in order.
+    pub fn from_sorted_tagged(sorted: impl Iterator<Item = (usize, u8)>) -> Self {
+        let mut builder = Builder::new();
+        for (i, tag) in sorted {
+            builder.push(index(i), tag);
+        }
+        builder.done()
+    }
+
+    /// The indices `keep(index, tag)` says yes to, in this order, with their
+    /// tags: one tight pass over the blocks, a block of the result for each
+    /// block kept from (none for a block nothing is kept from).
+    pub fn filtered(&self, mut keep: impl FnMut(usize, u8) -> bool) -> Self {
         let mut order = Self::default();
-        let mut block = Vec::with_capacity(BLOCK_FIRST);
-        for source in &self.blocks {
-            for &i in source.iter() {
-                if keep(i as usize) {
-                    block.push(i);
-                    if block.len() == BLOCK_FIRST {
-                        order.len += BLOCK_FIRST;
-                        let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK_FIRST));
-                        order.blocks.push(Arc::new(full));
-                    }
+        for block in &self.blocks {
+            let mut out = Block::with_capacity(block.len());
+            for (&i, &tag) in block.rows.iter().zip(&block.tags) {
+                if keep(i as usize, tag) {
+                    out.rows.push(i);
+                    out.tags.push(tag);
                 }
             }
-        }
-        if !block.is_empty() {
-            order.len += block.len();
-            order.blocks.push(Arc::new(block));
+            if !out.is_empty() {
+                order.len += out.len();
+                order.blocks.push(Arc::new(out));
+            }
         }
         order
+    }
+
+    /// The indices whose tag has every bit of `mask`: a pass over the tags
+    /// alone, in order (no row is read).
+    pub fn with_tag(&self, mask: u8) -> Self {
+        self.filtered(|_, tag| tag & mask == mask)
     }
 
     /// How many rows are shown.
@@ -111,10 +164,10 @@ impl ShownOrder {
         let head = self
             .blocks
             .get(first)
-            .map_or(&[][..], |block| &block.as_slice()[skip..]);
+            .map_or(&[][..], |block| &block.rows[skip..]);
         let rest = self.blocks.get(first + 1..).unwrap_or_default();
         head.iter()
-            .chain(rest.iter().flat_map(|block| block.iter()))
+            .chain(rest.iter().flat_map(|block| block.rows.iter()))
             .map(|&i| i as usize)
     }
 
@@ -133,30 +186,37 @@ impl ShownOrder {
         };
         let block = self
             .blocks
-            .partition_point(|b| b.last().is_some_and(|&last| before(last)));
+            .partition_point(|b| b.rows.last().is_some_and(|&last| before(last)));
         let block = block.min(self.blocks.len().saturating_sub(1));
         let at = self
             .blocks
             .get(block)
-            .map_or(0, |b| b.partition_point(|&i| before(i)));
+            .map_or(0, |b| b.rows.partition_point(|&i| before(i)));
         self.work += work;
         (block, at)
     }
 
-    /// Puts `row` in its place; `before(i)` says whether row `i` sorts
-    /// before it (no two rows sort equal).
-    pub fn insert(&mut self, row: usize, before: impl FnMut(usize) -> bool) {
+    /// Puts `row` with its `tag` in its place; `before(i)` says whether row
+    /// `i` sorts before it (no two rows sort equal).
+    pub fn insert(&mut self, row: usize, tag: u8, before: impl FnMut(usize) -> bool) {
         let (block, at) = self.locate(row, before);
         let Some(target) = self.blocks.get_mut(block) else {
-            self.blocks.push(Arc::new(vec![index(row)]));
+            let mut first = Block::with_capacity(1);
+            first.push(index(row), tag);
+            self.blocks.push(Arc::new(first));
             self.len += 1;
             return;
         };
         let target = Arc::make_mut(target);
-        target.insert(at, index(row));
+        target.rows.insert(at, index(row));
+        target.tags.insert(at, tag);
         self.len += 1;
         if target.len() > BLOCK_MOST {
-            let back = target.split_off(target.len() / 2);
+            let half = target.len() / 2;
+            let back = Block {
+                rows: target.rows.split_off(half),
+                tags: target.tags.split_off(half),
+            };
             self.blocks.insert(block + 1, Arc::new(back));
         }
     }
@@ -168,10 +228,12 @@ impl ShownOrder {
         let Some(target) = self.blocks.get_mut(block) else {
             return false;
         };
-        if target.get(at).is_none_or(|&i| i as usize != row) {
+        if target.rows.get(at).is_none_or(|&i| i as usize != row) {
             return false;
         }
-        Arc::make_mut(target).remove(at);
+        let target = Arc::make_mut(target);
+        target.rows.remove(at);
+        target.tags.remove(at);
         self.len -= 1;
         if target.is_empty() {
             self.blocks.remove(block);
@@ -182,7 +244,7 @@ impl ShownOrder {
     /// Where `row` is shown, if it is; `before` as for [`ShownOrder::insert`].
     pub fn position(&mut self, row: usize, before: impl FnMut(usize) -> bool) -> Option<usize> {
         let (block, at) = self.locate(row, before);
-        let found = self.blocks.get(block)?.get(at)?;
+        let found = self.blocks.get(block)?.rows.get(at)?;
         if *found as usize != row {
             return None;
         }
@@ -203,7 +265,7 @@ mod tests {
     fn order_of(keys: &[u32]) -> ShownOrder {
         let mut order = ShownOrder::default();
         for row in 0..keys.len() {
-            order.insert(row, |i| keys[i] < keys[row]);
+            order.insert(row, 0, |i| keys[i] < keys[row]);
         }
         order
     }
@@ -234,7 +296,7 @@ mod tests {
     fn a_filtered_order_keeps_the_order_and_its_blocks_take_rows() {
         let keys: Vec<u32> = (0..3000u32).map(|n| (n * 7919) % 3000).collect();
         let order = order_of(&keys);
-        let mut even = order.filtered(|i| keys[i].is_multiple_of(2));
+        let mut even = order.filtered(|i, _| keys[i].is_multiple_of(2));
         let kept: Vec<u32> = even.iter().map(|i| keys[i]).collect();
         assert_eq!(kept, (0..3000).step_by(2).collect::<Vec<_>>());
         assert_eq!(even.len(), 1500);
@@ -244,9 +306,34 @@ mod tests {
                 .all(|b| !b.is_empty() && b.len() <= BLOCK_FIRST)
         );
         let row = keys.iter().position(|&k| k == 1001).unwrap();
-        even.insert(row, |i| keys[i] < 1001);
+        even.insert(row, 0, |i| keys[i] < 1001);
         assert_eq!(even.get(501).map(|i| keys[i]), Some(1001));
-        assert!(order.filtered(|_| false).is_empty());
+        assert!(order.filtered(|_, _| false).is_empty());
+    }
+
+    #[test]
+    fn tags_travel_with_their_rows_and_select_them() {
+        let keys: Vec<u32> = (0..2000u32).map(|n| (n * 7919) % 2000).collect();
+        let mut order = ShownOrder::default();
+        for row in 0..keys.len() {
+            let tag = if keys[row].is_multiple_of(3) {
+                0b101
+            } else {
+                0b001
+            };
+            order.insert(row, tag, |i| keys[i] < keys[row]);
+        }
+        let thirds: Vec<u32> = order.with_tag(0b100).iter().map(|i| keys[i]).collect();
+        assert_eq!(thirds, (0..2000).step_by(3).collect::<Vec<_>>());
+        assert_eq!(order.with_tag(0b001).len(), 2000);
+        let row = keys.iter().position(|&k| k == 3).unwrap();
+        assert!(order.remove(row, |i| keys[i] < 3));
+        order.insert(row, 0b001, |i| keys[i] < 3);
+        assert_eq!(
+            order.with_tag(0b100).len(),
+            thirds.len() - 1,
+            "a new tag counts"
+        );
     }
 
     #[test]
@@ -254,7 +341,7 @@ mod tests {
         let keys = [10, 20, 30, 5, 25, 40];
         let mut order = ShownOrder::from_sorted(&[0, 1, 2]);
         for row in 3..keys.len() {
-            order.insert(row, |i| keys[i] < keys[row]);
+            order.insert(row, 0, |i| keys[i] < keys[row]);
         }
         let sorted: Vec<u32> = order.iter().map(|i| keys[i]).collect();
         assert_eq!(sorted, [5, 10, 20, 25, 30, 40]);

@@ -6,6 +6,8 @@
 //! which one is shown. A page owns its state module here, its reducer
 //! module in `update/`, its view module in `ui/` and its key context.
 
+mod account_bulk;
+mod accounts;
 mod bulk;
 mod csam;
 mod dlp;
@@ -20,6 +22,8 @@ mod status;
 
 use std::time::{Duration, Instant};
 
+pub use account_bulk::{AccountChoice, AccountPlanDialog, AccountRun};
+pub use accounts::{AccountSort, AccountsPage};
 pub use bulk::{
     BulkDialog, BulkRun, MenuChoice, PlanDialog, RowMark, Selection, SummaryChoice, Typed,
 };
@@ -49,6 +53,8 @@ pub enum Page {
     Settings,
     /// Every zone's CSAM Scanner status in one table.
     Fleet,
+    /// Every account's DLP settings in one table.
+    Accounts,
 }
 
 /// The two panels of the settings page.
@@ -209,8 +215,8 @@ pub enum Dialog {
         /// The highlighted choice; Cancel by default.
         confirm_selected: bool,
     },
-    /// A bulk change of the fleet page: its menu, its plan, its run's
-    /// questions and summary.
+    /// A bulk change of the fleet page or the accounts page: its menu, its
+    /// plan, its run's questions and summary.
     Bulk(Box<BulkDialog>),
 }
 
@@ -220,8 +226,9 @@ impl Dialog {
     pub fn takes_text(&self) -> bool {
         match self {
             Self::Bulk(bulk) => match bulk.as_ref() {
-                BulkDialog::Email { .. } => true,
+                BulkDialog::Email { .. } | BulkDialog::PublicKey { .. } => true,
                 BulkDialog::Plan(plan) => plan.typed.is_some(),
+                BulkDialog::AccountPlan(plan) => plan.typed.is_some(),
                 _ => false,
             },
             _ => false,
@@ -238,6 +245,8 @@ pub struct AppState {
     pub settings: SettingsPage,
     /// The fleet page: every zone at once.
     pub fleet: FleetPage,
+    /// The accounts page: every account's DLP settings at once.
+    pub accounts: AccountsPage,
     /// Who the credentials are (a token's id, a global key's email), once
     /// the credential check said: what the fleet cache is kept under.
     pub identity: Option<crate::fleet::CredentialIdentity>,
@@ -287,6 +296,7 @@ impl AppState {
             page: Page::Settings,
             settings,
             fleet: FleetPage::default(),
+            accounts: AccountsPage::default(),
             identity: None,
             requests: Requests::default(),
             status: None,
@@ -322,6 +332,7 @@ impl AppState {
         match self.page {
             Page::Settings => self.settings.is_editing(),
             Page::Fleet => self.fleet.typing.is_some(),
+            Page::Accounts => self.accounts.typing.is_some(),
         }
     }
 
@@ -339,8 +350,12 @@ impl AppState {
         let spinner = self
             .is_busy()
             .then(|| self.now + Duration::from_millis(100));
-        let countdown = (self.page == Page::Fleet && self.fleet.scanning.is_some())
-            .then(|| self.now + Duration::from_secs(1));
+        let scanning = match self.page {
+            Page::Settings => false,
+            Page::Fleet => self.fleet.scanning.is_some(),
+            Page::Accounts => self.accounts.scanning.is_some(),
+        };
+        let countdown = scanning.then(|| self.now + Duration::from_secs(1));
         let fade = self
             .status
             .as_ref()

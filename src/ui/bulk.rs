@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::fleet::{budget_span, words_of};
 use super::theme::Theme;
-use crate::fleet::{ApplySummary, RunState, StopReason, thousands};
+use crate::fleet::{ApplyProgress, ApplySummary, RunState, StopReason, thousands};
 use crate::state::{BulkRun, RowMark};
 
 /// The cells of the progress bar.
@@ -25,9 +25,39 @@ pub fn run_line(run: &BulkRun, now: Instant, theme: Theme) -> Line<'static> {
     if let Some(end) = &run.end {
         return end_line(&end.state, &end.summary, theme);
     }
+    let asked = Asked {
+        started: run.id.is_some(),
+        paused: run.paused,
+        stopping: run.stopping,
+        quitting: run.quitting,
+    };
+    progress_line(run.progress.as_ref(), asked, now, theme)
+}
+
+/// What was asked of a run going, as its line tells it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    /// The engine has started it.
+    pub started: bool,
+    /// Pause asked.
+    pub paused: bool,
+    /// Stop asked.
+    pub stopping: bool,
+    /// Quit asked.
+    pub quitting: bool,
+}
+
+/// The line of a run going (of zones or accounts): its state, the bar, the
+/// failures, the pace and the budget.
+pub fn progress_line(
+    progress: Option<&ApplyProgress>,
+    run: Asked,
+    now: Instant,
+    theme: Theme,
+) -> Line<'static> {
     let sep = || Span::styled(" · ", theme.muted());
-    let Some(progress) = &run.progress else {
-        let what = if run.id.is_some() {
+    let Some(progress) = progress else {
+        let what = if run.started {
             "Starting the bulk run…"
         } else {
             "Writing the run's journal…"

@@ -10,6 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use super::account_bulk_dialog::{account_choice_words, account_plan_popup, account_summary};
 use super::bulk::counts;
 use super::panel::{Row, lay_out};
 use super::status::key_hints;
@@ -31,16 +32,16 @@ const MIN_INNER: usize = 56;
 const NAMED: usize = 4;
 
 /// What a popup is made of.
-struct Popup {
-    title: String,
+pub(super) struct Popup {
+    pub(super) title: String,
     /// The lines above the buttons.
-    body: Vec<Line<'static>>,
+    pub(super) body: Vec<Line<'static>>,
     /// The buttons, and which is highlighted (`destructive` for the last).
-    buttons: Vec<&'static str>,
+    pub(super) buttons: Vec<&'static str>,
     /// Labels built at draw time replace the fixed ones (counts in them).
-    labels: Vec<String>,
-    highlighted: usize,
-    destructive: bool,
+    pub(super) labels: Vec<String>,
+    pub(super) highlighted: usize,
+    pub(super) destructive: bool,
 }
 
 /// Draws `dialog` over the middle of `area`.
@@ -57,12 +58,53 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, dialog: &BulkDial
             selection,
             choices,
             selected,
-        } => menu(&selection.label, choices, *selected, text, room, theme),
+        } => {
+            let choices: Vec<String> = choices.iter().map(choice_words).collect();
+            menu(&selection.label, &choices, *selected, text, room, theme)
+        }
         BulkDialog::Email {
             selection,
             input,
             problem,
-        } => email(&selection.label, input, problem.as_deref(), text, theme),
+        } => typed_popup(
+            TypedField {
+                title: format!(" Notification email · {} ", selection.label),
+                intro: "The address every zone's CSAM notifications go to. Each zone then \
+                        verifies it: scanning stays off on a zone until its new address is \
+                        verified.",
+                lead: "  Email ",
+            },
+            input,
+            problem.as_deref(),
+            text,
+            theme,
+        ),
+        BulkDialog::AccountMenu {
+            selection,
+            choices,
+            selected,
+        } => {
+            let choices: Vec<String> = choices.iter().map(account_choice_words).collect();
+            menu(&selection.label, &choices, *selected, text, room, theme)
+        }
+        BulkDialog::PublicKey {
+            selection,
+            input,
+            problem,
+        } => typed_popup(
+            TypedField {
+                title: format!(" Payload-logging public key · {} ", selection.label),
+                intro: "The X25519 public key (44 characters of base64) DLP encrypts matched \
+                        payloads to, on every account. Paste it; it is checked as it is typed.",
+                lead: "  Key ",
+            },
+            input,
+            problem.as_deref(),
+            text,
+            theme,
+        ),
+        BulkDialog::AccountPlan(plan) => account_plan_popup(plan, text, room, theme),
+        BulkDialog::AccountSummary { choice } => account_summary(state, *choice, text, theme),
         BulkDialog::Plan(plan) => plan_popup(plan, text, room, theme),
         BulkDialog::StopRun { confirm_selected } => question(
             " Stop the bulk run? ",
@@ -157,7 +199,7 @@ fn draw(frame: &mut Frame, area: Rect, state: &AppState, popup: Popup, inner: us
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-fn words(text: &str, style: Style, columns: usize, theme: Theme) -> Vec<Line<'static>> {
+pub(super) fn words(text: &str, style: Style, columns: usize, theme: Theme) -> Vec<Line<'static>> {
     lay_out(&[Row::wide().words(text, style)], 0, columns, theme).lines
 }
 
@@ -198,7 +240,7 @@ fn choice_words(choice: &MenuChoice) -> String {
 
 fn menu(
     label: &str,
-    choices: &[MenuChoice],
+    choices: &[String],
     selected: usize,
     columns: usize,
     room: usize,
@@ -217,7 +259,7 @@ fn menu(
         let on = i == selected;
         let line = Line::from(vec![
             Span::raw(if on { "  › " } else { "    " }),
-            Span::raw(choice_words(choice)),
+            Span::raw(choice.clone()),
         ]);
         body.push(if on {
             line.style(theme.selected())
@@ -235,16 +277,23 @@ fn menu(
     }
 }
 
-fn email(label: &str, input: &Typed, problem: Option<&str>, columns: usize, theme: Theme) -> Popup {
-    let mut body = words(
-        "The address every zone's CSAM notifications go to. Each zone then verifies it: \
-         scanning stays off on a zone until its new address is verified.",
-        Style::new(),
-        columns,
-        theme,
-    );
+/// A dialog's one typed field: its title, what it is for, its label.
+pub(super) struct TypedField {
+    pub(super) title: String,
+    pub(super) intro: &'static str,
+    pub(super) lead: &'static str,
+}
+
+fn typed_popup(
+    field: TypedField,
+    input: &Typed,
+    problem: Option<&str>,
+    columns: usize,
+    theme: Theme,
+) -> Popup {
+    let mut body = words(field.intro, Style::new(), columns, theme);
     body.push(Line::default());
-    let lead = "  Email ";
+    let lead = field.lead;
     let (shown, _) = input_view(&input.0, columns.saturating_sub(width(lead) + 2));
     body.push(Line::from(vec![
         Span::styled(lead, theme.label()),
@@ -254,7 +303,7 @@ fn email(label: &str, input: &Typed, problem: Option<&str>, columns: usize, them
         body.extend(words(problem, theme.error(), columns, theme));
     }
     Popup {
-        title: format!(" Notification email · {label} "),
+        title: field.title,
         body,
         buttons: vec!["[ Back: esc ]", "[ Plan: enter ]"],
         labels: Vec::new(),
@@ -424,7 +473,7 @@ fn zone_list(dialog: &PlanDialog, columns: usize, rows: usize, theme: Theme) -> 
     lines
 }
 
-fn clip(text: &str, columns: usize) -> String {
+pub(super) fn clip(text: &str, columns: usize) -> String {
     if width(text) <= columns {
         return text.to_owned();
     }

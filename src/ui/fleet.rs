@@ -129,7 +129,7 @@ fn detail_lines(
 }
 
 /// The first row shown: the cursor stays in view with two rows below it.
-fn scroll_offset(selected: usize, total: usize, rows: usize) -> usize {
+pub(super) fn scroll_offset(selected: usize, total: usize, rows: usize) -> usize {
     if rows == 0 || total <= rows {
         return 0;
     }
@@ -196,16 +196,22 @@ fn progress(
             Span::styled(" scans again", theme.muted()),
         ]);
     };
-    scan_line(scanning, now, theme)
+    scan_line(scanning, "zones", now, theme)
 }
 
 /// What matters most first, so a narrow screen cuts the least of it:
-/// how far, a rate limit, the ETA, the budget, the pace.
-fn scan_line(scanning: &Scanning, now: Instant, theme: Theme) -> Line<'static> {
+/// how far, a rate limit, the ETA, the budget, the pace. `noun` is what is
+/// scanned: `zones`, `accounts`.
+pub(super) fn scan_line(
+    scanning: &Scanning,
+    noun: &str,
+    now: Instant,
+    theme: Theme,
+) -> Line<'static> {
     let Some(progress) = &scanning.progress else {
         let what = match scanning.total {
-            Some(total) => format!("Scanning {total} zones…"),
-            None => "Listing the zones…".to_owned(),
+            Some(total) => format!("Scanning {total} {noun}…"),
+            None => format!("Listing the {noun}…"),
         };
         let mut spans = vec![Span::styled(what, theme.warn())];
         if let Some(budget) = scanning.listing_budget {

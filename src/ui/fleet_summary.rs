@@ -65,7 +65,7 @@ fn parts(coverage: &Coverage, short: bool) -> Vec<String> {
 }
 
 /// `parts` joined by " · ", a new line where the next would not fit.
-fn wrapped(parts: &[String], columns: usize) -> Vec<String> {
+pub(super) fn wrapped(parts: &[String], columns: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for part in parts {
         match lines.last_mut() {
@@ -180,7 +180,7 @@ pub(super) fn filter_line(
 
 /// `parts` joined by " · " (" " before the count), a new line where the
 /// next would not fit; `last` is added only where it fits.
-fn joined(
+pub(super) fn joined(
     parts: Vec<Vec<Span<'static>>>,
     last: &[Span<'static>],
     columns: usize,

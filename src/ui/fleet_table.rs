@@ -173,7 +173,7 @@ impl Layout {
 /// Why a row could not be read, in the few words its cell has room for
 /// ("429 rate limited", "timeout"); the whole message is in
 /// [`failure_detail`].
-fn reason(failure: &Failure) -> String {
+pub(super) fn reason(failure: &Failure) -> String {
     match failure {
         Failure::NoPermission { .. } => "403 no permission".to_owned(),
         Failure::Auth => "401 credentials refused".to_owned(),
@@ -193,7 +193,12 @@ fn reason(failure: &Failure) -> String {
 /// The whole story of a row that could not be read: the short reason, the
 /// permission it lacks when known, and the message.
 pub(super) fn failure_detail(error: &RowError) -> String {
-    let mut text = reason(&error.failure);
+    detail_with(error, reason(&error.failure))
+}
+
+/// [`failure_detail`] with the short reason `text` (a page's own words
+/// for a kind of failure).
+pub(super) fn detail_with(error: &RowError, mut text: String) -> String {
     if let Failure::NoPermission {
         permission: Some(permission),
     } = &error.failure
@@ -208,6 +213,6 @@ pub(super) fn failure_detail(error: &RowError) -> String {
 }
 
 /// `text` in `columns` (with two spaces of gap), cut with `…`.
-fn cut(text: &str, columns: usize) -> String {
+pub(super) fn cut(text: &str, columns: usize) -> String {
     pad(&fit_text(text, columns.saturating_sub(2)), columns)
 }

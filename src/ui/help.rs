@@ -1,5 +1,5 @@
 //! The help overlay: every binding of the key table, grouped by where it
-//! applies, in as many columns as the screen needs; the log file at the bottom.
+//! applies (the other pages' keys left out), in as many columns as the screen needs; the log file at the bottom.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,6 +19,7 @@ fn groups(page: Page) -> Vec<KeyContext> {
     let mut groups = match page {
         Page::Settings => vec![KeyContext::Global, KeyContext::Settings],
         Page::Fleet => vec![KeyContext::Global, KeyContext::Fleet, KeyContext::Run],
+        Page::Accounts => vec![KeyContext::Global, KeyContext::Accounts],
     };
     groups.extend(OVERLAYS);
     groups

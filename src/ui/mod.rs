@@ -8,6 +8,9 @@
 //! the panels, in that order. [`hit_test`] answers what a click lands on
 //! from the same layout and the same laid-out panel bodies.
 
+mod account_bulk_dialog;
+mod accounts;
+mod accounts_table;
 mod audit;
 mod audit_detail;
 mod bulk;
@@ -99,8 +102,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         return;
     };
     header::render(frame, screen.header, state, theme);
-    let mut cursor = if state.gate == Gate::Open && state.page == Page::Fleet {
+    let open = state.gate == Gate::Open;
+    let mut cursor = if open && state.page == Page::Fleet {
         fleet::render(frame, screen.body, state, theme)
+    } else if open && state.page == Page::Accounts {
+        accounts::render(frame, screen.body, state, theme)
     } else if let Some([zone_area, account_area]) = screen.panels {
         let zone = setting::render::<Csam>(frame, zone_area, state, theme);
         let account = setting::render::<Dlp>(frame, account_area, state, theme);
@@ -114,7 +120,6 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 
     // The text cursor goes to the field that takes the keys: the picker's
     // filter, else the command line, else the email.
-    let open = state.gate == Gate::Open;
     if let Some(picker) = state.picker.as_ref().filter(|_| open) {
         let retry = picker
             .loading

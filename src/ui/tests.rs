@@ -1,6 +1,8 @@
 //! Render tests: whole screens on a `TestBackend`, as insta snapshots at
 //! 80x24 and 120x40, plus the promises a snapshot cannot state on its own.
 
+mod account_bulk;
+mod accounts;
 mod audit;
 mod bulk;
 mod fixtures;
@@ -271,36 +273,43 @@ fn any_size_draws_without_panicking() {
 
 #[test]
 fn the_help_lists_every_binding_and_the_log_file() {
-    // The help is about the page shown: every binding but the other page's.
-    let mut fleet_help = help();
-    fleet_help.page = crate::state::Page::Fleet;
-    let pages = [
-        (help(), crate::input::KeyContext::Fleet),
-        (fleet_help, crate::input::KeyContext::Settings),
+    use crate::input::KeyContext;
+    use crate::state::Page;
+    // The help is about the page shown: every binding but the other pages'
+    // (the bulk run's keys are the fleet page's).
+    let own = |page: Page| match page {
+        Page::Settings => vec![KeyContext::Settings],
+        Page::Fleet => vec![KeyContext::Fleet, KeyContext::Run],
+        Page::Accounts => vec![KeyContext::Accounts],
+    };
+    let on_a_page = [
+        KeyContext::Settings,
+        KeyContext::Fleet,
+        KeyContext::Run,
+        KeyContext::Accounts,
     ];
-    for ((width, height), (state, other_page)) in [(80, 24), (120, 40)]
-        .into_iter()
-        .flat_map(|size| pages.clone().map(|page| (size, page)))
-    {
-        let shown = screen(width, height, &state);
-        // The bulk run's keys are the fleet page's too.
-        let runs_on_other_page = other_page == crate::input::KeyContext::Fleet;
-        for binding in crate::input::BINDINGS.iter().filter(|b| {
-            b.context != other_page
-                && !(runs_on_other_page && b.context == crate::input::KeyContext::Run)
-        }) {
-            assert!(
-                shown.contains(&binding.key_names()),
-                "{} missing at {width}x{height}",
-                binding.key_names()
-            );
-            assert!(
-                shown.contains(binding.context.title()),
-                "{} missing",
-                binding.context.title()
-            );
+    for (width, height) in [(80, 24), (120, 40)] {
+        for page in [Page::Settings, Page::Fleet, Page::Accounts] {
+            let mut state = help();
+            state.page = page;
+            let shown = screen(width, height, &state);
+            for binding in crate::input::BINDINGS
+                .iter()
+                .filter(|b| !on_a_page.contains(&b.context) || own(page).contains(&b.context))
+            {
+                assert!(
+                    shown.contains(&binding.key_names()),
+                    "{} missing at {width}x{height} on {page:?}",
+                    binding.key_names()
+                );
+                assert!(
+                    shown.contains(binding.context.title()),
+                    "{} missing",
+                    binding.context.title()
+                );
+            }
+            assert!(shown.contains("/home/ops/.local/state/trustdeck/trustdeck.log"));
         }
-        assert!(shown.contains("/home/ops/.local/state/trustdeck/trustdeck.log"));
     }
     let wide = screen(120, 40, &help());
     assert!(

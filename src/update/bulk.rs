@@ -13,7 +13,7 @@ use crossterm::event::{Event, KeyCode};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{bulk_run, say};
+use super::{account_bulk, account_run, bulk_run, say};
 use crate::fleet::{Change, Filter, FleetRow, Plan, ZoneCsam, thousands, visible};
 use crate::input::KeyContext;
 use crate::message::{Command, Msg};
@@ -79,7 +79,7 @@ fn selection(state: &AppState) -> Option<Selection> {
     if fleet.marked.is_empty() {
         let row = fleet.selected_row()?;
         return Some(Selection {
-            zones: vec![row.zone_id.clone()],
+            ids: vec![row.zone_id.clone()],
             label: row.zone_name.clone(),
         });
     }
@@ -93,7 +93,7 @@ fn selection(state: &AppState) -> Option<Selection> {
         .collect();
     let count = zones.len();
     Some(Selection {
-        zones,
+        ids: zones,
         label: format!(
             "{} marked zone{}",
             thousands(count as u64),
@@ -135,7 +135,7 @@ fn rows_of<'a>(
 ) -> impl Iterator<Item = &'a FleetRow> {
     let scan = state.fleet.scan.as_ref();
     selection
-        .zones
+        .ids
         .iter()
         .filter_map(move |id| scan.and_then(|scan| scan.row(id)))
 }
@@ -176,6 +176,18 @@ pub(super) fn on_dialog(state: &mut AppState, msg: Msg) -> Vec<Command> {
             problem,
         } => email(state, selection, input, problem, msg),
         BulkDialog::Plan(plan) => plan_key(state, plan, msg),
+        BulkDialog::AccountMenu {
+            selection,
+            choices,
+            selected,
+        } => account_bulk::menu(state, selection, choices, selected, msg),
+        BulkDialog::PublicKey {
+            selection,
+            input,
+            problem,
+        } => account_bulk::public_key(state, selection, input, problem, msg),
+        BulkDialog::AccountPlan(plan) => account_bulk::plan_key(state, plan, msg),
+        BulkDialog::AccountSummary { choice } => account_run::on_summary(state, choice, msg),
         other => bulk_run::on_dialog(state, other, msg),
     }
 }
@@ -297,74 +309,187 @@ fn plan(state: &mut AppState, selection: Selection, change: Change) -> Vec<Comma
 }
 
 fn plan_key(state: &mut AppState, mut dialog: PlanDialog, msg: Msg) -> Vec<Command> {
-    let last = dialog.plan.entries.len().saturating_sub(1);
-    let scroll = |dialog: &mut PlanDialog, by: isize| {
-        dialog.scroll = dialog.scroll.saturating_add_signed(by).min(last);
+    match plan_ask(&mut dialog, msg) {
+        PlanAsk::Run if dialog.runnable() => bulk_run::start(state, dialog.plan),
+        PlanAsk::Cancel => cancelled(state),
+        _ => keep(state, BulkDialog::Plan(dialog)),
+    }
+}
+
+/// What a key in a plan dialog asks for.
+pub(super) enum PlanAsk {
+    /// The dialog stays (scrolled, typed in, highlight moved).
+    Keep,
+    /// Run the plan (the caller checks it can be run).
+    Run,
+    /// Close it; nothing is sent.
+    Cancel,
+}
+
+/// A plan dialog as its keys see it, of zones or of accounts.
+pub(super) trait PlanKeys {
+    /// What the plan sends to, in the typed count's words: `zones`.
+    const NOUN: &'static str;
+    /// The entries the list scrolls through.
+    fn entries(&self) -> usize;
+    /// The first entry shown, the count typed, the highlight, the problem.
+    fn parts(
+        &mut self,
+    ) -> (
+        &mut usize,
+        Option<&mut Typed>,
+        &mut bool,
+        &mut Option<String>,
+    );
+    /// Whether Run can be chosen at all.
+    fn runnable(&self) -> bool;
+    /// Whether the typed count is the right one.
+    fn count_typed(&self) -> bool;
+    /// How many the plan sends to.
+    fn to_send(&self) -> usize;
+    /// What a wrong count is told: `type 3 to stop scanning on every one`.
+    fn retype_words(&self, count: usize) -> String;
+}
+
+/// `PlanKeys` for a plan dialog with the plan dialog's fields (`plan`,
+/// `scroll`, `typed`, `confirm_selected`, `problem`) and its `runnable` and
+/// `count_typed`.
+macro_rules! plan_keys {
+    ($dialog:ty, $noun:literal, $retype:literal) => {
+        impl $crate::update::bulk::PlanKeys for $dialog {
+            const NOUN: &'static str = $noun;
+            fn entries(&self) -> usize {
+                self.plan.entries.len()
+            }
+            fn parts(
+                &mut self,
+            ) -> (
+                &mut usize,
+                Option<&mut $crate::state::Typed>,
+                &mut bool,
+                &mut Option<String>,
+            ) {
+                let Self {
+                    scroll,
+                    typed,
+                    confirm_selected,
+                    problem,
+                    ..
+                } = self;
+                (scroll, typed.as_mut(), confirm_selected, problem)
+            }
+            fn runnable(&self) -> bool {
+                <$dialog>::runnable(self)
+            }
+            fn count_typed(&self) -> bool {
+                <$dialog>::count_typed(self)
+            }
+            fn to_send(&self) -> usize {
+                self.plan.to_send()
+            }
+            fn retype_words(&self, count: usize) -> String {
+                format!($retype, count = count)
+            }
+        }
     };
+}
+pub(super) use plan_keys;
+
+plan_keys!(
+    PlanDialog,
+    "zones",
+    "type {count} to stop scanning on every one of them"
+);
+
+/// A key in a plan dialog: scroll, type the count, move the highlight;
+/// Cancel unless Run is asked for (the typed count first when one is).
+pub(super) fn plan_ask<D: PlanKeys>(dialog: &mut D, msg: Msg) -> PlanAsk {
+    let last = dialog.entries().saturating_sub(1);
+    let typing = dialog.parts().1.is_some();
+    let scroll = |dialog: &mut D, by: isize| {
+        let (scroll, ..) = dialog.parts();
+        *scroll = scroll.saturating_add_signed(by).min(last);
+    };
+    let page = PAGE_ROWS as isize;
     match msg {
-        Msg::Down => scroll(&mut dialog, 1),
-        Msg::Up => scroll(&mut dialog, -1),
-        Msg::PageDown => scroll(&mut dialog, PAGE_ROWS as isize),
-        Msg::PageUp => scroll(&mut dialog, -(PAGE_ROWS as isize)),
+        Msg::Down => scroll(dialog, 1),
+        Msg::Up => scroll(dialog, -1),
+        Msg::PageDown => scroll(dialog, page),
+        Msg::PageUp => scroll(dialog, -page),
         Msg::EditKey(key) => match key.code {
-            KeyCode::Down => scroll(&mut dialog, 1),
-            KeyCode::Up => scroll(&mut dialog, -1),
-            KeyCode::PageDown => scroll(&mut dialog, PAGE_ROWS as isize),
-            KeyCode::PageUp => scroll(&mut dialog, -(PAGE_ROWS as isize)),
+            KeyCode::Down => scroll(dialog, 1),
+            KeyCode::Up => scroll(dialog, -1),
+            KeyCode::PageDown => scroll(dialog, page),
+            KeyCode::PageUp => scroll(dialog, -page),
             _ => {
-                if let Some(typed) = dialog.typed.as_mut() {
+                if let (_, Some(typed), ..) = dialog.parts() {
                     typed.0.handle_event(&Event::Key(key));
                 }
-                retype(&mut dialog);
+                retype(dialog);
             }
         },
         Msg::Paste(text) => {
-            if let Some(typed) = dialog.typed.as_mut() {
+            if let (_, Some(typed), ..) = dialog.parts() {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     typed.0.handle(InputRequest::InsertChar(c));
                 }
             }
-            retype(&mut dialog);
+            retype(dialog);
         }
-        Msg::ToggleChoice if dialog.runnable() && dialog.typed.is_none() => {
-            dialog.confirm_selected = !dialog.confirm_selected;
+        Msg::ToggleChoice if dialog.runnable() && !typing => {
+            let (_, _, highlight, _) = dialog.parts();
+            *highlight = !*highlight;
         }
-        Msg::Confirm if dialog.runnable() && dialog.typed.is_none() => {
-            return bulk_run::start(state, dialog.plan);
-        }
-        Msg::Choose if dialog.typed.is_none() => {
-            if dialog.confirm_selected && dialog.runnable() {
-                return bulk_run::start(state, dialog.plan);
-            }
-            return cancelled(state);
+        Msg::Confirm if !typing => return PlanAsk::Run,
+        Msg::Choose if !typing => {
+            let (_, _, highlight, _) = dialog.parts();
+            return if *highlight {
+                PlanAsk::Run
+            } else {
+                PlanAsk::Cancel
+            };
         }
         Msg::CommitEdit => {
-            let typed = dialog.typed.as_ref().map_or("", |t| t.0.value());
+            let typed = typed_text(dialog);
             if !typed.trim().is_empty() && dialog.count_typed() {
-                return bulk_run::start(state, dialog.plan);
+                return PlanAsk::Run;
             }
-            let count = dialog.plan.to_send();
-            dialog.problem = Some(if typed.trim().is_empty() {
-                format!("Type {count}, the number of zones, to confirm; esc cancels.")
+            let count = dialog.to_send();
+            let words = if typed.trim().is_empty() {
+                format!(
+                    "Type {count}, the number of {}, to confirm; esc cancels.",
+                    D::NOUN
+                )
             } else {
-                format!("That is not {count}: type {count} to stop scanning on every one of them.")
-            });
+                format!("That is not {count}: {}.", dialog.retype_words(count))
+            };
+            *dialog.parts().3 = Some(words);
         }
-        Msg::Deny | Msg::CancelEdit => return cancelled(state),
+        Msg::Deny | Msg::CancelEdit => return PlanAsk::Cancel,
         _ => {}
     }
-    keep(state, BulkDialog::Plan(dialog))
+    PlanAsk::Keep
+}
+
+fn typed_text<D: PlanKeys>(dialog: &mut D) -> String {
+    dialog
+        .parts()
+        .1
+        .map(|t| t.0.value().to_owned())
+        .unwrap_or_default()
 }
 
 /// The typed count moves the highlight to Run once it is right, back to
 /// Cancel when it is not.
-fn retype(dialog: &mut PlanDialog) {
-    let typed = dialog.typed.as_ref().map_or("", |t| t.0.value());
-    dialog.confirm_selected = !typed.trim().is_empty() && dialog.count_typed();
-    dialog.problem = None;
+fn retype<D: PlanKeys>(dialog: &mut D) {
+    let typed = typed_text(dialog);
+    let right = !typed.trim().is_empty() && dialog.count_typed();
+    let (_, _, highlight, problem) = dialog.parts();
+    *highlight = right;
+    *problem = None;
 }
 
-fn cancelled(state: &mut AppState) -> Vec<Command> {
+pub(super) fn cancelled(state: &mut AppState) -> Vec<Command> {
     say(
         state,
         StatusKind::Info,

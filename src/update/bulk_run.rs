@@ -288,6 +288,7 @@ fn resume(state: &mut AppState, run: &RunInfo) -> Vec<Command> {
 pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
     match news {
         FleetNews::Apply(event) => on_event(state, event),
+        FleetNews::AccountApply(_) | FleetNews::AccountApplyRefused(_) => Vec::new(),
         FleetNews::ApplyRefused(why) => {
             let quitting = state.fleet.run.as_ref().is_some_and(|r| r.quitting);
             state.fleet.run = None;
@@ -308,7 +309,11 @@ pub(super) fn on_news(state: &mut AppState, news: FleetNews) -> Vec<Command> {
             offer(state, runs);
             Vec::new()
         }
-        FleetNews::Scan(_) | FleetNews::Scans(_) | FleetNews::Cached(_) => Vec::new(),
+        FleetNews::Scan(_)
+        | FleetNews::Scans(_)
+        | FleetNews::Cached(_)
+        | FleetNews::AccountScans(_)
+        | FleetNews::AccountsCached(_) => Vec::new(),
     }
 }
 

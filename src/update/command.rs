@@ -1,5 +1,5 @@
-//! The `:` command line: `zone NAME-OR-ID`, `account NAME-OR-ID`, `refresh`,
-//! `quit`, `help`, with Tab completing zone names from what is loaded.
+//! The `:` command line: `zone NAME-OR-ID`, `account NAME-OR-ID`,
+//! `accounts` (the accounts page), `refresh`, `quit`, `help`, with Tab completing zone names from what is loaded.
 
 use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
@@ -8,10 +8,10 @@ use tui_input::{Input, InputRequest};
 use super::{lookup, picker, say, update};
 use crate::api::validate;
 use crate::message::{Command, Msg};
-use crate::state::{AppState, Lookup, PickerItem, PickerKind, StatusKind};
+use crate::state::{AppState, Lookup, Page, PickerItem, PickerKind, StatusKind};
 
 /// The commands, for the error message and the help.
-pub const COMMANDS: &str = "zone NAME-OR-ID, account NAME-OR-ID, refresh, quit, help";
+pub const COMMANDS: &str = "zone NAME-OR-ID, account NAME-OR-ID, accounts, refresh, quit, help";
 
 pub(super) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Command> {
     let Some(line) = state.command_line.as_mut() else {
@@ -50,6 +50,7 @@ fn run(state: &mut AppState, typed: &str) -> Vec<Command> {
         "" => Vec::new(),
         "zone" | "z" => go_to(state, PickerKind::Zone, argument),
         "account" | "a" => go_to(state, PickerKind::Account, argument),
+        "accounts" => update(state, Msg::ShowPage(Page::Accounts)),
         "refresh" | "r" => update(state, Msg::Refresh),
         "quit" | "q" => update(state, Msg::Quit),
         "help" | "h" | "?" => update(state, Msg::ToggleHelp),

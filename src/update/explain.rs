@@ -35,17 +35,23 @@ pub(super) fn unavailable(state: &mut AppState, refused: &Refused) {
     }
 }
 
-/// A key of the other page: where it works and how to get there.
+/// A key of another page: where it works and how to get there.
 fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
-    let how = match state.page {
-        Page::Settings => format!(
+    let how = if place == "the accounts page" {
+        format!(
+            "{} shows every account",
+            key(state, KeyContext::Global, "accounts_page")
+        )
+    } else if state.page == Page::Settings || place != "the zone and account panels" {
+        format!(
             "{} shows the fleet",
             key(state, KeyContext::Global, "fleet_page")
-        ),
-        Page::Fleet => format!(
+        )
+    } else {
+        format!(
             "{} goes back to the panels",
             key(state, KeyContext::Global, "escape")
-        ),
+        )
     };
     format!(
         "{} ({}) is a key of {place}, not of this page; {how}.",
@@ -55,6 +61,9 @@ fn elsewhere(state: &AppState, refused: &Refused, place: &str) -> String {
 }
 
 fn why_not(state: &AppState, msg: &Msg) -> Option<String> {
+    if state.page == Page::Accounts {
+        return accounts_refused(state, msg);
+    }
     if state.page == Page::Fleet {
         if let Some(text) = super::bulk::why_not(state, msg) {
             return Some(text);
@@ -105,6 +114,29 @@ fn fleet_refused(state: &AppState, msg: &Msg) -> Option<String> {
         }
         Msg::PauseRun | Msg::AskStopRun => {
             "The run is stopping: the requests in flight finish, the rest are not sent.".to_owned()
+        }
+        _ => return None,
+    })
+}
+
+/// The accounts page's keys that wait for something: a row, a scan's end.
+fn accounts_refused(state: &AppState, msg: &Msg) -> Option<String> {
+    let page = &state.accounts;
+    let refresh = key(state, KeyContext::Global, "refresh");
+    let escape = key(state, KeyContext::Global, "escape");
+    Some(match msg {
+        Msg::FocusNext | Msg::FocusPrev => format!(
+            "The accounts page is one table, with no panels to move between: {escape} goes back to the panels."
+        ),
+        Msg::ShowPage(Page::Accounts) => "This is the accounts page.".to_owned(),
+        Msg::Activate | Msg::CopyId if page.rows().is_empty() => {
+            format!("No accounts yet: {refresh} scans every account.")
+        }
+        Msg::Activate | Msg::CopyId => {
+            "No account is shown: the filters hide every account.".to_owned()
+        }
+        Msg::Refresh if page.scanning.is_some() => {
+            format!("A scan is going: {escape} stops it, {refresh} scans again after.")
         }
         _ => return None,
     })

@@ -5,6 +5,9 @@
 //! help, the overlays); everything else goes to the page shown. A reply is
 //! routed by taking its id out of the request map.
 
+mod account_bulk;
+mod account_run;
+mod accounts;
 mod audit;
 mod bulk;
 mod bulk_run;
@@ -23,7 +26,7 @@ use std::time::Duration;
 
 use crate::api::ApiError;
 use crate::api::worker::{ApiOp, ApiRequest, ApiResponse, RequestId};
-use crate::message::{Command, Msg};
+use crate::message::{Command, FleetNews, Msg};
 use crate::state::{
     About, AppState, AuditOverlay, CommandLine, Dialog, Gate, Notice, Page, Panel, ReadOnly, Retry,
     Route, SUCCESS_FADE, Status, StatusKind,
@@ -117,7 +120,13 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
             explain::unavailable(state, &refused);
             Vec::new()
         }
-        Msg::Fleet(news) => fleet::on_news(state, *news),
+        Msg::Fleet(news) => match *news {
+            FleetNews::AccountScans(events) => accounts::on_scans(state, events),
+            FleetNews::AccountsCached(cached) => accounts::on_cached(state, cached),
+            FleetNews::AccountApply(event) => account_run::on_event(state, event),
+            FleetNews::AccountApplyRefused(why) => account_run::refused(state, &why),
+            news => fleet::on_news(state, news),
+        },
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
@@ -164,6 +173,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::ShowPage(Page::Fleet) => fleet::show(state),
+        Msg::ShowPage(Page::Accounts) => accounts::show(state),
         Msg::ShowPage(Page::Settings) => {
             state.page = Page::Settings;
             Vec::new()
@@ -176,6 +186,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Command> {
         other => match state.page {
             Page::Settings => settings::on_msg(state, other),
             Page::Fleet => fleet::on_msg(state, other),
+            Page::Accounts => accounts::on_msg(state, other),
         },
     }
 }
@@ -340,6 +351,10 @@ fn label(state: &AppState, panel: Panel) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_account_bulk;
+#[cfg(test)]
+mod tests_accounts;
 #[cfg(test)]
 mod tests_bulk;
 #[cfg(test)]

@@ -170,7 +170,7 @@ fn without_marks_b_acts_on_the_zone_under_the_cursor() {
     let Some(BulkDialog::Menu { selection, .. }) = bulk(&state) else {
         panic!("the menu: {:?}", state.dialog);
     };
-    assert_eq!(selection.zones.len(), 1);
+    assert_eq!(selection.ids.len(), 1);
     assert_eq!(selection.label, name);
     press(&mut state, "\x1b");
     assert!(state.dialog.is_none(), "esc closes the menu");

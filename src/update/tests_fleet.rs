@@ -56,7 +56,7 @@ fn the_budget_reported_while_listing_is_kept_until_progress_comes() {
     assert!(scanning.progress.is_none());
 }
 
-fn progress(done: usize, total: usize) -> ScanProgress {
+pub(super) fn progress(done: usize, total: usize) -> ScanProgress {
     ScanProgress {
         done,
         total,
@@ -80,7 +80,7 @@ fn progress(done: usize, total: usize) -> ScanProgress {
     }
 }
 
-fn end(outcome: ScanOutcome, total: usize) -> ScanEnd {
+pub(super) fn end(outcome: ScanOutcome, total: usize) -> ScanEnd {
     ScanEnd {
         reread: false,
         outcome,

@@ -109,7 +109,15 @@ async fn a_finished_scan_is_kept_and_shown_from_the_cache_without_a_request() {
     let scanned = csam_reads(&mock).await - before;
     assert_eq!(scanned, ZONES, "a scan reads every zone once");
     let deadline = Instant::now() + WAIT;
-    while std::fs::read_dir(dir.path()).unwrap().next().is_none() {
+    // The cache is written to a temporary file first and then renamed:
+    // wait for the file in its place, not for any file.
+    let kept = |dir: &std::path::Path| {
+        std::fs::read_dir(dir).unwrap().any(|entry| {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            name.starts_with("fleet-") && name.ends_with(".json")
+        })
+    };
+    while !kept(dir.path()) {
         assert!(Instant::now() < deadline, "no cache file was written");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -11,6 +11,53 @@ pub(super) fn on_settings(state: &AppState) -> bool {
     state.page == Page::Settings
 }
 
+pub(super) fn off_fleet(state: &AppState) -> bool {
+    state.page != Page::Fleet
+}
+
+pub(super) fn off_accounts(state: &AppState) -> bool {
+    state.page != Page::Accounts
+}
+
+pub(super) fn has_account_row(state: &AppState) -> bool {
+    state.accounts.selected_row().is_some()
+}
+
+pub(super) fn has_shown_accounts(state: &AppState) -> bool {
+    state.accounts.shown_len() > 0
+}
+
+pub(super) fn has_account_marks(state: &AppState) -> bool {
+    !state.accounts.marked.is_empty()
+}
+
+pub(super) fn can_account_bulk(state: &AppState) -> bool {
+    let going = state.accounts.run.as_ref().is_some_and(|r| r.is_going());
+    !going && (has_account_marks(state) || has_account_row(state))
+}
+
+pub(super) fn account_run_going(state: &AppState) -> bool {
+    state
+        .accounts
+        .run
+        .as_ref()
+        .is_some_and(|r| r.id.is_some() && r.is_going())
+}
+
+/// `b` on the accounts page says what it will do.
+pub(super) fn account_bulk_label(state: &AppState) -> Option<&'static str> {
+    has_account_marks(state).then_some("change…")
+}
+
+/// `p` on the accounts page says what it will do.
+pub(super) fn account_pause_label(state: &AppState) -> Option<&'static str> {
+    Some(if state.accounts.run.as_ref().is_some_and(|r| r.paused) {
+        "go on"
+    } else {
+        "pause"
+    })
+}
+
 pub(super) fn has_fleet_row(state: &AppState) -> bool {
     state.fleet.selected_row().is_some()
 }
@@ -39,6 +86,7 @@ pub(super) fn can_refresh(state: &AppState) -> bool {
     match state.page {
         Page::Settings => state.settings.abilities().reload,
         Page::Fleet => state.fleet.scanning.is_none() && !state.fleet.run_going(),
+        Page::Accounts => state.accounts.scanning.is_none(),
     }
 }
 
@@ -115,7 +163,14 @@ pub(super) fn bulk_dialog(state: &AppState) -> Option<&BulkDialog> {
 pub(super) fn dialog_has_list(state: &AppState) -> bool {
     matches!(
         bulk_dialog(state),
-        Some(BulkDialog::Menu { .. } | BulkDialog::Plan(_) | BulkDialog::Summary { .. })
+        Some(
+            BulkDialog::Menu { .. }
+                | BulkDialog::Plan(_)
+                | BulkDialog::Summary { .. }
+                | BulkDialog::AccountMenu { .. }
+                | BulkDialog::AccountPlan(_)
+                | BulkDialog::AccountSummary { .. }
+        )
     )
 }
 
@@ -123,16 +178,16 @@ pub(super) fn dialog_has_list(state: &AppState) -> bool {
 /// count runs it.
 pub(super) fn commit_label(state: &AppState) -> Option<&'static str> {
     Some(match bulk_dialog(state) {
-        Some(BulkDialog::Email { .. }) => "plan",
-        Some(BulkDialog::Plan(_)) => "run",
+        Some(BulkDialog::Email { .. } | BulkDialog::PublicKey { .. }) => "plan",
+        Some(BulkDialog::Plan(_) | BulkDialog::AccountPlan(_)) => "run",
         _ => "keep",
     })
 }
 
 pub(super) fn abandon_label(state: &AppState) -> Option<&'static str> {
     Some(match bulk_dialog(state) {
-        Some(BulkDialog::Email { .. }) => "back",
-        Some(BulkDialog::Plan(_)) => "cancel",
+        Some(BulkDialog::Email { .. } | BulkDialog::PublicKey { .. }) => "back",
+        Some(BulkDialog::Plan(_) | BulkDialog::AccountPlan(_)) => "cancel",
         _ => "abandon",
     })
 }
@@ -146,19 +201,27 @@ pub(super) fn field_label(state: &AppState) -> Option<&'static str> {
     }
 }
 
-/// On the fleet page, `r` scans every zone again.
+/// On the fleet and accounts pages, `r` scans every zone or account again.
 pub(super) fn refresh_label(state: &AppState) -> Option<&'static str> {
     Some(match state.page {
         Page::Settings => "refresh",
-        Page::Fleet => "scan again",
+        Page::Fleet | Page::Accounts => "scan again",
     })
 }
 
 /// Esc backs out of the innermost thing: a scan, a load, a message, then
-/// the fleet page itself (as k9s users expect).
+/// the fleet or accounts page itself (as k9s users expect).
 pub(super) fn escape_label(state: &AppState) -> Option<&'static str> {
-    Some(if state.page != Page::Fleet {
+    Some(if state.page == Page::Settings {
         "cancel/dismiss"
+    } else if state.page == Page::Accounts {
+        if state.accounts.scanning.is_some() {
+            "stop scan"
+        } else if dismissable(state) {
+            "dismiss"
+        } else {
+            "back"
+        }
     } else if state.fleet.scanning.is_some() {
         "stop scan"
     } else if run_steerable(state) {
@@ -185,6 +248,7 @@ pub(super) fn has_id(state: &AppState) -> bool {
     match state.page {
         Page::Settings => state.settings.focused_id().is_some(),
         Page::Fleet => state.fleet.selected_row().is_some(),
+        Page::Accounts => has_account_row(state),
     }
 }
 
@@ -193,7 +257,7 @@ pub(super) fn can_retry_gate(state: &AppState) -> bool {
 }
 
 pub(super) fn can_escape(state: &AppState) -> bool {
-    state.page == Page::Fleet
+    state.page != Page::Settings
         || state.settings.zone.remote.load_in_flight().is_some()
         || state.settings.account.remote.load_in_flight().is_some()
         || dismissable(state)

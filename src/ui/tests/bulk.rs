@@ -29,7 +29,7 @@ fn every_zone(state: &AppState) -> Selection {
         .collect();
     Selection {
         label: format!("{} marked zones", zones.len()),
-        zones,
+        ids: zones,
     }
 }
 

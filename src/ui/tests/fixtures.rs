@@ -358,6 +358,7 @@ pub fn scenarios() -> Vec<(&'static str, AppState)> {
     ];
     all.extend(super::overlays::scenarios());
     all.extend(super::fleet::scenarios());
+    all.extend(super::accounts::scenarios());
     all.extend(super::bulk::scenarios());
     all.extend(super::audit::scenarios());
     all
