@@ -687,8 +687,9 @@ pub struct FleetRevertArgs {
     /// Revert without asking; needed when stdin or stderr is not a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print the plan and the outcomes as one JSON document (`fleet_plan`,
-    /// `fleet_run`; a zones run only, for now).
+    /// Print the plan (--dry-run) or the outcomes as one JSON document:
+    /// `fleet_plan`/`fleet_run` for a zones run, `dlp_plan`/`dlp_run` for an
+    /// accounts run.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.

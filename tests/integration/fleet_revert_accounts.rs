@@ -118,8 +118,23 @@ async fn a_revert_of_a_masking_run_puts_each_accounts_masking_back() {
         "a dry run sends nothing"
     );
 
-    let reverted = cli.run(&["fleet", "revert", &run, "--yes"]).await;
+    let planned = cli
+        .run(&["fleet", "revert", &run, "--dry-run", "--json"])
+        .await;
+    planned.expect(0);
+    let document = planned.document("dlp_plan");
+    assert_eq!(document["change"]["kind"], "restore", "{document:#}");
+    assert_eq!(document["counts"]["to_send"], changed.len(), "{document:#}");
+    assert_eq!(
+        count_requests(&cli.mock, "PATCH").await,
+        patches,
+        "a dry run sends nothing"
+    );
+
+    let reverted = cli.run(&["fleet", "revert", &run, "--yes", "--json"]).await;
     reverted.expect(0);
+    let document = reverted.document("dlp_run");
+    assert_eq!(document["change"]["kind"], "restore", "{document:#}");
     assert_eq!(
         count_requests(&cli.mock, "PATCH").await,
         patches + changed.len(),
