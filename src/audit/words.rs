@@ -82,6 +82,8 @@ words! {
         FleetApply = "fleet apply",
         /// `trustdeck dlp apply`.
         DlpApply = "dlp apply",
+        /// `trustdeck fleet revert`.
+        FleetRevert = "fleet revert",
     }
 }
 

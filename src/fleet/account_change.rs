@@ -25,6 +25,10 @@ pub enum DlpChange {
     Edit(DlpEdit),
     /// Every field back to its default (the DELETE).
     Reset,
+    /// Each account's own values put back (a revert): the edit of every
+    /// entry's `restore` ([`super::AccountPlanEntry::change_for`]); alone
+    /// it writes nothing.
+    Restore,
 }
 
 /// The fields an edit sets; at least one. Built by [`DlpChangeBuilder`],
@@ -94,7 +98,7 @@ impl TryFrom<EditWire> for DlpEdit {
         }
         match builder.build()? {
             DlpChange::Edit(edit) => Ok(edit),
-            DlpChange::Reset => Err(DlpChangeError::Nothing),
+            DlpChange::Reset | DlpChange::Restore => Err(DlpChangeError::Nothing),
         }
     }
 }
@@ -347,6 +351,7 @@ impl DlpChange {
                 .patch_for(state)
                 .map(|update| DlpWrite::Patch { update }),
             Self::Reset => (!at_defaults(state)).then_some(DlpWrite::Reset),
+            Self::Restore => None,
         }
     }
 
@@ -359,6 +364,7 @@ impl DlpChange {
         }
         match self {
             Self::Reset => accounts_to_send > 1,
+            Self::Restore => false,
             Self::Edit(edit) => {
                 edit.key == Some(KeyChange::Clear) || edit.masking == Some(Masking::Clear)
             }
@@ -378,8 +384,10 @@ fn on_off(on: bool) -> &'static str {
 
 impl fmt::Display for DlpChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self::Edit(edit) = self else {
-            return f.write_str("reset to defaults");
+        let edit = match self {
+            Self::Edit(edit) => edit,
+            Self::Reset => return f.write_str("reset to defaults"),
+            Self::Restore => return f.write_str("restore the values before the run reverted"),
         };
         let mut parts = Vec::new();
         if let Some(on) = edit.ocr {

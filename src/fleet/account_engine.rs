@@ -87,7 +87,7 @@ impl Engine for Accounts {
         entry: &AccountPlanEntry,
         result: &Result<Reply<DlpSettings>, ApiError>,
     ) -> (AccountOutcome, Option<DlpState>) {
-        classify_account(&shared.change, entry, result)
+        classify_account(&entry.change_for(&shared.change), entry, result)
     }
 }
 
@@ -133,9 +133,10 @@ async fn prepare(
     let state = DlpState::of(&settings);
     let fresh = AccountPlanEntry {
         account: entry.account.clone(),
-        step: account_step_for(&shared.change, &state),
+        step: account_step_for(&entry.change_for(&shared.change), &state),
         state: Some(state),
         read_at: unix_now(),
+        restore: entry.restore.clone(),
     };
     let replanned = fresh.step != entry.step;
     if let AccountStep::Skip(skip) = &fresh.step {
@@ -160,7 +161,8 @@ async fn settle_interrupted(
     settings: DlpSettings,
 ) -> Result<(AccountPlanEntry, bool), TaskEnd<Accounts>> {
     let state = DlpState::of(&settings);
-    let landed = sent.audited == Some(Verdict::Applied) || account_settled(&shared.change, &state);
+    let change = entry.change_for(&shared.change);
+    let landed = sent.audited == Some(Verdict::Applied) || account_settled(&change, &state);
     if landed {
         let reply = Ok(Reply {
             result: settings,
@@ -173,7 +175,7 @@ async fn settle_interrupted(
             ..Outcome::dlp(&reply)
         };
         settle_intent(shared, &entry, sent, audit).await;
-        let outcome = AccountOutcome::applied(&shared.change, &entry, &state);
+        let outcome = AccountOutcome::applied(&change, &entry, &state);
         return Err(TaskEnd::Outcome {
             entry,
             replanned: false,
@@ -194,9 +196,10 @@ async fn settle_interrupted(
     settle_intent(shared, &entry, sent, not_applied).await;
     let fresh = AccountPlanEntry {
         account: entry.account.clone(),
-        step: account_step_for(&shared.change, &state),
+        step: account_step_for(&change, &state),
         state: Some(state),
         read_at: unix_now(),
+        restore: entry.restore.clone(),
     };
     let replanned = fresh.step != entry.step;
     Ok((fresh, replanned))

@@ -18,6 +18,7 @@ fn entry(before: DlpState, change: &DlpChange) -> AccountPlanEntry {
         step: account_step_for(change, &before),
         state: Some(before),
         read_at: 5,
+        restore: None,
     }
 }
 
@@ -106,6 +107,7 @@ fn a_zones_run_line_has_no_target_and_an_accounts_one_says_so() {
         zones: 1,
         to_send: 1,
         retry_of: None,
+        revert_of: None,
     };
     let text = serde_json::to_string(&Line::<Zones>::Run(zones.clone())).unwrap();
     assert!(!text.contains("target"), "{text}");
@@ -122,6 +124,7 @@ fn a_zones_run_line_has_no_target_and_an_accounts_one_says_so() {
         zones: 1,
         to_send: 1,
         retry_of: None,
+        revert_of: None,
     };
     let text = serde_json::to_string(&Line::<Accounts>::Run(accounts.clone())).unwrap();
     assert!(text.contains(r#""target":"accounts""#), "{text}");

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::account_change::{DlpChange, DlpWrite, KeyChange, at_defaults};
+use super::account_change::{DlpChange, DlpEdit, DlpWrite, KeyChange, at_defaults};
 use super::account_row::{AccountDlp, AccountQuick, AccountRow, DlpState, Masking};
 use super::cost::RunCost;
 use super::row::{Failure, RowError};
@@ -47,6 +47,11 @@ pub struct AccountPlanEntry {
     /// When they were read (seconds since the Unix epoch); 0 when they must
     /// be read before anything is sent.
     pub read_at: u64,
+    /// In a revert, the values this account is put back to (its own, from
+    /// the run reverted); absent otherwise, so a journal of another run
+    /// keeps its bytes and its digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<DlpEdit>,
 }
 
 /// What the run does with an account.
@@ -179,7 +184,7 @@ impl AccountSkipKind {
     pub fn words(self, change: &DlpChange) -> &'static str {
         match (self, change) {
             (Self::AlreadySo, DlpChange::Reset) => "already at defaults",
-            (Self::AlreadySo, DlpChange::Edit(_)) => "already so",
+            (Self::AlreadySo, DlpChange::Edit(_) | DlpChange::Restore) => "already so",
             (Self::NoPermission, _) => "no permission",
             (Self::NotAvailable, _) => "DLP not available",
             (Self::Unreadable, _) => "could not be read",
@@ -202,14 +207,18 @@ fn key_value(fingerprint: Option<&str>) -> Value {
 
 /// The settings `change` leaves on an account whose settings are `state`.
 pub fn after_change(change: &DlpChange, state: &DlpState) -> DlpState {
-    let DlpChange::Edit(edit) = change else {
-        return DlpState {
-            ai_context_analysis: false,
-            ocr: false,
-            key_fingerprint: None,
-            masking: Some(Masking::Default),
-            updated_at: state.updated_at.clone(),
-        };
+    let edit = match change {
+        DlpChange::Edit(edit) => edit,
+        DlpChange::Restore => return state.clone(),
+        DlpChange::Reset => {
+            return DlpState {
+                ai_context_analysis: false,
+                ocr: false,
+                key_fingerprint: None,
+                masking: Some(Masking::Default),
+                updated_at: state.updated_at.clone(),
+            };
+        }
     };
     let mut after = state.clone();
     after.ocr = edit.ocr().unwrap_or(state.ocr);
@@ -282,6 +291,7 @@ pub fn account_settled(change: &DlpChange, now: &DlpState) -> bool {
     match change {
         DlpChange::Reset => at_defaults(now),
         DlpChange::Edit(edit) => edit.patch_for(now).is_none(),
+        DlpChange::Restore => true,
     }
 }
 
@@ -300,10 +310,20 @@ pub fn account_entry_for(change: &DlpChange, row: &AccountRow) -> AccountPlanEnt
         step,
         state,
         read_at: row.read_at,
+        restore: None,
     }
 }
 
 impl AccountPlanEntry {
+    /// The change this account is sent: its own `restore` in a revert (the
+    /// run's change is then [`DlpChange::Restore`]), else the run's.
+    pub fn change_for(&self, change: &DlpChange) -> DlpChange {
+        match (change, &self.restore) {
+            (DlpChange::Restore, Some(edit)) => DlpChange::Edit(edit.clone()),
+            _ => change.clone(),
+        }
+    }
+
     /// True when the write is to be sent.
     pub fn sends(&self) -> bool {
         matches!(self.step, AccountStep::Send { .. })
@@ -343,6 +363,13 @@ impl AccountPlan {
 
     /// True when the admin types the number of accounts to confirm.
     pub fn needs_typed_count(&self) -> bool {
+        if self.change == DlpChange::Restore {
+            return self
+                .entries
+                .iter()
+                .filter(|e| e.sends())
+                .any(|e| e.change_for(&self.change).needs_typed_count(1));
+        }
         self.change.needs_typed_count(self.to_send())
     }
 
@@ -409,6 +436,7 @@ impl fmt::Display for AccountPlanSummary {
             let verb = match self.change {
                 DlpChange::Reset => "to reset",
                 DlpChange::Edit(_) => "to change",
+                DlpChange::Restore => "to restore",
             };
             parts.push(format!("{} {verb}", thousands(self.to_send)));
         }

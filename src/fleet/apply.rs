@@ -57,6 +57,8 @@ pub struct ApplyOptions {
     /// retries is queued again (a 429 is never applied, so this is safe for
     /// every change).
     pub rate_limited_retries: u32,
+    /// The run this one reverts, named in its journal's first line.
+    pub revert_of: Option<RunId>,
 }
 
 /// The default of [`ApplyOptions::max_row_age`].
@@ -81,6 +83,7 @@ impl ApplyOptions {
             audit: None,
             command: None,
             rate_limited_retries: 3,
+            revert_of: None,
         }
     }
 }
@@ -265,7 +268,7 @@ async fn start<T: Engine>(
     plan: T::Plan,
     options: ApplyOptions,
 ) -> Result<ApplyRun<T>, JournalError> {
-    let header = header::<T>(client, &plan, None);
+    let header = header::<T>(client, &plan, None, options.revert_of.clone());
     let journal = create::<T>(&options, &header, T::entries(&plan)).await?;
     let jobs = T::entries(&plan)
         .iter()
@@ -370,7 +373,7 @@ async fn retry_run<T: Engine>(
         return Err(JournalError::NothingToRetry(id.to_string()));
     }
     let plan = T::plan(change, entries);
-    let header = header::<T>(client, &plan, Some(id.clone()));
+    let header = header::<T>(client, &plan, Some(id.clone()), None);
     // The source says it was retried before the retry exists: a crash in
     // between leaves a retry that never started, which a new retry replaces.
     source
@@ -457,6 +460,7 @@ fn header<T: RunTarget>(
     client: &Client,
     plan: &T::Plan,
     retry_of: Option<RunId>,
+    revert_of: Option<RunId>,
 ) -> RunHeaderOf<T> {
     let entries = T::entries(plan);
     RunHeaderOf {
@@ -468,6 +472,7 @@ fn header<T: RunTarget>(
         zones: entries.len(),
         to_send: entries.iter().filter(|e| T::sends(e)).count(),
         retry_of,
+        revert_of,
     }
 }
 

@@ -242,6 +242,8 @@ pub struct RunHeaderOf<T: RunTarget> {
     pub to_send: usize,
     /// The run this one retries the failures of, if it does.
     pub retry_of: Option<RunId>,
+    /// The run this one reverts, if it does.
+    pub revert_of: Option<RunId>,
 }
 
 /// The `run` line of a zones run.
@@ -265,6 +267,8 @@ struct HeaderWire<T: RunTarget> {
     to_send: usize,
     #[serde(default)]
     retry_of: Option<RunId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    revert_of: Option<RunId>,
 }
 
 impl<T: RunTarget> From<RunHeaderOf<T>> for HeaderWire<T> {
@@ -279,6 +283,7 @@ impl<T: RunTarget> From<RunHeaderOf<T>> for HeaderWire<T> {
             zones: h.zones,
             to_send: h.to_send,
             retry_of: h.retry_of,
+            revert_of: h.revert_of,
         }
     }
 }
@@ -304,6 +309,7 @@ impl<T: RunTarget> TryFrom<HeaderWire<T>> for RunHeaderOf<T> {
             zones: w.zones,
             to_send: w.to_send,
             retry_of: w.retry_of,
+            revert_of: w.revert_of,
         })
     }
 }

@@ -154,6 +154,7 @@ impl<T: RunTarget> RunRecord<T> {
             in_flight: self.in_flight.len(),
             status: self.status(),
             retry_of: self.header.retry_of.clone(),
+            revert_of: self.header.revert_of.clone(),
             retried_by: self.retried_by.clone(),
             warnings: self.warnings.len(),
         }
@@ -189,6 +190,8 @@ pub struct RunInfoOf<T: RunTarget> {
     pub status: RunStatus,
     /// The run it retried, if it is a retry.
     pub retry_of: Option<RunId>,
+    /// The run it reverted, if it is a revert.
+    pub revert_of: Option<RunId>,
     /// The retry made from it, if one was.
     pub retried_by: Option<RunId>,
     /// Damaged lines skipped.

@@ -46,6 +46,7 @@ fn header(zones: usize) -> RunHeader {
         zones,
         to_send: zones,
         retry_of: None,
+        revert_of: None,
     }
 }
 

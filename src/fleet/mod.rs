@@ -50,6 +50,8 @@ mod journal;
 mod journal_read;
 mod listed;
 mod plan;
+mod revert;
+mod revert_accounts;
 mod row;
 mod run_target;
 mod scan;
@@ -103,6 +105,10 @@ pub use plan::{
     Expect, Plan, PlanEntry, PlanSummary, PlanZone, Skip, SkipKind, Step, entry_for, settled,
     skip_of_failure, skip_words, step_for,
 };
+pub use revert::{
+    RevertError, RevertPlan, check_finished, inverse, revert_plan, why_not_revertible,
+};
+pub use revert_accounts::{AccountRevertPlan, account_revert_plan};
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };

@@ -194,6 +194,7 @@ mod tests {
                 ("trustdeck fleet scan", "--account", Accounts),
                 ("trustdeck fleet apply", "--account", Accounts),
                 ("trustdeck fleet resume", "RUN", Runs),
+                ("trustdeck fleet revert", "RUN", Runs),
             ]
         );
     }

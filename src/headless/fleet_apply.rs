@@ -312,7 +312,7 @@ fn select<'a>(
 
 /// The question, and the answer that confirms: the number of zones for
 /// scanning off on more than one.
-fn question(plan: &Plan) -> (String, Answer) {
+pub(super) fn question(plan: &Plan) -> (String, Answer) {
     let zones = plan.to_send();
     match plan.change {
         Change::DisableScanning if zones > 1 => (
@@ -330,7 +330,7 @@ fn question(plan: &Plan) -> (String, Answer) {
     }
 }
 
-fn summary_only(plan_text: &str) -> String {
+pub(super) fn summary_only(plan_text: &str) -> String {
     plan_text
         .lines()
         .take_while(|line| !line.starts_with("ZONE"))
@@ -461,7 +461,7 @@ fn exit_of_run(table: &ApplyTable, result: &RunResult) -> Exit {
 
 /// The status of a plan with nothing to send: 1 when a zone is skipped for
 /// anything but being already so.
-fn exit_of_plan(table: &ApplyTable) -> Exit {
+pub(super) fn exit_of_plan(table: &ApplyTable) -> Exit {
     if table.summary().skipped_short() > 0 {
         Exit::Unmet
     } else {

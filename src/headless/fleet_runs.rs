@@ -210,7 +210,10 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
                 table.row(vec![
                     info.id.to_string(),
                     started(info.created_at),
-                    format!("accounts: {}", clean(&info.change.words())),
+                    change_cell(
+                        &format!("accounts: {}", clean(&info.change.words())),
+                        info.revert_of.as_ref(),
+                    ),
                     info.to_send.to_string(),
                     done.to_string(),
                     s.failed.to_string(),
@@ -227,7 +230,7 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
         table.row(vec![
             info.id.to_string(),
             started(info.created_at),
-            info.change.words(),
+            change_cell(&info.change.words(), info.revert_of.as_ref()),
             info.to_send.to_string(),
             done.to_string(),
             s.failed.to_string(),
@@ -249,6 +252,15 @@ pub fn list(args: &FleetRunsArgs) -> Result<Exit, Failure> {
         ));
     }
     Ok(Exit::Done)
+}
+
+/// A run's change in the list; a revert names the run it reverts first
+/// (so a cut cell still shows it).
+fn change_cell(words: &str, revert_of: Option<&RunId>) -> String {
+    match revert_of {
+        Some(of) => format!("revert {of}: {words}"),
+        None => words.to_owned(),
+    }
 }
 
 fn listing(info: &RunInfo) -> RunListing {

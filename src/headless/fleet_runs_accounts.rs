@@ -7,8 +7,8 @@ use std::io::{self, IsTerminal};
 use crate::cli::FleetResumeArgs;
 use crate::doc::{BulkChange, RunCounts, RunListing};
 use crate::fleet::{
-    AccountRunInfo, AccountRunSummary, Accounts, ApplyEvent, DlpChange, JournalError, RunId,
-    RunState, RunStatus, RunsDir, check_sound, resume_account_apply,
+    AccountRunInfo, AccountRunSummary, Accounts, ApplyEvent, ApplyRun, DlpChange, JournalError,
+    RunId, RunState, RunStatus, RunsDir, check_sound, resume_account_apply,
 };
 
 use super::dlp_apply_output::progress_line;
@@ -67,9 +67,20 @@ pub async fn resume(
         )
         .await?;
     }
-    let mut run = resume_account_apply(&ctx.client, id, options(ctx))
+    let run = resume_account_apply(&ctx.client, id, options(ctx))
         .await
         .map_err(journal_failure)?;
+    Ok(drive(ctx, run, id, &info.change).await)
+}
+
+/// Runs an accounts run to its end (Ctrl-C stops it resumable), prints
+/// its counts and returns the exit status by `fleet apply`'s rules.
+pub(super) async fn drive(
+    ctx: &Context,
+    mut run: ApplyRun<Accounts>,
+    id: &RunId,
+    change: &DlpChange,
+) -> Exit {
     let mut progress = ProgressLine::new(io::stderr().is_terminal());
     let mut interrupted = false;
     let mut end = None;
@@ -98,11 +109,11 @@ pub async fn resume(
     progress.clear();
     let Some(end) = end else {
         warn("the run stopped before its end; `trustdeck fleet resume` continues it");
-        return Ok(Exit::Refused);
+        return Exit::Refused;
     };
     print(&format!(
         "Run {id} ({}): {}, {}\n",
-        clean(&info.change.words()),
+        clean(&change.words()),
         end.state.word(),
         counts_words(&end.summary)
     ));
@@ -110,15 +121,15 @@ pub async fn resume(
         note(&format!(
             "trustdeck: run {id} stopped; `trustdeck fleet resume {id}` continues it"
         ));
-        return Ok(Exit::Interrupted);
+        return Exit::Interrupted;
     }
     let s = &end.summary;
-    Ok(match end.state {
+    match end.state {
         RunState::Stopped(_) => Exit::Refused,
         _ if s.failed + s.unknown > 0 => Exit::Unavailable,
         _ if s.adjusted > 0 || s.left > 0 => Exit::Unmet,
         _ => Exit::Done,
-    })
+    }
 }
 
 fn counts_words(s: &AccountRunSummary) -> String {
@@ -141,6 +152,7 @@ pub fn listing(info: &AccountRunInfo) -> RunListing {
             kind: match info.change {
                 DlpChange::Edit(_) => "dlp_edit",
                 DlpChange::Reset => "dlp_reset",
+                DlpChange::Restore => "dlp_restore",
             }
             .to_owned(),
             email: None,

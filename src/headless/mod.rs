@@ -33,6 +33,8 @@ mod fleet_apply_output;
 mod fleet_cache;
 mod fleet_confirm;
 mod fleet_output;
+mod fleet_revert;
+mod fleet_revert_accounts;
 mod fleet_run_doc;
 mod fleet_runs;
 mod fleet_runs_accounts;
@@ -131,6 +133,9 @@ async fn dispatch(
         }
         HeadlessCommand::Fleet(FleetCommand::Resume(args)) => {
             fleet_runs::resume(&connect(&args.connection)?, &args).await
+        }
+        HeadlessCommand::Fleet(FleetCommand::Revert(args)) => {
+            fleet_revert::revert(&connect(&args.connection)?, &args).await
         }
         HeadlessCommand::Fleet(FleetCommand::Runs(args)) => fleet_runs::list(&args),
         HeadlessCommand::Log(args) => log::run(&args),

@@ -425,6 +425,7 @@ fn unfinished() -> (Vec<crate::fleet::RunInfo>, RunId) {
         in_flight: 2,
         status: crate::fleet::RunStatus::Unfinished,
         retry_of: None,
+        revert_of: None,
         retried_by: None,
         warnings: 0,
     };

@@ -261,6 +261,7 @@ fn interrupted_journal(
         zones: plan.entries.len(),
         to_send: plan.to_send(),
         retry_of: None,
+        revert_of: None,
     };
     let mut value = serde_json::to_value(&header).unwrap();
     value["kind"] = json!("run");

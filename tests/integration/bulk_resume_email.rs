@@ -83,6 +83,7 @@ async fn an_email_in_flight_at_a_kill_is_settled_from_evidence_and_never_sent_tw
         zones: 4,
         to_send: 4,
         retry_of: None,
+        revert_of: None,
     };
     let mut text = String::new();
     let mut line = |kind: &str, mut value: Value| {

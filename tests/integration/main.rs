@@ -57,6 +57,8 @@ mod files_symlink;
 mod fleet_cache;
 mod fleet_documents;
 mod fleet_failed;
+mod fleet_revert;
+mod fleet_revert_accounts;
 mod fleet_scan;
 mod fleet_stream;
 mod headless_bulk;

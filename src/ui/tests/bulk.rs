@@ -219,6 +219,7 @@ pub fn bulk_resume_offer() -> AppState {
         in_flight: 3,
         status: RunStatus::Unfinished,
         retry_of: None,
+        revert_of: None,
         retried_by: None,
         warnings: 0,
     };
