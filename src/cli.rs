@@ -563,7 +563,7 @@ pub enum FleetCommand {
     Resume(FleetResumeArgs),
     /// Undo a finished run: the inverse change on the zones (or accounts)
     /// it changed, from the values its journal kept, as a new run.
-    #[command(after_help = BULK_EXIT_HELP)]
+    #[command(after_help = REVERT_HELP)]
     Revert(FleetRevertArgs),
     /// List the bulk runs in the journal folder and where each stands.
     Runs(FleetRunsArgs),
@@ -586,6 +586,17 @@ journaled; the run stays resumable). From 2 up stdout is empty: the report is on
 journal is $XDG_STATE_HOME/trustdeck/runs/RUN.jsonl; `trustdeck fleet runs` lists the runs; \
 `trustdeck fleet resume RUN --resend-unknown` sends the zones whose outcome is unknown again, on \
 purpose.";
+
+/// What `fleet revert` ends its `--help` with.
+const REVERT_HELP: &str = "The targets are read again first: one already as it was before the run \
+is skipped (already so). Not revertible: a notification email (the API shows the old address \
+masked), a re-sent verification, and a payload-logging key an account had before (known only by \
+its fingerprint): the command says so, with why. A run that has not finished is resumed first. \
+The revert is a run of its own: journaled (its first line names the run in revert_of), audited as \
+`fleet revert`, resumable with `trustdeck fleet resume`, listed by `trustdeck fleet runs`. Exit \
+status as for `fleet apply`: 0 all put back (or already so); 1 also when something cannot be \
+reverted; 2 a run that cannot be reverted at all, or refused before sending; 3 read-only mode; 4 \
+no such run; 6 failed or unknown; 130 interrupted (resumable).";
 
 /// The one change of `fleet apply`.
 #[derive(Args, Debug, Clone, Default)]
@@ -676,7 +687,9 @@ pub struct FleetRevertArgs {
     /// Revert without asking; needed when stdin or stderr is not a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print the plan and the outcomes as one JSON document.
+    /// Print the plan (--dry-run) or the outcomes as one JSON document:
+    /// `fleet_plan`/`fleet_run` for a zones run, `dlp_plan`/`dlp_run` for an
+    /// accounts run.
     #[arg(long)]
     pub json: bool,
     /// Where and as whom to connect.

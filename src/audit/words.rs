@@ -80,10 +80,10 @@ words! {
         DlpReset = "dlp reset",
         /// `trustdeck fleet apply`.
         FleetApply = "fleet apply",
-        /// `trustdeck fleet revert`.
-        FleetRevert = "fleet revert",
         /// `trustdeck dlp apply`.
         DlpApply = "dlp apply",
+        /// `trustdeck fleet revert`.
+        FleetRevert = "fleet revert",
     }
 }
 

@@ -87,13 +87,13 @@ impl AccountOutcome {
         let before = entry.state.clone().unwrap_or_else(|| after.clone());
         let reset = matches!(change, DlpChange::Reset);
         let fields = field_steps(&before, after, reset);
-        let asked = field_steps(&before, &after_change(change, &before), true);
-        let got = field_steps(&before, after, true);
-        let differs: Vec<Field> = asked
-            .iter()
-            .zip(&got)
-            .filter(|(a, g)| a.after != g.after)
-            .map(|(a, _)| a.field.clone())
+        // Only what the change asks is compared: a field it does not name
+        // that differs from the plan's read changed by other hands since
+        // (the answer shows it), not by the server adjusting this write.
+        let differs: Vec<Field> = field_steps(after, &after_change(change, after), true)
+            .into_iter()
+            .filter(|step| step.before != step.after)
+            .map(|step| step.field)
             .collect();
         if differs.is_empty() {
             Self::Done { fields }

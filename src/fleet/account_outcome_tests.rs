@@ -57,6 +57,21 @@ fn an_answer_other_than_asked_is_adjusted_and_names_the_field() {
 }
 
 #[test]
+fn a_field_the_change_does_not_name_that_moved_since_the_read_is_no_adjustment() {
+    // Planned from a read where OCR was off and no key was set; by the
+    // write, someone had switched OCR on and set a key. The masking asked
+    // for is what the answer shows: done, not adjusted.
+    let change = DlpChange::builder().masking(Masking::Full).build().unwrap();
+    let before = state(true, false, None, Masking::Partial);
+    let after = state(true, true, Some(KEY), Masking::Full);
+    let outcome = AccountOutcome::applied(&change, &entry(before, &change), &after);
+    assert!(
+        matches!(outcome, AccountOutcome::Done { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[test]
 fn a_reset_shows_every_field_and_an_error_is_failed_or_unknown() {
     let before = state(true, true, Some(KEY), Masking::Clear);
     let planned = entry(before, &DlpChange::Reset);

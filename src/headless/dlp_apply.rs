@@ -298,8 +298,9 @@ fn question(plan: &AccountPlan) -> (String, Answer) {
     if plan.needs_typed_count() {
         let what = match &plan.change {
             DlpChange::Reset => "resets every DLP setting to its default".to_owned(),
-            DlpChange::Edit(_) => format!("applies \"{}\"", clean(&plan.change.words())),
-            DlpChange::Restore => "restores the values before the run reverted".to_owned(),
+            DlpChange::Edit(_) | DlpChange::Restore => {
+                format!("applies \"{}\"", clean(&plan.change.words()))
+            }
         };
         return (
             format!("This {what} on {accounts} account{plural}."),

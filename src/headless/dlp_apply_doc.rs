@@ -89,6 +89,9 @@ pub fn change_of(change: &DlpChange) -> DlpBulkChange {
         public_key_set: None,
         public_key_fingerprint: None,
     };
+    if *change == DlpChange::Restore {
+        doc.kind = "restore".to_owned();
+    }
     if let DlpChange::Edit(edit) = change {
         doc.kind = "edit".to_owned();
         doc.ocr = edit.ocr();

@@ -39,8 +39,19 @@ pub struct AccountRunEnd {
 
 /// Runs `plan` to its end and reports it.
 pub async fn run(ctx: &Context, plan: AccountPlan, json: bool) -> Result<Exit, Failure> {
+    run_with(ctx, plan, json, options(ctx)).await
+}
+
+/// Runs `plan` with `options` (a revert's: `fleet revert`, its journal
+/// naming the run reverted) to its end and reports it.
+pub async fn run_with(
+    ctx: &Context,
+    plan: AccountPlan,
+    json: bool,
+    options: ApplyOptions,
+) -> Result<Exit, Failure> {
     let table = AccountTable::new(plan.clone());
-    let run = start_account_apply(&ctx.client, plan, options(ctx))
+    let run = start_account_apply(&ctx.client, plan, options)
         .await
         .map_err(journal_failure)?;
     let (table, end) = drive(ctx, run, table).await;

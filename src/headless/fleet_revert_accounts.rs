@@ -2,23 +2,26 @@
 //! account the run changed, read again now, is sent the PATCH that puts
 //! back the fields the run changed; what cannot be put back (a key that
 //! was there before, known only by its fingerprint) is listed with why.
-//! `--json` is not taken yet for one, as for `fleet resume` of one.
+//! `--json` prints the `dlp_plan` (with `--dry-run`) or the `dlp_run`
+//! document; what cannot be reverted is then said on stderr.
 
 use futures::StreamExt;
 
 use crate::cli::FleetRevertArgs;
 use crate::fleet::{
     AccountPlan, AccountPlanEntry, AccountSkip, AccountStep, Accounts, DlpChange, DlpEdit,
-    DlpState, PlanAccount, RowError, RunId, RunsDir, account_revert_plan, account_step_for,
-    check_sound, start_account_apply, unix_now,
+    DlpState, MAX_ROW_AGE, PlanAccount, RowError, RunId, RunsDir, account_revert_plan,
+    account_step_for, check_sound, unix_now,
 };
 
+use super::dlp_apply_doc::plan_document;
+use super::dlp_apply_run::run_with;
 use super::fleet_apply::journal_failure;
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_revert::{READS_AT_ONCE, revert_failure, revert_options};
-use super::fleet_runs_accounts::drive;
 use super::output::{Table, clean, note, print, warn};
 use super::{Context, Exit, Failure};
+use crate::doc::{Doc, Kind, to_pretty};
 
 /// `fleet revert` of an accounts run.
 pub async fn revert(
@@ -32,17 +35,44 @@ pub async fn revert(
         warn(&warning.to_string());
     }
     check_sound(&record).map_err(journal_failure)?;
-    if args.json {
-        return Err(Failure::Usage(format!(
-            "run {id} is a run of accounts: revert it without --json; nothing was sent"
-        )));
-    }
     let revert = account_revert_plan(&record).map_err(revert_failure)?;
     let plan = AccountPlan {
         change: DlpChange::Restore,
         entries: read_accounts(ctx, &revert.accounts).await,
     };
     let text = plan_text(id, &plan, &revert.not_revertible);
+    let cost = plan.cost(
+        unix_now(),
+        MAX_ROW_AGE,
+        &ctx.client.budget(),
+        &ctx.client.pacer_config(),
+    );
+    let show = |refusable: bool, blocked: Option<&'static str>| {
+        if !args.json {
+            if refusable {
+                note(text.trim_end());
+            } else {
+                print(&text);
+            }
+            return;
+        }
+        let document = to_pretty(&Doc::new(
+            Kind::DlpPlan,
+            plan_document(&plan, &cost, blocked),
+        ));
+        if refusable {
+            note(&document);
+        } else {
+            print(&format!("{document}\n"));
+        }
+        for (account, why) in &revert.not_revertible {
+            note(&format!(
+                "trustdeck: account {} cannot be reverted: {}",
+                clean(&name(account)),
+                clean(why)
+            ));
+        }
+    };
     let shortfall = !revert.not_revertible.is_empty()
         || plan
             .entries
@@ -51,23 +81,27 @@ pub async fn revert(
     let to_send = plan.to_send();
     let what = format!("revert run {id}: restore the values of {to_send} accounts");
     if args.dry_run {
-        print(&text);
-        note("Dry run: nothing was sent.");
+        show(false, None);
+        if !args.json {
+            note("Dry run: nothing was sent.");
+        }
         return Ok(Exit::Done);
     }
     if let Err(refused) = ctx.refuse_if_read_only(|| format!("it would {what}")) {
-        note(text.trim_end());
+        show(true, Some("read_only"));
         return Err(refused);
     }
     if to_send == 0 {
-        print(&text);
-        note("Nothing to send.");
+        show(false, None);
+        if !args.json {
+            note("Nothing to send.");
+        }
         return Ok(if shortfall { Exit::Unmet } else { Exit::Done });
     }
-    if args.yes {
-        print(&text);
-    } else {
-        note(text.trim_end());
+    // Shown before a question that may refuse (exit 2), and with --json
+    // (stdout then holds the run's document only): on stderr.
+    show(args.json || !args.yes, None);
+    if !args.yes {
         let (question, answer) = if plan.needs_typed_count() {
             (
                 format!(
@@ -84,11 +118,7 @@ pub async fn revert(
         };
         confirm(ctx, &question, answer, None, &what).await?;
     }
-    let run = start_account_apply(&ctx.client, plan, revert_options(ctx, id))
-        .await
-        .map_err(journal_failure)?;
-    let run_id = run.id().clone();
-    let exit = drive(ctx, run, &run_id, &DlpChange::Restore).await;
+    let exit = run_with(ctx, plan, args.json, revert_options(ctx, id)).await?;
     Ok(match exit {
         Exit::Done if shortfall => Exit::Unmet,
         other => other,

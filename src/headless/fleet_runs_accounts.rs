@@ -11,8 +11,8 @@ use crate::fleet::{
     RunId, RunState, RunStatus, RunsDir, check_sound, resume_account_apply,
 };
 
+use super::dlp_apply_output::progress_line;
 use super::fleet_apply::{journal_failure, options};
-use super::fleet_apply_output::progress_line;
 use super::fleet_confirm::{Answer, confirm};
 use super::fleet_scan_doc::unix;
 use super::output::{ProgressLine, clean, note, print, warn};

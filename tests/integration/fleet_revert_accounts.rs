@@ -118,8 +118,23 @@ async fn a_revert_of_a_masking_run_puts_each_accounts_masking_back() {
         "a dry run sends nothing"
     );
 
-    let reverted = cli.run(&["fleet", "revert", &run, "--yes"]).await;
+    let planned = cli
+        .run(&["fleet", "revert", &run, "--dry-run", "--json"])
+        .await;
+    planned.expect(0);
+    let document = planned.document("dlp_plan");
+    assert_eq!(document["change"]["kind"], "restore", "{document:#}");
+    assert_eq!(document["counts"]["to_send"], changed.len(), "{document:#}");
+    assert_eq!(
+        count_requests(&cli.mock, "PATCH").await,
+        patches,
+        "a dry run sends nothing"
+    );
+
+    let reverted = cli.run(&["fleet", "revert", &run, "--yes", "--json"]).await;
     reverted.expect(0);
+    let document = reverted.document("dlp_run");
+    assert_eq!(document["change"]["kind"], "restore", "{document:#}");
     assert_eq!(
         count_requests(&cli.mock, "PATCH").await,
         patches + changed.len(),
@@ -185,4 +200,73 @@ async fn a_revert_of_a_set_key_run_clears_new_keys_and_lists_the_old_ones() {
             );
         }
     }
+}
+
+/// The lines of `kind` in a journal.
+fn journal_lines(path: &std::path::Path, kind: &str) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["kind"] == kind)
+        .collect()
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_revert_killed_mid_run_is_resumed_and_each_account_restored_once() {
+    use std::time::Instant;
+    let cli = Headless {
+        mock: start_mock_with(MockConfig {
+            accounts: Some(200),
+            latency: Some(Duration::from_millis(200)),
+            ..MockConfig::demo()
+        })
+        .await,
+        home: tempfile::tempdir().expect("a temp dir"),
+    };
+    let before = dlp(&cli).await;
+    let applied = cli
+        .run(&["dlp", "apply", "--masking", "full", "--yes"])
+        .await;
+    assert!(applied.code == 0 || applied.code == 1, "{applied:?}");
+    let run = run_of(&cli.journals()[0]);
+    let changed = before
+        .iter()
+        .filter(|(_, s)| masking(s) != "full" && !masking(s).is_null())
+        .count();
+    assert!(changed > 20, "{changed}");
+    let patches = count_requests(&cli.mock, "PATCH").await;
+    let mut child = cli.spawn(&["fleet", "revert", &run, "--yes"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let journal = loop {
+        let revert = cli.journals().into_iter().find(|p| run_of(p) != run);
+        if let Some(path) = revert.filter(|p| journal_lines(p, "outcome").len() >= 10) {
+            break path;
+        }
+        assert!(Instant::now() < deadline, "no outcome within 60 s");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.unwrap();
+    assert!(!status.success(), "{status:?}");
+    assert!(journal_lines(&journal, "finished").is_empty(), "unfinished");
+    let id = run_of(&journal);
+    let resumed = cli.run(&["fleet", "resume", &id, "--yes"]).await;
+    resumed.expect(0);
+    assert_eq!(journal_lines(&journal, "finished").len(), 1, "{resumed:?}");
+    assert_eq!(
+        count_requests(&cli.mock, "PATCH").await - patches,
+        changed,
+        "each account restored with one PATCH, none twice"
+    );
+    let after = dlp(&cli).await;
+    for (id, settings) in &before {
+        assert_eq!(masking(&after[id]), masking(settings), "account {id}");
+    }
+}
+
+/// The id of the run whose journal is `path`.
+fn run_of(path: &std::path::Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
 }
