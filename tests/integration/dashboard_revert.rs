@@ -127,3 +127,81 @@ async fn enabling_from_the_fleet_page_then_reverting_from_the_summary_turns_them
     assert_eq!(all.len(), 2, "the revert is a run of its own: {all:?}");
     assert_eq!(all[1]["revert_of"], run.as_str(), "{}", all[1]);
 }
+
+async fn masking(mock: &RunningMock) -> Vec<(String, Value)> {
+    let state = mock_get(mock, "/__mock/state").await;
+    let dlp = state["dlp"].as_object().expect("dlp in the state");
+    dlp.iter()
+        .map(|(id, s)| (id.clone(), s["payload_logging"]["masking_level"].clone()))
+        .collect()
+}
+
+/// The number a plan asks to be typed, if it asks for one.
+fn count_asked(screen: &str) -> Option<String> {
+    let (_, rest) = screen.split_once(". Type ")?;
+    Some(rest.chars().take_while(char::is_ascii_digit).collect())
+}
+
+#[tokio::test]
+async fn a_masking_run_on_the_accounts_page_reverted_from_its_summary_puts_each_level_back() {
+    let mock = start_mock_with(MockConfig {
+        accounts: Some(20),
+        ..MockConfig::demo()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let before = masking(&mock).await;
+    let ui = start(&mock, &dir);
+    ui.wait_for_text("Payload logging").await;
+    ui.type_keys("4");
+    ui.wait_within("the scan's end", LONG, |s| {
+        s.contains("Scanned just now · r scans again")
+    })
+    .await;
+    ui.type_keys("*");
+    ui.wait_for("the marks", |s| s.contains("accounts shown ("))
+        .await;
+    ui.type_keys("b");
+    ui.wait_for("the change menu", |s| s.contains("masking full"))
+        .await;
+    ui.type_keys("jjjj\n");
+    let plan = ui
+        .wait_for("the plan", |s| s.contains("masking full:"))
+        .await;
+    match count_asked(&plan) {
+        Some(count) => ui.type_keys(&format!("{count}\n")),
+        None => ui.type_keys("\t\n"),
+    }
+    ui.wait_within("the summary", LONG, |s| s.contains("Bulk DLP run complete"))
+        .await;
+    let after = masking(&mock).await;
+    assert_ne!(after, before, "the run changed some masking level");
+    assert!(
+        ui.screen().contains("[ Revert this run ]"),
+        "{}",
+        ui.screen()
+    );
+    ui.type_keys("k\n");
+    let plan = ui
+        .wait_within("the revert's plan", LONG, |s| s.contains("Reverts run"))
+        .await;
+    assert!(plan.contains("[ Cancel ]"), "{plan}");
+    assert_eq!(masking(&mock).await, after, "nothing sent before Run");
+    match count_asked(&plan) {
+        Some(count) => ui.type_keys(&format!("{count}\n")),
+        None => ui.type_keys("\t\n"),
+    }
+    ui.wait_within("the revert's summary", LONG, |s| {
+        s.contains("Bulk DLP run complete")
+    })
+    .await;
+    assert_eq!(
+        masking(&mock).await,
+        before,
+        "every level as before the run"
+    );
+    let all = headers(&dir);
+    assert_eq!(all.len(), 2, "the revert is a run of its own: {all:?}");
+    assert!(all[1].get("revert_of").is_some(), "{}", all[1]);
+    mock.shutdown().await;
+}
