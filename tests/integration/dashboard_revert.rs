@@ -205,3 +205,21 @@ async fn a_masking_run_on_the_accounts_page_reverted_from_its_summary_puts_each_
     assert!(all[1].get("revert_of").is_some(), "{}", all[1]);
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn revert_of_an_unknown_run_says_so_and_sends_nothing() {
+    let mock = start_mock_with(MockConfig {
+        zones: Some(4),
+        ..MockConfig::demo()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ui = start(&mock, &dir);
+    ui.wait_for_text("Sources").await;
+    ui.type_keys(":revert 20261208-nosuchrun\n");
+    let screen = ui.wait_for_text("there is no run 20261208-nosuchrun").await;
+    assert!(screen.contains("Nothing was sent"), "{screen}");
+    assert_eq!(count_requests(&mock, "PATCH").await, 0);
+    assert!(headers(&dir).is_empty(), "no run was made");
+    mock.shutdown().await;
+}
