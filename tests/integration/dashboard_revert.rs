@@ -223,3 +223,49 @@ async fn revert_of_an_unknown_run_says_so_and_sends_nothing() {
     assert!(headers(&dir).is_empty(), "no run was made");
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_email_run_offers_no_revert_and_revert_run_says_why() {
+    let mock = start_mock_with(MockConfig {
+        zones: Some(4),
+        ..MockConfig::demo()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let zones = zones_state(&mock).await.len();
+    let ui = start(&mock, &dir);
+    ui.wait_for_text("Sources").await;
+    ui.type_keys("f");
+    ui.wait_within("the scan's end", LONG, |s| {
+        s.contains("Scanned just now · r scans again")
+    })
+    .await;
+    ui.type_keys("*");
+    ui.wait_for_text(&format!("{zones} marked")).await;
+    ui.type_keys("b");
+    ui.wait_for_text(&format!("Change what on {zones} marked zones?"))
+        .await;
+    ui.type_keys("jj\n");
+    ui.wait_for_text("Notification email").await;
+    ui.type_keys("trust@acme-corp.example\n");
+    ui.wait_for_text(&format!("Plan · {zones} marked zones"))
+        .await;
+    ui.type_keys("\t\n");
+    let summary = ui
+        .wait_within("the run's summary", LONG, |s| {
+            s.contains("Bulk run complete")
+        })
+        .await;
+    assert!(!summary.contains("Revert this run"), "{summary}");
+    let run = headers(&dir)[0]["id"].as_str().expect("an id").to_owned();
+    let patches = count_requests(&mock, "PATCH").await;
+    ui.type_keys("\n");
+    ui.wait_for("the summary closed", |s| !s.contains("Bulk run complete"))
+        .await;
+    ui.type_keys(&format!(":revert {run}\n"));
+    let screen = ui.wait_for_text("it set a notification email").await;
+    assert!(screen.contains("cannot be reverted"), "{screen}");
+    assert_eq!(count_requests(&mock, "PATCH").await, patches);
+    assert_eq!(headers(&dir).len(), 1, "no revert run was made");
+    mock.shutdown().await;
+}
