@@ -62,7 +62,7 @@ pub fn account_revert_plan(record: &RunRecord<Accounts>) -> Result<AccountRevert
             .state
             .clone()
             .unwrap_or_else(|| after_change(change, before));
-        let (edit, why) = restoring(before, &after);
+        let (edit, why) = restoring(change, before, &after);
         if let Some(why) = why {
             plan.not_revertible.push((entry.account.clone(), why));
         }
@@ -73,21 +73,55 @@ pub fn account_revert_plan(record: &RunRecord<Accounts>) -> Result<AccountRevert
     Ok(plan)
 }
 
-/// The edit that makes `after` `before` again in the fields that differ,
-/// and why a field cannot be put back, if one cannot.
-fn restoring(before: &DlpState, after: &DlpState) -> (Option<DlpEdit>, Option<String>) {
+/// Which fields `change` writes: a reset writes them all, an edit those it
+/// names. A field it does not name that moved between the plan's read and
+/// the answer was changed by other hands, and is not the run's to undo.
+struct Named {
+    ocr: bool,
+    ai: bool,
+    masking: bool,
+    key: bool,
+}
+
+impl Named {
+    fn of(change: &DlpChange) -> Self {
+        match change {
+            DlpChange::Edit(edit) => Self {
+                ocr: edit.ocr().is_some(),
+                ai: edit.ai_context_analysis().is_some(),
+                masking: edit.masking().is_some(),
+                key: edit.key().is_some(),
+            },
+            DlpChange::Reset | DlpChange::Restore => Self {
+                ocr: true,
+                ai: true,
+                masking: true,
+                key: true,
+            },
+        }
+    }
+}
+
+/// The edit that makes `after` `before` again in the fields `change`
+/// wrote that differ, and why a field cannot be put back, if one cannot.
+fn restoring(
+    change: &DlpChange,
+    before: &DlpState,
+    after: &DlpState,
+) -> (Option<DlpEdit>, Option<String>) {
+    let named = Named::of(change);
     let mut builder = DlpChange::builder();
     let mut any = false;
     let mut why = Vec::new();
-    if before.ocr != after.ocr {
+    if named.ocr && before.ocr != after.ocr {
         builder = builder.ocr(before.ocr);
         any = true;
     }
-    if before.ai_context_analysis != after.ai_context_analysis {
+    if named.ai && before.ai_context_analysis != after.ai_context_analysis {
         builder = builder.ai_context_analysis(before.ai_context_analysis);
         any = true;
     }
-    if before.masking != after.masking {
+    if named.masking && before.masking != after.masking {
         match before.masking {
             Some(level) if level != Masking::Other => {
                 builder = builder.masking(level);
@@ -96,7 +130,7 @@ fn restoring(before: &DlpState, after: &DlpState) -> (Option<DlpEdit>, Option<St
             _ => why.push("its masking level before the run is not one that can be set"),
         }
     }
-    if before.key_fingerprint != after.key_fingerprint {
+    if named.key && before.key_fingerprint != after.key_fingerprint {
         match &before.key_fingerprint {
             None => {
                 builder = builder.clear_public_key();

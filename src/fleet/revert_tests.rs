@@ -232,6 +232,28 @@ fn a_masking_run_restores_each_accounts_own_level() {
 }
 
 #[test]
+fn a_field_the_run_did_not_write_is_not_put_back() {
+    // Planned from a read with OCR off; by the write someone had turned OCR
+    // on, and the answer shows it. The run only set masking: its revert
+    // puts back the masking, never OCR.
+    let change = DlpChange::builder().masking(Masking::Full).build().unwrap();
+    let mut run = accounts_run(
+        change,
+        &[("drift", state(false, false, None, Masking::Partial))],
+    );
+    let result = run.outcomes.get_mut("drift").unwrap();
+    let answer = state(false, true, None, Masking::Full);
+    result.state = Some(answer);
+    let revert = account_revert_plan(&run).unwrap();
+    let restored: Vec<(Option<Masking>, Option<bool>)> = revert
+        .accounts
+        .iter()
+        .map(|(_, edit)| (edit.masking(), edit.ocr()))
+        .collect();
+    assert_eq!(restored, [(Some(Masking::Partial), None)]);
+}
+
+#[test]
 fn a_set_key_run_clears_a_new_key_and_lists_an_old_one() {
     let change = DlpChange::builder().public_key(KEY).build().unwrap();
     let run = accounts_run(
