@@ -387,7 +387,7 @@ impl fmt::Display for DlpChange {
         let edit = match self {
             Self::Edit(edit) => edit,
             Self::Reset => return f.write_str("reset to defaults"),
-            Self::Restore => return f.write_str("restore the values before the run reverted"),
+            Self::Restore => return f.write_str("put back the values from before the run"),
         };
         let mut parts = Vec::new();
         if let Some(on) = edit.ocr {
