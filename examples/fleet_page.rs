@@ -49,7 +49,17 @@ const SCAN_MOST: Duration = Duration::from_secs(1200);
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--mock") {
-        serve_mock(args[1].parse().expect("ZONES is a number"));
+        let accounts = args
+            .get(2)
+            .map(|a| a.parse().expect("ACCOUNTS is a number"));
+        serve_mock(args[1].parse().expect("ZONES is a number"), accounts);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("accounts") {
+        let n = args
+            .get(1)
+            .map_or(1000, |a| a.parse().expect("N is a number"));
+        accounts_beside_zones(n);
         return;
     }
     if args.first().map(String::as_str) == Some("--headless") {
@@ -105,11 +115,12 @@ fn headless_alone(zones: usize) {
 
 /// The child: a mock of `zones` zones in all; prints its base URL and
 /// token, and serves until its stdin closes (the parent is gone).
-fn serve_mock(zones: usize) {
+fn serve_mock(zones: usize, accounts: Option<usize>) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
         let mock = trustdeck::mock::start(trustdeck::mock::MockConfig {
             zones: Some(zones),
+            accounts,
             rate_limit: Some(NO_LIMIT.parse().expect("a limit")),
             ..trustdeck::mock::MockConfig::demo()
         })
@@ -135,8 +146,12 @@ struct MockChild {
 
 impl MockChild {
     fn start(zones: usize) -> Self {
+        Self::start_with(&["--mock".to_owned(), zones.to_string()])
+    }
+
+    fn start_with(args: &[String]) -> Self {
         let mut child = Command::new(std::env::current_exe().expect("this example"))
-            .args(["--mock", &zones.to_string()])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -166,6 +181,57 @@ impl Drop for MockChild {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `accounts N`: the same keys on the accounts page holding N accounts and
+/// on the fleet page holding N zones, one mock serving both, so the two
+/// pages' frame costs stand side by side.
+fn accounts_beside_zones(n: usize) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let mock = MockChild::start_with(&["--mock".to_owned(), n.to_string(), n.to_string()]);
+    let ui = Ui::start(&runtime, &mock);
+    ui.wait_for("the settings page", Duration::from_secs(60), |s| {
+        s.contains("Sources")
+    });
+    let mut pages = Vec::new();
+    for (page, key, noun) in [
+        ("fleet page", 'f', "zones"),
+        ("accounts page", '4', "accounts"),
+    ] {
+        ui.key(key);
+        let grouped = format!("{} of {} shown", thousands(n as u64), thousands(n as u64));
+        let plain = format!("{n} of {n} shown");
+        ui.wait_for(noun, SCAN_MOST, |s| {
+            s.contains("Scanned just now") && (s.contains(&grouped) || s.contains(&plain))
+        });
+        for key in "jjjjkkkk".chars() {
+            ui.press(key);
+        }
+        let mut all = Vec::new();
+        let mut unchanged = 0;
+        for key in ['j', 'k', 'S'] {
+            for _ in 0..PRESSES {
+                let (took, changed) = ui.press_changing(key);
+                all.push(took);
+                unchanged += usize::from(!changed);
+            }
+        }
+        pages.push((page, all, unchanged));
+    }
+    ui.stop();
+    for (page, times, unchanged) in &pages {
+        println!(
+            "{page} holding {n}: j, k and S, median {:.2} ms, p95 {:.2} ms ({} presses, \
+             {unchanged} of them changed nothing within 1 s)",
+            ms(percentile(times, 50)),
+            ms(percentile(times, 95)),
+            times.len()
+        );
+    }
+}
+
+fn thousands(n: u64) -> String {
+    trustdeck::fleet::thousands(n)
 }
 
 /// One fleet size: prints the scan figures, returns each key's times.
@@ -341,6 +407,22 @@ impl Ui {
             .recv_timeout(Duration::from_secs(10))
             .expect("a frame after the key");
         sent.elapsed()
+    }
+
+    /// [`Ui::press`], timed to the first frame that differs from the
+    /// screen before the key (a frame drawn for something else, a clock
+    /// tick, is not the key's); false when none came within a second.
+    fn press_changing(&self, c: char) -> (Duration, bool) {
+        while self.frames.try_recv().is_ok() {}
+        let before = self.screen();
+        let sent = Instant::now();
+        self.key(c);
+        while sent.elapsed() < Duration::from_secs(1) {
+            if self.frames.recv_timeout(Duration::from_secs(1)).is_ok() && self.screen() != before {
+                return (sent.elapsed(), true);
+            }
+        }
+        (sent.elapsed(), false)
     }
 
     fn stop(self) {
