@@ -110,7 +110,9 @@ pub use revert::{
     RevertError, RevertPlan, check_finished, inverse, revert_plan, why_not_revertible,
 };
 pub use revert_accounts::{AccountRevertPlan, account_revert_plan};
-pub use revert_load::{RevertLoaded, RevertReady, load_revert, read_revert};
+pub use revert_load::{
+    RevertLoaded, RevertReady, load_revert, read_revert, read_revert_accounts, read_revert_zones,
+};
 pub use row::{
     AccountRef, CsamState, Failure, FleetRow, Lock, RowError, Scanning, Sources, ZoneCsam,
 };

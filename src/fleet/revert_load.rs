@@ -91,7 +91,7 @@ pub async fn read_revert(client: &Client, loaded: RevertLoaded) -> RevertReady {
     let client = client.bulk();
     match loaded {
         RevertLoaded::Zones(revert) => {
-            let entries = read_zones(&client, &revert.change, &revert.zones).await;
+            let entries = read_revert_zones(&client, &revert.change, &revert.zones).await;
             RevertReady::Zones {
                 of: revert.of,
                 plan: Plan {
@@ -103,7 +103,7 @@ pub async fn read_revert(client: &Client, loaded: RevertLoaded) -> RevertReady {
         RevertLoaded::Accounts(revert) => RevertReady::Accounts {
             plan: AccountPlan {
                 change: DlpChange::Restore,
-                entries: read_accounts(&client, &revert.accounts).await,
+                entries: read_revert_accounts(&client, &revert.accounts).await,
             },
             of: revert.of,
             not_revertible: revert.not_revertible,
@@ -111,7 +111,13 @@ pub async fn read_revert(client: &Client, loaded: RevertLoaded) -> RevertReady {
     }
 }
 
-async fn read_zones(client: &Client, change: &Change, zones: &[PlanZone]) -> Vec<PlanEntry> {
+/// Each zone's entry from its setting read now through `client` (give it
+/// bulk pacing): a zone that cannot be read is skipped, with why.
+pub async fn read_revert_zones(
+    client: &Client,
+    change: &Change,
+    zones: &[PlanZone],
+) -> Vec<PlanEntry> {
     futures::stream::iter(zones.iter().cloned())
         .map(|zone| async move {
             let (step, state) = match client.get_csam(&zone.id).await {
@@ -136,7 +142,10 @@ async fn read_zones(client: &Client, change: &Change, zones: &[PlanZone]) -> Vec
         .await
 }
 
-async fn read_accounts(
+/// Each account's entry from its settings read now through `client` (give
+/// it bulk pacing), to be put back to its own `edit`: one that cannot be
+/// read is skipped, with why.
+pub async fn read_revert_accounts(
     client: &Client,
     accounts: &[(PlanAccount, DlpEdit)],
 ) -> Vec<AccountPlanEntry> {

@@ -5,15 +5,12 @@
 //! What cannot be reverted (a notification email, a re-sent verification,
 //! a payload-logging key known only by its fingerprint) is said, with why.
 
-use futures::StreamExt;
-
 use crate::audit::Command;
 use crate::cli::FleetRevertArgs;
 use crate::doc::{Doc, Kind, to_pretty};
 use crate::fleet::{
-    ApplyOptions, ApplyTable, CsamState, MAX_ROW_AGE, Plan, PlanEntry, PlanZone, RevertError,
-    RowError, RunCost, RunId, RunsDir, Step, TargetKind, revert_plan, skip_of_failure, start_apply,
-    step_for, unix_now,
+    ApplyOptions, ApplyTable, MAX_ROW_AGE, Plan, RevertError, RunCost, RunId, RunsDir, TargetKind,
+    read_revert_zones, revert_plan, start_apply, unix_now,
 };
 
 use super::fleet_apply::{
@@ -25,9 +22,6 @@ use super::fleet_revert_accounts;
 use super::fleet_run_doc::plan_document;
 use super::output::{clean, note, print, warn};
 use super::{Context, Exit, Failure};
-
-/// Targets read at once before the plan (the pacer still paces them).
-pub(super) const READS_AT_ONCE: usize = 8;
 
 /// `fleet revert`.
 pub async fn revert(ctx: &Context, args: &FleetRevertArgs) -> Result<Exit, Failure> {
@@ -42,7 +36,7 @@ pub async fn revert(ctx: &Context, args: &FleetRevertArgs) -> Result<Exit, Failu
     }
     crate::fleet::check_sound(&record).map_err(journal_failure)?;
     let revert = revert_plan(&record).map_err(revert_failure)?;
-    let entries = read_zones(ctx, &revert.change, &revert.zones).await;
+    let entries = read_revert_zones(&ctx.client.bulk(), &revert.change, &revert.zones).await;
     let plan = Plan {
         change: revert.change,
         entries,
@@ -134,40 +128,4 @@ pub(super) fn revert_options(ctx: &Context, of: &RunId) -> ApplyOptions {
 /// A run that cannot be reverted: refused before anything is read (exit 2).
 pub(super) fn revert_failure(error: RevertError) -> Failure {
     Failure::Usage(format!("{error}; nothing was sent"))
-}
-
-/// Each zone's entry from its setting read now: a zone that cannot be read
-/// is skipped, with why.
-async fn read_zones(
-    ctx: &Context,
-    change: &crate::fleet::Change,
-    zones: &[PlanZone],
-) -> Vec<PlanEntry> {
-    let client = ctx.client.bulk();
-    futures::stream::iter(zones.iter().cloned())
-        .map(|zone| {
-            let client = client.clone();
-            async move {
-                let read = client.get_csam(&zone.id).await;
-                let (step, state) = match read {
-                    Ok(reply) => {
-                        let state = CsamState::of(&reply.result);
-                        (step_for(change, &state), Some(state))
-                    }
-                    Err(error) => (
-                        Step::Skip(skip_of_failure(&RowError::from_api(&error))),
-                        None,
-                    ),
-                };
-                PlanEntry {
-                    zone,
-                    step,
-                    state,
-                    read_at: unix_now(),
-                }
-            }
-        })
-        .buffered(READS_AT_ONCE)
-        .collect()
-        .await
 }

@@ -5,20 +5,17 @@
 //! `--json` prints the `dlp_plan` (with `--dry-run`) or the `dlp_run`
 //! document; what cannot be reverted is then said on stderr.
 
-use futures::StreamExt;
-
 use crate::cli::FleetRevertArgs;
 use crate::fleet::{
-    AccountPlan, AccountPlanEntry, AccountSkip, AccountStep, Accounts, DlpChange, DlpEdit,
-    DlpState, MAX_ROW_AGE, PlanAccount, RowError, RunId, RunsDir, account_revert_plan,
-    account_step_for, check_sound, unix_now,
+    AccountPlan, AccountStep, Accounts, DlpChange, MAX_ROW_AGE, PlanAccount, RunId, RunsDir,
+    account_revert_plan, check_sound, read_revert_accounts, unix_now,
 };
 
 use super::dlp_apply_doc::plan_document;
 use super::dlp_apply_run::run_with;
 use super::fleet_apply::journal_failure;
 use super::fleet_confirm::{Answer, confirm};
-use super::fleet_revert::{READS_AT_ONCE, revert_failure, revert_options};
+use super::fleet_revert::{revert_failure, revert_options};
 use super::output::{Table, clean, note, print, warn};
 use super::{Context, Exit, Failure};
 use crate::doc::{Doc, Kind, to_pretty};
@@ -38,7 +35,7 @@ pub async fn revert(
     let revert = account_revert_plan(&record).map_err(revert_failure)?;
     let plan = AccountPlan {
         change: DlpChange::Restore,
-        entries: read_accounts(ctx, &revert.accounts).await,
+        entries: read_revert_accounts(&ctx.client.bulk(), &revert.accounts).await,
     };
     let text = plan_text(id, &plan, &revert.not_revertible);
     let cost = plan.cost(
@@ -160,40 +157,4 @@ fn name(account: &PlanAccount) -> String {
     } else {
         account.name.clone()
     }
-}
-
-/// Each account's entry from its settings read now: one that cannot be
-/// read is skipped, with why.
-async fn read_accounts(
-    ctx: &Context,
-    accounts: &[(PlanAccount, DlpEdit)],
-) -> Vec<AccountPlanEntry> {
-    let client = ctx.client.bulk();
-    futures::stream::iter(accounts.iter().cloned())
-        .map(|(account, edit)| {
-            let client = client.clone();
-            async move {
-                let (step, state) = match client.get_dlp(&account.id).await {
-                    Ok(reply) => {
-                        let state = DlpState::of(&reply.result);
-                        let change = DlpChange::Edit(edit.clone());
-                        (account_step_for(&change, &state), Some(state))
-                    }
-                    Err(error) => (
-                        AccountStep::Skip(AccountSkip::of_failure(&RowError::from_api(&error))),
-                        None,
-                    ),
-                };
-                AccountPlanEntry {
-                    account,
-                    step,
-                    state,
-                    read_at: unix_now(),
-                    restore: Some(edit),
-                }
-            }
-        })
-        .buffered(READS_AT_ONCE)
-        .collect()
-        .await
 }
